@@ -1,0 +1,135 @@
+// Package bot is DealDesk's transport-agnostic chat layer: the Update and
+// Reply model, the router, middleware, persisted conversations, buttons as
+// server-side tokens, the outbox delivery worker and the handlers. Platform
+// packages (bot/telegram, bot/mattermost, bot/console) only translate.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ChatType tells a private chat from a group chat or channel.
+type ChatType string
+
+// Chat types.
+const (
+	ChatPrivate ChatType = "private"
+	ChatGroup   ChatType = "group"
+)
+
+// Update is one thing a user did in a chat: a message or a button press.
+// IDs are strings so that every platform fits.
+type Update struct {
+	Platform  string
+	ChatID    string
+	ChatType  ChatType
+	ChatTitle string
+	ThreadID  string // the thread to answer in, where the platform has threads
+	MessageID string // the message, or the message whose button was pressed
+	UserID    string // the platform's user id
+	UserName  string // display name, for invites and logs
+	Locale    string // the platform's language hint ("ru", "en-US"), may be empty
+
+	// Text is the message text; for a command, Command and Args are set too.
+	Text    string
+	Command string // without the slash and bot name: "deal"
+	Args    string // the rest of the line(s) after the command
+
+	// Token is the opaque token of a pressed button; CallbackID is the
+	// platform's id of the press, to be answered.
+	Token      string
+	CallbackID string
+}
+
+// IsAction reports whether the update is a button press.
+func (u *Update) IsAction() bool { return u.Token != "" }
+
+// ButtonView is a rendered button: a label and the opaque token it carries.
+type ButtonView struct {
+	Label string
+	Token string
+}
+
+// File is an attachment: a document or a report.
+type File struct {
+	Name string
+	MIME string
+	Data []byte
+}
+
+// Message is a rendered message for a transport to send.
+type Message struct {
+	ChatID   string
+	ThreadID string
+	ReplyTo  string // message to reply to, where the platform supports it
+	// EditID, when set, replaces the text and buttons of that message
+	// instead of sending a new one.
+	EditID  string
+	Text    string
+	Buttons [][]ButtonView
+	Files   []File
+	// Mentions are platform user ids to mention, where the platform supports it.
+	Mentions []string
+}
+
+// CommandInfo describes a command for a platform's command menu.
+type CommandInfo struct {
+	Command     string
+	Description string
+}
+
+// Transport connects the bot to a chat platform.
+type Transport interface {
+	// Platform is the platform name: "telegram", "mattermost", "console".
+	Platform() string
+	// Run receives updates and calls handle for each until ctx is done or
+	// the source ends (the console at end of input returns io.EOF). handle
+	// may be called from several goroutines; it never blocks for long.
+	Run(ctx context.Context, handle func(context.Context, *Update)) error
+	// Send delivers a message and returns the platform's id of it. A
+	// *RateLimitError tells the caller when to try again.
+	Send(ctx context.Context, m *Message) (string, error)
+	// Answer acknowledges a button press (Telegram's answerCallbackQuery);
+	// text may be empty. Platforms without such a thing return nil.
+	Answer(ctx context.Context, callbackID, text string) error
+}
+
+// CommandMenu is implemented by transports that show a command menu
+// (Telegram's setMyCommands), one per language.
+type CommandMenu interface {
+	SetCommands(ctx context.Context, lang string, cmds []CommandInfo) error
+}
+
+// RateLimitError is returned by a transport when the platform asks to wait
+// (HTTP 429 with retry_after / Retry-After).
+type RateLimitError struct {
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s: %v", e.RetryAfter, e.Err)
+}
+
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
+// PermanentError marks a delivery failure that retrying cannot fix (the
+// chat is gone, the bot was blocked): the outbox stops retrying it.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// IsPermanent reports whether err is a PermanentError.
+func IsPermanent(err error) bool {
+	var p *PermanentError
+	return errors.As(err, &p)
+}
+
+// MaxTextLen is the longest message text DealDesk accepts or sends
+// (Telegram's limit, in characters).
+const MaxTextLen = 4096

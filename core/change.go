@@ -1,0 +1,153 @@
+package core
+
+import (
+	"fmt"
+	"time"
+)
+
+// Entity names a kind of record in the audit trail.
+type Entity string
+
+// Audited entities.
+const (
+	EntityUser   Entity = "user"
+	EntityChat   Entity = "chat"
+	EntityClient Entity = "client"
+	EntityDeal   Entity = "deal"
+	EntityTask   Entity = "task"
+)
+
+// Change is one audited field change. Every mutation writes its changes in
+// the same transaction as the mutation itself.
+type Change struct {
+	ID       int64     `json:"id"`
+	ActorID  int64     `json:"actor_id"` // 0 for the system (a job)
+	At       time.Time `json:"at"`
+	Entity   Entity    `json:"entity"`
+	EntityID int64     `json:"entity_id"`
+	Field    string    `json:"field"`
+	Old      string    `json:"old,omitempty"`
+	New      string    `json:"new,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+	Source   string    `json:"source,omitempty"` // the chat message or job that caused it
+}
+
+// Actor is who does something, and from where.
+type Actor struct {
+	User   *User
+	Source string // "telegram:chat/-100123/msg/42", "console", "job:reminders"
+}
+
+// ID is the acting user's id, 0 for the system.
+func (a Actor) ID() int64 {
+	if a.User == nil {
+		return 0
+	}
+	return a.User.ID
+}
+
+// Can reports whether the actor may do p; the system may do everything.
+func (a Actor) Can(p Permission) bool { return a.User == nil || a.User.Can(p) }
+
+// require returns EFORBIDDEN unless the actor may do p.
+func (a Actor) require(p Permission) error {
+	if !a.Can(p) {
+		return Errorf(EFORBIDDEN, "err.forbidden")
+	}
+	return nil
+}
+
+// diff collects field changes between two versions of a record.
+type diff struct {
+	entity  Entity
+	id      int64
+	changes []*Change
+}
+
+func (d *diff) add(field string, old, new any) {
+	o, n := format(old), format(new)
+	if o != n {
+		d.changes = append(d.changes, &Change{Entity: d.entity, EntityID: d.id, Field: field, Old: o, New: n})
+	}
+}
+
+func format(v any) string {
+	switch x := v.(type) {
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		return x.UTC().Format(time.RFC3339)
+	case Money:
+		return fmt.Sprintf("%d", int64(x))
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// stamp fills the actor, reason and source of changes.
+func stamp(cs []*Change, a Actor, reason string) []*Change {
+	for _, c := range cs {
+		c.ActorID, c.Source, c.Reason = a.ID(), a.Source, reason
+	}
+	return cs
+}
+
+// diffClient lists the changed fields of a client.
+func diffClient(a, b *Client) []*Change {
+	d := &diff{entity: EntityClient, id: b.ID}
+	d.add("kind", a.Kind, b.Kind)
+	d.add("inn", a.INN, b.INN)
+	d.add("kpp", a.KPP, b.KPP)
+	d.add("ogrn", a.OGRN, b.OGRN)
+	d.add("short_name", a.ShortName, b.ShortName)
+	d.add("full_name", a.FullName, b.FullName)
+	d.add("address", a.Address, b.Address)
+	d.add("director", a.Director, b.Director)
+	d.add("accounts", a.Accounts, b.Accounts)
+	d.add("contacts", a.Contacts, b.Contacts)
+	d.add("manager_id", a.ManagerID, b.ManagerID)
+	d.add("verification", a.Verification.Status, b.Verification.Status)
+	return d.changes
+}
+
+// diffDeal lists the changed fields of a deal.
+func diffDeal(a, b *Deal) []*Change {
+	d := &diff{entity: EntityDeal, id: b.ID}
+	d.add("number", a.Number, b.Number)
+	d.add("client_id", a.ClientID, b.ClientID)
+	d.add("manager_id", a.ManagerID, b.ManagerID)
+	d.add("title", a.Title, b.Title)
+	d.add("amount", a.Amount, b.Amount)
+	d.add("stage", a.Stage, b.Stage)
+	d.add("signing_due", a.SigningDue, b.SigningDue)
+	d.add("payment_due", a.PaymentDue, b.PaymentDue)
+	d.add("contract_end", a.ContractEnd, b.ContractEnd)
+	return d.changes
+}
+
+// diffTask lists the changed fields of a task.
+func diffTask(a, b *Task) []*Change {
+	d := &diff{entity: EntityTask, id: b.ID}
+	d.add("title", a.Title, b.Title)
+	d.add("assignee_id", a.AssigneeID, b.AssigneeID)
+	d.add("deal_id", a.DealID, b.DealID)
+	d.add("client_id", a.ClientID, b.ClientID)
+	d.add("due", a.Due, b.Due)
+	d.add("status", a.Status, b.Status)
+	d.add("result", a.Result, b.Result)
+	return d.changes
+}
+
+// diffUser lists the changed fields of a user.
+func diffUser(a, b *User) []*Change {
+	d := &diff{entity: EntityUser, id: b.ID}
+	d.add("name", a.Name, b.Name)
+	d.add("role", a.Role, b.Role)
+	d.add("identities", a.Identities, b.Identities)
+	d.add("head_id", a.HeadID, b.HeadID)
+	d.add("locale", a.Locale, b.Locale)
+	d.add("time_zone", a.TimeZone, b.TimeZone)
+	d.add("active", a.Active, b.Active)
+	return d.changes
+}

@@ -1,0 +1,158 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core/requisite"
+)
+
+// ClientKind tells a legal entity (ЮЛ) from a sole proprietor (ИП).
+type ClientKind string
+
+// Client kinds.
+const (
+	KindLegal      ClientKind = "legal"
+	KindIndividual ClientKind = "individual"
+)
+
+// VerificationStatus is how far a client's requisites have been checked.
+type VerificationStatus string
+
+// Verification statuses.
+const (
+	Unverified    VerificationStatus = "unverified"
+	Verified      VerificationStatus = "verified"
+	ProblemsFound VerificationStatus = "problems"
+)
+
+// Verification records the last check of a client's requisites.
+type Verification struct {
+	Status   VerificationStatus `json:"status"`
+	At       time.Time          `json:"at,omitzero"`
+	Source   string             `json:"source,omitempty"`
+	Problems []string           `json:"problems,omitempty"`
+}
+
+// BankAccount is a client's bank account.
+type BankAccount struct {
+	BIK         string `json:"bik"`
+	BankName    string `json:"bank_name,omitempty"`
+	CorrAccount string `json:"corr_account,omitempty"`
+	Account     string `json:"account"`
+}
+
+// Contact is a person at the client.
+type Contact struct {
+	Name     string `json:"name"`
+	Position string `json:"position,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Email    string `json:"email,omitempty"`
+}
+
+// Client is a counterparty: a legal entity or a sole proprietor, keyed by
+// INN (plus KPP, since branches share the INN of the head office).
+type Client struct {
+	ID           int64         `json:"id"`
+	Kind         ClientKind    `json:"kind"`
+	INN          string        `json:"inn"`
+	KPP          string        `json:"kpp,omitempty"`
+	OGRN         string        `json:"ogrn,omitempty"` // OGRN or OGRNIP
+	ShortName    string        `json:"short_name"`
+	FullName     string        `json:"full_name,omitempty"`
+	Address      string        `json:"address,omitempty"`
+	Director     string        `json:"director,omitempty"`
+	Accounts     []BankAccount `json:"accounts,omitempty"`
+	Contacts     []Contact     `json:"contacts,omitempty"`
+	ManagerID    int64         `json:"manager_id,omitempty"`
+	Verification Verification  `json:"verification"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+}
+
+// Name is the name to show: the short one, else the full one.
+func (c *Client) Name() string {
+	if c.ShortName != "" {
+		return c.ShortName
+	}
+	return c.FullName
+}
+
+// Validate checks the client's fields.
+func (c *Client) Validate() error {
+	if err := ValidateINN(c.INN); err != nil {
+		return err
+	}
+	switch c.Kind {
+	case KindLegal:
+		if !requisite.IsLegalINN(c.INN) {
+			return Errorf(EINVALID, "err.client.kind_mismatch", "INN", c.INN)
+		}
+	case KindIndividual:
+		if requisite.IsLegalINN(c.INN) {
+			return Errorf(EINVALID, "err.client.kind_mismatch", "INN", c.INN)
+		}
+		if c.KPP != "" {
+			return Errorf(EINVALID, "err.client.kpp_individual")
+		}
+	default:
+		return Errorf(EINVALID, "err.client.kind_unknown")
+	}
+	if strings.TrimSpace(c.Name()) == "" {
+		return Errorf(EINVALID, "err.client.name_required")
+	}
+	if len(c.ShortName) > 500 || len(c.FullName) > 1000 || len(c.Address) > 1000 {
+		return Errorf(EINVALID, "err.text.too_long")
+	}
+	return nil
+}
+
+// ValidateINN checks an INN and says what is wrong in the user's words.
+func ValidateINN(inn string) error {
+	switch err := requisite.INN(inn); {
+	case err == nil:
+		return nil
+	case errors.Is(err, requisite.ErrEmpty):
+		return Errorf(EINVALID, "err.inn.empty")
+	case errors.Is(err, requisite.ErrChecksum):
+		return Errorf(EINVALID, "err.inn.checksum", "INN", inn)
+	case errors.Is(err, requisite.ErrDigits):
+		return Errorf(EINVALID, "err.inn.digits", "INN", inn)
+	default:
+		return Errorf(EINVALID, "err.inn.length", "INN", inn, "Count", len([]rune(inn)))
+	}
+}
+
+// KindForINN returns the client kind an INN implies.
+func KindForINN(inn string) ClientKind {
+	if requisite.IsLegalINN(inn) {
+		return KindLegal
+	}
+	return KindIndividual
+}
+
+// NormalizeName folds a company name for search: lower case, ё→е, quotes
+// and repeated spaces removed.
+func NormalizeName(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case 'ё':
+			r = 'е'
+		case '"', '«', '»', '„', '“', '”', '\'', '`':
+			continue
+		}
+		if r == ' ' || r == '\t' || r == '\n' || r == '\u00a0' {
+			if !space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return strings.TrimRight(b.String(), " ")
+}

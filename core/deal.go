@@ -1,0 +1,146 @@
+package core
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Stage is where a deal is in its life.
+type Stage string
+
+// Deal stages, in order.
+const (
+	StageNew          Stage = "new"
+	StageVerification Stage = "verification"
+	StageDocuments    Stage = "documents"
+	StageApproval     Stage = "approval"
+	StageSigning      Stage = "signing"
+	StageActive       Stage = "active"
+	StageClosedWon    Stage = "closed_won"
+	StageClosedLost   Stage = "closed_lost"
+)
+
+// Stages lists the stages in order.
+var Stages = []Stage{StageNew, StageVerification, StageDocuments, StageApproval, StageSigning,
+	StageActive, StageClosedWon, StageClosedLost}
+
+// Closed reports whether the stage ends the deal.
+func (s Stage) Closed() bool { return s == StageClosedWon || s == StageClosedLost }
+
+// Valid reports whether s is a known stage.
+func (s Stage) Valid() bool { return slices.Contains(Stages, s) }
+
+// Money is an amount in kopecks; there are no floats for money.
+type Money int64
+
+// Deal is a piece of business with a client.
+type Deal struct {
+	ID          int64     `json:"id"`
+	Number      string    `json:"number"` // D-2026-0001
+	ClientID    int64     `json:"client_id"`
+	ManagerID   int64     `json:"manager_id"`
+	Title       string    `json:"title"`
+	Amount      Money     `json:"amount"`
+	Stage       Stage     `json:"stage"`
+	SigningDue  time.Time `json:"signing_due,omitzero"`
+	PaymentDue  time.Time `json:"payment_due,omitzero"`
+	ContractEnd time.Time `json:"contract_end,omitzero"` // for renewal reminders
+	CreatedBy   int64     `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Validate checks the deal's fields.
+func (d *Deal) Validate() error {
+	switch {
+	case d.ClientID == 0:
+		return Errorf(EINVALID, "err.deal.client_required")
+	case d.ManagerID == 0:
+		return Errorf(EINVALID, "err.deal.manager_required")
+	case strings.TrimSpace(d.Title) == "":
+		return Errorf(EINVALID, "err.deal.title_required")
+	case len([]rune(d.Title)) > 300:
+		return Errorf(EINVALID, "err.text.too_long")
+	case d.Amount < 0:
+		return Errorf(EINVALID, "err.amount.negative")
+	case !d.Stage.Valid():
+		return Errorf(EINVALID, "err.deal.stage_unknown", "Stage", string(d.Stage))
+	}
+	return nil
+}
+
+// DealNumber formats the human number of the n-th deal of a year.
+func DealNumber(year int, n uint64) string { return fmt.Sprintf("D-%d-%04d", year, n) }
+
+// LooksLikeDealNumber reports whether s is shaped like a deal number.
+func LooksLikeDealNumber(s string) bool {
+	var y, n int
+	_, err := fmt.Sscanf(strings.ToUpper(s), "D-%d-%d", &y, &n)
+	return err == nil && y > 1999
+}
+
+// DealFilter selects deals. Zero fields do not filter.
+type DealFilter struct {
+	ClientID  int64
+	ManagerID int64
+	Open      bool // only deals that are not closed
+	Limit     int
+}
+
+// TaskStatus is the state of a task.
+type TaskStatus string
+
+// Task statuses.
+const (
+	TaskOpen      TaskStatus = "open"
+	TaskDone      TaskStatus = "done"
+	TaskCancelled TaskStatus = "cancelled"
+)
+
+// Task is a piece of work with an assignee and a due time.
+type Task struct {
+	ID         int64      `json:"id"`
+	Title      string     `json:"title"`
+	AssigneeID int64      `json:"assignee_id"`
+	DealID     int64      `json:"deal_id,omitempty"`
+	ClientID   int64      `json:"client_id,omitempty"`
+	Due        time.Time  `json:"due,omitzero"`
+	Status     TaskStatus `json:"status"`
+	Result     string     `json:"result,omitempty"`
+	CreatedBy  int64      `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	DoneAt     time.Time  `json:"done_at,omitzero"`
+}
+
+// Overdue reports whether an open task is past its due time at now.
+func (t *Task) Overdue(now time.Time) bool {
+	return t.Status == TaskOpen && !t.Due.IsZero() && t.Due.Before(now)
+}
+
+// Validate checks the task's fields.
+func (t *Task) Validate() error {
+	switch {
+	case strings.TrimSpace(t.Title) == "":
+		return Errorf(EINVALID, "err.task.title_required")
+	case len([]rune(t.Title)) > 300 || len([]rune(t.Result)) > 4000:
+		return Errorf(EINVALID, "err.text.too_long")
+	case t.AssigneeID == 0:
+		return Errorf(EINVALID, "err.task.assignee_required")
+	case t.Status != TaskOpen && t.Status != TaskDone && t.Status != TaskCancelled:
+		return Errorf(EINVALID, "err.task.status_unknown")
+	}
+	return nil
+}
+
+// TaskFilter selects tasks. Zero fields do not filter.
+type TaskFilter struct {
+	AssigneeID int64
+	DealID     int64
+	ClientID   int64
+	Status     TaskStatus
+	DueBefore  time.Time // only tasks with a due time before this
+	Limit      int
+}

@@ -1,0 +1,78 @@
+// Package requisite checks Russian company requisites: INN, KPP, OGRN and the
+// rest. The checks are pure (no I/O); facts and test values are in
+// shared/docs/external-services.md.
+package requisite
+
+import (
+	"errors"
+	"strings"
+)
+
+// Errors returned by the checks. Callers map them to localized messages.
+var (
+	ErrEmpty    = errors.New("requisite: empty")
+	ErrLength   = errors.New("requisite: wrong length")
+	ErrDigits   = errors.New("requisite: not only digits")
+	ErrChecksum = errors.New("requisite: wrong check digit")
+	ErrFormat   = errors.New("requisite: wrong format")
+)
+
+// Clean removes the spaces a person may type inside a number.
+func Clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\u00a0', '\u202f':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// weighted returns Σ w[i]·s[i] mod 11 mod 10.
+func weighted(s string, w []int) byte {
+	sum := 0
+	for i, k := range w {
+		sum += k * int(s[i]-'0')
+	}
+	return byte(sum % 11 % 10)
+}
+
+var (
+	inn10w  = []int{2, 4, 10, 3, 5, 9, 4, 6, 8}
+	inn12w1 = []int{7, 2, 4, 10, 3, 5, 9, 4, 6, 8}
+	inn12w2 = []int{3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8}
+)
+
+// INN checks an INN of a legal entity (10 digits) or of a person or sole
+// proprietor (12 digits), including the check digits.
+func INN(s string) error {
+	switch {
+	case s == "":
+		return ErrEmpty
+	case !digits(s):
+		return ErrDigits
+	case len(s) == 10:
+		if weighted(s, inn10w) != s[9]-'0' {
+			return ErrChecksum
+		}
+	case len(s) == 12:
+		if weighted(s, inn12w1) != s[10]-'0' || weighted(s, inn12w2) != s[11]-'0' {
+			return ErrChecksum
+		}
+	default:
+		return ErrLength
+	}
+	return nil
+}
+
+// IsLegalINN reports whether a (valid) INN belongs to a legal entity.
+func IsLegalINN(s string) bool { return len(s) == 10 }

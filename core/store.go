@@ -1,0 +1,124 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence port. Update runs fn in one read-write
+// transaction: everything fn writes, audit records and outbox messages
+// included, commits together or not at all.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Update runs fn in a read-write transaction; an error from fn rolls it back.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// Batch is Update for many concurrent writers: calls may be combined into
+	// one transaction, and fn may run more than once, so it must be idempotent
+	// apart from its writes to tx.
+	Batch(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one store transaction. Its getters return ENOTFOUND errors for
+// missing records, never (nil, nil). Create methods assign IDs and the
+// CreatedAt/UpdatedAt times from Now; Update methods set UpdatedAt.
+type Tx interface {
+	// Now is the transaction's time, fixed once per transaction.
+	Now() time.Time
+	// NextSequence returns the next value (from 1) of a named counter.
+	NextSequence(name string) (uint64, error)
+
+	UserTx
+	ChatTx
+	ClientTx
+	DealTx
+	TaskTx
+	AuditTx
+	OutboxTx
+	SessionTx
+}
+
+// UserTx stores users and invites.
+type UserTx interface {
+	UserByID(id int64) (*User, error)
+	UserByIdentity(identity string) (*User, error)
+	ListUsers() ([]*User, error)
+	// CreateUser returns ECONFLICT when an identity already belongs to a user.
+	CreateUser(u *User) error
+	UpdateUser(u *User) error
+	CreateInvite(inv *Invite) error
+	InviteByCode(code string) (*Invite, error)
+	DeleteInvite(code string) error
+}
+
+// ChatTx stores work chats.
+type ChatTx interface {
+	PutWorkChat(c *WorkChat) error
+	WorkChat(platform, chatID string) (*WorkChat, error)
+	WorkChatsByPurpose(p ChatPurpose) ([]*WorkChat, error)
+	DeleteWorkChat(platform, chatID string) error
+}
+
+// ClientTx stores clients, indexed by INN+KPP, OGRN and name.
+type ClientTx interface {
+	ClientByID(id int64) (*Client, error)
+	ClientByINN(inn, kpp string) (*Client, error)
+	// ClientsByINN returns every client with the INN (head office and branches).
+	ClientsByINN(inn string) ([]*Client, error)
+	ClientByOGRN(ogrn string) (*Client, error)
+	// SearchClients finds clients whose normalized name (NormalizeName)
+	// contains the normalized query, or whose INN starts with it.
+	SearchClients(query string, limit int) ([]*Client, error)
+	// CreateClient returns ECONFLICT when INN+KPP is taken.
+	CreateClient(c *Client) error
+	UpdateClient(c *Client) error
+}
+
+// DealTx stores deals, indexed by number, client and manager.
+type DealTx interface {
+	DealByID(id int64) (*Deal, error)
+	DealByNumber(number string) (*Deal, error)
+	// FindDeals returns deals newest first.
+	FindDeals(f DealFilter) ([]*Deal, error)
+	CreateDeal(d *Deal) error
+	UpdateDeal(d *Deal) error
+}
+
+// TaskTx stores tasks, indexed by assignee and due time.
+type TaskTx interface {
+	TaskByID(id int64) (*Task, error)
+	// FindTasks returns tasks by due time, those without one last.
+	FindTasks(f TaskFilter) ([]*Task, error)
+	CreateTask(t *Task) error
+	UpdateTask(t *Task) error
+}
+
+// AuditTx stores the audit trail.
+type AuditTx interface {
+	// AddChanges assigns IDs and, where zero, At = Now.
+	AddChanges(cs ...*Change) error
+	// Changes returns an entity's history, oldest first.
+	Changes(e Entity, id int64) ([]*Change, error)
+}
+
+// OutboxTx stores outgoing notifications.
+type OutboxTx interface {
+	Enqueue(m *OutboxMessage) error
+	OutboxMessage(id int64) (*OutboxMessage, error)
+	// DueMessages returns pending messages of a platform whose next attempt
+	// is at or before now, oldest first.
+	DueMessages(platform string, now time.Time, limit int) ([]*OutboxMessage, error)
+	UpdateMessage(m *OutboxMessage) error
+}
+
+// SessionTx stores conversations and button tokens.
+type SessionTx interface {
+	Conversation(key string) (*Conversation, error)
+	PutConversation(c *Conversation) error
+	DeleteConversation(key string) error
+	PutButton(b *Button) error
+	Button(token string) (*Button, error)
+	DeleteButton(token string) error
+	// PurgeExpired deletes conversations and buttons expired at now.
+	PurgeExpired(now time.Time) (int, error)
+}

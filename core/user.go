@@ -1,0 +1,165 @@
+package core
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Role is what a user does in the company; it decides what they may do.
+type Role string
+
+// Roles.
+const (
+	RoleOfficer     Role = "officer"     // deal support officer (сотрудник сопровождения)
+	RoleManager     Role = "manager"     // менеджер
+	RoleLawyer      Role = "lawyer"      // юрист
+	RoleUnderwriter Role = "underwriter" // андеррайтер
+	RoleHead        Role = "head"        // руководитель
+	RoleAdmin       Role = "admin"       // administers DealDesk itself
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleOfficer, RoleManager, RoleLawyer, RoleUnderwriter, RoleHead, RoleAdmin}
+
+// ParseRole parses a role name; it returns EINVALID for an unknown one.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Roles, r) {
+		return r, nil
+	}
+	return "", Errorf(EINVALID, "err.role.unknown", "Role", s)
+}
+
+// Permission is one thing a role may do.
+type Permission string
+
+// Permissions.
+const (
+	PermViewClients  Permission = "clients.view"
+	PermEditClients  Permission = "clients.edit"
+	PermViewDeals    Permission = "deals.view"
+	PermEditDeals    Permission = "deals.edit"
+	PermViewAllDeals Permission = "deals.view_all"
+	PermTasks        Permission = "tasks"
+	PermAssignTasks  Permission = "tasks.assign"
+	PermHistory      Permission = "history"
+	PermApprove      Permission = "documents.approve"
+	PermExport       Permission = "reports.export"
+	PermAdmin        Permission = "admin"
+)
+
+var rolePerms = map[Role][]Permission{
+	RoleOfficer: {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermViewAllDeals,
+		PermTasks, PermAssignTasks, PermHistory, PermExport},
+	RoleManager:     {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermTasks, PermHistory},
+	RoleLawyer:      {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermApprove},
+	RoleUnderwriter: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory},
+	RoleHead: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermAssignTasks, PermHistory,
+		PermApprove, PermExport},
+}
+
+// Can reports whether the role has the permission. Admins may do everything.
+func (r Role) Can(p Permission) bool {
+	if r == RoleAdmin {
+		return true
+	}
+	return slices.Contains(rolePerms[r], p)
+}
+
+// Platform names, used as the prefix of identities and of chat keys.
+const (
+	PlatformTelegram   = "telegram"
+	PlatformMattermost = "mattermost"
+	PlatformConsole    = "console"
+)
+
+// Identity is a user's account on a platform: "telegram:12345".
+func Identity(platform, userID string) string { return platform + ":" + userID }
+
+// SplitIdentity splits "platform:id"; ok is false when there is no colon.
+func SplitIdentity(identity string) (platform, id string, ok bool) {
+	return strings.Cut(identity, ":")
+}
+
+// User is a person who may use DealDesk.
+type User struct {
+	ID         int64     `json:"id"`
+	Identities []string  `json:"identities"`
+	Name       string    `json:"name"`
+	Role       Role      `json:"role"`
+	HeadID     int64     `json:"head_id,omitempty"` // who gets their escalations
+	Locale     string    `json:"locale,omitempty"`  // "" = the platform's or the default
+	TimeZone   string    `json:"time_zone,omitempty"`
+	Active     bool      `json:"active"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Can reports whether an active user's role grants the permission.
+func (u *User) Can(p Permission) bool { return u != nil && u.Active && u.Role.Can(p) }
+
+// Location is the user's time zone.
+func (u *User) Location() *time.Location { return Location(u.TimeZone) }
+
+// Validate checks the user's own fields.
+func (u *User) Validate() error {
+	if strings.TrimSpace(u.Name) == "" {
+		return Errorf(EINVALID, "err.user.name_required")
+	}
+	if _, err := ParseRole(string(u.Role)); err != nil {
+		return err
+	}
+	if len(u.Identities) == 0 {
+		return Errorf(EINVALID, "err.user.identity_required")
+	}
+	return nil
+}
+
+// Invite is a one-time code that turns an unknown chat user into a user with
+// the given role when they send /start <code>.
+type Invite struct {
+	Code      string    `json:"code"`
+	Role      Role      `json:"role"`
+	CreatedBy int64     `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// ChatPurpose says what a work chat is for.
+type ChatPurpose string
+
+// Purposes of work chats.
+const (
+	PurposeOfficers ChatPurpose = "officers"
+	PurposeLawyers  ChatPurpose = "lawyers"
+	PurposeHeads    ChatPurpose = "heads"
+	PurposeTeam     ChatPurpose = "team"
+)
+
+// Purposes lists every purpose.
+var Purposes = []ChatPurpose{PurposeOfficers, PurposeLawyers, PurposeHeads, PurposeTeam}
+
+// ParsePurpose parses a purpose name; EINVALID for an unknown one.
+func ParsePurpose(s string) (ChatPurpose, error) {
+	p := ChatPurpose(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Purposes, p) {
+		return p, nil
+	}
+	return "", Errorf(EINVALID, "err.chat.purpose_unknown", "Purpose", s)
+}
+
+// WorkChat is a group chat or channel bound to a purpose; notifications meant
+// for that purpose are posted there.
+type WorkChat struct {
+	Platform string      `json:"platform"`
+	ChatID   string      `json:"chat_id"`
+	Title    string      `json:"title"`
+	Purpose  ChatPurpose `json:"purpose"`
+	Locale   string      `json:"locale,omitempty"`
+	BoundBy  int64       `json:"bound_by"`
+	BoundAt  time.Time   `json:"bound_at"`
+}
+
+// ChatKey is the key of a chat across platforms: "telegram:-100123".
+func ChatKey(platform, chatID string) string { return platform + ":" + chatID }
