@@ -1,0 +1,147 @@
+package core
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// CreateDeal opens a deal for a client, numbered D-<year>-<n>, audited; the
+// deal's manager (when someone else created it) and the officers' work chat
+// are told.
+func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, error) {
+	if err := a.require(PermEditDeals); err != nil {
+		return nil, err
+	}
+	if d.ManagerID == 0 {
+		d.ManagerID = a.ID()
+	}
+	d.Stage, d.CreatedBy, d.Title = StageNew, a.ID(), strings.TrimSpace(d.Title)
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.update(ctx, func(tx Tx) error {
+		client, err := tx.ClientByID(d.ClientID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.UserByID(d.ManagerID); err != nil {
+			return err
+		}
+		year := tx.Now().In(Location("")).Year()
+		n, err := tx.NextSequence("deal-" + strconv.Itoa(year))
+		if err != nil {
+			return err
+		}
+		d.Number = DealNumber(year, n)
+		if err := tx.CreateDeal(d); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(stamp(diffDeal(&Deal{}, d), a, "created")...); err != nil {
+			return err
+		}
+		args := map[string]any{"Number": d.Number, "Title": d.Title, "Client": client.Name(),
+			"INN": client.INN, "Amount": int64(d.Amount), "By": describeUser(tx, a.ID())}
+		if d.ManagerID != a.ID() {
+			if err := s.notifyUser(tx, d.ManagerID, Note{Key: "notify.deal.assigned", Args: args}); err != nil {
+				return err
+			}
+		}
+		_, err = s.notifyPurpose(tx, PurposeOfficers, Note{Key: "notify.deal.created", Args: args})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// canSeeDeal: managers see their own deals; roles with PermViewAllDeals see all.
+func canSeeDeal(a Actor, d *Deal) bool {
+	return a.Can(PermViewAllDeals) || (a.Can(PermViewDeals) && a.ID() == d.ManagerID)
+}
+
+// FindDealByNumber returns a deal the actor may see.
+func (s *Service) FindDealByNumber(ctx context.Context, a Actor, number string) (*Deal, error) {
+	number = strings.ToUpper(strings.TrimSpace(number))
+	if !LooksLikeDealNumber(number) {
+		return nil, Errorf(EINVALID, "err.deal.number_format", "Number", number)
+	}
+	var d *Deal
+	err := s.view(ctx, func(tx Tx) (err error) {
+		d, err = tx.DealByNumber(number)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeDeal(a, d) {
+		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+	}
+	return d, nil
+}
+
+// DealByID returns a deal the actor may see.
+func (s *Service) DealByID(ctx context.Context, a Actor, id int64) (*Deal, error) {
+	var d *Deal
+	err := s.view(ctx, func(tx Tx) (err error) {
+		d, err = tx.DealByID(id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeDeal(a, d) {
+		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+	}
+	return d, nil
+}
+
+// FindDeals returns the deals the actor may see that match the filter.
+func (s *Service) FindDeals(ctx context.Context, a Actor, f DealFilter) ([]*Deal, error) {
+	if err := a.require(PermViewDeals); err != nil {
+		return nil, err
+	}
+	if !a.Can(PermViewAllDeals) {
+		f.ManagerID = a.ID()
+	}
+	var ds []*Deal
+	err := s.view(ctx, func(tx Tx) (err error) {
+		ds, err = tx.FindDeals(f)
+		return err
+	})
+	return ds, err
+}
+
+// UpdateDeal changes a deal with fn, audited with the reason.
+func (s *Service) UpdateDeal(ctx context.Context, a Actor, id int64, reason string, fn func(*Deal) error) (*Deal, error) {
+	if err := a.require(PermEditDeals); err != nil {
+		return nil, err
+	}
+	var d *Deal
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if d, err = tx.DealByID(id); err != nil {
+			return err
+		}
+		if !canSeeDeal(a, d) && !a.Can(PermViewAllDeals) {
+			return Errorf(EFORBIDDEN, "err.forbidden")
+		}
+		old := *d
+		if err := fn(d); err != nil {
+			return err
+		}
+		d.ID, d.Number, d.CreatedAt = old.ID, old.Number, old.CreatedAt
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		cs := diffDeal(&old, d)
+		if len(cs) == 0 {
+			return nil
+		}
+		if err := tx.UpdateDeal(d); err != nil {
+			return err
+		}
+		return tx.AddChanges(stamp(cs, a, reason)...)
+	})
+	return d, err
+}

@@ -1,0 +1,150 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"slices"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Service runs DealDesk's use cases on a Store. Every method that changes
+// something writes the change, its audit records and the notifications it
+// causes in one store transaction.
+type Service struct {
+	store     Store
+	log       zerolog.Logger
+	platforms []string // platforms DealDesk runs on now, for personal notifications
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithLogger sets the service's logger.
+func WithLogger(l zerolog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// WithPlatforms names the chat platforms that are running, so personal
+// notifications go to a user's identities there.
+func WithPlatforms(p ...string) Option { return func(s *Service) { s.platforms = p } }
+
+// NewService builds a Service on a store.
+func NewService(store Store, opts ...Option) *Service {
+	s := &Service{store: store, log: zerolog.Nop()}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Store returns the service's store (the bot layer keeps its sessions there).
+func (s *Service) Store() Store { return s.store }
+
+// Button lifetimes.
+const (
+	ButtonTTL       = 7 * 24 * time.Hour
+	ConversationTTL = 24 * time.Hour
+	InviteTTL       = 7 * 24 * time.Hour
+)
+
+// NewToken returns a random URL-safe token of 16 characters (96 bits).
+func NewToken() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go ≥1.24)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// NewButton builds a button token record owned by userID (0: anyone allowed
+// in chatKey) that expires after ttl.
+func NewButton(action, payload string, userID int64, chatKey string, now time.Time, ttl time.Duration) *Button {
+	return &Button{Token: NewToken(), Action: action, Payload: payload, UserID: userID,
+		ChatKey: chatKey, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+}
+
+// ButtonSpec is a button of a notification before its token is issued.
+type ButtonSpec struct {
+	LabelKey string
+	Action   string
+	Payload  string
+}
+
+// Note is a notification to be written to the outbox.
+type Note struct {
+	Key     string
+	Args    map[string]any
+	Buttons [][]ButtonSpec
+}
+
+// notifyUser writes a personal notification for the user to the outbox: one
+// message for each of their identities on a running platform, or on their
+// first identity when none runs now (it waits there until that platform does).
+func (s *Service) notifyUser(tx Tx, userID int64, n Note) error {
+	u, err := tx.UserByID(userID)
+	if err != nil {
+		return err
+	}
+	if !u.Active {
+		return nil
+	}
+	var targets []string
+	for _, id := range u.Identities {
+		if p, _, _ := SplitIdentity(id); slices.Contains(s.platforms, p) {
+			targets = append(targets, id)
+		}
+	}
+	if len(targets) == 0 && len(u.Identities) > 0 {
+		targets = u.Identities[:1]
+	}
+	for _, id := range targets {
+		p, chatID, _ := SplitIdentity(id)
+		if err := s.enqueue(tx, p, chatID, u.ID, u.Locale, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notifyPurpose posts a notification to every work chat bound to purpose.
+// It reports whether any chat is bound.
+func (s *Service) notifyPurpose(tx Tx, p ChatPurpose, n Note) (bool, error) {
+	chats, err := tx.WorkChatsByPurpose(p)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range chats {
+		if err := s.enqueue(tx, c.Platform, c.ChatID, 0, c.Locale, n); err != nil {
+			return false, err
+		}
+	}
+	return len(chats) > 0, nil
+}
+
+func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale string, n Note) error {
+	m := &OutboxMessage{Platform: platform, ChatID: chatID, UserID: userID, Locale: locale,
+		Key: n.Key, Args: n.Args, Status: OutboxPending}
+	for _, row := range n.Buttons {
+		var out []OutboxButton
+		for _, b := range row {
+			// Buttons in a personal message belong to that user; in a work
+			// chat to anyone there whose role allows the action.
+			btn := NewButton(b.Action, b.Payload, userID, ChatKey(platform, chatID), tx.Now(), ButtonTTL)
+			if err := tx.PutButton(btn); err != nil {
+				return err
+			}
+			out = append(out, OutboxButton{LabelKey: b.LabelKey, Token: btn.Token})
+		}
+		m.Buttons = append(m.Buttons, out)
+	}
+	return tx.Enqueue(m)
+}
+
+// update runs fn in a store transaction.
+func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
+	return s.store.Update(ctx, fn)
+}
+
+// view runs fn in a read-only store transaction.
+func (s *Service) view(ctx context.Context, fn func(Tx) error) error {
+	return s.store.View(ctx, fn)
+}

@@ -1,0 +1,131 @@
+package core
+
+import (
+	"context"
+	"strings"
+)
+
+// CreateTask adds a task. Assigning it to someone else needs
+// PermAssignTasks; the assignee is told.
+func (s *Service) CreateTask(ctx context.Context, a Actor, t *Task) (*Task, error) {
+	if err := a.require(PermTasks); err != nil {
+		return nil, err
+	}
+	if t.AssigneeID == 0 {
+		t.AssigneeID = a.ID()
+	}
+	if t.AssigneeID != a.ID() && !a.Can(PermAssignTasks) {
+		return nil, Errorf(EFORBIDDEN, "err.task.assign_forbidden")
+	}
+	t.Status, t.CreatedBy, t.Title = TaskOpen, a.ID(), strings.TrimSpace(t.Title)
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.update(ctx, func(tx Tx) error {
+		if _, err := tx.UserByID(t.AssigneeID); err != nil {
+			return err
+		}
+		if t.DealID != 0 {
+			d, err := tx.DealByID(t.DealID)
+			if err != nil {
+				return err
+			}
+			t.ClientID = d.ClientID
+		} else if t.ClientID != 0 {
+			if _, err := tx.ClientByID(t.ClientID); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateTask(t); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(stamp(diffTask(&Task{}, t), a, "created")...); err != nil {
+			return err
+		}
+		if t.AssigneeID == a.ID() {
+			return nil
+		}
+		return s.notifyUser(tx, t.AssigneeID, Note{Key: "notify.task.assigned", Args: map[string]any{
+			"ID": t.ID, "Title": t.Title, "Due": t.Due, "By": describeUser(tx, a.ID())}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// TaskByID returns a task the actor may see: their own, one they created,
+// or any with PermAssignTasks.
+func (s *Service) TaskByID(ctx context.Context, a Actor, id int64) (*Task, error) {
+	var t *Task
+	err := s.view(ctx, func(tx Tx) (err error) {
+		t, err = tx.TaskByID(id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeTask(a, t) {
+		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+	}
+	return t, nil
+}
+
+func canSeeTask(a Actor, t *Task) bool {
+	return a.Can(PermAssignTasks) || (a.Can(PermTasks) && (a.ID() == t.AssigneeID || a.ID() == t.CreatedBy))
+}
+
+// MyTasks returns the actor's open tasks by due time: overdue first, those
+// without a due time last.
+func (s *Service) MyTasks(ctx context.Context, a Actor) ([]*Task, error) {
+	if err := a.require(PermTasks); err != nil {
+		return nil, err
+	}
+	var ts []*Task
+	err := s.view(ctx, func(tx Tx) (err error) {
+		ts, err = tx.FindTasks(TaskFilter{AssigneeID: a.ID(), Status: TaskOpen})
+		return err
+	})
+	return ts, err
+}
+
+// CompleteTask closes an open task with its result, audited; whoever set the
+// task is told.
+func (s *Service) CompleteTask(ctx context.Context, a Actor, id int64, result string) (*Task, error) {
+	result = strings.TrimSpace(result)
+	if result == "" {
+		return nil, Errorf(EINVALID, "err.task.result_required")
+	}
+	var t *Task
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if t, err = tx.TaskByID(id); err != nil {
+			return err
+		}
+		if t.AssigneeID != a.ID() && !a.Can(PermAssignTasks) {
+			return Errorf(EFORBIDDEN, "err.forbidden")
+		}
+		if t.Status != TaskOpen {
+			return Errorf(ECONFLICT, "err.task.not_open", "ID", t.ID)
+		}
+		old := *t
+		t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if err := tx.UpdateTask(t); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(stamp(diffTask(&old, t), a, "done")...); err != nil {
+			return err
+		}
+		if t.CreatedBy == 0 || t.CreatedBy == a.ID() {
+			return nil
+		}
+		return s.notifyUser(tx, t.CreatedBy, Note{Key: "notify.task.done", Args: map[string]any{
+			"ID": t.ID, "Title": t.Title, "Result": t.Result, "By": describeUser(tx, a.ID())}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}

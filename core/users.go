@@ -1,0 +1,326 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Authenticate finds the active user behind a platform identity. Unknown
+// identities get ENOTFOUND, deactivated users EFORBIDDEN.
+func (s *Service) Authenticate(ctx context.Context, identity string) (*User, error) {
+	var u *User
+	err := s.view(ctx, func(tx Tx) (err error) {
+		u, err = tx.UserByIdentity(identity)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active {
+		return nil, Errorf(EFORBIDDEN, "err.user.inactive")
+	}
+	return u, nil
+}
+
+// SeedAdmins makes sure every identity in the list belongs to an active
+// admin, creating users as needed. It runs at start-up from DEALDESK_ADMINS.
+func (s *Service) SeedAdmins(ctx context.Context, identities []string) error {
+	return s.update(ctx, func(tx Tx) error {
+		for _, id := range identities {
+			id = strings.TrimSpace(id)
+			if id == "" {
+				continue
+			}
+			if _, _, ok := SplitIdentity(id); !ok {
+				return Errorf(EINVALID, "err.user.identity_format", "Identity", id)
+			}
+			u, err := tx.UserByIdentity(id)
+			if IsNotFound(err) {
+				u = &User{Identities: []string{id}, Name: id, Role: RoleAdmin, Active: true}
+				if err := tx.CreateUser(u); err != nil {
+					return err
+				}
+				err = tx.AddChanges(&Change{Entity: EntityUser, EntityID: u.ID, Field: "role",
+					New: string(RoleAdmin), Reason: "DEALDESK_ADMINS", Source: "config"})
+			} else if err == nil && (u.Role != RoleAdmin || !u.Active) {
+				old := *u
+				u.Role, u.Active = RoleAdmin, true
+				if err := tx.UpdateUser(u); err != nil {
+					return err
+				}
+				err = tx.AddChanges(stamp(diffUser(&old, u), Actor{Source: "config"}, "DEALDESK_ADMINS")...)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CreateInvite issues a one-time invite code for a role. Only admins (or the
+// system, from the command line) may.
+func (s *Service) CreateInvite(ctx context.Context, a Actor, role Role) (*Invite, error) {
+	if err := a.require(PermAdmin); err != nil {
+		return nil, err
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return nil, err
+	}
+	var inv *Invite
+	err := s.update(ctx, func(tx Tx) error {
+		inv = &Invite{Code: strings.ToLower(NewToken()[:10]), Role: role, CreatedBy: a.ID(),
+			CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(InviteTTL)}
+		return tx.CreateInvite(inv)
+	})
+	return inv, err
+}
+
+// Registration is an unknown chat user redeeming an invite.
+type Registration struct {
+	Identity string
+	Name     string
+	Locale   string
+	Code     string
+	Source   string
+}
+
+// RedeemInvite turns an unknown chat user into a user with the invite's role.
+// The invite is used up; admins are told who joined.
+func (s *Service) RedeemInvite(ctx context.Context, r Registration) (*User, error) {
+	var u *User
+	err := s.update(ctx, func(tx Tx) error {
+		if existing, err := tx.UserByIdentity(r.Identity); err == nil {
+			u = existing
+			return Errorf(ECONFLICT, "err.user.already_registered")
+		}
+		inv, err := tx.InviteByCode(strings.ToLower(strings.TrimSpace(r.Code)))
+		if IsNotFound(err) || (err == nil && !tx.Now().Before(inv.ExpiresAt)) {
+			return Errorf(EINVALID, "err.invite.invalid")
+		} else if err != nil {
+			return err
+		}
+		name := strings.TrimSpace(r.Name)
+		if name == "" {
+			name = r.Identity
+		}
+		u = &User{Identities: []string{r.Identity}, Name: name, Role: inv.Role, Active: true,
+			Locale: SupportedLocale(r.Locale), HeadID: 0}
+		if err := tx.CreateUser(u); err != nil {
+			return err
+		}
+		if err := tx.DeleteInvite(inv.Code); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(&Change{ActorID: u.ID, Entity: EntityUser, EntityID: u.ID, Field: "role",
+			New: string(u.Role), Reason: "invite " + inv.Code, Source: r.Source}); err != nil {
+			return err
+		}
+		return s.notifyAdmins(tx, Note{Key: "notify.user.joined",
+			Args: map[string]any{"Name": u.Name, "Role": string(u.Role), "ID": u.ID}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Service) notifyAdmins(tx Tx, n Note) error {
+	users, err := tx.ListUsers()
+	if err != nil {
+		return err
+	}
+	for _, a := range users {
+		if a.Role == RoleAdmin && a.Active {
+			if err := s.notifyUser(tx, a.ID, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ListUsers returns every user; admins and heads may see them.
+func (s *Service) ListUsers(ctx context.Context, a Actor) ([]*User, error) {
+	if !a.Can(PermAdmin) && !a.Can(PermAssignTasks) {
+		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+	}
+	var users []*User
+	err := s.view(ctx, func(tx Tx) (err error) {
+		users, err = tx.ListUsers()
+		return err
+	})
+	return users, err
+}
+
+// UserByID returns a user.
+func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u *User
+	err := s.view(ctx, func(tx Tx) (err error) {
+		u, err = tx.UserByID(id)
+		return err
+	})
+	return u, err
+}
+
+// UserNames maps user ids to display names, for lists and history.
+func (s *Service) UserNames(ctx context.Context) (map[int64]string, error) {
+	names := map[int64]string{}
+	err := s.view(ctx, func(tx Tx) error {
+		users, err := tx.ListUsers()
+		for _, u := range users {
+			names[u.ID] = u.Name
+		}
+		return err
+	})
+	return names, err
+}
+
+// UserUpdate lists the user fields to change; nil fields stay.
+type UserUpdate struct {
+	Role     *Role
+	HeadID   *int64
+	Active   *bool
+	Locale   *string
+	TimeZone *string
+	Name     *string
+}
+
+// UpdateUser changes a user, audited. Admins may change anyone; a user may
+// change only their own name, locale and time zone.
+func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdate, reason string) (*User, error) {
+	self := a.User != nil && a.User.ID == id
+	admin := a.Can(PermAdmin)
+	if !admin && (!self || upd.Role != nil || upd.HeadID != nil || upd.Active != nil) {
+		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+	}
+	var u *User
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if u, err = tx.UserByID(id); err != nil {
+			return err
+		}
+		old := *u
+		if err := applyUserUpdate(tx, u, upd); err != nil {
+			return err
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		cs := diffUser(&old, u)
+		if len(cs) == 0 {
+			return nil
+		}
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		return tx.AddChanges(stamp(cs, a, reason)...)
+	})
+	return u, err
+}
+
+func applyUserUpdate(tx Tx, u *User, upd UserUpdate) error {
+	if upd.Role != nil {
+		u.Role = *upd.Role
+	}
+	if upd.HeadID != nil {
+		if *upd.HeadID == u.ID {
+			return Errorf(EINVALID, "err.user.own_head")
+		}
+		if *upd.HeadID != 0 {
+			if _, err := tx.UserByID(*upd.HeadID); err != nil {
+				return err
+			}
+		}
+		u.HeadID = *upd.HeadID
+	}
+	if upd.Active != nil {
+		u.Active = *upd.Active
+	}
+	if upd.Locale != nil {
+		if *upd.Locale != "" && SupportedLocale(*upd.Locale) != *upd.Locale {
+			return Errorf(EINVALID, "err.locale.unknown", "Locale", *upd.Locale)
+		}
+		u.Locale = *upd.Locale
+	}
+	if upd.TimeZone != nil {
+		u.TimeZone = *upd.TimeZone
+	}
+	if upd.Name != nil {
+		u.Name = strings.TrimSpace(*upd.Name)
+	}
+	return nil
+}
+
+// SupportedLocale maps a language tag ("en-US") to a supported locale: "ru"
+// or "en"; anything else is "" (the default, Russian).
+func SupportedLocale(tag string) string {
+	tag = strings.ToLower(tag)
+	switch {
+	case strings.HasPrefix(tag, "ru"):
+		return "ru"
+	case strings.HasPrefix(tag, "en"):
+		return "en"
+	}
+	return ""
+}
+
+// BindChat binds a group chat or channel to a purpose. Only admins may.
+func (s *Service) BindChat(ctx context.Context, a Actor, c *WorkChat) error {
+	if err := a.require(PermAdmin); err != nil {
+		return err
+	}
+	if _, err := ParsePurpose(string(c.Purpose)); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx Tx) error {
+		var old string
+		if prev, err := tx.WorkChat(c.Platform, c.ChatID); err == nil {
+			old = string(prev.Purpose)
+		} else if !IsNotFound(err) {
+			return err
+		}
+		c.BoundBy, c.BoundAt = a.ID(), tx.Now()
+		if err := tx.PutWorkChat(c); err != nil {
+			return err
+		}
+		return tx.AddChanges(&Change{ActorID: a.ID(), Entity: EntityChat, Field: ChatKey(c.Platform, c.ChatID),
+			Old: old, New: string(c.Purpose), Source: a.Source, Reason: c.Title})
+	})
+}
+
+// UnbindChat removes a chat's binding. Only admins may.
+func (s *Service) UnbindChat(ctx context.Context, a Actor, platform, chatID string) error {
+	if err := a.require(PermAdmin); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx Tx) error {
+		prev, err := tx.WorkChat(platform, chatID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteWorkChat(platform, chatID); err != nil {
+			return err
+		}
+		return tx.AddChanges(&Change{ActorID: a.ID(), Entity: EntityChat, Field: ChatKey(platform, chatID),
+			Old: string(prev.Purpose), Source: a.Source})
+	})
+}
+
+// WorkChat returns a chat's binding.
+func (s *Service) WorkChat(ctx context.Context, platform, chatID string) (*WorkChat, error) {
+	var c *WorkChat
+	err := s.view(ctx, func(tx Tx) (err error) {
+		c, err = tx.WorkChat(platform, chatID)
+		return err
+	})
+	return c, err
+}
+
+// describeUser is a user's name for messages.
+func describeUser(tx Tx, id int64) string {
+	if u, err := tx.UserByID(id); err == nil {
+		return u.Name
+	}
+	return fmt.Sprintf("#%d", id)
+}
