@@ -99,6 +99,16 @@ func (c *Client) Validate() error {
 	default:
 		return Errorf(EINVALID, "err.client.kind_unknown")
 	}
+	if c.KPP != "" {
+		if err := ValidateKPP(c.KPP); err != nil {
+			return err
+		}
+	}
+	if c.OGRN != "" {
+		if err := ValidateOGRN(c.OGRN, c.Kind); err != nil {
+			return err
+		}
+	}
 	if strings.TrimSpace(c.Name()) == "" {
 		return Errorf(EINVALID, "err.client.name_required")
 	}
@@ -121,6 +131,31 @@ func ValidateINN(inn string) error {
 		return Errorf(EINVALID, "err.inn.digits", "INN", inn)
 	default:
 		return Errorf(EINVALID, "err.inn.length", "INN", inn, "Count", len([]rune(inn)))
+	}
+}
+
+// ValidateKPP checks a KPP's format.
+func ValidateKPP(kpp string) error {
+	if requisite.KPP(kpp) != nil {
+		return Errorf(EINVALID, "err.kpp.format", "KPP", kpp)
+	}
+	return nil
+}
+
+// ValidateOGRN checks an OGRN (legal entity, 13 digits) or OGRNIP (sole
+// proprietor, 15 digits) with its check digit.
+func ValidateOGRN(ogrn string, kind ClientKind) error {
+	want := 13
+	if kind == KindIndividual {
+		want = 15
+	}
+	switch err := requisite.OGRN(ogrn); {
+	case err == nil && len(ogrn) == want:
+		return nil
+	case errors.Is(err, requisite.ErrChecksum):
+		return Errorf(EINVALID, "err.ogrn.checksum", "OGRN", ogrn)
+	default:
+		return Errorf(EINVALID, "err.ogrn.format", "OGRN", ogrn, "Count", want)
 	}
 }
 

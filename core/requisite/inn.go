@@ -76,3 +76,49 @@ func INN(s string) error {
 
 // IsLegalINN reports whether a (valid) INN belongs to a legal entity.
 func IsLegalINN(s string) bool { return len(s) == 10 }
+
+// KPP checks the format of a KPP: NNNNPPXXX, where PP may be digits or
+// capital Latin letters (since 2019). A KPP has no check digit.
+func KPP(s string) error {
+	if s == "" {
+		return ErrEmpty
+	}
+	if len(s) != 9 {
+		return ErrLength
+	}
+	for i := 0; i < 9; i++ {
+		c := s[i]
+		digit := c >= '0' && c <= '9'
+		if !digit && !(i >= 4 && i <= 5 && c >= 'A' && c <= 'Z') {
+			return ErrFormat
+		}
+	}
+	return nil
+}
+
+// OGRN checks an OGRN (13 digits, mod 11) or an OGRNIP (15 digits, mod 13),
+// taking the lowest digit of the remainder as the check digit in both.
+func OGRN(s string) error {
+	switch {
+	case s == "":
+		return ErrEmpty
+	case !digits(s):
+		return ErrDigits
+	case len(s) != 13 && len(s) != 15:
+		return ErrLength
+	case s[0] == '0':
+		return ErrFormat
+	}
+	var n uint64
+	for i := 0; i < len(s)-1; i++ {
+		n = n*10 + uint64(s[i]-'0')
+	}
+	mod := uint64(11)
+	if len(s) == 15 {
+		mod = 13
+	}
+	if byte(n%mod%10) != s[len(s)-1]-'0' {
+		return ErrChecksum
+	}
+	return nil
+}

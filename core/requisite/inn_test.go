@@ -49,3 +49,50 @@ func FuzzINN(f *testing.F) {
 		}
 	})
 }
+
+func TestKPP(t *testing.T) {
+	tests := []struct {
+		in   string
+		want error
+	}{
+		{"773601001", nil},
+		{"770401001", nil},
+		{"7736AB001", nil},
+		{"7736ab001", requisite.ErrFormat},
+		{"77360100", requisite.ErrLength},
+		{"", requisite.ErrEmpty},
+		{"77A601001", requisite.ErrFormat},
+	}
+	for _, tt := range tests {
+		if got := requisite.KPP(tt.in); !errors.Is(got, tt.want) {
+			t.Errorf("KPP(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestOGRN(t *testing.T) {
+	tests := []struct {
+		in   string
+		want error
+	}{
+		{"1027700132195", nil},
+		{"1027700229193", nil},
+		{"1027700070518", nil},
+		{"1022200525819", nil},
+		{"304500116000157", nil},
+		{"385768585948949", nil},
+		{"304500116000050", nil}, // remainder 10: the lowest digit counts
+		{"1022500001328", requisite.ErrChecksum},
+		{"1027700132196", requisite.ErrChecksum},
+		{"304500116000158", requisite.ErrChecksum},
+		{"3045001160001", requisite.ErrChecksum},
+		{"30450011600015", requisite.ErrLength},
+		{"0027700132195", requisite.ErrFormat},
+		{"", requisite.ErrEmpty},
+	}
+	for _, tt := range tests {
+		if got := requisite.OGRN(tt.in); !errors.Is(got, tt.want) {
+			t.Errorf("OGRN(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,192 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/locales"
+)
+
+// Bot dispatches updates from every transport to the same handlers.
+type Bot struct {
+	svc        *core.Service
+	locales    *locales.Bundle
+	router     *Router
+	log        zerolog.Logger
+	clock      core.Clock
+	transports map[string]Transport
+	handler    Handler // the dispatcher wrapped in middleware
+
+	refusedMu sync.Mutex
+	refused   map[string]bool // unknown identities already refused once
+}
+
+// Config configures a Bot.
+type Config struct {
+	Service *core.Service
+	Locales *locales.Bundle
+	Logger  zerolog.Logger
+	Clock   core.Clock // nil: the system clock
+}
+
+// New builds a bot with DealDesk's commands, actions and flows.
+func New(cfg Config) *Bot {
+	b := &Bot{svc: cfg.Service, locales: cfg.Locales, log: cfg.Logger, clock: cfg.Clock,
+		router: NewRouter(), transports: map[string]Transport{}, refused: map[string]bool{}}
+	if b.clock == nil {
+		b.clock = core.SystemClock{}
+	}
+	register(b.router)
+	b.handler = chain(b.dispatch, b.recoverer, b.logger, b.access)
+	return b
+}
+
+// AddTransport makes a transport's messages reach the bot and lets the
+// outbox deliver through it.
+func (b *Bot) AddTransport(t Transport) { b.transports[t.Platform()] = t }
+
+// Transport returns the transport of a platform, if it is running.
+func (b *Bot) Transport(platform string) (Transport, bool) {
+	t, ok := b.transports[platform]
+	return t, ok
+}
+
+func (b *Bot) now() time.Time { return b.clock.Now() }
+
+func chain(h Handler, mw ...Middleware) Handler {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
+}
+
+// Handle processes one update from a transport. Errors are answered in the
+// user's language inside; Handle never fails.
+func (b *Bot) Handle(ctx context.Context, t Transport, u *Update) {
+	c := &Context{ctx: ctx, Update: u, Svc: b.svc, bot: b, transport: t,
+		P: b.locales.Printer(u.Locale, nil)}
+	if err := b.handler(c); err != nil {
+		if rerr := c.replyError(err); rerr != nil {
+			b.log.Warn().Err(rerr).Str("platform", u.Platform).Str("chat_id", u.ChatID).Msg("reply failed")
+		}
+	}
+}
+
+// HandleFunc returns the function a transport's Run calls for each update.
+func (b *Bot) HandleFunc(t Transport) func(context.Context, *Update) {
+	return func(ctx context.Context, u *Update) { b.Handle(ctx, t, u) }
+}
+
+// replyError turns an error into a localized reply. Only internal errors
+// are logged as errors; their details never reach the user.
+func (c *Context) replyError(err error) error {
+	code := core.ErrorCode(err)
+	if code == core.EINTERNAL {
+		c.bot.log.Error().Err(err).Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
+			Str("user_id", c.Update.UserID).Str("command", c.Update.Command).Msg("internal error")
+	}
+	key, args := core.ErrorKey(err)
+	if c.Update.IsAction() && c.Update.CallbackID != "" && !c.answered {
+		// A refused button press is answered in the press's own notice too.
+		_ = c.answer(c.T(key, args))
+	}
+	return c.Reply(key, args)
+}
+
+// dispatch routes an update: a button action first, then a command, then
+// the step of an active conversation, then help.
+func (b *Bot) dispatch(c *Context) error {
+	u := c.Update
+	if len([]rune(u.Text)) > MaxTextLen {
+		return core.Errorf(core.EINVALID, "err.text.too_long")
+	}
+	if u.IsAction() {
+		return b.dispatchAction(c)
+	}
+	if u.Command != "" {
+		return b.dispatchCommand(c)
+	}
+	conv, err := c.loadConv()
+	if err != nil {
+		return err
+	}
+	if conv != nil {
+		c.Conv = conv
+		return c.input(u.Text)
+	}
+	if !c.Private() {
+		return nil // ordinary talk in a work chat is not for the bot
+	}
+	return c.Reply("msg.unknown_text", nil)
+}
+
+func (b *Bot) dispatchCommand(c *Context) error {
+	u := c.Update
+	if u.Command == "cancel" {
+		conv, err := c.loadConv()
+		if err != nil {
+			return err
+		}
+		if conv == nil {
+			return c.Reply("msg.cancel.nothing", nil)
+		}
+		if err := c.Finish(); err != nil {
+			return err
+		}
+		return c.Reply("msg.cancel.done", nil)
+	}
+	cmd := b.router.find(u.Command)
+	if cmd == nil {
+		return core.Errorf(core.EINVALID, "err.command.unknown", "Command", u.Command)
+	}
+	if cmd.perm != "" && !c.User.Can(cmd.perm) {
+		b.log.Info().Str("platform", u.Platform).Str("user_id", u.UserID).Str("command", u.Command).
+			Msg("command denied by role")
+		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
+	}
+	return cmd.h(c)
+}
+
+func (b *Bot) dispatchAction(c *Context) error {
+	u := c.Update
+	var btn *core.Button
+	err := b.svc.Store().View(c.ctx, func(tx core.Tx) (err error) {
+		btn, err = tx.Button(u.Token)
+		return err
+	})
+	if core.IsNotFound(err) || (err == nil && !b.now().Before(btn.ExpiresAt)) {
+		return core.Errorf(core.EINVALID, "err.button.expired")
+	} else if err != nil {
+		return err
+	}
+	if btn.ChatKey != "" && btn.ChatKey != core.ChatKey(u.Platform, u.ChatID) ||
+		btn.UserID != 0 && btn.UserID != c.User.ID {
+		b.log.Warn().Str("platform", u.Platform).Str("user_id", u.UserID).Str("action", btn.Action).
+			Msg("button of another user or chat refused")
+		return core.Errorf(core.EFORBIDDEN, "err.button.not_yours")
+	}
+	c.Button = btn
+	if btn.Action == ActionFlowInput {
+		conv, err := c.loadConv()
+		if err != nil {
+			return err
+		}
+		if conv == nil {
+			return core.Errorf(core.EINVALID, "err.button.expired")
+		}
+		c.Conv = conv
+		return c.input(btn.Payload)
+	}
+	a, ok := b.router.actions[btn.Action]
+	if !ok {
+		return core.Errorf(core.EINVALID, "err.button.expired")
+	}
+	if a.perm != "" && !c.User.Can(a.perm) {
+		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
+	}
+	return a.h(c)
+}

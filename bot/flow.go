@@ -1,0 +1,156 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// Flow is a step-by-step conversation: named steps, each with a prompt and
+// an input parser that says which step comes next. Its state (the current
+// step and what was typed) is persisted, so a restart loses nothing.
+type Flow struct {
+	Name  string
+	First string
+	Steps map[string]*Step
+	// Perm is needed to start and continue the flow.
+	Perm core.Permission
+}
+
+// Step is one question of a flow.
+type Step struct {
+	// Prompt asks the question.
+	Prompt func(c *Context) error
+	// Input takes the answer (typed, or the payload of a choice button),
+	// stores what it needs in c.Conv.Data and returns the next step, or ""
+	// when the flow is finished. An EINVALID error re-asks the same step.
+	Input func(c *Context, text string) (next string, err error)
+}
+
+// ActionFlowInput is the action of choice buttons inside a flow: their
+// payload is fed to the current step as if it had been typed.
+const ActionFlowInput = "conv.input"
+
+// Choice is a button that answers the current step of a flow with value.
+func Choice(labelKey string, args Args, value string) Button {
+	return Button{LabelKey: labelKey, Args: args, Action: ActionFlowInput, Payload: value}
+}
+
+// Skip is the value of the "skip" choice, also typed as "-".
+const Skip = "-"
+
+// Stay, returned by a step's Input, keeps the conversation on the same step
+// without asking again (the step has answered by itself, e.g. with choices).
+const Stay = "."
+
+// IsSkip reports whether an answer skips an optional step.
+func IsSkip(text string) bool {
+	t := strings.TrimSpace(text)
+	return t == Skip || t == "—"
+}
+
+// Start begins a flow for the user in this chat with initial data, replacing
+// any conversation in progress, and asks the first step.
+func (c *Context) Start(flow string, data map[string]string) error {
+	f, ok := c.bot.router.flows[flow]
+	if !ok {
+		return core.Errorf(core.EINTERNAL, "err.internal")
+	}
+	if f.Perm != "" && !c.User.Can(f.Perm) {
+		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
+	}
+	if data == nil {
+		data = map[string]string{}
+	}
+	c.Conv = &core.Conversation{Key: c.convKey(), Flow: flow, Step: f.First, Data: data}
+	return c.Goto(f.First)
+}
+
+// Goto moves the conversation to step, saves it and asks the step.
+func (c *Context) Goto(step string) error {
+	f := c.bot.router.flows[c.Conv.Flow]
+	st, ok := f.Steps[step]
+	if !ok {
+		return core.Errorf(core.EINTERNAL, "err.internal")
+	}
+	c.Conv.Step = step
+	if err := c.saveConv(); err != nil {
+		return err
+	}
+	return st.Prompt(c)
+}
+
+func (c *Context) saveConv() error {
+	return c.Svc.Store().Update(c.ctx, func(tx core.Tx) error {
+		c.Conv.UpdatedAt = tx.Now()
+		c.Conv.ExpiresAt = tx.Now().Add(core.ConversationTTL)
+		return tx.PutConversation(c.Conv)
+	})
+}
+
+// Finish ends the conversation.
+func (c *Context) Finish() error {
+	c.Conv = nil
+	return c.Svc.Store().Update(c.ctx, func(tx core.Tx) error {
+		err := tx.DeleteConversation(c.convKey())
+		if core.IsNotFound(err) {
+			return nil
+		}
+		return err
+	})
+}
+
+// loadConv returns the user's live conversation in this chat, or nil.
+func (c *Context) loadConv() (*core.Conversation, error) {
+	var conv *core.Conversation
+	err := c.Svc.Store().View(c.ctx, func(tx core.Tx) (err error) {
+		conv, err = tx.Conversation(c.convKey())
+		return err
+	})
+	if core.IsNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if !c.bot.now().Before(conv.ExpiresAt) {
+		return nil, c.Finish()
+	}
+	return conv, nil
+}
+
+// input feeds text to the current step of the conversation.
+func (c *Context) input(text string) error {
+	f, ok := c.bot.router.flows[c.Conv.Flow]
+	if !ok {
+		return c.Finish()
+	}
+	if f.Perm != "" && !c.User.Can(f.Perm) {
+		_ = c.Finish()
+		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
+	}
+	st, ok := f.Steps[c.Conv.Step]
+	if !ok {
+		return c.Finish()
+	}
+	next, err := st.Input(c, strings.TrimSpace(text))
+	if err != nil {
+		if core.ErrorCode(err) == core.EINVALID && c.Conv != nil {
+			// Say what is wrong and ask again; nothing was written.
+			if rerr := c.replyError(err); rerr != nil {
+				return rerr
+			}
+			return st.Prompt(c)
+		}
+		return err
+	}
+	if c.Conv == nil { // the step finished the flow itself
+		return nil
+	}
+	switch next {
+	case "":
+		return c.Finish()
+	case Stay:
+		return c.saveConv()
+	}
+	return c.Goto(next)
+}

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// invite issues a one-time invite code: /invite <role>.
+func invite(c *Context) error {
+	r, err := core.ParseRole(c.Update.Args)
+	if err != nil {
+		return c.Reply("msg.invite.usage", Args{"Roles": roleList(c)})
+	}
+	inv, err := c.Svc.CreateInvite(c.ctx, c.Actor(), r)
+	if err != nil {
+		return err
+	}
+	return c.Reply("msg.invite.created", Args{"Code": inv.Code, "Role": c.T("role."+string(r), nil),
+		"Expires": inv.ExpiresAt})
+}
+
+func roleList(c *Context) string {
+	var parts []string
+	for _, r := range core.Roles {
+		parts = append(parts, string(r)+" ("+c.T("role."+string(r), nil)+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// users lists the users with their ids and roles.
+func users(c *Context) error {
+	us, err := c.Svc.ListUsers(c.ctx, c.Actor())
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(c.T("msg.users.title", Args{"Count": len(us)}))
+	for _, u := range us {
+		key := "msg.users.line"
+		if !u.Active {
+			key = "msg.users.line_inactive"
+		}
+		b.WriteString("\n")
+		b.WriteString(c.T(key, Args{"ID": u.ID, "Name": u.Name, "Role": c.T("role."+string(u.Role), nil),
+			"Identities": strings.Join(u.Identities, ", ")}))
+	}
+	return c.Send(Reply{Text: b.String()})
+}
+
+// role changes a user's role: /role <user id> <role> [reason].
+func role(c *Context) error {
+	idText, rest := firstWord(c.Update.Args)
+	roleText, reason := firstWord(rest)
+	id, err := parseID(idText, "msg.role.usage")
+	if err != nil {
+		return c.Reply("msg.role.usage", Args{"Roles": roleList(c)})
+	}
+	r, err := core.ParseRole(roleText)
+	if err != nil {
+		return c.Reply("msg.role.usage", Args{"Roles": roleList(c)})
+	}
+	u, err := c.Svc.UpdateUser(c.ctx, c.Actor(), id, core.UserUpdate{Role: &r}, reason)
+	if err != nil {
+		return err
+	}
+	return c.Reply("msg.role.set", Args{"Name": u.Name, "Role": c.T("role."+string(r), nil)})
+}
+
+// bind binds the group chat it is sent in to a purpose: /bind officers.
+func bind(c *Context) error {
+	if c.Private() {
+		return c.Reply("msg.bind.group_only", nil)
+	}
+	p, err := core.ParsePurpose(c.Update.Args)
+	if err != nil {
+		var names []string
+		for _, p := range core.Purposes {
+			names = append(names, string(p)+" ("+c.T("purpose."+string(p), nil)+")")
+		}
+		return c.Reply("msg.bind.usage", Args{"Purposes": strings.Join(names, ", ")})
+	}
+	wc := &core.WorkChat{Platform: c.Update.Platform, ChatID: c.Update.ChatID, Title: c.Update.ChatTitle,
+		Purpose: p, Locale: c.P.Lang()}
+	if err := c.Svc.BindChat(c.ctx, c.Actor(), wc); err != nil {
+		return err
+	}
+	return c.Reply("msg.bind.done", Args{"Purpose": c.T("purpose."+string(p), nil)})
+}
+
+// unbind removes the binding of the chat it is sent in.
+func unbind(c *Context) error {
+	if err := c.Svc.UnbindChat(c.ctx, c.Actor(), c.Update.Platform, c.Update.ChatID); err != nil {
+		if core.IsNotFound(err) {
+			return c.Reply("msg.unbind.not_bound", nil)
+		}
+		return err
+	}
+	return c.Reply("msg.unbind.done", nil)
+}

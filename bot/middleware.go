@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// recoverer turns a panic in a handler into an internal error.
+func (b *Bot) recoverer(next Handler) Handler {
+	return func(c *Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error().Str("panic", fmt.Sprint(r)).Bytes("stack", debug.Stack()).Msg("handler panic")
+				err = core.Errorf(core.EINTERNAL, "err.internal")
+			}
+		}()
+		return next(c)
+	}
+}
+
+// logger logs each update with its platform, chat, user and command (never
+// the text, which may hold client data) and how long it took.
+func (b *Bot) logger(next Handler) Handler {
+	return func(c *Context) error {
+		start := time.Now()
+		err := next(c)
+		ev := b.log.Debug()
+		if err != nil && core.ErrorCode(err) != core.EINTERNAL {
+			ev = b.log.Info().Str("error_code", core.ErrorCode(err))
+		}
+		ev.Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).Str("user_id", c.Update.UserID).
+			Str("command", c.Update.Command).Bool("action", c.Update.IsAction()).
+			Dur("took", time.Since(start)).Msg("update")
+		return err
+	}
+}
+
+// access lets only known, active users through, and sets their language.
+// An unknown user may only redeem an invite with /start <code>; otherwise
+// they get one polite refusal, and the denial is logged.
+func (b *Bot) access(next Handler) Handler {
+	return func(c *Context) error {
+		identity := core.Identity(c.Update.Platform, c.Update.UserID)
+		u, err := b.svc.Authenticate(c.ctx, identity)
+		switch core.ErrorCode(err) {
+		case "":
+			c.User = u
+			if u.Locale != "" || u.TimeZone != "" {
+				lang := u.Locale
+				if lang == "" {
+					lang = c.Update.Locale
+				}
+				c.P = b.locales.Printer(lang, u.Location())
+			}
+			return next(c)
+		case core.ENOTFOUND, core.EFORBIDDEN:
+			if c.Update.Command == "start" && c.Update.Args != "" && err != nil && core.IsNotFound(err) {
+				return b.register(c, identity)
+			}
+			b.log.Warn().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
+				Str("user_id", c.Update.UserID).Msg("access denied to unknown user")
+			return b.refuseOnce(c, identity)
+		default:
+			return err
+		}
+	}
+}
+
+func (b *Bot) refuseOnce(c *Context, identity string) error {
+	b.refusedMu.Lock()
+	seen := b.refused[identity]
+	b.refused[identity] = true
+	b.refusedMu.Unlock()
+	if seen {
+		return c.answer("")
+	}
+	return c.Send(Reply{Key: "msg.access.denied"})
+}
+
+// register redeems an invite code for an unknown user.
+func (b *Bot) register(c *Context, identity string) error {
+	u, err := b.svc.RedeemInvite(c.ctx, core.Registration{Identity: identity, Name: c.Update.UserName,
+		Locale: c.Update.Locale, Code: c.Update.Args, Source: c.source()})
+	if err != nil {
+		if core.ErrorCode(err) == core.EINVALID {
+			b.log.Warn().Str("platform", c.Update.Platform).Str("user_id", c.Update.UserID).Msg("invalid invite code")
+		}
+		return err
+	}
+	c.User = u
+	return c.Reply("msg.start.registered", Args{"Name": u.Name, "Role": c.T("role."+string(u.Role), nil)})
+}

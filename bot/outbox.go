@@ -1,0 +1,139 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// Outbox delivery settings.
+const (
+	outboxBatch       = 20
+	outboxMaxAttempts = 12
+	outboxMaxBackoff  = 30 * time.Minute
+)
+
+// RunOutbox delivers pending notifications through every transport until
+// ctx is done, checking for new ones every interval. Each platform has its
+// own loop, so a platform that is down or rate limited delays only its own
+// messages.
+func (b *Bot) RunOutbox(ctx context.Context, interval time.Duration) {
+	done := make(chan struct{})
+	for _, t := range b.transports {
+		go func(t Transport) {
+			defer func() { done <- struct{}{} }()
+			tick := time.NewTicker(interval)
+			defer tick.Stop()
+			for {
+				if _, err := b.DeliverDue(ctx, t.Platform()); err != nil && ctx.Err() == nil {
+					b.log.Error().Err(err).Str("platform", t.Platform()).Msg("outbox")
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+			}
+		}(t)
+	}
+	for range b.transports {
+		<-done
+	}
+}
+
+// DeliverDue sends a platform's due outbox messages once and returns how
+// many were delivered. Delivery is at least once: a crash between sending
+// and marking a message may send it again after the restart.
+func (b *Bot) DeliverDue(ctx context.Context, platform string) (int, error) {
+	t, ok := b.transports[platform]
+	if !ok {
+		return 0, nil
+	}
+	delivered := 0
+	for {
+		var due []*core.OutboxMessage
+		err := b.svc.Store().View(ctx, func(tx core.Tx) (err error) {
+			due, err = tx.DueMessages(platform, b.now(), outboxBatch)
+			return err
+		})
+		if err != nil {
+			return delivered, err
+		}
+		for _, m := range due {
+			if ctx.Err() != nil {
+				return delivered, ctx.Err()
+			}
+			ok, err := b.deliver(ctx, t, m)
+			if err != nil {
+				return delivered, err
+			}
+			if ok {
+				delivered++
+			}
+		}
+		if len(due) < outboxBatch {
+			return delivered, nil
+		}
+	}
+}
+
+// deliver sends one message and records the outcome.
+func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (bool, error) {
+	lang, loc := m.Locale, (*time.Location)(nil)
+	if m.UserID != 0 {
+		if u, err := b.svc.UserByID(ctx, m.UserID); err == nil {
+			if u.Locale != "" {
+				lang = u.Locale
+			}
+			loc = u.Location()
+		}
+	}
+	p := b.locales.Printer(lang, loc)
+	msg := &Message{ChatID: m.ChatID, Text: p.T(m.Key, m.Args)}
+	for _, row := range m.Buttons {
+		var views []ButtonView
+		for _, btn := range row {
+			views = append(views, ButtonView{Label: p.T(btn.LabelKey, nil), Token: btn.Token})
+		}
+		msg.Buttons = append(msg.Buttons, views)
+	}
+	id, sendErr := t.Send(ctx, msg)
+	if sendErr != nil && ctx.Err() != nil {
+		return false, ctx.Err() // shutting down: the message stays pending
+	}
+	err := b.svc.Store().Update(ctx, func(tx core.Tx) error {
+		now := tx.Now()
+		var rl *RateLimitError
+		switch {
+		case sendErr == nil:
+			m.Status, m.DeliveredAt, m.MessageID, m.LastError = core.OutboxDelivered, now, id, ""
+		case errors.As(sendErr, &rl):
+			// The platform said when to come back; that is not a failed attempt.
+			m.NextAttemptAt, m.LastError = now.Add(rl.RetryAfter), sendErr.Error()
+		case IsPermanent(sendErr) || m.Attempts+1 >= outboxMaxAttempts:
+			m.Attempts++
+			m.Status, m.LastError = core.OutboxFailed, sendErr.Error()
+		default:
+			m.Attempts++
+			m.NextAttemptAt, m.LastError = now.Add(backoff(m.Attempts)), sendErr.Error()
+		}
+		return tx.UpdateMessage(m)
+	})
+	if sendErr != nil {
+		ev := b.log.Warn()
+		if m.Status == core.OutboxFailed {
+			ev = b.log.Error()
+		}
+		ev.Err(sendErr).Int64("outbox_id", m.ID).Str("platform", m.Platform).Str("chat_id", m.ChatID).
+			Int("attempts", m.Attempts).Msg("outbox delivery failed")
+	}
+	return sendErr == nil, err
+}
+
+// backoff is the wait before attempt n+1: 2s, 4s, 8s … up to 30 minutes.
+func backoff(attempts int) time.Duration {
+	d := time.Second << min(attempts, 20)
+	return min(d, outboxMaxBackoff)
+}

@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"slices"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// Handler handles an update.
+type Handler func(*Context) error
+
+// Middleware wraps a handler.
+type Middleware func(Handler) Handler
+
+// command is a registered chat command.
+type command struct {
+	name    string
+	perm   core.Permission // "" = any known user
+	hidden bool            // not listed in /help
+	h      Handler
+}
+
+// action is a registered button action.
+type action struct {
+	perm core.Permission
+	h    Handler
+}
+
+// Router maps commands, button actions and flows to handlers.
+type Router struct {
+	commands []*command
+	actions  map[string]action
+	flows    map[string]*Flow
+}
+
+// NewRouter returns an empty router.
+func NewRouter() *Router {
+	return &Router{actions: map[string]action{}, flows: map[string]*Flow{}}
+}
+
+// Command registers a command that needs perm ("" for any known user). Its
+// line in /help and the menu come from the locale keys cmd.<name>.usage and
+// cmd.<name>.desc.
+func (r *Router) Command(name string, perm core.Permission, h Handler) {
+	r.commands = append(r.commands, &command{name: name, perm: perm, h: h})
+}
+
+// Hidden registers a command that /help does not list.
+func (r *Router) Hidden(name string, h Handler) {
+	r.commands = append(r.commands, &command{name: name, hidden: true, h: h})
+}
+
+// Action registers a button action that needs perm.
+func (r *Router) Action(name string, perm core.Permission, h Handler) {
+	r.actions[name] = action{perm: perm, h: h}
+}
+
+// Flow registers a step-by-step conversation.
+func (r *Router) Flow(f *Flow) { r.flows[f.Name] = f }
+
+func (r *Router) find(name string) *command {
+	i := slices.IndexFunc(r.commands, func(c *command) bool { return c.name == name })
+	if i < 0 {
+		return nil
+	}
+	return r.commands[i]
+}
+
+// allowed lists the commands a user may run, in registration order.
+func (r *Router) allowed(u *core.User) []*command {
+	var out []*command
+	for _, c := range r.commands {
+		if !c.hidden && (c.perm == "" || u.Can(c.perm)) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

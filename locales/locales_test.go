@@ -1,0 +1,163 @@
+package locales_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/locales"
+)
+
+func keys(t *testing.T, lang string) []string {
+	t.Helper()
+	var m map[string]any
+	if _, err := toml.DecodeFile(lang+".toml", &m); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestSameKeys fails when a key is missing in either language.
+func TestSameKeys(t *testing.T) {
+	ru, en := keys(t, "ru"), keys(t, "en")
+	for _, k := range ru {
+		if !slices.Contains(en, k) {
+			t.Errorf("en.toml lacks %q", k)
+		}
+	}
+	for _, k := range en {
+		if !slices.Contains(ru, k) {
+			t.Errorf("ru.toml lacks %q", k)
+		}
+	}
+}
+
+var keyRE = regexp.MustCompile(`"((?:err|notify|msg|cmd|card|flow|btn|role|purpose|kind|stage|task_status|verification|entity|field)\.[a-z0-9_.]*[a-z0-9_])"`)
+
+// TestKeysUsedInCodeExist finds every literal message key in the Go code
+// and checks that it exists in both languages.
+func TestKeysUsedInCodeExist(t *testing.T) {
+	b := locales.MustLoad()
+	ru, en := b.Printer("ru", nil), b.Printer("en", nil)
+	seen := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "var") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range keyRE.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			for _, p := range []*locales.Printer{ru, en} {
+				if !p.Has(m[1]) {
+					t.Errorf("%s: key %q missing in %s", path, m[1], p.Lang())
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen < 50 {
+		t.Fatalf("found only %d keys in the code; is the scan broken?", seen)
+	}
+}
+
+// TestDictionaries checks the keys built from domain values.
+func TestDictionaries(t *testing.T) {
+	b := locales.MustLoad()
+	var want []string
+	for _, r := range core.Roles {
+		want = append(want, "role."+string(r))
+	}
+	for _, p := range core.Purposes {
+		want = append(want, "purpose."+string(p))
+	}
+	for _, s := range core.Stages {
+		want = append(want, "stage."+string(s))
+	}
+	for _, v := range []core.VerificationStatus{core.Unverified, core.Verified, core.ProblemsFound} {
+		want = append(want, "verification."+string(v), "card.client.verification."+string(v))
+	}
+	for _, lang := range locales.Languages {
+		p := b.Printer(lang, nil)
+		for _, k := range want {
+			if !p.Has(k) {
+				t.Errorf("%s: missing %q", lang, k)
+			}
+		}
+	}
+}
+
+// TestEveryMessageRenders executes every template with typical arguments.
+func TestEveryMessageRenders(t *testing.T) {
+	b := locales.MustLoad()
+	args := map[string]any{"Count": 3, "Amount": int64(123456789), "Due": time.Now(), "At": time.Now(),
+		"Expires": time.Now(), "Date": time.Now(), "INN": "7707083893", "KPP": "773601001", "ID": 1}
+	for _, lang := range locales.Languages {
+		p := b.Printer(lang, nil)
+		for _, k := range keys(t, lang) {
+			if got := p.T(k, args); got == k || strings.Contains(got, "<no value>") && k != "msg.history.line" {
+				if got == k {
+					t.Errorf("%s: %q does not render", lang, k)
+				}
+			}
+		}
+	}
+}
+
+func TestRussianPlurals(t *testing.T) {
+	p := locales.MustLoad().Printer("ru", nil)
+	for n, want := range map[int]string{1: "1 сделка:", 2: "2 сделки:", 5: "5 сделок:", 21: "21 сделка:", 11: "11 сделок:"} {
+		if got := p.T("msg.deals.title", map[string]any{"Count": n}); got != want {
+			t.Errorf("Count %d: got %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestMoneyAndDates(t *testing.T) {
+	b := locales.MustLoad()
+	ru, en := b.Printer("ru", nil), b.Printer("en", nil)
+	if got, want := ru.Money(core.Money(123456789)), "1\u00a0234\u00a0567,89\u00a0₽"; got != want {
+		t.Errorf("ru money = %q, want %q", got, want)
+	}
+	if got, want := en.Money(float64(5000)), "₽50.00"; got != want {
+		t.Errorf("en money = %q, want %q", got, want)
+	}
+	at := time.Date(2026, 11, 28, 12, 5, 0, 0, time.UTC) // 15:05 in Moscow
+	if got, want := ru.DateTime(at), "28.11.2026 15:05"; got != want {
+		t.Errorf("ru datetime = %q, want %q", got, want)
+	}
+	if got, want := ru.Date(at.Format(time.RFC3339)), "28.11.2026"; got != want {
+		t.Errorf("ru date from JSON = %q, want %q", got, want)
+	}
+	if got := ru.Date(time.Time{}); got != "" {
+		t.Errorf("zero date = %q, want empty", got)
+	}
+	if got, want := ru.T("err.inn.length", map[string]any{"INN": "123", "Count": 3}),
+		"ИНН должен содержать 10 цифр (ЮЛ) или 12 (ИП), а в «123» 3 знака."; got != want {
+		t.Errorf("plural error = %q, want %q", got, want)
+	}
+}
