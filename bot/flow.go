@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 
 	"github.com/dealdesk/dealdesk/core"
@@ -115,6 +116,9 @@ func (c *Context) loadConv() (*core.Conversation, error) {
 	if !c.bot.now().Before(conv.ExpiresAt) {
 		return nil, c.Finish()
 	}
+	if conv.Data == nil {
+		conv.Data = map[string]string{}
+	}
 	return conv, nil
 }
 
@@ -153,4 +157,29 @@ func (c *Context) input(text string) error {
 		return c.saveConv()
 	}
 	return c.Goto(next)
+}
+
+// Resume asks again the current step of the user's unfinished conversation
+// in the update's chat, if there is one; a transport calls it at start so
+// that a dialog interrupted by a restart goes on.
+func (b *Bot) Resume(ctx context.Context, t Transport, u *Update) {
+	c := &Context{ctx: ctx, Update: u, Svc: b.svc, bot: b, transport: t, P: b.locales.Printer(u.Locale, nil)}
+	err := b.access(func(c *Context) error {
+		conv, err := c.loadConv()
+		if err != nil || conv == nil {
+			return err
+		}
+		f, ok := b.router.flows[conv.Flow]
+		if !ok || f.Steps[conv.Step] == nil {
+			return c.Finish()
+		}
+		c.Conv = conv
+		if err := c.Reply("msg.conv.resumed", nil); err != nil {
+			return err
+		}
+		return f.Steps[conv.Step].Prompt(c)
+	})(c)
+	if err != nil {
+		b.log.Warn().Err(err).Str("platform", u.Platform).Msg("resume conversation")
+	}
 }

@@ -180,11 +180,8 @@ func confirmClient(c *Context) error {
 }
 
 func createClient(c *Context, s string) (string, error) {
-	if !isYes(s) {
-		if err := c.Finish(); err != nil {
-			return "", err
-		}
-		return "", c.Reply("msg.cancel.done", nil)
+	if yes, err := confirmed(c, s); !yes || err != nil {
+		return "", err
 	}
 	cl, err := c.Svc.CreateClient(c.ctx, c.Actor(), c.draftClient())
 	if err != nil {
@@ -201,11 +198,17 @@ func createClient(c *Context, s string) (string, error) {
 		Buttons: c.clientButtons(cl)})
 }
 
-// isYes reads a confirmation: the Create button or a typed yes.
-func isYes(s string) bool {
+// confirmed reads the answer to a confirmation: yes goes on; no ends the
+// flow, saving nothing; anything else asks again.
+func confirmed(c *Context, s string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "yes", "да", "y", "д", "+":
-		return true
+		return true, nil
+	case "no", "нет", "n", "н", "отмена", "cancel":
+		if err := c.Finish(); err != nil {
+			return false, err
+		}
+		return false, c.Reply("msg.cancel.done", nil)
 	}
-	return false
+	return false, core.Errorf(core.EINVALID, "err.confirm.choose")
 }

@@ -212,11 +212,8 @@ func confirmDeal(c *Context) error {
 }
 
 func createDeal(c *Context, s string) (string, error) {
-	if !isYes(s) {
-		if err := c.Finish(); err != nil {
-			return "", err
-		}
-		return "", c.Reply("msg.cancel.done", nil)
+	if yes, err := confirmed(c, s); !yes || err != nil {
+		return "", err
 	}
 	d, err := c.draftDeal()
 	if err == nil {

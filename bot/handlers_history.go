@@ -37,20 +37,39 @@ func (c *Context) showHistory(ref string) error {
 		b.WriteString("\n" + c.T("msg.history.more", Args{"Count": len(changes) - historyMax}))
 		changes = changes[len(changes)-historyMax:]
 	}
-	for _, ch := range changes {
+	for i := 0; i < len(changes); i++ {
+		ch := changes[i]
 		who := names[ch.ActorID]
 		if ch.ActorID == 0 {
 			who = c.T("msg.history.system", nil)
 		}
+		args := Args{"At": ch.At, "Who": who, "Entity": c.T("entity."+string(ch.Entity), nil), "ID": ch.EntityID}
 		b.WriteString("\n")
-		b.WriteString(c.T("msg.history.line", Args{"At": ch.At, "Who": who,
-			"Entity": c.T("entity."+string(ch.Entity), nil), "ID": ch.EntityID,
-			"Field": c.fieldName(ch), "Old": c.fieldValue(ch, ch.Old), "New": c.fieldValue(ch, ch.New)}))
-		if ch.Reason != "" && ch.Reason != "created" {
-			b.WriteString(" " + c.T("msg.history.reason", Args{"Reason": ch.Reason}))
+		if ch.Reason == "created" {
+			// A new record's fields are written one change each: show them as one line.
+			var fields []string
+			for ; i < len(changes) && sameCreation(changes[i], ch); i++ {
+				fields = append(fields, c.fieldName(changes[i])+" "+c.value(changes[i], changes[i].New, names))
+			}
+			i--
+			args["Fields"] = strings.Join(fields, "; ")
+			b.WriteString(c.T("msg.history.created", args))
+			continue
+		}
+		args["Field"], args["Old"], args["New"] = c.fieldName(ch), c.value(ch, ch.Old, names), c.value(ch, ch.New, names)
+		b.WriteString(c.T("msg.history.line", args))
+		if reason := ch.Reason; reason != "" {
+			if c.P.Has("reason." + reason) { // a reason the system gave, as a code
+				reason = c.T("reason."+reason, nil)
+			}
+			b.WriteString(" " + c.T("msg.history.reason", Args{"Reason": reason}))
 		}
 	}
 	return c.Send(Reply{Text: b.String()})
+}
+
+func sameCreation(a, b *core.Change) bool {
+	return a.Reason == "created" && a.Entity == b.Entity && a.EntityID == b.EntityID && a.At.Equal(b.At)
 }
 
 func (c *Context) fieldName(ch *core.Change) string {
@@ -59,6 +78,21 @@ func (c *Context) fieldName(ch *core.Change) string {
 		return c.T(key, nil)
 	}
 	return ch.Field
+}
+
+// value shows a value, with people's names for user ids.
+func (c *Context) value(ch *core.Change, v string, names map[int64]string) string {
+	switch ch.Field {
+	case "manager_id", "assignee_id", "created_by", "head_id":
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && names[id] != "" {
+			return names[id]
+		}
+	case "client_id", "deal_id":
+		if v != "" && v != "0" {
+			return "#" + v
+		}
+	}
+	return c.fieldValue(ch, v)
 }
 
 // fieldValue shows a value in the user's words where it is a code.

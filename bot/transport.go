@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -133,3 +134,21 @@ func IsPermanent(err error) bool {
 // MaxTextLen is the longest message text DealDesk accepts or sends
 // (Telegram's limit, in characters).
 const MaxTextLen = 4096
+
+// ParseCommand splits "/deal new" into ("deal", "new"). A "@botname" suffix
+// on the command is dropped. ok is false when text is not a command.
+func ParseCommand(text string) (cmd, args string, ok bool) {
+	text = strings.TrimLeft(text, " \t\r\n")
+	if !strings.HasPrefix(text, "/") || len(text) < 2 {
+		return "", "", false
+	}
+	head, rest, _ := strings.Cut(text[1:], " ")
+	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
+		head, rest = head[:i], head[i+1:]+" "+rest
+	}
+	head, _, _ = strings.Cut(head, "@")
+	if head == "" {
+		return "", "", false
+	}
+	return strings.ToLower(head), strings.TrimSpace(rest), true
+}

@@ -148,3 +148,14 @@ func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
 func (s *Service) view(ctx context.Context, fn func(Tx) error) error {
 	return s.store.View(ctx, fn)
 }
+
+// PurgeExpired deletes expired conversations and button tokens; the
+// scheduler calls it. It returns how many records went.
+func (s *Service) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.update(ctx, func(tx Tx) (err error) {
+		n, err = tx.PurgeExpired(now)
+		return err
+	})
+	return n, err
+}

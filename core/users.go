@@ -23,12 +23,19 @@ func (s *Service) Authenticate(ctx context.Context, identity string) (*User, err
 	return u, nil
 }
 
+// Admin is an identity to be made an admin at start-up, with the name a new
+// user gets.
+type Admin struct {
+	Identity string
+	Name     string
+}
+
 // SeedAdmins makes sure every identity in the list belongs to an active
 // admin, creating users as needed. It runs at start-up from DEALDESK_ADMINS.
-func (s *Service) SeedAdmins(ctx context.Context, identities []string) error {
+func (s *Service) SeedAdmins(ctx context.Context, admins []Admin) error {
 	return s.update(ctx, func(tx Tx) error {
-		for _, id := range identities {
-			id = strings.TrimSpace(id)
+		for _, a := range admins {
+			id := strings.TrimSpace(a.Identity)
 			if id == "" {
 				continue
 			}
@@ -37,7 +44,11 @@ func (s *Service) SeedAdmins(ctx context.Context, identities []string) error {
 			}
 			u, err := tx.UserByIdentity(id)
 			if IsNotFound(err) {
-				u = &User{Identities: []string{id}, Name: id, Role: RoleAdmin, Active: true}
+				name := a.Name
+				if name == "" {
+					name = id
+				}
+				u = &User{Identities: []string{id}, Name: name, Role: RoleAdmin, Active: true}
 				if err := tx.CreateUser(u); err != nil {
 					return err
 				}

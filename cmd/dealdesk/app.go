@@ -1,0 +1,280 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/console"
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/locales"
+	"github.com/dealdesk/dealdesk/storage/bolt"
+)
+
+// Main is the program: configuration, the wired components and their
+// goroutines.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Interactive makes the console print a prompt; main sets it when
+	// standard input is a terminal.
+	Interactive bool
+
+	Config  Config
+	Log     zerolog.Logger
+	DB      *bolt.DB
+	Service *core.Service
+	Bot     *bot.Bot
+
+	args    []string // the subcommand and its arguments
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	done    chan struct{}
+	endOnce sync.Once
+	sched   gocron.Scheduler
+	ctl     *controlServer
+	closed  bool
+}
+
+// NewMain returns a Main on the process's standard streams and environment.
+func NewMain() *Main {
+	fi, err := os.Stdin.Stat()
+	interactive := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
+		Interactive: interactive, done: make(chan struct{})}
+}
+
+// ParseFlags reads the flags and loads the configuration.
+func (m *Main) ParseFlags(args []string) error {
+	fs := flag.NewFlagSet("dealdesk", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	configPath := fs.String("config", "", "TOML configuration file")
+	fs.Usage = func() { printUsage(m.Stderr) }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m.args = fs.Args()
+	cfg, err := LoadConfig(*configPath, m.Getenv)
+	if err != nil {
+		return err
+	}
+	m.Config = cfg
+	m.Log = newLogger(m.Stderr, cfg.LogLevel, cfg.LogFormat)
+	return nil
+}
+
+// Done is closed when DealDesk has nothing more to do: a subcommand
+// finished, or the console's piped input ended.
+func (m *Main) Done() <-chan struct{} { return m.done }
+
+func (m *Main) end() { m.endOnce.Do(func() { close(m.done) }) }
+
+// Run runs a subcommand to its end, or starts DealDesk and returns once it
+// is serving.
+func (m *Main) Run(ctx context.Context) error {
+	if len(m.args) > 0 {
+		defer m.end()
+		switch m.args[0] {
+		case "backup":
+			return m.runBackup(ctx, m.args[1:])
+		case "invite":
+			return m.runInvite(ctx, m.args[1:])
+		default:
+			printUsage(m.Stderr)
+			return fmt.Errorf("unknown command %q", m.args[0])
+		}
+	}
+	return m.serve(ctx)
+}
+
+// open opens the database and builds the core service.
+func (m *Main) open(platforms ...string) error {
+	db, err := bolt.Open(m.Config.DB)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	m.Service = core.NewService(db, core.WithLogger(m.Log.With().Str("component", "core").Logger()),
+		core.WithPlatforms(platforms...))
+	return nil
+}
+
+// serve wires the transports, the outbox, the scheduler and the control
+// socket, and starts them.
+func (m *Main) serve(ctx context.Context) error {
+	transports, err := m.transports()
+	if err != nil {
+		return err
+	}
+	var platforms []string
+	for _, t := range transports {
+		platforms = append(platforms, t.Platform())
+	}
+	if err := m.open(platforms...); err != nil {
+		return err
+	}
+	var admins []core.Admin
+	for _, id := range m.Config.Admins {
+		admins = append(admins, core.Admin{Identity: id})
+	}
+	if _, ok := findTransport(transports, core.PlatformConsole); ok {
+		admins = append(admins, core.Admin{Identity: core.Identity(core.PlatformConsole, console.UserID),
+			Name: console.UserName()})
+	}
+	if err := m.Service.SeedAdmins(ctx, admins); err != nil {
+		return fmt.Errorf("DEALDESK_ADMINS: %w", err)
+	}
+	bundle, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	m.Bot = bot.New(bot.Config{Service: m.Service, Locales: bundle,
+		Logger: m.Log.With().Str("component", "bot").Logger()})
+	for _, t := range transports {
+		m.Bot.AddTransport(t)
+	}
+	ctx, m.cancel = context.WithCancel(ctx)
+	if m.ctl, err = listenControl(m.Config.ControlSocket, m, m.Log); err != nil {
+		return err
+	}
+	if err := m.startScheduler(); err != nil {
+		return err
+	}
+	m.goRun(func() { m.Bot.SetupMenus(ctx) })
+	m.goRun(func() { m.Bot.RunOutbox(ctx, m.Config.OutboxInterval) })
+	for _, t := range transports {
+		m.goRun(func() { m.runTransport(ctx, t) })
+	}
+	m.Log.Info().Strs("platforms", platforms).Str("db", m.Config.DB).Msg("DealDesk is running")
+	return nil
+}
+
+func (m *Main) goRun(f func()) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		f()
+	}()
+}
+
+// runTransport runs a transport until ctx is done. The console's end of
+// input ends DealDesk; a chat platform that fails is restarted.
+func (m *Main) runTransport(ctx context.Context, t bot.Transport) {
+	if t.Platform() == core.PlatformConsole {
+		// The console user picks up a dialog left unfinished at the last exit.
+		m.Bot.Resume(ctx, t, console.ResumeUpdate())
+	}
+	for {
+		err := t.Run(ctx, m.Bot.HandleFunc(t))
+		if t.Platform() == core.PlatformConsole {
+			if err != nil && !errors.Is(err, io.EOF) && ctx.Err() == nil {
+				m.Log.Error().Err(err).Msg("console")
+			}
+			m.end()
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		m.Log.Error().Err(err).Str("platform", t.Platform()).Msg("transport stopped; restarting in 5s")
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+// startScheduler starts the periodic jobs. Each job is a core method that
+// takes the time; gocron only calls it.
+func (m *Main) startScheduler() error {
+	s, err := gocron.NewScheduler(gocron.WithLocation(core.Location("")))
+	if err != nil {
+		return err
+	}
+	_, err = s.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(func() {
+		n, err := m.Service.PurgeExpired(context.Background(), time.Now())
+		if err != nil {
+			m.Log.Error().Err(err).Msg("purge expired sessions")
+			return
+		}
+		m.Log.Debug().Int("purged", n).Msg("purged expired conversations and buttons")
+	}), gocron.WithSingletonMode(gocron.LimitModeReschedule))
+	if err != nil {
+		return err
+	}
+	s.Start()
+	m.sched = s
+	return nil
+}
+
+// Close stops everything, delivers what is due to the console, and closes
+// the database. It is safe to call more than once.
+func (m *Main) Close() error {
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	if m.sched != nil {
+		_ = m.sched.Shutdown()
+	}
+	if m.ctl != nil {
+		m.ctl.Close()
+	}
+	if m.Bot != nil {
+		// Notifications meant for the console user are shown before exit.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if _, err := m.Bot.DeliverDue(ctx, core.PlatformConsole); err != nil {
+			m.Log.Warn().Err(err).Msg("console outbox")
+		}
+		cancel()
+	}
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+// newLogger builds the root logger: JSON, or human-readable text on a terminal.
+func newLogger(w io.Writer, level, format string) zerolog.Logger {
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil || level == "" {
+		lvl = zerolog.InfoLevel
+	}
+	if format == "text" || (format == "auto" && isTerminal(w)) {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func findTransport(ts []bot.Transport, platform string) (bot.Transport, bool) {
+	for _, t := range ts {
+		if t.Platform() == platform {
+			return t, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is DealDesk's configuration. It comes from defaults, then an
+// optional TOML file (-config) whose keys are the variable names below,
+// then the environment.
+type Config struct {
+	DB             string
+	LogLevel       string
+	LogFormat      string
+	Admins         []string
+	Console        string
+	FilesDir       string
+	ControlSocket  string
+	OutboxInterval time.Duration
+
+	TelegramToken         string
+	TelegramAPIURL        string
+	TelegramWebhookURL    string
+	TelegramWebhookAddr   string
+	TelegramWebhookSecret string
+}
+
+// option is one configuration variable.
+type option struct {
+	name   string
+	def    string
+	secret bool
+	help   string
+	set    func(c *Config, v string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+// options lists every variable; -h and the README's table are made from it.
+var options = []option{
+	{name: "DEALDESK_DB", def: "./var/dealdesk.db", help: "bbolt database file (its folder is created)",
+		set: str(func(c *Config) *string { return &c.DB })},
+	{name: "DEALDESK_LOG_LEVEL", def: "info", help: "debug, info, warn or error",
+		set: str(func(c *Config) *string { return &c.LogLevel })},
+	{name: "DEALDESK_LOG_FORMAT", def: "auto", help: "json, text, or auto (text on a terminal, else JSON)",
+		set: str(func(c *Config) *string { return &c.LogFormat })},
+	{name: "DEALDESK_ADMINS", def: "", help: "comma-separated identities made admins at start: telegram:<id>, mattermost:<id>",
+		set: func(c *Config, v string) error { c.Admins = splitList(v); return nil }},
+	{name: "DEALDESK_CONSOLE", def: "auto", help: "console transport: auto (on when no chat platform is configured), on, off",
+		set: str(func(c *Config) *string { return &c.Console })},
+	{name: "DEALDESK_FILES_DIR", def: "./var/files", help: "where the console transport writes files it is sent",
+		set: str(func(c *Config) *string { return &c.FilesDir })},
+	{name: "DEALDESK_CONTROL_SOCKET", def: "", help: "unix socket for `backup` and `invite` while DealDesk runs (default: <DB>.sock)",
+		set: str(func(c *Config) *string { return &c.ControlSocket })},
+	{name: "DEALDESK_OUTBOX_INTERVAL", def: "1s", help: "how often the outbox looks for notifications to send",
+		set: func(c *Config, v string) (err error) { c.OutboxInterval, err = time.ParseDuration(v); return err }},
+	{name: "TELEGRAM_TOKEN", secret: true, help: "Telegram bot token from @BotFather; enables the Telegram transport",
+		set: str(func(c *Config) *string { return &c.TelegramToken })},
+	{name: "TELEGRAM_API_URL", def: "https://api.telegram.org", help: "Bot API server (a self-hosted one, or a test server)",
+		set: str(func(c *Config) *string { return &c.TelegramAPIURL })},
+	{name: "TELEGRAM_WEBHOOK_URL", help: "public HTTPS URL for webhook mode; empty: long polling",
+		set: str(func(c *Config) *string { return &c.TelegramWebhookURL })},
+	{name: "TELEGRAM_WEBHOOK_ADDR", def: ":8443", help: "address the webhook server listens on",
+		set: str(func(c *Config) *string { return &c.TelegramWebhookAddr })},
+	{name: "TELEGRAM_WEBHOOK_SECRET", secret: true, help: "secret token Telegram sends with each webhook call",
+		set: str(func(c *Config) *string { return &c.TelegramWebhookSecret })},
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// LoadConfig builds the configuration from defaults, the TOML file at path
+// (if not empty) and the environment (getenv).
+func LoadConfig(path string, getenv func(string) string) (Config, error) {
+	var c Config
+	for _, o := range options {
+		if err := o.set(&c, o.def); err != nil {
+			return c, fmt.Errorf("config: default %s: %w", o.name, err)
+		}
+	}
+	if path != "" {
+		var file map[string]any
+		if _, err := toml.DecodeFile(path, &file); err != nil {
+			return c, fmt.Errorf("config: %s: %w", path, err)
+		}
+		for k, v := range file {
+			o, ok := findOption(k)
+			if !ok {
+				return c, fmt.Errorf("config: %s: unknown setting %q", path, k)
+			}
+			s := fmt.Sprint(v)
+			if list, ok := v.([]any); ok {
+				var parts []string
+				for _, x := range list {
+					parts = append(parts, fmt.Sprint(x))
+				}
+				s = strings.Join(parts, ",")
+			}
+			if err := o.set(&c, s); err != nil {
+				return c, fmt.Errorf("config: %s: %s: %w", path, k, err)
+			}
+		}
+	}
+	for _, o := range options {
+		if v, ok := lookup(getenv, o.name); ok {
+			if err := o.set(&c, v); err != nil {
+				return c, fmt.Errorf("config: %s: %w", o.name, err)
+			}
+		}
+	}
+	if c.ControlSocket == "" {
+		c.ControlSocket = c.DB + ".sock"
+	}
+	if c.OutboxInterval <= 0 {
+		return c, fmt.Errorf("config: DEALDESK_OUTBOX_INTERVAL must be positive")
+	}
+	switch c.Console {
+	case "auto", "on", "off":
+	default:
+		return c, fmt.Errorf("config: DEALDESK_CONSOLE must be auto, on or off, not %q", c.Console)
+	}
+	return c, nil
+}
+
+func lookup(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+func findOption(name string) (option, bool) {
+	for _, o := range options {
+		if o.name == name {
+			return o, true
+		}
+	}
+	return option{}, false
+}
+
+// printUsage writes the -h text: the commands and every variable.
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `DealDesk: a chat-first CRM for deal support.
+
+Usage:
+  dealdesk [-config FILE]                 run (console transport when no chat platform is configured)
+  dealdesk [-config FILE] backup FILE     write a consistent copy of the database, also while DealDesk runs
+  dealdesk [-config FILE] invite -role R  print a one-time invite code for role R
+                                          (officer, manager, lawyer, underwriter, head, admin)
+
+Console: type commands such as /help; a number chooses a shown button; a message of several lines
+goes between two lines of """. With piped input every line is handled in order and DealDesk exits
+at the end of the input.
+
+Configuration (environment variables, or the same names as keys of the -config TOML file):
+`)
+	for _, o := range options {
+		def := o.def
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  %-26s %s (default %s)\n", o.name, o.help, def)
+	}
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/bolt"
+)
+
+// The control socket lets `dealdesk backup` and `dealdesk invite` work while
+// DealDesk runs and holds the database's lock. It is a unix socket readable
+// by the owner only; each connection carries one JSON request and response.
+
+type controlRequest struct {
+	Op   string `json:"op"` // "backup" or "invite"
+	Path string `json:"path,omitempty"`
+	Role string `json:"role,omitempty"`
+}
+
+type controlResponse struct {
+	Error   string    `json:"error,omitempty"`
+	Bytes   int64     `json:"bytes,omitempty"`
+	Code    string    `json:"code,omitempty"`
+	Expires time.Time `json:"expires,omitzero"`
+}
+
+type controlServer struct {
+	l    net.Listener
+	path string
+	wg   sync.WaitGroup
+}
+
+// listenControl listens on the control socket, replacing a stale one.
+func listenControl(path string, m *Main, log zerolog.Logger) (*controlServer, error) {
+	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("control socket %s: another DealDesk is running", path)
+	}
+	_ = os.Remove(path)
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	s := &controlServer{l: l, path: path}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				defer conn.Close()
+				_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
+				var req controlRequest
+				if err := json.NewDecoder(bufio.NewReader(conn)).Decode(&req); err != nil {
+					return
+				}
+				log.Info().Str("op", req.Op).Msg("control request")
+				_ = json.NewEncoder(conn).Encode(m.control(context.Background(), m.DB, req))
+			}()
+		}
+	}()
+	return s, nil
+}
+
+// Close stops listening and removes the socket.
+func (s *controlServer) Close() {
+	s.l.Close()
+	s.wg.Wait()
+	_ = os.Remove(s.path)
+}
+
+// control performs a request on an open database.
+func (m *Main) control(ctx context.Context, db *bolt.DB, req controlRequest) controlResponse {
+	switch req.Op {
+	case "backup":
+		if err := db.BackupFile(req.Path); err != nil {
+			return controlResponse{Error: err.Error()}
+		}
+		fi, err := os.Stat(req.Path)
+		if err != nil {
+			return controlResponse{Error: err.Error()}
+		}
+		return controlResponse{Bytes: fi.Size()}
+	case "invite":
+		svc := core.NewService(db)
+		inv, err := svc.CreateInvite(ctx, core.Actor{Source: "cli"}, core.Role(req.Role))
+		if err != nil {
+			return controlResponse{Error: err.Error()}
+		}
+		return controlResponse{Code: inv.Code, Expires: inv.ExpiresAt}
+	}
+	return controlResponse{Error: "unknown operation " + req.Op}
+}
+
+// do runs a request through the running DealDesk's socket, or on the
+// database directly when DealDesk is not running.
+func (m *Main) do(ctx context.Context, req controlRequest) (controlResponse, error) {
+	conn, err := net.DialTimeout("unix", m.Config.ControlSocket, 2*time.Second)
+	if err == nil {
+		defer conn.Close()
+		if err := json.NewEncoder(conn).Encode(req); err != nil {
+			return controlResponse{}, err
+		}
+		var resp controlResponse
+		if err := json.NewDecoder(conn).Decode(&resp); err != nil {
+			return controlResponse{}, fmt.Errorf("control socket: %w", err)
+		}
+		return resp, nil
+	}
+	if err := m.open(); err != nil {
+		return controlResponse{}, err
+	}
+	return m.control(ctx, m.DB, req), nil
+}
+
+// runBackup: dealdesk backup FILE.
+func (m *Main) runBackup(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: dealdesk backup FILE")
+	}
+	resp, err := m.do(ctx, controlRequest{Op: "backup", Path: absPath(args[0])})
+	if err != nil {
+		return err
+	}
+	if resp.Error != "" {
+		return errors.New(resp.Error)
+	}
+	fmt.Fprintf(m.Stdout, "backup written to %s (%d bytes)\n", args[0], resp.Bytes)
+	return nil
+}
+
+// runInvite: dealdesk invite -role manager.
+func (m *Main) runInvite(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	role := fs.String("role", "", "role of the invited user: officer, manager, lawyer, underwriter, head, admin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := core.ParseRole(*role); err != nil {
+		return fmt.Errorf("invite: unknown role %q (officer, manager, lawyer, underwriter, head, admin)", *role)
+	}
+	resp, err := m.do(ctx, controlRequest{Op: "invite", Role: *role})
+	if err != nil {
+		return err
+	}
+	if resp.Error != "" {
+		return errors.New(resp.Error)
+	}
+	fmt.Fprintf(m.Stdout, "invite code for %s: %s (valid until %s)\nthe new user sends the bot: /start %s\n",
+		*role, resp.Code, resp.Expires.In(core.Location("")).Format("02.01.2006 15:04"), resp.Code)
+	return nil
+}
+
+func absPath(p string) string {
+	if wd, err := os.Getwd(); err == nil && len(p) > 0 && p[0] != '/' {
+		return wd + "/" + p
+	}
+	return p
+}
