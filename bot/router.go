@@ -14,7 +14,7 @@ type Middleware func(Handler) Handler
 
 // command is a registered chat command.
 type command struct {
-	name    string
+	name   string
 	perm   core.Permission // "" = any known user
 	hidden bool            // not listed in /help
 	h      Handler
