@@ -1,0 +1,275 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+func TestUnknownUserIsRefusedOnceAndSeesNothing(t *testing.T) {
+	h := newHarness(t)
+	msgs := h.say("stranger", "/client 7707083893")
+	h.want(msgs, "msg.access.denied", nil)
+	if len(msgs) != 1 || len(msgs[0].Buttons) != 0 {
+		t.Fatalf("refusal = %s", dump(msgs))
+	}
+	for _, text := range []string{"/help", "hello", "/start wrongcode"} {
+		msgs = h.say("stranger", text)
+		if text == "/start wrongcode" {
+			h.want(msgs, "err.invite.invalid", nil)
+			continue
+		}
+		if len(msgs) != 0 {
+			t.Fatalf("%q: second refusal or data: %s", text, dump(msgs))
+		}
+	}
+}
+
+func TestInviteRegistersUserWithRole(t *testing.T) {
+	h := newHarness(t)
+	msgs := h.say("admin", "/invite manager")
+	if !strings.Contains(msgs[0].Text, "/start ") {
+		t.Fatalf("invite reply = %q", msgs[0].Text)
+	}
+	code := strings.Fields(strings.SplitN(msgs[0].Text, "/start ", 2)[1])[0]
+	msgs = h.send(&bot.Update{UserID: "42", UserName: "Мария", Text: "/start " + code, Command: "start", Args: code})
+	h.want(msgs, "msg.start.registered", bot.Args{"Name": "Мария", "Role": h.p.T("role.manager", nil)})
+	if u := h.user("test:42"); u.Role != core.RoleManager {
+		t.Fatalf("role = %s, want manager", u.Role)
+	}
+	// The code works once.
+	msgs = h.send(&bot.Update{UserID: "43", Text: "/start " + code, Command: "start", Args: code})
+	h.want(msgs, "err.invite.invalid", nil)
+	// The admin was told through the outbox.
+	if n, err := h.bot.DeliverDue(context.Background(), "test"); err != nil || n != 1 {
+		t.Fatalf("DeliverDue = %d, %v; want the joined notice", n, err)
+	}
+}
+
+func TestHelpListsOnlyWhatTheRoleMayDo(t *testing.T) {
+	h := newHarness(t)
+	h.addUser("m", "Менеджер", core.RoleManager)
+	text := h.say("m", "/help")[0].Text
+	for _, want := range []string{"/client", "/deal", "/tasks", "/history"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("manager help lacks %s", want)
+		}
+	}
+	for _, not := range []string{"/invite", "/role", "/bind", "/users"} {
+		if strings.Contains(text, not) {
+			t.Errorf("manager help lists %s", not)
+		}
+	}
+	h.want(h.say("m", "/invite lawyer"), "err.forbidden", nil)
+	if admin := h.say("admin", "/help")[0].Text; !strings.Contains(admin, "/invite") {
+		t.Errorf("admin help lacks /invite")
+	}
+}
+
+func TestBadInputIsAnsweredAndWritesNothing(t *testing.T) {
+	h := newHarness(t)
+	h.want(h.say("admin", "/client 7707083894"), "err.inn.checksum", bot.Args{"INN": "7707083894"})
+	h.want(h.say("admin", "/client 770708389"), "err.inn.length", bot.Args{"INN": "770708389", "Count": 9})
+	h.want(h.say("admin", "/frobnicate"), "err.command.unknown", bot.Args{"Command": "frobnicate"})
+	h.want(h.say("admin", "/deal D-1"), "err.deal.number_format", bot.Args{"Number": "D-1"})
+	h.want(h.say("admin", "/done abc"), "msg.done.usage", nil)
+	h.want(h.say("admin", strings.Repeat("я", bot.MaxTextLen+1)), "err.text.too_long", nil)
+	h.want(h.send(&bot.Update{UserID: "admin", Token: "forged-token"}), "err.button.expired", nil)
+	var clients []*core.Client
+	_ = h.db.View(context.Background(), func(tx core.Tx) (err error) {
+		clients, err = tx.SearchClients("77", 10)
+		return err
+	})
+	if len(clients) != 0 || len(h.changes(core.EntityClient, 1)) != 0 {
+		t.Fatalf("bad input wrote %d clients", len(clients))
+	}
+}
+
+// createClient walks the client card flow for the Sberbank INN.
+func createClient(t *testing.T, h *harness, user string) {
+	t.Helper()
+	msgs := h.say(user, "/client 7707083893")
+	h.want(msgs, "msg.client.not_found", bot.Args{"INN": "7707083893"})
+	h.want(h.press(user, msgs, "Создать карточку"), "flow.client.name", nil)
+	h.want(h.say(user, "ПАО Сбербанк"), "flow.client.kpp", nil)
+	msgs = h.say(user, "77360100") // 8 characters: asked again
+	if !strings.Contains(dump(msgs), h.p.T("err.kpp.format", bot.Args{"KPP": "77360100"})) {
+		t.Fatalf("bad KPP not named: %s", dump(msgs))
+	}
+	h.want(msgs, "flow.client.kpp", nil)
+	h.want(h.say(user, "773601001"), "flow.client.ogrn", nil)
+	h.want(h.say(user, "1027700132195"), "flow.client.address", nil)
+	h.want(h.say(user, "г. Москва, ул. Вавилова, д. 19"), "flow.client.director", nil)
+	msgs = h.press(user, h.say(user, "-"), "Создать")
+	if !strings.HasPrefix(msgs[0].Text, h.p.T("msg.client.created", nil)) {
+		t.Fatalf("create = %s", dump(msgs))
+	}
+}
+
+func TestClientDealTaskHistory(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	// A duplicate card is refused, naming the existing one.
+	msgs := h.say("admin", "/clients сбер")
+	if !strings.Contains(msgs[0].Text, "7707083893/773601001 — ПАО Сбербанк") {
+		t.Fatalf("search = %q", msgs[0].Text)
+	}
+	// A deal from the client card's button.
+	msgs = h.say("admin", "/client 7707083893")
+	h.want(h.press("admin", msgs, "Новая сделка"), "flow.deal.title", nil)
+	h.want(h.say("admin", "Зарплатный проект"), "flow.deal.amount", nil)
+	h.want(h.say("admin", "полтора миллиона"), "flow.deal.amount", nil)
+	h.want(h.say("admin", "1 500 000,50"), "flow.deal.signing_due", nil)
+	msgs = h.say("admin", "05.12.2026")
+	if !strings.Contains(msgs[0].Text, "1\u00a0500\u00a0000,50\u00a0₽") || !strings.Contains(msgs[0].Text, "05.12.2026") {
+		t.Fatalf("confirm = %s", dump(msgs))
+	}
+	msgs = h.press("admin", msgs, "Создать")
+	h.want(msgs[:1], "msg.deal.created", bot.Args{"Number": "D-2026-0001"})
+	// A task for the deal, then done.
+	h.want(h.press("admin", msgs, "Новая задача"), "flow.task.title", nil)
+	h.want(h.say("admin", "Подписать договор"), "flow.task.due", nil)
+	h.want(h.say("admin", "27.11.2026 12:00"), "flow.task.assignee", nil) // already overdue
+	h.want(h.press("admin", h.rec.sentLast(), "Мне"), "msg.task.created", bot.Args{"ID": 1,
+		"Title": "Подписать договор", "Due": time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)})
+	msgs = h.say("admin", "/tasks")
+	if !strings.Contains(msgs[0].Text, "⚠️ #1 Подписать договор") {
+		t.Fatalf("tasks = %s", dump(msgs))
+	}
+	h.want(h.press("admin", msgs, "Выполнено #1"), "flow.done.result", bot.Args{"ID": "1", "Title": "Подписать договор"})
+	h.want(h.say("admin", "Договор подписан"), "msg.done.ok", bot.Args{"ID": 1, "Title": "Подписать договор"})
+	h.want(h.say("admin", "/tasks"), "msg.tasks.none", nil)
+	// The history has the deal, the task and its result.
+	text := h.say("admin", "/history D-2026-0001")[0].Text
+	for _, want := range []string{"D-2026-0001", "Подписать договор", "открыта → выполнена", "Договор подписан"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("history lacks %q:\n%s", want, text)
+		}
+	}
+	if cs := h.changes(core.EntityDeal, 1); len(cs) == 0 || cs[0].ActorID != h.admin.ID || cs[0].Source == "" {
+		t.Fatalf("deal audit = %+v", cs)
+	}
+}
+
+func TestConversationSurvivesRestart(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	h.say("admin", "/deal new")
+	h.want(h.say("admin", "7707083893"), "flow.deal.title", nil)
+	h.restart()
+	h.want(h.say("admin", "Кредитная линия"), "flow.deal.amount", nil)
+	h.want(h.say("admin", "/cancel"), "msg.cancel.done", nil)
+	h.want(h.say("admin", "100"), "msg.unknown_text", nil)
+}
+
+func TestButtonOfAnotherUserIsRefused(t *testing.T) {
+	h := newHarness(t)
+	h.addUser("m", "Менеджер", core.RoleManager)
+	msgs := h.say("admin", "/client 7707083893")
+	token := msgs[0].Buttons[0][0].Token
+	// The manager replays the admin's token in the admin's chat and in their own.
+	for _, chat := range []string{"admin", "m"} {
+		got := h.send(&bot.Update{UserID: "m", ChatID: chat, ChatType: bot.ChatPrivate, Token: token, CallbackID: "x"})
+		h.want(got, "err.button.not_yours", nil)
+	}
+	if len(h.rec.answers) == 0 || h.rec.answers[len(h.rec.answers)-1] != h.p.T("err.button.not_yours", nil) {
+		t.Fatalf("press not answered with the refusal: %q", h.rec.answers)
+	}
+}
+
+func TestManagerSeesOnlyOwnDeals(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	m := h.addUser("m", "Менеджер", core.RoleManager)
+	ctx := context.Background()
+	admin := core.Actor{User: h.admin}
+	c, err := h.svc.FindClientsByINN(ctx, admin, "7707083893")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.CreateDeal(ctx, admin, &core.Deal{ClientID: c[0].ID, Title: "Чужая", ManagerID: h.admin.ID}); err != nil {
+		t.Fatal(err)
+	}
+	h.want(h.say("m", "/deal D-2026-0001"), "err.forbidden", nil)
+	h.want(h.say("m", "/deals"), "msg.deals.none", nil)
+	if _, err := h.svc.CreateDeal(ctx, admin, &core.Deal{ClientID: c[0].ID, Title: "Своя", ManagerID: m.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if text := h.say("m", "/deals")[0].Text; !strings.Contains(text, "Своя") || strings.Contains(text, "Чужая") {
+		t.Fatalf("manager deals = %q", text)
+	}
+}
+
+func TestOutboxDeliversToWorkChatAndSurvivesFailures(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.want(h.send(&bot.Update{UserID: "admin", ChatID: "-100", ChatType: bot.ChatGroup, ChatTitle: "Сопровождение",
+		Text: "/bind officers", Command: "bind", Args: "officers"}), "msg.bind.done",
+		bot.Args{"Purpose": h.p.T("purpose.officers", nil)})
+	createClient(t, h, "admin")
+	c, _ := h.svc.FindClientsByINN(ctx, core.Actor{User: h.admin}, "7707083893")
+
+	h.rec.fail = errors.New("connection reset")
+	if _, err := h.svc.CreateDeal(ctx, core.Actor{User: h.admin}, &core.Deal{ClientID: c[0].ID, Title: "КП", Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := h.bot.DeliverDue(ctx, "test"); n != 0 {
+		t.Fatalf("delivered %d while the platform fails", n)
+	}
+	// Restart: the pending message is still there, retried after its backoff.
+	h.restart()
+	h.rec.fail = nil
+	if n, _ := h.bot.DeliverDue(ctx, "test"); n != 0 {
+		t.Fatalf("delivered %d before the backoff passed", n)
+	}
+	h.clock.Add(time.Minute)
+	if n, err := h.bot.DeliverDue(ctx, "test"); n != 1 || err != nil {
+		t.Fatalf("DeliverDue = %d, %v; want 1", n, err)
+	}
+	got := h.rec.take()
+	if got[0].ChatID != "-100" || !strings.Contains(got[0].Text, "D-2026-0001") {
+		t.Fatalf("notification = %+v", got[0])
+	}
+	// Rate limited: the message waits as long as the platform asked.
+	h.rec.fail = &bot.RateLimitError{RetryAfter: 30 * time.Second}
+	if _, err := h.svc.CreateDeal(ctx, core.Actor{User: h.admin}, &core.Deal{ClientID: c[0].ID, Title: "Договор"}); err != nil {
+		t.Fatal(err)
+	}
+	h.bot.DeliverDue(ctx, "test")
+	h.rec.fail = nil
+	h.clock.Add(29 * time.Second)
+	if n, _ := h.bot.DeliverDue(ctx, "test"); n != 0 {
+		t.Fatalf("sent before retry_after passed")
+	}
+	h.clock.Add(2 * time.Second)
+	if n, _ := h.bot.DeliverDue(ctx, "test"); n != 1 {
+		t.Fatalf("not sent after retry_after")
+	}
+	// A permanent failure is not retried.
+	h.rec.fail = &bot.PermanentError{Err: errors.New("chat not found")}
+	if _, err := h.svc.CreateDeal(ctx, core.Actor{User: h.admin}, &core.Deal{ClientID: c[0].ID, Title: "Счёт"}); err != nil {
+		t.Fatal(err)
+	}
+	h.bot.DeliverDue(ctx, "test")
+	h.rec.fail = nil
+	h.clock.Add(time.Hour)
+	if n, _ := h.bot.DeliverDue(ctx, "test"); n != 0 {
+		t.Fatalf("a permanently failed message was sent again")
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	h := newHarness(t)
+	en := bundle.Printer("en", nil)
+	if got := h.say("admin", "/lang en")[0].Text; got != en.T("msg.lang.set", nil) {
+		t.Fatalf("/lang en: %q", got)
+	}
+	if got := h.say("admin", "/client 7707083894")[0].Text; got != en.T("err.inn.checksum", bot.Args{"INN": "7707083894"}) {
+		t.Fatalf("after /lang en: %q", got)
+	}
+}
