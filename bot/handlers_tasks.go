@@ -178,7 +178,7 @@ func createTask(c *Context, who string) (string, error) {
 			return "", core.Errorf(core.EINVALID, "err.task.assignee_required")
 		}
 		t.AssigneeID = n
-	} else if !strings.EqualFold(who, "me") && who != "я" {
+	} else if w := strings.ToLower(who); w != "me" && w != "я" && w != "мне" {
 		return "", core.Errorf(core.EINVALID, "err.task.assignee_choose")
 	}
 	if v := d["due"]; v != "" {
@@ -197,5 +197,13 @@ func createTask(c *Context, who string) (string, error) {
 	if err := c.Finish(); err != nil {
 		return "", err
 	}
-	return "", c.Reply("msg.task.created", Args{"ID": t.ID, "Title": t.Title, "Due": t.Due})
+	return "", c.Reply("msg.task.created", Args{"ID": t.ID, "Title": t.Title, "Due": optTime(t.Due)})
+}
+
+// optTime is a time for a template's {{if}}: nil when zero.
+func optTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }

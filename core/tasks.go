@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // CreateTask adds a task. Assigning it to someone else needs
@@ -46,7 +47,7 @@ func (s *Service) CreateTask(ctx context.Context, a Actor, t *Task) (*Task, erro
 			return nil
 		}
 		return s.notifyUser(tx, t.AssigneeID, Note{Key: "notify.task.assigned", Args: map[string]any{
-			"ID": t.ID, "Title": t.Title, "Due": t.Due, "By": describeUser(tx, a.ID())}})
+			"ID": t.ID, "Title": t.Title, "Due": optTime(t.Due), "By": describeUser(tx, a.ID())}})
 	})
 	if err != nil {
 		return nil, err
@@ -128,4 +129,12 @@ func (s *Service) CompleteTask(ctx context.Context, a Actor, id int64, result st
 		return nil, err
 	}
 	return t, nil
+}
+
+// optTime is a time for a message template's {{if}}: nil when zero.
+func optTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }

@@ -1,0 +1,151 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/dealdesk/dealdesk/bot"
+)
+
+// allowedUpdates are the update kinds DealDesk asks Telegram for.
+const allowedUpdates = `["message","callback_query"]`
+
+// Run receives updates by long polling, or through the webhook when one is
+// configured, and calls handle for each: concurrently for different chats,
+// in order within one chat. When ctx is done it stops receiving, gives the
+// updates already received up to ShutdownTimeout to be handled (their
+// context is cancelled after that), and returns ctx.Err(). It returns
+// another error only if the webhook cannot be set up.
+func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.Update)) error {
+	d := newDispatcher(ctx, handle, t.log)
+	if t.cfg.Webhook != nil {
+		err := t.serveWebhook(ctx, d)
+		d.close(t.cfg.ShutdownTimeout)
+		return err
+	}
+	offset := t.poll(ctx, d)
+	d.close(t.cfg.ShutdownTimeout)
+	t.confirm(ctx, offset)
+	return ctx.Err()
+}
+
+// poll runs the getUpdates loop until ctx is done and returns the offset
+// of the first update not yet dispatched. It is the library's
+// GetUpdatesChan done right: a minimum gap between calls, exponential
+// backoff on errors and respect for retry_after.
+func (t *Transport) poll(ctx context.Context, d *dispatcher) int {
+	t.deleteWebhook(ctx)
+	var (
+		offset   int
+		failures int
+		last     time.Time
+	)
+	for {
+		if sleep(ctx, t.cfg.MinPollGap-time.Since(last)) != nil {
+			return offset
+		}
+		last = time.Now()
+		updates, err := t.getUpdates(ctx, offset, int(t.cfg.PollTimeout/time.Second))
+		if ctx.Err() != nil {
+			return offset
+		}
+		if err != nil {
+			failures++
+			wait := t.retryDelay(err, failures)
+			t.log.Warn().Err(err).Str("method", "getUpdates").Int("failures", failures).
+				Dur("retry_in", wait).Msg("polling failed")
+			if sleep(ctx, wait) != nil {
+				return offset
+			}
+			continue
+		}
+		failures = 0
+		for _, u := range updates {
+			if up := t.translate(u); up != nil {
+				if d.dispatch(ctx, up) != nil {
+					return offset
+				}
+			}
+			offset = u.UpdateID + 1
+		}
+	}
+}
+
+// retryDelay is the wait after the n-th failure in a row: MinPollGap
+// doubled each time up to MaxBackoff, or Telegram's retry_after if longer.
+func (t *Transport) retryDelay(err error, n int) time.Duration {
+	wait := t.cfg.MinPollGap
+	for i := 1; i < n && wait < t.cfg.MaxBackoff; i++ {
+		wait *= 2
+	}
+	wait = min(wait, t.cfg.MaxBackoff)
+	var rl *bot.RateLimitError
+	if errors.As(err, &rl) && rl.RetryAfter > wait {
+		wait = rl.RetryAfter
+	}
+	return wait
+}
+
+// getUpdates fetches updates from offset on. Each update is decoded on its
+// own, so one that does not decode is logged and skipped, not retried
+// forever.
+func (t *Transport) getUpdates(ctx context.Context, offset, timeout int) ([]*wireUpdate, error) {
+	p := tgbotapi.Params{
+		"timeout":         strconv.Itoa(timeout),
+		"allowed_updates": allowedUpdates,
+	}
+	p.AddNonZero("offset", offset)
+	raw, err := t.request(ctx, "getUpdates", p)
+	if err != nil {
+		return nil, err
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, fmt.Errorf("telegram: getUpdates: decode result: %w", err)
+	}
+	updates := make([]*wireUpdate, 0, len(items))
+	for _, item := range items {
+		var u wireUpdate
+		if err := json.Unmarshal(item, &u); err != nil {
+			var id struct {
+				UpdateID int `json:"update_id"`
+			}
+			if json.Unmarshal(item, &id) != nil || id.UpdateID == 0 {
+				return nil, fmt.Errorf("telegram: getUpdates: decode update: %w", err)
+			}
+			t.log.Warn().Err(err).Int("update_id", id.UpdateID).Msg("skipping an update that does not decode")
+			u = wireUpdate{UpdateID: id.UpdateID}
+		}
+		updates = append(updates, &u)
+	}
+	return updates, nil
+}
+
+// deleteWebhook switches the bot to polling: getUpdates fails with 409
+// while a webhook is set. Pending updates are kept.
+func (t *Transport) deleteWebhook(ctx context.Context) {
+	if _, err := t.request(ctx, "deleteWebhook", nil); err != nil && ctx.Err() == nil {
+		t.log.Warn().Err(err).Str("method", "deleteWebhook").Msg("could not delete the webhook")
+	}
+}
+
+// confirm tells Telegram that the updates before offset were handled, so
+// that a restart does not receive them again: Telegram confirms an update
+// only when getUpdates is next called with a higher offset.
+func (t *Transport) confirm(ctx context.Context, offset int) {
+	if offset == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	p := tgbotapi.Params{"offset": strconv.Itoa(offset), "limit": "1", "timeout": "0", "allowed_updates": allowedUpdates}
+	if _, err := t.request(ctx, "getUpdates", p); err != nil {
+		t.log.Debug().Err(err).Str("method", "getUpdates").Msg("could not confirm the last updates")
+	}
+}

@@ -1,0 +1,343 @@
+package telegramtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Telegram's descriptions of the errors the fake reproduces.
+const (
+	errNotModified = "message is not modified: specified new message content and reply markup are " +
+		"exactly the same as a current content and reply markup of the message"
+	errQueryTooOld   = "query is too old and response timeout expired or query ID is invalid"
+	errWebhookActive = "Conflict: can't use getUpdates method while webhook is active; " +
+		"use deleteWebhook to delete the webhook first"
+	errTerminated = "Conflict: terminated by other getUpdates request; " +
+		"make sure that only one bot instance is running"
+)
+
+func (s *Server) getMe(w http.ResponseWriter, _ *http.Request, _ *Call) {
+	me := botObject()
+	me["can_join_groups"] = true
+	me["can_read_all_group_messages"] = false
+	me["supports_inline_queries"] = false
+	writeResult(w, me)
+}
+
+// getUpdates confirms the updates before offset, then answers with the
+// pending ones, holding the request up to timeout seconds while there are
+// none. A newer getUpdates ends a held one with 409, as Telegram does.
+func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c *Call) {
+	offset, _ := strconv.Atoi(c.Params["offset"])
+	timeout, _ := strconv.Atoi(c.Params["timeout"])
+	limit, err := strconv.Atoi(c.Params["limit"])
+	if err != nil || limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	timer := time.NewTimer(time.Duration(timeout) * time.Second)
+	defer timer.Stop()
+
+	s.mu.Lock()
+	if s.hook.url != "" {
+		s.mu.Unlock()
+		writeFault(w, Fault{Code: http.StatusConflict, Description: errWebhookActive})
+		return
+	}
+	s.pollGen++
+	gen := s.pollGen
+	for offset > 0 && len(s.pending) > 0 && s.pending[0].id < offset {
+		s.pending = s.pending[1:]
+	}
+	for len(s.pending) == 0 && timeout > 0 && !s.atOnce && !s.closed {
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-timer.C:
+			timeout = 0
+		case <-r.Context().Done():
+			return
+		}
+		s.mu.Lock()
+		if s.pollGen != gen {
+			s.mu.Unlock()
+			writeFault(w, Fault{Code: http.StatusConflict, Description: errTerminated})
+			return
+		}
+	}
+	batch := make([]json.RawMessage, 0, min(limit, len(s.pending)))
+	for _, u := range s.pending[:min(limit, len(s.pending))] {
+		batch = append(batch, u.raw)
+	}
+	s.mu.Unlock()
+	writeResult(w, batch)
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, _ *http.Request, c *Call) {
+	chatID, ok := chatParam(w, c)
+	if !ok {
+		return
+	}
+	text := c.Params["text"]
+	switch {
+	case strings.TrimSpace(text) == "":
+		badRequest(w, "message text is empty")
+		return
+	case utf16Len(text) > 4096:
+		badRequest(w, "message is too long")
+		return
+	}
+	buttons, ok := markupParam(w, c)
+	if !ok {
+		return
+	}
+	writeResult(w, s.record(c, chatID, text, buttons, nil))
+}
+
+func (s *Server) sendDocument(w http.ResponseWriter, _ *http.Request, c *Call) {
+	chatID, ok := chatParam(w, c)
+	if !ok {
+		return
+	}
+	var doc *Upload
+	for i := range c.Files {
+		if c.Files[i].Field == "document" {
+			doc = &c.Files[i]
+		}
+	}
+	if doc == nil {
+		badRequest(w, "there is no document in the request")
+		return
+	}
+	if utf16Len(c.Params["caption"]) > 1024 {
+		badRequest(w, "message caption is too long")
+		return
+	}
+	buttons, ok := markupParam(w, c)
+	if !ok {
+		return
+	}
+	writeResult(w, s.record(c, chatID, c.Params["caption"], buttons, doc))
+}
+
+// record stores a new message of the bot and returns its Message object.
+func (s *Server) record(c *Call, chatID int64, text string, buttons [][]Button, doc *Upload) map[string]any {
+	thread, _ := strconv.Atoi(c.Params["message_thread_id"])
+	reply, _ := strconv.Atoi(c.Params["reply_to_message_id"])
+	s.mu.Lock()
+	id := s.newMessageID(chatID)
+	s.messages[msgKey{chatID, id}] = &stored{text: text, buttons: buttons}
+	s.sent = append(s.sent, SentMessage{
+		Method: c.Method, ChatID: chatID, MessageID: id, ThreadID: thread, ReplyTo: reply,
+		Text: text, Buttons: buttons, Document: doc,
+	})
+	s.notify()
+	s.mu.Unlock()
+
+	m := messageObject(chatID, id, text, buttons)
+	if thread != 0 {
+		m["message_thread_id"] = thread
+		m["is_topic_message"] = true
+	}
+	if doc != nil {
+		delete(m, "text")
+		m["caption"] = text
+		m["document"] = map[string]any{
+			"file_id": "doc" + strconv.Itoa(id), "file_unique_id": "u" + strconv.Itoa(id),
+			"file_name": doc.Name, "file_size": len(doc.Data),
+		}
+	}
+	return m
+}
+
+func (s *Server) editMessageText(w http.ResponseWriter, _ *http.Request, c *Call) {
+	if strings.TrimSpace(c.Params["text"]) == "" {
+		badRequest(w, "message text is empty")
+		return
+	}
+	if utf16Len(c.Params["text"]) > 4096 {
+		badRequest(w, "MESSAGE_TOO_LONG")
+		return
+	}
+	s.edit(w, c, c.Params["text"], true)
+}
+
+func (s *Server) editMessageReplyMarkup(w http.ResponseWriter, _ *http.Request, c *Call) {
+	s.edit(w, c, "", false)
+}
+
+// edit changes a stored message. As in Telegram, an edit without
+// reply_markup removes the keyboard, and an edit that changes nothing
+// fails with "message is not modified".
+func (s *Server) edit(w http.ResponseWriter, c *Call, text string, withText bool) {
+	chatID, ok := chatParam(w, c)
+	if !ok {
+		return
+	}
+	buttons, ok := markupParam(w, c)
+	if !ok {
+		return
+	}
+	id, _ := strconv.Atoi(c.Params["message_id"])
+	s.mu.Lock()
+	m := s.messages[msgKey{chatID, id}]
+	switch {
+	case m == nil:
+		s.mu.Unlock()
+		badRequest(w, "message to edit not found")
+		return
+	case !withText:
+		text = m.text
+	}
+	if m.text == text && reflect.DeepEqual(m.buttons, buttons) {
+		s.mu.Unlock()
+		badRequest(w, errNotModified)
+		return
+	}
+	m.text, m.buttons = text, buttons
+	s.sent = append(s.sent, SentMessage{Method: c.Method, ChatID: chatID, MessageID: id, Text: text, Buttons: buttons})
+	s.notify()
+	s.mu.Unlock()
+	writeResult(w, messageObject(chatID, id, text, buttons))
+}
+
+func (s *Server) answerCallbackQuery(w http.ResponseWriter, _ *http.Request, c *Call) {
+	id := c.Params["callback_query_id"]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if answered, ok := s.callbacks[id]; !ok || answered {
+		badRequest(w, errQueryTooOld)
+		return
+	}
+	s.callbacks[id] = true
+	s.answers = append(s.answers, Answer{CallbackID: id, Text: c.Params["text"]})
+	s.notify()
+	writeResult(w, true)
+}
+
+func (s *Server) setMyCommands(w http.ResponseWriter, _ *http.Request, c *Call) {
+	var cmds []BotCommand
+	if err := json.Unmarshal([]byte(c.Params["commands"]), &cmds); err != nil {
+		badRequest(w, "can't parse commands JSON object")
+		return
+	}
+	for _, cmd := range cmds {
+		if !validCommand(cmd.Command) {
+			badRequest(w, "BOT_COMMAND_INVALID")
+			return
+		}
+		if d := utf16Len(cmd.Description); d == 0 || d > 256 {
+			badRequest(w, "BOT_COMMAND_DESCRIPTION_INVALID")
+			return
+		}
+	}
+	s.mu.Lock()
+	s.commands[c.Params["language_code"]] = cmds
+	s.mu.Unlock()
+	writeResult(w, true)
+}
+
+func (s *Server) setWebhook(w http.ResponseWriter, _ *http.Request, c *Call) {
+	if c.Params["url"] == "" {
+		badRequest(w, "bad webhook: An HTTPS URL must be provided for webhook")
+		return
+	}
+	s.mu.Lock()
+	s.hook = webhook{url: c.Params["url"], secret: c.Params["secret_token"]}
+	s.notify()
+	s.mu.Unlock()
+	writeResult(w, true)
+}
+
+func (s *Server) deleteWebhook(w http.ResponseWriter, _ *http.Request, c *Call) {
+	s.mu.Lock()
+	s.hook = webhook{}
+	if c.Params["drop_pending_updates"] == "true" {
+		s.pending = nil
+	}
+	s.notify()
+	s.mu.Unlock()
+	writeResult(w, true)
+}
+
+func messageObject(chatID int64, id int, text string, buttons [][]Button) map[string]any {
+	m := map[string]any{
+		"message_id": id,
+		"from":       botObject(),
+		"chat":       chatObject(chatID),
+		"date":       time.Now().Unix(),
+		"text":       text,
+	}
+	if len(buttons) > 0 {
+		m["reply_markup"] = map[string]any{"inline_keyboard": buttons}
+	}
+	return m
+}
+
+func chatParam(w http.ResponseWriter, c *Call) (int64, bool) {
+	id, err := strconv.ParseInt(c.Params["chat_id"], 10, 64)
+	if err != nil || id == 0 {
+		badRequest(w, "chat not found")
+		return 0, false
+	}
+	return id, true
+}
+
+// markupParam decodes reply_markup; an empty inline keyboard is none.
+func markupParam(w http.ResponseWriter, c *Call) ([][]Button, bool) {
+	raw, ok := c.Params["reply_markup"]
+	if !ok {
+		return nil, true
+	}
+	var kb struct {
+		InlineKeyboard [][]Button `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(raw), &kb); err != nil {
+		badRequest(w, "can't parse reply keyboard markup JSON object")
+		return nil, false
+	}
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if b.Text == "" {
+				badRequest(w, "text buttons are unallowed in the inline keyboard")
+				return nil, false
+			}
+			if b.Data == "" || len(b.Data) > 64 {
+				badRequest(w, "BUTTON_DATA_INVALID")
+				return nil, false
+			}
+		}
+	}
+	if len(kb.InlineKeyboard) == 0 {
+		return nil, true
+	}
+	return kb.InlineKeyboard, true
+}
+
+func validCommand(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// utf16Len measures text as Telegram does, in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}

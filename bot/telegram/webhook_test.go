@@ -1,0 +1,85 @@
+package telegram_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/dealdesk/dealdesk/bot/telegram"
+	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
+)
+
+// freeAddr returns a local address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func TestWebhook(t *testing.T) {
+	s := telegramtest.NewServer(t)
+	addr := freeAddr(t)
+	cfg := testConfig(s)
+	cfg.Webhook = &telegram.WebhookConfig{ListenAddr: addr, PublicURL: "http://" + addr + "/telegram", SecretToken: "s3cret_-X"}
+	r := MustRun(t, MustNew(t, cfg))
+
+	set := s.WaitCalls(t, "setWebhook", 1, 3*time.Second)[0].Params
+	if set["url"] != cfg.Webhook.PublicURL || set["secret_token"] != "s3cret_-X" || set["allowed_updates"] != `["message","callback_query"]` {
+		t.Errorf("setWebhook params %v", set)
+	}
+	// The fake delivers queued updates to the webhook with the secret.
+	s.SendText(42, 7, "/deal 5")
+	if u := r.next(t); u.Command != "deal" || u.Args != "5" || u.ChatID != "42" {
+		t.Errorf("got %+v", u)
+	}
+	if n := s.Count("getUpdates"); n != 0 {
+		t.Errorf("%d getUpdates calls in webhook mode", n)
+	}
+
+	for _, secret := range []string{"", "wrong"} {
+		req, _ := http.NewRequest(http.MethodPost, cfg.Webhook.PublicURL, strings.NewReader(`{"update_id":1,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1,"first_name":"Eve"},"text":"/admin"}}`))
+		req.Header.Set(telegram.SecretHeader, secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("secret %q: status %d, want 403", secret, resp.StatusCode)
+		}
+	}
+	select {
+	case u := <-r.updates:
+		t.Errorf("an update without the secret was handled: %+v", u)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := r.stop(t); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+}
+
+func TestWebhookConfigIsChecked(t *testing.T) {
+	s := telegramtest.NewServer(t)
+	for _, wh := range []telegram.WebhookConfig{
+		{ListenAddr: ":0", PublicURL: "https://example.org/tg"},
+		{ListenAddr: ":0", PublicURL: "https://example.org/tg", SecretToken: "no spaces allowed"},
+		{ListenAddr: ":0", SecretToken: "x"},
+	} {
+		cfg := testConfig(s)
+		cfg.Webhook = &wh
+		if _, err := telegram.New(cfg, zerolog.Nop()); err == nil {
+			t.Errorf("New accepted webhook config %+v", wh)
+		}
+	}
+}
