@@ -258,6 +258,7 @@ func newLogger(w io.Writer, level, format string) zerolog.Logger {
 	if format == "text" || (format == "auto" && isTerminal(w)) {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
 	}
+	w = zerolog.SyncWriter(w) // components log from many goroutines
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
 }
 
