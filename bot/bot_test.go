@@ -125,8 +125,11 @@ func TestClientDealTaskHistory(t *testing.T) {
 	h.want(h.say("admin", "Зарплатный проект"), "flow.deal.amount", nil)
 	h.want(h.say("admin", "полтора миллиона"), "flow.deal.amount", nil)
 	h.want(h.say("admin", "1 500 000,50"), "flow.deal.signing_due", nil)
-	msgs = h.say("admin", "05.12.2026")
-	if !strings.Contains(msgs[0].Text, "1\u00a0500\u00a0000,50\u00a0₽") || !strings.Contains(msgs[0].Text, "05.12.2026") {
+	h.want(h.say("admin", "05.12.2026"), "flow.deal.payment_due", nil)
+	h.want(h.say("admin", "-"), "flow.deal.contract_end", nil)
+	msgs = h.say("admin", "31.12.2027")
+	if !strings.Contains(msgs[0].Text, "1\u00a0500\u00a0000,50\u00a0₽") || !strings.Contains(msgs[0].Text, "05.12.2026") ||
+		!strings.Contains(msgs[0].Text, "31.12.2027") {
 		t.Fatalf("confirm = %s", dump(msgs))
 	}
 	msgs = h.press("admin", msgs, "Создать")
@@ -271,5 +274,25 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	if got := h.say("admin", "/client 7707083894")[0].Text; got != en.T("err.inn.checksum", bot.Args{"INN": "7707083894"}) {
 		t.Fatalf("after /lang en: %q", got)
+	}
+}
+
+func TestAdminManagesUsers(t *testing.T) {
+	h := newHarness(t)
+	m := h.addUser("m", "Менеджер", core.RoleManager)
+	boss := h.addUser("b", "Начальник", core.RoleHead)
+	h.want(h.say("admin", "/role 2 lawyer повышение"), "msg.role.set", bot.Args{"Name": "Менеджер", "Role": h.p.T("role.lawyer", nil)})
+	h.want(h.say("admin", "/head 2 3"), "msg.head.set", bot.Args{"Name": "Менеджер", "Head": "Начальник"})
+	if u := h.user("test:m"); u.Role != core.RoleLawyer || u.HeadID != boss.ID {
+		t.Fatalf("user = %+v", u)
+	}
+	if cs := h.changes(core.EntityUser, m.ID); cs[len(cs)-2].Reason != "повышение" {
+		t.Fatalf("role change not audited with its reason: %+v", cs)
+	}
+	h.want(h.say("admin", "/active 2 off"), "msg.active.off", bot.Args{"Name": "Менеджер"})
+	h.want(h.say("m", "/help"), "msg.access.denied", nil)
+	h.want(h.say("admin", "/active 1 off"), "err.user.self_block", nil)
+	if got := h.say("admin", "/role 2 emperor")[0].Text; !strings.HasPrefix(got, "Формат: /role") {
+		t.Fatalf("bad role answered %q", got)
 	}
 }

@@ -25,6 +25,8 @@ func register(r *Router) {
 	r.Command("invite", core.PermAdmin, invite)
 	r.Command("users", core.PermAdmin, users)
 	r.Command("role", core.PermAdmin, role)
+	r.Command("head", core.PermAdmin, head)
+	r.Command("active", core.PermAdmin, active)
 	r.Command("bind", core.PermAdmin, bind)
 	r.Command("unbind", core.PermAdmin, unbind)
 	r.Hidden("start", start)

@@ -98,3 +98,52 @@ func unbind(c *Context) error {
 	}
 	return c.Reply("msg.unbind.done", nil)
 }
+
+// head sets whom a user's escalations go to: /head <user id> <head id | ->.
+func head(c *Context) error {
+	idText, headText := firstWord(c.Update.Args)
+	id, err := parseID(idText, "msg.head.usage")
+	if err != nil {
+		return c.Reply("msg.head.usage", nil)
+	}
+	var headID int64
+	if !IsSkip(headText) {
+		if headID, err = parseID(headText, "msg.head.usage"); err != nil {
+			return c.Reply("msg.head.usage", nil)
+		}
+	}
+	u, err := c.Svc.UpdateUser(c.ctx, c.Actor(), id, core.UserUpdate{HeadID: &headID}, "")
+	if err != nil {
+		return err
+	}
+	if headID == 0 {
+		return c.Reply("msg.head.cleared", Args{"Name": u.Name})
+	}
+	h, err := c.Svc.UserByID(c.ctx, headID)
+	if err != nil {
+		return err
+	}
+	return c.Reply("msg.head.set", Args{"Name": u.Name, "Head": h.Name})
+}
+
+// active lets a user in or shuts them out: /active <user id> on|off.
+func active(c *Context) error {
+	idText, state := firstWord(c.Update.Args)
+	id, err := parseID(idText, "msg.active.usage")
+	on := strings.EqualFold(state, "on")
+	if err != nil || (!on && !strings.EqualFold(state, "off")) {
+		return c.Reply("msg.active.usage", nil)
+	}
+	if id == c.User.ID && !on {
+		return core.Errorf(core.EINVALID, "err.user.self_block")
+	}
+	u, err := c.Svc.UpdateUser(c.ctx, c.Actor(), id, core.UserUpdate{Active: &on}, "")
+	if err != nil {
+		return err
+	}
+	key := "msg.active.off"
+	if on {
+		key = "msg.active.on"
+	}
+	return c.Reply(key, Args{"Name": u.Name})
+}

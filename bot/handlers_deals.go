@@ -140,8 +140,10 @@ func dealFlow() *Flow {
 			c.Conv.Data["amount"] = strconv.FormatInt(int64(m), 10)
 			return "signing_due", nil
 		}},
-		"signing_due": {Prompt: ask("flow.deal.signing_due", true), Input: dateInput("signing_due", "confirm")},
-		"confirm":     {Prompt: confirmDeal, Input: createDeal},
+		"signing_due":  {Prompt: ask("flow.deal.signing_due", true), Input: dateInput("signing_due", "payment_due")},
+		"payment_due":  {Prompt: ask("flow.deal.payment_due", true), Input: dateInput("payment_due", "contract_end")},
+		"contract_end": {Prompt: ask("flow.deal.contract_end", true), Input: dateInput("contract_end", "confirm")},
+		"confirm":      {Prompt: confirmDeal, Input: createDeal},
 	}}
 }
 
@@ -195,9 +197,9 @@ func (c *Context) draftDeal() (*core.Deal, error) {
 	}
 	amount, _ := strconv.ParseInt(d["amount"], 10, 64)
 	deal := &core.Deal{ClientID: id, Title: d["title"], Amount: core.Money(amount), Stage: core.StageNew}
-	if v := d["signing_due"]; v != "" {
-		deal.SigningDue, _ = time.Parse(time.RFC3339, v)
-	}
+	deal.SigningDue, _ = time.Parse(time.RFC3339, d["signing_due"])
+	deal.PaymentDue, _ = time.Parse(time.RFC3339, d["payment_due"])
+	deal.ContractEnd, _ = time.Parse(time.RFC3339, d["contract_end"])
 	return deal, nil
 }
 

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -40,6 +41,10 @@ func (t *Transport) wrap(method string, err error) error {
 	var apiErr *tgbotapi.Error
 	if errors.As(err, &apiErr) {
 		return classify(method, apiErr)
+	}
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return fmt.Errorf("telegram: %s: the response is not JSON (a proxy's error page?): %w", method, err)
 	}
 	return fmt.Errorf("telegram: %s: %w", method, scrub(err, t.cfg.Token))
 }

@@ -60,6 +60,9 @@ func TestSendErrors(t *testing.T) {
 			if got := errors.As(err, &mig); got != (tt.migratedTo != "") || got && mig.NewChatID != tt.migratedTo {
 				t.Errorf("migrated: got %v (%v), want new chat %q", got, err, tt.migratedTo)
 			}
+			if tt.fault.Body != "" && !strings.Contains(err.Error(), "not JSON") {
+				t.Errorf("error for an HTML body: %v, want it to say the response is not JSON", err)
+			}
 			// The call is retryable: the same message goes through next time.
 			if _, err := tr.Send(context.Background(), tt.msg); err != nil {
 				t.Errorf("second attempt: %v", err)

@@ -45,8 +45,8 @@ type part struct {
 // buttons. Text over 4096 characters is split on line boundaries into
 // several messages; files go as documents, the first captioned with the
 // text when it fits 1024 characters. With EditID set the message is edited
-// instead (Telegram's "message is not modified" counts as success) and any
-// files are sent as new documents.
+// instead (Telegram's "message is not modified" counts as success), any
+// files are sent as new documents, and EditID is returned.
 //
 // Errors: *bot.RateLimitError on HTTP 429, *MigratedError when a group
 // became a supergroup, *bot.PermanentError when Telegram refuses the
@@ -80,7 +80,7 @@ func (t *Transport) Send(ctx context.Context, m *bot.Message) (string, error) {
 			t.log.Debug().Err(err).Str("method", p.method).Int64("chat_id", chatID).Msg("send failed")
 			return "", err
 		}
-		if got != "" {
+		if m.EditID == "" {
 			id = got
 		}
 	}

@@ -107,6 +107,10 @@ func TestEdit(t *testing.T) {
 	if n := s.Count("editMessageReplyMarkup"); n != 1 {
 		t.Errorf("%d editMessageReplyMarkup calls, want 1", n)
 	}
+	got, err := tr.Send(ctx, &bot.Message{ChatID: "42", EditID: id, Text: "Signed", Files: []bot.File{{Name: "s.pdf", Data: []byte("%PDF")}}})
+	if err != nil || got != id || s.Count("sendDocument") != 1 {
+		t.Errorf("edit with a file: Send = %q, %v, %d documents; want %q and the file sent", got, err, s.Count("sendDocument"), id)
+	}
 	_, err = tr.Send(ctx, &bot.Message{ChatID: "42", EditID: "999", Text: "x"})
 	if !bot.IsPermanent(err) {
 		t.Errorf("editing a missing message: got %v, want a permanent error", err)
