@@ -1,0 +1,125 @@
+package bolt
+
+import (
+	"fmt"
+
+	"go.etcd.io/bbolt"
+)
+
+// Buckets. Record buckets map an 8-byte ID (or a natural key) to JSON; index
+// buckets (…_by_…) map a composite key to an ID or to nothing.
+var (
+	bktMeta      = []byte("meta")
+	bktSequences = []byte("sequences")
+
+	bktUsers           = []byte("users")
+	bktUsersByIdentity = []byte("users_by_identity")
+	bktInvites         = []byte("invites")
+
+	bktChats          = []byte("chats")
+	bktChatsByPurpose = []byte("chats_by_purpose")
+
+	bktClients       = []byte("clients")
+	bktClientsByINN  = []byte("clients_by_inn")
+	bktClientsByOGRN = []byte("clients_by_ogrn")
+	bktClientsByName = []byte("clients_by_name")
+
+	bktDeals          = []byte("deals")
+	bktDealsByNumber  = []byte("deals_by_number")
+	bktDealsByClient  = []byte("deals_by_client")
+	bktDealsByManager = []byte("deals_by_manager")
+
+	bktTasks           = []byte("tasks")
+	bktTasksByAssignee = []byte("tasks_by_assignee")
+	bktTasksByDue      = []byte("tasks_by_due")
+
+	bktChanges         = []byte("changes")
+	bktChangesByEntity = []byte("changes_by_entity")
+
+	bktOutbox        = []byte("outbox")
+	bktOutboxPending = []byte("outbox_pending")
+
+	bktConversations         = []byte("conversations")
+	bktConversationsByExpiry = []byte("conversations_by_expiry")
+	bktButtons               = []byte("buttons")
+	bktButtonsByExpiry       = []byte("buttons_by_expiry")
+)
+
+// keySchemaVersion is the meta key of the number of migrations applied.
+var keySchemaVersion = []byte("schema_version")
+
+// migration brings the schema from one version to the next.
+type migration func(tx *bbolt.Tx) error
+
+// migrations are applied in order; migrations[i] brings the schema to version
+// i+1. Append only: never edit or reorder a released migration.
+var migrations = []migration{
+	createBuckets, // 1
+}
+
+// createBuckets creates every bucket of the first schema.
+func createBuckets(tx *bbolt.Tx) error {
+	for _, name := range [][]byte{
+		bktSequences,
+		bktUsers, bktUsersByIdentity, bktInvites,
+		bktChats, bktChatsByPurpose,
+		bktClients, bktClientsByINN, bktClientsByOGRN, bktClientsByName,
+		bktDeals, bktDealsByNumber, bktDealsByClient, bktDealsByManager,
+		bktTasks, bktTasksByAssignee, bktTasksByDue,
+		bktChanges, bktChangesByEntity,
+		bktOutbox, bktOutboxPending,
+		bktConversations, bktConversationsByExpiry, bktButtons, bktButtonsByExpiry,
+	} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrate applies the pending migrations in one transaction, so a failure
+// leaves the file as it was. A file written by a newer DealDesk is refused.
+func (db *DB) migrate() error {
+	err := db.db.Update(func(tx *bbolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bktMeta)
+		if err != nil {
+			return err
+		}
+		version := 0
+		if v := meta.Get(keySchemaVersion); v != nil {
+			version = int(btoi(v))
+		}
+		if version > len(migrations) {
+			return fmt.Errorf("schema version %d is newer than this program supports (%d); "+
+				"use a newer DealDesk or restore a backup", version, len(migrations))
+		}
+		for ; version < len(migrations); version++ {
+			if err := migrations[version](tx); err != nil {
+				return fmt.Errorf("migration %d: %w", version+1, err)
+			}
+			if err := meta.Put(keySchemaVersion, itob(int64(version+1))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bolt: migrate %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the number of migrations applied to the file.
+func (db *DB) SchemaVersion() (int, error) {
+	var version int
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		if v := tx.Bucket(bktMeta).Get(keySchemaVersion); v != nil {
+			version = int(btoi(v))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("bolt: schema version: %w", err)
+	}
+	return version, nil
+}
