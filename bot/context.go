@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
@@ -71,7 +73,26 @@ func (c *Context) Send(r Reply) error {
 	if err := c.answer(""); err != nil {
 		c.bot.log.Debug().Err(err).Msg("answer callback")
 	}
-	_, err = c.transport.Send(c.ctx, m)
+	return c.deliver(m)
+}
+
+// maxReplyWait is the longest a direct reply waits for a platform's rate
+// limit; longer waits fail the reply (notifications wait in the outbox).
+const maxReplyWait = 30 * time.Second
+
+// deliver sends a reply, waiting once as long as the platform asks when it
+// is rate limited.
+func (c *Context) deliver(m *Message) error {
+	_, err := c.transport.Send(c.ctx, m)
+	var rl *RateLimitError
+	if errors.As(err, &rl) && rl.RetryAfter <= maxReplyWait {
+		select {
+		case <-c.ctx.Done():
+			return c.ctx.Err()
+		case <-time.After(rl.RetryAfter):
+		}
+		_, err = c.transport.Send(c.ctx, m)
+	}
 	return err
 }
 

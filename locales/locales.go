@@ -77,7 +77,9 @@ func (b *Bundle) Printer(lang string, loc *time.Location) *Printer {
 		loc = moscow
 	}
 	p := &Printer{lang: lang, loc: loc, l: i18n.NewLocalizer(b.b, lang, Default), keys: b.keys[lang]}
-	p.funcs = template.FuncMap{"money": p.Money, "date": p.Date, "datetime": p.DateTime}
+	p.funcs = template.FuncMap{"money": p.Money, "date": p.Date, "datetime": p.DateTime,
+		// tr translates a key built in a template, e.g. {{tr (print "role." .Role)}}.
+		"tr": func(key string) string { return p.T(key, nil) }}
 	return p
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/console"
+	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
 	"github.com/dealdesk/dealdesk/storage/bolt"
@@ -35,6 +36,10 @@ type Main struct {
 	DB      *bolt.DB
 	Service *core.Service
 	Bot     *bot.Bot
+
+	// tuneTelegram lets end-to-end tests shorten Telegram's poll gap and
+	// rate limits.
+	tuneTelegram func(*telegram.Config)
 
 	args    []string // the subcommand and its arguments
 	cancel  context.CancelFunc

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/bot/telegram"
+	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
+)
+
+const (
+	adminTG   = 1001
+	managerTG = 2002
+	groupTG   = -500
+)
+
+// tgRun is the real program running against the fake Bot API.
+type tgRun struct {
+	t      *testing.T
+	srv    *telegramtest.Server
+	m      *Main
+	cancel context.CancelFunc
+	logs   *bytes.Buffer
+}
+
+func startTelegram(t *testing.T, dir string, srv *telegramtest.Server) *tgRun {
+	t.Helper()
+	var logs bytes.Buffer
+	m := NewMain()
+	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &bytes.Buffer{}, &logs
+	env := map[string]string{
+		"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT": "json",
+		"DEALDESK_ADMINS": "telegram:" + strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL": "50ms",
+		"TELEGRAM_TOKEN": srv.Token, "TELEGRAM_API_URL": srv.URL,
+	}
+	m.Getenv = func(k string) string { return env[k] }
+	m.tuneTelegram = func(c *telegram.Config) {
+		c.PollTimeout, c.MinPollGap = time.Second, 10*time.Millisecond
+		off := telegram.Limit{N: -1}
+		c.Limits = telegram.Limits{Chat: off, Group: off, Global: off}
+	}
+	if err := m.ParseFlags(nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := m.Run(ctx); err != nil {
+		cancel()
+		t.Fatalf("Run: %v\n%s", err, logs.String())
+	}
+	r := &tgRun{t: t, srv: srv, m: m, cancel: cancel, logs: &logs}
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *tgRun) stop() {
+	r.cancel()
+	if err := r.m.Close(); err != nil {
+		r.t.Error(err)
+	}
+}
+
+// do runs an action and waits for the next message the bot sends to chat.
+func (r *tgRun) do(chat int64, action func()) telegramtest.SentMessage {
+	r.t.Helper()
+	before := len(r.srv.Sent())
+	action()
+	deadline := time.Now().Add(10 * time.Second)
+	for n := before + 1; time.Now().Before(deadline); n++ {
+		sent := r.srv.WaitSent(r.t, n, time.Until(deadline))
+		for _, m := range sent[before:] {
+			if m.ChatID == chat {
+				return m
+			}
+		}
+	}
+	r.t.Fatalf("no message to chat %d", chat)
+	return telegramtest.SentMessage{}
+}
+
+// waitText waits until some message to chat contains text.
+func (r *tgRun) waitText(chat int64, text string) {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for n := 1; time.Now().Before(deadline); n++ {
+		for _, m := range r.srv.WaitSent(r.t, n, time.Until(deadline)) {
+			if m.ChatID == chat && strings.Contains(m.Text, text) {
+				return
+			}
+		}
+	}
+	r.t.Fatalf("no message to %d with %q", chat, text)
+}
+
+func (r *tgRun) say(chat, user int64, text string) telegramtest.SentMessage {
+	r.t.Helper()
+	return r.do(chat, func() { r.srv.SendText(chat, user, text) })
+}
+
+func (r *tgRun) press(chat, user int64, msg telegramtest.SentMessage, label string) telegramtest.SentMessage {
+	r.t.Helper()
+	for _, row := range msg.Buttons {
+		for _, b := range row {
+			if b.Text == label {
+				return r.do(chat, func() { r.srv.Press(chat, user, msg.MessageID, b.Data) })
+			}
+		}
+	}
+	r.t.Fatalf("no button %q in %+v", label, msg)
+	return telegramtest.SentMessage{}
+}
+
+func expect(t *testing.T, m telegramtest.SentMessage, want string) {
+	t.Helper()
+	if !strings.Contains(m.Text, want) {
+		t.Fatalf("message %q lacks %q", m.Text, want)
+	}
+}
+
+// TestTelegramEndToEnd drives the real program through the fake Bot API as
+// people would: an admin, an unknown user who becomes a manager through an
+// invite, a work chat, buttons, a forged button, a restart in the middle of
+// a dialog, a notification in the work chat and a 429 from Telegram.
+func TestTelegramEndToEnd(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	dir := t.TempDir()
+	r := startTelegram(t, dir, srv)
+
+	expect(t, r.say(adminTG, adminTG, "/help"), "DealDesk — команды")
+	if cmds := srv.WaitCalls(t, "setMyCommands", 2, 5*time.Second); len(cmds) < 2 {
+		t.Fatalf("command menus: %d", len(cmds))
+	}
+	expect(t, r.say(managerTG, managerTG, "/client 7707083893"), "доступ только для сотрудников")
+
+	invite := r.say(adminTG, adminTG, "/invite manager")
+	code := strings.Fields(strings.SplitN(invite.Text, "/start ", 2)[1])[0]
+	expect(t, r.say(managerTG, managerTG, "/start "+code), "Ваша роль: менеджер")
+	r.waitText(adminTG, "В DealDesk зарегистрировался User 2002 (роль: менеджер")
+	expect(t, r.say(groupTG, adminTG, "/bind officers"), "привязан как рабочий чат")
+
+	// The admin creates the card through buttons and steps.
+	msg := r.say(adminTG, adminTG, "/client 7707083893")
+	expect(t, r.press(adminTG, adminTG, msg, "Создать карточку"), "Наименование клиента")
+	expect(t, r.say(adminTG, adminTG, "ПАО Сбербанк"), "КПП")
+	r.say(adminTG, adminTG, "773601001")
+	r.say(adminTG, adminTG, "1027700132195")
+	msg = r.say(adminTG, adminTG, "-")
+	msg = r.press(adminTG, adminTG, msg, "Пропустить")
+	card := r.press(adminTG, adminTG, msg, "Создать")
+	expect(t, card, "Карточка клиента создана.")
+
+	// The manager may not press the admin's button.
+	expect(t, r.press(managerTG, managerTG, card, "История"), "Эта кнопка не для вас")
+
+	// The manager starts a deal; DealDesk restarts in the middle of it.
+	r.say(managerTG, managerTG, "/deal new")
+	expect(t, r.say(managerTG, managerTG, "7707083893"), "Название сделки")
+	r.stop()
+	r = startTelegram(t, dir, srv)
+	expect(t, r.say(managerTG, managerTG, "Эквайринг"), "Сумма сделки")
+	r.say(managerTG, managerTG, "250 000")
+	for i := 0; i < 2; i++ {
+		r.say(managerTG, managerTG, "-")
+	}
+	msg = r.say(managerTG, managerTG, "-")
+	notice := r.do(groupTG, func() { r.press(managerTG, managerTG, msg, "Создать") })
+	expect(t, notice, "Новая сделка D-2026-0001 «Эквайринг»")
+	expect(t, notice, "250\u00a0000,00\u00a0₽")
+
+	// Telegram says 429: the reply waits retry_after and is sent.
+	srv.FailNext("sendMessage", 429, 1)
+	start := time.Now()
+	expect(t, r.say(managerTG, managerTG, "/deals"), "D-2026-0001")
+	if waited := time.Since(start); waited < time.Second {
+		t.Fatalf("the 429's retry_after was not honoured: answered after %s", waited)
+	}
+	if strings.Contains(r.logs.String(), srv.Token) {
+		t.Fatal("the bot token appears in the logs")
+	}
+}
