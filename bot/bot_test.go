@@ -296,3 +296,40 @@ func TestAdminManagesUsers(t *testing.T) {
 		t.Fatalf("bad role answered %q", got)
 	}
 }
+
+func TestOutboxRateLimitedChatDoesNotHoldOthers(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, chat := range []string{"-100", "-200"} {
+		h.send(&bot.Update{UserID: "admin", ChatID: chat, ChatType: bot.ChatGroup, Text: "/bind officers",
+			Command: "bind", Args: "officers"})
+	}
+	createClient(t, h, "admin")
+	c, _ := h.svc.FindClientsByINN(ctx, core.Actor{User: h.admin}, "7707083893")
+	h.rec.failFor = map[string]error{"-100": &bot.RateLimitError{RetryAfter: time.Minute}}
+	for _, title := range []string{"Первая", "Вторая", "Третья"} {
+		if _, err := h.svc.CreateDeal(ctx, core.Actor{User: h.admin}, &core.Deal{ClientID: c[0].ID, Title: title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.rec.take()
+	h.rec.tries = nil
+	if n, err := h.bot.DeliverDue(ctx, "test"); n != 3 || err != nil {
+		t.Fatalf("DeliverDue = %d, %v; want the 3 messages of the other chat", n, err)
+	}
+	if h.rec.tries["-100"] != 1 {
+		t.Fatalf("the limited chat was tried %d times; want 1, the rest postponed", h.rec.tries["-100"])
+	}
+	// After retry_after the limited chat gets its messages, in order.
+	h.rec.failFor = nil
+	h.clock.Add(time.Minute)
+	if n, _ := h.bot.DeliverDue(ctx, "test"); n != 3 {
+		t.Fatalf("delivered %d after retry_after; want 3", n)
+	}
+	got := h.rec.take()
+	for i, title := range []string{"Первая", "Вторая", "Третья"} {
+		if got[len(got)-3+i].ChatID != "-100" || !strings.Contains(got[len(got)-3+i].Text, title) {
+			t.Fatalf("order: %s", dump(got))
+		}
+	}
+}

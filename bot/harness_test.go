@@ -21,7 +21,9 @@ type recorder struct {
 	mu      sync.Mutex
 	sent    []*bot.Message
 	answers []string
-	fail    error // returned by Send when set
+	fail    error            // returned by Send when set
+	failFor map[string]error // returned by Send to a chat
+	tries   map[string]int   // Send calls per chat
 	seq     int
 	last    []*bot.Message // what take returned last
 }
@@ -36,8 +38,15 @@ func (r *recorder) Run(ctx context.Context, _ func(context.Context, *bot.Update)
 func (r *recorder) Send(_ context.Context, m *bot.Message) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.tries == nil {
+		r.tries = map[string]int{}
+	}
+	r.tries[m.ChatID]++
 	if r.fail != nil {
 		return "", r.fail
+	}
+	if err := r.failFor[m.ChatID]; err != nil {
+		return "", err
 	}
 	r.seq++
 	r.sent = append(r.sent, m)

@@ -3,7 +3,10 @@ package bot
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dealdesk/dealdesk/core"
 )
@@ -13,6 +16,7 @@ const (
 	outboxBatch       = 20
 	outboxMaxAttempts = 12
 	outboxMaxBackoff  = 30 * time.Minute
+	outboxParallel    = 8 // chats served at once
 )
 
 // RunOutbox delivers pending notifications through every transport until
@@ -44,14 +48,16 @@ func (b *Bot) RunOutbox(ctx context.Context, interval time.Duration) {
 }
 
 // DeliverDue sends a platform's due outbox messages once and returns how
-// many were delivered. Delivery is at least once: a crash between sending
-// and marking a message may send it again after the restart.
+// many were delivered. Chats are served in parallel (a chat waiting for its
+// rate limit does not hold up the others), each chat's messages in order.
+// Delivery is at least once: a crash between sending and marking a message
+// may send it again after the restart.
 func (b *Bot) DeliverDue(ctx context.Context, platform string) (int, error) {
 	t, ok := b.transports[platform]
 	if !ok {
 		return 0, nil
 	}
-	delivered := 0
+	var delivered atomic.Int64
 	for {
 		var due []*core.OutboxMessage
 		err := b.svc.Store().View(ctx, func(tx core.Tx) (err error) {
@@ -59,28 +65,72 @@ func (b *Bot) DeliverDue(ctx context.Context, platform string) (int, error) {
 			return err
 		})
 		if err != nil {
-			return delivered, err
+			return int(delivered.Load()), err
 		}
+		var chats []string
+		byChat := map[string][]*core.OutboxMessage{}
 		for _, m := range due {
-			if ctx.Err() != nil {
-				return delivered, ctx.Err()
+			if byChat[m.ChatID] == nil {
+				chats = append(chats, m.ChatID)
 			}
-			ok, err := b.deliver(ctx, t, m)
-			if err != nil {
-				return delivered, err
-			}
-			if ok {
-				delivered++
-			}
+			byChat[m.ChatID] = append(byChat[m.ChatID], m)
+		}
+		var g errgroup.Group
+		g.SetLimit(outboxParallel)
+		for _, chat := range chats {
+			msgs := byChat[chat]
+			g.Go(func() error {
+				n, err := b.deliverChat(ctx, t, msgs)
+				delivered.Add(int64(n))
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return int(delivered.Load()), err
 		}
 		if len(due) < outboxBatch {
-			return delivered, nil
+			return int(delivered.Load()), nil
 		}
 	}
 }
 
-// deliver sends one message and records the outcome.
-func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (bool, error) {
+// deliverChat sends one chat's messages in order. Once the platform rate
+// limits the chat, the rest wait as long as it asked, without an attempt.
+func (b *Bot) deliverChat(ctx context.Context, t Transport, msgs []*core.OutboxMessage) (int, error) {
+	n := 0
+	var wait time.Duration
+	for _, m := range msgs {
+		if ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		if wait > 0 {
+			if err := b.postpone(ctx, m, wait); err != nil {
+				return n, err
+			}
+			continue
+		}
+		ok, retryAfter, err := b.deliver(ctx, t, m)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+		wait = retryAfter
+	}
+	return n, nil
+}
+
+func (b *Bot) postpone(ctx context.Context, m *core.OutboxMessage, d time.Duration) error {
+	return b.svc.Store().Update(ctx, func(tx core.Tx) error {
+		m.NextAttemptAt = tx.Now().Add(d)
+		return tx.UpdateMessage(m)
+	})
+}
+
+// deliver sends one message and records the outcome; retryAfter is set
+// when the platform rate limited it.
+func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (ok bool, retryAfter time.Duration, err error) {
 	lang, loc := m.Locale, (*time.Location)(nil)
 	if m.UserID != 0 {
 		if u, err := b.svc.UserByID(ctx, m.UserID); err == nil {
@@ -101,15 +151,18 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 	}
 	id, sendErr := t.Send(ctx, msg)
 	if sendErr != nil && ctx.Err() != nil {
-		return false, ctx.Err() // shutting down: the message stays pending
+		return false, 0, ctx.Err() // shutting down: the message stays pending
 	}
-	err := b.svc.Store().Update(ctx, func(tx core.Tx) error {
+	var rl *RateLimitError
+	if errors.As(sendErr, &rl) {
+		retryAfter = rl.RetryAfter
+	}
+	err = b.svc.Store().Update(ctx, func(tx core.Tx) error {
 		now := tx.Now()
-		var rl *RateLimitError
 		switch {
 		case sendErr == nil:
 			m.Status, m.DeliveredAt, m.MessageID, m.LastError = core.OutboxDelivered, now, id, ""
-		case errors.As(sendErr, &rl):
+		case rl != nil:
 			// The platform said when to come back; that is not a failed attempt.
 			m.NextAttemptAt, m.LastError = now.Add(rl.RetryAfter), sendErr.Error()
 		case IsPermanent(sendErr) || m.Attempts+1 >= outboxMaxAttempts:
@@ -129,7 +182,7 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 		ev.Err(sendErr).Int64("outbox_id", m.ID).Str("platform", m.Platform).Str("chat_id", m.ChatID).
 			Int("attempts", m.Attempts).Msg("outbox delivery failed")
 	}
-	return sendErr == nil, err
+	return sendErr == nil, retryAfter, err
 }
 
 // backoff is the wait before attempt n+1: 2s, 4s, 8s … up to 30 minutes.
