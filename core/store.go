@@ -21,7 +21,8 @@ type Store interface {
 
 // Tx is one store transaction. Its getters return ENOTFOUND errors for
 // missing records, never (nil, nil). Create methods assign IDs and the
-// CreatedAt/UpdatedAt times from Now; Update methods set UpdatedAt.
+// CreatedAt/UpdatedAt times from Now; Update methods set UpdatedAt and keep
+// CreatedAt.
 type Tx interface {
 	// Now is the transaction's time, fixed once per transaction.
 	Now() time.Time
@@ -48,6 +49,8 @@ type UserTx interface {
 	UpdateUser(u *User) error
 	CreateInvite(inv *Invite) error
 	InviteByCode(code string) (*Invite, error)
+	// DeleteInvite returns ENOTFOUND when the invite is gone, so an invite
+	// cannot be redeemed twice.
 	DeleteInvite(code string) error
 }
 
@@ -65,9 +68,13 @@ type ClientTx interface {
 	ClientByINN(inn, kpp string) (*Client, error)
 	// ClientsByINN returns every client with the INN (head office and branches).
 	ClientsByINN(inn string) ([]*Client, error)
+	// ClientByOGRN returns the first stored client with the OGRN; branches
+	// share their head office's OGRN.
 	ClientByOGRN(ogrn string) (*Client, error)
-	// SearchClients finds clients whose normalized name (NormalizeName)
-	// contains the normalized query, or whose INN starts with it.
+	// SearchClients finds clients whose INN starts with the query when it is
+	// all digits; otherwise those whose normalized short or full name
+	// (NormalizeName) contains the normalized query. Results are ordered by
+	// name; limit <= 0 means a default of 20.
 	SearchClients(query string, limit int) ([]*Client, error)
 	// CreateClient returns ECONFLICT when INN+KPP is taken.
 	CreateClient(c *Client) error
@@ -111,7 +118,9 @@ type OutboxTx interface {
 	UpdateMessage(m *OutboxMessage) error
 }
 
-// SessionTx stores conversations and button tokens.
+// SessionTx stores conversations and button tokens. An expired one reads
+// as ENOTFOUND even before PurgeExpired removes it; the deletes are
+// idempotent.
 type SessionTx interface {
 	Conversation(key string) (*Conversation, error)
 	PutConversation(c *Conversation) error
