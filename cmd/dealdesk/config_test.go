@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfigPrecedence(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "dealdesk.toml")
+	toml := "DEALDESK_DB = \"/data/file.db\"\nDEALDESK_ADMINS = [\"telegram:1\", \"telegram:2\"]\nDEALDESK_LOG_LEVEL = \"debug\"\n"
+	if err := os.WriteFile(file, []byte(toml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DEALDESK_LOG_LEVEL": "warn", "DEALDESK_OUTBOX_INTERVAL": "250ms"}
+	c, err := LoadConfig(file, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "/data/file.db" || c.LogLevel != "warn" || c.OutboxInterval != 250*time.Millisecond ||
+		strings.Join(c.Admins, ",") != "telegram:1,telegram:2" || c.ControlSocket != "/data/file.db.sock" ||
+		c.TelegramAPIURL != "https://api.telegram.org" {
+		t.Fatalf("config = %+v", c)
+	}
+	for _, bad := range []map[string]string{{"DEALDESK_CONSOLE": "maybe"}, {"DEALDESK_OUTBOX_INTERVAL": "soon"}} {
+		if _, err := LoadConfig("", func(k string) string { return bad[k] }); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if err := os.WriteFile(file, []byte("DEALDESK_TYPO = 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadConfig(file, func(string) string { return "" }); err == nil {
+		t.Error("an unknown setting in the file was accepted")
+	}
+}
+
+// TestEveryOptionDocumented keeps -h and the README's table complete.
+func TestEveryOptionDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var help bytes.Buffer
+	printUsage(&help)
+	for _, o := range options {
+		if !strings.Contains(string(readme), "| `"+o.name+"` |") {
+			t.Errorf("README's configuration table lacks %s", o.name)
+		}
+		if !strings.Contains(help.String(), o.name) {
+			t.Errorf("-h lacks %s", o.name)
+		}
+	}
+}
