@@ -333,3 +333,12 @@ func TestOutboxRateLimitedChatDoesNotHoldOthers(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownUserTalkingInGroupIsIgnored(t *testing.T) {
+	h := newHarness(t)
+	if msgs := h.send(&bot.Update{UserID: "guest", ChatID: "-1", ChatType: bot.ChatGroup, Text: "всем привет"}); len(msgs) != 0 {
+		t.Fatalf("answered group talk: %s", dump(msgs))
+	}
+	h.want(h.send(&bot.Update{UserID: "guest", ChatID: "-1", ChatType: bot.ChatGroup, Text: "/deals", Command: "deals"}),
+		"msg.access.denied", nil)
+}

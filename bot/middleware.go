@@ -60,6 +60,9 @@ func (b *Bot) access(next Handler) Handler {
 			if c.Update.Command == "start" && c.Update.Args != "" && err != nil && core.IsNotFound(err) {
 				return b.register(c, identity)
 			}
+			if !c.Private() && c.Update.Command == "" && !c.Update.IsAction() {
+				return nil // talk in a work chat that was not for the bot
+			}
 			b.log.Warn().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
 				Str("user_id", c.Update.UserID).Msg("access denied to unknown user")
 			return b.refuseOnce(c, identity)
