@@ -1,0 +1,87 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/console"
+)
+
+// TestRun checks commands, numbered buttons, multi-line blocks and the end
+// of piped input.
+func TestRun(t *testing.T) {
+	in := "/deal new\n\n1\n2\n\"\"\"\n/clients\nООО «Ромашка»\nИНН 7707083893\n\"\"\"\nplain text\n"
+	var out bytes.Buffer
+	tr := console.New(strings.NewReader(in), &out, false, t.TempDir())
+	var got []*bot.Update
+	err := tr.Run(context.Background(), func(ctx context.Context, u *bot.Update) {
+		got = append(got, u)
+		if len(got) == 1 { // answer the first message with two buttons
+			if _, err := tr.Send(ctx, &bot.Message{Text: "Выберите", Buttons: [][]bot.ButtonView{
+				{{Label: "Да", Token: "tok-yes"}, {Label: "Нет", Token: "tok-no"}}}}); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("Run = %v, want io.EOF at the end of input", err)
+	}
+	if len(got) != 5 {
+		t.Fatalf("got %d updates, want 5: %+v", len(got), got)
+	}
+	if got[0].Command != "deal" || got[0].Args != "new" || got[0].UserID != console.UserID {
+		t.Errorf("command update = %+v", got[0])
+	}
+	if got[1].Token != "tok-yes" || got[1].Text != "" {
+		t.Errorf("choice 1 = %+v, want the first button's token", got[1])
+	}
+	if got[2].Token != "" || got[2].Text != "2" {
+		t.Errorf("a number after the choices were used is text: %+v", got[2])
+	}
+	if got[3].Command != "clients" || got[3].Args != "ООО «Ромашка»\nИНН 7707083893" {
+		t.Errorf("block = %+v", got[3])
+	}
+	if got[4].Text != "plain text" || got[4].Command != "" {
+		t.Errorf("text = %+v", got[4])
+	}
+	if !strings.Contains(out.String(), "Выберите\n  [1] Да [2] Нет") {
+		t.Errorf("buttons shown as %q", out.String())
+	}
+}
+
+func TestSendWritesFiles(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	tr := console.New(strings.NewReader(""), &out, false, dir)
+	if _, err := tr.Send(context.Background(), &bot.Message{Text: "Отчёт",
+		Files: []bot.File{{Name: "../report.csv", Data: []byte("a;b\n")}}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "report.csv"))
+	if err != nil || string(data) != "a;b\n" {
+		t.Fatalf("file = %q, %v", data, err)
+	}
+	if !strings.Contains(out.String(), filepath.Join(dir, "report.csv")) {
+		t.Fatalf("path not shown: %q", out.String())
+	}
+}
+
+func TestRunStopsOnCancel(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := console.New(pr, io.Discard, true, t.TempDir())
+	done := make(chan error)
+	go func() { done <- tr.Run(ctx, func(context.Context, *bot.Update) {}) }()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+}
