@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -21,8 +20,7 @@ type Bot struct {
 	transports map[string]Transport
 	handler    Handler // the dispatcher wrapped in middleware
 
-	refusedMu sync.Mutex
-	refused   map[string]bool // unknown identities already refused once
+	refusals refusals
 }
 
 // Config configures a Bot.
@@ -36,7 +34,7 @@ type Config struct {
 // New builds a bot with DealDesk's commands, actions and flows.
 func New(cfg Config) *Bot {
 	b := &Bot{svc: cfg.Service, locales: cfg.Locales, log: cfg.Logger, clock: cfg.Clock,
-		router: NewRouter(), transports: map[string]Transport{}, refused: map[string]bool{}}
+		router: NewRouter(), transports: map[string]Transport{}}
 	if b.clock == nil {
 		b.clock = core.SystemClock{}
 	}
@@ -175,10 +173,11 @@ func (b *Bot) dispatchAction(c *Context) error {
 		if err != nil {
 			return err
 		}
-		if conv == nil {
+		if conv == nil || btn.Step != conv.ID+"/"+conv.Step {
 			return core.Errorf(core.EINVALID, "err.button.expired")
 		}
 		c.Conv = conv
+		c.clearButtons()
 		return c.input(btn.Payload)
 	}
 	a, ok := b.router.actions[btn.Action]

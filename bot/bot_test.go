@@ -198,7 +198,9 @@ func TestManagerSeesOnlyOwnDeals(t *testing.T) {
 	if _, err := h.svc.CreateDeal(ctx, admin, &core.Deal{ClientID: c[0].ID, Title: "Чужая", ManagerID: h.admin.ID}); err != nil {
 		t.Fatal(err)
 	}
-	h.want(h.say("m", "/deal D-2026-0001"), "err.forbidden", nil)
+	// Someone else's deal does not even exist for the manager.
+	h.want(h.say("m", "/deal d-2026-1"), "err.deal.not_found", bot.Args{"Number": "D-2026-0001"})
+	h.want(h.say("m", "/history D-2026-0001"), "err.deal.not_found", bot.Args{"Number": "D-2026-0001"})
 	h.want(h.say("m", "/deals"), "msg.deals.none", nil)
 	if _, err := h.svc.CreateDeal(ctx, admin, &core.Deal{ClientID: c[0].ID, Title: "Своя", ManagerID: m.ID}); err != nil {
 		t.Fatal(err)
@@ -290,7 +292,7 @@ func TestAdminManagesUsers(t *testing.T) {
 		t.Fatalf("role change not audited with its reason: %+v", cs)
 	}
 	h.want(h.say("admin", "/active 2 off"), "msg.active.off", bot.Args{"Name": "Менеджер"})
-	h.want(h.say("m", "/help"), "msg.access.denied", nil)
+	h.want(h.say("m", "/help"), "err.user.inactive", nil)
 	h.want(h.say("admin", "/active 1 off"), "err.user.self_block", nil)
 	if got := h.say("admin", "/role 2 emperor")[0].Text; !strings.HasPrefix(got, "Формат: /role") {
 		t.Fatalf("bad role answered %q", got)
@@ -341,4 +343,116 @@ func TestUnknownUserTalkingInGroupIsIgnored(t *testing.T) {
 	}
 	h.want(h.send(&bot.Update{UserID: "guest", ChatID: "-1", ChatType: bot.ChatGroup, Text: "/deals", Command: "deals"}),
 		"msg.access.denied", nil)
+}
+
+func TestOldChoiceButtonCannotAnswerALaterQuestion(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	h.say("admin", "/task new")
+	h.say("admin", "Позвонить клиенту")
+	due := h.say("admin", "завтра") // the deal step, with its Skip button
+	h.want(h.press("admin", due, "Пропустить"), "flow.task.assignee", nil)
+	if len(h.rec.cleared) == 0 {
+		t.Fatal("the answered question kept its keyboard")
+	}
+	// The same Skip button again, now at the assignee step: refused.
+	h.want(h.press("admin", due, "Пропустить"), "err.button.expired", nil)
+	// A choice from a dialog that was cancelled cannot answer a new one.
+	h.say("admin", "/cancel")
+	h.say("admin", "/task new")
+	h.say("admin", "Ещё задача")
+	h.want(h.press("admin", due, "Пропустить"), "err.button.expired", nil)
+}
+
+func TestTooLongTitleIsAskedAgain(t *testing.T) {
+	h := newHarness(t)
+	h.say("admin", "/task new")
+	long := strings.Repeat("а", core.MaxTitleLen+1)
+	msgs := h.say("admin", long)
+	if !strings.Contains(dump(msgs), h.p.T("err.title.too_long", bot.Args{"Max": core.MaxTitleLen})) {
+		t.Fatalf("long title: %s", dump(msgs))
+	}
+	h.want(msgs, "flow.task.title", nil)
+	h.want(h.say("admin", "Короткое"), "flow.task.due", nil)
+}
+
+func TestOfficerChoosesTheDealManager(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	h.addUser("o", "Ольга", core.RoleOfficer)
+	m := h.addUser("m", "Максим", core.RoleManager)
+	h.say("o", "/deal new")
+	msgs := h.say("o", "7707083893")
+	h.want(msgs, "flow.deal.manager", nil)
+	if msgs := h.say("o", "Максим"); !strings.Contains(dump(msgs), h.p.T("err.choose.button", nil)) {
+		t.Fatalf("typed name: %s", dump(msgs))
+	}
+	h.want(h.press("o", msgs, "Максим ("+h.p.T("role.manager", nil)+")"), "flow.deal.title", nil)
+	h.say("o", "Лизинг")
+	h.say("o", "1000")
+	h.say("o", "-")
+	h.say("o", "-")
+	msgs = h.press("o", h.say("o", "-"), "Создать")
+	h.want(msgs[:1], "msg.deal.created", bot.Args{"Number": "D-2026-0001"})
+	d, err := h.svc.FindDealByNumber(context.Background(), core.Actor{User: h.admin}, "D-2026-0001")
+	if err != nil || d.ManagerID != m.ID {
+		t.Fatalf("deal manager = %+v, %v; want Максим", d, err)
+	}
+	// The manager was told, and sees the deal.
+	if text := h.say("m", "/deals")[0].Text; !strings.Contains(text, "Лизинг") {
+		t.Fatalf("manager deals = %q", text)
+	}
+}
+
+func TestClientTaskIsInClientHistory(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	h.say("admin", "/task new")
+	h.say("admin", "Запросить учредительные документы")
+	h.say("admin", "-")
+	h.want(h.say("admin", "7707083893"), "flow.task.assignee", nil)
+	h.want(h.say("admin", "мне"), "msg.task.created", bot.Args{"ID": 1, "Title": "Запросить учредительные документы"})
+	text := h.say("admin", "/history 7707083893")[0].Text
+	if !strings.Contains(text, "Запросить учредительные документы") || !strings.Contains(text, "ПАО Сбербанк, 7707083893") {
+		t.Fatalf("client history:\n%s", text)
+	}
+}
+
+func TestLastAdminStays(t *testing.T) {
+	h := newHarness(t)
+	h.want(h.say("admin", "/role 1 manager"), "err.user.last_admin", nil)
+	h.addUser("a2", "Второй", core.RoleAdmin)
+	h.want(h.say("admin", "/role 1 head"), "msg.role.set", bot.Args{"Name": "Админ", "Role": h.p.T("role.head", nil)})
+}
+
+func TestInvitesAreAudited(t *testing.T) {
+	h := newHarness(t)
+	h.say("admin", "/invite lawyer")
+	cs := h.changes(core.EntityInvite, 0)
+	if len(cs) != 1 || cs[0].New != "lawyer" || cs[0].ActorID != h.admin.ID {
+		t.Fatalf("invite audit = %+v", cs)
+	}
+}
+
+func TestOutboxFollowsAMovedChat(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.send(&bot.Update{UserID: "admin", ChatID: "-100", ChatType: bot.ChatGroup, Text: "/bind officers",
+		Command: "bind", Args: "officers"})
+	createClient(t, h, "admin")
+	c, _ := h.svc.FindClientsByINN(ctx, core.Actor{User: h.admin}, "7707083893")
+	h.rec.failFor = map[string]error{"-100": &bot.ChatMovedError{NewChatID: "-1009", Err: &bot.PermanentError{Err: errors.New("migrated")}}}
+	if _, err := h.svc.CreateDeal(ctx, core.Actor{User: h.admin}, &core.Deal{ClientID: c[0].ID, Title: "КП"}); err != nil {
+		t.Fatal(err)
+	}
+	h.rec.take()
+	if n, err := h.bot.DeliverDue(ctx, "test"); n != 1 || err != nil {
+		t.Fatalf("DeliverDue = %d, %v; want the message sent to the new chat id", n, err)
+	}
+	if got := h.rec.take(); len(got) != 1 || got[0].ChatID != "-1009" {
+		t.Fatalf("sent %s", dump(got))
+	}
+	if _, err := h.svc.WorkChat(ctx, "test", "-1009"); err != nil {
+		t.Fatalf("the binding did not move: %v", err)
+	}
 }

@@ -113,6 +113,9 @@ func (c *Context) issue(rows [][]Button) ([][]ButtonView, error) {
 					owner = c.User.ID
 				}
 				btn := core.NewButton(b.Action, b.Payload, owner, chatKey, tx.Now(), core.ButtonTTL)
+				if b.Action == ActionFlowInput && c.Conv != nil {
+					btn.Step = c.Conv.ID + "/" + c.Conv.Step
+				}
 				if err := tx.PutButton(btn); err != nil {
 					return err
 				}
@@ -123,6 +126,18 @@ func (c *Context) issue(rows [][]Button) ([][]ButtonView, error) {
 		return nil
 	})
 	return out, err
+}
+
+// clearButtons removes the keyboard of the message whose button was
+// pressed: the question is answered. A failure only leaves the keyboard.
+func (c *Context) clearButtons() {
+	if c.Update.MessageID == "" {
+		return
+	}
+	m := &Message{ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID, EditID: c.Update.MessageID}
+	if _, err := c.transport.Send(c.ctx, m); err != nil {
+		c.bot.log.Debug().Err(err).Msg("clear buttons")
+	}
 }
 
 // answer acknowledges a button press once.
@@ -141,3 +156,6 @@ func (c *Context) Private() bool { return c.Update.ChatType != ChatGroup }
 func (c *Context) convKey() string {
 	return c.Update.Platform + ":" + c.Update.ChatID + ":" + c.Update.UserID
 }
+
+// role names a role in the user's language.
+func (c *Context) role(r core.Role) string { return c.T("role."+string(r), nil) }

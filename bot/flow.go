@@ -63,7 +63,7 @@ func (c *Context) Start(flow string, data map[string]string) error {
 	if data == nil {
 		data = map[string]string{}
 	}
-	c.Conv = &core.Conversation{Key: c.convKey(), Flow: flow, Step: f.First, Data: data}
+	c.Conv = &core.Conversation{Key: c.convKey(), ID: core.NewToken(), Flow: flow, Step: f.First, Data: data}
 	return c.Goto(f.First)
 }
 

@@ -22,6 +22,7 @@ func register(r *Router) {
 	r.Command("done", core.PermTasks, done)
 	r.Command("history", core.PermHistory, history)
 	r.Command("lang", "", lang)
+	r.Command("tz", "", timeZone)
 	r.Command("invite", core.PermAdmin, invite)
 	r.Command("users", core.PermAdmin, users)
 	r.Command("role", core.PermAdmin, role)
@@ -46,21 +47,20 @@ func register(r *Router) {
 
 // start greets a known user (unknown ones are handled by the access check).
 func start(c *Context) error {
-	return c.Reply("msg.start.welcome", Args{"Name": c.User.Name, "Role": c.T("role."+string(c.User.Role), nil)})
+	return c.Reply("msg.start.welcome", Args{"Name": c.User.Name, "Role": c.role(c.User.Role)})
 }
 
 // help lists the commands the user's role may run.
 func help(c *Context) error {
 	var b strings.Builder
-	b.WriteString(c.T("msg.help.title", Args{"Role": c.T("role."+string(c.User.Role), nil)}))
+	b.WriteString(c.T("msg.help.title", Args{"Role": c.role(c.User.Role)}))
 	for _, cmd := range c.bot.router.allowed(c.User) {
 		b.WriteString("\n")
 		b.WriteString(c.T("cmd."+cmd.name+".usage", nil))
 		b.WriteString(" — ")
 		b.WriteString(c.T("cmd."+cmd.name+".desc", nil))
 	}
-	b.WriteString("\n/cancel — ")
-	b.WriteString(c.T("cmd.cancel.desc", nil))
+	b.WriteString("\n" + c.T("cmd.cancel.usage", nil) + " — " + c.T("cmd.cancel.desc", nil))
 	b.WriteString("\n\n")
 	b.WriteString(c.T("msg.help.footer", nil))
 	return c.Send(Reply{Text: b.String()})
@@ -111,6 +111,21 @@ func lang(c *Context) error {
 	c.User = u
 	c.P = c.bot.locales.Printer(l, u.Location())
 	return c.Reply("msg.lang.set", nil)
+}
+
+// timeZone sets the user's time zone: /tz Asia/Yekaterinburg.
+func timeZone(c *Context) error {
+	tz := strings.TrimSpace(c.Update.Args)
+	if tz == "" {
+		return c.Reply("msg.tz.usage", Args{"Zone": c.P.Location().String()})
+	}
+	u, err := c.Svc.UpdateUser(c.ctx, c.Actor(), c.User.ID, core.UserUpdate{TimeZone: &tz}, "")
+	if err != nil {
+		return err
+	}
+	c.User = u
+	c.P = c.bot.locales.Printer(c.P.Lang(), u.Location())
+	return c.Reply("msg.tz.set", Args{"Zone": tz, "Now": c.bot.now()})
 }
 
 // parseID reads a numeric id, with or without a leading '#'.

@@ -16,14 +16,14 @@ func invite(c *Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply("msg.invite.created", Args{"Code": inv.Code, "Role": c.T("role."+string(r), nil),
+	return c.Reply("msg.invite.created", Args{"Code": inv.Code, "Role": c.role(r),
 		"Expires": inv.ExpiresAt})
 }
 
 func roleList(c *Context) string {
 	var parts []string
 	for _, r := range core.Roles {
-		parts = append(parts, string(r)+" ("+c.T("role."+string(r), nil)+")")
+		parts = append(parts, string(r)+" ("+c.role(r)+")")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -42,7 +42,7 @@ func users(c *Context) error {
 			key = "msg.users.line_inactive"
 		}
 		b.WriteString("\n")
-		b.WriteString(c.T(key, Args{"ID": u.ID, "Name": u.Name, "Role": c.T("role."+string(u.Role), nil),
+		b.WriteString(c.T(key, Args{"ID": u.ID, "Name": u.Name, "Role": c.role(u.Role),
 			"Identities": strings.Join(u.Identities, ", ")}))
 	}
 	return c.Send(Reply{Text: b.String()})
@@ -64,7 +64,7 @@ func role(c *Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply("msg.role.set", Args{"Name": u.Name, "Role": c.T("role."+string(r), nil)})
+	return c.Reply("msg.role.set", Args{"Name": u.Name, "Role": c.role(r)})
 }
 
 // bind binds the group chat it is sent in to a purpose: /bind officers.
@@ -133,9 +133,6 @@ func active(c *Context) error {
 	on := strings.EqualFold(state, "on")
 	if err != nil || (!on && !strings.EqualFold(state, "off")) {
 		return c.Reply("msg.active.usage", nil)
-	}
-	if id == c.User.ID && !on {
-		return core.Errorf(core.EINVALID, "err.user.self_block")
 	}
 	u, err := c.Svc.UpdateUser(c.ctx, c.Actor(), id, core.UserUpdate{Active: &on}, "")
 	if err != nil {

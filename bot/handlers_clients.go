@@ -64,7 +64,8 @@ func (c *Context) clientCard(cl *core.Client) string {
 	line("card.client.address", cl.Address)
 	line("card.client.director", cl.Director)
 	for _, a := range cl.Accounts {
-		line("card.client.account", a.Account+" / "+a.BIK+" "+a.BankName)
+		b.WriteString("\n")
+		b.WriteString(c.T("card.client.account", Args{"Account": a.Account, "BIK": a.BIK, "Bank": a.BankName}))
 	}
 	if cl.ManagerID != 0 {
 		if u, err := c.Svc.UserByID(c.ctx, cl.ManagerID); err == nil {
@@ -134,6 +135,20 @@ func clientFlow() *Flow {
 		"director": {Prompt: ask("flow.client.director", true), Input: optional("director", "confirm", nil)},
 		"confirm":  {Prompt: confirmClient, Input: createClient},
 	}}
+}
+
+// titleInput takes the title of a deal or task.
+func titleInput(next string) func(*Context, string) (string, error) {
+	return func(c *Context, s string) (string, error) {
+		if IsSkip(s) {
+			s = ""
+		}
+		if err := core.ValidateTitle(s); err != nil {
+			return "", err
+		}
+		c.Conv.Data["title"] = s
+		return next, nil
+	}
 }
 
 // ask returns a prompt that asks a question, with a Skip button when the

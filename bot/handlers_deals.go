@@ -125,13 +125,8 @@ func dealFlow() *Flow {
 			}
 			return c.Reply("flow.deal.client", nil)
 		}, Input: dealClient},
-		"title": {Prompt: ask("flow.deal.title", false), Input: func(c *Context, s string) (string, error) {
-			if s == "" || IsSkip(s) {
-				return "", core.Errorf(core.EINVALID, "err.deal.title_required")
-			}
-			c.Conv.Data["title"] = s
-			return "amount", nil
-		}},
+		"manager": {Prompt: askManager, Input: dealManager},
+		"title":   {Prompt: ask("flow.deal.title", false), Input: titleInput("amount")},
 		"amount": {Prompt: ask("flow.deal.amount", false), Input: func(c *Context, s string) (string, error) {
 			m, err := core.ParseMoney(s)
 			if err != nil {
@@ -150,9 +145,16 @@ func dealFlow() *Flow {
 // dealClient takes the client of a new deal: an INN, or the id chosen among
 // the branches of one.
 func dealClient(c *Context, s string) (string, error) {
-	if id, ok := strings.CutPrefix(s, "id:"); ok {
-		c.Conv.Data["client_id"] = id
-		return "title", nil
+	if v, ok := strings.CutPrefix(s, "id:"); ok {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return "", core.Errorf(core.EINVALID, "err.deal.client_required")
+		}
+		cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), id)
+		if err != nil {
+			return "", core.Errorf(core.EINVALID, "err.deal.client_required")
+		}
+		return c.chooseClient(cl)
 	}
 	clients, err := c.Svc.FindClientsByINN(c.ctx, c.Actor(), requisite.Clean(s))
 	if core.IsNotFound(err) {
@@ -161,8 +163,7 @@ func dealClient(c *Context, s string) (string, error) {
 		return "", err
 	}
 	if len(clients) == 1 {
-		c.Conv.Data["client_id"] = strconv.FormatInt(clients[0].ID, 10)
-		return "title", nil
+		return c.chooseClient(clients[0])
 	}
 	var rows [][]Button
 	for _, cl := range clients {
@@ -171,6 +172,45 @@ func dealClient(c *Context, s string) (string, error) {
 	}
 	// Stay on this step until a branch is chosen.
 	return Stay, c.Reply("flow.deal.choose_branch", nil, rows...)
+}
+
+// chooseClient sets the deal's client and says whether a manager must be
+// chosen: not when the client has one or the user leads deals themselves.
+func (c *Context) chooseClient(cl *core.Client) (string, error) {
+	c.Conv.Data["client_id"] = strconv.FormatInt(cl.ID, 10)
+	if cl.ManagerID != 0 || core.LeadsDeals(c.User.Role) {
+		return "title", nil
+	}
+	return "manager", nil
+}
+
+// askManager offers the people who may lead the deal.
+func askManager(c *Context) error {
+	us, err := c.Svc.ListUsers(c.ctx, c.Actor())
+	if err != nil {
+		return err
+	}
+	var rows [][]Button
+	for _, u := range us {
+		if u.Active && core.LeadsDeals(u.Role) && u.Role != core.RoleAdmin && len(rows) < 10 {
+			rows = append(rows, Row(Choice("btn.user", Args{"Name": u.Name, "Role": c.role(u.Role)},
+				"id:"+strconv.FormatInt(u.ID, 10))))
+		}
+	}
+	if len(rows) == 0 {
+		_ = c.Finish()
+		return core.Errorf(core.EINVALID, "err.deal.no_managers")
+	}
+	return c.Reply("flow.deal.manager", nil, rows...)
+}
+
+func dealManager(c *Context, s string) (string, error) {
+	v, ok := strings.CutPrefix(s, "id:")
+	if _, err := strconv.ParseInt(v, 10, 64); !ok || err != nil {
+		return "", core.Errorf(core.EINVALID, "err.choose.button")
+	}
+	c.Conv.Data["manager_id"] = v
+	return "title", nil
 }
 
 // dateInput parses an optional date in the user's time zone.
@@ -196,7 +236,9 @@ func (c *Context) draftDeal() (*core.Deal, error) {
 		return nil, core.Errorf(core.EINVALID, "err.deal.client_required")
 	}
 	amount, _ := strconv.ParseInt(d["amount"], 10, 64)
-	deal := &core.Deal{ClientID: id, Title: d["title"], Amount: core.Money(amount), Stage: core.StageNew}
+	manager, _ := strconv.ParseInt(d["manager_id"], 10, 64)
+	deal := &core.Deal{ClientID: id, ManagerID: manager, Title: d["title"], Amount: core.Money(amount),
+		Stage: core.StageNew}
 	deal.SigningDue, _ = time.Parse(time.RFC3339, d["signing_due"])
 	deal.PaymentDue, _ = time.Parse(time.RFC3339, d["payment_due"])
 	deal.ContractEnd, _ = time.Parse(time.RFC3339, d["contract_end"])
@@ -208,7 +250,13 @@ func confirmDeal(c *Context) error {
 	if err != nil {
 		return err
 	}
-	d.Number, d.ManagerID = "…", c.User.ID
+	d.Number = "…"
+	if d.ManagerID == 0 {
+		d.ManagerID = c.User.ID
+		if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), d.ClientID); err == nil && cl.ManagerID != 0 {
+			d.ManagerID = cl.ManagerID
+		}
+	}
 	return c.Send(Reply{Text: c.T("flow.deal.confirm", nil) + "\n\n" + c.dealCard(d),
 		Buttons: [][]Button{Row(Choice("btn.create", nil, "yes"), Choice("btn.cancel", nil, "no"))}})
 }
@@ -221,11 +269,11 @@ func createDeal(c *Context, s string) (string, error) {
 	if err == nil {
 		d, err = c.Svc.CreateDeal(c.ctx, c.Actor(), d)
 	}
-	if err != nil {
-		_ = c.Finish()
-		return "", err
+	// Saved or not, the dialog ends; an error says why it could not be.
+	if ferr := c.Finish(); err == nil {
+		err = ferr
 	}
-	if err := c.Finish(); err != nil {
+	if err != nil {
 		return "", err
 	}
 	if err := c.Reply("msg.deal.created", Args{"Number": d.Number}); err != nil {

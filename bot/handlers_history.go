@@ -43,7 +43,11 @@ func (c *Context) showHistory(ref string) error {
 		if ch.ActorID == 0 {
 			who = c.T("msg.history.system", nil)
 		}
-		args := Args{"At": ch.At, "Who": who, "Entity": c.T("entity."+string(ch.Entity), nil), "ID": ch.EntityID}
+		ref := h.Labels[ch.Entity][ch.EntityID]
+		if ref == "" {
+			ref = "#" + strconv.FormatInt(ch.EntityID, 10)
+		}
+		args := Args{"At": ch.At, "Who": who, "Entity": c.T("entity."+string(ch.Entity), nil), "Ref": ref}
 		b.WriteString("\n")
 		if ch.Reason == "created" {
 			// A new record's fields are written one change each: show them as one line.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
 // task starts a new task: /task new.
@@ -111,13 +112,7 @@ func doneFlow() *Flow {
 // taskFlow asks for a new task's title, due time, deal and assignee.
 func taskFlow() *Flow {
 	return &Flow{Name: "task.new", First: "title", Perm: core.PermTasks, Steps: map[string]*Step{
-		"title": {Prompt: ask("flow.task.title", false), Input: func(c *Context, s string) (string, error) {
-			if s == "" || IsSkip(s) {
-				return "", core.Errorf(core.EINVALID, "err.task.title_required")
-			}
-			c.Conv.Data["title"] = s
-			return "due", nil
-		}},
+		"title": {Prompt: ask("flow.task.title", false), Input: titleInput("due")},
 		"due": {Prompt: ask("flow.task.due", true), Input: func(c *Context, s string) (string, error) {
 			next := "deal"
 			if c.Conv.Data["deal_id"] != "" {
@@ -130,18 +125,37 @@ func taskFlow() *Flow {
 	}}
 }
 
+// taskDeal takes what the task is about: a deal number, a client's INN,
+// or nothing.
 func taskDeal(c *Context, s string) (string, error) {
-	if !IsSkip(s) && s != "" {
+	if IsSkip(s) || s == "" {
+		return "assignee", nil
+	}
+	if _, ok := core.ParseDealNumber(s); ok {
 		d, err := c.Svc.FindDealByNumber(c.ctx, c.Actor(), s)
 		if err != nil {
-			if core.ErrorCode(err) == core.ENOTFOUND {
-				return "", core.Errorf(core.EINVALID, "err.deal.not_found", "Number", strings.ToUpper(s))
-			}
-			return "", err
+			return "", asInvalid(err)
 		}
 		c.Conv.Data["deal_id"] = strconv.FormatInt(d.ID, 10)
+		return "assignee", nil
 	}
+	clients, err := c.Svc.FindClientsByINN(c.ctx, c.Actor(), requisite.Clean(s))
+	if err != nil {
+		return "", asInvalid(err)
+	}
+	c.Conv.Data["client_id"] = strconv.FormatInt(clients[0].ID, 10)
 	return "assignee", nil
+}
+
+// asInvalid makes a lookup's failure a wrong answer to the step, so that it
+// is asked again.
+func asInvalid(err error) error {
+	switch core.ErrorCode(err) {
+	case core.ENOTFOUND, core.EFORBIDDEN:
+		key, args := core.ErrorKey(err)
+		return &core.Error{Code: core.EINVALID, Key: key, Args: args}
+	}
+	return err
 }
 
 // askAssignee asks whom to assign the task to; users who may not assign
@@ -158,8 +172,8 @@ func askAssignee(c *Context) error {
 	rows := [][]Button{Row(Choice("btn.task.me", nil, "me"))}
 	for _, u := range us {
 		if u.Active && u.ID != c.User.ID && len(rows) < 9 {
-			rows = append(rows, Row(Choice("btn.task.assignee", Args{"Name": u.Name,
-				"Role": c.T("role."+string(u.Role), nil)}, "id:"+strconv.FormatInt(u.ID, 10))))
+			rows = append(rows, Row(Choice("btn.user", Args{"Name": u.Name, "Role": c.role(u.Role)},
+				"id:"+strconv.FormatInt(u.ID, 10))))
 		}
 	}
 	return c.Reply("flow.task.assignee", nil, rows...)
@@ -184,17 +198,14 @@ func createTask(c *Context, who string) (string, error) {
 	if v := d["due"]; v != "" {
 		t.Due, _ = time.Parse(time.RFC3339, v)
 	}
-	if v := d["deal_id"]; v != "" {
-		t.DealID, _ = strconv.ParseInt(v, 10, 64)
-	}
+	t.DealID, _ = strconv.ParseInt(d["deal_id"], 10, 64)
+	t.ClientID, _ = strconv.ParseInt(d["client_id"], 10, 64)
 	t, err := c.Svc.CreateTask(c.ctx, c.Actor(), t)
-	if err != nil {
-		if core.ErrorCode(err) != core.EINVALID {
-			_ = c.Finish()
-		}
-		return "", err
+	// Saved or not, the dialog ends; an error says why it could not be.
+	if ferr := c.Finish(); err == nil {
+		err = ferr
 	}
-	if err := c.Finish(); err != nil {
+	if err != nil {
 		return "", err
 	}
 	return "", c.Reply("msg.task.created", Args{"ID": t.ID, "Title": t.Title, "Due": optTime(t.Due)})

@@ -26,6 +26,7 @@ type recorder struct {
 	tries   map[string]int   // Send calls per chat
 	seq     int
 	last    []*bot.Message // what take returned last
+	cleared []string       // messages whose keyboard was removed
 }
 
 func (r *recorder) Platform() string { return "test" }
@@ -49,6 +50,10 @@ func (r *recorder) Send(_ context.Context, m *bot.Message) (string, error) {
 		return "", err
 	}
 	r.seq++
+	if m.EditID != "" && m.Text == "" {
+		r.cleared = append(r.cleared, m.EditID) // a keyboard removed
+		return m.EditID, nil
+	}
 	r.sent = append(r.sent, m)
 	return strconv.Itoa(r.seq), nil
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/dealdesk/dealdesk/core"
@@ -57,30 +58,63 @@ func (b *Bot) access(next Handler) Handler {
 			}
 			return next(c)
 		case core.ENOTFOUND, core.EFORBIDDEN:
-			if c.Update.Command == "start" && c.Update.Args != "" && err != nil && core.IsNotFound(err) {
-				return b.register(c, identity)
-			}
 			if !c.Private() && c.Update.Command == "" && !c.Update.IsAction() {
 				return nil // talk in a work chat that was not for the bot
 			}
 			b.log.Warn().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
-				Str("user_id", c.Update.UserID).Msg("access denied to unknown user")
-			return b.refuseOnce(c, identity)
+				Str("user_id", c.Update.UserID).Str("error_code", core.ErrorCode(err)).Msg("access denied")
+			if core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != "" && b.mayTryInvite(identity) {
+				return b.register(c, identity)
+			}
+			key := "msg.access.denied"
+			if !core.IsNotFound(err) {
+				key = "err.user.inactive"
+			}
+			return b.refuseOnce(c, identity, key)
 		default:
 			return err
 		}
 	}
 }
 
-func (b *Bot) refuseOnce(c *Context, identity string) error {
-	b.refusedMu.Lock()
-	seen := b.refused[identity]
-	b.refused[identity] = true
-	b.refusedMu.Unlock()
+// maxInviteTries is how many wrong invite codes an unknown user may send
+// before DealDesk stops answering them (until it restarts).
+const maxInviteTries = 3
+
+// refusals remembers whom DealDesk has refused, so that each unknown user
+// gets one answer; it forgets everyone when it grows too large.
+type refusals struct {
+	mu      sync.Mutex
+	refused map[string]bool
+	tries   map[string]int
+}
+
+const maxRefusals = 10000
+
+func (b *Bot) mayTryInvite(identity string) bool {
+	r := &b.refusals
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tries == nil || len(r.tries) > maxRefusals {
+		r.tries = map[string]int{}
+	}
+	r.tries[identity]++
+	return r.tries[identity] <= maxInviteTries
+}
+
+func (b *Bot) refuseOnce(c *Context, identity, key string) error {
+	r := &b.refusals
+	r.mu.Lock()
+	if r.refused == nil || len(r.refused) > maxRefusals {
+		r.refused = map[string]bool{}
+	}
+	seen := r.refused[identity]
+	r.refused[identity] = true
+	r.mu.Unlock()
 	if seen {
 		return c.answer("")
 	}
-	return c.Send(Reply{Key: "msg.access.denied"})
+	return c.Send(Reply{Key: key})
 }
 
 // register redeems an invite code for an unknown user.
@@ -94,5 +128,5 @@ func (b *Bot) register(c *Context, identity string) error {
 		return err
 	}
 	c.User = u
-	return c.Reply("msg.start.registered", Args{"Name": u.Name, "Role": c.T("role."+string(u.Role), nil)})
+	return c.Reply("msg.start.registered", Args{"Name": u.Name, "Role": c.role(u.Role)})
 }

@@ -109,7 +109,11 @@ func (b *Bot) deliverChat(ctx context.Context, t Transport, msgs []*core.OutboxM
 			}
 			continue
 		}
+		chat := m.ChatID
 		ok, retryAfter, err := b.deliver(ctx, t, m)
+		if err == nil && !ok && m.ChatID != chat {
+			ok, retryAfter, err = b.deliver(ctx, t, m) // the chat moved: follow it now
+		}
 		if err != nil {
 			return n, err
 		}
@@ -157,11 +161,20 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 	if errors.As(sendErr, &rl) {
 		retryAfter = rl.RetryAfter
 	}
+	var moved *ChatMovedError
+	if errors.As(sendErr, &moved) {
+		if err := b.svc.MoveChat(ctx, m.Platform, m.ChatID, moved.NewChatID); err != nil {
+			return false, 0, err
+		}
+	}
 	err = b.svc.Store().Update(ctx, func(tx core.Tx) error {
 		now := tx.Now()
 		switch {
 		case sendErr == nil:
 			m.Status, m.DeliveredAt, m.MessageID, m.LastError = core.OutboxDelivered, now, id, ""
+		case moved != nil:
+			// Sent again at once, to where the chat is now.
+			m.ChatID, m.NextAttemptAt, m.LastError = moved.NewChatID, now, sendErr.Error()
 		case rl != nil:
 			// The platform said when to come back; that is not a failed attempt.
 			m.NextAttemptAt, m.LastError = now.Add(rl.RetryAfter), sendErr.Error()

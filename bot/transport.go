@@ -67,7 +67,8 @@ type Message struct {
 	ThreadID string
 	ReplyTo  string // message to reply to, where the platform supports it
 	// EditID, when set, replaces the text and buttons of that message
-	// instead of sending a new one.
+	// instead of sending a new one; with an empty Text only the buttons
+	// are replaced (none: the keyboard is removed).
 	EditID  string
 	Text    string
 	Buttons [][]ButtonView
@@ -124,6 +125,20 @@ type PermanentError struct{ Err error }
 func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
 
 func (e *PermanentError) Unwrap() error { return e.Err }
+
+// ChatMovedError reports that a chat got a new id (a Telegram group that
+// became a supergroup). Sending to the old id can never succeed; the work
+// chat binding and the message move to the new id.
+type ChatMovedError struct {
+	NewChatID string
+	Err       error
+}
+
+func (e *ChatMovedError) Error() string {
+	return fmt.Sprintf("chat moved to %s: %v", e.NewChatID, e.Err)
+}
+
+func (e *ChatMovedError) Unwrap() error { return e.Err }
 
 // IsPermanent reports whether err is a PermanentError.
 func IsPermanent(err error) bool {

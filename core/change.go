@@ -15,6 +15,7 @@ const (
 	EntityClient Entity = "client"
 	EntityDeal   Entity = "deal"
 	EntityTask   Entity = "task"
+	EntityInvite Entity = "invite"
 )
 
 // Change is one audited field change. Every mutation writes its changes in

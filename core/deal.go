@@ -2,7 +2,9 @@ package core
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -59,10 +61,8 @@ func (d *Deal) Validate() error {
 		return Errorf(EINVALID, "err.deal.client_required")
 	case d.ManagerID == 0:
 		return Errorf(EINVALID, "err.deal.manager_required")
-	case strings.TrimSpace(d.Title) == "":
-		return Errorf(EINVALID, "err.deal.title_required")
-	case len([]rune(d.Title)) > 300:
-		return Errorf(EINVALID, "err.text.too_long")
+	case ValidateTitle(d.Title) != nil:
+		return ValidateTitle(d.Title)
 	case d.Amount < 0:
 		return Errorf(EINVALID, "err.amount.negative")
 	case !d.Stage.Valid():
@@ -74,12 +74,36 @@ func (d *Deal) Validate() error {
 // DealNumber formats the human number of the n-th deal of a year.
 func DealNumber(year int, n uint64) string { return fmt.Sprintf("D-%d-%04d", year, n) }
 
-// LooksLikeDealNumber reports whether s is shaped like a deal number.
-func LooksLikeDealNumber(s string) bool {
-	var y, n int
-	_, err := fmt.Sscanf(strings.ToUpper(s), "D-%d-%d", &y, &n)
-	return err == nil && y > 1999
+var dealNumberRE = regexp.MustCompile(`^[DdДд]-(\d{4})-(\d{1,6})$`)
+
+// ParseDealNumber reads a deal number as typed ("d-2026-1", "D-2026-0001")
+// and returns it in its canonical form, D-2026-0001.
+func ParseDealNumber(s string) (string, bool) {
+	m := dealNumberRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return "", false
+	}
+	y, _ := strconv.Atoi(m[1])
+	n, _ := strconv.ParseUint(m[2], 10, 64)
+	if y < 2000 || n == 0 {
+		return "", false
+	}
+	return DealNumber(y, n), true
 }
+
+// ValidateTitle checks the title of a deal or task.
+func ValidateTitle(title string) error {
+	switch t := strings.TrimSpace(title); {
+	case t == "":
+		return Errorf(EINVALID, "err.title.required")
+	case len([]rune(t)) > MaxTitleLen:
+		return Errorf(EINVALID, "err.title.too_long", "Max", MaxTitleLen)
+	}
+	return nil
+}
+
+// MaxTitleLen is the longest title of a deal or task, in characters.
+const MaxTitleLen = 300
 
 // DealFilter selects deals. Zero fields do not filter.
 type DealFilter struct {
@@ -123,9 +147,9 @@ func (t *Task) Overdue(now time.Time) bool {
 // Validate checks the task's fields.
 func (t *Task) Validate() error {
 	switch {
-	case strings.TrimSpace(t.Title) == "":
-		return Errorf(EINVALID, "err.task.title_required")
-	case len([]rune(t.Title)) > 300 || len([]rune(t.Result)) > 4000:
+	case ValidateTitle(t.Title) != nil:
+		return ValidateTitle(t.Title)
+	case len([]rune(t.Result)) > 4000:
 		return Errorf(EINVALID, "err.text.too_long")
 	case t.AssigneeID == 0:
 		return Errorf(EINVALID, "err.task.assignee_required")

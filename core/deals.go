@@ -13,19 +13,16 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 	if err := a.require(PermEditDeals); err != nil {
 		return nil, err
 	}
-	if d.ManagerID == 0 {
-		d.ManagerID = a.ID()
-	}
 	d.Stage, d.CreatedBy, d.Title = StageNew, a.ID(), strings.TrimSpace(d.Title)
-	if err := d.Validate(); err != nil {
-		return nil, err
-	}
 	err := s.update(ctx, func(tx Tx) error {
 		client, err := tx.ClientByID(d.ClientID)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.UserByID(d.ManagerID); err != nil {
+		if err := s.pickManager(tx, a, d, client); err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
 			return err
 		}
 		year := tx.Now().In(Location("")).Year()
@@ -56,6 +53,29 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 	return d, nil
 }
 
+// pickManager sets the deal's manager: the one chosen, else the client's
+// responsible manager, else the actor when they lead deals themselves
+// (a manager, head or admin). An officer must choose one.
+func (s *Service) pickManager(tx Tx, a Actor, d *Deal, client *Client) error {
+	if d.ManagerID == 0 {
+		d.ManagerID = client.ManagerID
+	}
+	if d.ManagerID == 0 && a.User != nil && LeadsDeals(a.User.Role) {
+		d.ManagerID = a.ID()
+	}
+	if d.ManagerID == 0 {
+		return Errorf(EINVALID, "err.deal.manager_required")
+	}
+	m, err := tx.UserByID(d.ManagerID)
+	if IsNotFound(err) || (err == nil && (!m.Active || !LeadsDeals(m.Role))) {
+		return Errorf(EINVALID, "err.deal.manager_invalid")
+	}
+	return err
+}
+
+// LeadsDeals reports whether a role may be a deal's manager.
+func LeadsDeals(r Role) bool { return r == RoleManager || r == RoleHead || r == RoleAdmin }
+
 // canSeeDeal: managers see their own deals; roles with PermViewAllDeals see all.
 func canSeeDeal(a Actor, d *Deal) bool {
 	return a.Can(PermViewAllDeals) || (a.Can(PermViewDeals) && a.ID() == d.ManagerID)
@@ -63,10 +83,11 @@ func canSeeDeal(a Actor, d *Deal) bool {
 
 // FindDealByNumber returns a deal the actor may see.
 func (s *Service) FindDealByNumber(ctx context.Context, a Actor, number string) (*Deal, error) {
-	number = strings.ToUpper(strings.TrimSpace(number))
-	if !LooksLikeDealNumber(number) {
-		return nil, Errorf(EINVALID, "err.deal.number_format", "Number", number)
+	canonical, ok := ParseDealNumber(number)
+	if !ok {
+		return nil, Errorf(EINVALID, "err.deal.number_format", "Number", strings.TrimSpace(number))
 	}
+	number = canonical
 	var d *Deal
 	err := s.view(ctx, func(tx Tx) (err error) {
 		d, err = tx.DealByNumber(number)
@@ -76,7 +97,8 @@ func (s *Service) FindDealByNumber(ctx context.Context, a Actor, number string) 
 		return nil, err
 	}
 	if !canSeeDeal(a, d) {
-		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+		// Not even the existence of someone else's deal is told.
+		return nil, Errorf(ENOTFOUND, "err.deal.not_found", "Number", number)
 	}
 	return d, nil
 }
@@ -92,7 +114,7 @@ func (s *Service) DealByID(ctx context.Context, a Actor, id int64) (*Deal, error
 		return nil, err
 	}
 	if !canSeeDeal(a, d) {
-		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+		return nil, Errorf(ENOTFOUND, "err.deal.not_found", "Number", d.Number)
 	}
 	return d, nil
 }
@@ -123,8 +145,8 @@ func (s *Service) UpdateDeal(ctx context.Context, a Actor, id int64, reason stri
 		if d, err = tx.DealByID(id); err != nil {
 			return err
 		}
-		if !canSeeDeal(a, d) && !a.Can(PermViewAllDeals) {
-			return Errorf(EFORBIDDEN, "err.forbidden")
+		if !canSeeDeal(a, d) {
+			return Errorf(ENOTFOUND, "err.deal.not_found", "Number", d.Number)
 		}
 		old := *d
 		if err := fn(d); err != nil {

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -11,6 +12,19 @@ type History struct {
 	Entity  Entity
 	Title   string // the client's name or the deal's number and title
 	Changes []*Change
+	// Labels name the records the changes are about, as people know them:
+	// a deal's number, a client's name and INN.
+	Labels map[Entity]map[int64]string
+}
+
+func (h *History) label(e Entity, id int64, s string) {
+	if h.Labels == nil {
+		h.Labels = map[Entity]map[int64]string{}
+	}
+	if h.Labels[e] == nil {
+		h.Labels[e] = map[int64]string{}
+	}
+	h.Labels[e][id] = s
 }
 
 // FindHistory returns the audit trail for an INN (the client's cards, their
@@ -19,16 +33,14 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 	if err := a.require(PermHistory); err != nil {
 		return nil, err
 	}
-	ref = strings.ToUpper(strings.TrimSpace(ref))
-	if LooksLikeDealNumber(ref) {
+	ref = strings.TrimSpace(ref)
+	if _, ok := ParseDealNumber(ref); ok {
 		d, err := s.FindDealByNumber(ctx, a, ref)
 		if err != nil {
 			return nil, err
 		}
 		h := &History{Entity: EntityDeal, Title: d.Number + " " + d.Title}
-		err = s.view(ctx, func(tx Tx) error {
-			return collectDeal(tx, d.ID, h)
-		})
+		err = s.view(ctx, func(tx Tx) error { return collectDeal(tx, d, h) })
 		return sortHistory(h), err
 	}
 	clients, err := s.FindClientsByINN(ctx, a, ref)
@@ -38,21 +50,8 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 	h := &History{Entity: EntityClient, Title: clients[0].Name()}
 	err = s.view(ctx, func(tx Tx) error {
 		for _, c := range clients {
-			cs, err := tx.Changes(EntityClient, c.ID)
-			if err != nil {
+			if err := collectClient(tx, a, c, h); err != nil {
 				return err
-			}
-			h.Changes = append(h.Changes, cs...)
-			deals, err := tx.FindDeals(DealFilter{ClientID: c.ID})
-			if err != nil {
-				return err
-			}
-			for _, d := range deals {
-				if canSeeDeal(a, d) {
-					if err := collectDeal(tx, d.ID, h); err != nil {
-						return err
-					}
-				}
 			}
 		}
 		return nil
@@ -60,17 +59,56 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 	return sortHistory(h), err
 }
 
-func collectDeal(tx Tx, id int64, h *History) error {
-	cs, err := tx.Changes(EntityDeal, id)
+// collectClient adds a client's changes, those of the deals the actor may
+// see, and those of the client's tasks that belong to no deal.
+func collectClient(tx Tx, a Actor, c *Client, h *History) error {
+	h.label(EntityClient, c.ID, c.Name()+", "+c.INN)
+	cs, err := tx.Changes(EntityClient, c.ID)
 	if err != nil {
 		return err
 	}
 	h.Changes = append(h.Changes, cs...)
-	tasks, err := tx.FindTasks(TaskFilter{DealID: id})
+	deals, err := tx.FindDeals(DealFilter{ClientID: c.ID})
 	if err != nil {
 		return err
 	}
+	for _, d := range deals {
+		if canSeeDeal(a, d) {
+			if err := collectDeal(tx, d, h); err != nil {
+				return err
+			}
+		}
+	}
+	tasks, err := tx.FindTasks(TaskFilter{ClientID: c.ID})
+	if err != nil {
+		return err
+	}
+	var own []*Task
 	for _, t := range tasks {
+		if t.DealID == 0 {
+			own = append(own, t)
+		}
+	}
+	return collectTasks(tx, own, h)
+}
+
+func collectDeal(tx Tx, d *Deal, h *History) error {
+	h.label(EntityDeal, d.ID, d.Number)
+	cs, err := tx.Changes(EntityDeal, d.ID)
+	if err != nil {
+		return err
+	}
+	h.Changes = append(h.Changes, cs...)
+	tasks, err := tx.FindTasks(TaskFilter{DealID: d.ID})
+	if err != nil {
+		return err
+	}
+	return collectTasks(tx, tasks, h)
+}
+
+func collectTasks(tx Tx, tasks []*Task, h *History) error {
+	for _, t := range tasks {
+		h.label(EntityTask, t.ID, "#"+strconv.FormatInt(t.ID, 10))
 		cs, err := tx.Changes(EntityTask, t.ID)
 		if err != nil {
 			return err

@@ -87,11 +87,13 @@ func parseDay(s string, today time.Time, loc *time.Location) (time.Time, bool) {
 	}
 	for _, layout := range []string{"02.01", "2.1"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			d := time.Date(today.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
-			if d.Before(today) {
-				d = d.AddDate(1, 0, 0)
+			// The next such day from today; 29.02 waits for a leap year.
+			for y := today.Year(); y <= today.Year()+8; y++ {
+				d := time.Date(y, t.Month(), t.Day(), 0, 0, 0, 0, loc)
+				if d.Month() == t.Month() && !d.Before(today) {
+					return d, true
+				}
 			}
-			return d, true
 		}
 	}
 	return time.Time{}, false

@@ -71,3 +71,25 @@ func TestNormalizeName(t *testing.T) {
 		t.Fatalf("NormalizeName = %q, want %q", got, want)
 	}
 }
+
+func TestParseDateLeapDay(t *testing.T) {
+	loc := core.Location("")
+	got, err := core.ParseDate("29.02", time.Date(2026, 11, 28, 10, 0, 0, 0, loc), loc)
+	if want := time.Date(2028, 2, 29, 18, 0, 0, 0, loc); err != nil || !got.Equal(want) {
+		t.Fatalf("29.02 = %v, %v; want %v", got, err, want)
+	}
+}
+
+func TestParseDealNumber(t *testing.T) {
+	for in, want := range map[string]string{"D-2026-0001": "D-2026-0001", "d-2026-1": "D-2026-0001",
+		" D-2027-12345 ": "D-2027-12345", "Д-2026-7": "D-2026-0007"} {
+		if got, ok := core.ParseDealNumber(in); !ok || got != want {
+			t.Errorf("ParseDealNumber(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"D-2026-0001 extra", "D-1", "foo", "D-1999-1", "D-2026-0"} {
+		if got, ok := core.ParseDealNumber(bad); ok {
+			t.Errorf("ParseDealNumber(%q) = %q, accepted", bad, got)
+		}
+	}
+}

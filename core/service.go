@@ -44,7 +44,7 @@ func (s *Service) Store() Store { return s.store }
 // Button lifetimes.
 const (
 	ButtonTTL       = 7 * 24 * time.Hour
-	ConversationTTL = 24 * time.Hour
+	ConversationTTL = 7 * 24 * time.Hour // a draft survives a weekend
 	InviteTTL       = 7 * 24 * time.Hour
 )
 

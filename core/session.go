@@ -6,6 +6,7 @@ import "time"
 // platform:chat:user, so a restart loses nothing that was typed.
 type Conversation struct {
 	Key       string            `json:"key"`
+	ID        string            `json:"id"` // random, new for every start of a flow
 	Flow      string            `json:"flow"`
 	Step      string            `json:"step"`
 	Data      map[string]string `json:"data,omitempty"`
@@ -22,6 +23,10 @@ type Button struct {
 	Payload   string    `json:"payload,omitempty"`
 	UserID    int64     `json:"user_id,omitempty"` // 0: any user in ChatKey whose role allows the action
 	ChatKey   string    `json:"chat_key,omitempty"`
+	// Step ties a choice button to the conversation and step that showed
+	// it ("<conversation id>/<step>"), so an old keyboard cannot answer a
+	// later question.
+	Step      string    `json:"step,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
 }

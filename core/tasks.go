@@ -31,6 +31,9 @@ func (s *Service) CreateTask(ctx context.Context, a Actor, t *Task) (*Task, erro
 			if err != nil {
 				return err
 			}
+			if !canSeeDeal(a, d) {
+				return Errorf(ENOTFOUND, "err.deal.not_found", "Number", d.Number)
+			}
 			t.ClientID = d.ClientID
 		} else if t.ClientID != 0 {
 			if _, err := tx.ClientByID(t.ClientID); err != nil {
@@ -67,7 +70,7 @@ func (s *Service) TaskByID(ctx context.Context, a Actor, id int64) (*Task, error
 		return nil, err
 	}
 	if !canSeeTask(a, t) {
-		return nil, Errorf(EFORBIDDEN, "err.forbidden")
+		return nil, Errorf(ENOTFOUND, "err.task.not_found")
 	}
 	return t, nil
 }
@@ -103,7 +106,7 @@ func (s *Service) CompleteTask(ctx context.Context, a Actor, id int64, result st
 			return err
 		}
 		if t.AssigneeID != a.ID() && !a.Can(PermAssignTasks) {
-			return Errorf(EFORBIDDEN, "err.forbidden")
+			return Errorf(ENOTFOUND, "err.task.not_found")
 		}
 		if t.Status != TaskOpen {
 			return Errorf(ECONFLICT, "err.task.not_open", "ID", t.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Authenticate finds the active user behind a platform identity. Unknown
@@ -83,7 +84,12 @@ func (s *Service) CreateInvite(ctx context.Context, a Actor, role Role) (*Invite
 	err := s.update(ctx, func(tx Tx) error {
 		inv = &Invite{Code: strings.ToLower(NewToken()[:10]), Role: role, CreatedBy: a.ID(),
 			CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(InviteTTL)}
-		return tx.CreateInvite(inv)
+		if err := tx.CreateInvite(inv); err != nil {
+			return err
+		}
+		// The code itself is a credential and stays out of the audit trail.
+		return tx.AddChanges(&Change{ActorID: a.ID(), Entity: EntityInvite, Field: "role", New: string(role),
+			Source: a.Source})
 	})
 	return inv, err
 }
@@ -116,8 +122,9 @@ func (s *Service) RedeemInvite(ctx context.Context, r Registration) (*User, erro
 		if name == "" {
 			name = r.Identity
 		}
-		u = &User{Identities: []string{r.Identity}, Name: name, Role: inv.Role, Active: true,
-			Locale: SupportedLocale(r.Locale), HeadID: 0}
+		// The language is not fixed here: replies follow the platform's
+		// setting (Russian by default) until the user picks one with /lang.
+		u = &User{Identities: []string{r.Identity}, Name: name, Role: inv.Role, Active: true}
 		if err := tx.CreateUser(u); err != nil {
 			return err
 		}
@@ -218,6 +225,9 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpd
 		if err := u.Validate(); err != nil {
 			return err
 		}
+		if err := keepAnAdmin(tx, a, &old, u); err != nil {
+			return err
+		}
 		cs := diffUser(&old, u)
 		if len(cs) == 0 {
 			return nil
@@ -228,6 +238,28 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpd
 		return tx.AddChanges(stamp(cs, a, reason)...)
 	})
 	return u, err
+}
+
+// keepAnAdmin refuses to shut oneself out or to leave DealDesk without an
+// active admin.
+func keepAnAdmin(tx Tx, a Actor, old, u *User) error {
+	if a.User != nil && a.User.ID == u.ID && old.Active && !u.Active {
+		return Errorf(EINVALID, "err.user.self_block")
+	}
+	wasAdmin, isAdmin := old.Active && old.Role == RoleAdmin, u.Active && u.Role == RoleAdmin
+	if !wasAdmin || isAdmin {
+		return nil
+	}
+	users, err := tx.ListUsers()
+	if err != nil {
+		return err
+	}
+	for _, o := range users {
+		if o.ID != u.ID && o.Active && o.Role == RoleAdmin {
+			return nil
+		}
+	}
+	return Errorf(EINVALID, "err.user.last_admin")
 }
 
 func applyUserUpdate(tx Tx, u *User, upd UserUpdate) error {
@@ -255,6 +287,9 @@ func applyUserUpdate(tx Tx, u *User, upd UserUpdate) error {
 		u.Locale = *upd.Locale
 	}
 	if upd.TimeZone != nil {
+		if _, err := time.LoadLocation(*upd.TimeZone); err != nil || *upd.TimeZone == "" {
+			return Errorf(EINVALID, "err.tz.unknown", "Zone", *upd.TimeZone)
+		}
 		u.TimeZone = *upd.TimeZone
 	}
 	if upd.Name != nil {
@@ -315,6 +350,29 @@ func (s *Service) UnbindChat(ctx context.Context, a Actor, platform, chatID stri
 		}
 		return tx.AddChanges(&Change{ActorID: a.ID(), Entity: EntityChat, Field: ChatKey(platform, chatID),
 			Old: string(prev.Purpose), Source: a.Source})
+	})
+}
+
+// MoveChat follows a chat to its new id (a Telegram group that became a
+// supergroup): its work-chat binding moves along, audited as the system's
+// doing. A chat that is not bound is left alone.
+func (s *Service) MoveChat(ctx context.Context, platform, oldID, newID string) error {
+	return s.update(ctx, func(tx Tx) error {
+		c, err := tx.WorkChat(platform, oldID)
+		if IsNotFound(err) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := tx.DeleteWorkChat(platform, oldID); err != nil {
+			return err
+		}
+		c.ChatID = newID
+		if err := tx.PutWorkChat(c); err != nil {
+			return err
+		}
+		return tx.AddChanges(&Change{Entity: EntityChat, Field: ChatKey(platform, newID),
+			Old: ChatKey(platform, oldID), New: string(c.Purpose), Reason: "chat moved", Source: "platform"})
 	})
 }
 

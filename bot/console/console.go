@@ -75,20 +75,19 @@ func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.U
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(t.in)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
+		r := bufio.NewReader(t.in)
+		for {
+			line, err := readLine(r)
+			if err != nil && line == "" {
+				errc <- err
+				return
+			}
 			select {
-			case lines <- sc.Text():
+			case lines <- line:
 			case <-ctx.Done():
 				return
 			}
 		}
-		if err := sc.Err(); err != nil {
-			errc <- err
-			return
-		}
-		errc <- io.EOF
 	}()
 	var block []string
 	inBlock := false
@@ -125,6 +124,24 @@ func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.U
 	}
 }
 
+// maxLine is the most of one input line that is kept; the rest is read and
+// dropped, and the bot answers that the text is too long.
+const maxLine = 64 * 1024
+
+// readLine reads one line of any length, keeping at most maxLine bytes.
+func readLine(r *bufio.Reader) (string, error) {
+	var b []byte
+	for {
+		part, isPrefix, err := r.ReadLine()
+		if len(b) < maxLine {
+			b = append(b, part[:min(len(part), maxLine-len(b))]...)
+		}
+		if err != nil || !isPrefix {
+			return string(b), err
+		}
+	}
+}
+
 func (t *Transport) prompt() {
 	if t.interactive {
 		t.mu.Lock()
@@ -156,6 +173,9 @@ func (t *Transport) update(text string) *bot.Update {
 func (t *Transport) Send(_ context.Context, m *bot.Message) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if m.EditID != "" && m.Text == "" && len(m.Buttons) == 0 && len(m.Files) == 0 {
+		return m.EditID, nil // a keyboard removed: printed lines stay as they are
+	}
 	t.seq++
 	var b strings.Builder
 	b.WriteString(m.Text)

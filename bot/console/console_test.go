@@ -85,3 +85,13 @@ func TestRunStopsOnCancel(t *testing.T) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
 }
+
+func TestOverlongLineIsPassedOn(t *testing.T) {
+	in := strings.Repeat("я", 600*1024) + "\n/help\n"
+	tr := console.New(strings.NewReader(in), io.Discard, false, t.TempDir())
+	var got []string
+	err := tr.Run(context.Background(), func(_ context.Context, u *bot.Update) { got = append(got, u.Text) })
+	if !errors.Is(err, io.EOF) || len(got) != 2 || got[1] != "/help" || len(got[0]) > 64*1024 || len(got[0]) < bot.MaxTextLen {
+		t.Fatalf("Run = %v, got %d updates", err, len(got))
+	}
+}

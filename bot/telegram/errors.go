@@ -16,21 +16,10 @@ import (
 )
 
 // MigratedError reports that a group became a supergroup with a new chat id
-// (ResponseParameters.migrate_to_chat_id). The caller should store the new
-// id and resend. It wraps a *bot.PermanentError, since resending to the old
-// id can never succeed.
-type MigratedError struct {
-	NewChatID string
-	Err       error
-}
-
-// Error describes the migration and the failed request.
-func (e *MigratedError) Error() string {
-	return fmt.Sprintf("chat migrated to %s: %v", e.NewChatID, e.Err)
-}
-
-// Unwrap returns the underlying *bot.PermanentError.
-func (e *MigratedError) Unwrap() error { return e.Err }
+// (ResponseParameters.migrate_to_chat_id): the bot package's ChatMovedError,
+// wrapping a *bot.PermanentError since resending to the old id can never
+// succeed.
+type MigratedError = bot.ChatMovedError
 
 // redacted replaces the token wherever it would show.
 const redacted = "<token>"

@@ -106,7 +106,9 @@ func baseUpdate(m *wireMessage, from *wireUser) *bot.Update {
 		ChatTitle: m.Chat.Title,
 		UserID:    strconv.FormatInt(from.ID, 10),
 		UserName:  displayName(from),
-		Locale:    from.LanguageCode,
+		// Telegram's language_code is the app's interface language, which
+		// many Russian users keep in English: DealDesk answers in Russian
+		// until the user picks a language with /lang.
 	}
 	// message_thread_id is also set on replies in ordinary groups; only a
 	// forum topic is a thread that a message can be sent to.

@@ -51,7 +51,7 @@ func TestMessageFields(t *testing.T) {
 	got := *r.next(t)
 	want := bot.Update{
 		Platform: "telegram", ChatID: "42", ChatType: bot.ChatPrivate, MessageID: itoa(id),
-		UserID: "7", UserName: "User 7", Locale: "ru", Text: "привет",
+		UserID: "7", UserName: "User 7", Text: "привет",
 	}
 	if got != want {
 		t.Errorf("private message:\ngot  %+v\nwant %+v", got, want)
@@ -61,7 +61,7 @@ func TestMessageFields(t *testing.T) {
 	got = *r.next(t)
 	want = bot.Update{
 		Platform: "telegram", ChatID: "-1001234", ChatType: bot.ChatGroup, ChatTitle: "Group 1001234",
-		MessageID: itoa(id), UserID: "8", UserName: "User 8", Locale: "ru", Text: "/help", Command: "help",
+		MessageID: itoa(id), UserID: "8", UserName: "User 8", Text: "/help", Command: "help",
 	}
 	if got != want {
 		t.Errorf("group message:\ngot  %+v\nwant %+v", got, want)
@@ -124,7 +124,7 @@ func TestCallbackTranslation(t *testing.T) {
 	got := *r.next(t)
 	want := bot.Update{
 		Platform: "telegram", ChatID: "-1001234", ChatType: bot.ChatGroup, ChatTitle: "Group 1001234",
-		MessageID: msgID, UserID: "8", UserName: "User 8", Locale: "ru", Token: "tok-yes", CallbackID: cbID,
+		MessageID: msgID, UserID: "8", UserName: "User 8", Token: "tok-yes", CallbackID: cbID,
 	}
 	if got != want {
 		t.Fatalf("press:\ngot  %+v\nwant %+v", got, want)

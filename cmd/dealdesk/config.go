@@ -56,7 +56,7 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.Console })},
 	{name: "DEALDESK_FILES_DIR", def: "./var/files", help: "where the console transport writes files it is sent",
 		set: str(func(c *Config) *string { return &c.FilesDir })},
-	{name: "DEALDESK_CONTROL_SOCKET", def: "", help: "unix socket for `backup` and `invite` while DealDesk runs (default: <DB>.sock)",
+	{name: "DEALDESK_CONTROL_SOCKET", def: "", help: "unix socket for `backup` and `invite` while DealDesk runs; empty: <DB>.sock",
 		set: str(func(c *Config) *string { return &c.ControlSocket })},
 	{name: "DEALDESK_OUTBOX_INTERVAL", def: "1s", help: "how often the outbox looks for notifications to send",
 		set: func(c *Config, v string) (err error) { c.OutboxInterval, err = time.ParseDuration(v); return err }},
@@ -166,10 +166,10 @@ at the end of the input.
 Configuration (environment variables, or the same names as keys of the -config TOML file):
 `)
 	for _, o := range options {
-		def := o.def
-		if def == "" {
-			def = `""`
+		def := ""
+		if o.def != "" {
+			def = " (default " + o.def + ")"
 		}
-		fmt.Fprintf(w, "  %-26s %s (default %s)\n", o.name, o.help, def)
+		fmt.Fprintf(w, "  %-26s %s%s\n", o.name, o.help, def)
 	}
 }

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,9 @@ func (db *DB) writeTo(w io.Writer) (n int64, err error) {
 // over path, so path is either the old file or a complete new one.
 func (db *DB) BackupFile(path string) (err error) {
 	defer wrapf(&err, "backup to %s", path)
+	if db.isOwnFile(path) {
+		return errors.New("that is the live database itself; choose another file")
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
@@ -61,6 +65,19 @@ func (db *DB) BackupFile(path string) (err error) {
 		return err
 	}
 	return syncDir(dir)
+}
+
+// isOwnFile reports whether path names the database's own file, directly
+// or through a link.
+func (db *DB) isOwnFile(path string) bool {
+	a, errA := os.Stat(path)
+	b, errB := os.Stat(db.path)
+	if errA == nil && errB == nil {
+		return os.SameFile(a, b)
+	}
+	pa, errA := filepath.Abs(path)
+	pb, errB := filepath.Abs(db.path)
+	return errA == nil && errB == nil && pa == pb
 }
 
 // syncDir makes a rename in dir durable.

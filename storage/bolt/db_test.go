@@ -292,3 +292,13 @@ func TestDB_BatchError(t *testing.T) {
 	})
 	CheckCode(t, err, core.ENOTFOUND, "err.task.not_found")
 }
+
+func TestBackupRefusesTheLiveFile(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.BackupFile(db.Path()); err == nil {
+		t.Fatal("BackupFile over the live database succeeded")
+	}
+	if err := db.BackupFile(filepath.Join(filepath.Dir(db.Path()), ".", filepath.Base(db.Path()))); err == nil {
+		t.Fatal("BackupFile over the live database through another spelling succeeded")
+	}
+}
