@@ -18,11 +18,11 @@ type Conversation struct {
 // and payload it stands for, and who may press it. Chat platforms carry only
 // the token, so a payload cannot be forged into another user's action.
 type Button struct {
-	Token     string    `json:"token"`
-	Action    string    `json:"action"`
-	Payload   string    `json:"payload,omitempty"`
-	UserID    int64     `json:"user_id,omitempty"` // 0: any user in ChatKey whose role allows the action
-	ChatKey   string    `json:"chat_key,omitempty"`
+	Token   string `json:"token"`
+	Action  string `json:"action"`
+	Payload string `json:"payload,omitempty"`
+	UserID  int64  `json:"user_id,omitempty"` // 0: any user in ChatKey whose role allows the action
+	ChatKey string `json:"chat_key,omitempty"`
 	// Step ties a choice button to the conversation and step that showed
 	// it ("<conversation id>/<step>"), so an old keyboard cannot answer a
 	// later question.
