@@ -85,6 +85,7 @@ func (s *Service) notifyUser(tx Tx, userID int64, n Note) error {
 		return err
 	}
 	if !u.Active {
+		s.log.Debug().Int64("user_id", u.ID).Str("key", n.Key).Msg("notification to a disabled user dropped")
 		return nil
 	}
 	var targets []string

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"go.etcd.io/bbolt"
+
+	"github.com/dealdesk/dealdesk/core"
 )
 
 // Buckets. Record buckets map an 8-byte ID (or a natural key) to JSON; index
@@ -32,6 +34,8 @@ var (
 	bktTasks           = []byte("tasks")
 	bktTasksByAssignee = []byte("tasks_by_assignee")
 	bktTasksByDue      = []byte("tasks_by_due")
+	bktTasksByDeal     = []byte("tasks_by_deal")   // since schema 2
+	bktTasksByClient   = []byte("tasks_by_client") // since schema 2
 
 	bktChanges         = []byte("changes")
 	bktChangesByEntity = []byte("changes_by_entity")
@@ -54,7 +58,36 @@ type migration func(tx *bbolt.Tx) error
 // migrations are applied in order; migrations[i] brings the schema to version
 // i+1. Append only: never edit or reorder a released migration.
 var migrations = []migration{
-	createBuckets, // 1
+	createBuckets,      // 1
+	indexTasksByRecord, // 2
+}
+
+// indexTasksByRecord adds the indexes of tasks by deal and by client, for a
+// deal's or client's history without reading every task.
+func indexTasksByRecord(tx *bbolt.Tx) error {
+	byDeal, err := tx.CreateBucketIfNotExists(bktTasksByDeal)
+	if err != nil {
+		return err
+	}
+	byClient, err := tx.CreateBucketIfNotExists(bktTasksByClient)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bktTasks).ForEach(func(k, v []byte) error {
+		var t core.Task
+		if err := decode(v, &t); err != nil {
+			return err
+		}
+		if t.DealID != 0 {
+			if err := byDeal.Put(key(itob(t.DealID), k), nil); err != nil {
+				return err
+			}
+		}
+		if t.ClientID != 0 {
+			return byClient.Put(key(itob(t.ClientID), k), nil)
+		}
+		return nil
+	})
 }
 
 // createBuckets creates every bucket of the first schema.

@@ -2,6 +2,7 @@ package bolt_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,7 +56,8 @@ func TestMigrate_Existing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A release adds migration 2; it runs once, on the next open.
+	// A release adds a migration; it runs once, on the next open.
+	next := len(bolt.Migrations()) + 1
 	runs := 0
 	restore := bolt.SetMigrations(append(bolt.Migrations(), func(tx *bbolt.Tx) error {
 		runs++
@@ -68,8 +70,8 @@ func TestMigrate_Existing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := schemaVersion(t, db); got != 2 {
-			t.Fatalf("schema version = %d, want 2", got)
+		if got := schemaVersion(t, db); got != next {
+			t.Fatalf("schema version = %d, want %d", got, next)
 		}
 		MustView(t, db, func(tx core.Tx) error {
 			_, err := tx.UserByIdentity("telegram:1")
@@ -80,7 +82,7 @@ func TestMigrate_Existing(t *testing.T) {
 		}
 	}
 	if runs != 1 {
-		t.Fatalf("migration 2 ran %d times, want 1", runs)
+		t.Fatalf("the new migration ran %d times, want 1", runs)
 	}
 }
 
@@ -88,18 +90,19 @@ func TestMigrate_FailureRollsBack(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dealdesk.db")
 	MustOpenDBAt(t, path).Close()
 	errBoom := errors.New("boom")
+	current := len(bolt.Migrations())
 	restore := bolt.SetMigrations(append(bolt.Migrations(),
 		func(tx *bbolt.Tx) error { _, err := tx.CreateBucket([]byte("half")); return err },
 		func(*bbolt.Tx) error { return errBoom },
 	))
 	_, err := bolt.Open(path)
 	restore()
-	if !errors.Is(err, errBoom) || !strings.Contains(err.Error(), "migration 3") {
-		t.Fatalf("Open = %v, want migration 3 failing with boom", err)
+	if want := fmt.Sprintf("migration %d", current+2); !errors.Is(err, errBoom) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Open = %v, want %s failing with boom", err, want)
 	}
 	db := MustOpenDBAt(t, path)
-	if got := schemaVersion(t, db); got != 1 {
-		t.Fatalf("schema version after a failed migration = %d, want 1", got)
+	if got := schemaVersion(t, db); got != current {
+		t.Fatalf("schema version after a failed migration = %d, want %d", got, current)
 	}
 }
 
@@ -116,11 +119,51 @@ func TestMigrate_NewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = bolt.Open(path)
-	if err == nil || !strings.Contains(err.Error(), "schema version 2 is newer than this program supports (1)") {
+	n := len(bolt.Migrations())
+	if want := fmt.Sprintf("schema version %d is newer than this program supports (%d)", n+1, n); err == nil ||
+		!strings.Contains(err.Error(), want) {
 		t.Fatalf("Open of a newer file = %v", err)
 	}
 	// The refused file is still there, and still locked by nobody.
 	restore = bolt.SetMigrations(append(bolt.Migrations(), func(*bbolt.Tx) error { return nil }))
 	defer restore()
 	MustOpenDBAt(t, path)
+}
+
+// TestMigrate_TaskIndexes opens a schema-1 file with tasks: migration 2
+// builds the indexes of tasks by deal and by client from them.
+func TestMigrate_TaskIndexes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dealdesk.db")
+	db := MustOpenDBAt(t, path)
+	MustUpdate(t, db, func(tx core.Tx) error {
+		return tx.CreateTask(&core.Task{Title: "Подписать", AssigneeID: 1, DealID: 7, ClientID: 3, Status: core.TaskOpen})
+	})
+	db.Close()
+	// Make it a schema-1 file: no task indexes by deal and client.
+	raw, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bbolt.Tx) error {
+		for _, b := range []string{"tasks_by_deal", "tasks_by_client"} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte{0, 0, 0, 0, 0, 0, 0, 1})
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db = MustOpenDBAt(t, path)
+	for _, f := range []core.TaskFilter{{DealID: 7}, {ClientID: 3}} {
+		MustView(t, db, func(tx core.Tx) error {
+			ts, err := tx.FindTasks(f)
+			if err == nil && (len(ts) != 1 || ts[0].Title != "Подписать") {
+				t.Errorf("FindTasks(%+v) = %+v", f, ts)
+			}
+			return err
+		})
+	}
 }

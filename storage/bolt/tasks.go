@@ -26,8 +26,9 @@ func (tx *Tx) TaskByID(id int64) (*core.Task, error) {
 }
 
 // FindTasks returns the tasks that match the filter ordered by due time,
-// tasks without one last, ties by ID. With an assignee it reads that
-// assignee's tasks; with DueBefore it walks the due index and stops early.
+// tasks without one last, ties by ID. With an assignee, a deal or a client
+// it reads that record's tasks through its index; with DueBefore it walks
+// the due index and stops early.
 func (tx *Tx) FindTasks(f core.TaskFilter) ([]*core.Task, error) {
 	tasks := []*core.Task{}
 	collect := func(t *core.Task) bool {
@@ -36,16 +37,23 @@ func (tx *Tx) FindTasks(f core.TaskFilter) ([]*core.Task, error) {
 		}
 		return true
 	}
-	var err error
-	switch {
-	case f.AssigneeID != 0:
-		err = tx.scan(bktTasksByAssignee, itob(f.AssigneeID), func(k, _ []byte) (bool, error) {
+	byIndex := func(bucket []byte, id int64) error {
+		return tx.scan(bucket, itob(id), func(k, _ []byte) (bool, error) {
 			t := new(core.Task)
 			if err := tx.load(bktTasks, k[8:], t); err != nil {
 				return false, err
 			}
 			return collect(t), nil
 		})
+	}
+	var err error
+	switch {
+	case f.AssigneeID != 0:
+		err = byIndex(bktTasksByAssignee, f.AssigneeID)
+	case f.DealID != 0:
+		err = byIndex(bktTasksByDeal, f.DealID)
+	case f.ClientID != 0:
+		err = byIndex(bktTasksByClient, f.ClientID)
 	case !f.DueBefore.IsZero():
 		// The due index is in result order, so the scan ends at the limit.
 		end := timeKey(f.DueBefore)
@@ -142,6 +150,12 @@ func taskEntries(t *core.Task) []entry {
 	es := []entry{{bktTasksByAssignee, key(itob(t.AssigneeID), id), nil}}
 	if !t.Due.IsZero() {
 		es = append(es, entry{bktTasksByDue, key(timeKey(t.Due), id), nil})
+	}
+	if t.DealID != 0 {
+		es = append(es, entry{bktTasksByDeal, key(itob(t.DealID), id), nil})
+	}
+	if t.ClientID != 0 {
+		es = append(es, entry{bktTasksByClient, key(itob(t.ClientID), id), nil})
 	}
 	return es
 }
