@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -65,6 +66,11 @@ func chain(h Handler, mw ...Middleware) Handler {
 // Handle processes one update from a transport. Errors are answered in the
 // user's language inside; Handle never fails.
 func (b *Bot) Handle(ctx context.Context, t Transport, u *Update) {
+	if u.Command == "" && u.BareCommands && !u.IsAction() {
+		if cmd, args, ok := ParseCommand("/" + strings.TrimSpace(u.Text)); ok && (cmd == "cancel" || b.router.find(cmd) != nil) {
+			u.Command, u.Args = cmd, args
+		}
+	}
 	c := &Context{ctx: ctx, Update: u, Svc: b.svc, bot: b, transport: t,
 		P: b.locales.Printer(u.Locale, nil)}
 	if err := b.handler(c); err != nil {

@@ -456,3 +456,27 @@ func TestOutboxFollowsAMovedChat(t *testing.T) {
 		t.Fatalf("the binding did not move: %v", err)
 	}
 }
+
+func TestBareCommandsWhereSlashesAreTaken(t *testing.T) {
+	h := newHarness(t)
+	h.want(h.send(&bot.Update{UserID: "admin", Text: "client 7707083893", BareCommands: true}),
+		"msg.client.not_found", bot.Args{"INN": "7707083893"})
+	h.send(&bot.Update{UserID: "admin", Text: "task new", BareCommands: true})
+	// Inside a dialog, an answer that is not a command name stays an answer.
+	h.want(h.send(&bot.Update{UserID: "admin", Text: "Позвонить в банк", BareCommands: true}), "flow.task.due", nil)
+	h.want(h.send(&bot.Update{UserID: "admin", Text: "cancel", BareCommands: true}), "msg.cancel.done", nil)
+	h.want(h.send(&bot.Update{UserID: "admin", Text: "привет", BareCommands: true}), "msg.unknown_text", nil)
+}
+
+func TestHelpShowsCommandsAsTypedInTheChat(t *testing.T) {
+	h := newHarness(t)
+	bare := h.send(&bot.Update{UserID: "admin", Text: "help", BareCommands: true})[0].Text
+	if !strings.Contains(bare, "\nclient <ИНН> — ") || strings.Contains(bare, "\n/client") {
+		t.Fatalf("help in a chat without slashes:\n%s", bare)
+	}
+	crm := h.send(&bot.Update{UserID: "admin", ChatID: "-5", ChatType: bot.ChatGroup, Text: "/help", Command: "help",
+		CommandPrefix: "/crm "})[0].Text
+	if !strings.Contains(crm, "\n/crm client <ИНН> — ") {
+		t.Fatalf("help under /crm:\n%s", crm)
+	}
+}

@@ -56,14 +56,31 @@ func help(c *Context) error {
 	b.WriteString(c.T("msg.help.title", Args{"Role": c.role(c.User.Role)}))
 	for _, cmd := range c.bot.router.allowed(c.User) {
 		b.WriteString("\n")
-		b.WriteString(c.T("cmd."+cmd.name+".usage", nil))
+		b.WriteString(c.usage("cmd." + cmd.name + ".usage"))
 		b.WriteString(" — ")
 		b.WriteString(c.T("cmd."+cmd.name+".desc", nil))
 	}
-	b.WriteString("\n" + c.T("cmd.cancel.usage", nil) + " — " + c.T("cmd.cancel.desc", nil))
+	b.WriteString("\n" + c.usage("cmd.cancel.usage") + " — " + c.T("cmd.cancel.desc", nil))
 	b.WriteString("\n\n")
 	b.WriteString(c.T("msg.help.footer", nil))
 	return c.Send(Reply{Text: b.String()})
+}
+
+// usage renders a command's usage line the way commands are typed in this
+// chat: "/deal new", "deal new" or "/crm deal new".
+func (c *Context) usage(key string) string {
+	s := c.T(key, nil)
+	prefix := "/"
+	switch {
+	case c.Update.BareCommands:
+		prefix = ""
+	case c.Update.CommandPrefix != "":
+		prefix = c.Update.CommandPrefix
+	}
+	if rest, ok := strings.CutPrefix(s, "/"); ok {
+		return prefix + rest
+	}
+	return s
 }
 
 // Commands lists the commands of the menu in a language: those any role

@@ -145,7 +145,8 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 		}
 	}
 	p := b.locales.Printer(lang, loc)
-	msg := &Message{ChatID: m.ChatID, Text: p.T(m.Key, m.Args)}
+	msg := &Message{ChatID: m.ChatID, Direct: m.UserID != 0, Text: p.T(m.Key, m.Args),
+		Mentions: b.platformIDs(ctx, m.Platform, m.Mentions)}
 	for _, row := range m.Buttons {
 		var views []ButtonView
 		for _, btn := range row {
@@ -196,6 +197,24 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 			Int("attempts", m.Attempts).Msg("outbox delivery failed")
 	}
 	return sendErr == nil, retryAfter, err
+}
+
+// platformIDs maps user ids to their ids on a platform, skipping users who
+// have none there.
+func (b *Bot) platformIDs(ctx context.Context, platform string, users []int64) []string {
+	var out []string
+	for _, id := range users {
+		u, err := b.svc.UserByID(ctx, id)
+		if err != nil {
+			continue
+		}
+		for _, identity := range u.Identities {
+			if p, pid, _ := core.SplitIdentity(identity); p == platform {
+				out = append(out, pid)
+			}
+		}
+	}
+	return out
 }
 
 // backoff is the wait before attempt n+1: 2s, 4s, 8s … up to 30 minutes.

@@ -38,6 +38,13 @@ type Update struct {
 	Text    string
 	Command string // without the slash and bot name: "deal"
 	Args    string // the rest of the line(s) after the command
+	// BareCommands says that commands may come without the leading slash
+	// (Mattermost's clients take "/…" for their own slash commands): a
+	// message whose first word is a command name is that command.
+	BareCommands bool
+	// CommandPrefix is how commands are typed in this chat when it is not
+	// "/" (Mattermost channels: "/crm "); /help shows commands with it.
+	CommandPrefix string
 
 	// Token is the opaque token of a pressed button; CallbackID is the
 	// platform's id of the press, to be answered.
@@ -63,7 +70,10 @@ type File struct {
 
 // Message is a rendered message for a transport to send.
 type Message struct {
+	// ChatID is where to send; with Direct it is a user's platform id,
+	// and the message goes to the private chat with that user.
 	ChatID   string
+	Direct   bool
 	ThreadID string
 	ReplyTo  string // message to reply to, where the platform supports it
 	// EditID, when set, replaces the text and buttons of that message

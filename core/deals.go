@@ -44,7 +44,8 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 				return err
 			}
 		}
-		_, err = s.notifyPurpose(tx, PurposeOfficers, Note{Key: "notify.deal.created", Args: args})
+		_, err = s.notifyPurpose(tx, PurposeOfficers, Note{Key: "notify.deal.created", Args: args,
+			Mentions: []int64{d.ManagerID}})
 		return err
 	})
 	if err != nil {

@@ -74,6 +74,9 @@ type Note struct {
 	Key     string
 	Args    map[string]any
 	Buttons [][]ButtonSpec
+	// Mentions are the users the message is about, to be @mentioned where
+	// the platform can.
+	Mentions []int64
 }
 
 // notifyUser writes a personal notification for the user to the outbox: one
@@ -123,7 +126,7 @@ func (s *Service) notifyPurpose(tx Tx, p ChatPurpose, n Note) (bool, error) {
 
 func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale string, n Note) error {
 	m := &OutboxMessage{Platform: platform, ChatID: chatID, UserID: userID, Locale: locale,
-		Key: n.Key, Args: n.Args, Status: OutboxPending}
+		Key: n.Key, Args: n.Args, Mentions: n.Mentions, Status: OutboxPending}
 	for _, row := range n.Buttons {
 		var out []OutboxButton
 		for _, b := range row {

@@ -59,6 +59,7 @@ type OutboxMessage struct {
 	Key           string           `json:"key"`
 	Args          map[string]any   `json:"args,omitempty"`
 	Buttons       [][]OutboxButton `json:"buttons,omitempty"`
+	Mentions      []int64          `json:"mentions,omitempty"` // user ids
 	Status        OutboxStatus     `json:"status"`
 	Attempts      int              `json:"attempts"`
 	LastError     string           `json:"last_error,omitempty"`

@@ -117,7 +117,11 @@ func (m *Main) open(platforms ...string) error {
 // serve wires the transports, the outbox, the scheduler and the control
 // socket, and starts them.
 func (m *Main) serve(ctx context.Context) error {
-	transports, err := m.transports()
+	bundle, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	transports, err := m.transports(ctx, bundle)
 	if err != nil {
 		return err
 	}
@@ -138,10 +142,6 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	if err := m.Service.SeedAdmins(ctx, admins); err != nil {
 		return fmt.Errorf("DEALDESK_ADMINS: %w", err)
-	}
-	bundle, err := locales.Load()
-	if err != nil {
-		return err
 	}
 	m.Bot = bot.New(bot.Config{Service: m.Service, Locales: bundle,
 		Logger: m.Log.With().Str("component", "bot").Logger()})

@@ -22,6 +22,14 @@ type Config struct {
 	ControlSocket  string
 	OutboxInterval time.Duration
 
+	MattermostURL          string
+	MattermostToken        string
+	MattermostTeam         string
+	MattermostCommandToken string
+	HTTPAddr               string
+	PublicURL              string
+	ActionSecret           string
+
 	TelegramToken         string
 	TelegramAPIURL        string
 	TelegramWebhookURL    string
@@ -60,6 +68,20 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.ControlSocket })},
 	{name: "DEALDESK_OUTBOX_INTERVAL", def: "1s", help: "how often the outbox looks for notifications to send",
 		set: func(c *Config, v string) (err error) { c.OutboxInterval, err = time.ParseDuration(v); return err }},
+	{name: "MATTERMOST_URL", help: "Mattermost server address; with MATTERMOST_TOKEN enables the Mattermost transport",
+		set: str(func(c *Config) *string { return &c.MattermostURL })},
+	{name: "MATTERMOST_TOKEN", secret: true, help: "access token of the bot account DealDesk posts as",
+		set: str(func(c *Config) *string { return &c.MattermostToken })},
+	{name: "MATTERMOST_TEAM", help: "team (name) to register the /crm command in; empty: every team of the bot",
+		set: str(func(c *Config) *string { return &c.MattermostTeam })},
+	{name: "MATTERMOST_COMMAND_TOKEN", secret: true, help: "token of a /crm command an admin registered by hand",
+		set: str(func(c *Config) *string { return &c.MattermostCommandToken })},
+	{name: "DEALDESK_HTTP_ADDR", def: "127.0.0.1:8181", help: "where DealDesk listens for Mattermost button presses and /crm",
+		set: str(func(c *Config) *string { return &c.HTTPAddr })},
+	{name: "DEALDESK_PUBLIC_URL", help: "how the Mattermost server reaches DEALDESK_HTTP_ADDR; empty: http://<DEALDESK_HTTP_ADDR>",
+		set: str(func(c *Config) *string { return &c.PublicURL })},
+	{name: "DEALDESK_ACTION_SECRET", secret: true, help: "key that signs Mattermost button contexts; empty: derived from MATTERMOST_TOKEN",
+		set: str(func(c *Config) *string { return &c.ActionSecret })},
 	{name: "TELEGRAM_TOKEN", secret: true, help: "Telegram bot token from @BotFather; enables the Telegram transport",
 		set: str(func(c *Config) *string { return &c.TelegramToken })},
 	{name: "TELEGRAM_API_URL", def: "https://api.telegram.org", help: "Bot API server (a self-hosted one, or a test server)",

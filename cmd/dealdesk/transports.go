@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
+
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/console"
+	"github.com/dealdesk/dealdesk/locales"
 )
 
 // transports builds the configured transports. The console runs when asked
 // for, or when no chat platform is configured.
-func (m *Main) transports() ([]bot.Transport, error) {
+func (m *Main) transports(ctx context.Context, bundle *locales.Bundle) ([]bot.Transport, error) {
 	var ts []bot.Transport
 	tg, err := m.telegram()
 	if err != nil {
@@ -15,6 +18,13 @@ func (m *Main) transports() ([]bot.Transport, error) {
 	}
 	if tg != nil {
 		ts = append(ts, tg)
+	}
+	mm, err := m.mattermost(ctx, bundle)
+	if err != nil {
+		return nil, err
+	}
+	if mm != nil {
+		ts = append(ts, mm)
 	}
 	if m.Config.Console == "on" || (m.Config.Console == "auto" && len(ts) == 0) {
 		ts = append(ts, console.New(m.Stdin, m.Stdout, m.Interactive, m.Config.FilesDir))

@@ -1,0 +1,200 @@
+// Package mattermost connects DealDesk's chat layer to a Mattermost server:
+// posts arrive over the websocket (with a catch-up read after a
+// reconnect), the /crm slash command and the interactive message buttons
+// arrive at DealDesk's own HTTP endpoint, and replies are posted through
+// the REST API. It translates only; the CRM logic lives in package bot.
+package mattermost
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/rs/zerolog"
+
+	"github.com/dealdesk/dealdesk/bot"
+)
+
+// Platform is the name this transport reports in bot.Update.Platform.
+const Platform = "mattermost"
+
+// Paths of DealDesk's HTTP endpoint that Mattermost calls.
+const (
+	ActionPath  = "/mattermost/actions"
+	CommandPath = "/mattermost/command"
+)
+
+// Config configures a Transport. URL, Token, HTTPAddr and Secret are required.
+type Config struct {
+	// URL is the server's address, e.g. https://chat.example.com.
+	URL string
+	// Token is the bot account's access token. It is never logged.
+	Token string
+	// Team names the team to register the /crm command in; empty: every
+	// team the bot belongs to.
+	Team string
+	// HTTPAddr is where DealDesk listens for button presses and the slash
+	// command, e.g. 127.0.0.1:8181.
+	HTTPAddr string
+	// PublicURL is how the Mattermost server reaches HTTPAddr, e.g.
+	// http://dealdesk.internal:8181 (default http://HTTPAddr).
+	PublicURL string
+	// Secret signs the button tokens in action contexts (HMAC-SHA256).
+	Secret []byte
+	// CommandTrigger is the slash command's trigger word (default "crm").
+	CommandTrigger string
+	// CommandToken is the token of a /crm command an admin registered by
+	// hand; requests with it are accepted besides DealDesk's own command.
+	CommandToken string
+	// CommandDescription and CommandHint are shown in the command's
+	// autocomplete.
+	CommandDescription, CommandHint string
+	// ReconnectMin and ReconnectMax bound the websocket reconnect backoff
+	// (defaults 1s and 1m).
+	ReconnectMin, ReconnectMax time.Duration
+	// HTTPClient is used for the REST API (default: one with timeouts).
+	HTTPClient *http.Client
+	// CursorFile keeps the time of the last post handled, so that after a
+	// restart the posts that came meanwhile are read; empty: not kept.
+	CursorFile string
+}
+
+// Transport is the Mattermost transport.
+type Transport struct {
+	cfg    Config
+	client *model.Client4
+	log    zerolog.Logger
+	botID  string
+	server *http.Server
+
+	users    *cache[*model.User]
+	channels *cache[*model.Channel]
+	directs  *cache[*model.Channel] // direct channels with users, by user id
+	limit    rateGate
+
+	mu            sync.Mutex
+	commandTokens map[string]bool
+	lastSeen      int64           // create_at (ms) of the newest post handled
+	seen          map[string]bool // ids of posts handled since the last catch-up
+}
+
+var (
+	_ bot.Transport = (*Transport)(nil)
+)
+
+// New checks the token with the server and returns a transport.
+func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error) {
+	if cfg.URL == "" || cfg.Token == "" {
+		return nil, errors.New("mattermost: URL and token are required")
+	}
+	if cfg.HTTPAddr == "" || len(cfg.Secret) == 0 {
+		return nil, errors.New("mattermost: the HTTP address and the action secret are required")
+	}
+	cfg.URL = strings.TrimRight(cfg.URL, "/")
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.HTTPAddr
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.CommandTrigger == "" {
+		cfg.CommandTrigger = "crm"
+	}
+	if cfg.ReconnectMin <= 0 {
+		cfg.ReconnectMin = time.Second
+	}
+	if cfg.ReconnectMax <= 0 {
+		cfg.ReconnectMax = time.Minute
+	}
+	client := model.NewAPIv4Client(cfg.URL)
+	client.SetToken(cfg.Token)
+	if cfg.HTTPClient != nil {
+		client.HTTPClient = cfg.HTTPClient
+	} else {
+		client.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]bool{}}
+	if cfg.CommandToken != "" {
+		t.commandTokens[cfg.CommandToken] = true
+	}
+	me, _, err := client.GetMe(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("mattermost: check the token: %w", err)
+	}
+	t.botID = me.Id
+	t.users = newCache(10*time.Minute, func(ctx context.Context, id string) (*model.User, error) {
+		u, _, err := t.client.GetUser(ctx, id, "")
+		return u, err
+	})
+	t.channels = newCache(time.Hour, func(ctx context.Context, id string) (*model.Channel, error) {
+		c, _, err := t.client.GetChannel(ctx, id)
+		return c, err
+	})
+	t.directs = newCache(24*time.Hour, func(ctx context.Context, userID string) (*model.Channel, error) {
+		c, _, err := t.client.CreateDirectChannel(ctx, t.botID, userID)
+		return c, err
+	})
+	log.Info().Str("bot_user", me.Username).Msg("mattermost bot authorized")
+	return t, nil
+}
+
+// Platform is "mattermost".
+func (t *Transport) Platform() string { return Platform }
+
+// BotUserID is the bot account's user id.
+func (t *Transport) BotUserID() string { return t.botID }
+
+// Answer does nothing: Mattermost needs no acknowledgement of a press
+// beyond the HTTP response.
+func (t *Transport) Answer(context.Context, string, string) error { return nil }
+
+// Run serves the HTTP endpoint, registers the slash command and reads the
+// websocket until ctx is done.
+func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.Update)) error {
+	d := newDispatcher(ctx, handle)
+	defer d.wait()
+	errc := make(chan error, 1)
+	if err := t.serveHTTP(ctx, d, errc); err != nil {
+		return err
+	}
+	if t.cfg.CommandToken != "" {
+		t.log.Info().Str("trigger", t.cfg.CommandTrigger).Msg("slash command registered by an admin")
+	} else if err := t.registerCommands(ctx); err != nil {
+		t.log.Warn().Err(err).Str("trigger", t.cfg.CommandTrigger).
+			Msg("could not register the slash command; an admin can register it and set MATTERMOST_COMMAND_TOKEN")
+	}
+	go func() { errc <- t.listen(ctx, d) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if ctx.Err() == nil {
+			t.shutdownHTTP()
+			return err
+		}
+	}
+	t.shutdownHTTP()
+	return ctx.Err()
+}
+
+// sign returns the signature of a button token for a channel.
+func (t *Transport) sign(token, channelID string) string {
+	m := hmac.New(sha256.New, t.cfg.Secret)
+	m.Write([]byte(token + "\x00" + channelID))
+	return fmt.Sprintf("%x", m.Sum(nil))
+}
+
+// scrub hides the token in an error's text.
+func (t *Transport) scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	if s := err.Error(); strings.Contains(s, t.cfg.Token) {
+		return errors.New(strings.ReplaceAll(s, t.cfg.Token, "<token>"))
+	}
+	return err
+}
