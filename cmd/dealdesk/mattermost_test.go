@@ -39,13 +39,19 @@ func freeAddr(t *testing.T) string {
 
 func startMattermost(t *testing.T, env *mmt.Env, dir, addr, commandToken string) *mmRun {
 	t.Helper()
+	return startMattermostAt(t, env, env.URL, dir, addr, commandToken)
+}
+
+// startMattermostAt runs DealDesk against the server at url (a proxy, say).
+func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken string) *mmRun {
+	t.Helper()
 	var logs bytes.Buffer
 	m := NewMain()
 	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &bytes.Buffer{}, &logs
 	vars := map[string]string{
 		"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT": "json",
 		"DEALDESK_ADMINS": "mattermost:" + env.Admin.ID, "DEALDESK_OUTBOX_INTERVAL": "100ms",
-		"MATTERMOST_URL": env.URL, "MATTERMOST_TOKEN": env.Bot.Token, "MATTERMOST_TEAM": env.Team.Name,
+		"MATTERMOST_URL": url, "MATTERMOST_TOKEN": env.Bot.Token, "MATTERMOST_TEAM": env.Team.Name,
 		"DEALDESK_HTTP_ADDR": addr, "MATTERMOST_COMMAND_TOKEN": commandToken,
 	}
 	m.Getenv = func(k string) string { return vars[k] }
@@ -226,4 +232,21 @@ func forge(t *testing.T, addr string, req map[string]any, want int) {
 	if resp.StatusCode != want {
 		t.Fatalf("forged press answered %d, want %d", resp.StatusCode, want)
 	}
+}
+
+// TestMattermostReconnect cuts the network between DealDesk and Mattermost:
+// DealDesk reconnects with backoff and answers what was posted meanwhile.
+func TestMattermostReconnect(t *testing.T) {
+	env := mmt.Bootstrap(t, mmt.Require(t))
+	px := newProxy(t, strings.TrimPrefix(env.URL, "http://"))
+	r := startMattermostAt(t, env, "http://"+px.addr(), t.TempDir(), freeAddr(t), "none")
+	admin := env.Admin
+	dm := env.DM(t, admin).Id
+	r.say(admin, dm, "help", "DealDesk")
+
+	px.cut(true)
+	missed := admin.Post(t, dm, "tasks") // straight to the server, while DealDesk cannot see it
+	time.Sleep(1500 * time.Millisecond)  // DealDesk notices and retries meanwhile
+	px.cut(false)
+	env.WaitPost(t, dm, env.Bot.ID, "No open tasks", mmt.After(missed), 30*time.Second)
 }
