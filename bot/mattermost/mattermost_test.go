@@ -29,6 +29,7 @@ type fakeServer struct {
 	order   []string
 	fail    []fakeFailure // answers for the next post creations
 	headers http.Header   // extra headers on the next answer
+	files   []string      // uploaded "name@channel"
 }
 
 type fakeFailure struct {
@@ -62,6 +63,22 @@ func newFake(t *testing.T) *fakeServer {
 		writeJSON(w, &model.Channel{Id: dmID, Type: model.ChannelTypeDirect})
 	})
 	mux.HandleFunc("POST /api/v4/posts", f.createPost)
+	mux.HandleFunc("POST /api/v4/files", func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			apiError(w, http.StatusBadRequest, "api.file.upload_file.parse.app_error", "Could not parse the form.")
+			return
+		}
+		resp := &model.FileUploadResponse{}
+		for _, fh := range r.MultipartForm.File["files"] {
+			f.mu.Lock()
+			f.files = append(f.files, fh.Filename+"@"+r.FormValue("channel_id"))
+			f.mu.Unlock()
+			resp.FileInfos = append(resp.FileInfos, &model.FileInfo{Id: model.NewId(), Name: fh.Filename})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(resp)
+	})
 	mux.HandleFunc("GET /api/v4/posts/{id}", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		p := f.posts[r.PathValue("id")]
@@ -337,5 +354,17 @@ func TestSlashCommand(t *testing.T) {
 	post(t, endpoint, "application/x-www-form-urlencoded", form("cmd-token", ""))
 	if u := <-got; u.Command != "help" {
 		t.Fatalf("bare /crm = %+v, want help", u)
+	}
+}
+
+func TestSendFiles(t *testing.T) {
+	f := newFake(t)
+	tr, _ := newTransport(t, f)
+	if _, err := tr.Send(context.Background(), &bot.Message{ChatID: channelID, Text: "Отчёт",
+		Files: []bot.File{{Name: "report.xlsx", Data: []byte("PK")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.last(t); len(p.FileIds) != 1 || len(f.files) != 1 || f.files[0] != "report.xlsx@"+channelID {
+		t.Fatalf("post = %+v, uploads = %q", p, f.files)
 	}
 }
