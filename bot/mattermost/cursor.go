@@ -34,6 +34,12 @@ func (t *Transport) saveCursor(ms int64) {
 	if t.cfg.CursorFile == "" {
 		return
 	}
+	t.cursorMu.Lock() // chats are handled in parallel; one writer at a time
+	defer t.cursorMu.Unlock()
+	if ms <= t.savedCursor {
+		return
+	}
+	t.savedCursor = ms
 	tmp := t.cfg.CursorFile + ".tmp"
 	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err == nil {
 		err = os.WriteFile(tmp, []byte(strconv.FormatInt(ms, 10)), 0o640)

@@ -78,7 +78,7 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, d *disp
 		u.ThreadID = post.RootId
 	}
 	select {
-	case <-d.push(u):
+	case <-d.push(u, nil):
 	case <-time.After(actionWait):
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -111,7 +111,7 @@ func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, d *dis
 	}
 	u.Text = "/" + text
 	u.Command, u.Args, _ = bot.ParseCommand(u.Text)
-	d.push(u)
+	d.push(u, nil)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 }

@@ -79,10 +79,14 @@ type Transport struct {
 	directs  *cache[*model.Channel] // direct channels with users, by user id
 	limit    rateGate
 
+	cursorMu    sync.Mutex
+	savedCursor int64 // the value last written to the cursor file
+
 	mu            sync.Mutex
 	commandTokens map[string]bool
-	lastSeen      int64           // create_at (ms) of the newest post handled
-	seen          map[string]bool // ids of posts handled since the last catch-up
+	lastSeen      int64            // create_at (ms) of the newest post handled
+	seen          map[string]bool  // ids of posts taken since the start
+	pending       map[string]int64 // posts taken but not handled yet: create_at by id
 }
 
 var (
@@ -118,7 +122,8 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 	} else {
 		client.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]bool{}}
+	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]bool{},
+		pending: map[string]int64{}}
 	if cfg.CommandToken != "" {
 		t.commandTokens[cfg.CommandToken] = true
 	}

@@ -134,9 +134,8 @@ func (t *Transport) onPost(ctx context.Context, p *model.Post, d *dispatcher) {
 	}
 	t.seen[p.Id] = true
 	t.lastSeen = max(t.lastSeen, p.CreateAt)
-	cursor := t.lastSeen
+	t.pending[p.Id] = p.CreateAt
 	t.mu.Unlock()
-	t.saveCursor(cursor)
 	u, err := t.update(ctx, p.ChannelId, p.UserId, p.RootId)
 	if err != nil {
 		t.log.Warn().Err(err).Str("chat_id", p.ChannelId).Msg("mattermost: post")
@@ -147,7 +146,22 @@ func (t *Transport) onPost(ctx context.Context, p *model.Post, d *dispatcher) {
 		u.ThreadID = rootOf(p)
 	}
 	u.Command, u.Args, _ = bot.ParseCommand(p.Message)
-	d.push(u)
+	d.push(u, func() { t.handled(p.Id) })
+}
+
+// handled records that a post was handled and saves the cursor: the time
+// before the oldest post still waiting, or of the newest post seen. A post
+// queued but not handled when DealDesk stops is read again after the
+// restart (at least once, like the outbox).
+func (t *Transport) handled(postID string) {
+	t.mu.Lock()
+	delete(t.pending, postID)
+	cursor := t.lastSeen
+	for _, at := range t.pending {
+		cursor = min(cursor, at-1)
+	}
+	t.mu.Unlock()
+	t.saveCursor(cursor)
 }
 
 // update builds an update's chat and user fields: a direct message is a

@@ -59,8 +59,9 @@ type dispatcher struct {
 }
 
 type job struct {
-	u    *bot.Update
-	done chan struct{} // closed once handled, when someone waits
+	u     *bot.Update
+	done  chan struct{} // closed once handled
+	after func()        // called once handled; never for jobs dropped at shutdown
 }
 
 // idleWorker is how long a chat's worker waits for more before it ends.
@@ -70,9 +71,10 @@ func newDispatcher(ctx context.Context, handle func(context.Context, *bot.Update
 	return &dispatcher{ctx: ctx, handle: handle, queues: map[string]chan job{}}
 }
 
-// push queues an update; the returned channel is closed once it is handled.
-func (d *dispatcher) push(u *bot.Update) <-chan struct{} {
-	j := job{u: u, done: make(chan struct{})}
+// push queues an update; the returned channel is closed once it is handled
+// (or dropped at shutdown), and after, if set, is called once it is handled.
+func (d *dispatcher) push(u *bot.Update, after func()) <-chan struct{} {
+	j := job{u: u, done: make(chan struct{}), after: after}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	q, ok := d.queues[u.ChatID]
@@ -99,6 +101,9 @@ func (d *dispatcher) work(chat string, q chan job) {
 		select {
 		case j := <-q:
 			d.handle(d.ctx, j.u)
+			if j.after != nil {
+				j.after()
+			}
 			close(j.done)
 			idle.Reset(idleWorker)
 		case <-idle.C:
