@@ -66,11 +66,8 @@ func chain(h Handler, mw ...Middleware) Handler {
 // Handle processes one update from a transport. Errors are answered in the
 // user's language inside; Handle never fails.
 func (b *Bot) Handle(ctx context.Context, t Transport, u *Update) {
-	if u.Command == "" && u.BareCommands && !u.IsAction() {
-		if cmd, args, ok := ParseCommand("/" + strings.TrimSpace(u.Text)); ok && (cmd == "cancel" || b.router.find(cmd) != nil) {
-			u.Command, u.Args = cmd, args
-		}
-	}
+	// An unknown user's "start <code>" is needed before the access check.
+	b.bareCommand(u, func(cmd string) bool { return cmd == "start" })
 	c := &Context{ctx: ctx, Update: u, Svc: b.svc, bot: b, transport: t,
 		P: b.locales.Printer(u.Locale, nil)}
 	if err := b.handler(c); err != nil {
@@ -83,6 +80,21 @@ func (b *Bot) Handle(ctx context.Context, t Transport, u *Update) {
 // HandleFunc returns the function a transport's Run calls for each update.
 func (b *Bot) HandleFunc(t Transport) func(context.Context, *Update) {
 	return func(ctx context.Context, u *Update) { b.Handle(ctx, t, u) }
+}
+
+// bareCommand makes a message without the slash a command, where the
+// platform sends commands so, when its first word is a command's name that
+// allow accepts. It reports whether it did.
+func (b *Bot) bareCommand(u *Update, allow func(cmd string) bool) bool {
+	if u.Command != "" || !u.BareCommands || u.IsAction() {
+		return false
+	}
+	cmd, args, ok := ParseCommand("/" + strings.TrimSpace(u.Text))
+	if !ok || (cmd != "cancel" && b.router.find(cmd) == nil) || !allow(cmd) {
+		return false
+	}
+	u.Command, u.Args = cmd, args
+	return true
 }
 
 // replyError turns an error into a localized reply. Only internal errors
@@ -117,6 +129,11 @@ func (b *Bot) dispatch(c *Context) error {
 	conv, err := c.loadConv()
 	if err != nil {
 		return err
+	}
+	// Where commands come without the slash, a dialog's answer stays an
+	// answer even when it starts with a command's name; only "cancel" leaves.
+	if b.bareCommand(u, func(cmd string) bool { return conv == nil || cmd == "cancel" }) {
+		return b.dispatchCommand(c)
 	}
 	if conv != nil {
 		c.Conv = conv
@@ -192,6 +209,9 @@ func (b *Bot) dispatchAction(c *Context) error {
 	}
 	if a.perm != "" && !c.User.Can(a.perm) {
 		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
+	}
+	if !a.view {
+		c.clearButtons()
 	}
 	return a.h(c)
 }

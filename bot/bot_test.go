@@ -480,3 +480,10 @@ func TestHelpShowsCommandsAsTypedInTheChat(t *testing.T) {
 		t.Fatalf("help under /crm:\n%s", crm)
 	}
 }
+
+func TestBareCommandWordsInsideADialogAreAnswers(t *testing.T) {
+	h := newHarness(t)
+	h.send(&bot.Update{UserID: "admin", Text: "task new", BareCommands: true})
+	h.want(h.send(&bot.Update{UserID: "admin", Text: "Deal documents: collect", BareCommands: true}), "flow.task.due", nil)
+	h.want(h.send(&bot.Update{UserID: "admin", Text: "cancel", BareCommands: true}), "msg.cancel.done", nil)
+}

@@ -34,10 +34,10 @@ func register(r *Router) {
 
 	r.Action("client.new", core.PermEditClients, newClientAction)
 	r.Action("deal.new", core.PermEditDeals, newDealAction)
-	r.Action("deal.show", core.PermViewDeals, showDealAction)
+	r.View("deal.show", core.PermViewDeals, showDealAction)
 	r.Action("task.new", core.PermTasks, newTaskAction)
 	r.Action("task.done", core.PermTasks, doneAction)
-	r.Action("history.show", core.PermHistory, historyAction)
+	r.View("history.show", core.PermHistory, historyAction)
 
 	r.Flow(clientFlow())
 	r.Flow(dealFlow())

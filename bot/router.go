@@ -24,6 +24,7 @@ type command struct {
 type action struct {
 	perm core.Permission
 	h    Handler
+	view bool // shows something and may be pressed again; others are decisions
 }
 
 // Router maps commands, button actions and flows to handlers.
@@ -50,9 +51,16 @@ func (r *Router) Hidden(name string, h Handler) {
 	r.commands = append(r.commands, &command{name: name, hidden: true, h: h})
 }
 
-// Action registers a button action that needs perm.
+// Action registers a button action that needs perm. It is a decision: once
+// pressed, the buttons of its message go away.
 func (r *Router) Action(name string, perm core.Permission, h Handler) {
 	r.actions[name] = action{perm: perm, h: h}
+}
+
+// View registers a button action that only shows something; its message
+// keeps its buttons.
+func (r *Router) View(name string, perm core.Permission, h Handler) {
+	r.actions[name] = action{perm: perm, h: h, view: true}
 }
 
 // Flow registers a step-by-step conversation.

@@ -7,9 +7,33 @@ import (
 	"strings"
 )
 
-// loadCursor reads the time of the last post handled before a restart. It
-// reports whether there was one, so the first connection catches up too.
-func (t *Transport) loadCursor() bool {
+// The cursor file keeps, across restarts, where reading stopped: the time
+// before the oldest post taken but not handled (or of the newest post
+// handled), followed by the ids of the posts after that time which were
+// handled already, so that a restart neither loses nor repeats a post.
+
+// cursor is the state to save; t.mu is held.
+type cursor struct {
+	at  int64
+	ids []string
+}
+
+func (t *Transport) cursorLocked() cursor {
+	c := cursor{at: t.lastSeen}
+	for _, at := range t.pending {
+		c.at = min(c.at, at-1)
+	}
+	for id, at := range t.seen {
+		if _, waiting := t.pending[id]; at > c.at && !waiting {
+			c.ids = append(c.ids, id)
+		}
+	}
+	return c
+}
+
+// loadCursorLocked reads the cursor file into lastSeen and seen; t.mu is
+// held. It reports whether there was one.
+func (t *Transport) loadCursorLocked() bool {
 	if t.cfg.CursorFile == "" {
 		return false
 	}
@@ -17,38 +41,44 @@ func (t *Transport) loadCursor() bool {
 	if err != nil {
 		return false
 	}
-	ms, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	if err != nil || ms <= 0 {
+	lines := strings.Fields(string(b))
+	if len(lines) == 0 {
+		return false
+	}
+	at, err := strconv.ParseInt(lines[0], 10, 64)
+	if err != nil || at <= 0 {
 		t.log.Warn().Str("file", t.cfg.CursorFile).Msg("mattermost: unreadable cursor file ignored")
 		return false
 	}
-	t.mu.Lock()
-	t.lastSeen = ms
-	t.mu.Unlock()
+	t.lastSeen = at
+	for _, id := range lines[1:] {
+		t.seen[id] = at + 1
+	}
 	return true
 }
 
-// saveCursor writes the time of the last post handled (a temporary file
-// renamed into place, so a crash leaves the old or the new value).
-func (t *Transport) saveCursor(ms int64) {
+// saveCursor writes the cursor (a temporary file renamed into place, so a
+// crash leaves the old or the new one), one writer at a time.
+func (t *Transport) saveCursor(c cursor) {
 	if t.cfg.CursorFile == "" {
 		return
 	}
-	t.cursorMu.Lock() // chats are handled in parallel; one writer at a time
+	t.cursorMu.Lock()
 	defer t.cursorMu.Unlock()
-	if ms <= t.savedCursor {
-		return
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(c.at, 10))
+	for _, id := range c.ids {
+		b.WriteString("\n" + id)
 	}
-	t.savedCursor = ms
 	tmp := t.cfg.CursorFile + ".tmp"
-	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err == nil {
-		err = os.WriteFile(tmp, []byte(strconv.FormatInt(ms, 10)), 0o640)
-		if err == nil {
-			err = os.Rename(tmp, t.cfg.CursorFile)
-		}
-		if err == nil {
-			return
-		}
+	err := os.MkdirAll(filepath.Dir(tmp), 0o750)
+	if err == nil {
+		err = os.WriteFile(tmp, []byte(b.String()+"\n"), 0o640)
 	}
-	t.log.Warn().Str("file", t.cfg.CursorFile).Msg("mattermost: could not save the cursor")
+	if err == nil {
+		err = os.Rename(tmp, t.cfg.CursorFile)
+	}
+	if err != nil {
+		t.log.Warn().Err(err).Str("file", t.cfg.CursorFile).Msg("mattermost: could not save the cursor")
+	}
 }

@@ -65,21 +65,29 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, d *disp
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	u, err := t.update(r.Context(), req.ChannelId, req.UserId, "")
+	// The press must be on a post of the bot's in that channel, by one of
+	// the channel's members.
+	post, _, err := t.client.GetPost(r.Context(), req.PostId, "")
+	if err != nil || post.UserId != t.botID || post.ChannelId != req.ChannelId || !t.member(r.Context(), req.ChannelId, req.UserId) {
+		t.log.Warn().Str("user_id", req.UserId).Str("chat_id", req.ChannelId).Str("post_id", req.PostId).
+			Msg("button press on a post that is not the bot's, or by a non-member, refused")
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	u, err := t.update(r.Context(), req.ChannelId, req.UserId, post.RootId)
 	if err != nil {
 		t.log.Warn().Err(err).Str("chat_id", req.ChannelId).Msg("button press")
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
 		return
 	}
 	u.Token, u.MessageID = token, req.PostId
-	if post, _, err := t.client.GetPost(r.Context(), req.PostId, ""); err == nil && u.ChatType == bot.ChatGroup {
+	if u.ChatType == bot.ChatGroup {
 		u.ThreadID = rootOf(post)
-	} else if err == nil {
-		u.ThreadID = post.RootId
 	}
 	select {
 	case <-d.push(u, nil):
 	case <-time.After(actionWait):
+	case <-r.Context().Done():
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(model.PostActionIntegrationResponse{})
@@ -89,6 +97,7 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, d *disp
 // of a registered command. The answer comes as posts; the HTTP response is
 // empty so that the server shows nothing of its own.
 func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, d *dispatcher) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
@@ -99,7 +108,20 @@ func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, d *dis
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	u, err := t.update(r.Context(), r.Form.Get("channel_id"), r.Form.Get("user_id"), r.Form.Get("root_id"))
+	channel, user := r.Form.Get("channel_id"), r.Form.Get("user_id")
+	if !t.member(r.Context(), channel, user) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if !t.member(r.Context(), channel, t.botID) {
+		// The bot cannot post here (a private channel, two people's direct
+		// messages): say so to the user alone.
+		_ = json.NewEncoder(w).Encode(model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,
+			Text: t.cfg.NotMemberText})
+		return
+	}
+	u, err := t.update(r.Context(), channel, user, r.Form.Get("root_id"))
 	if err != nil {
 		t.log.Warn().Err(err).Msg("slash command")
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
@@ -112,7 +134,6 @@ func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, d *dis
 	u.Text = "/" + text
 	u.Command, u.Args, _ = bot.ParseCommand(u.Text)
 	d.push(u, nil)
-	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 }
 
@@ -125,6 +146,15 @@ func (t *Transport) commandToken(token string) bool {
 		}
 	}
 	return false
+}
+
+// member reports whether a user is a member of a channel.
+func (t *Transport) member(ctx context.Context, channelID, userID string) bool {
+	if channelID == "" || userID == "" {
+		return false
+	}
+	_, _, err := t.client.GetChannelMember(ctx, channelID, userID, "")
+	return err == nil
 }
 
 // rootOf is the thread a reply to post belongs in.

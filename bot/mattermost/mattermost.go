@@ -54,8 +54,8 @@ type Config struct {
 	// hand; requests with it are accepted besides DealDesk's own command.
 	CommandToken string
 	// CommandDescription and CommandHint are shown in the command's
-	// autocomplete.
-	CommandDescription, CommandHint string
+	// autocomplete; NotMemberText answers /crm where the bot is not a member.
+	CommandDescription, CommandHint, NotMemberText string
 	// ReconnectMin and ReconnectMax bound the websocket reconnect backoff
 	// (defaults 1s and 1m).
 	ReconnectMin, ReconnectMax time.Duration
@@ -79,13 +79,12 @@ type Transport struct {
 	directs  *cache[*model.Channel] // direct channels with users, by user id
 	limit    rateGate
 
-	cursorMu    sync.Mutex
-	savedCursor int64 // the value last written to the cursor file
+	cursorMu sync.Mutex // one writer of the cursor file
 
 	mu            sync.Mutex
 	commandTokens map[string]bool
 	lastSeen      int64            // create_at (ms) of the newest post handled
-	seen          map[string]bool  // ids of posts taken since the start
+	seen          map[string]int64 // posts taken lately: create_at by id
 	pending       map[string]int64 // posts taken but not handled yet: create_at by id
 }
 
@@ -122,16 +121,18 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 	} else {
 		client.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]bool{},
+	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]int64{},
 		pending: map[string]int64{}}
 	if cfg.CommandToken != "" {
 		t.commandTokens[cfg.CommandToken] = true
 	}
-	me, _, err := client.GetMe(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("mattermost: check the token: %w", err)
+	// A token the server refuses is a configuration error; a server that is
+	// not up yet is waited for in Run.
+	if err := t.whoAmI(ctx); err != nil && isUnauthorized(err) {
+		return nil, fmt.Errorf("mattermost: check the token: %w", t.scrub(err))
+	} else if err != nil {
+		log.Warn().Err(t.scrub(err)).Msg("mattermost is not reachable yet; will retry")
 	}
-	t.botID = me.Id
 	t.users = newCache(10*time.Minute, func(ctx context.Context, id string) (*model.User, error) {
 		u, _, err := t.client.GetUser(ctx, id, "")
 		return u, err
@@ -144,8 +145,25 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 		c, _, err := t.client.CreateDirectChannel(ctx, t.botID, userID)
 		return c, err
 	})
-	log.Info().Str("bot_user", me.Username).Msg("mattermost bot authorized")
 	return t, nil
+}
+
+// whoAmI learns the bot's user id.
+func (t *Transport) whoAmI(ctx context.Context) error {
+	me, _, err := t.client.GetMe(ctx, "")
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.botID = me.Id
+	t.mu.Unlock()
+	t.log.Info().Str("bot_user", me.Username).Msg("mattermost bot authorized")
+	return nil
+}
+
+func isUnauthorized(err error) bool {
+	var ae *model.AppError
+	return errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized
 }
 
 // Platform is "mattermost".
@@ -161,9 +179,21 @@ func (t *Transport) Answer(context.Context, string, string) error { return nil }
 // Run serves the HTTP endpoint, registers the slash command and reads the
 // websocket until ctx is done.
 func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.Update)) error {
+	for t.botID == "" {
+		err := t.whoAmI(ctx)
+		if err == nil {
+			break
+		}
+		t.log.Warn().Err(t.scrub(err)).Msg("mattermost: waiting for the server")
+		if !sleep(ctx, t.cfg.ReconnectMin) {
+			return ctx.Err()
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	d := newDispatcher(ctx, handle)
 	defer d.wait()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	if err := t.serveHTTP(ctx, d, errc); err != nil {
 		return err
 	}
@@ -173,17 +203,21 @@ func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.U
 		t.log.Warn().Err(err).Str("trigger", t.cfg.CommandTrigger).
 			Msg("could not register the slash command; an admin can register it and set MATTERMOST_COMMAND_TOKEN")
 	}
-	go func() { errc <- t.listen(ctx, d) }()
+	listening := make(chan struct{})
+	go func() {
+		defer close(listening)
+		_ = t.listen(ctx, d)
+	}()
+	var err error
 	select {
 	case <-ctx.Done():
-	case err := <-errc:
-		if ctx.Err() == nil {
-			t.shutdownHTTP()
-			return err
-		}
+		err = ctx.Err()
+	case err = <-errc: // the HTTP endpoint failed
 	}
+	cancel()
 	t.shutdownHTTP()
-	return ctx.Err()
+	<-listening
+	return err
 }
 
 // sign returns the signature of a button token for a channel.

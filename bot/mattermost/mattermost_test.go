@@ -59,6 +59,13 @@ func newFake(t *testing.T) *fakeServer {
 		}
 		writeJSON(w, &model.Channel{Id: r.PathValue("id"), Type: typ, DisplayName: "Work"})
 	})
+	mux.HandleFunc("GET /api/v4/channels/{id}/members/{user}", func(w http.ResponseWriter, r *http.Request) {
+		if u := r.PathValue("user"); u != userID && u != botID {
+			apiError(w, http.StatusNotFound, "app.channel.get_member.missing.app_error", "No channel member found for that user ID and channel ID.")
+			return
+		}
+		writeJSON(w, &model.ChannelMember{ChannelId: r.PathValue("id"), UserId: r.PathValue("user")})
+	})
 	mux.HandleFunc("POST /api/v4/channels/direct", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, &model.Channel{Id: dmID, Type: model.ChannelTypeDirect})
 	})
@@ -301,10 +308,11 @@ func TestActionsAreCheckedBySignature(t *testing.T) {
 	}
 	p := f.last(t)
 	ctxt := p.Attachments()[0].Actions[0].Integration.Context
-	press := func(channel string, context map[string]any) int {
-		body, _ := json.Marshal(model.PostActionIntegrationRequest{UserId: userID, ChannelId: channel, PostId: p.Id, Context: context})
+	pressAs := func(user, channel, postID string, context map[string]any) int {
+		body, _ := json.Marshal(model.PostActionIntegrationRequest{UserId: user, ChannelId: channel, PostId: postID, Context: context})
 		return post(t, "http://"+cfg.HTTPAddr+mattermost.ActionPath, "application/json", string(body))
 	}
+	press := func(channel string, context map[string]any) int { return pressAs(userID, channel, p.Id, context) }
 	if code := press(channelID, ctxt); code != http.StatusOK {
 		t.Fatalf("genuine press answered %d", code)
 	}
@@ -324,6 +332,12 @@ func TestActionsAreCheckedBySignature(t *testing.T) {
 	}
 	if code := press(dmID, ctxt); code != http.StatusForbidden {
 		t.Errorf("a token replayed in another channel answered %d, want 403", code)
+	}
+	if code := pressAs("strangerid00000000000000000", channelID, p.Id, ctxt); code != http.StatusForbidden {
+		t.Errorf("a press by a non-member answered %d, want 403", code)
+	}
+	if code := pressAs(userID, channelID, "notthebotspost0000000000000", ctxt); code != http.StatusForbidden {
+		t.Errorf("a press naming another post answered %d, want 403", code)
 	}
 	select {
 	case u := <-got:

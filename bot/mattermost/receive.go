@@ -12,37 +12,49 @@ import (
 	"github.com/dealdesk/dealdesk/bot"
 )
 
-// listen reads the websocket, reconnecting with backoff. After a reconnect
-// it reads every channel of the bot since the last post it handled, so
-// nothing posted while it was away is lost.
+// Catch-up settings.
+const (
+	catchUpEvery  = time.Minute      // a safety net besides the catch-up after each connect
+	catchUpMargin = 2 * time.Minute  // read this far back; the seen set drops duplicates
+	seenFor       = 10 * time.Minute // how long handled post ids are remembered
+	stableAfter   = 30 * time.Second // a connection this old resets the backoff
+	catchUpPage   = 200              // posts per page (pages of 30 or 60 are cached by the server)
+)
+
+// listen reads the websocket, reconnecting with backoff. Each connection
+// first waits for the server's hello, then reads every active channel of
+// the bot since the last post handled, so nothing posted while DealDesk was
+// away or reconnecting is lost; it repeats that read every minute.
 func (t *Transport) listen(ctx context.Context, d *dispatcher) error {
 	wsURL := "ws" + strings.TrimPrefix(t.cfg.URL, "http")
 	backoff := t.cfg.ReconnectMin
-	connected := false
+	t.mu.Lock()
+	if t.lastSeen == 0 && !t.loadCursorLocked() {
+		t.lastSeen = model.GetMillis() // first start: only what is posted from now on
+	}
+	t.mu.Unlock()
 	for ctx.Err() == nil {
 		ws, err := model.NewWebSocketClient4(wsURL, t.cfg.Token)
 		if err != nil {
 			t.log.Warn().Err(t.scrub(err)).Dur("retry_in", backoff).Msg("mattermost websocket")
-			if !sleep(ctx, backoff) {
-				break
-			}
+			sleep(ctx, backoff)
 			backoff = min(backoff*2, t.cfg.ReconnectMax)
 			continue
 		}
 		ws.Listen()
-		if connected || t.loadCursor() {
-			t.catchUp(ctx, d)
-		} else {
-			t.mu.Lock()
-			t.lastSeen = model.GetMillis()
-			t.mu.Unlock()
-		}
-		connected, backoff = true, t.cfg.ReconnectMin
+		start := time.Now()
 		t.read(ctx, ws, d)
 		ws.Close()
+		if ws.ListenError != nil {
+			t.log.Warn().Err(t.scrub(ws.ListenError)).Msg("mattermost websocket")
+		}
+		if time.Since(start) > stableAfter {
+			backoff = t.cfg.ReconnectMin
+		}
 		if ctx.Err() == nil {
-			t.log.Warn().Msg("mattermost websocket closed; reconnecting")
+			t.log.Warn().Dur("retry_in", backoff).Msg("mattermost websocket closed; reconnecting")
 			sleep(ctx, backoff)
+			backoff = min(backoff*2, t.cfg.ReconnectMax)
 		}
 	}
 	return ctx.Err()
@@ -57,39 +69,48 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// read handles events until the connection ends or ctx is done.
+// read handles events until the connection ends or ctx is done. The
+// catch-up runs once the server's hello says the connection is registered.
 func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *dispatcher) {
+	tick := time.NewTicker(catchUpEvery)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-ws.PingTimeoutChannel:
 			return
+		case <-tick.C:
+			t.catchUp(ctx, d)
 		case ev, ok := <-ws.EventChannel:
 			if !ok {
 				return
 			}
-			if ev.EventType() != model.WebsocketEventPosted {
-				continue
+			switch ev.EventType() {
+			case model.WebsocketEventHello:
+				t.catchUp(ctx, d)
+			case model.WebsocketEventPosted:
+				raw, _ := ev.GetData()["post"].(string)
+				var p model.Post
+				if err := json.Unmarshal([]byte(raw), &p); err != nil {
+					t.log.Warn().Err(err).Msg("mattermost: undecodable post event")
+					continue
+				}
+				t.onPost(ctx, &p, d)
 			}
-			data := ev.GetData()
-			raw, _ := data["post"].(string)
-			var p model.Post
-			if err := json.Unmarshal([]byte(raw), &p); err != nil {
-				t.log.Warn().Err(err).Msg("mattermost: undecodable post event")
-				continue
-			}
-			t.onPost(ctx, &p, d)
 		}
 	}
 }
 
-// catchUp reads the posts of every channel of the bot since the last one
-// handled.
+// catchUp reads the posts of the bot's channels that had posts since a
+// little before the last post handled.
 func (t *Transport) catchUp(ctx context.Context, d *dispatcher) {
 	t.mu.Lock()
-	since := t.lastSeen
+	since := t.lastSeen - catchUpMargin.Milliseconds()
 	t.mu.Unlock()
+	if err := t.limit.wait(ctx); err != nil {
+		return
+	}
 	channels, resp, err := t.client.GetChannelsForUserWithLastDeleteAt(ctx, t.botID, 0)
 	t.limit.observe(resp)
 	if err != nil {
@@ -98,46 +119,72 @@ func (t *Transport) catchUp(ctx context.Context, d *dispatcher) {
 	}
 	var missed []*model.Post
 	for _, c := range channels {
-		list, resp, err := t.client.GetPostsSince(ctx, c.Id, since, false)
-		t.limit.observe(resp)
+		if c.LastPostAt < since {
+			continue
+		}
+		posts, err := t.postsSince(ctx, c.Id, since)
 		if err != nil {
 			t.log.Warn().Err(t.scrub(err)).Str("chat_id", c.Id).Msg("mattermost catch-up: read channel")
 			continue
 		}
-		for _, p := range list.Posts {
-			if p.CreateAt > since && p.DeleteAt == 0 {
-				missed = append(missed, p)
-			}
-		}
+		missed = append(missed, posts...)
 	}
-	slices.SortFunc(missed, func(a, b *model.Post) int { return int(a.CreateAt - b.CreateAt) })
-	if len(missed) > 0 {
-		t.log.Info().Int("posts", len(missed)).Msg("mattermost: handling posts missed while disconnected")
-	}
+	slices.SortStableFunc(missed, func(a, b *model.Post) int { return int(a.CreateAt - b.CreateAt) })
 	for _, p := range missed {
 		t.onPost(ctx, p, d)
 	}
 }
 
+// postsSince pages through a channel's posts, newest first, down to since.
+func (t *Transport) postsSince(ctx context.Context, channelID string, since int64) ([]*model.Post, error) {
+	var out []*model.Post
+	for page := 0; ; page++ {
+		if err := t.limit.wait(ctx); err != nil {
+			return out, err
+		}
+		list, resp, err := t.client.GetPostsForChannel(ctx, channelID, page, catchUpPage, "", false, false)
+		t.limit.observe(resp)
+		if err != nil {
+			return out, err
+		}
+		older := false
+		for _, id := range list.Order {
+			p := list.Posts[id]
+			if p.CreateAt >= since {
+				out = append(out, p)
+			} else {
+				older = true
+			}
+		}
+		if older || len(list.Order) < catchUpPage {
+			return out, nil
+		}
+	}
+}
+
 // onPost turns a user's post into an update, once.
 func (t *Transport) onPost(ctx context.Context, p *model.Post, d *dispatcher) {
-	if p.UserId == t.botID || p.Type != "" || p.GetProp(model.PostPropsFromBot) == "true" || p.Message == "" {
+	if p.UserId == t.botID || p.Type != "" || p.DeleteAt != 0 || p.Message == "" ||
+		p.GetProp(model.PostPropsFromBot) == "true" || p.GetProp(model.PostPropsFromWebhook) == "true" {
 		return
 	}
 	t.mu.Lock()
-	if t.seen[p.Id] {
+	if _, ok := t.seen[p.Id]; ok {
 		t.mu.Unlock()
 		return
 	}
-	if len(t.seen) > 10000 {
-		t.seen = map[string]bool{}
-	}
-	t.seen[p.Id] = true
+	t.seen[p.Id] = p.CreateAt
 	t.lastSeen = max(t.lastSeen, p.CreateAt)
 	t.pending[p.Id] = p.CreateAt
+	t.forgetOldLocked()
 	t.mu.Unlock()
 	u, err := t.update(ctx, p.ChannelId, p.UserId, p.RootId)
 	if err != nil {
+		// Forgotten again, so that the next catch-up tries it once more.
+		t.mu.Lock()
+		delete(t.seen, p.Id)
+		delete(t.pending, p.Id)
+		t.mu.Unlock()
 		t.log.Warn().Err(err).Str("chat_id", p.ChannelId).Msg("mattermost: post")
 		return
 	}
@@ -149,19 +196,26 @@ func (t *Transport) onPost(ctx context.Context, p *model.Post, d *dispatcher) {
 	d.push(u, func() { t.handled(p.Id) })
 }
 
-// handled records that a post was handled and saves the cursor: the time
-// before the oldest post still waiting, or of the newest post seen. A post
-// queued but not handled when DealDesk stops is read again after the
-// restart (at least once, like the outbox).
+// forgetOldLocked drops handled post ids older than seenFor; t.mu is held.
+func (t *Transport) forgetOldLocked() {
+	if len(t.seen) < 1000 {
+		return
+	}
+	limit := t.lastSeen - seenFor.Milliseconds()
+	for id, at := range t.seen {
+		if _, waiting := t.pending[id]; at < limit && !waiting {
+			delete(t.seen, id)
+		}
+	}
+}
+
+// handled records that a post was handled and saves the cursor.
 func (t *Transport) handled(postID string) {
 	t.mu.Lock()
 	delete(t.pending, postID)
-	cursor := t.lastSeen
-	for _, at := range t.pending {
-		cursor = min(cursor, at-1)
-	}
+	c := t.cursorLocked()
 	t.mu.Unlock()
-	t.saveCursor(cursor)
+	t.saveCursor(c)
 }
 
 // update builds an update's chat and user fields: a direct message is a

@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -122,15 +123,21 @@ func (t *Transport) mentions(ctx context.Context, ids []string) string {
 // classify maps a REST failure to the bot package's error model: 429 waits,
 // a request the server refuses (bad channel, no permission) is permanent.
 func (t *Transport) classify(op string, resp *model.Response, err error) error {
-	err = fmt.Errorf("mattermost: %s: %w", op, t.scrub(err))
-	if resp == nil {
-		return err
+	status := 0
+	var ae *model.AppError
+	if resp != nil {
+		status = resp.StatusCode
+	} else if errors.As(err, &ae) {
+		status = ae.StatusCode
 	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
+	err = fmt.Errorf("mattermost: %s: %w", op, t.scrub(err))
+	switch status {
+	case http.StatusTooManyRequests:
 		return &bot.RateLimitError{RetryAfter: retryAfter(resp), Err: err}
-	case resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusForbidden ||
-		resp.StatusCode == http.StatusNotFound:
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusRequestEntityTooLarge,
+		http.StatusNotImplemented:
+		// The server will refuse it again: a gone channel, no permission,
+		// a post or file too large, uploads switched off.
 		return &bot.PermanentError{Err: err}
 	}
 	return err

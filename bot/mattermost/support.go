@@ -49,26 +49,24 @@ func (c *cache[T]) get(ctx context.Context, id string) (T, error) {
 }
 
 // dispatcher hands updates to the bot: one chat's in order, different chats
-// in parallel.
+// in parallel. A chat's queue has no bound, so a busy chat never blocks the
+// websocket reader or another chat.
 type dispatcher struct {
 	ctx    context.Context
 	handle func(context.Context, *bot.Update)
 	mu     sync.Mutex
-	queues map[string]chan job
+	queues map[string][]job // waiting jobs of chats that have a worker
 	wg     sync.WaitGroup
 }
 
 type job struct {
 	u     *bot.Update
-	done  chan struct{} // closed once handled
+	done  chan struct{} // closed once handled, or dropped at shutdown
 	after func()        // called once handled; never for jobs dropped at shutdown
 }
 
-// idleWorker is how long a chat's worker waits for more before it ends.
-const idleWorker = time.Minute
-
 func newDispatcher(ctx context.Context, handle func(context.Context, *bot.Update)) *dispatcher {
-	return &dispatcher{ctx: ctx, handle: handle, queues: map[string]chan job{}}
+	return &dispatcher{ctx: ctx, handle: handle, queues: map[string][]job{}}
 }
 
 // push queues an update; the returned channel is closed once it is handled
@@ -77,47 +75,41 @@ func (d *dispatcher) push(u *bot.Update, after func()) <-chan struct{} {
 	j := job{u: u, done: make(chan struct{}), after: after}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	q, ok := d.queues[u.ChatID]
-	if !ok {
-		q = make(chan job, 64)
-		d.queues[u.ChatID] = q
-		d.wg.Add(1)
-		go d.work(u.ChatID, q)
-	}
-	// Sent under the lock, so a worker cannot retire its queue meanwhile.
-	select {
-	case q <- j:
-	case <-d.ctx.Done():
+	if d.ctx.Err() != nil {
 		close(j.done)
+		return j.done
+	}
+	q, running := d.queues[u.ChatID]
+	d.queues[u.ChatID] = append(q, j)
+	if !running {
+		d.wg.Add(1)
+		go d.work(u.ChatID)
 	}
 	return j.done
 }
 
-func (d *dispatcher) work(chat string, q chan job) {
+// work handles a chat's jobs until its queue is empty.
+func (d *dispatcher) work(chat string) {
 	defer d.wg.Done()
-	idle := time.NewTimer(idleWorker)
-	defer idle.Stop()
 	for {
-		select {
-		case j := <-q:
-			d.handle(d.ctx, j.u)
-			if j.after != nil {
-				j.after()
+		d.mu.Lock()
+		q := d.queues[chat]
+		if len(q) == 0 || d.ctx.Err() != nil {
+			for _, j := range q {
+				close(j.done) // dropped at shutdown
 			}
-			close(j.done)
-			idle.Reset(idleWorker)
-		case <-idle.C:
-			d.mu.Lock()
-			if len(q) == 0 {
-				delete(d.queues, chat)
-				d.mu.Unlock()
-				return
-			}
+			delete(d.queues, chat)
 			d.mu.Unlock()
-			idle.Reset(idleWorker)
-		case <-d.ctx.Done():
 			return
 		}
+		j := q[0]
+		d.queues[chat] = q[1:]
+		d.mu.Unlock()
+		d.handle(d.ctx, j.u)
+		if j.after != nil {
+			j.after()
+		}
+		close(j.done)
 	}
 }
 
@@ -162,6 +154,9 @@ func (g *rateGate) observe(resp *model.Response) {
 
 // retryAfter reads how long a 429 asks to wait (seconds, per Mattermost).
 func retryAfter(resp *model.Response) time.Duration {
+	if resp == nil {
+		return time.Second
+	}
 	for _, h := range []string{"Retry-After", "X-RateLimit-Reset"} {
 		if n, err := strconv.Atoi(resp.Header.Get(h)); err == nil && n > 0 {
 			return time.Duration(n) * time.Second

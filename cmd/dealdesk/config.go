@@ -80,7 +80,7 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.HTTPAddr })},
 	{name: "DEALDESK_PUBLIC_URL", help: "how the Mattermost server reaches DEALDESK_HTTP_ADDR; empty: http://<DEALDESK_HTTP_ADDR>",
 		set: str(func(c *Config) *string { return &c.PublicURL })},
-	{name: "DEALDESK_ACTION_SECRET", secret: true, help: "key that signs Mattermost button contexts; empty: derived from MATTERMOST_TOKEN",
+	{name: "DEALDESK_ACTION_SECRET", secret: true, help: "key that signs Mattermost button contexts; empty: a random key kept in <DB>.action-secret",
 		set: str(func(c *Config) *string { return &c.ActionSecret })},
 	{name: "TELEGRAM_TOKEN", secret: true, help: "Telegram bot token from @BotFather; enables the Telegram transport",
 		set: str(func(c *Config) *string { return &c.TelegramToken })},

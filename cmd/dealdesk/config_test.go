@@ -55,3 +55,20 @@ func TestEveryOptionDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestActionSecret(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dealdesk.db")
+	a, err := actionSecret("", db)
+	if err != nil || len(a) < 32 {
+		t.Fatalf("actionSecret = %q, %v", a, err)
+	}
+	if b, _ := actionSecret("", db); string(a) != string(b) {
+		t.Fatal("the secret changed between starts")
+	}
+	if fi, err := os.Stat(db + ".action-secret"); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file: %v, %v", fi, err)
+	}
+	if c, _ := actionSecret("configured", db); string(c) != "configured" {
+		t.Fatal("the configured secret was not used")
+	}
+}

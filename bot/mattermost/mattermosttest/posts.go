@@ -144,15 +144,25 @@ func (e *Env) posts(channelID string, after time.Time) ([]*model.Post, error) {
 	c, cancel := callCtx()
 	defer cancel()
 	ms := after.UnixMilli()
-	// "since" compares with the update time, which is never before the creation time
-	list, _, err := e.Admin.Client.GetPostsSince(c, channelID, ms-1, false)
-	if err != nil {
-		return nil, err
-	}
+	// Pages of 200 newest posts, not "since": the server caches "since"
+	// answers per channel and one racing a new post can stay stale.
 	var out []*model.Post
-	for _, p := range list.Posts {
-		if p.CreateAt >= ms && p.DeleteAt == 0 {
-			out = append(out, p)
+	for page := 0; ; page++ {
+		list, _, err := e.Admin.Client.GetPostsForChannel(c, channelID, page, 200, "", false, false)
+		if err != nil {
+			return nil, err
+		}
+		older := false
+		for _, id := range list.Order {
+			p := list.Posts[id]
+			if p.CreateAt >= ms && p.DeleteAt == 0 {
+				out = append(out, p)
+			} else if p.CreateAt < ms {
+				older = true
+			}
+		}
+		if older || len(list.Order) < 200 {
+			break
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
