@@ -81,14 +81,14 @@ func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *disp
 		case <-ws.PingTimeoutChannel:
 			return
 		case <-tick.C:
-			t.catchUp(ctx, d)
+			t.catchUp(ctx, d, false)
 		case ev, ok := <-ws.EventChannel:
 			if !ok {
 				return
 			}
 			switch ev.EventType() {
 			case model.WebsocketEventHello:
-				t.catchUp(ctx, d)
+				t.catchUp(ctx, d, true)
 			case model.WebsocketEventPosted:
 				raw, _ := ev.GetData()["post"].(string)
 				var p model.Post
@@ -102,9 +102,10 @@ func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *disp
 	}
 }
 
-// catchUp reads the posts of the bot's channels that had posts since a
-// little before the last post handled.
-func (t *Transport) catchUp(ctx context.Context, d *dispatcher) {
+// catchUp reads the posts of the bot's channels since a little before the
+// last post handled: of every channel when thorough, else of the channels
+// active lately.
+func (t *Transport) catchUp(ctx context.Context, d *dispatcher, thorough bool) {
 	t.mu.Lock()
 	since := t.lastSeen - catchUpMargin.Milliseconds()
 	t.mu.Unlock()
@@ -119,7 +120,10 @@ func (t *Transport) catchUp(ctx context.Context, d *dispatcher) {
 	}
 	var missed []*model.Post
 	for _, c := range channels {
-		if c.LastPostAt < since {
+		if !thorough && c.LastPostAt < since-time.Hour.Milliseconds() {
+			// The periodic pass skips quiet channels. The field lags behind
+			// new posts (the server caches channels), so the pass after a
+			// connect reads every channel.
 			continue
 		}
 		posts, err := t.postsSince(ctx, c.Id, since)
