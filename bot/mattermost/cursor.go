@@ -50,7 +50,7 @@ func (t *Transport) loadCursorLocked() bool {
 		t.log.Warn().Str("file", t.cfg.CursorFile).Msg("mattermost: unreadable cursor file ignored")
 		return false
 	}
-	t.lastSeen = at
+	t.lastSeen, t.floor = at, at
 	for _, id := range lines[1:] {
 		t.seen[id] = at + 1
 	}

@@ -84,6 +84,7 @@ type Transport struct {
 	mu            sync.Mutex
 	commandTokens map[string]bool
 	lastSeen      int64            // create_at (ms) of the newest post handled
+	floor         int64            // posts at or before it were handled before a restart
 	seen          map[string]int64 // posts taken lately: create_at by id
 	pending       map[string]int64 // posts taken but not handled yet: create_at by id
 }

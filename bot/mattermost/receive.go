@@ -173,7 +173,7 @@ func (t *Transport) onPost(ctx context.Context, p *model.Post, d *dispatcher) {
 		return
 	}
 	t.mu.Lock()
-	if _, ok := t.seen[p.Id]; ok {
+	if _, ok := t.seen[p.Id]; ok || p.CreateAt <= t.floor {
 		t.mu.Unlock()
 		return
 	}
