@@ -43,11 +43,12 @@ func (t *Transport) listen(ctx context.Context, d *dispatcher) error {
 		}
 		ws.Listen()
 		start := time.Now()
-		t.read(ctx, ws, d)
-		ws.Close()
-		if ws.ListenError != nil {
+		if closed := t.read(ctx, ws, d); closed && ws.ListenError != nil {
+			// Read only once the event channel is closed: the library sets it
+			// just before closing that channel.
 			t.log.Warn().Err(t.scrub(ws.ListenError)).Msg("mattermost websocket")
 		}
+		ws.Close()
 		if time.Since(start) > stableAfter {
 			backoff = t.cfg.ReconnectMin
 		}
@@ -69,22 +70,23 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// read handles events until the connection ends or ctx is done. The
-// catch-up runs once the server's hello says the connection is registered.
-func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *dispatcher) {
+// read handles events until the connection ends (closed: true) or ctx is
+// done or the pings time out. The catch-up runs once the server's hello says
+// the connection is registered.
+func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *dispatcher) (closed bool) {
 	tick := time.NewTicker(catchUpEvery)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-ws.PingTimeoutChannel:
-			return
+			return false
 		case <-tick.C:
 			t.catchUp(ctx, d, false)
 		case ev, ok := <-ws.EventChannel:
 			if !ok {
-				return
+				return true
 			}
 			switch ev.EventType() {
 			case model.WebsocketEventHello:
