@@ -142,6 +142,9 @@ func (b *Bot) dispatch(c *Context) error {
 	if !c.Private() {
 		return nil // ordinary talk in a work chat is not for the bot
 	}
+	if looksLikeCard(u.Text) && c.User.Can(core.PermEditClients) {
+		return c.startIntake(u.Text) // a company card pasted on its own
+	}
 	return c.Reply("msg.unknown_text", nil)
 }
 

@@ -15,6 +15,8 @@ func register(r *Router) {
 	r.Command("help", "", help)
 	r.Command("client", core.PermViewClients, showClient)
 	r.Command("clients", core.PermViewClients, searchClients)
+	r.Command("intake", core.PermEditClients, intake)
+	r.Command("merge", core.PermVerify, merge)
 	r.Command("deal", core.PermViewDeals, deal)
 	r.Command("deals", core.PermViewDeals, deals)
 	r.Command("task", core.PermTasks, task)
@@ -38,11 +40,17 @@ func register(r *Router) {
 	r.Action("task.new", core.PermTasks, newTaskAction)
 	r.Action("task.done", core.PermTasks, doneAction)
 	r.View("history.show", core.PermHistory, historyAction)
+	r.View("intake.verify", core.PermVerify, verifyIntakeAction)
+	r.Action("intake.apply", core.PermVerify, applyIntakeAction)
+	r.Action("intake.return", core.PermVerify, returnIntakeAction)
+	r.Action("drift.accept", core.PermEditClients, acceptDriftAction)
+	r.Action("drift.task", core.PermTasks, driftTaskAction)
 
 	r.Flow(clientFlow())
 	r.Flow(dealFlow())
 	r.Flow(taskFlow())
 	r.Flow(doneFlow())
+	r.Flow(returnFlow())
 }
 
 // start greets a known user (unknown ones are handled by the access check).

@@ -50,7 +50,11 @@ func (c *Context) clientButtons(cl *core.Client) [][]Button {
 // clientCard renders a client card.
 func (c *Context) clientCard(cl *core.Client) string {
 	var b strings.Builder
-	b.WriteString(c.T("card.client.title", Args{"Name": cl.Name(), "Kind": c.T("kind."+string(cl.Kind), nil)}))
+	b.WriteString(c.T("card.client.title", Args{"Name": cl.Name(), "Kind": c.T("kind."+string(cl.Kind), nil),
+		"ID": cl.ID}))
+	if cl.MergedInto != 0 {
+		b.WriteString("\n" + c.T("card.client.merged", Args{"ID": cl.MergedInto}))
+	}
 	line := func(key, value string) {
 		if value != "" {
 			b.WriteString("\n")
@@ -75,6 +79,15 @@ func (c *Context) clientCard(cl *core.Client) string {
 	v := cl.Verification
 	b.WriteString("\n")
 	b.WriteString(c.T("card.client.verification."+string(v.Status), Args{"At": v.At, "Source": v.Source}))
+	if v.Company != "" && v.Company != core.StatusActive {
+		b.WriteString("\n" + c.T("card.client.company", Args{"Status": string(v.Company)}))
+	}
+	if len(v.Risks) > 0 {
+		b.WriteString("\n" + c.T("msg.report.risks", Args{"Risks": v.Risks}))
+	}
+	if d := c.driftLines(cl); d != "" {
+		b.WriteString("\n" + d)
+	}
 	return b.String()
 }
 

@@ -238,7 +238,9 @@ func (c *Context) draftDeal() (*core.Deal, error) {
 	amount, _ := strconv.ParseInt(d["amount"], 10, 64)
 	manager, _ := strconv.ParseInt(d["manager_id"], 10, 64)
 	deal := &core.Deal{ClientID: id, ManagerID: manager, Title: d["title"], Amount: core.Money(amount),
-		Stage: core.StageNew}
+		Stage: core.StageNew,
+		// A head may open a deal with a blocked counterparty: the core records it.
+		Override: c.User.Role == core.RoleHead || c.User.Role == core.RoleAdmin}
 	deal.SigningDue, _ = time.Parse(time.RFC3339, d["signing_due"])
 	deal.PaymentDue, _ = time.Parse(time.RFC3339, d["payment_due"])
 	deal.ContractEnd, _ = time.Parse(time.RFC3339, d["contract_end"])

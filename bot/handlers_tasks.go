@@ -38,7 +38,12 @@ func tasks(c *Context) error {
 	for _, t := range ts {
 		b.WriteString("\n")
 		b.WriteString(c.taskLine(t, now))
-		if len(rows) < 8 {
+		switch {
+		case len(rows) >= 8:
+		case t.IntakeID != 0:
+			rows = append(rows, Row(Button{LabelKey: "btn.intake.verify_n", Args: Args{"ID": t.IntakeID},
+				Action: "intake.verify", Payload: strconv.FormatInt(t.IntakeID, 10)}))
+		default:
 			rows = append(rows, Row(Button{LabelKey: "btn.task.done", Args: Args{"ID": t.ID}, Action: "task.done",
 				Payload: strconv.FormatInt(t.ID, 10)}))
 		}
@@ -47,6 +52,10 @@ func tasks(c *Context) error {
 }
 
 func (c *Context) taskLine(t *core.Task, now time.Time) string {
+	if t.IntakeID != 0 {
+		return c.T("msg.tasks.line_intake", Args{"ID": t.ID, "Intake": t.IntakeID, "Title": t.Title,
+			"Queued": t.AssigneeID == 0})
+	}
 	key := "msg.tasks.line"
 	switch {
 	case t.Overdue(now):

@@ -85,6 +85,7 @@ type harness struct {
 	p     *locales.Printer
 	clock *fixedClock
 	admin *core.User
+	opts  []core.Option
 }
 
 type fixedClock struct {
@@ -119,6 +120,13 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
+// reopen restarts with service options (registries, say).
+func (h *harness) reopen(opts ...core.Option) {
+	h.t.Helper()
+	h.opts = opts
+	h.restart()
+}
+
 // open (re)opens the database and builds a fresh bot, as a restart does.
 func (h *harness) open() {
 	h.t.Helper()
@@ -128,7 +136,7 @@ func (h *harness) open() {
 	}
 	h.t.Cleanup(func() { db.Close() })
 	h.db = db
-	h.svc = core.NewService(db, core.WithPlatforms("test"))
+	h.svc = core.NewService(db, append([]core.Option{core.WithPlatforms("test")}, h.opts...)...)
 	h.bot = bot.New(bot.Config{Service: h.svc, Locales: bundle, Logger: zerolog.Nop(), Clock: h.clock})
 	h.bot.AddTransport(h.rec)
 }

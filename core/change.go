@@ -109,6 +109,8 @@ func diffClient(a, b *Client) []*Change {
 	d.add("contacts", a.Contacts, b.Contacts)
 	d.add("manager_id", a.ManagerID, b.ManagerID)
 	d.add("verification", a.Verification.Status, b.Verification.Status)
+	d.add("company_status", a.Verification.Company, b.Verification.Company)
+	d.add("merged_into", a.MergedInto, b.MergedInto)
 	return d.changes
 }
 
@@ -124,6 +126,7 @@ func diffDeal(a, b *Deal) []*Change {
 	d.add("signing_due", a.SigningDue, b.SigningDue)
 	d.add("payment_due", a.PaymentDue, b.PaymentDue)
 	d.add("contract_end", a.ContractEnd, b.ContractEnd)
+	d.add("override", a.Override, b.Override)
 	return d.changes
 }
 

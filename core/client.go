@@ -33,6 +33,10 @@ type Verification struct {
 	At       time.Time          `json:"at,omitzero"`
 	Source   string             `json:"source,omitempty"`
 	Problems []string           `json:"problems,omitempty"`
+	// Company is the counterparty's state in the registry, Risks its risk
+	// signals, as of At.
+	Company CompanyStatus `json:"company,omitempty"`
+	Risks   []RiskFlag    `json:"risks,omitempty"`
 }
 
 // BankAccount is a client's bank account.
@@ -67,8 +71,12 @@ type Client struct {
 	Contacts     []Contact     `json:"contacts,omitempty"`
 	ManagerID    int64         `json:"manager_id,omitempty"`
 	Verification Verification  `json:"verification"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	MergedInto   int64         `json:"merged_into,omitempty"` // the survivor, once merged
+	// Drift is a registry change found by the periodic re-check and not yet
+	// accepted into the card.
+	Drift     *Drift    `json:"drift,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Name is the name to show: the short one, else the full one.

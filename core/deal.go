@@ -49,9 +49,12 @@ type Deal struct {
 	SigningDue  time.Time `json:"signing_due,omitzero"`
 	PaymentDue  time.Time `json:"payment_due,omitzero"`
 	ContractEnd time.Time `json:"contract_end,omitzero"` // for renewal reminders
-	CreatedBy   int64     `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// Override is set when a head opened the deal although the registry
+	// says the counterparty is liquidated or bankrupt.
+	Override  bool      `json:"override,omitempty"`
+	CreatedBy int64     `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate checks the deal's fields.
@@ -125,18 +128,22 @@ const (
 
 // Task is a piece of work with an assignee and a due time.
 type Task struct {
-	ID         int64      `json:"id"`
-	Title      string     `json:"title"`
-	AssigneeID int64      `json:"assignee_id"`
-	DealID     int64      `json:"deal_id,omitempty"`
-	ClientID   int64      `json:"client_id,omitempty"`
-	Due        time.Time  `json:"due,omitzero"`
-	Status     TaskStatus `json:"status"`
-	Result     string     `json:"result,omitempty"`
-	CreatedBy  int64      `json:"created_by"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
-	DoneAt     time.Time  `json:"done_at,omitzero"`
+	ID         int64  `json:"id"`
+	Title      string `json:"title"`
+	AssigneeID int64  `json:"assignee_id"` // 0 while it waits in a queue
+	// Queue is the group whose first member to take the task does it
+	// (the officers, for an intake), while AssigneeID is 0.
+	Queue     ChatPurpose `json:"queue,omitempty"`
+	IntakeID  int64       `json:"intake_id,omitempty"`
+	DealID    int64       `json:"deal_id,omitempty"`
+	ClientID  int64       `json:"client_id,omitempty"`
+	Due       time.Time   `json:"due,omitzero"`
+	Status    TaskStatus  `json:"status"`
+	Result    string      `json:"result,omitempty"`
+	CreatedBy int64       `json:"created_by"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
+	DoneAt    time.Time   `json:"done_at,omitzero"`
 }
 
 // Overdue reports whether an open task is past its due time at now.
@@ -151,7 +158,7 @@ func (t *Task) Validate() error {
 		return ValidateTitle(t.Title)
 	case len([]rune(t.Result)) > 4000:
 		return Errorf(EINVALID, "err.text.too_long")
-	case t.AssigneeID == 0:
+	case t.AssigneeID == 0 && t.Queue == "":
 		return Errorf(EINVALID, "err.task.assignee_required")
 	case t.Status != TaskOpen && t.Status != TaskDone && t.Status != TaskCancelled:
 		return Errorf(EINVALID, "err.task.status_unknown")
@@ -166,5 +173,6 @@ type TaskFilter struct {
 	ClientID   int64
 	Status     TaskStatus
 	DueBefore  time.Time // only tasks with a due time before this
+	Unassigned bool      // only tasks waiting in a queue
 	Limit      int
 }

@@ -19,6 +19,13 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 		if err != nil {
 			return err
 		}
+		if st := client.Verification.Company; st.BlocksDeals() {
+			if !d.Override || a.User == nil || (a.User.Role != RoleHead && a.User.Role != RoleAdmin) {
+				return Errorf(EFORBIDDEN, "err.deal.blocked", "Client", client.Name(), "Status", string(st))
+			}
+		} else {
+			d.Override = false
+		}
 		if err := s.pickManager(tx, a, d, client); err != nil {
 			return err
 		}

@@ -14,9 +14,11 @@ import (
 // something writes the change, its audit records and the notifications it
 // causes in one store transaction.
 type Service struct {
-	store     Store
-	log       zerolog.Logger
-	platforms []string // platforms DealDesk runs on now, for personal notifications
+	store       Store
+	log         zerolog.Logger
+	platforms   []string // platforms DealDesk runs on now, for personal notifications
+	registries  []Registry
+	registryTTL time.Duration
 }
 
 // Option configures a Service.

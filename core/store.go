@@ -37,6 +37,24 @@ type Tx interface {
 	AuditTx
 	OutboxTx
 	SessionTx
+	IntakeTx
+	RegistryCacheTx
+}
+
+// IntakeTx stores intake requests.
+type IntakeTx interface {
+	IntakeByID(id int64) (*Intake, error)
+	CreateIntake(in *Intake) error
+	UpdateIntake(in *Intake) error
+}
+
+// RegistryCacheTx keeps registry answers for reuse.
+type RegistryCacheTx interface {
+	// CachedRecord returns the last answer of a registry about an INN and
+	// KPP, or ENOTFOUND.
+	CachedRecord(source, inn, kpp string) (*RegistryRecord, error)
+	// PutCachedRecord stores a registry's answer about the INN and KPP asked.
+	PutCachedRecord(inn, kpp string, rec *RegistryRecord) error
 }
 
 // UserTx stores users and invites.
@@ -76,6 +94,9 @@ type ClientTx interface {
 	// (NormalizeName) contains the normalized query. Results are ordered by
 	// name; limit <= 0 means a default of 20.
 	SearchClients(query string, limit int) ([]*Client, error)
+	// ClientsByNameKey returns the clients whose short or full name has the
+	// key (NameKey).
+	ClientsByNameKey(key string) ([]*Client, error)
 	// CreateClient returns ECONFLICT when INN+KPP is taken.
 	CreateClient(c *Client) error
 	UpdateClient(c *Client) error

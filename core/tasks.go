@@ -88,6 +88,12 @@ func (s *Service) MyTasks(ctx context.Context, a Actor) ([]*Task, error) {
 	var ts []*Task
 	err := s.view(ctx, func(tx Tx) (err error) {
 		ts, err = tx.FindTasks(TaskFilter{AssigneeID: a.ID(), Status: TaskOpen})
+		if err != nil || !a.Can(PermVerify) {
+			return err
+		}
+		// Officers also see the queue nobody has taken yet.
+		queued, err := tx.FindTasks(TaskFilter{Unassigned: true, Status: TaskOpen})
+		ts = append(ts, queued...)
 		return err
 	})
 	return ts, err
@@ -107,6 +113,9 @@ func (s *Service) CompleteTask(ctx context.Context, a Actor, id int64, result st
 		}
 		if t.AssigneeID != a.ID() && !a.Can(PermAssignTasks) {
 			return Errorf(ENOTFOUND, "err.task.not_found")
+		}
+		if t.IntakeID != 0 {
+			return Errorf(EINVALID, "err.task.intake", "ID", t.IntakeID)
 		}
 		if t.Status != TaskOpen {
 			return Errorf(ECONFLICT, "err.task.not_open", "ID", t.ID)

@@ -45,17 +45,18 @@ const (
 	PermAssignTasks  Permission = "tasks.assign"
 	PermHistory      Permission = "history"
 	PermApprove      Permission = "documents.approve"
+	PermVerify       Permission = "clients.verify" // work intake requests: verify, write cards, return, merge
 	PermExport       Permission = "reports.export"
 	PermAdmin        Permission = "admin"
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleOfficer: {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermViewAllDeals,
+	RoleOfficer: {PermViewClients, PermEditClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals,
 		PermTasks, PermAssignTasks, PermHistory, PermExport},
 	RoleManager:     {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermTasks, PermHistory},
 	RoleLawyer:      {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermApprove},
 	RoleUnderwriter: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory},
-	RoleHead: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermAssignTasks, PermHistory,
+	RoleHead: {PermViewClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals, PermTasks, PermAssignTasks, PermHistory,
 		PermApprove, PermExport},
 }
 

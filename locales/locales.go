@@ -79,7 +79,7 @@ func (b *Bundle) Printer(lang string, loc *time.Location) *Printer {
 	p := &Printer{lang: lang, loc: loc, l: i18n.NewLocalizer(b.b, lang, Default), keys: b.keys[lang]}
 	p.funcs = template.FuncMap{"money": p.Money, "date": p.Date, "datetime": p.DateTime,
 		// tr translates a key built in a template, e.g. {{tr (print "role." .Role)}}.
-		"tr": func(key string) string { return p.T(key, nil) }}
+		"tr": func(key any) string { return p.T(fmt.Sprint(key), nil) }}
 	return p
 }
 

@@ -110,7 +110,8 @@ func (m *Main) open(platforms ...string) error {
 	}
 	m.DB = db
 	m.Service = core.NewService(db, core.WithLogger(m.Log.With().Str("component", "core").Logger()),
-		core.WithPlatforms(platforms...))
+		core.WithPlatforms(platforms...), core.WithRegistries(m.registries()...),
+		core.WithRegistryTTL(m.Config.RegistryTTL))
 	return nil
 }
 
@@ -216,6 +217,9 @@ func (m *Main) startScheduler() error {
 		m.Log.Debug().Int("purged", n).Msg("purged expired conversations and buttons")
 	}), gocron.WithSingletonMode(gocron.LimitModeReschedule))
 	if err != nil {
+		return err
+	}
+	if err := m.scheduleRecheck(s); err != nil {
 		return err
 	}
 	s.Start()

@@ -30,6 +30,14 @@ type Config struct {
 	PublicURL              string
 	ActionSecret           string
 
+	DaDataKey, DaDataURL      string
+	FNSAPIKey, FNSAPIURL      string
+	SparkLogin, SparkPassword string
+	SparkURL                  string
+	RegistryTTL               time.Duration
+	RegistryRecheck           time.Duration
+	RegistryPause             time.Duration
+
 	TelegramToken         string
 	TelegramAPIURL        string
 	TelegramWebhookURL    string
@@ -82,6 +90,26 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.PublicURL })},
 	{name: "DEALDESK_ACTION_SECRET", secret: true, help: "key that signs Mattermost button contexts; empty: a random key kept in <DB>.action-secret",
 		set: str(func(c *Config) *string { return &c.ActionSecret })},
+	{name: "DADATA_API_KEY", secret: true, help: "DaData API key; enables the DaData registry (findById/party)",
+		set: str(func(c *Config) *string { return &c.DaDataKey })},
+	{name: "DADATA_URL", help: "DaData suggestions API root; empty: the official one",
+		set: str(func(c *Config) *string { return &c.DaDataURL })},
+	{name: "FNSAPI_KEY", secret: true, help: "api-fns.ru key; enables the FNS registry (egr and check)",
+		set: str(func(c *Config) *string { return &c.FNSAPIKey })},
+	{name: "FNSAPI_URL", help: "api-fns.ru API root; empty: the official one",
+		set: str(func(c *Config) *string { return &c.FNSAPIURL })},
+	{name: "SPARK_LOGIN", help: "SPARK-Interfax login; with SPARK_PASSWORD enables SPARK",
+		set: str(func(c *Config) *string { return &c.SparkLogin })},
+	{name: "SPARK_PASSWORD", secret: true, help: "SPARK-Interfax password",
+		set: str(func(c *Config) *string { return &c.SparkPassword })},
+	{name: "SPARK_URL", help: "SPARK SOAP endpoint; empty: the official one",
+		set: str(func(c *Config) *string { return &c.SparkURL })},
+	{name: "DEALDESK_REGISTRY_TTL", def: "24h", help: "how long a registry's answer is reused",
+		set: dur(func(c *Config) *time.Duration { return &c.RegistryTTL })},
+	{name: "DEALDESK_REGISTRY_RECHECK", def: "720h", help: "re-check verified clients against the registry this often (0: never)",
+		set: dur(func(c *Config) *time.Duration { return &c.RegistryRecheck })},
+	{name: "DEALDESK_REGISTRY_PAUSE", def: "2s", help: "pause between registry calls of the re-check, to stay within the registries' limits",
+		set: dur(func(c *Config) *time.Duration { return &c.RegistryPause })},
 	{name: "TELEGRAM_TOKEN", secret: true, help: "Telegram bot token from @BotFather; enables the Telegram transport",
 		set: str(func(c *Config) *string { return &c.TelegramToken })},
 	{name: "TELEGRAM_API_URL", def: "https://api.telegram.org", help: "Bot API server (a self-hosted one, or a test server)",
@@ -92,6 +120,13 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.TelegramWebhookAddr })},
 	{name: "TELEGRAM_WEBHOOK_SECRET", secret: true, help: "secret token Telegram sends with each webhook call",
 		set: str(func(c *Config) *string { return &c.TelegramWebhookSecret })},
+}
+
+func dur(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) (err error) {
+		*p(c), err = time.ParseDuration(v)
+		return err
+	}
 }
 
 func splitList(v string) []string {

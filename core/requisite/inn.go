@@ -1,5 +1,7 @@
-// Package requisite checks Russian company requisites: INN, KPP, OGRN and the
-// rest. The checks are pure (no I/O); facts and test values are in
+// Package requisite checks Russian company requisites: INN, KPP, OGRN and
+// OGRNIP, BIK, settlement, correspondent and treasury accounts with the BIK;
+// ParseCard reads a company card pasted into chat and Card.Check runs every
+// check on it. The package is pure (no I/O); facts and test values are in
 // shared/docs/external-services.md.
 package requisite
 

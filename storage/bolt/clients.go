@@ -155,7 +155,42 @@ func clientEntries(c *core.Client) []entry {
 	if c.OGRN != "" {
 		es = append(es, entry{bktClientsByOGRN, key(str(c.OGRN), id), nil})
 	}
+	return append(es, nameKeyEntries(c)...)
+}
+
+// nameKeyEntries are a client's entries in the name key index: its short
+// and full names' keys (core.NameKey), which duplicates share.
+func nameKeyEntries(c *core.Client) []entry {
+	var es []entry
+	id := itob(c.ID)
+	for _, name := range []string{c.ShortName, c.FullName} {
+		k := []byte(core.NameKey(name))
+		if len(k) == 0 || len(k) > maxNameKey {
+			continue
+		}
+		e := entry{bktClientsByNameKey, key(k, []byte{sep}, id), nil}
+		if find(es, e) == nil {
+			es = append(es, e)
+		}
+	}
 	return es
+}
+
+// ClientsByNameKey returns the clients whose short or full name has the key.
+func (tx *Tx) ClientsByNameKey(k string) ([]*core.Client, error) {
+	var ids []int64
+	if k != "" {
+		prefix := key([]byte(k), []byte{sep})
+		_ = tx.scan(bktClientsByNameKey, prefix, func(key, _ []byte) (bool, error) {
+			ids = append(ids, btoi(key[len(prefix):]))
+			return true, nil
+		})
+	}
+	cs, err := tx.clients(ids)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: clients by name key: %w", err)
+	}
+	return cs, nil
 }
 
 // nameKey normalizes a name for the name index and cuts it to maxNameKey

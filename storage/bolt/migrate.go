@@ -37,6 +37,10 @@ var (
 	bktTasksByDeal     = []byte("tasks_by_deal")   // since schema 2
 	bktTasksByClient   = []byte("tasks_by_client") // since schema 2
 
+	bktClientsByNameKey = []byte("clients_by_namekey") // since schema 3
+	bktIntakes          = []byte("intakes")            // since schema 3
+	bktRegistryCache    = []byte("registry_cache")     // since schema 3
+
 	bktChanges         = []byte("changes")
 	bktChangesByEntity = []byte("changes_by_entity")
 
@@ -60,6 +64,33 @@ type migration func(tx *bbolt.Tx) error
 var migrations = []migration{
 	createBuckets,      // 1
 	indexTasksByRecord, // 2
+	addIntake,          // 3
+}
+
+// addIntake adds intakes, the registry cache and the index of clients by
+// name key (for duplicates), built from the clients there are.
+func addIntake(tx *bbolt.Tx) error {
+	for _, b := range [][]byte{bktIntakes, bktRegistryCache} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	idx, err := tx.CreateBucketIfNotExists(bktClientsByNameKey)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bktClients).ForEach(func(k, v []byte) error {
+		var c core.Client
+		if err := decode(v, &c); err != nil {
+			return err
+		}
+		for _, e := range nameKeyEntries(&c) {
+			if err := idx.Put(e.key, []byte{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // indexTasksByRecord adds the indexes of tasks by deal and by client, for a

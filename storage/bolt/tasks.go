@@ -54,6 +54,8 @@ func (tx *Tx) FindTasks(f core.TaskFilter) ([]*core.Task, error) {
 		err = byIndex(bktTasksByDeal, f.DealID)
 	case f.ClientID != 0:
 		err = byIndex(bktTasksByClient, f.ClientID)
+	case f.Unassigned:
+		err = byIndex(bktTasksByAssignee, 0)
 	case !f.DueBefore.IsZero():
 		// The due index is in result order, so the scan ends at the limit.
 		end := timeKey(f.DueBefore)
@@ -93,6 +95,7 @@ func taskMatches(t *core.Task, f core.TaskFilter) bool {
 		(f.DealID == 0 || t.DealID == f.DealID) &&
 		(f.ClientID == 0 || t.ClientID == f.ClientID) &&
 		(f.Status == "" || t.Status == f.Status) &&
+		(!f.Unassigned || t.AssigneeID == 0) &&
 		(f.DueBefore.IsZero() || (!t.Due.IsZero() && t.Due.Before(f.DueBefore)))
 }
 

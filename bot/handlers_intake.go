@@ -1,0 +1,196 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/requisite"
+)
+
+// intake hands a counterparty over to deal support: /intake <INN>, or
+// /intake followed by a pasted company card.
+func intake(c *Context) error {
+	text := strings.TrimSpace(c.Update.Args)
+	if text == "" {
+		return c.Reply("msg.intake.usage", nil)
+	}
+	return c.startIntake(text)
+}
+
+// looksLikeCard reports whether a plain message is a pasted company card.
+func looksLikeCard(text string) bool {
+	t := strings.ToUpper(text)
+	return strings.Contains(t, "ИНН") && strings.Count(text, "\n") >= 1
+}
+
+func (c *Context) startIntake(text string) error {
+	given, unread := readRequisites(text)
+	in, err := c.Svc.CreateIntake(c.ctx, c.Actor(), given, unread)
+	if err != nil {
+		return err
+	}
+	if err := c.Reply("msg.intake.created", Args{"ID": in.ID, "Name": given.Name(), "INN": given.INN}); err != nil {
+		return err
+	}
+	if cs, err := c.Svc.FindClientsByINN(c.ctx, c.Actor(), given.INN); err == nil {
+		if err := c.Reply("msg.intake.exists", Args{"Name": cs[0].Name(), "ID": cs[0].ID}); err != nil {
+			return err
+		}
+	}
+	if ps := core.CheckRequisites(given); len(ps) > 0 && (given.Name() != "" || given.Account != "") {
+		if err := c.Reply("msg.intake.problems", Args{"Problems": problemArgs(ps)}); err != nil {
+			return err
+		}
+	}
+	if len(unread) > 0 {
+		return c.Reply("msg.intake.unread", Args{"Lines": unread})
+	}
+	return nil
+}
+
+// readRequisites reads an INN alone or a whole company card.
+func readRequisites(text string) (core.Requisites, []string) {
+	if inn := requisite.Clean(text); len(inn) == 10 || len(inn) == 12 {
+		if _, err := strconv.ParseUint(inn, 10, 64); err == nil {
+			return core.Requisites{INN: inn}, nil
+		}
+	}
+	card := requisite.ParseCard(text)
+	return core.Requisites{INN: card.INN, KPP: card.KPP, OGRN: card.OGRN, ShortName: card.ShortName,
+		FullName: card.FullName, Address: card.Address, Director: card.Director, BIK: card.BIK,
+		BankName: card.BankName, CorrAccount: card.CorrAccount, Account: card.Account, Phone: card.Phone,
+		Email: card.Email}, card.Unread
+}
+
+func problemArgs(ps []core.CheckProblem) []Args {
+	var out []Args
+	for _, p := range ps {
+		out = append(out, Args{"Field": p.Field, "Code": p.Code, "Value": p.Value})
+	}
+	return out
+}
+
+func intakeID(c *Context) (int64, error) { return parseID(c.Button.Payload, "err.button.expired") }
+
+// verifyIntakeAction runs the checks and shows the report.
+func verifyIntakeAction(c *Context) error {
+	id, err := intakeID(c)
+	if err != nil {
+		return err
+	}
+	in, err := c.Svc.VerifyIntake(c.ctx, c.Actor(), id)
+	if err != nil {
+		return err
+	}
+	return c.Send(Reply{Text: c.reportText(in), Buttons: intakeButtons(in)})
+}
+
+func intakeButtons(in *core.Intake) [][]Button {
+	id := strconv.FormatInt(in.ID, 10)
+	rows := [][]Button{Row(Button{LabelKey: "btn.intake.apply", Action: "intake.apply", Payload: id, AnyUser: true},
+		Button{LabelKey: "btn.intake.return", Action: "intake.return", Payload: id, AnyUser: true})}
+	if in.Report.Incomplete() {
+		rows = append(rows, Row(Button{LabelKey: "btn.intake.retry", Action: "intake.verify", Payload: id, AnyUser: true}))
+	}
+	return rows
+}
+
+// reportText renders a verification report.
+func (c *Context) reportText(in *core.Intake) string {
+	rep := in.Report
+	parts := []string{c.T("msg.report.title", Args{"ID": in.ID, "INN": in.Given.INN, "KPP": in.Given.KPP})}
+	if len(rep.Problems) == 0 {
+		parts = append(parts, c.T("msg.report.checks_ok", nil))
+	} else {
+		parts = append(parts, c.T("msg.report.problems", Args{"Problems": problemArgs(rep.Problems)}))
+	}
+	if !rep.Configured {
+		parts = append(parts, c.T("msg.report.not_configured", nil))
+	}
+	for _, r := range rep.Records {
+		name := r.ShortName
+		if name == "" {
+			name = r.FullName
+		}
+		parts = append(parts, c.T("msg.report.record", Args{"Source": r.Source, "Name": name, "Status": string(r.Status),
+			"Text": r.StatusText, "Address": r.Address, "Director": strings.TrimSpace(r.Director + " " + r.DirectorPost)}))
+	}
+	for _, s := range rep.NotFound {
+		parts = append(parts, c.T("msg.report.not_found", Args{"Source": s}))
+	}
+	for _, f := range rep.Failures {
+		parts = append(parts, c.T("msg.report.failure", Args{"Source": f.Source, "Key": f.Key}))
+	}
+	if len(rep.Diffs) > 0 {
+		parts = append(parts, c.T("msg.report.diffs", Args{"Diffs": rep.Diffs}))
+	}
+	if len(rep.Risks) > 0 {
+		parts = append(parts, c.T("msg.report.risks", Args{"Risks": rep.Risks}))
+	}
+	if rep.Status.BlocksDeals() {
+		parts = append(parts, c.T("msg.report.blocked", Args{"Status": string(rep.Status)}))
+	}
+	if rep.Existing != 0 {
+		parts = append(parts, c.T("msg.report.existing", Args{"ID": rep.Existing}))
+	}
+	if len(rep.Duplicates) > 0 {
+		var names []string
+		for _, id := range rep.Duplicates {
+			if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), id); err == nil {
+				names = append(names, cl.Name()+", "+cl.INN+kppSuffix(cl.KPP))
+			}
+		}
+		parts = append(parts, c.T("msg.report.duplicates", Args{"Duplicates": names}))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func kppSuffix(kpp string) string {
+	if kpp == "" {
+		return ""
+	}
+	return "/" + kpp
+}
+
+// applyIntakeAction writes the card from the registry's values.
+func applyIntakeAction(c *Context) error {
+	id, err := intakeID(c)
+	if err != nil {
+		return err
+	}
+	in, card, err := c.Svc.ApplyIntake(c.ctx, c.Actor(), id, "")
+	if err != nil {
+		return err
+	}
+	if in.Status == core.IntakeOpen {
+		return c.Send(Reply{Text: c.T("msg.intake.saved_unverified", nil) + "\n\n" + c.clientCard(card),
+			Buttons: [][]Button{Row(Button{LabelKey: "btn.intake.retry", Action: "intake.verify",
+				Payload: strconv.FormatInt(in.ID, 10), AnyUser: true})}})
+	}
+	return c.Send(Reply{Text: c.T("msg.intake.applied", Args{"Source": card.Verification.Source}) + "\n\n" +
+		c.clientCard(card), Buttons: c.clientButtons(card)})
+}
+
+func returnIntakeAction(c *Context) error {
+	return c.Start("intake.return", map[string]string{"intake_id": c.Button.Payload})
+}
+
+func returnFlow() *Flow {
+	return &Flow{Name: "intake.return", First: "note", Perm: core.PermVerify, Steps: map[string]*Step{
+		"note": {Prompt: ask("flow.intake.return", false), Input: func(c *Context, s string) (string, error) {
+			id, _ := strconv.ParseInt(c.Conv.Data["intake_id"], 10, 64)
+			in, err := c.Svc.ReturnIntake(c.ctx, c.Actor(), id, s)
+			if err != nil && core.ErrorCode(err) != core.EINVALID {
+				_ = c.Finish()
+			}
+			if err != nil {
+				return "", err
+			}
+			if err := c.Finish(); err != nil {
+				return "", err
+			}
+			return "", c.Reply("msg.intake.returned", Args{"ID": in.ID})
+		}},
+	}}
+}

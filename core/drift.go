@@ -1,0 +1,160 @@
+package core
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Drift is what a registry says now about a client and the card does not.
+type Drift struct {
+	Record *RegistryRecord `json:"record"`
+	Diffs  []FieldDiff     `json:"diffs"`
+	At     time.Time       `json:"at"`
+}
+
+// RecheckClients re-checks up to max verified clients whose last check is
+// older than every, against the first registry that knows them, pausing
+// pause between registry calls to stay within the registries' limits. A
+// change of director, address, status or KPP is kept on the card as a
+// pending drift and the responsible manager is told, with buttons to accept
+// the update or to open a task. The scheduler calls it; it returns how many
+// clients it checked.
+func (s *Service) RecheckClients(ctx context.Context, now time.Time, every time.Duration, max int, pause time.Duration) (int, error) {
+	if len(s.registries) == 0 {
+		return 0, nil
+	}
+	var due []*Client
+	err := s.view(ctx, func(tx Tx) error {
+		cs, err := tx.SearchClients("", 1<<30)
+		for _, c := range cs {
+			v := c.Verification
+			if c.MergedInto == 0 && v.Status != Unverified && now.Sub(v.At) >= every && len(due) < max {
+				due = append(due, c)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	checked := 0
+	for i, c := range due {
+		if i > 0 && pause > 0 {
+			select {
+			case <-ctx.Done():
+				return checked, ctx.Err()
+			case <-time.After(pause):
+			}
+		}
+		if err := s.recheck(ctx, c); err != nil {
+			if ErrorCode(err) == EUNAVAILABLE {
+				s.log.Warn().Err(err).Msg("registry recheck paused: registry unavailable")
+				return checked, nil // try the rest at the next run
+			}
+			return checked, err
+		}
+		checked++
+	}
+	return checked, nil
+}
+
+// recheck compares one client with the registry and records the outcome.
+func (s *Service) recheck(ctx context.Context, c *Client) error {
+	var rec *RegistryRecord
+	for _, r := range s.registries {
+		got, err := s.lookup(ctx, r, c.INN, c.KPP)
+		if err == nil {
+			rec = got
+			break
+		} else if !IsNotFound(err) {
+			return err
+		}
+	}
+	sys := Actor{Source: "job:registry-recheck"}
+	return s.update(ctx, func(tx Tx) error {
+		cur, err := tx.ClientByID(c.ID)
+		if err != nil || rec == nil {
+			return err
+		}
+		rep := &VerifyReport{Records: []*RegistryRecord{rec}}
+		compare(rep, Requisites{INN: cur.INN, KPP: cur.KPP, OGRN: cur.OGRN, ShortName: cur.ShortName,
+			Address: cur.Address, Director: cur.Director})
+		old := *cur
+		cur.Verification.At = tx.Now()
+		statusChanged := rec.Status != cur.Verification.Company && rec.Status != StatusUnknown
+		if len(rep.Diffs) == 0 && !statusChanged {
+			return tx.UpdateClient(cur)
+		}
+		cur.Drift = &Drift{Record: rec, Diffs: rep.Diffs, At: tx.Now()}
+		if err := tx.UpdateClient(cur); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(stamp(diffClient(&old, cur), sys, "registry recheck")...); err != nil {
+			return err
+		}
+		return s.notifyDrift(tx, cur, rec, rep.Diffs)
+	})
+}
+
+func (s *Service) notifyDrift(tx Tx, c *Client, rec *RegistryRecord, diffs []FieldDiff) error {
+	to := c.ManagerID
+	if to == 0 {
+		return nil
+	}
+	id := strconv.FormatInt(c.ID, 10)
+	return s.notifyUser(tx, to, Note{Key: "notify.client.drift", Args: map[string]any{"Name": c.Name(), "INN": c.INN,
+		"Source": rec.Source, "Diffs": diffs, "Status": string(rec.Status), "StatusChanged": rec.Status != c.Verification.Company},
+		Buttons: [][]ButtonSpec{{{LabelKey: "btn.drift.accept", Action: "drift.accept", Payload: id},
+			{LabelKey: "btn.drift.task", Action: "drift.task", Payload: id}}}})
+}
+
+// AcceptDrift writes a client's pending registry update into the card,
+// audited with the reason "registry".
+func (s *Service) AcceptDrift(ctx context.Context, a Actor, id int64) (*Client, error) {
+	return s.UpdateClient(ctx, a, id, "registry", func(c *Client) error {
+		if c.Drift == nil {
+			return Errorf(ECONFLICT, "err.drift.none")
+		}
+		r := c.Drift.Record
+		for _, d := range c.Drift.Diffs {
+			switch d.Field {
+			case "short_name":
+				c.ShortName = r.ShortName
+			case "kpp":
+				c.KPP = r.KPP
+			case "ogrn":
+				c.OGRN = r.OGRN
+			case "address":
+				c.Address = r.Address
+			case "director":
+				c.Director = r.Director
+			}
+		}
+		if r.Status != StatusUnknown {
+			c.Verification.Company = r.Status
+		}
+		c.Verification.Risks = r.Risks
+		c.Drift = nil
+		return nil
+	})
+}
+
+// DriftTask opens a task for the client's manager to look into a pending
+// registry change, and keeps the change pending.
+func (s *Service) DriftTask(ctx context.Context, a Actor, id int64, title string) (*Task, error) {
+	c, err := s.ClientByID(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	assignee := c.ManagerID
+	if assignee == 0 {
+		assignee = a.ID()
+	}
+	sys := a
+	if assignee != a.ID() && !a.Can(PermAssignTasks) {
+		assignee = a.ID()
+	}
+	return s.CreateTask(ctx, sys, &Task{Title: title, AssigneeID: assignee, ClientID: c.ID,
+		Due: time.Now().Add(72 * time.Hour)})
+}

@@ -1,0 +1,229 @@
+package core
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// CreateIntake records a manager's request to add or check a counterparty
+// and puts a task in the officers' queue; the officers' work chat (or each
+// officer, when none is bound) is told, with buttons to verify, to create
+// or update the card, and to return it to the manager. An INN that is
+// missing or wrong is refused at once; other problems travel with it.
+func (s *Service) CreateIntake(ctx context.Context, a Actor, given Requisites, unread []string) (*Intake, error) {
+	if err := a.require(PermEditClients); err != nil {
+		return nil, err
+	}
+	if err := ValidateINN(given.INN); err != nil {
+		return nil, err
+	}
+	in := &Intake{ManagerID: a.ID(), Given: given, Unread: unread, Status: IntakeOpen}
+	err := s.update(ctx, func(tx Tx) error {
+		if err := tx.CreateIntake(in); err != nil {
+			return err
+		}
+		t := &Task{Title: strings.TrimSpace(given.Name() + " " + given.INN), Queue: PurposeOfficers,
+			Status: TaskOpen, CreatedBy: a.ID(), IntakeID: in.ID}
+		if err := tx.CreateTask(t); err != nil {
+			return err
+		}
+		in.TaskID = t.ID
+		if err := tx.UpdateIntake(in); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(stamp(diffTask(&Task{}, t), a, "intake")...); err != nil {
+			return err
+		}
+		return s.notifyOfficers(tx, in, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// notifyOfficers tells the officers about a new intake.
+func (s *Service) notifyOfficers(tx Tx, in *Intake, a Actor) error {
+	id := strconv.FormatInt(in.ID, 10)
+	n := Note{Key: "notify.intake.new", Args: map[string]any{"ID": in.ID, "INN": in.Given.INN, "KPP": in.Given.KPP,
+		"Name": in.Given.Name(), "By": describeUser(tx, a.ID()), "Problems": len(CheckRequisites(in.Given))},
+		Buttons: [][]ButtonSpec{{{LabelKey: "btn.intake.verify", Action: "intake.verify", Payload: id}},
+			{{LabelKey: "btn.intake.apply", Action: "intake.apply", Payload: id},
+				{LabelKey: "btn.intake.return", Action: "intake.return", Payload: id}}}}
+	bound, err := s.notifyPurpose(tx, PurposeOfficers, n)
+	if err != nil || bound {
+		return err
+	}
+	users, err := tx.ListUsers()
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Role == RoleOfficer && u.Active {
+			if err := s.notifyUser(tx, u.ID, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// IntakeByID returns an intake.
+func (s *Service) IntakeByID(ctx context.Context, a Actor, id int64) (*Intake, error) {
+	if err := a.require(PermViewClients); err != nil {
+		return nil, err
+	}
+	var in *Intake
+	err := s.view(ctx, func(tx Tx) (err error) {
+		in, err = tx.IntakeByID(id)
+		return err
+	})
+	return in, err
+}
+
+// VerifyIntake checks an intake's requisites against the registries and
+// keeps the report; the officer who does it takes the task.
+func (s *Service) VerifyIntake(ctx context.Context, a Actor, id int64) (*Intake, error) {
+	if err := a.require(PermVerify); err != nil {
+		return nil, err
+	}
+	in, err := s.IntakeByID(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	given, exclude, err := s.withCard(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.VerifyRequisites(ctx, a, given, exclude)
+	if err != nil {
+		return nil, err
+	}
+	rep.Existing, rep.Problems = exclude, checkGiven(in.Given)
+	err = s.update(ctx, func(tx Tx) error {
+		if in, err = tx.IntakeByID(id); err != nil {
+			return err
+		}
+		in.Report = rep
+		if err := tx.UpdateIntake(in); err != nil {
+			return err
+		}
+		return s.takeTask(tx, a, in.TaskID)
+	})
+	return in, err
+}
+
+// withCard is what an intake is checked as: what the manager gave, with the
+// existing card's values where they gave none; exclude is that card's id.
+func (s *Service) withCard(ctx context.Context, in *Intake) (Requisites, int64, error) {
+	given := in.Given
+	var card *Client
+	err := s.view(ctx, func(tx Tx) error {
+		cs, err := tx.ClientsByINN(given.INN)
+		for _, c := range cs {
+			// The card with the KPP given, or the only one when none was.
+			if c.KPP == given.KPP || (given.KPP == "" && len(cs) == 1) {
+				card = c
+			}
+		}
+		return err
+	})
+	if err != nil || card == nil {
+		return given, 0, err
+	}
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&given.ShortName, card.ShortName)
+	fill(&given.FullName, card.FullName)
+	fill(&given.OGRN, card.OGRN)
+	fill(&given.Address, card.Address)
+	fill(&given.Director, card.Director)
+	return given, card.ID, nil
+}
+
+// takeTask assigns a queued task to the actor, audited.
+func (s *Service) takeTask(tx Tx, a Actor, id int64) error {
+	t, err := tx.TaskByID(id)
+	if err != nil || t.AssigneeID != 0 || a.User == nil {
+		return err
+	}
+	old := *t
+	t.AssigneeID = a.ID()
+	if err := tx.UpdateTask(t); err != nil {
+		return err
+	}
+	return tx.AddChanges(stamp(diffTask(&old, t), a, "taken")...)
+}
+
+// closeIntakeTask marks an intake's task done with a result.
+func (s *Service) closeIntakeTask(tx Tx, a Actor, in *Intake, result string) error {
+	if err := s.takeTask(tx, a, in.TaskID); err != nil {
+		return err
+	}
+	t, err := tx.TaskByID(in.TaskID)
+	if err != nil || t.Status != TaskOpen {
+		return err
+	}
+	old := *t
+	t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
+	if err := tx.UpdateTask(t); err != nil {
+		return err
+	}
+	return tx.AddChanges(stamp(diffTask(&old, t), a, "intake")...)
+}
+
+// ReturnIntake sends an intake back to its manager with the officer's note
+// and the problems and duplicates found; the task is done.
+func (s *Service) ReturnIntake(ctx context.Context, a Actor, id int64, note string) (*Intake, error) {
+	if err := a.require(PermVerify); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, Errorf(EINVALID, "err.intake.note_required")
+	}
+	var in *Intake
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if in, err = tx.IntakeByID(id); err != nil {
+			return err
+		}
+		if in.Status != IntakeOpen {
+			return Errorf(ECONFLICT, "err.intake.closed", "ID", in.ID)
+		}
+		in.Status, in.ReturnNote = IntakeReturned, note
+		if err := tx.UpdateIntake(in); err != nil {
+			return err
+		}
+		if err := s.closeIntakeTask(tx, a, in, note); err != nil {
+			return err
+		}
+		return s.notifyUser(tx, in.ManagerID, Note{Key: "notify.intake.returned", Args: map[string]any{
+			"ID": in.ID, "INN": in.Given.INN, "Name": in.Given.Name(), "Note": note, "By": describeUser(tx, a.ID()),
+			"Findings": findings(tx, in)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// findings lists what the manager should fix, for the notice's template:
+// each failed check and each duplicate, as a locale key and a value.
+func findings(tx Tx, in *Intake) []map[string]any {
+	var out []map[string]any
+	for _, p := range CheckRequisites(in.Given) {
+		out = append(out, map[string]any{"Field": p.Field, "Code": p.Code, "Value": p.Value})
+	}
+	if in.Report != nil {
+		for _, id := range in.Report.Duplicates {
+			if c, err := tx.ClientByID(id); err == nil {
+				out = append(out, map[string]any{"Field": "client", "Code": "duplicate", "Value": c.Name() + ", " + c.INN})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package bolt
+
+import (
+	"fmt"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// IntakeByID returns the intake with the ID, or ENOTFOUND.
+func (tx *Tx) IntakeByID(id int64) (*core.Intake, error) {
+	in := new(core.Intake)
+	if ok, err := tx.get(bktIntakes, itob(id), in); err != nil {
+		return nil, fmt.Errorf("bolt: intake %d: %w", id, err)
+	} else if !ok {
+		return nil, core.Errorf(core.ENOTFOUND, "err.intake.not_found", "ID", id)
+	}
+	return in, nil
+}
+
+// CreateIntake assigns the intake an ID and stores it.
+func (tx *Tx) CreateIntake(in *core.Intake) (err error) {
+	defer wrapf(&err, "create intake")
+	if in.ID, err = tx.nextID(bktIntakes); err != nil {
+		return err
+	}
+	if in.CreatedAt.IsZero() {
+		in.CreatedAt = tx.now
+	}
+	in.UpdatedAt = tx.now
+	return tx.put(bktIntakes, itob(in.ID), in)
+}
+
+// UpdateIntake stores a changed intake; ENOTFOUND for an unknown one.
+func (tx *Tx) UpdateIntake(in *core.Intake) (err error) {
+	defer wrapf(&err, "update intake %d", in.ID)
+	old, err := tx.IntakeByID(in.ID)
+	if err != nil {
+		return err
+	}
+	if in.CreatedAt.IsZero() {
+		in.CreatedAt = old.CreatedAt
+	}
+	in.UpdatedAt = tx.now
+	return tx.put(bktIntakes, itob(in.ID), in)
+}
+
+// registryKey is the cache key of a registry's answer about an INN and KPP.
+func registryKey(source, inn, kpp string) []byte { return []byte(source + "/" + inn + "/" + kpp) }
+
+// CachedRecord returns a registry's last answer about the INN and KPP, or
+// ENOTFOUND.
+func (tx *Tx) CachedRecord(source, inn, kpp string) (*core.RegistryRecord, error) {
+	rec := new(core.RegistryRecord)
+	if ok, err := tx.get(bktRegistryCache, registryKey(source, inn, kpp), rec); err != nil {
+		return nil, fmt.Errorf("bolt: registry cache: %w", err)
+	} else if !ok {
+		return nil, core.Errorf(core.ENOTFOUND, "err.registry.not_cached")
+	}
+	return rec, nil
+}
+
+// PutCachedRecord stores a registry's answer about the INN and KPP asked.
+func (tx *Tx) PutCachedRecord(inn, kpp string, rec *core.RegistryRecord) error {
+	if err := tx.put(bktRegistryCache, registryKey(rec.Source, inn, kpp), rec); err != nil {
+		return fmt.Errorf("bolt: registry cache: %w", err)
+	}
+	return nil
+}
