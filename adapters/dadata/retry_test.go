@@ -90,7 +90,7 @@ func TestLookup_Timeout(t *testing.T) {
 			s := NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				select {
 				case <-r.Context().Done():
-				case <-time.After(3 * time.Second):
+				case <-time.After(30 * time.Second):
 				}
 			})
 			c := MustNewClient(t, s, nil, func(c *dadata.Config) {
@@ -99,7 +99,7 @@ func TestLookup_Timeout(t *testing.T) {
 			start := time.Now()
 			_, err := c.Lookup(context.Background(), "7707083893", "")
 			MustHaveError(t, err, core.EUNAVAILABLE, core.ErrRegistryDown)
-			if d := time.Since(start); d > 2*time.Second {
+			if d := time.Since(start); d > 15*time.Second { // loose: not a speed target
 				t.Errorf("took %v: the 200ms timeout was not applied", d)
 			}
 			if n := len(s.Requests()); n != 2 {

@@ -152,8 +152,10 @@ func TestTimeout(t *testing.T) {
 	start := time.Now()
 	_, err := c.Lookup(context.Background(), sberINN, "")
 	wantErr(t, err, core.EUNAVAILABLE, core.ErrRegistryDown)
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Lookup took %v", d)
+	// Not a speed target: a client without the timeout would hang until the
+	// test's own deadline. The bound is loose for a loaded CI machine.
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("Lookup took %v: the timeout did not cut the hanging request", d)
 	}
 	if n := f.count(report); n != 2 {
 		t.Errorf("report called %d times, want 2", n)
