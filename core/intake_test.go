@@ -1,0 +1,154 @@
+package core_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/bolt"
+)
+
+// fixedRegistry answers with one record it can change.
+type fixedRegistry struct{ rec *core.RegistryRecord }
+
+func (r *fixedRegistry) Name() string { return "fixed" }
+
+func (r *fixedRegistry) Lookup(_ context.Context, inn, _ string) (*core.RegistryRecord, error) {
+	if r.rec == nil || r.rec.INN != inn {
+		return nil, core.Errorf(core.ENOTFOUND, core.ErrRegistryNotFound, "Source", "fixed", "INN", inn)
+	}
+	cp := *r.rec
+	return &cp, nil
+}
+
+type world struct {
+	db      *bolt.DB
+	svc     *core.Service
+	officer core.Actor
+	manager *core.User
+	reg     *fixedRegistry
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "dealdesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	reg := &fixedRegistry{rec: &core.RegistryRecord{Source: "fixed", INN: "7707083893", KPP: "773601001",
+		ShortName: "ПАО Сбербанк", Director: "Греф Герман Оскарович", Address: "Москва, Вавилова, 19", Status: core.StatusActive}}
+	svc := core.NewService(db, core.WithRegistries(reg), core.WithRegistryTTL(time.Nanosecond), core.WithPlatforms("telegram"))
+	ctx := context.Background()
+	if err := svc.SeedAdmins(ctx, []core.Admin{{Identity: "telegram:1", Name: "Ольга"}}); err != nil {
+		t.Fatal(err)
+	}
+	officer, _ := svc.Authenticate(ctx, "telegram:1")
+	a := core.Actor{User: officer}
+	inv, _ := svc.CreateInvite(ctx, a, core.RoleManager)
+	m, err := svc.RedeemInvite(ctx, core.Registration{Identity: "telegram:2", Name: "Максим", Code: inv.Code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &world{db: db, svc: svc, officer: a, manager: m, reg: reg}
+}
+
+func (w *world) card(t *testing.T) *core.Client {
+	t.Helper()
+	ctx := context.Background()
+	in, err := w.svc.CreateIntake(ctx, core.Actor{User: w.manager}, core.Requisites{INN: "7707083893", KPP: "773601001",
+		ShortName: "ПАО Сбербанк"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.VerifyIntake(ctx, w.officer, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, c, err := w.svc.ApplyIntake(ctx, w.officer, in.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestMergeMovesEverythingAndKeepsHistory(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	survivor := w.card(t)
+	dup, err := w.svc.CreateClient(ctx, w.officer, &core.Client{INN: "7736207543", ShortName: "ООО «Сбер» (дубль)",
+		Accounts: []core.BankAccount{{BIK: "044525225", Account: "40702810938000012345"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := w.svc.CreateDeal(ctx, w.officer, &core.Deal{ClientID: dup.ID, Title: "Лизинг", ManagerID: w.manager.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := w.svc.CreateTask(ctx, w.officer, &core.Task{Title: "Позвонить", ClientID: dup.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.svc.MergeClients(ctx, w.officer, survivor.ID, dup.ID, "один и тот же клиент")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Accounts) != 1 {
+		t.Fatalf("accounts = %+v", got.Accounts)
+	}
+	if d2, _ := w.svc.DealByID(ctx, w.officer, d.ID); d2.ClientID != survivor.ID {
+		t.Fatalf("deal client = %d", d2.ClientID)
+	}
+	if t2, _ := w.svc.TaskByID(ctx, w.officer, task.ID); t2.ClientID != survivor.ID {
+		t.Fatalf("task client = %d", t2.ClientID)
+	}
+	if old, _ := w.svc.ClientByID(ctx, w.officer, dup.ID); old.MergedInto != survivor.ID {
+		t.Fatalf("duplicate = %+v", old)
+	}
+	h, err := w.svc.FindHistory(ctx, w.officer, "7707083893")
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged := false
+	for _, c := range h.Changes {
+		merged = merged || (c.Field == "merged" && c.Reason == "один и тот же клиент")
+	}
+	if !merged {
+		t.Fatalf("the merge is not in the survivor's history: %+v", h.Changes)
+	}
+	if _, err := w.svc.MergeClients(ctx, w.officer, survivor.ID, dup.ID, ""); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("merging again: %v", err)
+	}
+}
+
+func TestRecheckFindsDriftAndTellsTheManager(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	c := w.card(t)
+	w.reg.rec.Director = "Иванов Иван Иванович"
+	n, err := w.svc.RecheckClients(ctx, time.Now().Add(48*time.Hour), 24*time.Hour, 10, 0)
+	if err != nil || n != 1 {
+		t.Fatalf("RecheckClients = %d, %v", n, err)
+	}
+	got, _ := w.svc.ClientByID(ctx, w.officer, c.ID)
+	if got.Drift == nil || got.Director != "Греф Герман Оскарович" || len(got.Drift.Diffs) != 1 || got.Drift.Diffs[0].Field != "director" {
+		t.Fatalf("drift = %+v", got.Drift)
+	}
+	var notices []*core.OutboxMessage
+	_ = w.db.View(ctx, func(tx core.Tx) (err error) {
+		notices, err = tx.DueMessages("telegram", time.Now().Add(time.Hour), 100)
+		return err
+	})
+	found := false
+	for _, m := range notices {
+		found = found || (m.Key == "notify.client.drift" && m.ChatID == "2" && len(m.Buttons) == 1)
+	}
+	if !found {
+		t.Fatalf("the manager was not told: %+v", notices)
+	}
+	got, err = w.svc.AcceptDrift(ctx, core.Actor{User: w.manager}, c.ID)
+	if err != nil || got.Director != "Иванов Иван Иванович" || got.Drift != nil {
+		t.Fatalf("accept = %+v, %v", got, err)
+	}
+}
