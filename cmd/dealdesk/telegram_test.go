@@ -28,7 +28,7 @@ type tgRun struct {
 	logs   *bytes.Buffer
 }
 
-func startTelegram(t *testing.T, dir string, srv *telegramtest.Server) *tgRun {
+func startTelegram(t *testing.T, dir string, srv *telegramtest.Server, extra ...map[string]string) *tgRun {
 	t.Helper()
 	var logs bytes.Buffer
 	m := NewMain()
@@ -37,6 +37,11 @@ func startTelegram(t *testing.T, dir string, srv *telegramtest.Server) *tgRun {
 		"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT": "json",
 		"DEALDESK_ADMINS": "telegram:" + strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL": "50ms",
 		"TELEGRAM_TOKEN": srv.Token, "TELEGRAM_API_URL": srv.URL,
+	}
+	for _, e := range extra {
+		for k, v := range e {
+			env[k] = v
+		}
 	}
 	m.Getenv = func(k string) string { return env[k] }
 	m.tuneTelegram = func(c *telegram.Config) {
@@ -187,4 +192,40 @@ func TestTelegramEndToEnd(t *testing.T) {
 	if strings.Contains(r.logs.String(), srv.Token) {
 		t.Fatal("the bot token appears in the logs")
 	}
+}
+
+// TestTelegramIntake: a manager pastes a company card in a private chat;
+// the officers' group gets the request with buttons; an officer verifies it
+// against DaData (its fake), writes the card, and the manager is told.
+func TestTelegramIntake(t *testing.T) {
+	const officerTG = 3003
+	srv := telegramtest.NewServer(t)
+	dd := dadataServer(t, nil)
+	r := startTelegram(t, t.TempDir(), srv, map[string]string{"DADATA_API_KEY": "test-key", "DADATA_URL": dd.URL})
+	join := func(id int64, role string) {
+		invite := r.say(adminTG, adminTG, "/invite "+role)
+		code := strings.Fields(strings.SplitN(invite.Text, "/start ", 2)[1])[0]
+		r.say(id, id, "/start "+code)
+	}
+	join(managerTG, "manager")
+	join(officerTG, "officer")
+	expect(t, r.say(groupTG, adminTG, "/bind officers"), "привязан как рабочий чат")
+
+	card := "/intake\nСокращённое наименование: ПАО Сбербанк\nИНН/КПП 7707083893/773601001\n" +
+		"р/с 40702810938000012346\nБИК 044525225"
+	var notice telegramtest.SentMessage
+	reply := r.do(managerTG, func() {
+		notice = r.do(groupTG, func() { srv.SendText(managerTG, managerTG, card) })
+	})
+	expect(t, reply, "передана в сопровождение")
+	r.waitText(managerTG, "р/с: не сходится контрольная цифра (ключ)")
+	expect(t, notice, "Новая заявка #1")
+
+	report := r.press(groupTG, officerTG, notice, "Проверить")
+	expect(t, report, "dadata: ПАО СБЕРБАНК — действующее")
+	done := r.press(groupTG, officerTG, report, "Создать/обновить карточку")
+	expect(t, done, "Карточка клиента сохранена по данным реестра (dadata)")
+	r.waitText(managerTG, "проверена и сохранена")
+	// A manager cannot verify in the officers' group.
+	expect(t, r.press(groupTG, managerTG, notice, "Проверить"), "Для вашей роли")
 }
