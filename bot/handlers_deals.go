@@ -238,9 +238,12 @@ func (c *Context) draftDeal() (*core.Deal, error) {
 	amount, _ := strconv.ParseInt(d["amount"], 10, 64)
 	manager, _ := strconv.ParseInt(d["manager_id"], 10, 64)
 	deal := &core.Deal{ClientID: id, ManagerID: manager, Title: d["title"], Amount: core.Money(amount),
-		Stage: core.StageNew,
-		// A head may open a deal with a blocked counterparty: the core records it.
-		Override: c.User.Role == core.RoleHead || c.User.Role == core.RoleAdmin}
+		Stage: core.StageNew}
+	if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), id); err == nil && cl.Verification.Company.BlocksDeals() &&
+		(c.User.Role == core.RoleHead || c.User.Role == core.RoleAdmin) {
+		// The confirmation says so; pressing Create is the head's decision.
+		deal.Override = true
+	}
 	deal.SigningDue, _ = time.Parse(time.RFC3339, d["signing_due"])
 	deal.PaymentDue, _ = time.Parse(time.RFC3339, d["payment_due"])
 	deal.ContractEnd, _ = time.Parse(time.RFC3339, d["contract_end"])
@@ -259,7 +262,11 @@ func confirmDeal(c *Context) error {
 			d.ManagerID = cl.ManagerID
 		}
 	}
-	return c.Send(Reply{Text: c.T("flow.deal.confirm", nil) + "\n\n" + c.dealCard(d),
+	text := c.T("flow.deal.confirm", nil) + "\n\n" + c.dealCard(d)
+	if d.Override {
+		text += "\n\n" + c.T("flow.deal.override", nil)
+	}
+	return c.Send(Reply{Text: text,
 		Buttons: [][]Button{Row(Choice("btn.create", nil, "yes"), Choice("btn.cancel", nil, "no"))}})
 }
 

@@ -113,8 +113,16 @@ func (c *Context) reportText(in *core.Intake) string {
 		if name == "" {
 			name = r.FullName
 		}
+		text := ""
+		if r.Status == core.StatusUnknown {
+			text = r.StatusText // the registry's own words, when they say something new
+		}
+		director := r.Director
+		if r.DirectorPost != "" {
+			director += " (" + strings.ToLower(r.DirectorPost) + ")"
+		}
 		parts = append(parts, c.T("msg.report.record", Args{"Source": r.Source, "Name": name, "Status": string(r.Status),
-			"Text": r.StatusText, "Address": r.Address, "Director": strings.TrimSpace(r.Director + " " + r.DirectorPost)}))
+			"Text": text, "Address": r.Address, "Director": director}))
 	}
 	for _, s := range rep.NotFound {
 		parts = append(parts, c.T("msg.report.not_found", Args{"Source": s}))

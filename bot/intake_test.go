@@ -21,25 +21,25 @@ type registry struct {
 	calls   int
 }
 
-func (r *registry) Name() string { return "testreg" }
+func (r *registry) Name() string { return "dadata" }
 
 func (r *registry) Lookup(_ context.Context, inn, _ string) (*core.RegistryRecord, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
 	if r.down {
-		return nil, core.Errorf(core.EUNAVAILABLE, core.ErrRegistryDown, "Source", "testreg")
+		return nil, core.Errorf(core.EUNAVAILABLE, core.ErrRegistryDown, "Source", "dadata")
 	}
 	rec, ok := r.records[inn]
 	if !ok {
-		return nil, core.Errorf(core.ENOTFOUND, core.ErrRegistryNotFound, "Source", "testreg", "INN", inn)
+		return nil, core.Errorf(core.ENOTFOUND, core.ErrRegistryNotFound, "Source", "dadata", "INN", inn)
 	}
 	cp := *rec
 	return &cp, nil
 }
 
 func sberbank() *core.RegistryRecord {
-	return &core.RegistryRecord{Source: "testreg", Kind: core.KindLegal, INN: "7707083893", KPP: "773601001",
+	return &core.RegistryRecord{Source: "dadata", Kind: core.KindLegal, INN: "7707083893", KPP: "773601001",
 		OGRN: "1027700132195", ShortName: "ПАО Сбербанк", FullName: "ПУБЛИЧНОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО «СБЕРБАНК РОССИИ»",
 		Address: "г Москва, ул Вавилова, д 19", Director: "Греф Герман Оскарович", DirectorPost: "Президент",
 		Status: core.StatusActive, Risks: []core.RiskFlag{{Code: core.RiskMassDirector, Text: "12 компаний"}}}
@@ -78,7 +78,7 @@ func TestIntakeFlow(t *testing.T) {
 	// The manager pastes a card with a wrong account key: the error is named.
 	msgs := h.say("m", badCard)
 	text := dump(msgs)
-	if !strings.Contains(text, "Заявка #1 передана") || !strings.Contains(text, "р/с: не сходится контрольная цифра (ключ)") {
+	if !strings.Contains(text, "Обращение #1 передано") || !strings.Contains(text, "р/с: не сходится контрольная цифра (ключ)") {
 		t.Fatalf("manager's answer:%s", text)
 	}
 	// The officers' chat hears of it, with buttons anyone there may press.
@@ -86,25 +86,25 @@ func TestIntakeFlow(t *testing.T) {
 		t.Fatalf("DeliverDue = %d, %v", n, err)
 	}
 	notice := h.rec.take()
-	if notice[0].ChatID != "-100" || !strings.Contains(notice[0].Text, "Новая заявка #1") {
+	if notice[0].ChatID != "-100" || !strings.Contains(notice[0].Text, "Новое обращение #1") {
 		t.Fatalf("notice = %s", dump(notice))
 	}
 	// A manager may not verify; the officer does, in the work chat.
 	h.want(h.press("m", notice, "Проверить"), "err.button.not_yours", nil)
 	report := h.send(&bot.Update{UserID: "o", ChatID: "-100", ChatType: bot.ChatGroup, Token: token(t, notice, "Проверить")})
 	rt := dump(report)
-	for _, want := range []string{"testreg: ПАО Сбербанк — действующее", "массовый руководитель", "р/с"} {
+	for _, want := range []string{"DaData: ПАО Сбербанк — действующее", "массовый руководитель", "р/с"} {
 		if !strings.Contains(rt, want) {
 			t.Errorf("report lacks %q:%s", want, rt)
 		}
 	}
 	// The officer writes the card from the registry: the manager is told.
 	applied := h.send(&bot.Update{UserID: "o", ChatID: "-100", ChatType: bot.ChatGroup, Token: token(t, report, "Создать/обновить карточку")})
-	if !strings.Contains(dump(applied), "Карточка клиента сохранена по данным реестра (testreg)") {
+	if !strings.Contains(dump(applied), "Карточка клиента сохранена по данным реестра (DaData)") {
 		t.Fatalf("apply:%s", dump(applied))
 	}
 	cs, err := h.svc.FindClientsByINN(ctx, core.Actor{User: h.admin}, "7707083893")
-	if err != nil || cs[0].Director != "Греф Герман Оскарович" || cs[0].Verification.Status != core.ProblemsFound {
+	if err != nil || cs[0].Director != "Греф Герман Оскарович (президент)" || cs[0].Verification.Status != core.ProblemsFound || len(cs[0].Accounts) != 0 {
 		t.Fatalf("card = %+v, %v", cs, err)
 	}
 	if chs := h.changes(core.EntityClient, cs[0].ID); len(chs) == 0 || chs[0].Reason != "registry" {
@@ -168,7 +168,7 @@ func TestIntakeReturnedToTheManager(t *testing.T) {
 		"msg.intake.returned", bot.Args{"ID": 1})
 	h.bot.DeliverDue(ctx, "test")
 	got := dump(h.rec.take())
-	if !strings.Contains(got, "возвращена: Исправьте расчётный счёт") || !strings.Contains(got, "р/с: не сходится") {
+	if !strings.Contains(got, "возвращено: Исправьте расчётный счёт") || !strings.Contains(got, "р/с: не сходится") {
 		t.Fatalf("manager's notice:%s", got)
 	}
 }

@@ -27,23 +27,32 @@ func (s *Service) ApplyIntake(ctx context.Context, a Actor, id int64, reason str
 		if in.Status != IntakeOpen {
 			return Errorf(ECONFLICT, "err.intake.closed", "ID", in.ID)
 		}
+		if in.Report == nil {
+			return Errorf(EINVALID, "err.intake.verify_first", "ID", in.ID)
+		}
 		if card, err = s.saveCard(tx, a, in, reason); err != nil {
 			return err
 		}
 		in.ClientID = card.ID
-		verified := in.Report != nil && in.Report.Best() != nil && !in.Report.Incomplete()
-		if verified {
+		key := "notify.intake.done"
+		switch {
+		case in.Report.Incomplete():
+			// A registry was down: saved unverified, the request stays open
+			// to be verified again.
+			key = "notify.intake.saved_unverified"
+		case in.Report.Best() == nil:
+			// No registry is configured or none knows the INN: retrying will
+			// not help, so the request closes with an unverified card.
+			key = "notify.intake.saved_no_registry"
+		}
+		if key != "notify.intake.saved_unverified" {
 			in.Status = IntakeDone
-			if err := s.closeIntakeTask(tx, a, in, "card "+card.INN); err != nil {
+			if err := s.closeIntakeTask(tx, a, in, card.Name()+", "+card.INN); err != nil {
 				return err
 			}
 		}
 		if err := tx.UpdateIntake(in); err != nil {
 			return err
-		}
-		key := "notify.intake.done"
-		if !verified {
-			key = "notify.intake.saved_unverified"
 		}
 		return s.notifyUser(tx, in.ManagerID, Note{Key: key, Args: map[string]any{"ID": in.ID, "INN": card.INN,
 			"Name": card.Name(), "By": describeUser(tx, a.ID())}})
@@ -70,17 +79,30 @@ func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string) (*Client, 
 	}
 	c := &Client{}
 	if old != nil {
+		if old.MergedInto != 0 {
+			return nil, Errorf(ECONFLICT, "err.client.merged", "ID", old.ID, "Into", old.MergedInto)
+		}
 		cp := *old
 		c = &cp
 	}
 	fillCard(c, in)
 	if old == nil && c.ManagerID == 0 {
-		c.ManagerID = in.ManagerID
+		if m, err := tx.UserByID(in.ManagerID); err == nil && m.Active && LeadsDeals(m.Role) {
+			c.ManagerID = m.ID
+		}
 	}
 	if err := c.Validate(); err != nil {
+		if ErrorCode(err) == EINVALID && strings.TrimSpace(c.Name()) == "" {
+			return nil, Errorf(EINVALID, "err.intake.no_name", "ID", in.ID)
+		}
 		return nil, err
 	}
 	if old == nil {
+		if c.OGRN != "" {
+			if dup, err := tx.ClientByOGRN(c.OGRN); err == nil && dup.INN != c.INN {
+				return nil, Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", c.OGRN, "Name", dup.Name())
+			}
+		}
 		if err := tx.CreateClient(c); err != nil {
 			return nil, err
 		}
@@ -96,8 +118,15 @@ func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string) (*Client, 
 // was given, and its verification from the report.
 func fillCard(c *Client, in *Intake) {
 	g, rec := in.Given, in.Report.Best()
+	verified := rec != nil && !in.Report.Incomplete()
 	if rec == nil {
 		rec = &RegistryRecord{}
+	}
+	if c.ID != 0 && !verified {
+		// An existing card is not overwritten by unchecked values, and keeps
+		// its last verification (and so a registry's block).
+		fillEmpty(c, g)
+		return
 	}
 	pick := func(dst *string, values ...string) {
 		for _, v := range values {
@@ -109,16 +138,21 @@ func fillCard(c *Client, in *Intake) {
 	}
 	c.INN = g.INN
 	c.Kind = KindForINN(g.INN)
-	pick(&c.KPP, rec.KPP, g.KPP, c.KPP)
+	// A branch keeps its own KPP: registries answer with the head office's.
+	pick(&c.KPP, g.KPP, c.KPP, rec.KPP)
 	pick(&c.OGRN, rec.OGRN, g.OGRN, c.OGRN)
 	pick(&c.ShortName, rec.ShortName, g.ShortName, c.ShortName, rec.FullName, g.FullName)
 	pick(&c.FullName, rec.FullName, g.FullName, c.FullName)
 	pick(&c.Address, rec.Address, g.Address, c.Address)
-	pick(&c.Director, rec.Director, g.Director, c.Director)
+	director := rec.Director
+	if director != "" && rec.DirectorPost != "" {
+		director += " (" + strings.ToLower(rec.DirectorPost) + ")"
+	}
+	pick(&c.Director, director, g.Director, c.Director)
 	if c.Kind == KindIndividual {
 		c.KPP = ""
 	}
-	if g.Account != "" && !hasAccount(c.Accounts, g.Account) {
+	if g.Account != "" && !hasAccount(c.Accounts, g.Account) && accountOK(g) {
 		c.Accounts = append(c.Accounts, BankAccount{BIK: g.BIK, BankName: g.BankName, CorrAccount: g.CorrAccount,
 			Account: g.Account})
 	}
@@ -136,6 +170,34 @@ func fillCard(c *Client, in *Intake) {
 		}
 		c.Verification = v
 	}
+}
+
+// fillEmpty fills only the card's empty fields from what was given.
+func fillEmpty(c *Client, g Requisites) {
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{{&c.OGRN, g.OGRN}, {&c.ShortName, g.ShortName},
+		{&c.FullName, g.FullName}, {&c.Address, g.Address}, {&c.Director, g.Director}} {
+		if *f.dst == "" {
+			*f.dst = strings.TrimSpace(f.v)
+		}
+	}
+	if g.Account != "" && !hasAccount(c.Accounts, g.Account) && accountOK(g) {
+		c.Accounts = append(c.Accounts, BankAccount{BIK: g.BIK, BankName: g.BankName, CorrAccount: g.CorrAccount,
+			Account: g.Account})
+	}
+}
+
+// accountOK reports whether the bank details given pass their checks: an
+// account with a wrong key is never written to a card.
+func accountOK(g Requisites) bool {
+	for _, p := range CheckRequisites(g) {
+		if (p.Field == "account" || p.Field == "corr_account" || p.Field == "bik") && p.Code != "missing" {
+			return false
+		}
+	}
+	return true
 }
 
 func hasAccount(as []BankAccount, account string) bool {

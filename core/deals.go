@@ -19,6 +19,9 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 		if err != nil {
 			return err
 		}
+		if client.MergedInto != 0 {
+			return Errorf(ECONFLICT, "err.client.merged", "ID", client.ID, "Into", client.MergedInto)
+		}
 		if st := client.Verification.Company; st.BlocksDeals() {
 			if !d.Override || a.User == nil || (a.User.Role != RoleHead && a.User.Role != RoleAdmin) {
 				return Errorf(EFORBIDDEN, "err.deal.blocked", "Client", client.Name(), "Status", string(st))
@@ -41,7 +44,11 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 		if err := tx.CreateDeal(d); err != nil {
 			return err
 		}
-		if err := tx.AddChanges(stamp(diffDeal(&Deal{}, d), a, "created")...); err != nil {
+		reason := "created"
+		if d.Override {
+			reason = "override"
+		}
+		if err := tx.AddChanges(stamp(diffDeal(&Deal{}, d), a, reason)...); err != nil {
 			return err
 		}
 		args := map[string]any{"Number": d.Number, "Title": d.Title, "Client": client.Name(),

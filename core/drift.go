@@ -72,6 +72,7 @@ func (s *Service) recheck(ctx context.Context, c *Client) error {
 		}
 	}
 	sys := Actor{Source: "job:registry-recheck"}
+	const reason = "registry_recheck"
 	return s.update(ctx, func(tx Tx) error {
 		cur, err := tx.ClientByID(c.ID)
 		if err != nil || rec == nil {
@@ -83,36 +84,56 @@ func (s *Service) recheck(ctx context.Context, c *Client) error {
 		old := *cur
 		cur.Verification.At = tx.Now()
 		statusChanged := rec.Status != cur.Verification.Company && rec.Status != StatusUnknown
-		if len(rep.Diffs) == 0 && !statusChanged {
-			return tx.UpdateClient(cur)
+		if statusChanged {
+			// The status takes effect at once: a counterparty struck off or
+			// bankrupt is blocked before anyone accepts anything.
+			cur.Verification.Company, cur.Verification.Risks = rec.Status, rec.Risks
 		}
-		cur.Drift = &Drift{Record: rec, Diffs: rep.Diffs, At: tx.Now()}
+		if len(rep.Diffs) > 0 {
+			cur.Drift = &Drift{Record: rec, Diffs: rep.Diffs, At: tx.Now()}
+		}
 		if err := tx.UpdateClient(cur); err != nil {
 			return err
 		}
-		if err := tx.AddChanges(stamp(diffClient(&old, cur), sys, "registry recheck")...); err != nil {
+		if len(rep.Diffs) == 0 && !statusChanged {
+			return nil
+		}
+		if err := tx.AddChanges(stamp(diffClient(&old, cur), sys, reason)...); err != nil {
 			return err
 		}
-		return s.notifyDrift(tx, cur, rec, rep.Diffs)
+		return s.notifyDrift(tx, cur, rec, rep.Diffs, statusChanged)
 	})
 }
 
-func (s *Service) notifyDrift(tx Tx, c *Client, rec *RegistryRecord, diffs []FieldDiff) error {
-	to := c.ManagerID
-	if to == 0 {
-		return nil
-	}
+// notifyDrift tells the client's manager, and the officers when the status
+// changed or the client has no manager.
+func (s *Service) notifyDrift(tx Tx, c *Client, rec *RegistryRecord, diffs []FieldDiff, statusChanged bool) error {
 	id := strconv.FormatInt(c.ID, 10)
-	return s.notifyUser(tx, to, Note{Key: "notify.client.drift", Args: map[string]any{"Name": c.Name(), "INN": c.INN,
-		"Source": rec.Source, "Diffs": diffs, "Status": string(rec.Status), "StatusChanged": rec.Status != c.Verification.Company},
-		Buttons: [][]ButtonSpec{{{LabelKey: "btn.drift.accept", Action: "drift.accept", Payload: id},
-			{LabelKey: "btn.drift.task", Action: "drift.task", Payload: id}}}})
+	n := Note{Key: "notify.client.drift", Args: map[string]any{"Name": c.Name(), "INN": c.INN, "Source": rec.Source,
+		"Diffs": diffs, "Status": string(rec.Status), "StatusChanged": statusChanged}}
+	if len(diffs) > 0 {
+		n.Buttons = [][]ButtonSpec{{{LabelKey: "btn.drift.accept", Action: "drift.accept", Payload: id},
+			{LabelKey: "btn.drift.task", Action: "drift.task", Payload: id}}}
+	}
+	if c.ManagerID != 0 {
+		if err := s.notifyUser(tx, c.ManagerID, n); err != nil {
+			return err
+		}
+	}
+	if c.ManagerID == 0 || statusChanged {
+		_, err := s.notifyPurpose(tx, PurposeOfficers, n)
+		return err
+	}
+	return nil
 }
 
 // AcceptDrift writes a client's pending registry update into the card,
 // audited with the reason "registry".
 func (s *Service) AcceptDrift(ctx context.Context, a Actor, id int64) (*Client, error) {
 	return s.UpdateClient(ctx, a, id, "registry", func(c *Client) error {
+		if !a.Can(PermVerify) && a.ID() != c.ManagerID {
+			return Errorf(EFORBIDDEN, "err.forbidden")
+		}
 		if c.Drift == nil {
 			return Errorf(ECONFLICT, "err.drift.none")
 		}
@@ -155,6 +176,9 @@ func (s *Service) DriftTask(ctx context.Context, a Actor, id int64, title string
 	if assignee != a.ID() && !a.Can(PermAssignTasks) {
 		assignee = a.ID()
 	}
-	return s.CreateTask(ctx, sys, &Task{Title: title, AssigneeID: assignee, ClientID: c.ID,
-		Due: time.Now().Add(72 * time.Hour)})
+	var now time.Time
+	if err := s.view(ctx, func(tx Tx) error { now = tx.Now(); return nil }); err != nil {
+		return nil, err
+	}
+	return s.CreateTask(ctx, sys, &Task{Title: title, AssigneeID: assignee, ClientID: c.ID, Due: now.Add(72 * time.Hour)})
 }

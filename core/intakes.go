@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -69,16 +70,16 @@ func (s *Service) notifyOfficers(tx Tx, in *Intake, a Actor) error {
 	return nil
 }
 
-// IntakeByID returns an intake.
+// IntakeByID returns an intake to the officers and to its manager.
 func (s *Service) IntakeByID(ctx context.Context, a Actor, id int64) (*Intake, error) {
-	if err := a.require(PermViewClients); err != nil {
-		return nil, err
-	}
 	var in *Intake
 	err := s.view(ctx, func(tx Tx) (err error) {
 		in, err = tx.IntakeByID(id)
 		return err
 	})
+	if err == nil && !a.Can(PermVerify) && a.ID() != in.ManagerID {
+		return nil, Errorf(ENOTFOUND, "err.intake.not_found")
+	}
 	return in, err
 }
 
@@ -92,6 +93,9 @@ func (s *Service) VerifyIntake(ctx context.Context, a Actor, id int64) (*Intake,
 	if err != nil {
 		return nil, err
 	}
+	if in.Status != IntakeOpen {
+		return nil, Errorf(ECONFLICT, "err.intake.closed", "ID", in.ID)
+	}
 	given, exclude, err := s.withCard(ctx, in)
 	if err != nil {
 		return nil, err
@@ -102,6 +106,20 @@ func (s *Service) VerifyIntake(ctx context.Context, a Actor, id int64) (*Intake,
 	}
 	rep.Existing, rep.Problems = exclude, checkGiven(in.Given)
 	err = s.update(ctx, func(tx Tx) error {
+		if best := rep.Best(); best != nil {
+			// The registry's names and OGRN find duplicates the manager's
+			// text could not.
+			more, err := duplicates(tx, Requisites{INN: given.INN, KPP: given.KPP, OGRN: best.OGRN,
+				ShortName: best.ShortName, FullName: best.FullName}, exclude)
+			if err != nil {
+				return err
+			}
+			for _, c := range more {
+				if !slices.Contains(rep.Duplicates, c.ID) {
+					rep.Duplicates = append(rep.Duplicates, c.ID)
+				}
+			}
+		}
 		if in, err = tx.IntakeByID(id); err != nil {
 			return err
 		}
@@ -121,6 +139,7 @@ func (s *Service) withCard(ctx context.Context, in *Intake) (Requisites, int64, 
 	var card *Client
 	err := s.view(ctx, func(tx Tx) error {
 		cs, err := tx.ClientsByINN(given.INN)
+		cs = slices.DeleteFunc(cs, func(c *Client) bool { return c.MergedInto != 0 })
 		for _, c := range cs {
 			// The card with the KPP given, or the only one when none was.
 			if c.KPP == given.KPP || (given.KPP == "" && len(cs) == 1) {
@@ -215,7 +234,11 @@ func (s *Service) ReturnIntake(ctx context.Context, a Actor, id int64, note stri
 // each failed check and each duplicate, as a locale key and a value.
 func findings(tx Tx, in *Intake) []map[string]any {
 	var out []map[string]any
-	for _, p := range CheckRequisites(in.Given) {
+	ps := checkGiven(in.Given)
+	if in.Report != nil {
+		ps = in.Report.Problems
+	}
+	for _, p := range ps {
 		out = append(out, map[string]any{"Field": p.Field, "Code": p.Code, "Value": p.Value})
 	}
 	if in.Report != nil {

@@ -45,7 +45,7 @@ func TestSameKeys(t *testing.T) {
 	}
 }
 
-var keyRE = regexp.MustCompile(`"((?:err|notify|msg|cmd|card|flow|btn|role|purpose|kind|stage|task_status|verification|entity|field|reason|mm|company|risk|diff|problem)\.[a-z0-9_.]*[a-z0-9_])"`)
+var keyRE = regexp.MustCompile(`"((?:err|notify|msg|cmd|card|flow|btn|role|purpose|kind|stage|task_status|verification|entity|field|reason|mm|company|risk|diff|problem|registry)\.[a-z0-9_.]*[a-z0-9_])"`)
 
 // TestKeysUsedInCodeExist finds every literal message key in the Go code
 // and checks that it exists in both languages.

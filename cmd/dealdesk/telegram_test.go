@@ -217,14 +217,14 @@ func TestTelegramIntake(t *testing.T) {
 	reply := r.do(managerTG, func() {
 		notice = r.do(groupTG, func() { srv.SendText(managerTG, managerTG, card) })
 	})
-	expect(t, reply, "передана в сопровождение")
+	expect(t, reply, "передано в сопровождение")
 	r.waitText(managerTG, "р/с: не сходится контрольная цифра (ключ)")
-	expect(t, notice, "Новая заявка #1")
+	expect(t, notice, "Новое обращение #1")
 
 	report := r.press(groupTG, officerTG, notice, "Проверить")
-	expect(t, report, "dadata: ПАО СБЕРБАНК — действующее")
+	expect(t, report, "DaData: ПАО СБЕРБАНК — действующее")
 	done := r.press(groupTG, officerTG, report, "Создать/обновить карточку")
-	expect(t, done, "Карточка клиента сохранена по данным реестра (dadata)")
+	expect(t, done, "Карточка клиента сохранена по данным реестра (DaData)")
 	r.waitText(managerTG, "проверена и сохранена")
 	// A manager cannot verify in the officers' group.
 	expect(t, r.press(groupTG, managerTG, notice, "Проверить"), "Для вашей роли")
