@@ -44,6 +44,7 @@ func register(r *Router) {
 	r.Action("intake.apply", core.PermVerify, applyIntakeAction)
 	r.Action("intake.return", core.PermVerify, returnIntakeAction)
 	r.Action("drift.accept", core.PermEditClients, acceptDriftAction)
+	r.Action("merge.pair", core.PermVerify, mergePairAction)
 	r.Action("drift.task", core.PermTasks, driftTaskAction)
 
 	r.Flow(clientFlow())

@@ -222,8 +222,21 @@ func createClient(c *Context, s string) (string, error) {
 	if err := c.Finish(); err != nil {
 		return "", err
 	}
-	return "", c.Send(Reply{Text: c.T("msg.client.created", nil) + "\n\n" + c.clientCard(cl),
-		Buttons: c.clientButtons(cl)})
+	text, rows := c.T("msg.client.created", nil)+"\n\n"+c.clientCard(cl), c.clientButtons(cl)
+	// Every new card is checked for duplicates by OGRN and name.
+	dups, err := c.Svc.FindDuplicates(c.ctx, c.Actor(), core.Requisites{INN: cl.INN, KPP: cl.KPP, OGRN: cl.OGRN,
+		ShortName: cl.ShortName, FullName: cl.FullName}, cl.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(dups) > 0 {
+		text += "\n\n" + c.T("msg.report.duplicates", Args{"Duplicates": duplicateNames(dups)})
+		for _, d := range dups {
+			// The new card is the likely duplicate: offer to merge it into the old one.
+			rows = append(rows, c.mergeButtons(d.ID, []*core.Client{cl})...)
+		}
+	}
+	return "", c.Send(Reply{Text: text, Buttons: rows})
 }
 
 // confirmed reads the answer to a confirmation: yes goes on; no ends the

@@ -83,15 +83,18 @@ func verifyIntakeAction(c *Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Send(Reply{Text: c.reportText(in), Buttons: intakeButtons(in)})
+	return c.Send(Reply{Text: c.reportText(in), Buttons: c.intakeButtons(in)})
 }
 
-func intakeButtons(in *core.Intake) [][]Button {
+func (c *Context) intakeButtons(in *core.Intake) [][]Button {
 	id := strconv.FormatInt(in.ID, 10)
 	rows := [][]Button{Row(Button{LabelKey: "btn.intake.apply", Action: "intake.apply", Payload: id, AnyUser: true},
 		Button{LabelKey: "btn.intake.return", Action: "intake.return", Payload: id, AnyUser: true})}
 	if in.Report.Incomplete() {
 		rows = append(rows, Row(Button{LabelKey: "btn.intake.retry", Action: "intake.verify", Payload: id, AnyUser: true}))
+	}
+	if in.Report.Existing != 0 {
+		rows = append(rows, c.mergeButtons(in.Report.Existing, c.duplicateCards(in.Report))...)
 	}
 	return rows
 }
@@ -143,15 +146,59 @@ func (c *Context) reportText(in *core.Intake) string {
 		parts = append(parts, c.T("msg.report.existing", Args{"ID": rep.Existing}))
 	}
 	if len(rep.Duplicates) > 0 {
-		var names []string
-		for _, id := range rep.Duplicates {
-			if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), id); err == nil {
-				names = append(names, cl.Name()+", "+cl.INN+kppSuffix(cl.KPP))
-			}
-		}
-		parts = append(parts, c.T("msg.report.duplicates", Args{"Duplicates": names}))
+		parts = append(parts, c.T("msg.report.duplicates", Args{"Duplicates": duplicateNames(c.duplicateCards(rep))}))
 	}
 	return strings.Join(parts, "\n\n")
+}
+
+func (c *Context) duplicateCards(rep *core.VerifyReport) []*core.Client {
+	var out []*core.Client
+	for _, id := range rep.Duplicates {
+		if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), id); err == nil {
+			out = append(out, cl)
+		}
+	}
+	return out
+}
+
+// duplicateNames lists duplicate cards as people know them.
+func duplicateNames(cs []*core.Client) []string {
+	var names []string
+	for _, cl := range cs {
+		names = append(names, "#"+strconv.FormatInt(cl.ID, 10)+" "+cl.Name()+", "+cl.INN+kppSuffix(cl.KPP))
+	}
+	return names
+}
+
+// mergeButtons offers to merge each duplicate into the card that stays.
+func (c *Context) mergeButtons(survivor int64, dups []*core.Client) [][]Button {
+	if !c.User.Can(core.PermVerify) {
+		return nil
+	}
+	var rows [][]Button
+	for i, d := range dups {
+		if i == 3 {
+			break
+		}
+		rows = append(rows, Row(Button{LabelKey: "btn.merge", Args: Args{"From": d.ID, "Into": survivor},
+			Action: "merge.pair", Payload: strconv.FormatInt(survivor, 10) + "/" + strconv.FormatInt(d.ID, 10), AnyUser: true}))
+	}
+	return rows
+}
+
+// mergePairAction merges the duplicate of a button into its card.
+func mergePairAction(c *Context) error {
+	a, b, _ := strings.Cut(c.Button.Payload, "/")
+	survivor, err1 := strconv.ParseInt(a, 10, 64)
+	dup, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil {
+		return core.Errorf(core.EINVALID, "err.button.expired")
+	}
+	cl, err := c.Svc.MergeClients(c.ctx, c.Actor(), survivor, dup, "")
+	if err != nil {
+		return err
+	}
+	return c.Send(Reply{Text: c.T("msg.merge.done", Args{"ID": dup}) + "\n\n" + c.clientCard(cl), Buttons: c.clientButtons(cl)})
 }
 
 func kppSuffix(kpp string) string {
@@ -170,6 +217,10 @@ func applyIntakeAction(c *Context) error {
 	in, card, err := c.Svc.ApplyIntake(c.ctx, c.Actor(), id, "")
 	if err != nil {
 		return err
+	}
+	if in.Status == core.IntakeDone && card.Verification.Status == core.Unverified {
+		return c.Send(Reply{Text: c.T("msg.intake.saved_no_registry", nil) + "\n\n" + c.clientCard(card),
+			Buttons: c.clientButtons(card)})
 	}
 	if in.Status == core.IntakeOpen {
 		return c.Send(Reply{Text: c.T("msg.intake.saved_unverified", nil) + "\n\n" + c.clientCard(card),

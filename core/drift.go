@@ -25,14 +25,8 @@ func (s *Service) RecheckClients(ctx context.Context, now time.Time, every time.
 		return 0, nil
 	}
 	var due []*Client
-	err := s.view(ctx, func(tx Tx) error {
-		cs, err := tx.SearchClients("", 1<<30)
-		for _, c := range cs {
-			v := c.Verification
-			if c.MergedInto == 0 && v.Status != Unverified && now.Sub(v.At) >= every && len(due) < max {
-				due = append(due, c)
-			}
-		}
+	err := s.view(ctx, func(tx Tx) (err error) {
+		due, err = tx.ClientsCheckedBefore(now.Add(-every), max)
 		return err
 	})
 	if err != nil {
@@ -75,7 +69,18 @@ func (s *Service) recheck(ctx context.Context, c *Client) error {
 	const reason = "registry_recheck"
 	return s.update(ctx, func(tx Tx) error {
 		cur, err := tx.ClientByID(c.ID)
-		if err != nil || rec == nil {
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			// No registry knows it any more: noted, and not asked again every
+			// hour; the officers look into it.
+			cur.Verification.At = tx.Now()
+			if err := tx.UpdateClient(cur); err != nil {
+				return err
+			}
+			_, err := s.notifyPurpose(tx, PurposeOfficers, Note{Key: "notify.client.gone",
+				Args: map[string]any{"Name": cur.Name(), "INN": cur.INN}})
 			return err
 		}
 		rep := &VerifyReport{Records: []*RegistryRecord{rec}}

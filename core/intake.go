@@ -131,8 +131,23 @@ func differ(field, a, b string) bool {
 	switch field {
 	case "short_name", "full_name":
 		return NameKey(a) != NameKey(b)
-	case "address", "director":
-		return NormalizeName(a) != NormalizeName(b)
+	case "address":
+		return addressKey(a) != addressKey(b)
+	case "director":
+		return NameKey(a) != NameKey(b)
 	}
 	return strings.TrimSpace(a) != strings.TrimSpace(b)
+}
+
+// addressKey folds an address for comparison: no postcode, punctuation,
+// case or the usual abbreviations' dots ("г. Москва" = "г Москва").
+func addressKey(a string) string {
+	var words []string
+	for _, w := range strings.Fields(NameKey(a)) {
+		if len(w) == 6 && strings.Trim(w, "0123456789") == "" {
+			continue // a postcode
+		}
+		words = append(words, w)
+	}
+	return strings.Join(words, " ")
 }

@@ -104,6 +104,7 @@ func TestNameKey(t *testing.T) {
 		"АО «Ёлка-Палка»":                                  "елка палка",
 		"Ромашка, ООО":                                     "ромашка",
 		"Аорта":                                            "аорта",
+		"Федеральное государственное унитарное предприятие «Почта»": "почта",
 	} {
 		if got := core.NameKey(in); got != want {
 			t.Errorf("NameKey(%q) = %q, want %q", in, got, want)

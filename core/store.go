@@ -94,6 +94,9 @@ type ClientTx interface {
 	// (NormalizeName) contains the normalized query. Results are ordered by
 	// name; limit <= 0 means a default of 20.
 	SearchClients(query string, limit int) ([]*Client, error)
+	// ClientsCheckedBefore returns up to limit verified clients, not merged,
+	// whose last registry check was before t, the oldest check first.
+	ClientsCheckedBefore(t time.Time, limit int) ([]*Client, error)
 	// ClientsByNameKey returns the clients whose short or full name has the
 	// key (NameKey).
 	ClientsByNameKey(key string) ([]*Client, error)

@@ -180,3 +180,17 @@ func duplicates(tx Tx, r Requisites, exclude int64) ([]*Client, error) {
 	}
 	return out, nil
 }
+
+// FindDuplicates returns the clients that look like the counterparty of
+// the requisites (see VerifyRequisites), except the card exclude.
+func (s *Service) FindDuplicates(ctx context.Context, a Actor, r Requisites, exclude int64) ([]*Client, error) {
+	if err := a.require(PermViewClients); err != nil {
+		return nil, err
+	}
+	var out []*Client
+	err := s.view(ctx, func(tx Tx) (err error) {
+		out, err = duplicates(tx, r, exclude)
+		return err
+	})
+	return out, err
+}

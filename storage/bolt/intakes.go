@@ -2,6 +2,8 @@ package bolt
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 )
@@ -65,4 +67,29 @@ func (tx *Tx) PutCachedRecord(inn, kpp string, rec *core.RegistryRecord) error {
 		return fmt.Errorf("bolt: registry cache: %w", err)
 	}
 	return nil
+}
+
+// ClientsCheckedBefore returns up to limit verified, unmerged clients whose
+// last registry check was before t, the oldest first. It reads every client:
+// the scheduler calls it once an hour, off the chat path.
+func (tx *Tx) ClientsCheckedBefore(t time.Time, limit int) ([]*core.Client, error) {
+	var out []*core.Client
+	err := tx.scan(bktClients, nil, func(_, v []byte) (bool, error) {
+		c := new(core.Client)
+		if err := decode(v, c); err != nil {
+			return false, err
+		}
+		if c.MergedInto == 0 && c.Verification.Status != core.Unverified && c.Verification.At.Before(t) {
+			out = append(out, c)
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: clients checked before %s: %w", t, err)
+	}
+	slices.SortStableFunc(out, func(a, b *core.Client) int { return a.Verification.At.Compare(b.Verification.At) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
