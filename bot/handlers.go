@@ -43,6 +43,7 @@ func register(r *Router) {
 	r.View("intake.verify", core.PermVerify, verifyIntakeAction)
 	r.Action("intake.apply", core.PermVerify, applyIntakeAction)
 	r.Action("intake.return", core.PermVerify, returnIntakeAction)
+	r.Action("intake.keep", core.PermVerify, applyGivenAction)
 	r.Action("drift.accept", core.PermEditClients, acceptDriftAction)
 	r.Action("merge.pair", core.PermVerify, mergePairAction)
 	r.Action("drift.task", core.PermTasks, driftTaskAction)
@@ -52,6 +53,7 @@ func register(r *Router) {
 	r.Flow(taskFlow())
 	r.Flow(doneFlow())
 	r.Flow(returnFlow())
+	r.Flow(keepFlow())
 }
 
 // start greets a known user (unknown ones are handled by the access check).

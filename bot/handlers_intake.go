@@ -90,6 +90,9 @@ func (c *Context) intakeButtons(in *core.Intake) [][]Button {
 	id := strconv.FormatInt(in.ID, 10)
 	rows := [][]Button{Row(Button{LabelKey: "btn.intake.apply", Action: "intake.apply", Payload: id, AnyUser: true},
 		Button{LabelKey: "btn.intake.return", Action: "intake.return", Payload: id, AnyUser: true})}
+	if len(in.Report.Diffs) > 0 {
+		rows = append(rows, Row(Button{LabelKey: "btn.intake.keep", Action: "intake.keep", Payload: id, AnyUser: true}))
+	}
 	if in.Report.Incomplete() {
 		rows = append(rows, Row(Button{LabelKey: "btn.intake.retry", Action: "intake.verify", Payload: id, AnyUser: true}))
 	}
@@ -214,7 +217,32 @@ func applyIntakeAction(c *Context) error {
 	if err != nil {
 		return err
 	}
-	in, card, err := c.Svc.ApplyIntake(c.ctx, c.Actor(), id, "")
+	return c.applyIntake(id, "", false)
+}
+
+// applyGivenAction asks why the manager's values are to be kept.
+func applyGivenAction(c *Context) error {
+	return c.Start("intake.keep", map[string]string{"intake_id": c.Button.Payload})
+}
+
+func keepFlow() *Flow {
+	return &Flow{Name: "intake.keep", First: "reason", Perm: core.PermVerify, Steps: map[string]*Step{
+		"reason": {Prompt: ask("flow.intake.keep", false), Input: func(c *Context, s string) (string, error) {
+			if s == "" || IsSkip(s) {
+				return "", core.Errorf(core.EINVALID, "err.intake.note_required")
+			}
+			id, _ := strconv.ParseInt(c.Conv.Data["intake_id"], 10, 64)
+			if err := c.Finish(); err != nil {
+				return "", err
+			}
+			return "", c.applyIntake(id, s, true)
+		}},
+	}}
+}
+
+// applyIntake writes the card and shows it.
+func (c *Context) applyIntake(id int64, reason string, keepGiven bool) error {
+	in, card, err := c.Svc.ApplyIntake(c.ctx, c.Actor(), id, reason, keepGiven)
 	if err != nil {
 		return err
 	}

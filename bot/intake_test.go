@@ -186,7 +186,7 @@ func TestBlockedCounterpartyNeedsAHead(t *testing.T) {
 	if _, err := h.svc.VerifyIntake(ctx, officer, in.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, card, err := h.svc.ApplyIntake(ctx, officer, in.ID, "")
+	_, card, err := h.svc.ApplyIntake(ctx, officer, in.ID, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,4 +214,25 @@ func token(t *testing.T, msgs []*bot.Message, label string) string {
 	}
 	t.Fatalf("no button %q in%s", label, dump(msgs))
 	return ""
+}
+
+func TestOfficerKeepsTheManagersValuesWithAReason(t *testing.T) {
+	h := newIntakeHarness(t, &registry{records: map[string]*core.RegistryRecord{"7707083893": sberbank()}})
+	ctx := context.Background()
+	h.say("m", "/intake\nНаименование: ПАО Сбербанк\nИНН/КПП 7707083893/773601001\nДиректор: Иванов Иван Иванович")
+	h.bot.DeliverDue(ctx, "test")
+	notice := h.rec.take()
+	group := func(text, tok string) []*bot.Message {
+		return h.send(&bot.Update{UserID: "o", ChatID: "-100", ChatType: bot.ChatGroup, Text: text, Token: tok})
+	}
+	report := group("", token(t, notice, "Проверить"))
+	h.want(group("", token(t, report, "Сохранить данные менеджера")), "flow.intake.keep", nil)
+	if got := dump(group("Новый директор назначен вчера, в реестре ещё старый", "")); !strings.Contains(got, "Директор: Иванов Иван Иванович") {
+		t.Fatalf("card:%s", got)
+	}
+	cs, _ := h.svc.FindClientsByINN(ctx, core.Actor{User: h.admin}, "7707083893")
+	chs := h.changes(core.EntityClient, cs[0].ID)
+	if chs[0].Reason != "Новый директор назначен вчера, в реестре ещё старый" {
+		t.Fatalf("reason = %q", chs[0].Reason)
+	}
 }

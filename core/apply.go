@@ -11,11 +11,18 @@ import (
 // ("registry" unless the officer gave one). When a registry could not
 // answer or none is configured, the card is saved as unverified and the
 // intake and its task stay open, to be verified again. The manager is told.
-func (s *Service) ApplyIntake(ctx context.Context, a Actor, id int64, reason string) (*Intake, *Client, error) {
+//
+// With keepGiven the officer chose the manager's values over the registry's
+// where both have one; that needs their reason.
+func (s *Service) ApplyIntake(ctx context.Context, a Actor, id int64, reason string, keepGiven bool) (*Intake, *Client, error) {
 	if err := a.require(PermVerify); err != nil {
 		return nil, nil, err
 	}
-	if reason = strings.TrimSpace(reason); reason == "" {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case keepGiven && reason == "":
+		return nil, nil, Errorf(EINVALID, "err.intake.note_required")
+	case reason == "":
 		reason = "registry"
 	}
 	var in *Intake
@@ -30,7 +37,7 @@ func (s *Service) ApplyIntake(ctx context.Context, a Actor, id int64, reason str
 		if in.Report == nil {
 			return Errorf(EINVALID, "err.intake.verify_first", "ID", in.ID)
 		}
-		if card, err = s.saveCard(tx, a, in, reason); err != nil {
+		if card, err = s.saveCard(tx, a, in, reason, keepGiven); err != nil {
 			return err
 		}
 		in.ClientID = card.ID
@@ -64,7 +71,7 @@ func (s *Service) ApplyIntake(ctx context.Context, a Actor, id int64, reason str
 }
 
 // saveCard writes the card in the transaction, audited.
-func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string) (*Client, error) {
+func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string, keepGiven bool) (*Client, error) {
 	var old *Client
 	if in.Report != nil && in.Report.Existing != 0 {
 		o, err := tx.ClientByID(in.Report.Existing)
@@ -85,7 +92,7 @@ func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string) (*Client, 
 		cp := *old
 		c = &cp
 	}
-	fillCard(c, in)
+	fillCard(c, in, keepGiven)
 	if old == nil && c.ManagerID == 0 {
 		if m, err := tx.UserByID(in.ManagerID); err == nil && m.Active && LeadsDeals(m.Role) {
 			c.ManagerID = m.ID
@@ -116,7 +123,7 @@ func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string) (*Client, 
 
 // fillCard sets a card's fields from the registry's record, else from what
 // was given, and its verification from the report.
-func fillCard(c *Client, in *Intake) {
+func fillCard(c *Client, in *Intake, keepGiven bool) {
 	g, rec := in.Given, in.Report.Best()
 	verified := rec != nil && !in.Report.Incomplete()
 	if rec == nil {
@@ -140,15 +147,28 @@ func fillCard(c *Client, in *Intake) {
 	c.Kind = KindForINN(g.INN)
 	// A branch keeps its own KPP: registries answer with the head office's.
 	pick(&c.KPP, g.KPP, c.KPP, rec.KPP)
-	pick(&c.OGRN, rec.OGRN, g.OGRN, c.OGRN)
-	pick(&c.ShortName, rec.ShortName, g.ShortName, c.ShortName, rec.FullName, g.FullName)
-	pick(&c.FullName, rec.FullName, g.FullName, c.FullName)
-	pick(&c.Address, rec.Address, g.Address, c.Address)
 	director := rec.Director
 	if director != "" && rec.DirectorPost != "" {
 		director += " (" + strings.ToLower(rec.DirectorPost) + ")"
 	}
-	pick(&c.Director, director, g.Director, c.Director)
+	// first orders a field's sources: the registry's value before the one
+	// given, or the other way round when the officer chose so.
+	first := func(registry, given string) (string, string) {
+		if keepGiven {
+			return given, registry
+		}
+		return registry, given
+	}
+	x, y := first(rec.OGRN, g.OGRN)
+	pick(&c.OGRN, x, y, c.OGRN)
+	x, y = first(rec.ShortName, g.ShortName)
+	pick(&c.ShortName, x, y, c.ShortName, rec.FullName, g.FullName)
+	x, y = first(rec.FullName, g.FullName)
+	pick(&c.FullName, x, y, c.FullName)
+	x, y = first(rec.Address, g.Address)
+	pick(&c.Address, x, y, c.Address)
+	x, y = first(director, g.Director)
+	pick(&c.Director, x, y, c.Director)
 	if c.Kind == KindIndividual {
 		c.KPP = ""
 	}

@@ -66,7 +66,7 @@ func (w *world) card(t *testing.T) *core.Client {
 	if _, err := w.svc.VerifyIntake(ctx, w.officer, in.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, c, err := w.svc.ApplyIntake(ctx, w.officer, in.ID, "")
+	_, c, err := w.svc.ApplyIntake(ctx, w.officer, in.ID, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
