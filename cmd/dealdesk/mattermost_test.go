@@ -43,7 +43,7 @@ func startMattermost(t *testing.T, env *mmt.Env, dir, addr, commandToken string)
 }
 
 // startMattermostAt runs DealDesk against the server at url (a proxy, say).
-func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken string) *mmRun {
+func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken string, extra ...map[string]string) *mmRun {
 	t.Helper()
 	var logs bytes.Buffer
 	m := NewMain()
@@ -53,6 +53,11 @@ func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken 
 		"DEALDESK_ADMINS": "mattermost:" + env.Admin.ID, "DEALDESK_OUTBOX_INTERVAL": "100ms",
 		"MATTERMOST_URL": url, "MATTERMOST_TOKEN": env.Bot.Token, "MATTERMOST_TEAM": env.Team.Name,
 		"DEALDESK_HTTP_ADDR": addr, "MATTERMOST_COMMAND_TOKEN": commandToken,
+	}
+	for _, e := range extra {
+		for k, v := range e {
+			vars[k] = v
+		}
 	}
 	m.Getenv = func(k string) string { return vars[k] }
 	if err := m.ParseFlags(nil); err != nil {
@@ -249,4 +254,43 @@ func TestMattermostReconnect(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)  // DealDesk notices and retries meanwhile
 	px.cut(false)
 	env.WaitPost(t, dm, env.Bot.ID, "No open tasks", mmt.After(missed), 30*time.Second)
+}
+
+// TestMattermostIntake: the intake flow through a real Mattermost server: a
+// manager pastes a company card in a direct message, the officers' channel
+// gets the request with buttons, an officer verifies it against DaData (its
+// fake) and writes the card, and the manager hears of it.
+func TestMattermostIntake(t *testing.T) {
+	env := mmt.Bootstrap(t, mmt.Require(t))
+	dir, addr := t.TempDir(), freeAddr(t)
+	crm := env.NewCommand(t, "crm", "http://"+addr+mattermost.CommandPath)
+	dd := dadataServer(t, nil)
+	r := startMattermostAt(t, env, env.URL, dir, addr, crm.Token,
+		map[string]string{"DADATA_API_KEY": "test-key", "DADATA_URL": dd.URL})
+	admin := env.Admin
+	adminDM := env.DM(t, admin).Id
+	r.say(admin, adminDM, "lang ru", "Язык: русский")
+	join := func(name, role string) (*mmt.User, string) {
+		invite := r.say(admin, adminDM, "invite "+role, "Код приглашения")
+		code := strings.Fields(strings.SplitN(invite.Message, "/start ", 2)[1])[0]
+		u := env.NewUser(t, name)
+		setLocale(t, env, u, "ru")
+		dm := env.DM(t, u).Id
+		r.say(u, dm, "start "+code, "Ваша роль")
+		return u, dm
+	}
+	manager, managerDM := join("max", "manager")
+	officer, _ := join("olga", "officer")
+	start := time.Now()
+	admin.Slash(t, env.Channel.Id, "/crm bind officers")
+	env.WaitPost(t, env.Channel.Id, env.Bot.ID, "привязан как рабочий чат", start, 20*time.Second)
+
+	start = time.Now()
+	r.say(manager, managerDM, "intake\nСокращённое наименование: ПАО Сбербанк\nИНН/КПП 7707083893/773601001\n"+
+		"р/с 40702810938000012346\nБИК 044525225", "передано в сопровождение")
+	env.WaitPost(t, managerDM, env.Bot.ID, "р/с: не сходится контрольная цифра (ключ)", start, 20*time.Second)
+	notice := env.WaitPost(t, env.Channel.Id, env.Bot.ID, "Новое обращение #1", start, 20*time.Second)
+	report := r.press(officer, notice, "Проверить", "DaData: ПАО СБЕРБАНК — действующее")
+	r.press(officer, report, "Создать/обновить карточку", "Карточка клиента сохранена по данным реестра (DaData)")
+	env.WaitPost(t, managerDM, env.Bot.ID, "проверена и сохранена", start, 20*time.Second)
 }
