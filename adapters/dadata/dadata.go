@@ -1,8 +1,8 @@
 // Package dadata looks companies and sole proprietors up in DaData's
 // findById/party (suggestions API) and implements core.Registry. It maps
 // DaData's wire format to core.RegistryRecord (map.go) and its failures to
-// core errors; requests are retried with backoff and guarded by a circuit
-// breaker (call.go).
+// core errors (call.go); requests are retried with backoff and guarded by
+// a circuit breaker (adapters/internal/registryhttp).
 package dadata
 
 import (
@@ -10,14 +10,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
-	"github.com/sony/gobreaker/v2"
 
+	"github.com/dealdesk/dealdesk/adapters/internal/registryhttp"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -29,10 +28,10 @@ const Name = "dadata"
 const (
 	DefaultBaseURL         = "https://suggestions.dadata.ru/suggestions/api/4_1/rs/"
 	DefaultTimeout         = 5 * time.Second
-	DefaultMaxRetries      = 2
-	DefaultRetryWait       = 500 * time.Millisecond
-	DefaultBreakerFailures = 5
-	DefaultBreakerCooldown = 30 * time.Second
+	DefaultMaxRetries      = registryhttp.DefaultMaxRetries      // 2
+	DefaultRetryWait       = registryhttp.DefaultRetryWait       // 500ms
+	DefaultBreakerFailures = registryhttp.DefaultBreakerFailures // 5
+	DefaultBreakerCooldown = registryhttp.DefaultBreakerCooldown // 30s
 )
 
 // Config configures a Client. Only APIKey has no usable default.
@@ -70,20 +69,18 @@ type Config struct {
 // Client is DaData's findById/party as a core.Registry. It is safe for
 // concurrent use; build one per API key and keep it.
 type Client struct {
-	url     string
-	key     string
-	timeout time.Duration
-	tries   uint
-	wait    time.Duration
-	http    *http.Client
-	clock   core.Clock
-	log     zerolog.Logger
-	breaker *gobreaker.CircuitBreaker[[]byte]
+	url    string
+	key    string
+	clock  core.Clock
+	log    zerolog.Logger
+	caller *registryhttp.Caller
 }
 
 var _ core.Registry = (*Client)(nil)
 
-// New builds a Client from cfg, filling in defaults.
+// New builds a Client from cfg, filling in defaults. The default HTTP
+// client keeps its connections alive: DaData's anti-DDoS layer allows only
+// 60 new connections per minute per IP.
 func New(cfg Config, log zerolog.Logger) *Client {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
@@ -91,54 +88,29 @@ func New(cfg Config, log zerolog.Logger) *Client {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = DefaultMaxRetries
-	}
-	if cfg.RetryWait <= 0 {
-		cfg.RetryWait = DefaultRetryWait
-	}
-	if cfg.BreakerFailures == 0 {
-		cfg.BreakerFailures = DefaultBreakerFailures
-	}
-	if cfg.BreakerCooldown <= 0 {
-		cfg.BreakerCooldown = DefaultBreakerCooldown
-	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = newHTTPClient(cfg.Timeout)
-	}
 	if cfg.Clock == nil {
 		cfg.Clock = core.SystemClock{}
 	}
 	c := &Client{
-		url:     strings.TrimSuffix(cfg.BaseURL, "/") + "/findById/party",
-		key:     cfg.APIKey,
-		timeout: cfg.Timeout,
-		tries:   uint(max(cfg.MaxRetries, 0)) + 1,
-		wait:    cfg.RetryWait,
-		http:    cfg.HTTPClient,
-		clock:   cfg.Clock,
-		log:     log.With().Str("component", Name).Logger(),
+		url:   strings.TrimSuffix(cfg.BaseURL, "/") + "/findById/party",
+		key:   cfg.APIKey,
+		clock: cfg.Clock,
+		log:   log.With().Str("component", Name).Logger(),
 	}
-	c.breaker = newBreaker(cfg.BreakerFailures, cfg.BreakerCooldown, c.log)
+	c.caller = registryhttp.New(registryhttp.Config{
+		Name:            Name,
+		Timeout:         cfg.Timeout,
+		MaxRetries:      cfg.MaxRetries,
+		RetryWait:       cfg.RetryWait,
+		BreakerFailures: cfg.BreakerFailures,
+		BreakerCooldown: cfg.BreakerCooldown,
+		MaxBody:         maxBody,
+		HTTPClient:      cfg.HTTPClient,
+		Clock:           cfg.Clock,
+		Secret:          cfg.APIKey,
+		Classify:        classify,
+	}, c.log)
 	return c
-}
-
-// newHTTPClient builds a client that reuses its connections: DaData's
-// anti-DDoS layer allows only 60 new connections per minute per IP.
-func newHTTPClient(timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          8,
-			MaxIdleConnsPerHost:   8,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   timeout,
-			ResponseHeaderTimeout: timeout,
-		},
-	}
 }
 
 // Name returns Name, "dadata".

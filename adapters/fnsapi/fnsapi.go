@@ -2,20 +2,19 @@
 // (api-fns.ru) and implements core.Registry: the egr method gives the
 // state register's record, the check method its risk signals. It maps the
 // vendor's wire format to core.RegistryRecord (map.go) and its failures to
-// core errors; requests are retried with backoff and guarded by a circuit
-// breaker (call.go).
+// core errors (call.go); requests are retried with backoff and guarded by
+// a circuit breaker (adapters/internal/registryhttp).
 package fnsapi
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
-	"github.com/sony/gobreaker/v2"
 
+	"github.com/dealdesk/dealdesk/adapters/internal/registryhttp"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -27,10 +26,10 @@ const Name = "fnsapi"
 const (
 	DefaultBaseURL         = "https://api-fns.ru/api/"
 	DefaultTimeout         = 10 * time.Second
-	DefaultMaxRetries      = 2
-	DefaultRetryWait       = 500 * time.Millisecond
-	DefaultBreakerFailures = 5
-	DefaultBreakerCooldown = 30 * time.Second
+	DefaultMaxRetries      = registryhttp.DefaultMaxRetries      // 2
+	DefaultRetryWait       = registryhttp.DefaultRetryWait       // 500ms
+	DefaultBreakerFailures = registryhttp.DefaultBreakerFailures // 5
+	DefaultBreakerCooldown = registryhttp.DefaultBreakerCooldown // 30s
 )
 
 // CheckUnavailable is the text of the RiskOther flag a record carries when
@@ -74,15 +73,11 @@ type Config struct {
 // Client is API-ФНС as a core.Registry. It is safe for concurrent use;
 // build one per API key and keep it.
 type Client struct {
-	base    string
-	key     string
-	timeout time.Duration
-	tries   uint
-	wait    time.Duration
-	http    *http.Client
-	clock   core.Clock
-	log     zerolog.Logger
-	breaker *gobreaker.CircuitBreaker[[]byte]
+	base   string
+	key    string
+	clock  core.Clock
+	log    zerolog.Logger
+	caller *registryhttp.Caller
 }
 
 var _ core.Registry = (*Client)(nil)
@@ -95,53 +90,29 @@ func New(cfg Config, log zerolog.Logger) *Client {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = DefaultMaxRetries
-	}
-	if cfg.RetryWait <= 0 {
-		cfg.RetryWait = DefaultRetryWait
-	}
-	if cfg.BreakerFailures == 0 {
-		cfg.BreakerFailures = DefaultBreakerFailures
-	}
-	if cfg.BreakerCooldown <= 0 {
-		cfg.BreakerCooldown = DefaultBreakerCooldown
-	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = newHTTPClient(cfg.Timeout)
-	}
 	if cfg.Clock == nil {
 		cfg.Clock = core.SystemClock{}
 	}
 	c := &Client{
-		base:    strings.TrimSuffix(cfg.BaseURL, "/") + "/",
-		key:     cfg.APIKey,
-		timeout: cfg.Timeout,
-		tries:   uint(max(cfg.MaxRetries, 0)) + 1,
-		wait:    cfg.RetryWait,
-		http:    cfg.HTTPClient,
-		clock:   cfg.Clock,
-		log:     log.With().Str("component", Name).Logger(),
+		base:  strings.TrimSuffix(cfg.BaseURL, "/") + "/",
+		key:   cfg.APIKey,
+		clock: cfg.Clock,
+		log:   log.With().Str("component", Name).Logger(),
 	}
-	c.breaker = newBreaker(cfg.BreakerFailures, cfg.BreakerCooldown, c.log)
+	c.caller = registryhttp.New(registryhttp.Config{
+		Name:            Name,
+		Timeout:         cfg.Timeout,
+		MaxRetries:      cfg.MaxRetries,
+		RetryWait:       cfg.RetryWait,
+		BreakerFailures: cfg.BreakerFailures,
+		BreakerCooldown: cfg.BreakerCooldown,
+		MaxBody:         maxBody,
+		HTTPClient:      cfg.HTTPClient,
+		Clock:           cfg.Clock,
+		Secret:          cfg.APIKey,
+		Classify:        classify,
+	}, c.log)
 	return c
-}
-
-// newHTTPClient builds a client with timeouts that reuses its connections.
-func newHTTPClient(timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          8,
-			MaxIdleConnsPerHost:   8,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   timeout,
-			ResponseHeaderTimeout: timeout,
-		},
-	}
 }
 
 // Name returns Name, "fnsapi".
