@@ -152,3 +152,33 @@ func TestRecheckFindsDriftAndTellsTheManager(t *testing.T) {
 		t.Fatalf("accept = %+v, %v", got, err)
 	}
 }
+
+// countingRegistry answers a partial record and counts the calls.
+type countingRegistry struct{ calls int }
+
+func (r *countingRegistry) Name() string { return "fnsapi" }
+
+func (r *countingRegistry) Lookup(_ context.Context, inn, kpp string) (*core.RegistryRecord, error) {
+	r.calls++
+	return &core.RegistryRecord{Source: "fnsapi", INN: inn, KPP: kpp, ShortName: "ПАО Сбербанк",
+		Status: core.StatusActive, Partial: true}, nil
+}
+
+func TestPartialAnswerIsIncompleteAndNotCached(t *testing.T) {
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "dealdesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reg := &countingRegistry{}
+	svc := core.NewService(db, core.WithRegistries(reg))
+	for range 2 {
+		rep, err := svc.VerifyRequisites(context.Background(), core.Actor{}, core.Requisites{INN: "7707083893"}, 0)
+		if err != nil || !rep.Incomplete() || rep.Failures[0].Key != core.ErrRegistryPartial {
+			t.Fatalf("report = %+v, %v", rep, err)
+		}
+	}
+	if reg.calls != 2 {
+		t.Fatalf("registry called %d times; a partial answer must not be cached", reg.calls)
+	}
+}

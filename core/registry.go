@@ -80,7 +80,12 @@ type RegistryRecord struct {
 	OKVEDName    string        `json:"okved_name,omitempty"`
 	Branch       bool          `json:"branch,omitempty"`
 	Risks        []RiskFlag    `json:"risks,omitempty"`
-	FetchedAt    time.Time     `json:"fetched_at"`
+	// Partial is set when part of the registry's answer could not be had
+	// (api-fns' counterparty check failed while the register record came):
+	// what is there is true, but the risks are unknown. Such a record is not
+	// cached, and the verification counts as incomplete.
+	Partial   bool      `json:"partial,omitempty"`
+	FetchedAt time.Time `json:"fetched_at"`
 }
 
 // Registry finds a company or sole proprietor by INN (and, for a branch,
@@ -106,4 +111,5 @@ const (
 	ErrRegistryAuth      = "err.registry.auth"
 	ErrRegistryQuota     = "err.registry.quota"
 	ErrRegistryBadAnswer = "err.registry.bad_answer"
+	ErrRegistryPartial   = "err.registry.partial"
 )

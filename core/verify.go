@@ -67,6 +67,9 @@ func (s *Service) VerifyRequisites(ctx context.Context, a Actor, given Requisite
 			switch {
 			case err == nil:
 				rep.Records = append(rep.Records, rec)
+				if rec.Partial {
+					rep.Failures = append(rep.Failures, RegistryFailure{Source: r.Name(), Key: ErrRegistryPartial})
+				}
 			case IsNotFound(err):
 				rep.NotFound = append(rep.NotFound, r.Name())
 			case ErrorCode(err) == EUNAVAILABLE:
@@ -135,8 +138,8 @@ func (s *Service) lookup(ctx context.Context, r Registry, inn, kpp string) (*Reg
 		return cached, err
 	}
 	rec, err := r.Lookup(ctx, inn, kpp)
-	if err != nil {
-		return nil, err
+	if err != nil || rec.Partial {
+		return rec, err // an incomplete answer is asked again next time
 	}
 	err = s.update(ctx, func(tx Tx) error {
 		rec.FetchedAt = tx.Now()

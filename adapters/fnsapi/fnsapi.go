@@ -32,10 +32,6 @@ const (
 	DefaultBreakerCooldown = registryhttp.DefaultBreakerCooldown // 30s
 )
 
-// CheckUnavailable is the text of the RiskOther flag a record carries when
-// the check method failed: the record then says nothing about risks, and
-// an empty list would read as "no risks found".
-const CheckUnavailable = "проверка контрагента недоступна"
 
 // Config configures a Client. Only APIKey has no usable default.
 type Config struct {
@@ -121,8 +117,9 @@ func (c *Client) Name() string { return Name }
 // Lookup returns the register's record of the INN with the check's risk
 // signals. API-ФНС knows head offices only: kpp is not sent, and the
 // record is the head office's (with its own KPP) even when kpp names a
-// branch. When egr answers but check fails, the record is returned with
-// a single RiskOther flag, CheckUnavailable, and the failure is logged.
+// branch. When egr answers but check fails, the record is returned marked
+// Partial (its risks are unknown, which an empty list would hide) and the
+// failure is logged.
 func (c *Client) Lookup(ctx context.Context, inn, kpp string) (*core.RegistryRecord, error) {
 	body, err := c.call(ctx, "egr", inn)
 	if err != nil {
@@ -142,8 +139,8 @@ func (c *Client) Lookup(ctx context.Context, inn, kpp string) (*core.RegistryRec
 	rec.FetchedAt = c.clock.Now()
 	risks, err := c.check(ctx, inn)
 	if err != nil {
-		c.log.Warn().Err(err).Str("inn", inn).Msg("counterparty check failed; the record is flagged as unchecked")
-		risks = []core.RiskFlag{{Code: core.RiskOther, Text: CheckUnavailable}}
+		c.log.Warn().Err(err).Str("inn", inn).Msg("counterparty check failed; the record is marked partial")
+		rec.Partial = true
 	}
 	rec.Risks = risks
 	return rec, nil

@@ -344,7 +344,7 @@ func TestLookup_NotFound(t *testing.T) {
 }
 
 // TestLookup_CheckFails checks that a failed check keeps egr's record,
-// flagged as unchecked, and logs why.
+// marked partial with no risks claimed, and logs why.
 func TestLookup_CheckFails(t *testing.T) {
 	for name, check := range map[string]handler{
 		"down":      answer(http.StatusServiceUnavailable, `<html>503 Service Temporarily Unavailable</html>`),
@@ -359,9 +359,8 @@ func TestLookup_CheckFails(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []core.RiskFlag{{Code: core.RiskOther, Text: fnsapi.CheckUnavailable}}
-			if got.ShortName != "ПАО СБЕРБАНК" || !reflect.DeepEqual(got.Risks, want) {
-				t.Errorf("got %q %v, want Sberbank with %v", got.ShortName, got.Risks, want)
+			if got.ShortName != "ПАО СБЕРБАНК" || !got.Partial || len(got.Risks) != 0 {
+				t.Errorf("got %q partial=%v risks=%v, want Sberbank, partial, no risks", got.ShortName, got.Partial, got.Risks)
 			}
 			if !strings.Contains(log.String(), `"level":"warn"`) || !strings.Contains(log.String(), "check") {
 				t.Errorf("no warning logged: %s", log.String())
