@@ -32,7 +32,6 @@ const (
 	DefaultBreakerCooldown = registryhttp.DefaultBreakerCooldown // 30s
 )
 
-
 // Config configures a Client. Only APIKey has no usable default.
 type Config struct {
 	// BaseURL is the API root; the method name (egr, check) is appended
