@@ -144,6 +144,11 @@ func (c *Client) Lookup(ctx context.Context, inn, kpp string) (*core.RegistryRec
 	}
 	rec, skipped, err := decodeParty(body)
 	switch {
+	case errors.Is(err, errNoParty) && kpp != "":
+		// No branch with that KPP: the head office's record shows the
+		// difference (a wrong or changed KPP) instead of "not found".
+		c.log.Debug().Str("inn", inn).Str("kpp", kpp).Msg("no branch with the KPP; asking for the head office")
+		return c.Lookup(ctx, inn, "")
 	case errors.Is(err, errNoParty):
 		return nil, core.Errorf(core.ENOTFOUND, core.ErrRegistryNotFound, "Source", Name, "INN", inn)
 	case err != nil:

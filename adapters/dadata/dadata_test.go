@@ -322,3 +322,25 @@ func TestLookup_Errors(t *testing.T) {
 		})
 	}
 }
+
+// TestLookup_UnknownBranchKPP: with a KPP no branch has, DaData answers
+// nothing; the client then asks for the head office, whose record shows
+// the KPP difference rather than "not found".
+func TestLookup_UnknownBranchKPP(t *testing.T) {
+	sber := fixture(t, "sberbank.json")
+	s := NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			answer(http.StatusOK, `{"suggestions":[]}`)(w, r, n)
+			return
+		}
+		sber(w, r, n)
+	})
+	got, err := MustNewClient(t, s, nil, nil).Lookup(context.Background(), "7707083893", "999999999")
+	if err != nil || got.KPP != "773601001" {
+		t.Fatalf("Lookup = %+v, %v; want the head office", got, err)
+	}
+	reqs := s.Requests()
+	if len(reqs) != 2 || reqs[0].Body["kpp"] != "999999999" || reqs[1].Body["kpp"] != nil || reqs[1].Body["branch_type"] != "MAIN" {
+		t.Fatalf("requests = %+v", reqs)
+	}
+}
