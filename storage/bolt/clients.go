@@ -155,7 +155,20 @@ func clientEntries(c *core.Client) []entry {
 	if c.OGRN != "" {
 		es = append(es, entry{bktClientsByOGRN, key(str(c.OGRN), id), nil})
 	}
-	return append(es, nameKeyEntries(c)...)
+	es = append(es, nameKeyEntries(c)...)
+	if e, ok := checkedEntry(c); ok {
+		es = append(es, e)
+	}
+	return es
+}
+
+// checkedEntry is a verified, unmerged client's entry in the index by the
+// time of its last registry check, which the re-check job walks.
+func checkedEntry(c *core.Client) (entry, bool) {
+	if c.MergedInto != 0 || c.Verification.Status == core.Unverified || c.Verification.Status == "" {
+		return entry{}, false
+	}
+	return entry{bktClientsByChecked, key(timeKey(c.Verification.At), itob(c.ID)), nil}, true
 }
 
 // nameKeyEntries are a client's entries in the name key index: its short

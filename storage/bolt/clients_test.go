@@ -2,8 +2,11 @@ package bolt_test
 
 import (
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/storage/bolt"
@@ -244,4 +247,51 @@ func TestClients_LongName(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestClientsCheckedBefore(t *testing.T) {
+	db := MustOpenDB(t)
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+	var ids []int64
+	MustUpdate(t, db, func(tx core.Tx) error {
+		for i, v := range []core.Verification{
+			{Status: core.Verified, At: day(3)}, {Status: core.Unverified}, {Status: core.ProblemsFound, At: day(1)},
+			{Status: core.Verified, At: day(20)},
+		} {
+			c := &core.Client{Kind: core.KindLegal, INN: []string{"7707083893", "7736207543", "7736050003", "1234567894"}[i],
+				ShortName: "К" + strconv.Itoa(i), Verification: v}
+			if err := tx.CreateClient(c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	due := func() (got []int64) {
+		MustView(t, db, func(tx core.Tx) error {
+			cs, err := tx.ClientsCheckedBefore(day(10), 10)
+			for _, c := range cs {
+				got = append(got, c.ID)
+			}
+			return err
+		})
+		return got
+	}
+	if got := due(); !slices.Equal(got, []int64{ids[2], ids[0]}) {
+		t.Fatalf("due = %v, want the oldest check first and no unverified client", got)
+	}
+	// A new check moves a client out; a merged client leaves the index.
+	MustUpdate(t, db, func(tx core.Tx) error {
+		c, _ := tx.ClientByID(ids[2])
+		c.Verification.At = day(15)
+		if err := tx.UpdateClient(c); err != nil {
+			return err
+		}
+		c, _ = tx.ClientByID(ids[0])
+		c.MergedInto = ids[3]
+		return tx.UpdateClient(c)
+	})
+	if got := due(); len(got) != 0 {
+		t.Fatalf("due after the updates = %v, want none", got)
+	}
 }

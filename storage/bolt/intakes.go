@@ -1,8 +1,8 @@
 package bolt
 
 import (
+	"bytes"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/dealdesk/dealdesk/core"
@@ -70,26 +70,21 @@ func (tx *Tx) PutCachedRecord(inn, kpp string, rec *core.RegistryRecord) error {
 }
 
 // ClientsCheckedBefore returns up to limit verified, unmerged clients whose
-// last registry check was before t, the oldest first. It reads every client:
-// the scheduler calls it once an hour, off the chat path.
+// last registry check was before t, the oldest first, from the index by
+// check time.
 func (tx *Tx) ClientsCheckedBefore(t time.Time, limit int) ([]*core.Client, error) {
-	var out []*core.Client
-	err := tx.scan(bktClients, nil, func(_, v []byte) (bool, error) {
-		c := new(core.Client)
-		if err := decode(v, c); err != nil {
-			return false, err
+	var ids []int64
+	end := timeKey(t)
+	_ = tx.scan(bktClientsByChecked, nil, func(k, _ []byte) (bool, error) {
+		if bytes.Compare(k[:8], end) >= 0 || (limit > 0 && len(ids) >= limit) {
+			return false, nil
 		}
-		if c.MergedInto == 0 && c.Verification.Status != core.Unverified && c.Verification.At.Before(t) {
-			out = append(out, c)
-		}
+		ids = append(ids, btoi(k[8:]))
 		return true, nil
 	})
+	cs, err := tx.clients(ids)
 	if err != nil {
 		return nil, fmt.Errorf("bolt: clients checked before %s: %w", t, err)
 	}
-	slices.SortStableFunc(out, func(a, b *core.Client) int { return a.Verification.At.Compare(b.Verification.At) })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return cs, nil
 }

@@ -40,6 +40,7 @@ var (
 	bktClientsByNameKey = []byte("clients_by_namekey") // since schema 3
 	bktIntakes          = []byte("intakes")            // since schema 3
 	bktRegistryCache    = []byte("registry_cache")     // since schema 3
+	bktClientsByChecked = []byte("clients_by_checked") // since schema 4
 
 	bktChanges         = []byte("changes")
 	bktChangesByEntity = []byte("changes_by_entity")
@@ -65,6 +66,26 @@ var migrations = []migration{
 	createBuckets,      // 1
 	indexTasksByRecord, // 2
 	addIntake,          // 3
+	indexChecked,       // 4
+}
+
+// indexChecked adds the index of verified clients by the time of their last
+// registry check, built from the clients there are.
+func indexChecked(tx *bbolt.Tx) error {
+	idx, err := tx.CreateBucketIfNotExists(bktClientsByChecked)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bktClients).ForEach(func(_, v []byte) error {
+		var c core.Client
+		if err := decode(v, &c); err != nil {
+			return err
+		}
+		if e, ok := checkedEntry(&c); ok {
+			return idx.Put(e.key, []byte{})
+		}
+		return nil
+	})
 }
 
 // addIntake adds intakes, the registry cache and the index of clients by
