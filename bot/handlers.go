@@ -46,6 +46,7 @@ func register(r *Router) {
 	r.Action("intake.keep", core.PermVerify, applyGivenAction)
 	r.Action("drift.accept", core.PermEditClients, acceptDriftAction)
 	r.Action("merge.pair", core.PermVerify, mergePairAction)
+	r.Action("merge.confirm", core.PermVerify, mergeConfirmAction)
 	r.Action("drift.task", core.PermTasks, driftTaskAction)
 
 	r.Flow(clientFlow())

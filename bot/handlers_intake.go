@@ -189,15 +189,38 @@ func (c *Context) mergeButtons(survivor int64, dups []*core.Client) [][]Button {
 	return rows
 }
 
-// mergePairAction merges the duplicate of a button into its card.
-func mergePairAction(c *Context) error {
+// mergePairAction merges the duplicate of a button into its card; cards
+// under different INNs need a second press that confirms it.
+func mergePairAction(c *Context) error { return c.mergePair(false) }
+
+func mergeConfirmAction(c *Context) error { return c.mergePair(true) }
+
+func (c *Context) mergePair(confirmed bool) error {
 	a, b, _ := strings.Cut(c.Button.Payload, "/")
 	survivor, err1 := strconv.ParseInt(a, 10, 64)
 	dup, err2 := strconv.ParseInt(b, 10, 64)
 	if err1 != nil || err2 != nil {
 		return core.Errorf(core.EINVALID, "err.button.expired")
 	}
-	cl, err := c.Svc.MergeClients(c.ctx, c.Actor(), survivor, dup, "")
+	return c.merge(survivor, dup, "", confirmed)
+}
+
+// merge merges dup into survivor, asking first when their INNs differ.
+func (c *Context) merge(survivor, dup int64, reason string, confirmed bool) error {
+	s, err := c.Svc.ClientByID(c.ctx, c.Actor(), survivor)
+	if err != nil {
+		return err
+	}
+	d, err := c.Svc.ClientByID(c.ctx, c.Actor(), dup)
+	if err != nil {
+		return err
+	}
+	if s.INN != d.INN && !confirmed {
+		return c.Reply("msg.merge.confirm", Args{"From": d.ID, "FromName": d.Name(), "FromINN": d.INN, "Into": s.ID,
+			"IntoName": s.Name(), "IntoINN": s.INN}, Row(Button{LabelKey: "btn.merge.confirm", Action: "merge.confirm",
+			Payload: strconv.FormatInt(survivor, 10) + "/" + strconv.FormatInt(dup, 10)}))
+	}
+	cl, err := c.Svc.MergeClients(c.ctx, c.Actor(), survivor, dup, reason)
 	if err != nil {
 		return err
 	}

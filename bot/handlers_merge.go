@@ -15,12 +15,7 @@ func merge(c *Context) error {
 	if err1 != nil || err2 != nil {
 		return c.Reply("msg.merge.usage", nil)
 	}
-	cl, err := c.Svc.MergeClients(c.ctx, c.Actor(), survivor, dup, reason)
-	if err != nil {
-		return err
-	}
-	return c.Send(Reply{Text: c.T("msg.merge.done", Args{"ID": dup}) + "\n\n" + c.clientCard(cl),
-		Buttons: c.clientButtons(cl)})
+	return c.merge(survivor, dup, reason, false)
 }
 
 // acceptDriftAction writes the registry's change into the card.
