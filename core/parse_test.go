@@ -105,6 +105,7 @@ func TestNameKey(t *testing.T) {
 		"Ромашка, ООО":                                     "ромашка",
 		"Аорта":                                            "аорта",
 		"Федеральное государственное унитарное предприятие «Почта»": "почта",
+		"OOO «Ромашка»": "ромашка", // Latin O's
 	} {
 		if got := core.NameKey(in); got != want {
 			t.Errorf("NameKey(%q) = %q, want %q", in, got, want)

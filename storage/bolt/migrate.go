@@ -1,9 +1,11 @@
 package bolt
 
 import (
+	"errors"
 	"fmt"
 
 	"go.etcd.io/bbolt"
+	bbolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/dealdesk/dealdesk/core"
 )
@@ -67,6 +69,31 @@ var migrations = []migration{
 	indexTasksByRecord, // 2
 	addIntake,          // 3
 	indexChecked,       // 4
+	reindexNameKeys,    // 5
+}
+
+// reindexNameKeys rebuilds the name key index after core.NameKey learned
+// to read Latin look-alike letters as Cyrillic.
+func reindexNameKeys(tx *bbolt.Tx) error {
+	if err := tx.DeleteBucket(bktClientsByNameKey); err != nil && !errors.Is(err, bbolterrors.ErrBucketNotFound) {
+		return err
+	}
+	idx, err := tx.CreateBucket(bktClientsByNameKey)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bktClients).ForEach(func(_, v []byte) error {
+		var c core.Client
+		if err := decode(v, &c); err != nil {
+			return err
+		}
+		for _, e := range nameKeyEntries(&c) {
+			if err := idx.Put(e.key, []byte{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // indexChecked adds the index of verified clients by the time of their last
