@@ -82,18 +82,7 @@ func reindexNameKeys(tx *bbolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bktClients).ForEach(func(_, v []byte) error {
-		var c core.Client
-		if err := decode(v, &c); err != nil {
-			return err
-		}
-		for _, e := range nameKeyEntries(&c) {
-			if err := idx.Put(e.key, []byte{}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return fillNameKeys(tx, idx)
 }
 
 // indexChecked adds the index of verified clients by the time of their last
@@ -127,7 +116,12 @@ func addIntake(tx *bbolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bktClients).ForEach(func(k, v []byte) error {
+	return fillNameKeys(tx, idx)
+}
+
+// fillNameKeys writes every client's name key entries into idx.
+func fillNameKeys(tx *bbolt.Tx, idx *bbolt.Bucket) error {
+	return tx.Bucket(bktClients).ForEach(func(_, v []byte) error {
 		var c core.Client
 		if err := decode(v, &c); err != nil {
 			return err
