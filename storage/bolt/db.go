@@ -69,7 +69,9 @@ func WithNoSync(noSync bool) Option {
 
 // Open opens the database at path, creating the file and its parent folder if
 // missing, and brings its schema up to date. It fails after a second when
-// another process holds the file.
+// another process holds the file (ErrInUse). An existing file that is empty,
+// shorter than its meta page says, or without a valid meta page is refused
+// with ErrDamaged before bbolt maps it, and left as it is.
 func Open(path string, opts ...Option) (*DB, error) {
 	cfg := config{clock: core.SystemClock{}}
 	for _, o := range opts {
@@ -81,19 +83,24 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("bolt: open: %w", err)
 	}
-	bdb, err := bbolt.Open(path, 0o600, &bbolt.Options{
+	if err := preflight(path); err != nil {
+		return nil, err
+	}
+	bdb, err := openBolt(path, &bbolt.Options{
 		Timeout:         openTimeout,
 		NoSync:          cfg.noSync,
 		FreelistType:    bbolt.FreelistMapType,
 		InitialMmapSize: mmapSize,
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("bolt: open %s: the database is in use by another process: %w", path, err)
+		return nil, fmt.Errorf("bolt: open %s: %w: %w", path, ErrInUse, err)
+	} else if errors.Is(err, ErrDamaged) {
+		return nil, err
 	} else if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
 	db := &DB{db: bdb, path: path, clock: cfg.clock}
-	if err := db.migrate(); err != nil {
+	if err := db.migrateChecked(); err != nil {
 		_ = bdb.Close()
 		return nil, err
 	}
