@@ -94,6 +94,8 @@ func (m *Main) Run(ctx context.Context) error {
 			return m.runBackup(ctx, m.args[1:])
 		case "invite":
 			return m.runInvite(ctx, m.args[1:])
+		case "check":
+			return m.runCheck(ctx, m.args[1:])
 		default:
 			printUsage(m.Stderr)
 			return fmt.Errorf("unknown command %q", m.args[0])

@@ -18,13 +18,13 @@ import (
 	"github.com/dealdesk/dealdesk/storage/bolt"
 )
 
-// The control socket lets `dealdesk backup` and `dealdesk invite` work while
-// DealDesk runs and holds the database's lock. It is a unix socket readable
+// The control socket lets `dealdesk backup`, `dealdesk invite` and
+// `dealdesk check` work while DealDesk runs and holds the database's lock. It is a unix socket readable
 // by the owner only; each connection carries one JSON request and response.
 
 type controlRequest struct {
-	Op   string `json:"op"` // "backup" or "invite"
-	Path string `json:"path,omitempty"`
+	Op   string `json:"op"`             // "backup", "invite" or "check"
+	Path string `json:"path,omitempty"` // the backup to write; the database to check
 	Role string `json:"role,omitempty"`
 }
 
@@ -33,6 +33,8 @@ type controlResponse struct {
 	Bytes   int64     `json:"bytes,omitempty"`
 	Code    string    `json:"code,omitempty"`
 	Expires time.Time `json:"expires,omitzero"`
+
+	Report *bolt.CheckReport `json:"report,omitempty"`
 }
 
 type controlServer struct {
@@ -108,6 +110,15 @@ func (m *Main) control(ctx context.Context, db *bolt.DB, req controlRequest) con
 			return controlResponse{Error: err.Error()}
 		}
 		return controlResponse{Code: inv.Code, Expires: inv.ExpiresAt}
+	case "check":
+		if req.Path != "" && !sameFile(req.Path, db.Path()) {
+			return controlResponse{Error: fmt.Sprintf("this DealDesk runs on %s, not on %s", db.Path(), req.Path)}
+		}
+		r, err := db.Check(ctx)
+		if err != nil {
+			return controlResponse{Error: err.Error()}
+		}
+		return controlResponse{Report: r}
 	}
 	return controlResponse{Error: "unknown operation " + req.Op}
 }
@@ -115,22 +126,37 @@ func (m *Main) control(ctx context.Context, db *bolt.DB, req controlRequest) con
 // do runs a request through the running DealDesk's socket, or on the
 // database directly when DealDesk is not running.
 func (m *Main) do(ctx context.Context, req controlRequest) (controlResponse, error) {
-	conn, err := net.DialTimeout("unix", m.Config.ControlSocket, 2*time.Second)
-	if err == nil {
-		defer conn.Close()
-		if err := json.NewEncoder(conn).Encode(req); err != nil {
-			return controlResponse{}, err
-		}
-		var resp controlResponse
-		if err := json.NewDecoder(conn).Decode(&resp); err != nil {
-			return controlResponse{}, fmt.Errorf("control socket: %w", err)
-		}
-		return resp, nil
+	if resp, ok, err := ask(m.Config.ControlSocket, req); ok {
+		return resp, err
 	}
 	if err := m.open(); err != nil {
 		return controlResponse{}, err
 	}
 	return m.control(ctx, m.DB, req), nil
+}
+
+// ask sends a request to the DealDesk listening on socket; ok is false when
+// none answers there.
+func ask(socket string, req controlRequest) (resp controlResponse, ok bool, err error) {
+	conn, err := net.DialTimeout("unix", socket, 2*time.Second)
+	if err != nil {
+		return controlResponse{}, false, nil
+	}
+	defer conn.Close()
+	if err := json.NewEncoder(conn).Encode(req); err != nil {
+		return controlResponse{}, true, fmt.Errorf("control socket: %w", err)
+	}
+	if err := json.NewDecoder(conn).Decode(&resp); err != nil {
+		return controlResponse{}, true, fmt.Errorf("control socket: %w", err)
+	}
+	return resp, true, nil
+}
+
+// sameFile reports whether paths a and b name the same file.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // runBackup: dealdesk backup FILE.
