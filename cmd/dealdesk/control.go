@@ -43,21 +43,27 @@ type controlServer struct {
 	wg   sync.WaitGroup
 }
 
-// listenControl listens on the control socket, replacing a stale one.
+// listenControl listens on the control socket, replacing a stale one. The
+// socket is its owner's from the moment it exists, and a connection from
+// another user is refused (socket.go). DealDesk works without the socket:
+// when it cannot be made, a warning says why and what that costs, and
+// listenControl returns nil. Another DealDesk listening there is an error.
 func listenControl(path string, m *Main, log zerolog.Logger) (*controlServer, error) {
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
 		c.Close()
 		return nil, fmt.Errorf("control socket %s: another DealDesk is running", path)
 	}
-	_ = os.Remove(path)
-	l, err := net.Listen("unix", path)
+	l, err := createSocket(path)
 	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
+		log.Warn().Err(err).Msg("DealDesk runs without its control socket: " +
+			"`dealdesk backup` and `dealdesk invite` work only while DealDesk is stopped")
+		return nil, nil
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("control socket: %w", err)
-	}
+	return serveControl(l, path, m, log, allowPeer), nil
+}
+
+// serveControl serves the requests of the peers allow accepts on l.
+func serveControl(l net.Listener, path string, m *Main, log zerolog.Logger, allow func(uid int) bool) *controlServer {
 	s := &controlServer{l: l, path: path}
 	s.wg.Add(1)
 	go func() {
@@ -72,6 +78,11 @@ func listenControl(path string, m *Main, log zerolog.Logger) (*controlServer, er
 				defer s.wg.Done()
 				defer conn.Close()
 				_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
+				if uid, ok := checkPeer(conn, allow); !ok {
+					log.Warn().Int("peer_uid", uid).Msg("control socket: a connection from another user refused")
+					_ = json.NewEncoder(conn).Encode(controlResponse{Error: "control socket: permission denied"})
+					return
+				}
 				var req controlRequest
 				if err := json.NewDecoder(bufio.NewReader(conn)).Decode(&req); err != nil {
 					return
@@ -81,7 +92,7 @@ func listenControl(path string, m *Main, log zerolog.Logger) (*controlServer, er
 			}()
 		}
 	}()
-	return s, nil
+	return s
 }
 
 // Close stops listening and removes the socket.
