@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -20,6 +19,10 @@ type Bot struct {
 	clock      core.Clock
 	transports map[string]Transport
 	handler    Handler // the dispatcher wrapped in middleware
+	dispatch   *dispatcher
+	kicks      map[string]chan struct{} // wakes a platform's outbox loop
+	chatBurst  float64
+	chatRate   float64
 
 	refusals refusals
 }
@@ -30,23 +33,48 @@ type Config struct {
 	Locales *locales.Bundle
 	Logger  zerolog.Logger
 	Clock   core.Clock // nil: the system clock
+	// ChatBurst and ChatRate bound how fast one chat's updates are handled:
+	// ChatBurst at once, then ChatRate a second (defaults DefaultChatBurst
+	// and DefaultChatRate), so that a flooding chat is slowed.
+	ChatBurst int
+	ChatRate  float64
 }
 
 // New builds a bot with DealDesk's commands, actions and flows.
 func New(cfg Config) *Bot {
 	b := &Bot{svc: cfg.Service, locales: cfg.Locales, log: cfg.Logger, clock: cfg.Clock,
-		router: NewRouter(), transports: map[string]Transport{}}
+		router: NewRouter(), transports: map[string]Transport{},
+		chatBurst: float64(cfg.ChatBurst), chatRate: cfg.ChatRate}
+	if b.chatBurst < 1 {
+		b.chatBurst = DefaultChatBurst
+	}
+	if b.chatRate <= 0 {
+		b.chatRate = DefaultChatRate
+	}
 	if b.clock == nil {
 		b.clock = core.SystemClock{}
 	}
 	register(b.router)
-	b.handler = chain(b.dispatch, b.recoverer, b.logger, b.access)
+	b.handler = chain(b.route, b.recoverer, b.logger, b.access)
+	b.dispatch = newDispatcher(b)
+	b.kicks = map[string]chan struct{}{}
 	return b
 }
 
 // AddTransport makes a transport's messages reach the bot and lets the
-// outbox deliver through it.
-func (b *Bot) AddTransport(t Transport) { b.transports[t.Platform()] = t }
+// outbox deliver through it. Transports are added before the bot runs.
+func (b *Bot) AddTransport(t Transport) {
+	b.transports[t.Platform()] = t
+	b.kicks[t.Platform()] = make(chan struct{}, 1)
+}
+
+// kick wakes a platform's outbox loop: there is something to deliver.
+func (b *Bot) kick(platform string) {
+	select {
+	case b.kicks[platform] <- struct{}{}:
+	default:
+	}
+}
 
 // Transport returns the transport of a platform, if it is running.
 func (b *Bot) Transport(platform string) (Transport, bool) {
@@ -61,25 +89,6 @@ func chain(h Handler, mw ...Middleware) Handler {
 		h = mw[i](h)
 	}
 	return h
-}
-
-// Handle processes one update from a transport. Errors are answered in the
-// user's language inside; Handle never fails.
-func (b *Bot) Handle(ctx context.Context, t Transport, u *Update) {
-	// An unknown user's "start <code>" is needed before the access check.
-	b.bareCommand(u, func(cmd string) bool { return cmd == "start" })
-	c := &Context{ctx: ctx, Update: u, Svc: b.svc, bot: b, transport: t,
-		P: b.locales.Printer(u.Locale, nil)}
-	if err := b.handler(c); err != nil {
-		if rerr := c.replyError(err); rerr != nil {
-			b.log.Warn().Err(rerr).Str("platform", u.Platform).Str("chat_id", u.ChatID).Msg("reply failed")
-		}
-	}
-}
-
-// HandleFunc returns the function a transport's Run calls for each update.
-func (b *Bot) HandleFunc(t Transport) func(context.Context, *Update) {
-	return func(ctx context.Context, u *Update) { b.Handle(ctx, t, u) }
 }
 
 // bareCommand makes a message without the slash a command, where the
@@ -113,9 +122,9 @@ func (c *Context) replyError(err error) error {
 	return c.Reply(key, args)
 }
 
-// dispatch routes an update: a button action first, then a command, then
+// route routes an update: a button action first, then a command, then
 // the step of an active conversation, then help.
-func (b *Bot) dispatch(c *Context) error {
+func (b *Bot) route(c *Context) error {
 	u := c.Update
 	if len([]rune(u.Text)) > MaxTextLen {
 		return core.Errorf(core.EINVALID, "err.text.too_long")
@@ -177,11 +186,7 @@ func (b *Bot) dispatchCommand(c *Context) error {
 
 func (b *Bot) dispatchAction(c *Context) error {
 	u := c.Update
-	var btn *core.Button
-	err := b.svc.Store().View(c.ctx, func(tx core.Tx) (err error) {
-		btn, err = tx.Button(u.Token)
-		return err
-	})
+	btn, err := c.Svc.Button(c.ctx, u.Token)
 	if core.IsNotFound(err) || (err == nil && !b.now().Before(btn.ExpiresAt)) {
 		return core.Errorf(core.EINVALID, "err.button.expired")
 	} else if err != nil {
@@ -194,6 +199,12 @@ func (b *Bot) dispatchAction(c *Context) error {
 		return core.Errorf(core.EFORBIDDEN, "err.button.not_yours")
 	}
 	c.Button = btn
+	if btn.Action != ActionFlowInput && !btn.UsedAt.IsZero() {
+		// A decision works once; a second press (a double tap, an update
+		// delivered again) only hears that it is done. A dialog's choice
+		// pressed again is refused below: its question is over.
+		return core.Errorf(core.EINVALID, "err.button.used")
+	}
 	if btn.Action == ActionFlowInput {
 		conv, err := c.loadConv()
 		if err != nil {
@@ -203,6 +214,7 @@ func (b *Bot) dispatchAction(c *Context) error {
 			return core.Errorf(core.EINVALID, "err.button.expired")
 		}
 		c.Conv = conv
+		c.outcome.UsedButton = btn.Token
 		c.clearButtons()
 		return c.input(btn.Payload)
 	}
@@ -214,6 +226,7 @@ func (b *Bot) dispatchAction(c *Context) error {
 		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
 	}
 	if !a.view {
+		c.outcome.UsedButton = btn.Token
 		c.clearButtons()
 	}
 	return a.h(c)

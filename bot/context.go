@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"strings"
-	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
@@ -22,8 +20,14 @@ type Context struct {
 	Conv      *core.Conversation // the active conversation, in flow steps
 	bot       *Bot
 	transport Transport
-	// answered is set once the button press has been acknowledged.
-	answered bool
+	// answered is set once the button press has been acknowledged, with
+	// answerText as its notice.
+	answered   bool
+	answerText string
+	// inboxID is the taken update being handled; outcome collects what the
+	// update leaves besides its change, written in the same unit.
+	inboxID int64
+	outcome core.Outcome
 }
 
 // Ctx is the request's context.
@@ -54,10 +58,17 @@ func (c *Context) Reply(key string, args Args, rows ...[]Button) error {
 	return c.Send(Reply{Key: key, Args: args, Buttons: rows})
 }
 
-// Send answers with a reply: it issues the buttons' tokens, renders the
-// text and sends it through the update's transport.
+// Send answers with a reply: it issues the buttons' tokens and renders the
+// text. Nothing leaves yet: the reply is written to the outbox with the
+// change the update makes, in one transaction, and delivered from there; a
+// reply that cannot reach the chat at once is retried, never reported as
+// a failure of a change that was made.
 func (c *Context) Send(r Reply) error {
-	m := &Message{ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID, Files: r.Files}
+	m := &core.OutboxMessage{Platform: c.Update.Platform, ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID,
+		InboxID: c.inboxID}
+	for _, f := range r.Files {
+		m.Files = append(m.Files, core.OutboxFile{Name: f.Name, MIME: f.MIME, Data: f.Data})
+	}
 	if r.Edit && c.Update.IsAction() && c.Update.MessageID != "" {
 		m.EditID = c.Update.MessageID
 	}
@@ -65,88 +76,56 @@ func (c *Context) Send(r Reply) error {
 	if r.Key != "" {
 		m.Text = c.T(r.Key, r.Args)
 	}
-	buttons, err := c.issue(r.Buttons)
-	if err != nil {
-		return err
-	}
-	m.Buttons = buttons
-	if err := c.answer(""); err != nil {
-		c.bot.log.Debug().Err(err).Msg("answer callback")
-	}
-	return c.deliver(m)
+	m.Buttons = c.issue(r.Buttons)
+	c.outcome.Messages = append(c.outcome.Messages, m)
+	return nil
 }
 
-// maxReplyWait is the longest a direct reply waits for a platform's rate
-// limit; longer waits fail the reply (notifications wait in the outbox).
-const maxReplyWait = 30 * time.Second
-
-// deliver sends a reply, waiting once as long as the platform asks when it
-// is rate limited.
-func (c *Context) deliver(m *Message) error {
-	_, err := c.transport.Send(c.ctx, m)
-	var rl *RateLimitError
-	if errors.As(err, &rl) && rl.RetryAfter <= maxReplyWait {
-		select {
-		case <-c.ctx.Done():
-			return c.ctx.Err()
-		case <-time.After(rl.RetryAfter):
-		}
-		_, err = c.transport.Send(c.ctx, m)
-	}
-	return err
-}
-
-// issue stores a token for every button and renders the labels.
-func (c *Context) issue(rows [][]Button) ([][]ButtonView, error) {
+// issue makes a token for every button and renders the labels; the tokens
+// are stored with the reply.
+func (c *Context) issue(rows [][]Button) [][]core.OutboxButton {
 	if len(rows) == 0 {
-		return nil, nil
+		return nil
 	}
 	chatKey := core.ChatKey(c.Update.Platform, c.Update.ChatID)
-	out := make([][]ButtonView, 0, len(rows))
-	err := c.Svc.Store().Update(c.ctx, func(tx core.Tx) error {
-		out = out[:0]
-		for _, row := range rows {
-			var views []ButtonView
-			for _, b := range row {
-				owner := int64(0)
-				if !b.AnyUser && c.User != nil {
-					owner = c.User.ID
-				}
-				btn := core.NewButton(b.Action, b.Payload, owner, chatKey, tx.Now(), core.ButtonTTL)
-				if b.Action == ActionFlowInput && c.Conv != nil {
-					btn.Step = c.Conv.ID + "/" + c.Conv.Step
-				}
-				if err := tx.PutButton(btn); err != nil {
-					return err
-				}
-				views = append(views, ButtonView{Label: c.T(b.LabelKey, b.Args), Token: btn.Token})
+	out := make([][]core.OutboxButton, 0, len(rows))
+	for _, row := range rows {
+		var views []core.OutboxButton
+		for _, b := range row {
+			owner := int64(0)
+			if !b.AnyUser && c.User != nil {
+				owner = c.User.ID
 			}
-			out = append(out, views)
+			btn := core.NewButton(b.Action, b.Payload, owner, chatKey, c.bot.now(), core.ButtonTTL)
+			if b.Action == ActionFlowInput && c.Conv != nil {
+				btn.Step = c.Conv.ID + "/" + c.Conv.Step
+			}
+			c.outcome.Buttons = append(c.outcome.Buttons, btn)
+			views = append(views, core.OutboxButton{Label: c.T(b.LabelKey, b.Args), Token: btn.Token})
 		}
-		return nil
-	})
-	return out, err
+		out = append(out, views)
+	}
+	return out
 }
 
 // clearButtons removes the keyboard of the message whose button was
-// pressed: the question is answered. A failure only leaves the keyboard.
+// pressed: the question is answered.
 func (c *Context) clearButtons() {
 	if c.Update.MessageID == "" {
 		return
 	}
-	m := &Message{ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID, EditID: c.Update.MessageID}
-	if _, err := c.transport.Send(c.ctx, m); err != nil {
-		c.bot.log.Debug().Err(err).Msg("clear buttons")
-	}
+	c.outcome.Messages = append(c.outcome.Messages, &core.OutboxMessage{Platform: c.Update.Platform,
+		ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID, EditID: c.Update.MessageID, InboxID: c.inboxID})
 }
 
-// answer acknowledges a button press once.
+// answer acknowledges a button press once, with a notice when text is not
+// empty. The acknowledgement goes out when the update is done.
 func (c *Context) answer(text string) error {
 	if c.answered || c.Update.CallbackID == "" {
 		return nil
 	}
-	c.answered = true
-	return c.transport.Answer(c.ctx, c.Update.CallbackID, text)
+	c.answered, c.answerText = true, text
+	return nil
 }
 
 // Private reports whether the update came from a private chat.

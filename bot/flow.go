@@ -81,33 +81,19 @@ func (c *Context) Goto(step string) error {
 	return st.Prompt(c)
 }
 
-func (c *Context) saveConv() error {
-	return c.Svc.Store().Update(c.ctx, func(tx core.Tx) error {
-		c.Conv.UpdatedAt = tx.Now()
-		c.Conv.ExpiresAt = tx.Now().Add(core.ConversationTTL)
-		return tx.PutConversation(c.Conv)
-	})
-}
+func (c *Context) saveConv() error { return c.Svc.SaveConversation(c.ctx, c.Conv) }
 
-// Finish ends the conversation.
+// Finish ends the conversation. It commits with the change of the step
+// that finishes it, so a crash cannot leave a dialog that would make that
+// change again.
 func (c *Context) Finish() error {
 	c.Conv = nil
-	return c.Svc.Store().Update(c.ctx, func(tx core.Tx) error {
-		err := tx.DeleteConversation(c.convKey())
-		if core.IsNotFound(err) {
-			return nil
-		}
-		return err
-	})
+	return c.Svc.EndConversation(c.ctx, c.convKey())
 }
 
 // loadConv returns the user's live conversation in this chat, or nil.
 func (c *Context) loadConv() (*core.Conversation, error) {
-	var conv *core.Conversation
-	err := c.Svc.Store().View(c.ctx, func(tx core.Tx) (err error) {
-		conv, err = tx.Conversation(c.convKey())
-		return err
-	})
+	conv, err := c.Svc.Conversation(c.ctx, c.convKey())
 	if core.IsNotFound(err) {
 		return nil, nil
 	} else if err != nil {
@@ -163,8 +149,7 @@ func (c *Context) input(text string) error {
 // in the update's chat, if there is one; a transport calls it at start so
 // that a dialog interrupted by a restart goes on.
 func (b *Bot) Resume(ctx context.Context, t Transport, u *Update) {
-	c := &Context{ctx: ctx, Update: u, Svc: b.svc, bot: b, transport: t, P: b.locales.Printer(u.Locale, nil)}
-	err := b.access(func(c *Context) error {
+	err := b.handle(ctx, t, u, 0, b.access(func(c *Context) error {
 		conv, err := c.loadConv()
 		if err != nil || conv == nil {
 			return err
@@ -178,8 +163,9 @@ func (b *Bot) Resume(ctx context.Context, t Transport, u *Update) {
 			return err
 		}
 		return f.Steps[conv.Step].Prompt(c)
-	})(c)
+	}))
 	if err != nil {
 		b.log.Warn().Err(err).Str("platform", u.Platform).Msg("resume conversation")
 	}
+	b.kick(u.Platform)
 }

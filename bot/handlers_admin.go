@@ -6,17 +6,25 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// invite issues a one-time invite code: /invite <role>.
+// invite issues a one-time invite code: /invite <role>. The code is a
+// credential: in a group chat it goes to the admin's private chat, and the
+// group only hears that it was sent.
 func invite(c *Context) error {
 	r, err := core.ParseRole(c.Update.Args)
 	if err != nil {
 		return c.Reply("msg.invite.usage", Args{"Roles": roleList(c)})
 	}
+	if !c.Private() {
+		if _, err := c.Svc.SendInvite(c.ctx, c.Actor(), r); err != nil {
+			return err
+		}
+		return c.Reply("msg.invite.sent_privately", Args{"Role": c.role(r)})
+	}
 	inv, err := c.Svc.CreateInvite(c.ctx, c.Actor(), r)
 	if err != nil {
 		return err
 	}
-	return c.Reply("msg.invite.created", Args{"Code": inv.Code, "Role": c.role(r),
+	return c.Reply("msg.invite.created", Args{"Code": core.FormatInviteCode(inv.Code), "Role": c.role(r),
 		"Expires": inv.ExpiresAt})
 }
 

@@ -31,7 +31,7 @@ type recorder struct {
 
 func (r *recorder) Platform() string { return "test" }
 
-func (r *recorder) Run(ctx context.Context, _ func(context.Context, *bot.Update)) error {
+func (r *recorder) Run(ctx context.Context, _ bot.Inbox) error {
 	<-ctx.Done()
 	return ctx.Err()
 }
@@ -166,6 +166,12 @@ func (h *harness) addUser(id, name string, role core.Role) *core.User {
 		h.t.Fatal(err)
 	}
 	h.send(&bot.Update{UserID: id, UserName: name, Text: "/start " + inv.Code, Command: "start", Args: inv.Code})
+	// The admins' notice of the new user is delivered now, as a running
+	// DealDesk would, so that it does not show up in a later test step.
+	if _, err := h.bot.DeliverDue(context.Background(), "test"); err != nil {
+		h.t.Fatal(err)
+	}
+	h.rec.take()
 	return h.user("test:" + id)
 }
 
@@ -179,6 +185,9 @@ func (h *harness) send(u *bot.Update) []*bot.Message {
 	if u.MessageID == "" {
 		u.MessageID = "m"
 	}
+	// Each message comes a moment after the one before, as in a chat, so
+	// that the outbox keeps the order of what each one wrote.
+	h.clock.Add(time.Millisecond)
 	h.bot.Handle(context.Background(), h.rec, u)
 	return h.rec.take()
 }

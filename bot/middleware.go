@@ -63,7 +63,8 @@ func (b *Bot) access(next Handler) Handler {
 			}
 			b.log.Warn().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
 				Str("user_id", c.Update.UserID).Str("error_code", core.ErrorCode(err)).Msg("access denied")
-			if core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != "" && b.mayTryInvite(identity) {
+			if core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != "" {
+				// The core limits wrong codes per identity, in the store.
 				return b.register(c, identity)
 			}
 			key := "msg.access.denied"
@@ -77,30 +78,15 @@ func (b *Bot) access(next Handler) Handler {
 	}
 }
 
-// maxInviteTries is how many wrong invite codes an unknown user may send
-// before DealDesk stops answering them (until it restarts).
-const maxInviteTries = 3
-
 // refusals remembers whom DealDesk has refused, so that each unknown user
-// gets one answer; it forgets everyone when it grows too large.
+// gets one answer; it forgets everyone when it grows too large. Losing it
+// costs one more polite answer; wrong invite codes are counted in the store.
 type refusals struct {
 	mu      sync.Mutex
 	refused map[string]bool
-	tries   map[string]int
 }
 
 const maxRefusals = 10000
-
-func (b *Bot) mayTryInvite(identity string) bool {
-	r := &b.refusals
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.tries == nil || len(r.tries) > maxRefusals {
-		r.tries = map[string]int{}
-	}
-	r.tries[identity]++
-	return r.tries[identity] <= maxInviteTries
-}
 
 func (b *Bot) refuseOnce(c *Context, identity, key string) error {
 	r := &b.refusals
@@ -122,8 +108,12 @@ func (b *Bot) register(c *Context, identity string) error {
 	u, err := b.svc.RedeemInvite(c.ctx, core.Registration{Identity: identity, Name: c.Update.UserName,
 		Locale: c.Update.Locale, Code: c.Update.Args, Source: c.source()})
 	if err != nil {
-		if core.ErrorCode(err) == core.EINVALID {
+		switch core.ErrorCode(err) {
+		case core.EINVALID:
 			b.log.Warn().Str("platform", c.Update.Platform).Str("user_id", c.Update.UserID).Msg("invalid invite code")
+		case core.EFORBIDDEN:
+			b.log.Warn().Str("platform", c.Update.Platform).Str("user_id", c.Update.UserID).
+				Msg("invite code refused: too many wrong codes")
 		}
 		return err
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -11,47 +12,135 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// Outbox delivery settings.
+// Outbox delivery settings. The rules of attempts, backoff and failure are
+// core's (core.RecordDelivery); these say how much is sent at once.
 const (
-	outboxBatch       = 20
-	outboxMaxAttempts = 12
-	outboxMaxBackoff  = 30 * time.Minute
-	outboxParallel    = 8 // chats served at once
+	outboxBatch    = 100
+	outboxPerChat  = 10 // messages of one chat read in a batch
+	outboxParallel = 8  // chats served at once
 )
 
-// RunOutbox delivers pending notifications through every transport until
-// ctx is done, checking for new ones every interval. Each platform has its
-// own loop, so a platform that is down or rate limited delays only its own
-// messages.
-func (b *Bot) RunOutbox(ctx context.Context, interval time.Duration) {
-	done := make(chan struct{})
-	for _, t := range b.transports {
-		go func(t Transport) {
-			defer func() { done <- struct{}{} }()
-			tick := time.NewTicker(interval)
-			defer tick.Stop()
-			for {
-				if _, err := b.DeliverDue(ctx, t.Platform()); err != nil && ctx.Err() == nil {
-					b.log.Error().Err(err).Str("platform", t.Platform()).Msg("outbox")
-				}
-				select {
-				case <-ctx.Done():
-					return
-				case <-tick.C:
-				}
-			}
-		}(t)
+// Run handles the taken updates and delivers the outbox until ctx is done,
+// then stops gracefully: it drains the queued updates for up to drain and
+// delivers what they wrote for up to drain more. Nothing is lost past the
+// bound: what is left waits in the store for the next start.
+func (b *Bot) Run(ctx context.Context, outboxInterval, drain time.Duration) {
+	outCtx, stopOut := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopOut()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.RunOutbox(outCtx, outboxInterval)
+	}()
+	b.RunInbox(ctx, drain)
+	deadline := time.Now().Add(drain)
+	for time.Now().Before(deadline) && !b.outboxEmpty(outCtx) {
+		for p := range b.transports {
+			b.kick(p)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	for range b.transports {
-		<-done
+	stopOut()
+	wg.Wait()
+}
+
+// outboxEmpty reports whether no message is due on any platform.
+func (b *Bot) outboxEmpty(ctx context.Context) bool {
+	for p := range b.transports {
+		due, err := b.svc.DueMessages(ctx, core.OutboxQuery{Platform: p, Now: b.now(), Limit: 1})
+		if err != nil || len(due) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// RunOutbox delivers pending messages through every transport until ctx is
+// done: at once when kicked (a reply was written), else every interval.
+// Each platform has its own loop, so a platform that is down or rate
+// limited delays only its own messages; within a platform each chat has
+// its own lane, so a chat waiting for its rate limit holds up no other.
+func (b *Bot) RunOutbox(ctx context.Context, interval time.Duration) {
+	var wg sync.WaitGroup
+	for _, t := range b.transports {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.outboxLoop(ctx, t, interval)
+		}()
+	}
+	wg.Wait()
+}
+
+func (b *Bot) outboxLoop(ctx context.Context, t Transport, interval time.Duration) {
+	platform := t.Platform()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	var (
+		mu    sync.Mutex
+		busy  = map[string]bool{}
+		lanes sync.WaitGroup
+	)
+	defer lanes.Wait()
+	for {
+		mu.Lock()
+		skip := make(map[string]bool, len(busy))
+		for k := range busy {
+			skip[k] = true
+		}
+		free := outboxParallel - len(busy)
+		mu.Unlock()
+		if free > 0 {
+			due, err := b.svc.DueMessages(ctx, core.OutboxQuery{Platform: platform, Now: b.now(),
+				Limit: outboxBatch, PerChat: outboxPerChat, Skip: skip})
+			if err != nil && ctx.Err() == nil {
+				b.log.Error().Err(err).Str("platform", platform).Msg("outbox")
+			}
+			chats, byChat := groupByChat(due)
+			for _, chat := range chats[:min(free, len(chats))] {
+				mu.Lock()
+				busy[chat] = true
+				mu.Unlock()
+				lanes.Add(1)
+				go func(msgs []*core.OutboxMessage) {
+					defer lanes.Done()
+					if _, err := b.deliverChat(ctx, t, msgs); err != nil && ctx.Err() == nil {
+						b.log.Error().Err(err).Str("platform", platform).Msg("outbox")
+					}
+					mu.Lock()
+					delete(busy, chat)
+					mu.Unlock()
+					b.kick(platform) // the chat may have more
+				}(byChat[chat])
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-b.kicks[platform]:
+		}
 	}
 }
 
-// DeliverDue sends a platform's due outbox messages once and returns how
-// many were delivered. Chats are served in parallel (a chat waiting for its
-// rate limit does not hold up the others), each chat's messages in order.
-// Delivery is at least once: a crash between sending and marking a message
-// may send it again after the restart.
+func groupByChat(ms []*core.OutboxMessage) ([]string, map[string][]*core.OutboxMessage) {
+	var chats []string
+	byChat := map[string][]*core.OutboxMessage{}
+	for _, m := range ms {
+		if byChat[m.ChatID] == nil {
+			chats = append(chats, m.ChatID)
+		}
+		byChat[m.ChatID] = append(byChat[m.ChatID], m)
+	}
+	return chats, byChat
+}
+
+// DeliverDue sends a platform's due outbox messages until none is due and
+// returns how many were delivered. It is for when RunOutbox does not run
+// (tests, the console's last words at exit): the two must not run at once.
+// Delivery is at least once: a crash between sending a message and marking
+// it sent sends that one message again after the restart.
 func (b *Bot) DeliverDue(ctx context.Context, platform string) (int, error) {
 	t, ok := b.transports[platform]
 	if !ok {
@@ -59,28 +148,16 @@ func (b *Bot) DeliverDue(ctx context.Context, platform string) (int, error) {
 	}
 	var delivered atomic.Int64
 	for {
-		var due []*core.OutboxMessage
-		err := b.svc.Store().View(ctx, func(tx core.Tx) (err error) {
-			due, err = tx.DueMessages(platform, b.now(), outboxBatch)
-			return err
-		})
+		due, err := b.svc.DueMessages(ctx, core.OutboxQuery{Platform: platform, Now: b.now(), Limit: outboxBatch})
 		if err != nil {
 			return int(delivered.Load()), err
 		}
-		var chats []string
-		byChat := map[string][]*core.OutboxMessage{}
-		for _, m := range due {
-			if byChat[m.ChatID] == nil {
-				chats = append(chats, m.ChatID)
-			}
-			byChat[m.ChatID] = append(byChat[m.ChatID], m)
-		}
+		chats, byChat := groupByChat(due)
 		var g errgroup.Group
 		g.SetLimit(outboxParallel)
 		for _, chat := range chats {
-			msgs := byChat[chat]
 			g.Go(func() error {
-				n, err := b.deliverChat(ctx, t, msgs)
+				n, err := b.deliverChat(ctx, t, byChat[chat])
 				delivered.Add(int64(n))
 				return err
 			})
@@ -95,7 +172,8 @@ func (b *Bot) DeliverDue(ctx context.Context, platform string) (int, error) {
 }
 
 // deliverChat sends one chat's messages in order. Once the platform rate
-// limits the chat, the rest wait as long as it asked, without an attempt.
+// limits the chat, the rest wait as long as it asked, without an attempt;
+// after a failure the rest wait for the next round, keeping the order.
 func (b *Bot) deliverChat(ctx context.Context, t Transport, msgs []*core.OutboxMessage) (int, error) {
 	n := 0
 	var wait time.Duration
@@ -104,37 +182,64 @@ func (b *Bot) deliverChat(ctx context.Context, t Transport, msgs []*core.OutboxM
 			return n, ctx.Err()
 		}
 		if wait > 0 {
-			if err := b.postpone(ctx, m, wait); err != nil {
+			if err := b.svc.PostponeMessage(ctx, m, wait); err != nil {
 				return n, err
 			}
 			continue
 		}
 		chat := m.ChatID
-		ok, retryAfter, err := b.deliver(ctx, t, m)
-		if err == nil && !ok && m.ChatID != chat {
-			ok, retryAfter, err = b.deliver(ctx, t, m) // the chat moved: follow it now
+		d, err := b.deliver(ctx, t, m)
+		if err == nil && d.MovedTo != "" && m.ChatID != chat {
+			d, err = b.deliver(ctx, t, m) // the chat moved: follow it now
 		}
 		if err != nil {
 			return n, err
 		}
-		if ok {
+		if d.Err == nil {
 			n++
+			continue
 		}
-		wait = retryAfter
+		if d.RetryAfter > 0 {
+			wait = d.RetryAfter
+			continue
+		}
+		return n, nil // failed: the rest keep their order behind it
 	}
 	return n, nil
 }
 
-func (b *Bot) postpone(ctx context.Context, m *core.OutboxMessage, d time.Duration) error {
-	return b.svc.Store().Update(ctx, func(tx core.Tx) error {
-		m.NextAttemptAt = tx.Now().Add(d)
-		return tx.UpdateMessage(m)
-	})
+// deliver sends one message and records the outcome.
+func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (core.Delivery, error) {
+	id, sendErr := t.Send(ctx, b.render(ctx, m))
+	if sendErr != nil && ctx.Err() != nil {
+		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the message stays pending
+	}
+	d := core.Delivery{MessageID: id, Err: sendErr, Permanent: IsPermanent(sendErr)}
+	var rl *RateLimitError
+	if errors.As(sendErr, &rl) {
+		d.RetryAfter = max(rl.RetryAfter, time.Millisecond)
+	}
+	var moved *ChatMovedError
+	if errors.As(sendErr, &moved) {
+		d.MovedTo = moved.NewChatID
+	}
+	if err := b.svc.RecordDelivery(ctx, m, d); err != nil {
+		return d, err
+	}
+	if sendErr != nil {
+		ev := b.log.Warn()
+		if m.Status == core.OutboxFailed {
+			ev = b.log.Error()
+		}
+		ev.Err(sendErr).Int64("outbox_id", m.ID).Str("platform", m.Platform).Str("chat_id", m.ChatID).
+			Int("attempts", m.Attempts).Msg("outbox delivery failed")
+	}
+	return d, nil
 }
 
-// deliver sends one message and records the outcome; retryAfter is set
-// when the platform rate limited it.
-func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (ok bool, retryAfter time.Duration, err error) {
+// render makes the message to send: a reply as it was written, a
+// notification in its reader's language and time zone.
+func (b *Bot) render(ctx context.Context, m *core.OutboxMessage) *Message {
 	lang, loc := m.Locale, (*time.Location)(nil)
 	if m.UserID != 0 {
 		if u, err := b.svc.UserByID(ctx, m.UserID); err == nil {
@@ -145,58 +250,26 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 		}
 	}
 	p := b.locales.Printer(lang, loc)
-	msg := &Message{ChatID: m.ChatID, Direct: m.UserID != 0, Text: p.T(m.Key, m.Args),
-		Mentions: b.platformIDs(ctx, m.Platform, m.Mentions)}
+	msg := &Message{ChatID: m.ChatID, Direct: m.UserID != 0, ThreadID: m.ThreadID, ReplyTo: m.ReplyTo,
+		EditID: m.EditID, Text: m.Text, Mentions: b.platformIDs(ctx, m.Platform, m.Mentions)}
+	if m.Key != "" {
+		msg.Text = p.T(m.Key, m.Args)
+	}
+	for _, f := range m.Files {
+		msg.Files = append(msg.Files, File{Name: f.Name, MIME: f.MIME, Data: f.Data})
+	}
 	for _, row := range m.Buttons {
 		var views []ButtonView
 		for _, btn := range row {
-			views = append(views, ButtonView{Label: p.T(btn.LabelKey, nil), Token: btn.Token})
+			label := btn.Label
+			if btn.LabelKey != "" {
+				label = p.T(btn.LabelKey, nil)
+			}
+			views = append(views, ButtonView{Label: label, Token: btn.Token})
 		}
 		msg.Buttons = append(msg.Buttons, views)
 	}
-	id, sendErr := t.Send(ctx, msg)
-	if sendErr != nil && ctx.Err() != nil {
-		return false, 0, ctx.Err() // shutting down: the message stays pending
-	}
-	var rl *RateLimitError
-	if errors.As(sendErr, &rl) {
-		retryAfter = rl.RetryAfter
-	}
-	var moved *ChatMovedError
-	if errors.As(sendErr, &moved) {
-		if err := b.svc.MoveChat(ctx, m.Platform, m.ChatID, moved.NewChatID); err != nil {
-			return false, 0, err
-		}
-	}
-	err = b.svc.Store().Update(ctx, func(tx core.Tx) error {
-		now := tx.Now()
-		switch {
-		case sendErr == nil:
-			m.Status, m.DeliveredAt, m.MessageID, m.LastError = core.OutboxDelivered, now, id, ""
-		case moved != nil:
-			// Sent again at once, to where the chat is now.
-			m.ChatID, m.NextAttemptAt, m.LastError = moved.NewChatID, now, sendErr.Error()
-		case rl != nil:
-			// The platform said when to come back; that is not a failed attempt.
-			m.NextAttemptAt, m.LastError = now.Add(rl.RetryAfter), sendErr.Error()
-		case IsPermanent(sendErr) || m.Attempts+1 >= outboxMaxAttempts:
-			m.Attempts++
-			m.Status, m.LastError = core.OutboxFailed, sendErr.Error()
-		default:
-			m.Attempts++
-			m.NextAttemptAt, m.LastError = now.Add(backoff(m.Attempts)), sendErr.Error()
-		}
-		return tx.UpdateMessage(m)
-	})
-	if sendErr != nil {
-		ev := b.log.Warn()
-		if m.Status == core.OutboxFailed {
-			ev = b.log.Error()
-		}
-		ev.Err(sendErr).Int64("outbox_id", m.ID).Str("platform", m.Platform).Str("chat_id", m.ChatID).
-			Int("attempts", m.Attempts).Msg("outbox delivery failed")
-	}
-	return sendErr == nil, retryAfter, err
+	return msg
 }
 
 // platformIDs maps user ids to their ids on a platform, skipping users who
@@ -215,10 +288,4 @@ func (b *Bot) platformIDs(ctx context.Context, platform string, users []int64) [
 		}
 	}
 	return out
-}
-
-// backoff is the wait before attempt n+1: 2s, 4s, 8s … up to 30 minutes.
-func backoff(attempts int) time.Duration {
-	d := time.Second << min(attempts, 20)
-	return min(d, outboxMaxBackoff)
 }

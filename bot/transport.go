@@ -24,6 +24,10 @@ const (
 // Update is one thing a user did in a chat: a message or a button press.
 // IDs are strings so that every platform fits.
 type Update struct {
+	// ID is the platform's own id of the update (Telegram's update_id, a
+	// Mattermost post's id), so that one delivered again is recognized;
+	// empty when the platform has none.
+	ID        string
 	Platform  string
 	ChatID    string
 	ChatType  ChatType
@@ -97,10 +101,11 @@ type CommandInfo struct {
 type Transport interface {
 	// Platform is the platform name: "telegram", "mattermost", "console".
 	Platform() string
-	// Run receives updates and calls handle for each until ctx is done or
-	// the source ends (the console at end of input returns io.EOF). handle
-	// may be called from several goroutines; it never blocks for long.
-	Run(ctx context.Context, handle func(context.Context, *Update)) error
+	// Run receives updates and hands them to the inbox until ctx is done or
+	// the source ends (the console at end of input returns io.EOF). It
+	// tells the platform that an update arrived only after in.Take stored
+	// it; Take may be called from several goroutines.
+	Run(ctx context.Context, in Inbox) error
 	// Send delivers a message and returns the platform's id of it. A
 	// *RateLimitError tells the caller when to try again.
 	Send(ctx context.Context, m *Message) (string, error)

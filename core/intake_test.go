@@ -137,7 +137,7 @@ func TestRecheckFindsDriftAndTellsTheManager(t *testing.T) {
 	}
 	var notices []*core.OutboxMessage
 	_ = w.db.View(ctx, func(tx core.Tx) (err error) {
-		notices, err = tx.DueMessages("telegram", time.Now().Add(time.Hour), 100)
+		notices, err = tx.DueMessages(core.OutboxQuery{Platform: "telegram", Now: time.Now().Add(time.Hour), Limit: 100})
 		return err
 	})
 	found := false

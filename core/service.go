@@ -145,22 +145,47 @@ func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale s
 	return tx.Enqueue(m)
 }
 
-// update runs fn in a store transaction.
+// update runs fn in a store transaction: the unit's, when ctx carries one.
 func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
+	if u := unitFrom(ctx); u != nil {
+		return u.update(fn)
+	}
 	return s.store.Update(ctx, fn)
 }
 
-// view runs fn in a read-only store transaction.
+// sideUpdate writes what belongs to no change and may be lost or written
+// twice without harm (a registry's cached answer): inside a unit that has
+// begun it joins the unit; otherwise it commits at once, so that it does
+// not begin the unit's transaction early and hold the lock through the
+// slow work that comes next.
+func (s *Service) sideUpdate(ctx context.Context, fn func(Tx) error) error {
+	if u := unitFrom(ctx); u != nil && u.Started() {
+		return u.update(fn)
+	}
+	return s.store.Update(ctx, fn)
+}
+
+// view runs fn in a read-only store transaction, or in the unit's
+// transaction once it has begun.
 func (s *Service) view(ctx context.Context, fn func(Tx) error) error {
+	if u := unitFrom(ctx); u != nil {
+		return u.view(ctx, fn)
+	}
 	return s.store.View(ctx, fn)
 }
 
-// PurgeExpired deletes expired conversations and button tokens; the
-// scheduler calls it. It returns how many records went.
+// PurgeExpired deletes expired conversations and button tokens, and the
+// failed invite redemptions that no longer count; the scheduler calls it.
+// It returns how many records went.
 func (s *Service) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 	var n int
-	err := s.update(ctx, func(tx Tx) (err error) {
-		n, err = tx.PurgeExpired(now)
+	err := s.update(ctx, func(tx Tx) error {
+		sessions, err := tx.PurgeExpired(now)
+		if err != nil {
+			return err
+		}
+		failures, err := tx.PurgeInviteFailures(now.Add(-InviteFailureWindow))
+		n = sessions + failures
 		return err
 	})
 	return n, err

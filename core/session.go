@@ -29,6 +29,9 @@ type Button struct {
 	Step      string    `json:"step,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// UsedAt is when a decision button did its work; pressed again, it
+	// answers that this is done already.
+	UsedAt time.Time `json:"used_at,omitzero"`
 }
 
 // OutboxStatus is the delivery state of an outbox message.
@@ -42,21 +45,44 @@ const (
 )
 
 // OutboxButton is a button of a notification, its token already issued.
+// A reply's buttons come with their Label rendered; a notification's are
+// rendered at delivery from LabelKey.
 type OutboxButton struct {
-	LabelKey string `json:"label_key"`
+	LabelKey string `json:"label_key,omitempty"`
+	Label    string `json:"label,omitempty"`
 	Token    string `json:"token"`
 }
 
-// OutboxMessage is a notification DealDesk sends on its own initiative. It is
-// written in the same transaction as the change that caused it and delivered
-// by a worker, so a crash or restart loses nothing.
+// OutboxFile is a file sent with a message.
+type OutboxFile struct {
+	Name string `json:"name"`
+	MIME string `json:"mime,omitempty"`
+	Data []byte `json:"data"`
+}
+
+// OutboxMessage is a message to a chat: a notification DealDesk sends on its
+// own initiative, or the reply to an update. It is written in the same
+// transaction as the change that caused it and delivered by a worker, so a
+// crash or restart loses nothing.
 type OutboxMessage struct {
-	ID            int64            `json:"id"`
-	Platform      string           `json:"platform"`
-	ChatID        string           `json:"chat_id"`
-	UserID        int64            `json:"user_id,omitempty"` // the person, for a personal message
-	Locale        string           `json:"locale,omitempty"`
-	Key           string           `json:"key"`
+	ID       int64  `json:"id"`
+	Platform string `json:"platform"`
+	ChatID   string `json:"chat_id"`
+	UserID   int64  `json:"user_id,omitempty"` // the person, for a personal message
+	Locale   string `json:"locale,omitempty"`
+	Key      string `json:"key,omitempty"`
+	// Text is a reply's text, rendered when it was written; used when Key
+	// is empty.
+	Text string `json:"text,omitempty"`
+	// ThreadID, ReplyTo and EditID place a reply: in a thread, as an answer
+	// to a message, or replacing the text and buttons of one (an empty
+	// Text then replaces only the buttons).
+	ThreadID string       `json:"thread_id,omitempty"`
+	ReplyTo  string       `json:"reply_to,omitempty"`
+	EditID   string       `json:"edit_id,omitempty"`
+	Files    []OutboxFile `json:"files,omitempty"`
+	// InboxID is the update a reply answers.
+	InboxID       int64            `json:"inbox_id,omitempty"`
 	Args          map[string]any   `json:"args,omitempty"`
 	Buttons       [][]OutboxButton `json:"buttons,omitempty"`
 	Mentions      []int64          `json:"mentions,omitempty"` // user ids

@@ -39,6 +39,7 @@ type Tx interface {
 	SessionTx
 	IntakeTx
 	RegistryCacheTx
+	InboxTx
 }
 
 // IntakeTx stores intake requests.
@@ -70,6 +71,15 @@ type UserTx interface {
 	// DeleteInvite returns ENOTFOUND when the invite is gone, so an invite
 	// cannot be redeemed twice.
 	DeleteInvite(code string) error
+	// InviteFailures returns the times of an identity's failed invite
+	// redemptions as last put, oldest first; none is an empty list.
+	InviteFailures(identity string) ([]time.Time, error)
+	// PutInviteFailures replaces an identity's failure times; an empty list
+	// deletes them.
+	PutInviteFailures(identity string, times []time.Time) error
+	// PurgeInviteFailures deletes the failure times of every identity whose
+	// last failure was before t. It returns how many identities went.
+	PurgeInviteFailures(before time.Time) (int, error)
 }
 
 // ChatTx stores work chats.
@@ -136,9 +146,10 @@ type AuditTx interface {
 type OutboxTx interface {
 	Enqueue(m *OutboxMessage) error
 	OutboxMessage(id int64) (*OutboxMessage, error)
-	// DueMessages returns pending messages of a platform whose next attempt
-	// is at or before now, oldest first.
-	DueMessages(platform string, now time.Time, limit int) ([]*OutboxMessage, error)
+	// DueMessages returns pending messages of q.Platform whose next attempt
+	// is at or before q.Now, oldest first, at most q.PerChat of one chat and
+	// none of the chats in q.Skip.
+	DueMessages(q OutboxQuery) ([]*OutboxMessage, error)
 	UpdateMessage(m *OutboxMessage) error
 }
 

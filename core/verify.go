@@ -141,7 +141,7 @@ func (s *Service) lookup(ctx context.Context, r Registry, inn, kpp string) (*Reg
 	if err != nil || rec.Partial {
 		return rec, err // an incomplete answer is asked again next time
 	}
-	err = s.update(ctx, func(tx Tx) error {
+	err = s.sideUpdate(ctx, func(tx Tx) error {
 		rec.FetchedAt = tx.Now()
 		return tx.PutCachedRecord(inn, kpp, rec)
 	})

@@ -69,9 +69,16 @@ var _ bot.Transport = (*Transport)(nil)
 func (t *Transport) Platform() string { return core.PlatformConsole }
 
 // Run reads input until its end (returning io.EOF) or until ctx is done.
-// Each message is handled before the next is read, so piped input is
-// processed in order.
-func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.Update)) error {
+// Each message is taken into the inbox, and handled and answered before
+// the next is read, so piped input is processed in order and a number
+// typed presses a button of the answer just shown.
+func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
+	handle := func(ctx context.Context, u *bot.Update) error {
+		if err := in.Take(ctx, nil, u); err != nil {
+			return err
+		}
+		return in.Settle(ctx, core.PlatformConsole, ChatID)
+	}
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -98,14 +105,18 @@ func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.U
 			return ctx.Err()
 		case err := <-errc:
 			if inBlock && len(block) > 0 {
-				handle(ctx, t.update(strings.Join(block, "\n")))
+				if herr := handle(ctx, t.update(strings.Join(block, "\n"))); herr != nil {
+					return herr
+				}
 			}
 			return err
 		case line := <-lines:
 			switch {
 			case strings.TrimSpace(line) == BlockDelimiter:
 				if inBlock {
-					handle(ctx, t.update(strings.Join(block, "\n")))
+					if err := handle(ctx, t.update(strings.Join(block, "\n"))); err != nil {
+						return err
+					}
 					block = nil
 				}
 				inBlock = !inBlock
@@ -113,7 +124,9 @@ func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.U
 				block = append(block, line)
 				continue
 			case strings.TrimSpace(line) != "":
-				handle(ctx, t.update(line))
+				if err := handle(ctx, t.update(line)); err != nil {
+					return err
+				}
 			default:
 				continue
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/console"
+	"github.com/dealdesk/dealdesk/core"
 )
 
 // TestRun checks commands, numbered buttons, multi-line blocks and the end
@@ -21,7 +22,7 @@ func TestRun(t *testing.T) {
 	var out bytes.Buffer
 	tr := console.New(strings.NewReader(in), &out, false, t.TempDir())
 	var got []*bot.Update
-	err := tr.Run(context.Background(), func(ctx context.Context, u *bot.Update) {
+	err := tr.Run(context.Background(), funcInbox(func(ctx context.Context, u *bot.Update) {
 		got = append(got, u)
 		if len(got) == 1 { // answer the first message with two buttons
 			if _, err := tr.Send(ctx, &bot.Message{Text: "Выберите", Buttons: [][]bot.ButtonView{
@@ -29,7 +30,7 @@ func TestRun(t *testing.T) {
 				t.Error(err)
 			}
 		}
-	})
+	}))
 	if !errors.Is(err, io.EOF) {
 		t.Fatalf("Run = %v, want io.EOF at the end of input", err)
 	}
@@ -79,7 +80,7 @@ func TestRunStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	tr := console.New(pr, io.Discard, true, t.TempDir())
 	done := make(chan error)
-	go func() { done <- tr.Run(ctx, func(context.Context, *bot.Update) {}) }()
+	go func() { done <- tr.Run(ctx, funcInbox(func(context.Context, *bot.Update) {})) }()
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
@@ -90,8 +91,22 @@ func TestOverlongLineIsPassedOn(t *testing.T) {
 	in := strings.Repeat("я", 600*1024) + "\n/help\n"
 	tr := console.New(strings.NewReader(in), io.Discard, false, t.TempDir())
 	var got []string
-	err := tr.Run(context.Background(), func(_ context.Context, u *bot.Update) { got = append(got, u.Text) })
+	err := tr.Run(context.Background(), funcInbox(func(_ context.Context, u *bot.Update) { got = append(got, u.Text) }))
 	if !errors.Is(err, io.EOF) || len(got) != 2 || got[1] != "/help" || len(got[0]) > 64*1024 || len(got[0]) < bot.MaxTextLen {
 		t.Fatalf("Run = %v, got %d updates", err, len(got))
 	}
 }
+
+// funcInbox hands each taken update to a function at once.
+type funcInbox func(context.Context, *bot.Update)
+
+func (f funcInbox) Take(ctx context.Context, _ *core.TransportCursor, ups ...*bot.Update) error {
+	for _, u := range ups {
+		f(ctx, u)
+	}
+	return nil
+}
+
+func (funcInbox) Cursor(context.Context, string) (string, error) { return "", nil }
+
+func (funcInbox) Settle(context.Context, string, string) error { return nil }

@@ -16,21 +16,17 @@ import (
 	"github.com/dealdesk/dealdesk/bot"
 )
 
-// actionWait bounds how long a button press is handled before the server,
-// which waits for the answer, is answered anyway.
-const actionWait = 20 * time.Second
-
 // serveHTTP starts the endpoint for button presses and the slash command.
-func (t *Transport) serveHTTP(ctx context.Context, d *dispatcher, errc chan<- error) error {
+func (t *Transport) serveHTTP(ctx context.Context, in bot.Inbox, errc chan<- error) error {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+ActionPath, func(w http.ResponseWriter, r *http.Request) { t.handleAction(w, r, d) })
-	mux.HandleFunc("POST "+CommandPath, func(w http.ResponseWriter, r *http.Request) { t.handleCommand(w, r, d) })
+	mux.HandleFunc("POST "+ActionPath, func(w http.ResponseWriter, r *http.Request) { t.handleAction(w, r, in) })
+	mux.HandleFunc("POST "+CommandPath, func(w http.ResponseWriter, r *http.Request) { t.handleCommand(w, r, in) })
 	l, err := net.Listen("tcp", t.cfg.HTTPAddr)
 	if err != nil {
 		return err
 	}
 	t.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: actionWait + 10*time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+		WriteTimeout: 30 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		if err := t.server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- err
@@ -50,8 +46,9 @@ func (t *Transport) shutdownHTTP() {
 
 // handleAction takes a button press that the Mattermost server forwards.
 // The context must carry a token signed for the channel; the bot then
-// checks that the token belongs to the presser.
-func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, d *dispatcher) {
+// checks that the token belongs to the presser. The server is answered
+// once the press is stored in the inbox; what it does comes as posts.
+func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, in bot.Inbox) {
 	var req model.PostActionIntegrationRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -84,10 +81,10 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, d *disp
 	if u.ChatType == bot.ChatGroup {
 		u.ThreadID = rootOf(post)
 	}
-	select {
-	case <-d.push(u, nil):
-	case <-time.After(actionWait):
-	case <-r.Context().Done():
+	if err := in.Take(r.Context(), nil, u); err != nil {
+		t.log.Warn().Err(err).Str("chat_id", req.ChannelId).Msg("button press not taken")
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(model.PostActionIntegrationResponse{})
@@ -95,8 +92,9 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, d *disp
 
 // handleCommand takes "/crm <command> …": the request must carry the token
 // of a registered command. The answer comes as posts; the HTTP response is
-// empty so that the server shows nothing of its own.
-func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, d *dispatcher) {
+// empty so that the server shows nothing of its own; it is sent once the
+// command is stored in the inbox.
+func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, in bot.Inbox) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -133,7 +131,11 @@ func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, d *dis
 	}
 	u.Text = "/" + text
 	u.Command, u.Args, _ = bot.ParseCommand(u.Text)
-	d.push(u, nil)
+	if err := in.Take(r.Context(), nil, u); err != nil {
+		t.log.Warn().Err(err).Msg("slash command not taken")
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	_ = json.NewEncoder(w).Encode(model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 }
 

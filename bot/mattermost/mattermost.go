@@ -61,9 +61,6 @@ type Config struct {
 	ReconnectMin, ReconnectMax time.Duration
 	// HTTPClient is used for the REST API (default: one with timeouts).
 	HTTPClient *http.Client
-	// CursorFile keeps the time of the last post handled, so that after a
-	// restart the posts that came meanwhile are read; empty: not kept.
-	CursorFile string
 }
 
 // Transport is the Mattermost transport.
@@ -79,14 +76,10 @@ type Transport struct {
 	directs  *cache[*model.Channel] // direct channels with users, by user id
 	limit    rateGate
 
-	cursorMu sync.Mutex // one writer of the cursor file
-
 	mu            sync.Mutex
 	commandTokens map[string]bool
-	lastSeen      int64            // create_at (ms) of the newest post handled
-	floor         int64            // posts at or before it were handled before a restart
+	lastSeen      int64            // create_at (ms) of the newest post taken
 	seen          map[string]int64 // posts taken lately: create_at by id
-	pending       map[string]int64 // posts taken but not handled yet: create_at by id
 }
 
 var (
@@ -122,8 +115,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 	} else {
 		client.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]int64{},
-		pending: map[string]int64{}}
+	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]int64{}}
 	if cfg.CommandToken != "" {
 		t.commandTokens[cfg.CommandToken] = true
 	}
@@ -179,7 +171,7 @@ func (t *Transport) Answer(context.Context, string, string) error { return nil }
 
 // Run serves the HTTP endpoint, registers the slash command and reads the
 // websocket until ctx is done.
-func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.Update)) error {
+func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 	for t.botID == "" {
 		err := t.whoAmI(ctx)
 		if err == nil {
@@ -192,10 +184,8 @@ func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.U
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	d := newDispatcher(ctx, handle)
-	defer d.wait()
 	errc := make(chan error, 2)
-	if err := t.serveHTTP(ctx, d, errc); err != nil {
+	if err := t.serveHTTP(ctx, in, errc); err != nil {
 		return err
 	}
 	if t.cfg.CommandToken != "" {
@@ -207,7 +197,7 @@ func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.U
 	listening := make(chan struct{})
 	go func() {
 		defer close(listening)
-		_ = t.listen(ctx, d)
+		_ = t.listen(ctx, in)
 	}()
 	var err error
 	select {

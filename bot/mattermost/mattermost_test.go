@@ -18,6 +18,7 @@ import (
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/mattermost"
+	"github.com/dealdesk/dealdesk/core"
 )
 
 // fakeServer speaks the parts of Mattermost's REST API the transport uses,
@@ -274,7 +275,7 @@ func run(t *testing.T, tr *mattermost.Transport) chan *bot.Update {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = tr.Run(ctx, func(_ context.Context, u *bot.Update) { got <- u })
+		_ = tr.Run(ctx, chanInbox(got))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return got
@@ -382,3 +383,17 @@ func TestSendFiles(t *testing.T) {
 		t.Fatalf("post = %+v, uploads = %q", p, f.files)
 	}
 }
+
+// chanInbox hands each taken update to a channel.
+type chanInbox chan *bot.Update
+
+func (c chanInbox) Take(_ context.Context, _ *core.TransportCursor, ups ...*bot.Update) error {
+	for _, u := range ups {
+		c <- u
+	}
+	return nil
+}
+
+func (chanInbox) Cursor(context.Context, string) (string, error) { return "", nil }
+
+func (chanInbox) Settle(context.Context, string, string) error { return nil }

@@ -4,35 +4,40 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
 )
 
 // Catch-up settings.
 const (
 	catchUpEvery  = time.Minute      // a safety net besides the catch-up after each connect
 	catchUpMargin = 2 * time.Minute  // read this far back; the seen set drops duplicates
-	seenFor       = 10 * time.Minute // how long handled post ids are remembered
+	seenFor       = 10 * time.Minute // how long taken post ids are remembered here (the inbox knows them longer)
 	stableAfter   = 30 * time.Second // a connection this old resets the backoff
 	catchUpPage   = 200              // posts per page (pages of 30 or 60 are cached by the server)
 )
 
+// cursorName names the Mattermost cursor in the inbox: the create_at of
+// the newest post taken, saved in the transaction that takes it.
+const cursorName = "mattermost"
+
 // listen reads the websocket, reconnecting with backoff. Each connection
 // first waits for the server's hello, then reads every active channel of
-// the bot since the last post handled, so nothing posted while DealDesk was
-// away or reconnecting is lost; it repeats that read every minute.
-func (t *Transport) listen(ctx context.Context, d *dispatcher) error {
+// the bot since the newest post taken, so nothing posted while DealDesk was
+// away or reconnecting is lost; it repeats that read every minute. Posts
+// read twice are recognized by the inbox.
+func (t *Transport) listen(ctx context.Context, in bot.Inbox) error {
 	wsURL := "ws" + strings.TrimPrefix(t.cfg.URL, "http")
 	backoff := t.cfg.ReconnectMin
-	t.mu.Lock()
-	if t.lastSeen == 0 && !t.loadCursorLocked() {
-		t.lastSeen = model.GetMillis() // first start: only what is posted from now on
+	if err := t.loadCursor(ctx, in); err != nil {
+		return err
 	}
-	t.mu.Unlock()
 	for ctx.Err() == nil {
 		ws, err := model.NewWebSocketClient4(wsURL, t.cfg.Token)
 		if err != nil {
@@ -43,7 +48,7 @@ func (t *Transport) listen(ctx context.Context, d *dispatcher) error {
 		}
 		ws.Listen()
 		start := time.Now()
-		if closed := t.read(ctx, ws, d); closed && ws.ListenError != nil {
+		if closed := t.read(ctx, ws, in); closed && ws.ListenError != nil {
 			// Read only once the event channel is closed: the library sets it
 			// just before closing that channel.
 			t.log.Warn().Err(t.scrub(ws.ListenError)).Msg("mattermost websocket")
@@ -73,7 +78,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // read handles events until the connection ends (closed: true) or ctx is
 // done or the pings time out. The catch-up runs once the server's hello says
 // the connection is registered.
-func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *dispatcher) (closed bool) {
+func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, in bot.Inbox) (closed bool) {
 	tick := time.NewTicker(catchUpEvery)
 	defer tick.Stop()
 	for {
@@ -83,14 +88,14 @@ func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *disp
 		case <-ws.PingTimeoutChannel:
 			return false
 		case <-tick.C:
-			t.catchUp(ctx, d, false)
+			t.catchUp(ctx, in, false)
 		case ev, ok := <-ws.EventChannel:
 			if !ok {
 				return true
 			}
 			switch ev.EventType() {
 			case model.WebsocketEventHello:
-				t.catchUp(ctx, d, true)
+				t.catchUp(ctx, in, true)
 			case model.WebsocketEventPosted:
 				raw, _ := ev.GetData()["post"].(string)
 				var p model.Post
@@ -98,16 +103,16 @@ func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, d *disp
 					t.log.Warn().Err(err).Msg("mattermost: undecodable post event")
 					continue
 				}
-				t.onPost(ctx, &p, d)
+				t.onPost(ctx, &p, in)
 			}
 		}
 	}
 }
 
 // catchUp reads the posts of the bot's channels since a little before the
-// last post handled: of every channel when thorough, else of the channels
+// newest post taken: of every channel when thorough, else of the channels
 // active lately.
-func (t *Transport) catchUp(ctx context.Context, d *dispatcher, thorough bool) {
+func (t *Transport) catchUp(ctx context.Context, in bot.Inbox, thorough bool) {
 	t.mu.Lock()
 	since := t.lastSeen - catchUpMargin.Milliseconds()
 	t.mu.Unlock()
@@ -137,7 +142,7 @@ func (t *Transport) catchUp(ctx context.Context, d *dispatcher, thorough bool) {
 	}
 	slices.SortStableFunc(missed, func(a, b *model.Post) int { return int(a.CreateAt - b.CreateAt) })
 	for _, p := range missed {
-		t.onPost(ctx, p, d)
+		t.onPost(ctx, p, in)
 	}
 }
 
@@ -168,60 +173,74 @@ func (t *Transport) postsSince(ctx context.Context, channelID string, since int6
 	}
 }
 
-// onPost turns a user's post into an update, once.
-func (t *Transport) onPost(ctx context.Context, p *model.Post, d *dispatcher) {
+// loadCursor starts reading where the inbox says the last run stopped; on
+// the very first start, with what is posted from now on.
+func (t *Transport) loadCursor(ctx context.Context, in bot.Inbox) error {
+	v, err := in.Cursor(ctx, cursorName)
+	if err != nil {
+		return err
+	}
+	at, _ := strconv.ParseInt(v, 10, 64)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if at > t.lastSeen {
+		t.lastSeen = at
+	}
+	if t.lastSeen == 0 {
+		t.lastSeen = model.GetMillis()
+	}
+	return nil
+}
+
+// onPost turns a user's post into an update and hands it to the inbox with
+// the cursor, once: the post's id is the update's, so a post read again
+// (a catch-up, a restart) is not taken twice.
+func (t *Transport) onPost(ctx context.Context, p *model.Post, in bot.Inbox) {
 	if p.UserId == t.botID || p.Type != "" || p.DeleteAt != 0 || p.Message == "" ||
 		p.GetProp(model.PostPropsFromBot) == "true" || p.GetProp(model.PostPropsFromWebhook) == "true" {
 		return
 	}
 	t.mu.Lock()
-	if _, ok := t.seen[p.Id]; ok || p.CreateAt <= t.floor {
-		t.mu.Unlock()
+	_, seen := t.seen[p.Id]
+	t.mu.Unlock()
+	if seen {
 		return
 	}
-	t.seen[p.Id] = p.CreateAt
-	t.lastSeen = max(t.lastSeen, p.CreateAt)
-	t.pending[p.Id] = p.CreateAt
-	t.forgetOldLocked()
-	t.mu.Unlock()
 	u, err := t.update(ctx, p.ChannelId, p.UserId, p.RootId)
 	if err != nil {
-		// Forgotten again, so that the next catch-up tries it once more.
-		t.mu.Lock()
-		delete(t.seen, p.Id)
-		delete(t.pending, p.Id)
-		t.mu.Unlock()
 		t.log.Warn().Err(err).Str("chat_id", p.ChannelId).Msg("mattermost: post")
-		return
+		return // the next catch-up tries it again
 	}
-	u.MessageID, u.Text = p.Id, p.Message
+	u.ID, u.MessageID, u.Text = p.Id, p.Id, p.Message
 	if u.ChatType == bot.ChatGroup {
 		u.ThreadID = rootOf(p)
 	}
 	u.Command, u.Args, _ = bot.ParseCommand(p.Message)
-	d.push(u, func() { t.handled(p.Id) })
+	t.mu.Lock()
+	cur := &core.TransportCursor{Name: cursorName, Value: strconv.FormatInt(max(t.lastSeen, p.CreateAt), 10)}
+	t.mu.Unlock()
+	if err := in.Take(ctx, cur, u); err != nil {
+		t.log.Warn().Err(err).Str("chat_id", p.ChannelId).Msg("mattermost: post not taken")
+		return // the next catch-up tries it again
+	}
+	t.mu.Lock()
+	t.seen[p.Id] = p.CreateAt
+	t.lastSeen = max(t.lastSeen, p.CreateAt)
+	t.forgetOldLocked()
+	t.mu.Unlock()
 }
 
-// forgetOldLocked drops handled post ids older than seenFor; t.mu is held.
+// forgetOldLocked drops taken post ids older than seenFor; t.mu is held.
 func (t *Transport) forgetOldLocked() {
 	if len(t.seen) < 1000 {
 		return
 	}
 	limit := t.lastSeen - seenFor.Milliseconds()
 	for id, at := range t.seen {
-		if _, waiting := t.pending[id]; at < limit && !waiting {
+		if at < limit {
 			delete(t.seen, id)
 		}
 	}
-}
-
-// handled records that a post was handled and saves the cursor.
-func (t *Transport) handled(postID string) {
-	t.mu.Lock()
-	delete(t.pending, postID)
-	c := t.cursorLocked()
-	t.mu.Unlock()
-	t.saveCursor(c)
 }
 
 // update builds an update's chat and user fields: a direct message is a

@@ -3,9 +3,10 @@ package mattermost
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
 )
 
 // channelServer serves a bot's channels and their posts, newest first, in
@@ -50,35 +52,65 @@ func channelServer(t *testing.T, posts []*model.Post) *httptest.Server {
 	return s
 }
 
-type collector struct {
-	mu  sync.Mutex
-	got []string
+// memInbox is an inbox in memory with the contract's semantics: an update
+// whose ID was taken before is not taken again, and the cursor is saved
+// with the updates.
+type memInbox struct {
+	mu      sync.Mutex
+	got     []string
+	ids     map[string]bool
+	cursors map[string]string
+	fail    error
 }
 
-func (c *collector) handle(_ context.Context, u *bot.Update) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.got = append(c.got, u.Text)
+func newMemInbox() *memInbox { return &memInbox{ids: map[string]bool{}, cursors: map[string]string{}} }
+
+func (m *memInbox) Take(_ context.Context, cur *core.TransportCursor, ups ...*bot.Update) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	for _, u := range ups {
+		if u.ID != "" && m.ids[u.ID] {
+			continue
+		}
+		m.ids[u.ID] = true
+		m.got = append(m.got, u.Text)
+	}
+	if cur != nil {
+		m.cursors[cur.Name] = cur.Value
+	}
+	return nil
 }
 
-func (c *collector) texts() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.got...)
+func (m *memInbox) Cursor(_ context.Context, name string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cursors[name], nil
 }
 
-func newTestTransport(t *testing.T, url, cursor string) *Transport {
+func (m *memInbox) Settle(context.Context, string, string) error { return nil }
+
+func (m *memInbox) texts() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.got...)
+}
+
+func newTestTransport(t *testing.T, url string) *Transport {
 	t.Helper()
-	tr, err := New(context.Background(), Config{URL: url, Token: "tok", HTTPAddr: "127.0.0.1:0", Secret: []byte("s"),
-		CursorFile: cursor}, zerolog.Nop())
+	tr, err := New(context.Background(), Config{URL: url, Token: "tok", HTTPAddr: "127.0.0.1:0", Secret: []byte("s")},
+		zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tr
 }
 
-// TestCatchUpAndCursor: posts missed while away are handled once, in order,
-// and a restart from the saved cursor neither repeats nor loses any.
+// TestCatchUpAndCursor: posts missed while away are taken once, in order,
+// with the cursor; after a restart the cursor says where reading stopped,
+// and posts read again are not taken twice.
 func TestCatchUpAndCursor(t *testing.T) {
 	now := model.GetMillis()
 	posts := []*model.Post{
@@ -87,52 +119,51 @@ func TestCatchUpAndCursor(t *testing.T) {
 		{Id: "p3", ChannelId: "dm", UserId: "olga", Message: "second", CreateAt: now - 1000},
 	}
 	srv := channelServer(t, posts)
-	cursor := filepath.Join(t.TempDir(), "cursor")
-	tr := newTestTransport(t, srv.URL, cursor)
-	tr.lastSeen = now - 5000
-	c := &collector{}
-	ctx, cancel := context.WithCancel(context.Background())
-	d := newDispatcher(ctx, c.handle)
-	tr.catchUp(ctx, d, true)
-	tr.catchUp(ctx, d, true) // again: nothing twice
-	waitFor(t, func() bool { return len(c.texts()) == 2 })
-	cancel()
-	d.wait()
-	if got := c.texts(); got[0] != "first" || got[1] != "second" {
-		t.Fatalf("handled %q", got)
+	in := newMemInbox()
+	in.cursors[cursorName] = strconv.FormatInt(now-5000, 10)
+	tr := newTestTransport(t, srv.URL)
+	ctx := context.Background()
+	if err := tr.loadCursor(ctx, in); err != nil || tr.lastSeen != now-5000 {
+		t.Fatalf("cursor = %d, %v", tr.lastSeen, err)
+	}
+	tr.catchUp(ctx, in, true)
+	tr.catchUp(ctx, in, true) // again: nothing twice
+	if got := in.texts(); len(got) != 2 || got[0] != "first" || got[1] != "second" {
+		t.Fatalf("taken %q", got)
+	}
+	if in.cursors[cursorName] != strconv.FormatInt(now-1000, 10) {
+		t.Fatalf("cursor = %s, want %d", in.cursors[cursorName], now-1000)
 	}
 
-	// After a restart the cursor says where reading stopped: nothing again.
-	tr2 := newTestTransport(t, srv.URL, cursor)
-	tr2.mu.Lock()
-	if !tr2.loadCursorLocked() || tr2.lastSeen != now-1000 {
-		t.Fatalf("cursor = %d, want %d", tr2.lastSeen, now-1000)
+	// A restart: a new transport on the same inbox reads from the cursor
+	// (with its margin) and takes nothing again.
+	tr2 := newTestTransport(t, srv.URL)
+	if err := tr2.loadCursor(ctx, in); err != nil || tr2.lastSeen != now-1000 {
+		t.Fatalf("cursor after restart = %d, %v", tr2.lastSeen, err)
 	}
-	tr2.mu.Unlock()
-	c2 := &collector{}
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	d2 := newDispatcher(ctx2, c2.handle)
-	tr2.catchUp(ctx2, d2, true)
-	time.Sleep(50 * time.Millisecond)
-	cancel2()
-	d2.wait()
-	if got := c2.texts(); len(got) != 0 {
-		t.Fatalf("after the restart handled again: %q", got)
+	tr2.catchUp(ctx, in, true)
+	if got := in.texts(); len(got) != 2 {
+		t.Fatalf("after the restart taken again: %q", got)
 	}
 }
 
-// TestCursorStopsBeforeAPostNotHandled: a post taken but not handled when
-// DealDesk stops is read again after the restart.
-func TestCursorStopsBeforeAPostNotHandled(t *testing.T) {
-	tr := newTestTransport(t, channelServer(t, nil).URL, filepath.Join(t.TempDir(), "cursor"))
-	tr.mu.Lock()
-	tr.lastSeen = 5000
-	tr.seen = map[string]int64{"a": 3000, "b": 4000, "c": 5000}
-	tr.pending = map[string]int64{"b": 4000}
-	c := tr.cursorLocked()
-	tr.mu.Unlock()
-	if c.at != 3999 || len(c.ids) != 1 || c.ids[0] != "c" {
-		t.Fatalf("cursor = %+v; want 3999 and the handled post c after it", c)
+// TestPostNotTakenIsReadAgain: a post the inbox could not store is not
+// remembered as seen, and the next catch-up takes it.
+func TestPostNotTakenIsReadAgain(t *testing.T) {
+	now := model.GetMillis()
+	posts := []*model.Post{{Id: "p1", ChannelId: "dm", UserId: "olga", Message: "first", CreateAt: now - 1000}}
+	in := newMemInbox()
+	in.fail = errors.New("disk full")
+	tr := newTestTransport(t, channelServer(t, posts).URL)
+	tr.lastSeen = now - 5000
+	tr.catchUp(context.Background(), in, true)
+	if got := in.texts(); len(got) != 0 || in.cursors[cursorName] != "" {
+		t.Fatalf("taken %q, cursor %q while the inbox fails", got, in.cursors[cursorName])
+	}
+	in.fail = nil
+	tr.catchUp(context.Background(), in, true)
+	if got := in.texts(); len(got) != 1 || got[0] != "first" {
+		t.Fatalf("taken %q after the inbox came back", got)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
+	"github.com/dealdesk/dealdesk/core"
 )
 
 // noLimits turns the rate limiter off for tests that are not about it.
@@ -76,23 +77,41 @@ func MustRun(tb testing.TB, tr *telegram.Transport) *runner {
 	return MustRunWith(tb, tr, nil)
 }
 
-// MustRunWith is MustRun with a hook called in the handler before the
-// update is recorded.
-func MustRunWith(tb testing.TB, tr *telegram.Transport, hook func(*bot.Update)) *runner {
+// MustRunWith is MustRun with a hook that the inbox calls for each update
+// before taking it; an error from it refuses the whole Take.
+func MustRunWith(tb testing.TB, tr *telegram.Transport, hook func(*bot.Update) error) *runner {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &runner{updates: make(chan *bot.Update, 100), cancel: cancel, done: make(chan error, 1)}
-	go func() {
-		r.done <- tr.Run(ctx, func(_ context.Context, u *bot.Update) {
-			if hook != nil {
-				hook(u)
-			}
-			r.updates <- u
-		})
-	}()
+	in := &hookInbox{hook: hook, r: r}
+	go func() { r.done <- tr.Run(ctx, in) }()
 	tb.Cleanup(func() { r.stop(tb) })
 	return r
 }
+
+// hookInbox records what it takes.
+type hookInbox struct {
+	hook func(*bot.Update) error
+	r    *runner
+}
+
+func (in *hookInbox) Take(_ context.Context, _ *core.TransportCursor, ups ...*bot.Update) error {
+	for _, u := range ups {
+		if in.hook != nil {
+			if err := in.hook(u); err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range ups {
+		in.r.updates <- u
+	}
+	return nil
+}
+
+func (in *hookInbox) Cursor(context.Context, string) (string, error) { return "", nil }
+
+func (in *hookInbox) Settle(context.Context, string, string) error { return nil }
 
 // stop cancels Run and returns its error; it may be called more than once.
 func (r *runner) stop(tb testing.TB) error {

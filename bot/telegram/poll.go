@@ -17,29 +17,26 @@ import (
 const allowedUpdates = `["message","callback_query"]`
 
 // Run receives updates by long polling, or through the webhook when one is
-// configured, and calls handle for each: concurrently for different chats,
-// in order within one chat. When ctx is done it stops receiving, gives the
-// updates already received up to ShutdownTimeout to be handled (their
-// context is cancelled after that), and returns ctx.Err(). It returns
-// another error only if the webhook cannot be set up.
-func (t *Transport) Run(ctx context.Context, handle func(context.Context, *bot.Update)) error {
-	d := newDispatcher(ctx, handle, t.log)
+// configured, and hands them to the inbox. An update is confirmed to
+// Telegram (the next getUpdates' offset, the webhook's 200) only once the
+// inbox has stored it, so a crash or stop at any point loses none; one
+// delivered again is recognized by its update_id. When ctx is done it
+// stops receiving and returns ctx.Err(); it returns another error only if
+// the webhook cannot be set up.
+func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 	if t.cfg.Webhook != nil {
-		err := t.serveWebhook(ctx, d)
-		d.close(t.cfg.ShutdownTimeout)
-		return err
+		return t.serveWebhook(ctx, in)
 	}
-	offset := t.poll(ctx, d)
-	d.close(t.cfg.ShutdownTimeout)
+	offset := t.poll(ctx, in)
 	t.confirm(ctx, offset)
 	return ctx.Err()
 }
 
 // poll runs the getUpdates loop until ctx is done and returns the offset
-// of the first update not yet dispatched. It is the library's
-// GetUpdatesChan done right: a minimum gap between calls, exponential
-// backoff on errors and respect for retry_after.
-func (t *Transport) poll(ctx context.Context, d *dispatcher) int {
+// after the last update taken. It is the library's GetUpdatesChan done
+// right: a minimum gap between calls, exponential backoff on errors and
+// respect for retry_after; and no update is confirmed before it is taken.
+func (t *Transport) poll(ctx context.Context, in bot.Inbox) int {
 	t.deleteWebhook(ctx)
 	var (
 		offset   int
@@ -55,6 +52,14 @@ func (t *Transport) poll(ctx context.Context, d *dispatcher) int {
 		if ctx.Err() != nil {
 			return offset
 		}
+		if err == nil && len(updates) > 0 {
+			// Taken in one transaction; only then does the offset move on.
+			if err = in.Take(ctx, nil, t.translateAll(updates)...); err == nil {
+				offset = updates[len(updates)-1].UpdateID + 1
+			} else if ctx.Err() != nil {
+				return offset
+			}
+		}
 		if err != nil {
 			failures++
 			wait := t.retryDelay(err, failures)
@@ -66,15 +71,20 @@ func (t *Transport) poll(ctx context.Context, d *dispatcher) int {
 			continue
 		}
 		failures = 0
-		for _, u := range updates {
-			if up := t.translate(u); up != nil {
-				if d.dispatch(ctx, up) != nil {
-					return offset
-				}
-			}
-			offset = u.UpdateID + 1
+	}
+}
+
+// translateAll translates the updates DealDesk handles, each with its
+// update_id, so that one delivered again is not taken twice.
+func (t *Transport) translateAll(updates []*wireUpdate) []*bot.Update {
+	out := make([]*bot.Update, 0, len(updates))
+	for _, w := range updates {
+		if u := t.translate(w); u != nil {
+			u.ID = strconv.Itoa(w.UpdateID)
+			out = append(out, u)
 		}
 	}
+	return out
 }
 
 // retryDelay is the wait after the n-th failure in a row: MinPollGap

@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,33 +113,33 @@ func TestRunStopsOnCancel(t *testing.T) {
 	}
 }
 
-// Updates received before cancel are still handled during shutdown.
-func TestRunDrainsOnCancel(t *testing.T) {
+// An update is confirmed to Telegram (the next getUpdates' offset) only
+// once the inbox has taken it: while taking fails, the same updates are
+// asked for again, and none is skipped.
+func TestUpdatesConfirmedOnlyOnceTaken(t *testing.T) {
 	s := telegramtest.NewServer(t)
 	s.SendText(1, 1, "first")
 	s.SendText(1, 1, "second")
-	started := make(chan struct{})
-	release := make(chan struct{})
-	done := make(chan struct{})
-	r := MustRunWith(t, MustNew(t, testConfig(s)), func(u *bot.Update) {
-		switch u.Text {
-		case "first":
-			close(started)
-			<-release
-		case "second":
-			close(done)
+	var mu sync.Mutex
+	fails := 2
+	r := MustRunWith(t, MustNew(t, testConfig(s)), func(*bot.Update) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if fails > 0 {
+			fails--
+			return errors.New("disk full")
 		}
+		return nil
 	})
-	<-started
-	s.WaitCalls(t, "getUpdates", 2, 3*time.Second) // both updates were dispatched
-	go func() {
-		time.Sleep(50 * time.Millisecond)
-		close(release)
-	}()
-	_ = r.stop(t)
-	select {
-	case <-done:
-	default:
-		t.Fatal("Run returned before the queued update was handled")
+	for _, want := range []string{"first", "second"} {
+		if u := r.next(t); u.Text != want || u.ID == "" {
+			t.Fatalf("got %q (id %q), want %q with its update_id", u.Text, u.ID, want)
+		}
+	}
+	calls := s.CallsTo("getUpdates")
+	for i, c := range calls[:3] {
+		if c.Params["offset"] != "" && c.Params["offset"] != "0" {
+			t.Fatalf("getUpdates %d confirmed with offset %s before the updates were taken", i, c.Params["offset"])
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/dealdesk/dealdesk/bot"
 )
 
 // SecretHeader is the header in which Telegram sends the webhook's secret
@@ -22,13 +24,16 @@ const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 const maxUpdateSize = 1 << 20
 
 func (w *WebhookConfig) validate() error {
+	// A short secret can be guessed, and with it updates forged in any
+	// user's name.
+	const minSecret = 16
 	switch {
 	case w.ListenAddr == "":
 		return errors.New("telegram: webhook: empty listen address")
 	case w.PublicURL == "":
 		return errors.New("telegram: webhook: empty public URL")
-	case len(w.SecretToken) == 0 || len(w.SecretToken) > 256:
-		return errors.New("telegram: webhook: the secret token must be 1-256 characters")
+	case len(w.SecretToken) < minSecret || len(w.SecretToken) > 256:
+		return fmt.Errorf("telegram: webhook: the secret token must be %d-256 characters", minSecret)
 	}
 	for _, r := range w.SecretToken {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
@@ -41,14 +46,14 @@ func (w *WebhookConfig) validate() error {
 // serveWebhook listens on ListenAddr, registers PublicURL with setWebhook
 // and serves updates until ctx is done. The webhook stays registered after
 // it returns, so Telegram keeps updates until the bot is back.
-func (t *Transport) serveWebhook(ctx context.Context, d *dispatcher) error {
+func (t *Transport) serveWebhook(ctx context.Context, in bot.Inbox) error {
 	wh := t.cfg.Webhook
 	ln, err := net.Listen("tcp", wh.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("telegram: webhook: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           t.webhookHandler(d),
+		Handler:           t.webhookHandler(in),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -77,9 +82,9 @@ func (t *Transport) serveWebhook(ctx context.Context, d *dispatcher) error {
 }
 
 // webhookHandler accepts updates posted by Telegram. Telegram retries an
-// update until it gets a 2xx answer, so an update that cannot be queued is
-// answered with 503.
-func (t *Transport) webhookHandler(d *dispatcher) http.Handler {
+// update until it gets a 2xx answer, so the answer is 200 only once the
+// update is stored in the inbox, and 503 when it cannot be.
+func (t *Transport) webhookHandler(in bot.Inbox) http.Handler {
 	secret := []byte(t.cfg.Webhook.SecretToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -98,8 +103,9 @@ func (t *Transport) webhookHandler(d *dispatcher) http.Handler {
 			t.log.Warn().Err(err).Msg("webhook update does not decode")
 			return
 		}
-		if up := t.translate(&u); up != nil {
-			if err := d.dispatch(r.Context(), up); err != nil {
+		if ups := t.translateAll([]*wireUpdate{&u}); len(ups) > 0 {
+			if err := in.Take(r.Context(), nil, ups...); err != nil {
+				t.log.Warn().Err(err).Int("update_id", u.UpdateID).Msg("webhook update not taken")
 				http.Error(w, "unavailable", http.StatusServiceUnavailable)
 				return
 			}

@@ -31,11 +31,11 @@ func TestWebhook(t *testing.T) {
 	s := telegramtest.NewServer(t)
 	addr := freeAddr(t)
 	cfg := testConfig(s)
-	cfg.Webhook = &telegram.WebhookConfig{ListenAddr: addr, PublicURL: "http://" + addr + "/telegram", SecretToken: "s3cret_-X"}
+	cfg.Webhook = &telegram.WebhookConfig{ListenAddr: addr, PublicURL: "http://" + addr + "/telegram", SecretToken: "s3cret_-X-0123456789"}
 	r := MustRun(t, MustNew(t, cfg))
 
 	set := s.WaitCalls(t, "setWebhook", 1, 3*time.Second)[0].Params
-	if set["url"] != cfg.Webhook.PublicURL || set["secret_token"] != "s3cret_-X" || set["allowed_updates"] != `["message","callback_query"]` {
+	if set["url"] != cfg.Webhook.PublicURL || set["secret_token"] != "s3cret_-X-0123456789" || set["allowed_updates"] != `["message","callback_query"]` {
 		t.Errorf("setWebhook params %v", set)
 	}
 	// The fake delivers queued updates to the webhook with the secret.
@@ -75,6 +75,8 @@ func TestWebhookConfigIsChecked(t *testing.T) {
 		{ListenAddr: ":0", PublicURL: "https://example.org/tg"},
 		{ListenAddr: ":0", PublicURL: "https://example.org/tg", SecretToken: "no spaces allowed"},
 		{ListenAddr: ":0", SecretToken: "x"},
+		// Shorter than 16: guessable.
+		{ListenAddr: ":0", PublicURL: "https://example.org/tg", SecretToken: "short_secret_15"},
 	} {
 		cfg := testConfig(s)
 		cfg.Webhook = &wh

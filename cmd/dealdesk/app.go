@@ -51,12 +51,16 @@ type Main struct {
 	closed  bool
 }
 
+// defaultTuneTelegram is tuneTelegram for every Main; only the crash tests
+// set it, in the child processes they kill.
+var defaultTuneTelegram func(*telegram.Config)
+
 // NewMain returns a Main on the process's standard streams and environment.
 func NewMain() *Main {
 	fi, err := os.Stdin.Stat()
 	interactive := err == nil && fi.Mode()&os.ModeCharDevice != 0
 	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
-		Interactive: interactive, done: make(chan struct{})}
+		Interactive: interactive, done: make(chan struct{}), tuneTelegram: defaultTuneTelegram}
 }
 
 // ParseFlags reads the flags and loads the configuration.
@@ -147,7 +151,8 @@ func (m *Main) serve(ctx context.Context) error {
 		return fmt.Errorf("DEALDESK_ADMINS: %w", err)
 	}
 	m.Bot = bot.New(bot.Config{Service: m.Service, Locales: bundle,
-		Logger: m.Log.With().Str("component", "bot").Logger()})
+		Logger:    m.Log.With().Str("component", "bot").Logger(),
+		ChatBurst: m.Config.ChatBurst, ChatRate: m.Config.ChatRate})
 	for _, t := range transports {
 		m.Bot.AddTransport(t)
 	}
@@ -159,7 +164,7 @@ func (m *Main) serve(ctx context.Context) error {
 		return err
 	}
 	m.goRun(func() { m.Bot.SetupMenus(ctx) })
-	m.goRun(func() { m.Bot.RunOutbox(ctx, m.Config.OutboxInterval) })
+	m.goRun(func() { m.Bot.Run(ctx, m.Config.OutboxInterval, m.Config.DrainTimeout) })
 	for _, t := range transports {
 		m.goRun(func() { m.runTransport(ctx, t) })
 	}
@@ -183,7 +188,7 @@ func (m *Main) runTransport(ctx context.Context, t bot.Transport) {
 		m.Bot.Resume(ctx, t, console.ResumeUpdate())
 	}
 	for {
-		err := t.Run(ctx, m.Bot.HandleFunc(t))
+		err := t.Run(ctx, m.Bot)
 		if t.Platform() == core.PlatformConsole {
 			if err != nil && !errors.Is(err, io.EOF) && ctx.Err() == nil {
 				m.Log.Error().Err(err).Msg("console")

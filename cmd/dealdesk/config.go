@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ type Config struct {
 	FilesDir       string
 	ControlSocket  string
 	OutboxInterval time.Duration
+	DrainTimeout   time.Duration
+	ChatBurst      int
+	ChatRate       float64
 
 	MattermostURL          string
 	MattermostToken        string
@@ -76,6 +80,12 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.ControlSocket })},
 	{name: "DEALDESK_OUTBOX_INTERVAL", def: "1s", help: "how often the outbox looks for notifications to send",
 		set: func(c *Config, v string) (err error) { c.OutboxInterval, err = time.ParseDuration(v); return err }},
+	{name: "DEALDESK_DRAIN_TIMEOUT", def: "10s", help: "on stop, how long updates already received are handled and replies sent before exit (the rest waits for the next start)",
+		set: func(c *Config, v string) (err error) { c.DrainTimeout, err = time.ParseDuration(v); return err }},
+	{name: "DEALDESK_CHAT_BURST", def: "20", help: "messages one chat may send at once before DealDesk slows it down",
+		set: func(c *Config, v string) (err error) { c.ChatBurst, err = strconv.Atoi(v); return err }},
+	{name: "DEALDESK_CHAT_RATE", def: "1", help: "messages a second DealDesk handles from a chat that sent more than the burst",
+		set: func(c *Config, v string) (err error) { c.ChatRate, err = strconv.ParseFloat(v, 64); return err }},
 	{name: "MATTERMOST_URL", help: "Mattermost server address; with MATTERMOST_TOKEN enables the Mattermost transport",
 		set: str(func(c *Config) *string { return &c.MattermostURL })},
 	{name: "MATTERMOST_TOKEN", secret: true, help: "access token of the bot account DealDesk posts as",
@@ -118,7 +128,7 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.TelegramWebhookURL })},
 	{name: "TELEGRAM_WEBHOOK_ADDR", def: ":8443", help: "address the webhook server listens on",
 		set: str(func(c *Config) *string { return &c.TelegramWebhookAddr })},
-	{name: "TELEGRAM_WEBHOOK_SECRET", secret: true, help: "secret token Telegram sends with each webhook call",
+	{name: "TELEGRAM_WEBHOOK_SECRET", secret: true, help: "secret token Telegram sends with each webhook call: 16-256 of A-Z, a-z, 0-9, _ and -; required with TELEGRAM_WEBHOOK_URL",
 		set: str(func(c *Config) *string { return &c.TelegramWebhookSecret })},
 }
 
@@ -184,12 +194,36 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	if c.OutboxInterval <= 0 {
 		return c, fmt.Errorf("config: DEALDESK_OUTBOX_INTERVAL must be positive")
 	}
+	if c.ChatBurst < 1 || c.ChatRate <= 0 {
+		return c, fmt.Errorf("config: DEALDESK_CHAT_BURST and DEALDESK_CHAT_RATE must be positive")
+	}
+	if c.DrainTimeout < 0 {
+		return c, fmt.Errorf("config: DEALDESK_DRAIN_TIMEOUT must not be negative")
+	}
 	switch c.Console {
 	case "auto", "on", "off":
 	default:
 		return c, fmt.Errorf("config: DEALDESK_CONSOLE must be auto, on or off, not %q", c.Console)
 	}
+	if err := checkWebhookSecret(c); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// minWebhookSecret is the shortest webhook secret accepted: anyone who
+// knows or guesses it can post updates in any user's name.
+const minWebhookSecret = 16
+
+// checkWebhookSecret refuses a Telegram webhook without a secret long
+// enough not to be guessed.
+func checkWebhookSecret(c Config) error {
+	if c.TelegramWebhookURL == "" || len(c.TelegramWebhookSecret) >= minWebhookSecret {
+		return nil
+	}
+	return fmt.Errorf("config: TELEGRAM_WEBHOOK_SECRET must be at least %d characters (A-Z, a-z, 0-9, _ and -) "+
+		"when TELEGRAM_WEBHOOK_URL is set, or anyone could post forged updates; has %d; "+
+		"make one with: openssl rand -hex 16", minWebhookSecret, len(c.TelegramWebhookSecret))
 }
 
 func lookup(getenv func(string) string, name string) (string, bool) {

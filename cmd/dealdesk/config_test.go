@@ -72,3 +72,28 @@ func TestActionSecret(t *testing.T) {
 		t.Fatal("the configured secret was not used")
 	}
 }
+
+// TestWebhookSecretIsChecked: a Telegram webhook whose secret could be
+// guessed is refused when the configuration loads, saying what to set.
+func TestWebhookSecretIsChecked(t *testing.T) {
+	for _, tc := range []struct {
+		secret string
+		ok     bool
+	}{{"", false}, {"x", false}, {"fifteen_chars15", false}, {"sixteen_chars_16", true}, {"0123456789abcdef0123456789abcdef", true}} {
+		env := map[string]string{"TELEGRAM_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg",
+			"TELEGRAM_WEBHOOK_SECRET": tc.secret}
+		_, err := LoadConfig("", func(k string) string { return env[k] })
+		if tc.ok != (err == nil) {
+			t.Errorf("secret %q: err = %v, want ok %v", tc.secret, err, tc.ok)
+		}
+		// The message says what to do, and never shows the secret.
+		if err != nil && (!strings.Contains(err.Error(), "TELEGRAM_WEBHOOK_SECRET must be at least 16 characters") ||
+			len(tc.secret) > 1 && strings.Contains(err.Error(), tc.secret)) {
+			t.Errorf("secret %q: message %q", tc.secret, err)
+		}
+	}
+	// Long polling needs no secret.
+	if _, err := LoadConfig("", func(k string) string { return map[string]string{"TELEGRAM_TOKEN": "1:x"}[k] }); err != nil {
+		t.Errorf("long polling refused: %v", err)
+	}
+}

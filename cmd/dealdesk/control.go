@@ -204,8 +204,9 @@ func (m *Main) runInvite(ctx context.Context, args []string) error {
 	if resp.Error != "" {
 		return errors.New(resp.Error)
 	}
+	code := core.FormatInviteCode(resp.Code)
 	fmt.Fprintf(m.Stdout, "invite code for %s: %s (valid until %s)\nthe new user sends the bot: /start %s\n",
-		*role, resp.Code, resp.Expires.In(core.Location("")).Format("02.01.2006 15:04"), resp.Code)
+		*role, code, resp.Expires.In(core.Location("")).Format("02.01.2006 15:04"), code)
 	return nil
 }
 

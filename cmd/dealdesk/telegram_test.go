@@ -11,6 +11,7 @@ import (
 
 	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
+	"github.com/dealdesk/dealdesk/core"
 )
 
 const (
@@ -69,9 +70,31 @@ func (r *tgRun) stop() {
 	}
 }
 
+// quiet waits until DealDesk has sent what it had to: replies and
+// notifications go through the outbox, so one still on its way would be
+// taken for the answer to the next action.
+func (r *tgRun) quiet() {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		due, err := r.m.Service.DueMessages(context.Background(),
+			core.OutboxQuery{Platform: "telegram", Now: time.Now().Add(time.Minute), Limit: 1})
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		n := len(r.srv.Sent())
+		time.Sleep(30 * time.Millisecond)
+		if len(due) == 0 && len(r.srv.Sent()) == n {
+			return
+		}
+	}
+	r.t.Fatal("the outbox did not settle")
+}
+
 // do runs an action and waits for the next message the bot sends to chat.
 func (r *tgRun) do(chat int64, action func()) telegramtest.SentMessage {
 	r.t.Helper()
+	r.quiet()
 	before := len(r.srv.Sent())
 	action()
 	deadline := time.Now().Add(10 * time.Second)

@@ -148,6 +148,8 @@ var aggregates = []aggregate{
 		})},
 	{bucket: bktButtons, what: "button", check: byKey(func(b *core.Button) string { return b.Token },
 		func(b *core.Button) []entry { return expiryEntries(bktButtonsByExpiry, b.Token, b.ExpiresAt) })},
+	{bucket: bktInbox, what: "inbox item", since: 6, numbered: true,
+		check: byID(func(it *core.InboxItem) int64 { return it.ID }, inboxEntries)},
 }
 
 // byID checks a record keyed by its ID.
@@ -248,6 +250,13 @@ type index struct {
 // the key after an 8-byte time, the second half of a 16-byte key. Each
 // returns nil for an entry too short to hold it.
 
+func keyID(k, _ []byte) []byte {
+	if len(k) != 8 {
+		return nil
+	}
+	return k
+}
+
 func valueID(_, v []byte) []byte {
 	if len(v) != 8 {
 		return nil
@@ -311,6 +320,9 @@ var indexes = []index{
 	{bucket: bktOutboxPending, records: bktOutbox, target: keySuffixID},
 	{bucket: bktConversationsByExpiry, records: bktConversations, target: keyAfterTime},
 	{bucket: bktButtonsByExpiry, records: bktButtons, target: keyAfterTime},
+	{bucket: bktInboxByKey, records: bktInbox, since: 6, target: valueID},
+	{bucket: bktInboxPending, records: bktInbox, since: 6, target: keyID},
+	{bucket: bktInboxByHandled, records: bktInbox, since: 6, target: keyPairID},
 }
 
 // checker is one run of Check's own part.
@@ -402,7 +414,8 @@ func (c *checker) schema() bool {
 
 // unknownBuckets notes the top-level buckets the check knows nothing of.
 func (c *checker) unknownBuckets() {
-	known := map[string]bool{string(bktMeta): true, string(bktSequences): true}
+	// Transport cursors are plain values, each checked by its transport.
+	known := map[string]bool{string(bktMeta): true, string(bktSequences): true, string(bktCursors): true}
 	for _, a := range aggregates {
 		known[string(a.bucket)] = true
 	}

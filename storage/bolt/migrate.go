@@ -54,6 +54,14 @@ var (
 	bktConversationsByExpiry = []byte("conversations_by_expiry")
 	bktButtons               = []byte("buttons")
 	bktButtonsByExpiry       = []byte("buttons_by_expiry")
+
+	bktInbox          = []byte("inbox")            // since schema 6
+	bktInboxByKey     = []byte("inbox_by_key")     // since schema 6
+	bktInboxPending   = []byte("inbox_pending")    // since schema 6
+	bktInboxByHandled = []byte("inbox_by_handled") // since schema 6
+	bktCursors        = []byte("cursors")          // since schema 6
+
+	bktInviteFailures = []byte("invite_failures") // since schema 7
 )
 
 // keySchemaVersion is the meta key of the number of migrations applied.
@@ -70,6 +78,33 @@ var migrations = []migration{
 	addIntake,          // 3
 	indexChecked,       // 4
 	reindexNameKeys,    // 5
+	addInbox,           // 6
+	limitInvites,       // 7
+}
+
+// limitInvites adds the failed invite redemptions of each identity, and
+// revokes the invites issued so far: their codes were short enough to guess
+// and may have been posted to a group chat.
+func limitInvites(tx *bbolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bktInviteFailures); err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket(bktInvites); err != nil {
+		return err
+	}
+	_, err := tx.CreateBucket(bktInvites)
+	return err
+}
+
+// addInbox adds the inbox of updates taken from the chat platforms and the
+// transports' cursors.
+func addInbox(tx *bbolt.Tx) error {
+	for _, b := range [][]byte{bktInbox, bktInboxByKey, bktInboxPending, bktInboxByHandled, bktCursors} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reindexNameKeys rebuilds the name key index after core.NameKey learned

@@ -39,7 +39,7 @@ func TestMigrate_Fresh(t *testing.T) {
 			_, err = tx.FindTasks(core.TaskFilter{})
 		}
 		if err == nil {
-			_, err = tx.DueMessages("telegram", tx.Now(), 0)
+			_, err = tx.DueMessages(core.OutboxQuery{Platform: "telegram", Now: tx.Now()})
 		}
 		return err
 	})

@@ -3,14 +3,13 @@ package bolt
 import (
 	"bytes"
 	"fmt"
-	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 )
 
 // Outbox index:
 //
-//	outbox_pending: platform sep timeKey(nextAttemptAt) id → nothing
+//	outbox_pending: platform sep timeKey(nextAttemptAt) id → chat id
 //
 // Only pending messages are in it, so a delivery worker reads exactly the
 // messages it has to send.
@@ -49,26 +48,43 @@ func (tx *Tx) OutboxMessage(id int64) (*core.OutboxMessage, error) {
 	return m, nil
 }
 
-// DueMessages returns up to limit (all when limit <= 0) pending messages of a
-// platform whose next attempt is at or before now, by next attempt time, then
-// ID.
-func (tx *Tx) DueMessages(platform string, now time.Time, limit int) ([]*core.OutboxMessage, error) {
+// DueMessages returns up to q.Limit (all when <= 0) pending messages of
+// q.Platform whose next attempt is at or before q.Now, by next attempt time,
+// then ID; at most q.PerChat of one chat, none of the chats in q.Skip. The
+// index entry carries the chat, so the messages passed over are not read.
+func (tx *Tx) DueMessages(q core.OutboxQuery) ([]*core.OutboxMessage, error) {
 	ms := []*core.OutboxMessage{}
-	prefix := str(platform)
-	end := timeKey(now)
-	err := tx.scan(bktOutboxPending, prefix, func(k, _ []byte) (bool, error) {
+	prefix := str(q.Platform)
+	end := timeKey(q.Now)
+	perChat := map[string]int{}
+	err := tx.scan(bktOutboxPending, prefix, func(k, v []byte) (bool, error) {
 		if bytes.Compare(k[len(prefix):len(prefix)+8], end) > 0 {
 			return false, nil
 		}
-		m := new(core.OutboxMessage)
-		if err := tx.load(bktOutbox, k[len(k)-8:], m); err != nil {
-			return false, err
+		var m *core.OutboxMessage
+		chat := string(v)
+		if len(v) == 0 { // written before the entries carried the chat
+			m = new(core.OutboxMessage)
+			if err := tx.load(bktOutbox, k[len(k)-8:], m); err != nil {
+				return false, err
+			}
+			chat = m.ChatID
 		}
+		if q.Skip[chat] || (q.PerChat > 0 && perChat[chat] >= q.PerChat) {
+			return true, nil
+		}
+		if m == nil {
+			m = new(core.OutboxMessage)
+			if err := tx.load(bktOutbox, k[len(k)-8:], m); err != nil {
+				return false, err
+			}
+		}
+		perChat[chat]++
 		ms = append(ms, m)
-		return !limitReached(len(ms), limit), nil
+		return !limitReached(len(ms), q.Limit), nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bolt: due messages of %s: %w", platform, err)
+		return nil, fmt.Errorf("bolt: due messages of %s: %w", q.Platform, err)
 	}
 	return ms, nil
 }
@@ -96,5 +112,5 @@ func outboxEntries(m *core.OutboxMessage) []entry {
 	if m.Status != core.OutboxPending {
 		return nil
 	}
-	return []entry{{bktOutboxPending, key(str(m.Platform), timeKey(m.NextAttemptAt), itob(m.ID)), nil}}
+	return []entry{{bktOutboxPending, key(str(m.Platform), timeKey(m.NextAttemptAt), itob(m.ID)), []byte(m.ChatID)}}
 }

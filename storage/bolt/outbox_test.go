@@ -75,7 +75,7 @@ func TestOutbox_DueMessages(t *testing.T) {
 	check := func(platform string, at time.Time, limit int, want ...string) {
 		t.Helper()
 		MustView(t, db, func(tx core.Tx) error {
-			ms, err := tx.DueMessages(platform, at, limit)
+			ms, err := tx.DueMessages(core.OutboxQuery{Platform: platform, Now: at, Limit: limit})
 			if err != nil {
 				return err
 			}
@@ -94,7 +94,7 @@ func TestOutbox_DueMessages(t *testing.T) {
 
 	// A failed attempt moves the message later; a delivered one leaves the queue.
 	MustUpdate(t, db, func(tx core.Tx) error {
-		ms, err := tx.DueMessages("telegram", now, 2)
+		ms, err := tx.DueMessages(core.OutboxQuery{Platform: "telegram", Now: now, Limit: 2})
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package bolt
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 )
@@ -150,4 +151,52 @@ func (tx *Tx) DeleteInvite(code string) error {
 		return fmt.Errorf("bolt: delete invite: %w", err)
 	}
 	return nil
+}
+
+// InviteFailures returns the times of an identity's failed invite
+// redemptions, oldest first; none is an empty list.
+func (tx *Tx) InviteFailures(identity string) ([]time.Time, error) {
+	var times []time.Time
+	if _, err := tx.get(bktInviteFailures, []byte(identity), &times); err != nil {
+		return nil, fmt.Errorf("bolt: invite failures: %w", err)
+	}
+	return times, nil
+}
+
+// PutInviteFailures replaces an identity's failure times; an empty list
+// deletes them.
+func (tx *Tx) PutInviteFailures(identity string, times []time.Time) (err error) {
+	defer wrapf(&err, "put invite failures")
+	if len(times) == 0 {
+		return tx.tx.Bucket(bktInviteFailures).Delete([]byte(identity))
+	}
+	return tx.put(bktInviteFailures, []byte(identity), times)
+}
+
+// PurgeInviteFailures deletes the failure times of every identity whose last
+// failure was before t. It reads every record: there is one for each
+// identity that failed within the last window, a short list.
+func (tx *Tx) PurgeInviteFailures(before time.Time) (n int, err error) {
+	defer wrapf(&err, "purge invite failures")
+	var stale [][]byte
+	err = tx.scan(bktInviteFailures, nil, func(k, v []byte) (bool, error) {
+		var times []time.Time
+		if err := decode(v, &times); err != nil {
+			return false, err
+		}
+		if len(times) == 0 || times[len(times)-1].Before(before) {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+		return true, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	b := tx.tx.Bucket(bktInviteFailures)
+	for _, k := range stale {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(stale), nil
 }

@@ -1,0 +1,142 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// A reply that cannot reach the chat after its change committed is not a
+// failure: the change stands, nothing says «Не получилось», and the reply
+// comes once the platform is back.
+func TestReplyThatFailsToSendIsRetriedNotReported(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	h.say("admin", "/task new")
+	h.say("admin", "Позвонить клиенту")
+	h.say("admin", "-")
+	h.say("admin", "-")
+	h.rec.fail = errors.New("connection reset")
+	msgs := h.press("admin", h.rec.sentLast(), "Мне")
+	if len(msgs) != 0 {
+		t.Fatalf("sent while the platform fails: %s", dump(msgs))
+	}
+	tasks, err := h.svc.MyTasks(context.Background(), core.Actor{User: h.admin})
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("tasks = %d, %v; want the one created", len(tasks), err)
+	}
+	h.rec.fail = nil
+	h.clock.Add(time.Minute)
+	if _, err := h.bot.DeliverDue(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	got := dump(h.rec.take())
+	if !strings.Contains(got, "Позвонить клиенту") || strings.Contains(got, h.p.T("err.internal", nil)) {
+		t.Fatalf("after the platform came back: %s", got)
+	}
+}
+
+// A decision button works once: pressed again (a double tap, a press
+// delivered twice) it says that it is done, and nothing happens twice.
+func TestDecisionButtonWorksOnce(t *testing.T) {
+	h := newHarness(t)
+	h.say("admin", "/task new")
+	h.say("admin", "Позвонить клиенту")
+	h.say("admin", "-")
+	h.say("admin", "-")
+	h.press("admin", h.rec.sentLast(), "Мне")
+	list := h.say("admin", "/tasks")
+	h.want(h.press("admin", list, "Выполнено #1"), "flow.done.result", bot.Args{"ID": 1, "Title": "Позвонить клиенту"})
+	h.say("admin", "/cancel")
+	h.want(h.press("admin", list, "Выполнено #1"), "err.button.used", nil)
+	if len(h.rec.answers) == 0 || h.rec.answers[len(h.rec.answers)-1] != h.p.T("err.button.used", nil) {
+		t.Fatalf("second press not answered in its notice: %q", h.rec.answers)
+	}
+}
+
+// One chat's flood does not hold up another: while 300 messages of chat A
+// wait, chat B's /help is answered at once, and A is told once that it is
+// being slowed down; all of A's messages are handled in the end, in order.
+func TestFloodingChatDoesNotHoldUpOthers(t *testing.T) {
+	h := newHarness(t)
+	h.addUser("a", "Флудер", core.RoleManager)
+	h.addUser("b", "Спокойный", core.RoleManager)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		h.bot.Run(ctx, 10*time.Millisecond, 5*time.Second)
+	}()
+	defer func() { cancel(); wg.Wait() }()
+	var flood []*bot.Update
+	for i := range 300 {
+		flood = append(flood, &bot.Update{ID: fmt.Sprint("a", i), Platform: "test", ChatID: "a", ChatType: bot.ChatPrivate,
+			UserID: "a", Text: fmt.Sprint("сообщение ", i)})
+	}
+	if err := h.bot.Take(ctx, nil, flood...); err != nil {
+		t.Fatal(err)
+	}
+	help := &bot.Update{ID: "b1", Platform: "test", ChatID: "b", ChatType: bot.ChatPrivate, UserID: "b",
+		Text: "/help", Command: "help"}
+	if err := h.bot.Take(ctx, nil, help); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var toA, toB int
+	slowed := 0
+	for time.Now().Before(deadline) && (toB == 0 || slowed == 0) {
+		time.Sleep(20 * time.Millisecond)
+		toA, toB, slowed = 0, 0, 0
+		h.rec.mu.Lock()
+		for _, m := range h.rec.sent {
+			switch m.ChatID {
+			case "a":
+				toA++
+				if m.Text == h.p.T("msg.flood.slowed", nil) {
+					slowed++
+				}
+			case "b":
+				toB++
+			}
+		}
+		h.rec.mu.Unlock()
+	}
+	if toB == 0 {
+		t.Fatalf("chat B was not answered while A floods (A got %d)", toA)
+	}
+	if toA >= 300 {
+		t.Fatalf("A's whole flood (%d) was answered before B", toA)
+	}
+	if slowed != 1 {
+		t.Fatalf("A was told %d times that it is slowed down, want once", slowed)
+	}
+	// Nothing is dropped: A's messages wait in the inbox.
+	pending, err := h.svc.PendingUpdates(context.Background(), 0)
+	if err != nil || len(pending) == 0 {
+		t.Fatalf("pending = %d, %v; want A's backlog kept", len(pending), err)
+	}
+}
+
+// An update delivered twice by its platform is taken once.
+func TestUpdateDeliveredTwiceIsTakenOnce(t *testing.T) {
+	h := newHarness(t)
+	u := &bot.Update{ID: "42", Platform: "test", ChatID: "admin", ChatType: bot.ChatPrivate, UserID: "admin",
+		Text: "/help", Command: "help"}
+	for range 2 {
+		if err := h.bot.Take(context.Background(), nil, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending, err := h.svc.PendingUpdates(context.Background(), 0)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending = %d, %v; want 1", len(pending), err)
+	}
+}

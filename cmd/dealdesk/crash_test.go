@@ -1,0 +1,273 @@
+package main
+
+import (
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/dealdesk/dealdesk/bot/telegram"
+	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
+)
+
+// A child started by crashChild runs with Telegram's rate limits off, so
+// that a test sends hundreds of replies in seconds.
+func init() {
+	if os.Getenv("DEALDESK_TEST_MAIN") == "1" && os.Getenv("DEALDESK_TEST_NO_LIMITS") == "1" {
+		defaultTuneTelegram = func(c *telegram.Config) {
+			c.PollTimeout, c.MinPollGap = time.Second, 10*time.Millisecond
+			off := telegram.Limit{N: -1}
+			c.Limits = telegram.Limits{Chat: off, Group: off, Global: off}
+		}
+	}
+}
+
+// crashChild is the real program in a child process against the fake Bot
+// API, to be killed.
+type crashChild struct {
+	t   *testing.T
+	srv *telegramtest.Server
+	dir string
+	cmd *exec.Cmd
+	log *os.File
+}
+
+func (c *crashChild) start() {
+	c.t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.log, err = os.OpenFile(filepath.Join(c.dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "DEALDESK_TEST_MAIN=1", "DEALDESK_TEST_ARGS=", "DEALDESK_TEST_NO_LIMITS=1", "DEALDESK_CHAT_BURST=1000",
+		"DEALDESK_DB="+filepath.Join(c.dir, "dealdesk.db"), "DEALDESK_CONSOLE=off", "DEALDESK_LOG_FORMAT=json",
+		"DEALDESK_ADMINS=telegram:"+strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL=50ms",
+		"DEALDESK_CONTROL_SOCKET="+filepath.Join(c.dir, "ctl.sock"),
+		"TELEGRAM_TOKEN="+c.srv.Token, "TELEGRAM_API_URL="+c.srv.URL)
+	cmd.Stdout, cmd.Stderr = c.log, c.log
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.cmd = cmd
+}
+
+// stop ends the child with sig and waits for it.
+func (c *crashChild) stop(sig syscall.Signal) {
+	c.t.Helper()
+	_ = c.cmd.Process.Signal(sig)
+	done := make(chan error, 1)
+	go func() { done <- c.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = c.cmd.Process.Kill()
+		c.t.Fatalf("the child did not stop on %v", sig)
+	}
+	c.log.Close()
+}
+
+// count returns the number of records in a bucket of the stopped child's
+// database.
+func (c *crashChild) count(bucket string) int {
+	c.t.Helper()
+	db, err := bbolt.Open(filepath.Join(c.dir, "dealdesk.db"), 0o600, &bbolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer db.Close()
+	n := 0
+	err = db.View(func(tx *bbolt.Tx) error {
+		if b := tx.Bucket([]byte(bucket)); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return n
+}
+
+// texts returns what the bot sent to a chat (edits aside).
+func texts(srv *telegramtest.Server, chat int64) []string {
+	var out []string
+	for _, m := range srv.Sent() {
+		if m.ChatID == chat && !strings.HasPrefix(m.Method, "edit") {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func waitUntil(t *testing.T, what string, timeout time.Duration, cond func() bool, debug ...func() string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			for _, d := range debug {
+				t.Log(d())
+			}
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+var inviteCode = regexp.MustCompile(`/start (\S+)`)
+
+// TestCrashWhileUpdatesAreQueued: commands wait in Telegram while DealDesk
+// is killed (kill -9 and SIGTERM) again and again at random moments; in the
+// end every command made its record exactly once and was answered, a reply
+// sent twice only for a message in flight at a kill -9.
+func TestCrashWhileUpdatesAreQueued(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills the program many times")
+	}
+	srv := telegramtest.NewServer(t)
+	c := &crashChild{t: t, srv: srv, dir: t.TempDir()}
+	const rounds, perRound = 8, 10
+	kills := 0
+	for round := range rounds {
+		for range perRound {
+			srv.SendText(adminTG, adminTG, "/invite manager")
+		}
+		c.start()
+		time.Sleep(time.Duration(rand.IntN(600)) * time.Millisecond)
+		if round%2 == 0 {
+			c.stop(syscall.SIGKILL)
+			kills++
+		} else {
+			c.stop(syscall.SIGTERM)
+		}
+	}
+	c.start()
+	total := rounds * perRound
+	waitUntil(t, "every command answered", 60*time.Second, func() bool {
+		return len(codes(texts(srv, adminTG))) == total
+	}, func() string {
+		logs, _ := os.ReadFile(filepath.Join(c.dir, "child.log"))
+		return strconv.Itoa(len(codes(texts(srv, adminTG)))) + " answered; child log:\n" + tail(string(logs), 3000)
+	})
+	c.stop(syscall.SIGTERM)
+	replies := texts(srv, adminTG)
+	got := codes(replies)
+	if len(got) != total {
+		t.Fatalf("%d distinct invite codes answered, want %d", len(got), total)
+	}
+	if n := c.count("invites"); n != total {
+		t.Fatalf("%d invites stored for %d commands", n, total)
+	}
+	if dup := len(replies) - total; dup > kills {
+		t.Fatalf("%d replies sent twice, more than the %d kill -9 in flight", dup, kills)
+	}
+}
+
+func codes(replies []string) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range replies {
+		if m := inviteCode.FindStringSubmatch(r); m != nil {
+			out[m[1]] = true
+		}
+	}
+	return out
+}
+
+// TestCrashAtTheLastStepOfADialog: a task dialog's last answer is pressed
+// and DealDesk is killed at once, at a random moment around its handling;
+// after each restart the dialog is not offered again to create a second
+// task: every dialog made exactly one task.
+func TestCrashAtTheLastStepOfADialog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills the program many times")
+	}
+	srv := telegramtest.NewServer(t)
+	c := &crashChild{t: t, srv: srv, dir: t.TempDir()}
+	c.start()
+	const dialogs = 12
+	kills := 0
+	for i := range dialogs {
+		// say sends text and waits for the prompt want (a reply sent twice
+		// around a kill may come late, so "the next message" is not enough).
+		say := func(text, want string) telegramtest.SentMessage {
+			n := len(srv.Sent())
+			srv.SendText(adminTG, adminTG, text)
+			var got telegramtest.SentMessage
+			waitUntil(t, "the answer to "+text, 30*time.Second, func() bool {
+				for _, m := range srv.Sent()[n:] {
+					if m.ChatID == adminTG && strings.Contains(m.Text, want) {
+						got = m
+						return true
+					}
+				}
+				return false
+			})
+			return got
+		}
+		say("/task new", "Что нужно сделать?")
+		say("Задача "+strconv.Itoa(i+1), "Срок")
+		say("-", "Номер сделки")
+		q := say("-", "Кому поставить задачу?") // with its buttons
+		var data string
+		for _, row := range q.Buttons {
+			for _, b := range row {
+				if b.Text == "Мне" {
+					data = b.Data
+				}
+			}
+		}
+		if data == "" {
+			t.Fatalf("no «Мне» button in %+v", q)
+		}
+		before := len(texts(srv, adminTG))
+		srv.Press(adminTG, adminTG, q.MessageID, data)
+		time.Sleep(time.Duration(rand.IntN(80)) * time.Millisecond)
+		sig := syscall.SIGKILL
+		if i%3 == 2 {
+			sig = syscall.SIGTERM
+		} else {
+			kills++
+		}
+		c.stop(sig)
+		c.start()
+		waitUntil(t, "the task created", 30*time.Second, func() bool {
+			for _, s := range texts(srv, adminTG)[before:] {
+				if strings.Contains(s, "«Задача "+strconv.Itoa(i+1)+"» поставлена") {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	// Nothing more arrives: no dialog is resumed to create again.
+	time.Sleep(300 * time.Millisecond)
+	c.stop(syscall.SIGTERM)
+	if n := c.count("tasks"); n != dialogs {
+		t.Fatalf("%d tasks stored for %d dialogs", n, dialogs)
+	}
+	created := 0
+	for _, s := range texts(srv, adminTG) {
+		if strings.Contains(s, "продолжаем") || strings.Contains(s, "Продолжаем") {
+			t.Fatalf("a finished dialog was offered again: %q", s)
+		}
+		if strings.HasPrefix(s, "Задача #") && strings.Contains(s, "поставлена") {
+			created++
+		}
+	}
+	if created < dialogs || created > dialogs+kills {
+		t.Fatalf("%d «created» replies for %d dialogs (%d kill -9)", created, dialogs, kills)
+	}
+}
+
+func tail(s string, n int) string { return s[max(0, len(s)-n):] }
