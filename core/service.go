@@ -40,9 +40,6 @@ func NewService(store Store, opts ...Option) *Service {
 	return s
 }
 
-// Store returns the service's store (the bot layer keeps its sessions there).
-func (s *Service) Store() Store { return s.store }
-
 // Button lifetimes.
 const (
 	ButtonTTL       = 7 * 24 * time.Hour
