@@ -125,7 +125,8 @@ type partyRequest struct {
 }
 
 // Lookup finds the company (the head office, or the branch with kpp) or
-// the sole proprietor with the INN.
+// the sole proprietor with the INN. An answer about another INN is a bad
+// answer: its record must not stand for the INN asked for.
 func (c *Client) Lookup(ctx context.Context, inn, kpp string) (*core.RegistryRecord, error) {
 	req := partyRequest{Query: inn, KPP: kpp, Count: 1}
 	// Without a KPP one INN answers with the head office and its branches;
@@ -142,7 +143,7 @@ func (c *Client) Lookup(ctx context.Context, inn, kpp string) (*core.RegistryRec
 	if err != nil {
 		return nil, err
 	}
-	rec, skipped, err := decodeParty(body)
+	rec, skipped, err := decodeParty(body, inn)
 	switch {
 	case errors.Is(err, errNoParty) && kpp != "":
 		// No branch with that KPP: the head office's record shows the

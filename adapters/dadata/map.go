@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -71,16 +73,28 @@ type partyData struct {
 }
 
 // msTime is a DaData date: Unix time in milliseconds. Null, a numeric
-// string or anything unreadable is accepted; what cannot be read is zero.
+// string or anything unreadable is accepted; what cannot be read is zero,
+// and so is a time outside the years 1-9999, which no register date is
+// and which the record's JSON (RFC 3339) cannot hold.
 type msTime struct{ time.Time }
+
+// maxMillis bounds the milliseconds read: beyond it a float does not
+// convert to int64 exactly, and every such time is out of range anyway.
+const maxMillis = 1 << 53
 
 // UnmarshalJSON implements json.Unmarshaler and never fails.
 func (t *msTime) UnmarshalJSON(b []byte) error {
 	s := string(bytes.Trim(b, `"`))
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		t.Time = time.UnixMilli(ms).UTC()
-	} else if f, err := strconv.ParseFloat(s, 64); err == nil {
-		t.Time = time.UnixMilli(int64(f)).UTC()
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.Abs(f) > maxMillis {
+			return nil
+		}
+		ms = int64(f)
+	}
+	if tm := time.UnixMilli(ms).UTC(); tm.Year() >= 1 && tm.Year() <= 9999 {
+		t.Time = tm
 	}
 	return nil
 }
@@ -95,11 +109,12 @@ var statuses = map[string]core.CompanyStatus{
 	"REORGANIZING": core.StatusReorganizing,
 }
 
-// decodeParty reads a findById/party answer. It returns errNoParty for an
-// empty list, a decoding error for a body that is not such an answer, and
-// skipped (non-nil) when some fields had an unexpected type and were left
-// out of an otherwise good record.
-func decodeParty(body []byte) (rec *core.RegistryRecord, skipped, err error) {
+// decodeParty reads a findById/party answer to a query for inn. It returns
+// errNoParty for an empty list, an error for a body that is not such an
+// answer or that is about another INN, and skipped (non-nil) when some
+// fields had an unexpected type and were left out of an otherwise good
+// record. A party without an INN is taken as inn's, as it was asked for.
+func decodeParty(body []byte, inn string) (rec *core.RegistryRecord, skipped, err error) {
 	var a partyAnswer
 	if err := json.Unmarshal(body, &a); err != nil {
 		var te *json.UnmarshalTypeError
@@ -114,12 +129,18 @@ func decodeParty(body []byte) (rec *core.RegistryRecord, skipped, err error) {
 	if len(*a.Suggestions) == 0 {
 		return nil, nil, errNoParty
 	}
-	return partyRecord((*a.Suggestions)[0]), skipped, nil
+	rec = partyRecord((*a.Suggestions)[0], inn)
+	if rec.INN != inn {
+		return nil, nil, fmt.Errorf("asked for INN %s, got a party with INN %q", inn, rec.INN)
+	}
+	return rec, skipped, nil
 }
 
-// partyRecord maps one suggestion. Source and FetchedAt are the caller's.
-func partyRecord(s suggestion) *core.RegistryRecord {
+// partyRecord maps one suggestion; inn, the INN asked for, stands in for
+// a missing one. Source and FetchedAt are the caller's.
+func partyRecord(s suggestion, inn string) *core.RegistryRecord {
 	d := s.Data
+	d.INN = first(strings.TrimSpace(d.INN), inn)
 	rec := &core.RegistryRecord{
 		Kind:         partyKind(d.Type, d.INN),
 		INN:          d.INN,
