@@ -33,6 +33,9 @@ type Config struct {
 	Locales *locales.Bundle
 	Logger  zerolog.Logger
 	Clock   core.Clock // nil: the system clock
+	// UseCases register DealDesk's commands, actions and flows, in the
+	// order of /help (bot/usecases lists them all).
+	UseCases []UseCase
 	// ChatBurst and ChatRate bound how fast one chat's updates are handled:
 	// ChatBurst at once, then ChatRate a second (defaults DefaultChatBurst
 	// and DefaultChatRate), so that a flooding chat is slowed.
@@ -54,7 +57,10 @@ func New(cfg Config) *Bot {
 	if b.clock == nil {
 		b.clock = core.SystemClock{}
 	}
-	register(b.router)
+	registerBuiltins(b.router)
+	for _, uc := range cfg.UseCases {
+		uc(b.router)
+	}
 	b.handler = chain(b.route, b.recoverer, b.logger, b.access)
 	b.dispatch = newDispatcher(b)
 	b.kicks = map[string]chan struct{}{}
@@ -151,8 +157,13 @@ func (b *Bot) route(c *Context) error {
 	if !c.Private() {
 		return nil // ordinary talk in a work chat is not for the bot
 	}
-	if looksLikeCard(u.Text) && c.User.Can(core.PermEditClients) {
-		return c.startIntake(u.Text) // a company card pasted on its own
+	for _, t := range b.router.texts {
+		if t.perm != "" && !c.User.Can(t.perm) {
+			continue
+		}
+		if handled, err := t.h(c, u.Text); handled || err != nil {
+			return err
+		}
 	}
 	return c.Reply("msg.unknown_text", nil)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/usecases"
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
 	"github.com/dealdesk/dealdesk/storage/bolt"
@@ -137,7 +138,8 @@ func (h *harness) open() {
 	h.t.Cleanup(func() { db.Close() })
 	h.db = db
 	h.svc = core.NewService(db, append([]core.Option{core.WithPlatforms("test")}, h.opts...)...)
-	h.bot = bot.New(bot.Config{Service: h.svc, Locales: bundle, Logger: zerolog.Nop(), Clock: h.clock})
+	h.bot = bot.New(bot.Config{Service: h.svc, Locales: bundle, Logger: zerolog.Nop(), Clock: h.clock,
+		UseCases: usecases.All})
 	h.bot.AddTransport(h.rec)
 }
 

@@ -32,6 +32,7 @@ type Router struct {
 	commands []*command
 	actions  map[string]action
 	flows    map[string]*Flow
+	texts    []textHandler
 }
 
 // NewRouter returns an empty router.

@@ -117,8 +117,8 @@ func (s *Service) notifyDrift(tx Tx, c *Client, rec *RegistryRecord, diffs []Fie
 	n := Note{Key: "notify.client.drift", Args: map[string]any{"Name": c.Name(), "INN": c.INN, "Source": rec.Source,
 		"Diffs": diffs, "Status": string(rec.Status), "StatusChanged": statusChanged}}
 	if len(diffs) > 0 {
-		n.Buttons = [][]ButtonSpec{{{LabelKey: "btn.drift.accept", Action: "drift.accept", Payload: id},
-			{LabelKey: "btn.drift.task", Action: "drift.task", Payload: id}}}
+		n.Buttons = [][]ButtonSpec{{{LabelKey: "btn.drift.accept", Action: ActionDriftAccept, Payload: id},
+			{LabelKey: "btn.drift.task", Action: ActionDriftTask, Payload: id}}}
 	}
 	if c.ManagerID != 0 {
 		if err := s.notifyUser(tx, c.ManagerID, n); err != nil {

@@ -49,9 +49,9 @@ func (s *Service) notifyOfficers(tx Tx, in *Intake, a Actor) error {
 	id := strconv.FormatInt(in.ID, 10)
 	n := Note{Key: "notify.intake.new", Args: map[string]any{"ID": in.ID, "INN": in.Given.INN, "KPP": in.Given.KPP,
 		"Name": in.Given.Name(), "By": describeUser(tx, a.ID()), "Problems": len(CheckRequisites(in.Given))},
-		Buttons: [][]ButtonSpec{{{LabelKey: "btn.intake.verify", Action: "intake.verify", Payload: id}},
-			{{LabelKey: "btn.intake.apply", Action: "intake.apply", Payload: id},
-				{LabelKey: "btn.intake.return", Action: "intake.return", Payload: id}}}}
+		Buttons: [][]ButtonSpec{{{LabelKey: "btn.intake.verify", Action: ActionIntakeVerify, Payload: id}},
+			{{LabelKey: "btn.intake.apply", Action: ActionIntakeApply, Payload: id},
+				{LabelKey: "btn.intake.return", Action: ActionIntakeReturn, Payload: id}}}}
 	bound, err := s.notifyPurpose(tx, PurposeOfficers, n)
 	if err != nil || bound {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/console"
 	"github.com/dealdesk/dealdesk/bot/telegram"
+	"github.com/dealdesk/dealdesk/bot/usecases"
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
 	"github.com/dealdesk/dealdesk/storage/bolt"
@@ -152,7 +153,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	m.Bot = bot.New(bot.Config{Service: m.Service, Locales: bundle,
 		Logger:    m.Log.With().Str("component", "bot").Logger(),
-		ChatBurst: m.Config.ChatBurst, ChatRate: m.Config.ChatRate})
+		ChatBurst: m.Config.ChatBurst, ChatRate: m.Config.ChatRate, UseCases: usecases.All})
 	for _, t := range transports {
 		m.Bot.AddTransport(t)
 	}

@@ -1,40 +1,48 @@
-package bot
+// Package history shows the change history of cards and deals.
+package history
 
 import (
 	"strconv"
 	"strings"
 
+	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// history shows the audit trail of a client or deal: /history <INN or number>.
-func history(c *Context) error {
-	ref := strings.TrimSpace(c.Update.Args)
-	if ref == "" {
-		return c.Reply("msg.history.usage", nil)
-	}
-	return c.showHistory(ref)
+// Register registers the change history of cards and deals.
+func Register(r *bot.Router) {
+	r.Command("history", core.PermHistory, history)
+	r.View(core.ActionHistoryShow, core.PermHistory, historyAction)
 }
-
-func historyAction(c *Context) error { return c.showHistory(c.Button.Payload) }
 
 // historyMax is how many of the latest changes one reply shows.
 const historyMax = 40
 
-func (c *Context) showHistory(ref string) error {
-	h, err := c.Svc.FindHistory(c.ctx, c.Actor(), ref)
+// history shows the audit trail of a client or deal: /history <INN or number>.
+func history(c *bot.Context) error {
+	ref := strings.TrimSpace(c.Update.Args)
+	if ref == "" {
+		return c.Reply("msg.history.usage", nil)
+	}
+	return showHistory(c, ref)
+}
+
+func historyAction(c *bot.Context) error { return showHistory(c, c.Button.Payload) }
+
+func showHistory(c *bot.Context, ref string) error {
+	h, err := c.Svc.FindHistory(c.Ctx(), c.Actor(), ref)
 	if err != nil {
 		return err
 	}
-	names, err := c.Svc.UserNames(c.ctx)
+	names, err := c.Svc.UserNames(c.Ctx())
 	if err != nil {
 		return err
 	}
 	changes := h.Changes
 	var b strings.Builder
-	b.WriteString(c.T("msg.history.title", Args{"Title": h.Title, "Count": len(changes)}))
+	b.WriteString(c.T("msg.history.title", bot.Args{"Title": h.Title, "Count": len(changes)}))
 	if len(changes) > historyMax {
-		b.WriteString("\n" + c.T("msg.history.more", Args{"Count": len(changes) - historyMax}))
+		b.WriteString("\n" + c.T("msg.history.more", bot.Args{"Count": len(changes) - historyMax}))
 		changes = changes[len(changes)-historyMax:]
 	}
 	for i := 0; i < len(changes); i++ {
@@ -47,36 +55,36 @@ func (c *Context) showHistory(ref string) error {
 		if ref == "" {
 			ref = "#" + strconv.FormatInt(ch.EntityID, 10)
 		}
-		args := Args{"At": ch.At, "Who": who, "Entity": c.T("entity."+string(ch.Entity), nil), "Ref": ref}
+		args := bot.Args{"At": ch.At, "Who": who, "Entity": c.T("entity."+string(ch.Entity), nil), "Ref": ref}
 		b.WriteString("\n")
 		if ch.Reason == "created" {
 			// A new record's fields are written one change each: show them as one line.
 			var fields []string
 			for ; i < len(changes) && sameCreation(changes[i], ch); i++ {
-				fields = append(fields, c.fieldName(changes[i])+" "+c.value(changes[i], changes[i].New, names))
+				fields = append(fields, fieldName(c, changes[i])+" "+value(c, changes[i], changes[i].New, names))
 			}
 			i--
 			args["Fields"] = strings.Join(fields, "; ")
 			b.WriteString(c.T("msg.history.created", args))
 			continue
 		}
-		args["Field"], args["Old"], args["New"] = c.fieldName(ch), c.value(ch, ch.Old, names), c.value(ch, ch.New, names)
+		args["Field"], args["Old"], args["New"] = fieldName(c, ch), value(c, ch, ch.Old, names), value(c, ch, ch.New, names)
 		b.WriteString(c.T("msg.history.line", args))
 		if reason := ch.Reason; reason != "" {
 			if c.P.Has("reason." + reason) { // a reason the system gave, as a code
 				reason = c.T("reason."+reason, nil)
 			}
-			b.WriteString(" " + c.T("msg.history.reason", Args{"Reason": reason}))
+			b.WriteString(" " + c.T("msg.history.reason", bot.Args{"Reason": reason}))
 		}
 	}
-	return c.Send(Reply{Text: b.String()})
+	return c.Send(bot.Reply{Text: b.String()})
 }
 
 func sameCreation(a, b *core.Change) bool {
 	return a.Reason == "created" && a.Entity == b.Entity && a.EntityID == b.EntityID && a.At.Equal(b.At)
 }
 
-func (c *Context) fieldName(ch *core.Change) string {
+func fieldName(c *bot.Context, ch *core.Change) string {
 	key := "field." + string(ch.Entity) + "." + ch.Field
 	if c.P.Has(key) {
 		return c.T(key, nil)
@@ -85,7 +93,7 @@ func (c *Context) fieldName(ch *core.Change) string {
 }
 
 // value shows a value, with people's names for user ids.
-func (c *Context) value(ch *core.Change, v string, names map[int64]string) string {
+func value(c *bot.Context, ch *core.Change, v string, names map[int64]string) string {
 	switch ch.Field {
 	case "manager_id", "assignee_id", "created_by", "head_id":
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && names[id] != "" {
@@ -96,11 +104,11 @@ func (c *Context) value(ch *core.Change, v string, names map[int64]string) strin
 			return "#" + v
 		}
 	}
-	return c.fieldValue(ch, v)
+	return fieldValue(c, ch, v)
 }
 
 // fieldValue shows a value in the user's words where it is a code.
-func (c *Context) fieldValue(ch *core.Change, v string) string {
+func fieldValue(c *bot.Context, ch *core.Change, v string) string {
 	if v == "" {
 		return "—"
 	}

@@ -1,16 +1,27 @@
-package bot
+// Package deals is the chat side of deals: cards, lists, the new deal dialog.
+package deals
 
 import (
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
+// Register registers deals: the card, the list, the new deal dialog.
+func Register(r *bot.Router) {
+	r.Command("deal", core.PermViewDeals, deal)
+	r.Command("deals", core.PermViewDeals, deals)
+	r.Action(core.ActionDealNew, core.PermEditDeals, newDealAction)
+	r.View(core.ActionDealShow, core.PermViewDeals, showDealAction)
+	r.Flow(dealFlow())
+}
+
 // deal starts a new deal (/deal new) or shows one (/deal D-2026-0001).
-func deal(c *Context) error {
+func deal(c *bot.Context) error {
 	arg := strings.TrimSpace(c.Update.Args)
 	switch {
 	case arg == "":
@@ -21,76 +32,76 @@ func deal(c *Context) error {
 		}
 		return c.Start("deal.new", nil)
 	}
-	d, err := c.Svc.FindDealByNumber(c.ctx, c.Actor(), arg)
+	d, err := c.Svc.FindDealByNumber(c.Ctx(), c.Actor(), arg)
 	if err != nil {
 		return err
 	}
-	return c.showDeal(d)
+	return showDeal(c, d)
 }
 
-func (c *Context) showDeal(d *core.Deal) error {
-	var rows [][]Button
-	var row []Button
+func showDeal(c *bot.Context, d *core.Deal) error {
+	var rows [][]bot.Button
+	var row []bot.Button
 	if c.User.Can(core.PermTasks) {
-		row = append(row, Button{LabelKey: "btn.task.new", Action: "task.new", Payload: strconv.FormatInt(d.ID, 10)})
+		row = append(row, bot.Button{LabelKey: "btn.task.new", Action: core.ActionTaskNew, Payload: strconv.FormatInt(d.ID, 10)})
 	}
 	if c.User.Can(core.PermHistory) {
-		row = append(row, Button{LabelKey: "btn.history", Action: "history.show", Payload: d.Number})
+		row = append(row, bot.Button{LabelKey: "btn.history", Action: core.ActionHistoryShow, Payload: d.Number})
 	}
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	return c.Send(Reply{Text: c.dealCard(d), Buttons: rows})
+	return c.Send(bot.Reply{Text: dealCard(c, d), Buttons: rows})
 }
 
 // dealCard renders a deal card.
-func (c *Context) dealCard(d *core.Deal) string {
+func dealCard(c *bot.Context, d *core.Deal) string {
 	client := "#" + strconv.FormatInt(d.ClientID, 10)
-	if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), d.ClientID); err == nil {
-		client = cl.Name() + " (" + c.T("card.client.inn", Args{"Value": cl.INN}) + ")"
+	if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), d.ClientID); err == nil {
+		client = cl.Name() + " (" + c.T("card.client.inn", bot.Args{"Value": cl.INN}) + ")"
 	}
 	manager := ""
-	if u, err := c.Svc.UserByID(c.ctx, d.ManagerID); err == nil {
+	if u, err := c.Svc.UserByID(c.Ctx(), d.ManagerID); err == nil {
 		manager = u.Name
 	}
 	var b strings.Builder
-	b.WriteString(c.T("card.deal.title", Args{"Number": d.Number, "Title": d.Title}))
-	b.WriteString("\n" + c.T("card.deal.client", Args{"Value": client}))
-	b.WriteString("\n" + c.T("card.deal.amount", Args{"Amount": int64(d.Amount)}))
-	b.WriteString("\n" + c.T("card.deal.stage", Args{"Value": c.T("stage."+string(d.Stage), nil)}))
-	b.WriteString("\n" + c.T("card.deal.manager", Args{"Value": manager}))
+	b.WriteString(c.T("card.deal.title", bot.Args{"Number": d.Number, "Title": d.Title}))
+	b.WriteString("\n" + c.T("card.deal.client", bot.Args{"Value": client}))
+	b.WriteString("\n" + c.T("card.deal.amount", bot.Args{"Amount": int64(d.Amount)}))
+	b.WriteString("\n" + c.T("card.deal.stage", bot.Args{"Value": c.T("stage."+string(d.Stage), nil)}))
+	b.WriteString("\n" + c.T("card.deal.manager", bot.Args{"Value": manager}))
 	for _, kd := range []struct {
 		key string
 		t   time.Time
 	}{{"card.deal.signing_due", d.SigningDue}, {"card.deal.payment_due", d.PaymentDue},
 		{"card.deal.contract_end", d.ContractEnd}} {
 		if !kd.t.IsZero() {
-			b.WriteString("\n" + c.T(kd.key, Args{"Date": kd.t}))
+			b.WriteString("\n" + c.T(kd.key, bot.Args{"Date": kd.t}))
 		}
 	}
 	return b.String()
 }
 
-func showDealAction(c *Context) error {
-	id, err := parseID(c.Button.Payload, "err.button.expired")
+func showDealAction(c *bot.Context) error {
+	id, err := bot.ParseID(c.Button.Payload, "err.button.expired")
 	if err != nil {
 		return err
 	}
-	d, err := c.Svc.DealByID(c.ctx, c.Actor(), id)
+	d, err := c.Svc.DealByID(c.Ctx(), c.Actor(), id)
 	if err != nil {
 		return err
 	}
-	return c.showDeal(d)
+	return showDeal(c, d)
 }
 
 // deals lists the user's deals; /deals all lists every open deal for the
 // roles that see all deals.
-func deals(c *Context) error {
+func deals(c *bot.Context) error {
 	f := core.DealFilter{ManagerID: c.User.ID, Limit: 30}
 	if strings.EqualFold(strings.TrimSpace(c.Update.Args), "all") && c.User.Can(core.PermViewAllDeals) {
 		f = core.DealFilter{Open: true, Limit: 30}
 	}
-	ds, err := c.Svc.FindDeals(c.ctx, c.Actor(), f)
+	ds, err := c.Svc.FindDeals(c.Ctx(), c.Actor(), f)
 	if err != nil {
 		return err
 	}
@@ -98,36 +109,36 @@ func deals(c *Context) error {
 		return c.Reply("msg.deals.none", nil)
 	}
 	var b strings.Builder
-	b.WriteString(c.T("msg.deals.title", Args{"Count": len(ds)}))
-	var rows [][]Button
+	b.WriteString(c.T("msg.deals.title", bot.Args{"Count": len(ds)}))
+	var rows [][]bot.Button
 	for _, d := range ds {
 		b.WriteString("\n")
-		b.WriteString(c.T("msg.deals.line", Args{"Number": d.Number, "Title": d.Title,
+		b.WriteString(c.T("msg.deals.line", bot.Args{"Number": d.Number, "Title": d.Title,
 			"Amount": int64(d.Amount), "Stage": c.T("stage."+string(d.Stage), nil)}))
 		if len(rows) < 8 {
-			rows = append(rows, Row(Button{LabelKey: "btn.deal.open", Args: Args{"Number": d.Number},
-				Action: "deal.show", Payload: strconv.FormatInt(d.ID, 10)}))
+			rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.deal.open", Args: bot.Args{"Number": d.Number},
+				Action: core.ActionDealShow, Payload: strconv.FormatInt(d.ID, 10)}))
 		}
 	}
-	return c.Send(Reply{Text: b.String(), Buttons: rows})
+	return c.Send(bot.Reply{Text: b.String(), Buttons: rows})
 }
 
-func newDealAction(c *Context) error {
+func newDealAction(c *bot.Context) error {
 	return c.Start("deal.new", map[string]string{"client_id": c.Button.Payload})
 }
 
 // dealFlow asks for a new deal's client, title, amount and signing date.
-func dealFlow() *Flow {
-	return &Flow{Name: "deal.new", First: "client", Perm: core.PermEditDeals, Steps: map[string]*Step{
-		"client": {Prompt: func(c *Context) error {
+func dealFlow() *bot.Flow {
+	return &bot.Flow{Name: "deal.new", First: "client", Perm: core.PermEditDeals, Steps: map[string]*bot.Step{
+		"client": {Prompt: func(c *bot.Context) error {
 			if c.Conv.Data["client_id"] != "" {
 				return c.Goto("title") // started from a client card
 			}
 			return c.Reply("flow.deal.client", nil)
 		}, Input: dealClient},
 		"manager": {Prompt: askManager, Input: dealManager},
-		"title":   {Prompt: ask("flow.deal.title", false), Input: titleInput("amount")},
-		"amount": {Prompt: ask("flow.deal.amount", false), Input: func(c *Context, s string) (string, error) {
+		"title":   {Prompt: bot.Ask("flow.deal.title", false), Input: bot.TitleInput("amount")},
+		"amount": {Prompt: bot.Ask("flow.deal.amount", false), Input: func(c *bot.Context, s string) (string, error) {
 			m, err := core.ParseMoney(s)
 			if err != nil {
 				return "", err
@@ -135,48 +146,48 @@ func dealFlow() *Flow {
 			c.Conv.Data["amount"] = strconv.FormatInt(int64(m), 10)
 			return "signing_due", nil
 		}},
-		"signing_due":  {Prompt: ask("flow.deal.signing_due", true), Input: dateInput("signing_due", "payment_due")},
-		"payment_due":  {Prompt: ask("flow.deal.payment_due", true), Input: dateInput("payment_due", "contract_end")},
-		"contract_end": {Prompt: ask("flow.deal.contract_end", true), Input: dateInput("contract_end", "confirm")},
+		"signing_due":  {Prompt: bot.Ask("flow.deal.signing_due", true), Input: bot.DateInput("signing_due", "payment_due")},
+		"payment_due":  {Prompt: bot.Ask("flow.deal.payment_due", true), Input: bot.DateInput("payment_due", "contract_end")},
+		"contract_end": {Prompt: bot.Ask("flow.deal.contract_end", true), Input: bot.DateInput("contract_end", "confirm")},
 		"confirm":      {Prompt: confirmDeal, Input: createDeal},
 	}}
 }
 
 // dealClient takes the client of a new deal: an INN, or the id chosen among
 // the branches of one.
-func dealClient(c *Context, s string) (string, error) {
+func dealClient(c *bot.Context, s string) (string, error) {
 	if v, ok := strings.CutPrefix(s, "id:"); ok {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return "", core.Errorf(core.EINVALID, "err.deal.client_required")
 		}
-		cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), id)
+		cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), id)
 		if err != nil {
 			return "", core.Errorf(core.EINVALID, "err.deal.client_required")
 		}
-		return c.chooseClient(cl)
+		return chooseClient(c, cl)
 	}
-	clients, err := c.Svc.FindClientsByINN(c.ctx, c.Actor(), requisite.Clean(s))
+	clients, err := c.Svc.FindClientsByINN(c.Ctx(), c.Actor(), requisite.Clean(s))
 	if core.IsNotFound(err) {
 		return "", core.Errorf(core.EINVALID, "err.deal.client_unknown", "INN", requisite.Clean(s))
 	} else if err != nil {
 		return "", err
 	}
 	if len(clients) == 1 {
-		return c.chooseClient(clients[0])
+		return chooseClient(c, clients[0])
 	}
-	var rows [][]Button
+	var rows [][]bot.Button
 	for _, cl := range clients {
-		rows = append(rows, Row(Choice("btn.client.choose", Args{"Name": cl.Name(), "KPP": cl.KPP},
+		rows = append(rows, bot.Row(bot.Choice("btn.client.choose", bot.Args{"Name": cl.Name(), "KPP": cl.KPP},
 			"id:"+strconv.FormatInt(cl.ID, 10))))
 	}
-	// Stay on this step until a branch is chosen.
-	return Stay, c.Reply("flow.deal.choose_branch", nil, rows...)
+	// bot.Stay on this step until a branch is chosen.
+	return bot.Stay, c.Reply("flow.deal.choose_branch", nil, rows...)
 }
 
 // chooseClient sets the deal's client and says whether a manager must be
 // chosen: not when the client has one or the user leads deals themselves.
-func (c *Context) chooseClient(cl *core.Client) (string, error) {
+func chooseClient(c *bot.Context, cl *core.Client) (string, error) {
 	c.Conv.Data["client_id"] = strconv.FormatInt(cl.ID, 10)
 	if cl.ManagerID != 0 || core.LeadsDeals(c.User.Role) {
 		return "title", nil
@@ -185,15 +196,15 @@ func (c *Context) chooseClient(cl *core.Client) (string, error) {
 }
 
 // askManager offers the people who may lead the deal.
-func askManager(c *Context) error {
-	us, err := c.Svc.ListUsers(c.ctx, c.Actor())
+func askManager(c *bot.Context) error {
+	us, err := c.Svc.ListUsers(c.Ctx(), c.Actor())
 	if err != nil {
 		return err
 	}
-	var rows [][]Button
+	var rows [][]bot.Button
 	for _, u := range us {
 		if u.Active && core.LeadsDeals(u.Role) && u.Role != core.RoleAdmin && len(rows) < 10 {
-			rows = append(rows, Row(Choice("btn.user", Args{"Name": u.Name, "Role": c.role(u.Role)},
+			rows = append(rows, bot.Row(bot.Choice("btn.user", bot.Args{"Name": u.Name, "Role": c.Role(u.Role)},
 				"id:"+strconv.FormatInt(u.ID, 10))))
 		}
 	}
@@ -204,7 +215,7 @@ func askManager(c *Context) error {
 	return c.Reply("flow.deal.manager", nil, rows...)
 }
 
-func dealManager(c *Context, s string) (string, error) {
+func dealManager(c *bot.Context, s string) (string, error) {
 	v, ok := strings.CutPrefix(s, "id:")
 	if _, err := strconv.ParseInt(v, 10, 64); !ok || err != nil {
 		return "", core.Errorf(core.EINVALID, "err.choose.button")
@@ -213,23 +224,7 @@ func dealManager(c *Context, s string) (string, error) {
 	return "title", nil
 }
 
-// dateInput parses an optional date in the user's time zone.
-func dateInput(field, next string) func(*Context, string) (string, error) {
-	return func(c *Context, s string) (string, error) {
-		if IsSkip(s) || s == "" {
-			delete(c.Conv.Data, field)
-			return next, nil
-		}
-		t, err := core.ParseDate(s, c.bot.now(), c.P.Location())
-		if err != nil {
-			return "", err
-		}
-		c.Conv.Data[field] = t.Format(time.RFC3339)
-		return next, nil
-	}
-}
-
-func (c *Context) draftDeal() (*core.Deal, error) {
+func draftDeal(c *bot.Context) (*core.Deal, error) {
 	d := c.Conv.Data
 	id, err := strconv.ParseInt(d["client_id"], 10, 64)
 	if err != nil {
@@ -239,7 +234,7 @@ func (c *Context) draftDeal() (*core.Deal, error) {
 	manager, _ := strconv.ParseInt(d["manager_id"], 10, 64)
 	deal := &core.Deal{ClientID: id, ManagerID: manager, Title: d["title"], Amount: core.Money(amount),
 		Stage: core.StageNew}
-	if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), id); err == nil && cl.Verification.Company.BlocksDeals() &&
+	if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), id); err == nil && cl.Verification.Company.BlocksDeals() &&
 		(c.User.Role == core.RoleHead || c.User.Role == core.RoleAdmin) {
 		// The confirmation says so; pressing Create is the head's decision.
 		deal.Override = true
@@ -250,33 +245,33 @@ func (c *Context) draftDeal() (*core.Deal, error) {
 	return deal, nil
 }
 
-func confirmDeal(c *Context) error {
-	d, err := c.draftDeal()
+func confirmDeal(c *bot.Context) error {
+	d, err := draftDeal(c)
 	if err != nil {
 		return err
 	}
 	d.Number = "…"
 	if d.ManagerID == 0 {
 		d.ManagerID = c.User.ID
-		if cl, err := c.Svc.ClientByID(c.ctx, c.Actor(), d.ClientID); err == nil && cl.ManagerID != 0 {
+		if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), d.ClientID); err == nil && cl.ManagerID != 0 {
 			d.ManagerID = cl.ManagerID
 		}
 	}
-	text := c.T("flow.deal.confirm", nil) + "\n\n" + c.dealCard(d)
+	text := c.T("flow.deal.confirm", nil) + "\n\n" + dealCard(c, d)
 	if d.Override {
 		text += "\n\n" + c.T("flow.deal.override", nil)
 	}
-	return c.Send(Reply{Text: text,
-		Buttons: [][]Button{Row(Choice("btn.create", nil, "yes"), Choice("btn.cancel", nil, "no"))}})
+	return c.Send(bot.Reply{Text: text,
+		Buttons: [][]bot.Button{bot.Row(bot.Choice("btn.create", nil, "yes"), bot.Choice("btn.cancel", nil, "no"))}})
 }
 
-func createDeal(c *Context, s string) (string, error) {
-	if yes, err := confirmed(c, s); !yes || err != nil {
+func createDeal(c *bot.Context, s string) (string, error) {
+	if yes, err := bot.Confirmed(c, s); !yes || err != nil {
 		return "", err
 	}
-	d, err := c.draftDeal()
+	d, err := draftDeal(c)
 	if err == nil {
-		d, err = c.Svc.CreateDeal(c.ctx, c.Actor(), d)
+		d, err = c.Svc.CreateDeal(c.Ctx(), c.Actor(), d)
 	}
 	// Saved or not, the dialog ends; an error says why it could not be.
 	if ferr := c.Finish(); err == nil {
@@ -285,8 +280,8 @@ func createDeal(c *Context, s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := c.Reply("msg.deal.created", Args{"Number": d.Number}); err != nil {
+	if err := c.Reply("msg.deal.created", bot.Args{"Number": d.Number}); err != nil {
 		return "", err
 	}
-	return "", c.showDeal(d)
+	return "", showDeal(c, d)
 }

@@ -1,0 +1,114 @@
+// Package cards renders core records that several use cases show: the
+// client card with its buttons, duplicates and registry drift.
+package cards
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
+	var row []bot.Button
+	if c.User.Can(core.PermEditDeals) {
+		row = append(row, bot.Button{LabelKey: "btn.deal.new", Action: core.ActionDealNew, Payload: strconv.FormatInt(cl.ID, 10)})
+	}
+	if c.User.Can(core.PermHistory) {
+		row = append(row, bot.Button{LabelKey: "btn.history", Action: core.ActionHistoryShow, Payload: cl.INN})
+	}
+	if len(row) == 0 {
+		return nil
+	}
+	return [][]bot.Button{row}
+}
+
+// clientCard renders a client card.
+func ClientCard(c *bot.Context, cl *core.Client) string {
+	var b strings.Builder
+	b.WriteString(c.T("card.client.title", bot.Args{"Name": cl.Name(), "Kind": c.T("kind."+string(cl.Kind), nil),
+		"ID": cl.ID}))
+	if cl.MergedInto != 0 {
+		b.WriteString("\n" + c.T("card.client.merged", bot.Args{"ID": cl.MergedInto}))
+	}
+	line := func(key, value string) {
+		if value != "" {
+			b.WriteString("\n")
+			b.WriteString(c.T(key, bot.Args{"Value": value}))
+		}
+	}
+	line("card.client.full_name", cl.FullName)
+	line("card.client.inn", cl.INN)
+	line("card.client.kpp", cl.KPP)
+	line("card.client.ogrn", cl.OGRN)
+	line("card.client.address", cl.Address)
+	line("card.client.director", cl.Director)
+	for _, a := range cl.Accounts {
+		b.WriteString("\n")
+		b.WriteString(c.T("card.client.account", bot.Args{"Account": a.Account, "BIK": a.BIK, "Bank": a.BankName}))
+	}
+	if cl.ManagerID != 0 {
+		if u, err := c.Svc.UserByID(c.Ctx(), cl.ManagerID); err == nil {
+			line("card.client.manager", u.Name)
+		}
+	}
+	v := cl.Verification
+	b.WriteString("\n")
+	b.WriteString(c.T("card.client.verification."+string(v.Status), bot.Args{"At": v.At, "Source": v.Source}))
+	if v.Company != "" && v.Company != core.StatusActive {
+		b.WriteString("\n" + c.T("card.client.company", bot.Args{"Status": string(v.Company)}))
+	}
+	if len(v.Risks) > 0 {
+		b.WriteString("\n" + c.T("msg.report.risks", bot.Args{"Risks": v.Risks}))
+	}
+	if d := DriftLines(c, cl); d != "" {
+		b.WriteString("\n" + d)
+	}
+	return b.String()
+}
+
+// duplicateNames lists duplicate cards as people know them.
+func DuplicateNames(cs []*core.Client) []string {
+	var names []string
+	for _, cl := range cs {
+		names = append(names, "#"+strconv.FormatInt(cl.ID, 10)+" "+cl.Name()+", "+cl.INN+KPPSuffix(cl.KPP))
+	}
+	return names
+}
+
+// mergeButtons offers to merge each duplicate into the card that stays.
+func MergeButtons(c *bot.Context, survivor int64, dups []*core.Client) [][]bot.Button {
+	if !c.User.Can(core.PermVerify) {
+		return nil
+	}
+	var rows [][]bot.Button
+	for i, d := range dups {
+		if i == 3 {
+			break
+		}
+		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.merge", Args: bot.Args{"From": d.ID, "Into": survivor},
+			Action: core.ActionMergePair, Payload: strconv.FormatInt(survivor, 10) + "/" + strconv.FormatInt(d.ID, 10), AnyUser: true}))
+	}
+	return rows
+}
+
+// driftLines renders a pending registry change of a card.
+func DriftLines(c *bot.Context, cl *core.Client) string {
+	if cl.Drift == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(c.T("card.client.drift", bot.Args{"Source": cl.Drift.Record.Source, "At": cl.Drift.At}))
+	for _, d := range cl.Drift.Diffs {
+		b.WriteString("\n• " + c.T("diff."+d.Field, nil) + ": «" + d.Given + "» → «" + d.Registry + "»")
+	}
+	return b.String()
+}
+
+func KPPSuffix(kpp string) string {
+	if kpp == "" {
+		return ""
+	}
+	return "/" + kpp
+}

@@ -1,0 +1,42 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/locales"
+)
+
+// A UseCase is one package of the chat layer (clients, deals, tasks,
+// intake…): it registers its commands, button actions, flows and text
+// handlers. bot/usecases lists them; adding a use case is a new package
+// and one line there.
+type UseCase func(r *Router)
+
+// TextHandler takes a plain message in a private chat that is neither a
+// command nor an answer to a dialog (a company card pasted on its own).
+// It reports whether the text was its to handle.
+type TextHandler func(c *Context, text string) (handled bool, err error)
+
+type textHandler struct {
+	perm core.Permission
+	h    TextHandler
+}
+
+// Text registers a handler of plain private messages for users with perm.
+// Handlers are asked in the order they were registered.
+func (r *Router) Text(perm core.Permission, h TextHandler) {
+	r.texts = append(r.texts, textHandler{perm: perm, h: h})
+}
+
+// Role names a role in the user's language.
+func (c *Context) Role(r core.Role) string { return c.role(r) }
+
+// Now is the bot's clock's time.
+func (c *Context) Now() time.Time { return c.bot.now() }
+
+// Printer returns a printer for a language and time zone, to answer in a
+// language the user has just chosen.
+func (c *Context) Printer(lang string, loc *time.Location) *locales.Printer {
+	return c.bot.locales.Printer(lang, loc)
+}

@@ -1,0 +1,26 @@
+// Package usecases lists DealDesk's use cases in the chat, in the order
+// their commands appear in /help and the menu. Adding a use case is a new
+// package under bot/ and one line here.
+package usecases
+
+import (
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/admin"
+	"github.com/dealdesk/dealdesk/bot/clients"
+	"github.com/dealdesk/dealdesk/bot/deals"
+	"github.com/dealdesk/dealdesk/bot/history"
+	"github.com/dealdesk/dealdesk/bot/intake"
+	"github.com/dealdesk/dealdesk/bot/profile"
+	"github.com/dealdesk/dealdesk/bot/tasks"
+)
+
+// All is every use case.
+var All = []bot.UseCase{
+	clients.Register,
+	intake.Register,
+	deals.Register,
+	tasks.Register,
+	history.Register,
+	profile.Register,
+	admin.Register,
+}

@@ -1,0 +1,29 @@
+package core
+
+// Button actions. A button carries an opaque token; the action it stands
+// for is one of these names, declared once: core issues some of them in
+// notifications and the chat layer's use cases register a handler for
+// each (a test checks that every one is registered).
+const (
+	ActionClientNew    = "client.new"
+	ActionDealNew      = "deal.new"
+	ActionDealShow     = "deal.show"
+	ActionTaskNew      = "task.new"
+	ActionTaskDone     = "task.done"
+	ActionHistoryShow  = "history.show"
+	ActionIntakeVerify = "intake.verify"
+	ActionIntakeApply  = "intake.apply"
+	ActionIntakeReturn = "intake.return"
+	ActionIntakeKeep   = "intake.keep"
+	ActionDriftAccept  = "drift.accept"
+	ActionDriftTask    = "drift.task"
+	ActionMergePair    = "merge.pair"
+	ActionMergeConfirm = "merge.confirm"
+)
+
+// Actions lists every button action.
+var Actions = []string{
+	ActionClientNew, ActionDealNew, ActionDealShow, ActionTaskNew, ActionTaskDone, ActionHistoryShow,
+	ActionIntakeVerify, ActionIntakeApply, ActionIntakeReturn, ActionIntakeKeep,
+	ActionDriftAccept, ActionDriftTask, ActionMergePair, ActionMergeConfirm,
+}
