@@ -29,6 +29,15 @@ func (r *Router) Text(perm core.Permission, h TextHandler) {
 	r.texts = append(r.texts, textHandler{perm: perm, h: h})
 }
 
+// HasAction reports whether a button action is registered.
+func (b *Bot) HasAction(name string) bool {
+	if name == ActionFlowInput {
+		return true
+	}
+	_, ok := b.router.actions[name]
+	return ok
+}
+
 // Role names a role in the user's language.
 func (c *Context) Role(r core.Role) string { return c.role(r) }
 
