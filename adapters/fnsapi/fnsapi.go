@@ -118,13 +118,13 @@ func (c *Client) Name() string { return Name }
 // record is the head office's (with its own KPP) even when kpp names a
 // branch. When egr answers but check fails, the record is returned marked
 // Partial (its risks are unknown, which an empty list would hide) and the
-// failure is logged.
+// failure is logged. An egr answer about another INN is a bad answer.
 func (c *Client) Lookup(ctx context.Context, inn, kpp string) (*core.RegistryRecord, error) {
 	body, err := c.call(ctx, "egr", inn)
 	if err != nil {
 		return nil, err
 	}
-	rec, skipped, err := decodeEGR(body)
+	rec, skipped, err := decodeEGR(body, inn)
 	if err != nil {
 		return nil, c.answerError("egr", inn, err)
 	}

@@ -81,25 +81,34 @@ type egrIndividual struct {
 	Activity    json.RawMessage `json:"ОснВидДеят"`
 }
 
-// decodeEGR reads an egr answer into a record (Source and FetchedAt are
-// the caller's). skipped is non-nil when fields of an unexpected type were
-// left out.
-func decodeEGR(body []byte) (rec *core.RegistryRecord, skipped, err error) {
+// decodeEGR reads an egr answer to a query for inn into a record (Source
+// and FetchedAt are the caller's). skipped is non-nil when fields of an
+// unexpected type were left out. A record about another INN is an error;
+// one without an INN is taken as inn's, as it was asked for.
+func decodeEGR(body []byte, inn string) (rec *core.RegistryRecord, skipped, err error) {
 	kind, raw, err := firstItem(body)
 	if err != nil {
 		return nil, nil, err
 	}
-	if kind == "" {
+	switch kind {
+	case "":
 		return nil, nil, errors.New("an item with neither ЮЛ nor ИП")
-	}
-	if kind == "ИП" {
+	case "ИП":
 		var ip egrIndividual
 		skipped = tolerate(json.Unmarshal(raw, &ip))
-		return individualRecord(ip), skipped, nil
+		rec = individualRecord(ip)
+	default:
+		var ul egrLegal
+		skipped = tolerate(json.Unmarshal(raw, &ul))
+		rec = legalRecord(ul)
 	}
-	var ul egrLegal
-	skipped = tolerate(json.Unmarshal(raw, &ul))
-	return legalRecord(ul), skipped, nil
+	if rec.INN == "" {
+		rec.INN = inn
+	}
+	if rec.INN != inn {
+		return nil, nil, fmt.Errorf("asked for INN %s, got a record of INN %q", inn, rec.INN)
+	}
+	return rec, skipped, nil
 }
 
 // legalRecord maps a legal entity (the head office).
