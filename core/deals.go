@@ -23,7 +23,7 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 			return Errorf(ECONFLICT, "err.client.merged", "ID", client.ID, "Into", client.MergedInto)
 		}
 		if st := client.Verification.Company; st.BlocksDeals() {
-			if !d.Override || a.User == nil || (a.User.Role != RoleHead && a.User.Role != RoleAdmin) {
+			if !d.Override || !MayOverrideBlock(a.User) {
 				return Errorf(EFORBIDDEN, "err.deal.blocked", "Client", client.Name(), "Status", string(st))
 			}
 		} else {
@@ -73,10 +73,7 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 // (a manager, head or admin). An officer must choose one.
 func (s *Service) pickManager(tx Tx, a Actor, d *Deal, client *Client) error {
 	if d.ManagerID == 0 {
-		d.ManagerID = client.ManagerID
-	}
-	if d.ManagerID == 0 && a.User != nil && LeadsDeals(a.User.Role) {
-		d.ManagerID = a.ID()
+		d.ManagerID = DealManager(a, client)
 	}
 	if d.ManagerID == 0 {
 		return Errorf(EINVALID, "err.deal.manager_required")
@@ -90,6 +87,28 @@ func (s *Service) pickManager(tx Tx, a Actor, d *Deal, client *Client) error {
 
 // LeadsDeals reports whether a role may be a deal's manager.
 func LeadsDeals(r Role) bool { return r == RoleManager || r == RoleHead || r == RoleAdmin }
+
+// DealManager is whom a new deal of the client goes to when nobody was
+// chosen: the client's manager, else the actor when they may lead deals;
+// 0 when someone must be chosen.
+func DealManager(a Actor, client *Client) int64 {
+	if client.ManagerID != 0 {
+		return client.ManagerID
+	}
+	if a.User != nil && LeadsDeals(a.User.Role) {
+		return a.ID()
+	}
+	return 0
+}
+
+// MayBeGivenDeals reports whether someone may give u a deal to lead: an
+// active manager or head (an admin leads only the deals they open).
+func MayBeGivenDeals(u *User) bool { return u.Active && LeadsDeals(u.Role) && u.Role != RoleAdmin }
+
+// MayOverrideBlock reports whether u may open a deal with a counterparty
+// the registry reports liquidated or bankrupt: a head's or an admin's
+// decision, recorded as an override.
+func MayOverrideBlock(u *User) bool { return u != nil && (u.Role == RoleHead || u.Role == RoleAdmin) }
 
 // canSeeDeal: managers see their own deals; roles with PermViewAllDeals see all.
 func canSeeDeal(a Actor, d *Deal) bool {

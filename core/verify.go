@@ -28,15 +28,26 @@ func (s *Service) Registries() []string {
 	return names
 }
 
+// RequisitesFromCard takes the requisites of a parsed company card.
+func RequisitesFromCard(c requisite.Card) Requisites {
+	return Requisites{INN: c.INN, KPP: c.KPP, OGRN: c.OGRN, ShortName: c.ShortName, FullName: c.FullName,
+		Address: c.Address, Director: c.Director, BIK: c.BIK, BankName: c.BankName, CorrAccount: c.CorrAccount,
+		Account: c.Account, Phone: c.Phone, Email: c.Email}
+}
+
+// Card is the requisites as a company card, for requisite's checks.
+func (r Requisites) Card() requisite.Card {
+	return requisite.Card{INN: r.INN, KPP: r.KPP, OGRN: r.OGRN, ShortName: r.ShortName, FullName: r.FullName,
+		Address: r.Address, Director: r.Director, BIK: r.BIK, BankName: r.BankName, CorrAccount: r.CorrAccount,
+		Account: r.Account, Phone: r.Phone, Email: r.Email}
+}
+
 // CheckRequisites runs every checksum and format check on what was given
 // (requisite.Card.Check): INN, KPP, OGRN/OGRNIP, BIK and the accounts'
 // control keys with the BIK.
 func CheckRequisites(r Requisites) []CheckProblem {
-	card := requisite.Card{INN: r.INN, KPP: r.KPP, OGRN: r.OGRN, ShortName: r.ShortName, FullName: r.FullName,
-		Address: r.Address, Director: r.Director, BIK: r.BIK, BankName: r.BankName, CorrAccount: r.CorrAccount,
-		Account: r.Account, Phone: r.Phone, Email: r.Email}
 	var out []CheckProblem
-	for _, p := range card.Check() {
+	for _, p := range r.Card().Check() {
 		out = append(out, CheckProblem{Field: p.Field, Code: p.Code, Value: p.Value})
 	}
 	return out

@@ -189,7 +189,7 @@ func dealClient(c *bot.Context, s string) (string, error) {
 // chosen: not when the client has one or the user leads deals themselves.
 func chooseClient(c *bot.Context, cl *core.Client) (string, error) {
 	c.Conv.Data["client_id"] = strconv.FormatInt(cl.ID, 10)
-	if cl.ManagerID != 0 || core.LeadsDeals(c.User.Role) {
+	if core.DealManager(c.Actor(), cl) != 0 {
 		return "title", nil
 	}
 	return "manager", nil
@@ -203,7 +203,7 @@ func askManager(c *bot.Context) error {
 	}
 	var rows [][]bot.Button
 	for _, u := range us {
-		if u.Active && core.LeadsDeals(u.Role) && u.Role != core.RoleAdmin && len(rows) < 10 {
+		if core.MayBeGivenDeals(u) && len(rows) < 10 {
 			rows = append(rows, bot.Row(bot.Choice("btn.user", bot.Args{"Name": u.Name, "Role": c.Role(u.Role)},
 				"id:"+strconv.FormatInt(u.ID, 10))))
 		}
@@ -235,7 +235,7 @@ func draftDeal(c *bot.Context) (*core.Deal, error) {
 	deal := &core.Deal{ClientID: id, ManagerID: manager, Title: d["title"], Amount: core.Money(amount),
 		Stage: core.StageNew}
 	if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), id); err == nil && cl.Verification.Company.BlocksDeals() &&
-		(c.User.Role == core.RoleHead || c.User.Role == core.RoleAdmin) {
+		core.MayOverrideBlock(c.User) {
 		// The confirmation says so; pressing Create is the head's decision.
 		deal.Override = true
 	}
@@ -252,9 +252,8 @@ func confirmDeal(c *bot.Context) error {
 	}
 	d.Number = "…"
 	if d.ManagerID == 0 {
-		d.ManagerID = c.User.ID
-		if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), d.ClientID); err == nil && cl.ManagerID != 0 {
-			d.ManagerID = cl.ManagerID
+		if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), d.ClientID); err == nil {
+			d.ManagerID = core.DealManager(c.Actor(), cl)
 		}
 	}
 	text := c.T("flow.deal.confirm", nil) + "\n\n" + dealCard(c, d)

@@ -89,10 +89,7 @@ func readRequisites(text string) (core.Requisites, []string) {
 		}
 	}
 	card := requisite.ParseCard(text)
-	return core.Requisites{INN: card.INN, KPP: card.KPP, OGRN: card.OGRN, ShortName: card.ShortName,
-		FullName: card.FullName, Address: card.Address, Director: card.Director, BIK: card.BIK,
-		BankName: card.BankName, CorrAccount: card.CorrAccount, Account: card.Account, Phone: card.Phone,
-		Email: card.Email}, card.Unread
+	return core.RequisitesFromCard(card), card.Unread
 }
 
 func problemArgs(ps []core.CheckProblem) []bot.Args {
