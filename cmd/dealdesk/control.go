@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"sync"
@@ -80,6 +81,11 @@ func serveControl(l net.Listener, path string, m *Main, log zerolog.Logger, allo
 				_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
 				if uid, ok := checkPeer(conn, allow); !ok {
 					log.Warn().Int("peer_uid", uid).Msg("control socket: a connection from another user refused")
+					// Its request is read (and dropped) first, so that the peer,
+					// which writes before it reads, hears the refusal.
+					_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+					var ignored json.RawMessage
+					_ = json.NewDecoder(io.LimitReader(conn, 64<<10)).Decode(&ignored)
 					_ = json.NewEncoder(conn).Encode(controlResponse{Error: "control socket: permission denied"})
 					return
 				}
