@@ -2,10 +2,12 @@ package spark_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -133,6 +135,17 @@ func checkLookup(t *testing.T, inn string, rec *core.RegistryRecord, err error) 
 		if s == "*" || s != strings.TrimSpace(s) || !utf8.ValidString(s) {
 			t.Fatalf("Lookup(%s): value %q in %+v", inn, s, rec)
 		}
+	}
+	// The record survives the JSON the store and the registry cache keep
+	// it in.
+	data, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatalf("Lookup(%s): record %+v cannot be stored: %v", inn, rec, err)
+	}
+	var back core.RegistryRecord
+	if err := json.Unmarshal(data, &back); err != nil || !back.RegisteredAt.Equal(rec.RegisteredAt) ||
+		!back.LiquidatedAt.Equal(rec.LiquidatedAt) || !reflect.DeepEqual(back.Risks, rec.Risks) || back.ShortName != rec.ShortName {
+		t.Fatalf("Lookup(%s): record %s reads back as %+v, %v", inn, data, back, err)
 	}
 }
 
