@@ -40,6 +40,7 @@ type Tx interface {
 	IntakeTx
 	RegistryCacheTx
 	InboxTx
+	JobTx
 }
 
 // IntakeTx stores intake requests.
@@ -165,4 +166,14 @@ type SessionTx interface {
 	DeleteButton(token string) error
 	// PurgeExpired deletes conversations and buttons expired at now.
 	PurgeExpired(now time.Time) (int, error)
+}
+
+// JobTx stores what the periodic jobs left of their runs, one record a job.
+type JobTx interface {
+	// JobRun returns a job's record, or ENOTFOUND when it never ran.
+	JobRun(name string) (*JobRun, error)
+	// PutJobRun stores a job's record, replacing the one there.
+	PutJobRun(r *JobRun) error
+	// JobRuns returns every job's record, ordered by name.
+	JobRuns() ([]*JobRun, error)
 }

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
 	"github.com/rs/zerolog"
 
 	"github.com/dealdesk/dealdesk/bot"
@@ -32,8 +31,11 @@ type Main struct {
 	// standard input is a terminal.
 	Interactive bool
 
-	Config  Config
-	Log     zerolog.Logger
+	Config Config
+	Log    zerolog.Logger
+	// Clock gives the jobs and the store their time; NewMain sets the
+	// system clock, tests a fake one.
+	Clock   core.Clock
 	DB      *bolt.DB
 	Service *core.Service
 	Bot     *bot.Bot
@@ -47,7 +49,7 @@ type Main struct {
 	wg      sync.WaitGroup
 	done    chan struct{}
 	endOnce sync.Once
-	sched   gocron.Scheduler
+	sched   *scheduler
 	ctl     *controlServer
 	closed  bool
 }
@@ -61,7 +63,8 @@ func NewMain() *Main {
 	fi, err := os.Stdin.Stat()
 	interactive := err == nil && fi.Mode()&os.ModeCharDevice != 0
 	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
-		Interactive: interactive, done: make(chan struct{}), tuneTelegram: defaultTuneTelegram}
+		Interactive: interactive, Clock: core.SystemClock{}, done: make(chan struct{}),
+		tuneTelegram: defaultTuneTelegram}
 }
 
 // ParseFlags reads the flags and loads the configuration.
@@ -111,7 +114,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 // open opens the database and builds the core service.
 func (m *Main) open(platforms ...string) error {
-	db, err := bolt.Open(m.Config.DB)
+	db, err := bolt.Open(m.Config.DB, bolt.WithClock(m.Clock))
 	if err != nil {
 		return err
 	}
@@ -161,7 +164,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if m.ctl, err = listenControl(m.Config.ControlSocket, m, m.Log); err != nil {
 		return err
 	}
-	if err := m.startScheduler(); err != nil {
+	if err := m.startJobs(ctx, m.jobs()); err != nil {
 		return err
 	}
 	m.goRun(func() { m.Bot.SetupMenus(ctx) })
@@ -209,32 +212,6 @@ func (m *Main) runTransport(ctx context.Context, t bot.Transport) {
 	}
 }
 
-// startScheduler starts the periodic jobs. Each job is a core method that
-// takes the time; gocron only calls it.
-func (m *Main) startScheduler() error {
-	s, err := gocron.NewScheduler(gocron.WithLocation(core.Location("")))
-	if err != nil {
-		return err
-	}
-	_, err = s.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(func() {
-		n, err := m.Service.PurgeExpired(context.Background(), time.Now())
-		if err != nil {
-			m.Log.Error().Err(err).Msg("purge expired sessions")
-			return
-		}
-		m.Log.Debug().Int("purged", n).Msg("purged expired conversations and buttons")
-	}), gocron.WithSingletonMode(gocron.LimitModeReschedule))
-	if err != nil {
-		return err
-	}
-	if err := m.scheduleRecheck(s); err != nil {
-		return err
-	}
-	s.Start()
-	m.sched = s
-	return nil
-}
-
 // Close stops everything, delivers what is due to the console, and closes
 // the database. It is safe to call more than once.
 func (m *Main) Close() error {
@@ -245,10 +222,11 @@ func (m *Main) Close() error {
 	if m.cancel != nil {
 		m.cancel()
 	}
-	m.wg.Wait()
 	if m.sched != nil {
-		_ = m.sched.Shutdown()
+		// Before the store closes: a job running now finishes first.
+		m.sched.stop()
 	}
+	m.wg.Wait()
 	if m.ctl != nil {
 		m.ctl.Close()
 	}

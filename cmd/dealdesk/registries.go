@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
-
 	"github.com/dealdesk/dealdesk/adapters/dadata"
 	"github.com/dealdesk/dealdesk/adapters/fnsapi"
 	"github.com/dealdesk/dealdesk/adapters/spark"
@@ -33,21 +31,21 @@ func (m *Main) registries() []core.Registry {
 	return rs
 }
 
-// scheduleRecheck adds the registry drift watch to the scheduler: every
-// hour it re-checks a batch of clients whose last check is older than
-// DEALDESK_REGISTRY_RECHECK, one registry call per DEALDESK_REGISTRY_PAUSE.
-func (m *Main) scheduleRecheck(s gocron.Scheduler) error {
-	every := m.Config.RegistryRecheck
-	if every <= 0 || len(m.Service.Registries()) == 0 {
-		return nil
+// recheckEvery is how often the registry drift watch runs: hourly, or
+// never when DEALDESK_REGISTRY_RECHECK is off or no registry is configured.
+func (m *Main) recheckEvery() time.Duration {
+	if m.Config.RegistryRecheck <= 0 || len(m.Service.Registries()) == 0 {
+		return 0
 	}
-	_, err := s.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(func() {
-		n, err := m.Service.RecheckClients(context.Background(), time.Now(), every, 200, m.Config.RegistryPause)
-		if err != nil {
-			m.Log.Error().Err(err).Msg("registry recheck")
-			return
-		}
-		m.Log.Info().Int("clients", n).Msg("registry recheck")
-	}), gocron.WithSingletonMode(gocron.LimitModeReschedule))
-	return err
+	return time.Hour
 }
+
+// recheckClients is the registry drift watch: it re-checks a batch of
+// clients whose last check is older than DEALDESK_REGISTRY_RECHECK, one
+// registry call per DEALDESK_REGISTRY_PAUSE.
+func (m *Main) recheckClients(ctx context.Context, now time.Time) (int, error) {
+	return m.Service.RecheckClients(ctx, now, m.Config.RegistryRecheck, recheckBatch, m.Config.RegistryPause)
+}
+
+// recheckBatch is how many clients one run of the drift watch re-checks.
+const recheckBatch = 200

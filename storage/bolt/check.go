@@ -150,6 +150,7 @@ var aggregates = []aggregate{
 		func(b *core.Button) []entry { return expiryEntries(bktButtonsByExpiry, b.Token, b.ExpiresAt) })},
 	{bucket: bktInbox, what: "inbox item", since: 6, numbered: true,
 		check: byID(func(it *core.InboxItem) int64 { return it.ID }, inboxEntries)},
+	{bucket: bktJobRuns, what: "job run", since: 8, check: byKey(func(r *core.JobRun) string { return r.Name }, nil)},
 }
 
 // byID checks a record keyed by its ID.

@@ -89,6 +89,9 @@ func seedAll(t *testing.T, path string) {
 			Step: "title", ExpiresAt: tx.Now().Add(time.Hour)}); err != nil {
 			return err
 		}
+		if err := tx.PutJobRun(&core.JobRun{Name: "purge_inbox", LastSuccess: tx.Now(), Runs: 1}); err != nil {
+			return err
+		}
 		return tx.PutButton(&core.Button{Token: "tok", Action: "deal.open", ExpiresAt: tx.Now().Add(time.Hour)})
 	})
 	if err := db.Close(); err != nil {
@@ -146,8 +149,8 @@ func TestCheck_Healthy(t *testing.T) {
 		t.Fatalf("problems in a healthy database:\n%s", strings.Join(r.Problems, "\n"))
 	}
 	// users 1, invites 1, chats 1, clients 3, deals 3, tasks 3, intakes 1,
-	// registry 1, changes 3, outbox 2, conversations 1, buttons 1.
-	if r.Records != 21 || r.IndexEntries < 30 || r.Counters < 8 {
+	// registry 1, changes 3, outbox 2, conversations 1, buttons 1, job runs 1.
+	if r.Records != 22 || r.IndexEntries < 30 || r.Counters < 8 {
 		t.Errorf("checked %d records, %d index entries, %d counters", r.Records, r.IndexEntries, r.Counters)
 	}
 }

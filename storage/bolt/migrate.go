@@ -62,6 +62,8 @@ var (
 	bktCursors        = []byte("cursors")          // since schema 6
 
 	bktInviteFailures = []byte("invite_failures") // since schema 7
+
+	bktJobRuns = []byte("job_runs") // since schema 8
 )
 
 // keySchemaVersion is the meta key of the number of migrations applied.
@@ -80,6 +82,13 @@ var migrations = []migration{
 	reindexNameKeys,    // 5
 	addInbox,           // 6
 	limitInvites,       // 7
+	addJobRuns,         // 8
+}
+
+// addJobRuns adds the records of the periodic jobs' runs.
+func addJobRuns(tx *bbolt.Tx) error {
+	_, err := tx.CreateBucketIfNotExists(bktJobRuns)
+	return err
 }
 
 // limitInvites adds the failed invite redemptions of each identity, and
