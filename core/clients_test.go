@@ -1,0 +1,262 @@
+package core_test
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// TestCreateClient_Audited: a card gets its ID, kind, verification status
+// and times; every field set is in the audit trail, stamped with the actor,
+// the reason "created" and the message it came from.
+func TestCreateClient_Audited(t *testing.T) {
+	o := newOffice(t)
+	c, err := o.svc.CreateClient(o.ctx(), o.officer, &core.Client{INN: " " + sberINN + " ", KPP: sberKPP + " ",
+		OGRN: " " + sberOGRN, ShortName: "ПАО Сбербанк"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID == 0 || c.INN != sberINN || c.KPP != sberKPP || c.OGRN != sberOGRN || c.Kind != core.KindLegal ||
+		c.Verification.Status != core.Unverified || !c.CreatedAt.Equal(officeStart) || c.ManagerID != 0 {
+		t.Fatalf("created %+v", c)
+	}
+	got, err := o.svc.ClientByID(o.ctx(), o.lawyer, c.ID)
+	if err != nil || got.ShortName != "ПАО Сбербанк" || got.INN != sberINN {
+		t.Fatalf("ClientByID = %+v, %v", got, err)
+	}
+
+	cs := o.changes(core.EntityClient, c.ID)
+	if want := []string{"kind", "inn", "kpp", "ogrn", "short_name", "verification"}; !slices.Equal(fields(cs), want) {
+		t.Fatalf("audited fields = %v, want %v", fields(cs), want)
+	}
+	checkStamp(t, cs, o.officer, "created")
+	if ch := change(t, cs, "inn"); ch.Old != "" || ch.New != sberINN || ch.EntityID != c.ID {
+		t.Errorf("inn change = %+v", ch)
+	}
+
+	// A sole proprietor is recognized by the 12 digits of the INN.
+	ip, err := o.svc.CreateClient(o.ctx(), o.officer, &core.Client{INN: soleINN, OGRN: soleOGRNIP, ShortName: "ИП Петров"})
+	if err != nil || ip.Kind != core.KindIndividual {
+		t.Fatalf("sole proprietor = %+v, %v", ip, err)
+	}
+}
+
+// TestCreateClient_ManagerBecomesResponsible: a manager's own card is theirs
+// to lead; an officer's card has no manager until one is chosen.
+func TestCreateClient_ManagerBecomesResponsible(t *testing.T) {
+	o := newOffice(t)
+	c, err := o.svc.CreateClient(o.ctx(), o.manager, &core.Client{INN: sberINN, KPP: sberKPP, ShortName: "Сбер"})
+	if err != nil || c.ManagerID != o.manager.ID() {
+		t.Fatalf("manager's card = %+v, %v; want manager %d", c, err, o.manager.ID())
+	}
+	if ch := change(t, o.changes(core.EntityClient, c.ID), "manager_id"); ch.New != strconv.FormatInt(o.manager.ID(), 10) {
+		t.Errorf("manager_id change = %+v", ch)
+	}
+	c2, err := o.svc.CreateClient(o.ctx(), o.manager, &core.Client{INN: yandexINN, ShortName: "Яндекс", ManagerID: o.manager2.ID()})
+	if err != nil || c2.ManagerID != o.manager2.ID() {
+		t.Fatalf("card for a colleague = %+v, %v", c2, err)
+	}
+	if c3 := o.client(alfaINN, "", "Альфа"); c3.ManagerID != 0 {
+		t.Fatalf("officer's card has manager %d", c3.ManagerID)
+	}
+}
+
+// TestCreateClient_Invalid: each wrong field is refused with its own
+// message, and nothing is stored.
+func TestCreateClient_Invalid(t *testing.T) {
+	o := newOffice(t)
+	for _, tc := range []struct {
+		name string
+		c    core.Client
+		key  string
+	}{
+		{"no INN", core.Client{ShortName: "Без ИНН"}, "err.inn.empty"},
+		{"INN checksum", core.Client{INN: "7707083894", ShortName: "Опечатка"}, "err.inn.checksum"},
+		{"INN letters", core.Client{INN: "77070838a3", ShortName: "Буквы"}, "err.inn.digits"},
+		{"INN length", core.Client{INN: "770708389", ShortName: "Короткий"}, "err.inn.length"},
+		{"legal kind, 12 digits", core.Client{Kind: core.KindLegal, INN: soleINN, ShortName: "ООО?"}, "err.client.kind_mismatch"},
+		{"individual kind, 10 digits", core.Client{Kind: core.KindIndividual, INN: sberINN, ShortName: "ИП?"}, "err.client.kind_mismatch"},
+		{"individual with KPP", core.Client{INN: soleINN, KPP: sberKPP, ShortName: "ИП с КПП"}, "err.client.kpp_individual"},
+		{"unknown kind", core.Client{Kind: "trust", INN: sberINN, ShortName: "Траст"}, "err.client.kind_unknown"},
+		{"KPP format", core.Client{INN: sberINN, KPP: "77360100", ShortName: "Сбер"}, "err.kpp.format"},
+		{"OGRN checksum", core.Client{INN: sberINN, OGRN: "1027700132196", ShortName: "Сбер"}, "err.ogrn.checksum"},
+		{"OGRNIP for a company", core.Client{INN: sberINN, OGRN: soleOGRNIP, ShortName: "Сбер"}, "err.ogrn.format"},
+		{"no name", core.Client{INN: sberINN, ShortName: "  "}, "err.client.name_required"},
+		{"name too long", core.Client{INN: sberINN, ShortName: strings.Repeat("я", 251)}, "err.text.too_long"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			_, err := o.svc.CreateClient(o.ctx(), o.officer, &c)
+			checkCode(t, err, core.EINVALID, tc.key)
+		})
+	}
+	cs, err := o.svc.SearchClients(o.ctx(), o.officer, "77", 0)
+	if err != nil || len(cs) != 0 {
+		t.Fatalf("clients stored after refusals: %+v, %v", cs, err)
+	}
+	if ms := o.messages(); len(ms) != 0 {
+		t.Fatalf("messages after refusals: %+v", ms)
+	}
+}
+
+// TestClients_Permissions: officers, managers and admins edit cards; the
+// other roles only read them; a disabled account does neither.
+func TestClients_Permissions(t *testing.T) {
+	o := newOffice(t)
+	c := o.client(sberINN, sberKPP, "Сбер")
+	for _, a := range []core.Actor{o.lawyer, o.underwriter, o.head, disabled(o.manager)} {
+		_, err := o.svc.CreateClient(o.ctx(), a, &core.Client{INN: yandexINN, ShortName: "Яндекс"})
+		checkCode(t, err, core.EFORBIDDEN, "err.forbidden")
+		_, err = o.svc.UpdateClient(o.ctx(), a, c.ID, "", func(c *core.Client) error { c.Director = "Кто-то"; return nil })
+		checkCode(t, err, core.EFORBIDDEN, "err.forbidden")
+	}
+	for _, a := range []core.Actor{o.officer, o.manager, o.lawyer, o.underwriter, o.head, o.admin} {
+		if _, err := o.svc.ClientByID(o.ctx(), a, c.ID); err != nil {
+			t.Errorf("%s reading a card: %v", a.User.Role, err)
+		}
+	}
+	_, err := o.svc.ClientByID(o.ctx(), disabled(o.lawyer), c.ID)
+	checkCode(t, err, core.EFORBIDDEN, "err.forbidden")
+	_, err = o.svc.FindClientsByINN(o.ctx(), disabled(o.lawyer), sberINN)
+	checkCode(t, err, core.EFORBIDDEN, "err.forbidden")
+
+	for i, a := range []core.Actor{o.manager, o.admin} {
+		inn := []string{yandexINN, alfaINN}[i]
+		if _, err := o.svc.CreateClient(o.ctx(), a, &core.Client{INN: inn, ShortName: "Клиент " + inn}); err != nil {
+			t.Errorf("%s creating a card: %v", a.User.Role, err)
+		}
+	}
+	if got, _ := o.svc.ClientByID(o.ctx(), o.officer, c.ID); got.Director != "" {
+		t.Fatalf("a refused edit was stored: %+v", got)
+	}
+}
+
+// TestCreateClient_Duplicates: the same INN and KPP, or another INN's OGRN,
+// is a conflict that names the existing card; a branch (same INN and OGRN,
+// its own KPP) is a card of its own.
+func TestCreateClient_Duplicates(t *testing.T) {
+	o := newOffice(t)
+	head, err := o.svc.CreateClient(o.ctx(), o.officer, &core.Client{INN: sberINN, KPP: sberKPP, OGRN: sberOGRN, ShortName: "Сбер"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.svc.CreateClient(o.ctx(), o.manager, &core.Client{INN: sberINN, KPP: sberKPP, ShortName: "Сбербанк ещё раз"})
+	checkCode(t, err, core.ECONFLICT, "err.client.exists")
+	if _, args := core.ErrorKey(err); args["Name"] != "Сбер" || args["INN"] != sberINN {
+		t.Errorf("conflict args = %v", args)
+	}
+	_, err = o.svc.CreateClient(o.ctx(), o.officer, &core.Client{INN: yandexINN, OGRN: sberOGRN, ShortName: "Чужой ОГРН"})
+	checkCode(t, err, core.ECONFLICT, "err.client.ogrn_taken")
+
+	branch, err := o.svc.CreateClient(o.ctx(), o.officer, &core.Client{INN: sberINN, KPP: "775001001", OGRN: sberOGRN,
+		ShortName: "Сбер, филиал"})
+	if err != nil {
+		t.Fatalf("a branch: %v", err)
+	}
+	cs, err := o.svc.FindClientsByINN(o.ctx(), o.officer, sberINN)
+	if err != nil || len(cs) != 2 || cs[0].ID != head.ID || cs[1].ID != branch.ID {
+		t.Fatalf("FindClientsByINN = %+v, %v; want the head office, then the branch", cs, err)
+	}
+	if cs := o.changes(core.EntityClient, head.ID); len(cs) != 6 {
+		t.Fatalf("the refused duplicates touched the card's history: %v", fields(cs))
+	}
+}
+
+// TestFindClients: lookups by INN check it first; a missing client is
+// ENOTFOUND; a search needs two characters and finds by name or INN prefix.
+func TestFindClients(t *testing.T) {
+	o := newOffice(t)
+	sber := o.client(sberINN, sberKPP, "ПАО «Сбербанк»")
+	o.client(yandexINN, yandexKPP, "ООО Яндекс")
+
+	_, err := o.svc.FindClientsByINN(o.ctx(), o.manager, "7707083894")
+	checkCode(t, err, core.EINVALID, "err.inn.checksum")
+	_, err = o.svc.FindClientsByINN(o.ctx(), o.manager, alfaINN)
+	checkCode(t, err, core.ENOTFOUND, "err.client.not_found")
+	_, err = o.svc.ClientByID(o.ctx(), o.manager, 999)
+	checkCode(t, err, core.ENOTFOUND, "err.client.not_found")
+
+	_, err = o.svc.SearchClients(o.ctx(), o.manager, " с ", 0)
+	checkCode(t, err, core.EINVALID, "err.search.too_short")
+	for _, q := range []string{"сбербанк", "  Сбер ", "770708"} {
+		cs, err := o.svc.SearchClients(o.ctx(), o.manager, q, 0)
+		if err != nil || len(cs) != 1 || cs[0].ID != sber.ID {
+			t.Errorf("SearchClients(%q) = %+v, %v; want Сбербанк", q, cs, err)
+		}
+	}
+	cs, err := o.svc.SearchClients(o.ctx(), o.manager, "77", 0)
+	if err != nil || len(cs) != 2 {
+		t.Errorf("SearchClients(77) = %d clients, %v; want 2", len(cs), err)
+	}
+}
+
+// TestUpdateClient: only the fields that changed are audited, with the
+// reason; a change that fixes nothing writes nothing; a change that breaks
+// a rule or fails is not stored.
+func TestUpdateClient(t *testing.T) {
+	o := newOffice(t)
+	c := o.client(sberINN, sberKPP, "Сбер")
+	y := o.client(yandexINN, yandexKPP, "Яндекс")
+	before := len(o.changes(core.EntityClient, c.ID))
+	o.clock.Add(time.Hour)
+
+	got, err := o.svc.UpdateClient(o.ctx(), o.manager, c.ID, "новый директор", func(c *core.Client) error {
+		c.Director, c.Address = "Греф Герман Оскарович", "Москва, Вавилова, 19"
+		return nil
+	})
+	if err != nil || got.Director != "Греф Герман Оскарович" || !got.UpdatedAt.Equal(officeStart.Add(time.Hour)) ||
+		!got.CreatedAt.Equal(officeStart) {
+		t.Fatalf("UpdateClient = %+v, %v", got, err)
+	}
+	cs := o.changes(core.EntityClient, c.ID)[before:]
+	if want := []string{"address", "director"}; !slices.Equal(fields(cs), want) {
+		t.Fatalf("audited = %v, want %v", fields(cs), want)
+	}
+	checkStamp(t, cs, o.manager, "новый директор")
+	if ch := change(t, cs, "director"); ch.Old != "" || ch.New != "Греф Герман Оскарович" || !ch.At.Equal(officeStart.Add(time.Hour)) {
+		t.Errorf("director change = %+v", ch)
+	}
+
+	// Nothing changed: no record, no new UpdatedAt.
+	o.clock.Add(time.Hour)
+	got, err = o.svc.UpdateClient(o.ctx(), o.officer, c.ID, "", func(c *core.Client) error { return nil })
+	if err != nil || !got.UpdatedAt.Equal(officeStart.Add(time.Hour)) {
+		t.Fatalf("no-op update = %+v, %v", got, err)
+	}
+	if n := len(o.changes(core.EntityClient, c.ID)); n != before+2 {
+		t.Fatalf("a no-op update wrote changes: %d, want %d", n, before+2)
+	}
+
+	_, err = o.svc.UpdateClient(o.ctx(), o.officer, c.ID, "", func(c *core.Client) error { c.KPP = "12345"; return nil })
+	checkCode(t, err, core.EINVALID, "err.kpp.format")
+	_, err = o.svc.UpdateClient(o.ctx(), o.officer, c.ID, "", func(c *core.Client) error {
+		c.INN, c.KPP = yandexINN, yandexKPP
+		return nil
+	})
+	checkCode(t, err, core.ECONFLICT, "err.client.exists")
+	refusal := core.Errorf(core.ECONFLICT, "err.drift.none")
+	_, err = o.svc.UpdateClient(o.ctx(), o.officer, c.ID, "", func(c *core.Client) error {
+		c.Director = "Не сохранится"
+		return refusal
+	})
+	if err != refusal {
+		t.Fatalf("fn's error = %v, want it returned as it is", err)
+	}
+	_, err = o.svc.UpdateClient(o.ctx(), o.officer, 999, "", func(*core.Client) error { return nil })
+	checkCode(t, err, core.ENOTFOUND, "err.client.not_found")
+
+	got, _ = o.svc.ClientByID(o.ctx(), o.officer, c.ID)
+	if got.KPP != sberKPP || got.INN != sberINN || got.Director != "Греф Герман Оскарович" {
+		t.Fatalf("a refused update was stored: %+v", got)
+	}
+	if n := len(o.changes(core.EntityClient, c.ID)); n != before+2 {
+		t.Fatalf("refused updates wrote changes: %d, want %d", n, before+2)
+	}
+	if got, _ := o.svc.ClientByID(o.ctx(), o.officer, y.ID); got.ShortName != "Яндекс" {
+		t.Fatalf("the other card changed: %+v", got)
+	}
+}
