@@ -78,11 +78,30 @@ func (s *Service) pickManager(tx Tx, a Actor, d *Deal, client *Client) error {
 	if d.ManagerID == 0 {
 		return Errorf(EINVALID, "err.deal.manager_required")
 	}
-	m, err := tx.UserByID(d.ManagerID)
+	return checkManager(tx, d.ManagerID)
+}
+
+// checkManager returns EINVALID unless the user may lead a deal: an active
+// manager, head or admin.
+func checkManager(tx Tx, id int64) error {
+	m, err := tx.UserByID(id)
 	if IsNotFound(err) || (err == nil && (!m.Active || !LeadsDeals(m.Role))) {
 		return Errorf(EINVALID, "err.deal.manager_invalid")
 	}
 	return err
+}
+
+// checkDealClient returns an error unless a deal may move to the client:
+// ENOTFOUND when there is none, ECONFLICT when it was merged into another.
+func checkDealClient(tx Tx, id int64) error {
+	c, err := tx.ClientByID(id)
+	if err != nil {
+		return err
+	}
+	if c.MergedInto != 0 {
+		return Errorf(ECONFLICT, "err.client.merged", "ID", c.ID, "Into", c.MergedInto)
+	}
+	return nil
 }
 
 // LeadsDeals reports whether a role may be a deal's manager.
@@ -169,7 +188,9 @@ func (s *Service) FindDeals(ctx context.Context, a Actor, f DealFilter) ([]*Deal
 	return ds, err
 }
 
-// UpdateDeal changes a deal with fn, audited with the reason.
+// UpdateDeal changes a deal with fn, audited with the reason. Its number,
+// creator and creation time stay; a new manager must be one who may lead
+// deals, and a new client one that exists and is not merged.
 func (s *Service) UpdateDeal(ctx context.Context, a Actor, id int64, reason string, fn func(*Deal) error) (*Deal, error) {
 	if err := a.require(PermEditDeals); err != nil {
 		return nil, err
@@ -186,9 +207,20 @@ func (s *Service) UpdateDeal(ctx context.Context, a Actor, id int64, reason stri
 		if err := fn(d); err != nil {
 			return err
 		}
-		d.ID, d.Number, d.CreatedAt = old.ID, old.Number, old.CreatedAt
+		d.ID, d.Number, d.CreatedBy, d.CreatedAt = old.ID, old.Number, old.CreatedBy, old.CreatedAt
 		if err := d.Validate(); err != nil {
 			return err
+		}
+		// A new manager or client is held to the rules of a new deal.
+		if d.ManagerID != old.ManagerID {
+			if err := checkManager(tx, d.ManagerID); err != nil {
+				return err
+			}
+		}
+		if d.ClientID != old.ClientID {
+			if err := checkDealClient(tx, d.ClientID); err != nil {
+				return err
+			}
 		}
 		cs := diffDeal(&old, d)
 		if len(cs) == 0 {
