@@ -149,7 +149,20 @@ func (c *Context) input(text string) error {
 // in the update's chat, if there is one; a transport calls it at start so
 // that a dialog interrupted by a restart goes on.
 func (b *Bot) Resume(ctx context.Context, t Transport, u *Update) {
-	err := b.handle(ctx, t, u, 0, b.access(func(c *Context) error {
+	// An update of this chat still waiting in the inbox (its last answer,
+	// taken before a crash) goes on with the dialog itself; asking the step
+	// again would offer what it is about to do.
+	pending, err := b.svc.PendingUpdates(ctx, 0)
+	if err != nil {
+		b.log.Warn().Err(err).Msg("resume conversation")
+		return
+	}
+	for _, it := range pending {
+		if it.Platform == u.Platform && it.ChatID == u.ChatID {
+			return
+		}
+	}
+	err = b.handle(ctx, t, u, 0, b.access(func(c *Context) error {
 		conv, err := c.loadConv()
 		if err != nil || conv == nil {
 			return err

@@ -271,3 +271,120 @@ func TestCrashAtTheLastStepOfADialog(t *testing.T) {
 }
 
 func tail(s string, n int) string { return s[max(0, len(s)-n):] }
+
+// consoleChild is the real program with the console transport in a child
+// process, its input a pipe and its output a file.
+type consoleChild struct {
+	t     *testing.T
+	dir   string
+	cmd   *exec.Cmd
+	stdin interface{ Write([]byte) (int, error) }
+	out   string
+	n     int
+}
+
+func (c *consoleChild) start() {
+	c.t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.n++
+	c.out = filepath.Join(c.dir, "out-"+strconv.Itoa(c.n)+".txt")
+	out, err := os.Create(c.out)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "DEALDESK_TEST_MAIN=1", "DEALDESK_TEST_ARGS=",
+		"DEALDESK_DB="+filepath.Join(c.dir, "dealdesk.db"), "DEALDESK_CONSOLE=on", "DEALDESK_LOG_FORMAT=json",
+		"DEALDESK_LOG_LEVEL=warn", "DEALDESK_CONTROL_SOCKET="+filepath.Join(c.dir, "ctl.sock"), "USER=tester")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.cmd, c.stdin = cmd, in
+}
+
+func (c *consoleChild) output() string {
+	b, _ := os.ReadFile(c.out)
+	return string(b)
+}
+
+// say types a line and waits until the output holds want.
+func (c *consoleChild) say(line, want string) {
+	c.t.Helper()
+	before := strings.Count(c.output(), want)
+	if _, err := c.stdin.Write([]byte(line + "\n")); err != nil {
+		c.t.Fatal(err)
+	}
+	waitUntil(c.t, "«"+want+"» after "+line, 30*time.Second, func() bool {
+		return strings.Count(c.output(), want) > before
+	}, func() string { return tail(c.output(), 2000) })
+}
+
+func (c *consoleChild) stop(sig syscall.Signal) {
+	c.t.Helper()
+	_ = c.cmd.Process.Signal(sig)
+	done := make(chan error, 1)
+	go func() { done <- c.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = c.cmd.Process.Kill()
+		c.t.Fatalf("the child did not stop on %v", sig)
+	}
+}
+
+// TestCrashAtTheLastStepOfAConsoleDialog: the console user picks the last
+// choice of a dialog and DealDesk is killed at once; after the restart the
+// dialog is either resumed (the choice never reached the database) and
+// answered again, or already done, never both: every dialog made exactly
+// one task.
+func TestCrashAtTheLastStepOfAConsoleDialog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills the program many times")
+	}
+	c := &consoleChild{t: t, dir: t.TempDir()}
+	c.start()
+	const dialogs = 8
+	for i := range dialogs {
+		title := "Консольная задача " + strconv.Itoa(i+1)
+		c.say("/task new", "Что нужно сделать?")
+		c.say(title, "Срок")
+		c.say("-", "Номер сделки")
+		c.say("-", "Кому поставить задачу?")
+		if _, err := c.stdin.Write([]byte("1\n")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
+		sig := syscall.SIGKILL
+		if i%3 == 2 {
+			sig = syscall.SIGTERM
+		}
+		c.stop(sig)
+		before := c.output()
+		c.start()
+		created := "«" + title + "» поставлена"
+		waitUntil(t, "the task created or its dialog resumed", 30*time.Second, func() bool {
+			out := c.output()
+			return strings.Contains(before, created) || strings.Contains(out, created) || strings.Contains(out, "[1] Мне")
+		}, func() string { return tail(c.output(), 2000) })
+		if !strings.Contains(before, created) && !strings.Contains(c.output(), created) {
+			if !strings.Contains(c.output(), "Продолжаем") {
+				t.Fatalf("the assignee question came back without the resume notice:\n%s", tail(c.output(), 2000))
+			}
+			c.say("1", created)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	c.stop(syscall.SIGTERM)
+	cc := &crashChild{t: t, dir: c.dir}
+	if n := cc.count("tasks"); n != dialogs {
+		t.Fatalf("%d tasks stored for %d dialogs", n, dialogs)
+	}
+}
