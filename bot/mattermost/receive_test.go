@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/rs/zerolog"
@@ -165,15 +164,4 @@ func TestPostNotTakenIsReadAgain(t *testing.T) {
 	if got := in.texts(); len(got) != 1 || got[0] != "first" {
 		t.Fatalf("taken %q after the inbox came back", got)
 	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for range 200 {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("timed out")
 }
