@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -150,6 +151,7 @@ var aggregates = []aggregate{
 		func(b *core.Button) []entry { return expiryEntries(bktButtonsByExpiry, b.Token, b.ExpiresAt) })},
 	{bucket: bktInbox, what: "inbox item", since: 6, numbered: true,
 		check: byID(func(it *core.InboxItem) int64 { return it.ID }, inboxEntries)},
+	{bucket: bktInviteFailures, what: "failed invite redemptions of", since: 7, check: checkInviteFailures},
 	{bucket: bktJobRuns, what: "job run", since: 8, check: byKey(func(r *core.JobRun) string { return r.Name }, nil)},
 }
 
@@ -210,6 +212,19 @@ func checkRegistryRecord(_ *checker, k, v []byte) ([]entry, error) {
 	}
 	if !bytes.HasPrefix(k, []byte(rec.Source+"/")) {
 		return nil, fmt.Errorf("it says it comes from %q", rec.Source)
+	}
+	return nil, nil
+}
+
+// checkInviteFailures checks the times of an identity's failed invite
+// redemptions, keyed by the identity.
+func checkInviteFailures(_ *checker, _, v []byte) ([]entry, error) {
+	var times []time.Time
+	if err := decode(v, &times); err != nil {
+		return nil, err
+	}
+	if len(times) == 0 {
+		return nil, errors.New("it lists no failure")
 	}
 	return nil, nil
 }

@@ -92,6 +92,9 @@ func seedAll(t *testing.T, path string) {
 		if err := tx.PutJobRun(&core.JobRun{Name: "purge_inbox", LastSuccess: tx.Now(), Runs: 1}); err != nil {
 			return err
 		}
+		if err := tx.PutInviteFailures("telegram:9", []time.Time{tx.Now()}); err != nil {
+			return err
+		}
 		return tx.PutButton(&core.Button{Token: "tok", Action: "deal.open", ExpiresAt: tx.Now().Add(time.Hour)})
 	})
 	if err := db.Close(); err != nil {
@@ -148,9 +151,13 @@ func TestCheck_Healthy(t *testing.T) {
 	if !r.OK() {
 		t.Fatalf("problems in a healthy database:\n%s", strings.Join(r.Problems, "\n"))
 	}
+	if len(r.Notes) > 0 {
+		t.Errorf("notes on a healthy database of this schema: %q", r.Notes)
+	}
 	// users 1, invites 1, chats 1, clients 3, deals 3, tasks 3, intakes 1,
-	// registry 1, changes 3, outbox 2, conversations 1, buttons 1, job runs 1.
-	if r.Records != 22 || r.IndexEntries < 30 || r.Counters < 8 {
+	// registry 1, changes 3, outbox 2, conversations 1, buttons 1, job runs 1,
+	// invite failures 1.
+	if r.Records != 23 || r.IndexEntries < 30 || r.Counters < 8 {
 		t.Errorf("checked %d records, %d index entries, %d counters", r.Records, r.IndexEntries, r.Counters)
 	}
 }
@@ -202,6 +209,22 @@ func TestCheck_UndecodableRecord(t *testing.T) {
 			t.Errorf("unexpected problem: %s", p)
 		}
 	}
+}
+
+// TestCheck_InviteFailures: the failed invite redemptions are read too.
+func TestCheck_InviteFailures(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dealdesk.db")
+	seedAll(t, path)
+	rawUpdate(t, path, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("invite_failures"))
+		if err := b.Put([]byte("telegram:7"), []byte(`[]`)); err != nil {
+			return err
+		}
+		return b.Put([]byte("telegram:8"), []byte(`{"at": 1}`))
+	})
+	r := mustCheck(t, path)
+	wantProblems(t, r, `failed invite redemptions of "telegram:7": it cannot be read: it lists no failure`,
+		`failed invite redemptions of "telegram:8": it cannot be read: decode:`)
 }
 
 func TestCheck_CountersBehind(t *testing.T) {
