@@ -192,6 +192,9 @@ func (b *Bot) dispatchCommand(c *Context) error {
 			Msg("command denied by role")
 		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
 	}
+	if u.Unverified && needsConfirmation(cmd.perm) {
+		return c.askConfirmation() // the sender is not proven: ask them in their direct chat
+	}
 	return cmd.h(c)
 }
 

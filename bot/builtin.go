@@ -8,10 +8,12 @@ import (
 )
 
 // registerBuiltins registers the commands every DealDesk has, whatever its
-// use cases: /help first in the menu, and /start.
+// use cases: /help first in the menu, /start, and the button that confirms
+// an unverified command.
 func registerBuiltins(r *Router) {
 	r.Command("help", "", help)
 	r.Hidden("start", start)
+	registerConfirm(r)
 }
 
 // start greets a known user (unknown ones are handled by the access check).

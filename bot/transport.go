@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ChatType tells a private chat from a group chat or channel.
@@ -49,6 +50,12 @@ type Update struct {
 	// CommandPrefix is how commands are typed in this chat when it is not
 	// "/" (Mattermost channels: "/crm "); /help shows commands with it.
 	CommandPrefix string
+	// Unverified says that the platform could not prove who sent the
+	// update: it names a user, but anyone who holds the right credential
+	// (Mattermost's slash command token) could have sent it in their name.
+	// Commands that change something then wait for a confirmation in the
+	// user's direct chat with the bot (see confirm.go).
+	Unverified bool
 
 	// Token is the opaque token of a pressed button; CallbackID is the
 	// platform's id of the press, to be answered.
@@ -166,18 +173,20 @@ func IsPermanent(err error) bool {
 const MaxTextLen = 4096
 
 // ParseCommand splits "/deal new" into ("deal", "new"). A "@botname" suffix
-// on the command is dropped. ok is false when text is not a command.
+// on the command is dropped; any space (a line break, a non-breaking
+// space) ends the command's name. ok is false when text is not a command
+// ("//deal" is not one either).
 func ParseCommand(text string) (cmd, args string, ok bool) {
-	text = strings.TrimLeft(text, " \t\r\n")
-	if !strings.HasPrefix(text, "/") || len(text) < 2 {
+	text = strings.TrimLeftFunc(text, unicode.IsSpace)
+	if !strings.HasPrefix(text, "/") {
 		return "", "", false
 	}
-	head, rest, _ := strings.Cut(text[1:], " ")
-	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
-		head, rest = head[:i], head[i+1:]+" "+rest
+	head, rest := text[1:], ""
+	if i := strings.IndexFunc(head, unicode.IsSpace); i >= 0 {
+		head, rest = head[:i], head[i:]
 	}
 	head, _, _ = strings.Cut(head, "@")
-	if head == "" {
+	if head == "" || strings.HasPrefix(head, "/") {
 		return "", "", false
 	}
 	return strings.ToLower(head), strings.TrimSpace(rest), true

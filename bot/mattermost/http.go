@@ -45,10 +45,14 @@ func (t *Transport) shutdownHTTP() {
 }
 
 // handleAction takes a button press that the Mattermost server forwards.
-// The context must carry a token signed for the channel; the bot then
-// checks that the token belongs to the presser. The server is answered
-// once the press is stored in the inbox; what it does comes as posts.
+// The request must come from the server's address and its context must
+// carry a token signed for the channel; the bot then checks that the token
+// belongs to the presser. The server is answered once the press is stored
+// in the inbox; what it does comes as posts.
 func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, in bot.Inbox) {
+	if !t.fromServer(w, r) {
+		return
+	}
 	var req model.PostActionIntegrationRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -90,11 +94,15 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, in bot.
 	_ = json.NewEncoder(w).Encode(model.PostActionIntegrationResponse{})
 }
 
-// handleCommand takes "/crm <command> …": the request must carry the token
-// of a registered command. The answer comes as posts; the HTTP response is
-// empty so that the server shows nothing of its own; it is sent once the
-// command is stored in the inbox.
+// handleCommand takes "/crm <command> …": the request must come from the
+// server's address and carry the token of a registered command. Its update
+// is unverified: nothing proves that the user it names sent it. The answer
+// comes as posts; the HTTP response is empty so that the server shows
+// nothing of its own; it is sent once the command is stored in the inbox.
 func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, in bot.Inbox) {
+	if !t.fromServer(w, r) {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -130,7 +138,16 @@ func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, in bot
 		text = "help"
 	}
 	u.Text = "/" + text
-	u.Command, u.Args, _ = bot.ParseCommand(u.Text)
+	var ok bool
+	if u.Command, u.Args, ok = bot.ParseCommand(u.Text); !ok {
+		// Not a command ("/crm @x"): never a dialog's answer, which would
+		// come unproven.
+		u.Command, u.Args = "help", ""
+	}
+	// The request names its user, but anyone who has the command's token
+	// could have sent it: commands that change something wait for the
+	// user's confirmation in their direct chat with the bot.
+	u.Unverified = true
 	if err := in.Take(r.Context(), nil, u); err != nil {
 		t.log.Warn().Err(err).Msg("slash command not taken")
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -53,6 +54,11 @@ type Config struct {
 	// CommandToken is the token of a /crm command an admin registered by
 	// hand; requests with it are accepted besides DealDesk's own command.
 	CommandToken string
+	// TrustedSources are addresses besides the server's own that may call
+	// DealDesk's endpoint: a proxy in front of DealDesk, the servers behind
+	// a load balancer that the URL names. Requests from anywhere else are
+	// refused; Mattermost does not sign them.
+	TrustedSources []netip.Prefix
 	// CommandDescription and CommandHint are shown in the command's
 	// autocomplete; NotMemberText answers /crm where the bot is not a member.
 	CommandDescription, CommandHint, NotMemberText string
@@ -70,6 +76,8 @@ type Transport struct {
 	log    zerolog.Logger
 	botID  string
 	server *http.Server
+	// sources tells the server's requests to the endpoint from others.
+	sources *sources
 
 	users    *cache[*model.User]
 	channels *cache[*model.Channel]
@@ -115,7 +123,12 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 	} else {
 		client.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	t := &Transport{cfg: cfg, client: client, log: log, commandTokens: map[string]bool{}, seen: map[string]int64{}}
+	src, err := newSources(cfg.URL, cfg.TrustedSources)
+	if err != nil {
+		return nil, err
+	}
+	t := &Transport{cfg: cfg, client: client, log: log, sources: src, commandTokens: map[string]bool{},
+		seen: map[string]int64{}}
 	if cfg.CommandToken != "" {
 		t.commandTokens[cfg.CommandToken] = true
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -30,9 +31,12 @@ type Config struct {
 	MattermostToken        string
 	MattermostTeam         string
 	MattermostCommandToken string
-	HTTPAddr               string
-	PublicURL              string
-	ActionSecret           string
+	// MattermostTrustedSources are addresses besides the server's that may
+	// call DealDesk's HTTP endpoint (a proxy in front of it).
+	MattermostTrustedSources []netip.Prefix
+	HTTPAddr                 string
+	PublicURL                string
+	ActionSecret             string
 
 	DaDataKey, DaDataURL      string
 	FNSAPIKey, FNSAPIURL      string
@@ -94,6 +98,8 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.MattermostTeam })},
 	{name: "MATTERMOST_COMMAND_TOKEN", secret: true, help: "token of a /crm command an admin registered by hand",
 		set: str(func(c *Config) *string { return &c.MattermostCommandToken })},
+	{name: "MATTERMOST_TRUSTED_SOURCES", help: "comma-separated addresses or networks (10.0.0.7, 10.1.0.0/16) besides the Mattermost server's own that may send /crm and button presses: a proxy in front of DealDesk, servers behind a load balancer",
+		set: func(c *Config, v string) (err error) { c.MattermostTrustedSources, err = parsePrefixes(v); return err }},
 	{name: "DEALDESK_HTTP_ADDR", def: "127.0.0.1:8181", help: "where DealDesk listens for Mattermost button presses and /crm",
 		set: str(func(c *Config) *string { return &c.HTTPAddr })},
 	{name: "DEALDESK_PUBLIC_URL", help: "how the Mattermost server reaches DEALDESK_HTTP_ADDR; empty: http://<DEALDESK_HTTP_ADDR>",
@@ -137,6 +143,29 @@ func dur(p func(*Config) *time.Duration) func(*Config, string) error {
 		*p(c), err = time.ParseDuration(v)
 		return err
 	}
+}
+
+// parsePrefixes parses comma-separated addresses ("10.0.0.7", a network
+// of one) and networks ("10.1.0.0/16").
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range splitList(v) {
+		if strings.Contains(s, "/") {
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, err
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func splitList(v string) []string {

@@ -94,6 +94,16 @@ func (r *mmRun) say(u *mmt.User, channelID, text, want string) *model.Post {
 	return r.env.WaitPost(r.t, channelID, r.env.Bot.ID, want, mmt.After(p), 20*time.Second)
 }
 
+// confirm waits for the confirmation of a /crm command sent after since in
+// the user's direct chat and presses it; the command then runs.
+func (r *mmRun) confirm(u *mmt.User, dm string, since time.Time) {
+	r.t.Helper()
+	ask := r.env.WaitPost(r.t, dm, r.env.Bot.ID, "Подтвердите команду", since, 20*time.Second)
+	if err := u.Press(r.t, ask, "Подтвердить"); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
 // press presses a button as a user and waits for the bot's answer.
 func (r *mmRun) press(u *mmt.User, post *model.Post, label, want string) *model.Post {
 	r.t.Helper()
@@ -144,8 +154,12 @@ func TestMattermostEndToEnd(t *testing.T) {
 	if !strings.Contains(crmHelp.Message, "\n/crm deal new") {
 		t.Fatalf("help under /crm does not show /crm commands:\n%s", crmHelp.Message)
 	}
+	// /crm cannot prove who sent it: the binding waits for the admin's
+	// confirmation in their direct chat.
 	start = time.Now()
 	admin.Slash(t, work, "/crm bind officers")
+	env.WaitPost(t, work, env.Bot.ID, "выполнится после подтверждения", start, 20*time.Second)
+	r.confirm(admin, adminDM, start)
 	env.WaitPost(t, work, env.Bot.ID, "привязан как рабочий чат", start, 20*time.Second)
 
 	// The admin creates the client card through a button and steps.
@@ -283,6 +297,7 @@ func TestMattermostIntake(t *testing.T) {
 	officer, _ := join("olga", "officer")
 	start := time.Now()
 	admin.Slash(t, env.Channel.Id, "/crm bind officers")
+	r.confirm(admin, adminDM, start)
 	env.WaitPost(t, env.Channel.Id, env.Bot.ID, "привязан как рабочий чат", start, 20*time.Second)
 
 	start = time.Now()
