@@ -128,6 +128,15 @@ func (c *Context) replyError(err error) error {
 	return c.Reply(key, args)
 }
 
+// sameChat reports whether a button was pressed where it was issued. A
+// personal message's buttons are bound to the user (core binds them to the
+// user's identity): on Mattermost the direct chat has an id of its own, so
+// in a private chat a button bound to the presser is in its place too.
+func sameChat(btn *core.Button, u *Update) bool {
+	return btn.ChatKey == core.ChatKey(u.Platform, u.ChatID) ||
+		u.ChatType == ChatPrivate && btn.ChatKey == core.ChatKey(u.Platform, u.UserID)
+}
+
 // route routes an update: a button action first, then a command, then
 // the step of an active conversation, then help.
 func (b *Bot) route(c *Context) error {
@@ -206,8 +215,7 @@ func (b *Bot) dispatchAction(c *Context) error {
 	} else if err != nil {
 		return err
 	}
-	if btn.ChatKey != "" && btn.ChatKey != core.ChatKey(u.Platform, u.ChatID) ||
-		btn.UserID != 0 && btn.UserID != c.User.ID {
+	if btn.ChatKey != "" && !sameChat(btn, u) || btn.UserID != 0 && btn.UserID != c.User.ID {
 		b.log.Warn().Str("platform", u.Platform).Str("user_id", u.UserID).Str("action", btn.Action).
 			Msg("button of another user or chat refused")
 		return core.Errorf(core.EFORBIDDEN, "err.button.not_yours")

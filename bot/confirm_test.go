@@ -153,3 +153,36 @@ func TestUnverifiedCommandsThatOnlyShowRunAtOnce(t *testing.T) {
 		t.Fatalf("work chat = %+v, %v; want none bound", c, err)
 	}
 }
+
+// An invite code cannot be redeemed through /crm: the request names its
+// user but cannot prove it, so the code could join someone else's account.
+func TestUnverifiedStartIsRefused(t *testing.T) {
+	h := newHarness(t)
+	inv, err := h.svc.CreateInvite(context.Background(), core.Actor{User: h.admin}, core.RoleManager)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.send(&bot.Update{UserID: "victim", ChatID: "-1", ChatType: bot.ChatGroup, Unverified: true,
+		Text: "/start " + inv.Code, Command: "start", Args: inv.Code})
+	h.want(msgs, "msg.start.direct_only", nil)
+	if _, err := h.svc.Authenticate(context.Background(), "test:victim"); !core.IsNotFound(err) {
+		t.Fatalf("the unverified /start registered a user: %v", err)
+	}
+}
+
+// A personal notice's button works in the user's direct chat even where
+// that chat's id is not the user's (Mattermost's direct channels).
+func TestPersonalButtonWorksInADirectChatOfItsOwn(t *testing.T) {
+	h := newHarness(t)
+	btn := core.NewButton(core.ActionTaskDone, "1", h.admin.ID, core.ChatKey("test", "admin"), h.clock.Now(), core.ButtonTTL)
+	if err := h.svc.FinishUpdate(context.Background(), core.Outcome{Buttons: []*core.Button{btn}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.send(&bot.Update{UserID: "admin", ChatID: "dm-channel", ChatType: bot.ChatPrivate, Token: btn.Token, CallbackID: "x"})
+	if len(msgs) == 0 || msgs[len(msgs)-1].Text == h.p.T("err.button.not_yours", nil) {
+		t.Fatalf("the personal button was refused in the direct chat: %s", dump(msgs))
+	}
+	// In a group it is still not in its place.
+	msgs = h.send(&bot.Update{UserID: "admin", ChatID: "-1", ChatType: bot.ChatGroup, Token: btn.Token, CallbackID: "y"})
+	h.want(msgs, "err.button.not_yours", nil)
+}

@@ -63,6 +63,11 @@ func (b *Bot) access(next Handler) Handler {
 			}
 			b.log.Warn().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
 				Str("user_id", c.Update.UserID).Str("error_code", core.ErrorCode(err)).Msg("access denied")
+			if core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != "" && c.Update.Unverified {
+				// The platform cannot prove who sent it (Mattermost's /crm):
+				// a code redeemed so could join someone else's account.
+				return c.Reply("msg.start.direct_only", nil)
+			}
 			if core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != "" {
 				// The core limits wrong codes per identity, in the store.
 				return b.register(c, identity)
