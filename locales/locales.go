@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"reflect"
 	"strconv"
 	"strings"
@@ -33,18 +34,36 @@ type Bundle struct {
 	keys map[string]map[string]bool // language → message ids
 }
 
-// Load parses the embedded message files.
-func Load() (*Bundle, error) {
+// Load parses the embedded message files: one pair per part of DealDesk
+// (common, clients, intake, deals, tasks, …), <part>.<lang>.toml. A key
+// defined in two files is an error, not a silent override.
+func Load() (*Bundle, error) { return LoadFS(files) }
+
+// LoadFS is Load from other files (for tests).
+func LoadFS(files fs.FS) (*Bundle, error) {
 	b := i18n.NewBundle(language.Russian)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	keys := map[string]map[string]bool{}
 	for _, lang := range Languages {
-		mf, err := b.LoadMessageFileFS(files, lang+".toml")
-		if err != nil {
-			return nil, fmt.Errorf("locales: %s: %w", lang, err)
-		}
 		keys[lang] = map[string]bool{}
+	}
+	names, err := fs.Glob(files, "*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		mf, err := b.LoadMessageFileFS(files, name)
+		if err != nil {
+			return nil, fmt.Errorf("locales: %s: %w", name, err)
+		}
+		lang := mf.Tag.String()
+		if keys[lang] == nil {
+			return nil, fmt.Errorf("locales: %s: language %q is not one of %v", name, lang, Languages)
+		}
 		for _, m := range mf.Messages {
+			if keys[lang][m.ID] {
+				return nil, fmt.Errorf("locales: %s: key %q is defined in another file too", name, m.ID)
+			}
 			keys[lang][m.ID] = true
 		}
 	}

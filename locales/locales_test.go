@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -16,10 +17,11 @@ import (
 	"github.com/dealdesk/dealdesk/locales"
 )
 
-func keys(t *testing.T, lang string) []string {
+// fileKeys returns the keys of one message file.
+func fileKeys(t *testing.T, name string) []string {
 	t.Helper()
 	var m map[string]any
-	if _, err := toml.DecodeFile(lang+".toml", &m); err != nil {
+	if _, err := toml.DecodeFile(name, &m); err != nil {
 		t.Fatal(err)
 	}
 	var out []string
@@ -30,17 +32,55 @@ func keys(t *testing.T, lang string) []string {
 	return out
 }
 
-// TestSameKeys fails when a key is missing in either language.
+// keys returns every key of a language, from all its files.
+func keys(t *testing.T, lang string) []string {
+	t.Helper()
+	names, err := filepath.Glob("*." + lang + ".toml")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no message files for %s: %v", lang, err)
+	}
+	var out []string
+	for _, n := range names {
+		out = append(out, fileKeys(t, n)...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestSameKeys fails when a key is missing in either language: each part's
+// Russian and English files have the same keys.
 func TestSameKeys(t *testing.T) {
-	ru, en := keys(t, "ru"), keys(t, "en")
-	for _, k := range ru {
-		if !slices.Contains(en, k) {
-			t.Errorf("en.toml lacks %q", k)
+	names, err := filepath.Glob("*.ru.toml")
+	if err != nil || len(names) < 2 {
+		t.Fatalf("message files: %v, %v", names, err)
+	}
+	for _, ruName := range names {
+		enName := strings.TrimSuffix(ruName, ".ru.toml") + ".en.toml"
+		ru, en := fileKeys(t, ruName), fileKeys(t, enName)
+		for _, k := range ru {
+			if !slices.Contains(en, k) {
+				t.Errorf("%s lacks %q", enName, k)
+			}
+		}
+		for _, k := range en {
+			if !slices.Contains(ru, k) {
+				t.Errorf("%s lacks %q", ruName, k)
+			}
 		}
 	}
-	for _, k := range en {
-		if !slices.Contains(ru, k) {
-			t.Errorf("ru.toml lacks %q", k)
+	if len(keys(t, "ru")) != len(keys(t, "en")) {
+		t.Error("the languages have different numbers of keys")
+	}
+}
+
+// TestNoKeyInTwoFiles: each key lives in one part's files.
+func TestNoKeyInTwoFiles(t *testing.T) {
+	for _, lang := range locales.Languages {
+		ks := keys(t, lang)
+		for i := 1; i < len(ks); i++ {
+			if ks[i] == ks[i-1] {
+				t.Errorf("%s: key %q is in two files", lang, ks[i])
+			}
 		}
 	}
 }
@@ -159,5 +199,21 @@ func TestMoneyAndDates(t *testing.T) {
 	if got, want := ru.T("err.inn.length", map[string]any{"INN": "123", "Count": 3}),
 		"ИНН должен содержать 10 цифр (ЮЛ) или 12 (ИП), а в «123» 3 знака."; got != want {
 		t.Errorf("plural error = %q, want %q", got, want)
+	}
+}
+
+// A key defined in two files, or a file of an unknown language, is refused
+// when the messages load, not silently overridden.
+func TestLoadRefusesAKeyInTwoFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.ru.toml": {Data: []byte(`"msg.x" = "раз"`)},
+		"b.ru.toml": {Data: []byte(`"msg.x" = "два"`)},
+	}
+	if _, err := locales.LoadFS(fsys); err == nil || !strings.Contains(err.Error(), "msg.x") {
+		t.Fatalf("LoadFS = %v, want the doubled key named", err)
+	}
+	fsys = fstest.MapFS{"a.de.toml": {Data: []byte(`"msg.x" = "eins"`)}}
+	if _, err := locales.LoadFS(fsys); err == nil {
+		t.Fatal("a German file was loaded")
 	}
 }
