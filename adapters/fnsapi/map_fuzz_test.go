@@ -2,12 +2,9 @@ package fnsapi_test
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/dealdesk/dealdesk/adapters/fnsapi"
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/registrytest"
 	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
@@ -95,7 +93,7 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("the key is in the log: %s", log.String())
 		}
 		if err != nil {
-			checkRegistryError(t, inn, rec, err)
+			registrytest.CheckError(t, fnsapi.Name, testKey, inn, rec, err)
 			return
 		}
 		if rec.Source != fnsapi.Name || !rec.FetchedAt.Equal(fetched) || rec.Branch {
@@ -132,50 +130,6 @@ func FuzzLookup(f *testing.F) {
 				t.Fatalf("Lookup(%s): date %v is not a day in Moscow", inn, d)
 			}
 		}
-		checkStorable(t, rec)
+		registrytest.CheckStorable(t, rec)
 	})
-}
-
-// checkRegistryError checks an error against core.Registry's contract.
-func checkRegistryError(t *testing.T, inn string, rec *core.RegistryRecord, err error) {
-	t.Helper()
-	var e *core.Error
-	switch {
-	case rec != nil || !errors.As(err, &e) || e.Args["Source"] != fnsapi.Name:
-		t.Fatalf("Lookup(%s) = %+v, %v", inn, rec, err)
-	case e.Code == core.ENOTFOUND:
-		if e.Key != core.ErrRegistryNotFound || e.Args["INN"] != inn {
-			t.Fatalf("Lookup(%s): not found as %s %v", inn, e.Key, e.Args)
-		}
-	case e.Code != core.EUNAVAILABLE || !slices.Contains([]string{core.ErrRegistryDown, core.ErrRegistryAuth,
-		core.ErrRegistryQuota, core.ErrRegistryBadAnswer}, e.Key):
-		t.Fatalf("Lookup(%s): error %s %s (%v)", inn, e.Code, e.Key, err)
-	}
-	if strings.Contains(err.Error(), testKey) {
-		t.Fatalf("Lookup(%s): the error shows the key: %v", inn, err)
-	}
-}
-
-// checkStorable checks that a record survives the JSON the store and the
-// registry cache keep it in.
-func checkStorable(t *testing.T, rec *core.RegistryRecord) {
-	t.Helper()
-	data, err := json.Marshal(rec)
-	if err != nil {
-		t.Fatalf("record %+v cannot be stored: %v", rec, err)
-	}
-	var back core.RegistryRecord
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatalf("record %s does not read back: %v", data, err)
-	}
-	for _, p := range []struct{ got, want *time.Time }{{&back.RegisteredAt, &rec.RegisteredAt},
-		{&back.LiquidatedAt, &rec.LiquidatedAt}, {&back.FetchedAt, &rec.FetchedAt}} {
-		if !p.got.Equal(*p.want) {
-			t.Fatalf("record %s reads back with %v for %v", data, *p.got, *p.want)
-		}
-		*p.got = *p.want
-	}
-	if !reflect.DeepEqual(&back, rec) {
-		t.Fatalf("record %+v reads back as %+v", rec, back)
-	}
 }

@@ -2,12 +2,9 @@ package spark_test
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +13,7 @@ import (
 
 	"github.com/dealdesk/dealdesk/adapters/spark"
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/registrytest"
 	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
@@ -72,9 +70,6 @@ func fuzzLookup(t *testing.T, f *fakeSpark, inn string, answer func(w http.Respo
 	checkLookup(t, inn, rec, err)
 }
 
-// registryKeys are the error keys core.Registry allows.
-var registryKeys = []string{core.ErrRegistryDown, core.ErrRegistryAuth, core.ErrRegistryQuota, core.ErrRegistryBadAnswer}
-
 var statuses = []core.CompanyStatus{core.StatusActive, core.StatusLiquidating, core.StatusLiquidated,
 	core.StatusBankrupt, core.StatusReorganizing, core.StatusUnknown}
 
@@ -85,20 +80,7 @@ var statuses = []core.CompanyStatus{core.StatusActive, core.StatusLiquidating, c
 func checkLookup(t *testing.T, inn string, rec *core.RegistryRecord, err error) {
 	t.Helper()
 	if err != nil {
-		var e *core.Error
-		switch {
-		case rec != nil || !errors.As(err, &e) || e.Args["Source"] != spark.Name:
-			t.Fatalf("Lookup(%s) = %+v, %v", inn, rec, err)
-		case e.Code == core.ENOTFOUND:
-			if e.Key != core.ErrRegistryNotFound || e.Args["INN"] != inn {
-				t.Fatalf("Lookup(%s): not found as %s %v", inn, e.Key, e.Args)
-			}
-		case e.Code != core.EUNAVAILABLE || !slices.Contains(registryKeys, e.Key):
-			t.Fatalf("Lookup(%s): error %s %s (%v)", inn, e.Code, e.Key, err)
-		}
-		if strings.Contains(err.Error(), testPassword) {
-			t.Fatalf("Lookup(%s): the error shows the password: %v", inn, err)
-		}
+		registrytest.CheckError(t, spark.Name, testPassword, inn, rec, err)
 		return
 	}
 	kind := core.KindLegal
@@ -136,17 +118,7 @@ func checkLookup(t *testing.T, inn string, rec *core.RegistryRecord, err error) 
 			t.Fatalf("Lookup(%s): value %q in %+v", inn, s, rec)
 		}
 	}
-	// The record survives the JSON the store and the registry cache keep
-	// it in.
-	data, err := json.Marshal(rec)
-	if err != nil {
-		t.Fatalf("Lookup(%s): record %+v cannot be stored: %v", inn, rec, err)
-	}
-	var back core.RegistryRecord
-	if err := json.Unmarshal(data, &back); err != nil || !back.RegisteredAt.Equal(rec.RegisteredAt) ||
-		!back.LiquidatedAt.Equal(rec.LiquidatedAt) || !reflect.DeepEqual(back.Risks, rec.Risks) || back.ShortName != rec.ShortName {
-		t.Fatalf("Lookup(%s): record %s reads back as %+v, %v", inn, data, back, err)
-	}
+	registrytest.CheckStorable(t, rec)
 }
 
 // FuzzLookupReport fuzzes the result text and the xmlData document of a
