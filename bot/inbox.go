@@ -139,15 +139,7 @@ func (b *Bot) handle(ctx context.Context, t Transport, u *Update, inboxID int64,
 		// A refusal or a mistake in what was typed: said in the same unit.
 		err = c.replyError(err)
 	}
-	if err == nil {
-		err = b.svc.FinishUpdate(uctx, c.outcome)
-	}
-	if err == nil {
-		err = unit.Commit()
-	} else {
-		unit.Rollback()
-	}
-	if err != nil {
+	if err = b.commit(uctx, unit, c, err); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err() // shutting down: the update stays in the inbox
 		}
@@ -163,20 +155,24 @@ func (b *Bot) fail(ctx context.Context, t Transport, u *Update, inboxID int64, f
 	uctx, unit := b.svc.Begin(ctx)
 	c := b.newContext(uctx, t, u, inboxID)
 	c.User, c.P = failed.User, failed.P
-	err := c.replyError(cause)
-	if err == nil {
-		err = b.svc.FinishUpdate(uctx, c.outcome)
-	}
-	if err == nil {
-		err = unit.Commit()
-	} else {
-		unit.Rollback()
-	}
-	if err != nil {
+	if err := b.commit(uctx, unit, c, c.replyError(cause)); err != nil {
 		return err
 	}
 	b.acknowledge(ctx, t, c)
 	return nil
+}
+
+// commit ends an update's unit: with err nil it writes the update's outcome
+// and commits; otherwise, or when that fails, it rolls the unit back.
+func (b *Bot) commit(uctx context.Context, unit *core.Unit, c *Context, err error) error {
+	if err == nil {
+		err = b.svc.FinishUpdate(uctx, c.outcome)
+	}
+	if err != nil {
+		unit.Rollback()
+		return err
+	}
+	return unit.Commit()
 }
 
 // acknowledge answers a button press (a notice, or none), once its update

@@ -40,21 +40,30 @@ type crashChild struct {
 	log *os.File
 }
 
-func (c *crashChild) start() {
-	c.t.Helper()
+// childCommand is this test binary run as the real program on the
+// database in dir, with env added to the environment.
+func childCommand(t *testing.T, dir string, env ...string) *exec.Cmd {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), "DEALDESK_TEST_MAIN=1", "DEALDESK_TEST_ARGS=",
+		"DEALDESK_DB="+filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT=json",
+		"DEALDESK_CONTROL_SOCKET="+filepath.Join(dir, "ctl.sock")), env...)
+	return cmd
+}
+
+func (c *crashChild) start() {
+	c.t.Helper()
+	var err error
 	c.log, err = os.OpenFile(filepath.Join(c.dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "DEALDESK_TEST_MAIN=1", "DEALDESK_TEST_ARGS=", "DEALDESK_TEST_NO_LIMITS=1", "DEALDESK_CHAT_BURST=1000",
-		"DEALDESK_DB="+filepath.Join(c.dir, "dealdesk.db"), "DEALDESK_CONSOLE=off", "DEALDESK_LOG_FORMAT=json",
+	cmd := childCommand(c.t, c.dir, "DEALDESK_TEST_NO_LIMITS=1", "DEALDESK_CHAT_BURST=1000", "DEALDESK_CONSOLE=off",
 		"DEALDESK_ADMINS=telegram:"+strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL=50ms",
-		"DEALDESK_CONTROL_SOCKET="+filepath.Join(c.dir, "ctl.sock"),
 		"TELEGRAM_TOKEN="+c.srv.Token, "TELEGRAM_API_URL="+c.srv.URL)
 	cmd.Stdout, cmd.Stderr = c.log, c.log
 	if err := cmd.Start(); err != nil {
@@ -285,20 +294,13 @@ type consoleChild struct {
 
 func (c *consoleChild) start() {
 	c.t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		c.t.Fatal(err)
-	}
 	c.n++
 	c.out = filepath.Join(c.dir, "out-"+strconv.Itoa(c.n)+".txt")
 	out, err := os.Create(c.out)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "DEALDESK_TEST_MAIN=1", "DEALDESK_TEST_ARGS=",
-		"DEALDESK_DB="+filepath.Join(c.dir, "dealdesk.db"), "DEALDESK_CONSOLE=on", "DEALDESK_LOG_FORMAT=json",
-		"DEALDESK_LOG_LEVEL=warn", "DEALDESK_CONTROL_SOCKET="+filepath.Join(c.dir, "ctl.sock"), "USER=tester")
+	cmd := childCommand(c.t, c.dir, "DEALDESK_CONSOLE=on", "DEALDESK_LOG_LEVEL=warn", "USER=tester")
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		c.t.Fatal(err)
