@@ -80,10 +80,8 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, c *Client) (*Client
 		} else if !IsNotFound(err) {
 			return err
 		}
-		if c.OGRN != "" {
-			if dup, err := tx.ClientByOGRN(c.OGRN); err == nil && dup.INN != c.INN {
-				return Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", c.OGRN, "Name", dup.Name())
-			}
+		if err := checkOGRN(tx, c); err != nil {
+			return err
 		}
 		if err := tx.CreateClient(c); err != nil {
 			return err
@@ -96,7 +94,8 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, c *Client) (*Client
 	return c, nil
 }
 
-// UpdateClient changes a client card with fn, audited with the reason.
+// UpdateClient changes a client card with fn, audited with the reason. Its
+// ID and creation time stay, and a new OGRN may not be another INN's.
 func (s *Service) UpdateClient(ctx context.Context, a Actor, id int64, reason string, fn func(*Client) error) (*Client, error) {
 	if err := a.require(PermEditClients); err != nil {
 		return nil, err
@@ -110,8 +109,14 @@ func (s *Service) UpdateClient(ctx context.Context, a Actor, id int64, reason st
 		if err := fn(c); err != nil {
 			return err
 		}
+		c.ID, c.CreatedAt = old.ID, old.CreatedAt
 		if err := c.Validate(); err != nil {
 			return err
+		}
+		if c.OGRN != old.OGRN {
+			if err := checkOGRN(tx, c); err != nil {
+				return err
+			}
 		}
 		cs := diffClient(&old, c)
 		if len(cs) == 0 {
@@ -123,4 +128,19 @@ func (s *Service) UpdateClient(ctx context.Context, a Actor, id int64, reason st
 		return tx.AddChanges(stamp(cs, a, reason)...)
 	})
 	return c, err
+}
+
+// checkOGRN returns ECONFLICT when the client's OGRN is on a card of another
+// INN; a branch shares its head office's.
+func checkOGRN(tx Tx, c *Client) error {
+	if c.OGRN == "" {
+		return nil
+	}
+	dup, err := tx.ClientByOGRN(c.OGRN)
+	if err == nil && dup.INN != c.INN {
+		return Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", c.OGRN, "Name", dup.Name())
+	} else if err != nil && !IsNotFound(err) {
+		return err
+	}
+	return nil
 }

@@ -260,3 +260,43 @@ func TestUpdateClient(t *testing.T) {
 		t.Fatalf("the other card changed: %+v", got)
 	}
 }
+
+// TestUpdateClient_KeepsTheRulesOfCreation: an update cannot give a card
+// another INN's OGRN (a branch shares its head office's), nor write over
+// another card by changing its ID; the creation time stays.
+func TestUpdateClient_KeepsTheRulesOfCreation(t *testing.T) {
+	o := newOffice(t)
+	sber, err := o.svc.CreateClient(o.ctx(), o.officer, &core.Client{INN: sberINN, KPP: sberKPP, OGRN: sberOGRN, ShortName: "Сбер"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch := o.client(sberINN, "775001001", "Сбер, филиал")
+	y := o.client(yandexINN, yandexKPP, "Яндекс")
+
+	_, err = o.svc.UpdateClient(o.ctx(), o.officer, y.ID, "", func(c *core.Client) error { c.OGRN = sberOGRN; return nil })
+	checkCode(t, err, core.ECONFLICT, "err.client.ogrn_taken")
+	if got, _ := o.svc.ClientByID(o.ctx(), o.officer, y.ID); got.OGRN != "" {
+		t.Fatalf("another INN's OGRN was stored: %+v", got)
+	}
+	if got, err := o.svc.UpdateClient(o.ctx(), o.officer, branch.ID, "", func(c *core.Client) error {
+		c.OGRN = sberOGRN
+		return nil
+	}); err != nil || got.OGRN != sberOGRN {
+		t.Fatalf("a branch taking its head office's OGRN = %+v, %v", got, err)
+	}
+
+	o.clock.Add(time.Hour)
+	got, err := o.svc.UpdateClient(o.ctx(), o.officer, y.ID, "", func(c *core.Client) error {
+		c.ID, c.CreatedAt, c.Director = sber.ID, time.Time{}, "Директор Яндекса"
+		return nil
+	})
+	if err != nil || got.ID != y.ID || !got.CreatedAt.Equal(officeStart) {
+		t.Fatalf("update changing the ID = %+v, %v", got, err)
+	}
+	if s, _ := o.svc.ClientByID(o.ctx(), o.officer, sber.ID); s.ShortName != "Сбер" || s.Director != "" {
+		t.Fatalf("an update of one card overwrote another: %+v", s)
+	}
+	if y2, _ := o.svc.ClientByID(o.ctx(), o.officer, y.ID); y2.Director != "Директор Яндекса" {
+		t.Fatalf("the card updated = %+v", y2)
+	}
+}
