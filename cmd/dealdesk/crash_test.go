@@ -72,18 +72,24 @@ func (c *crashChild) start() {
 	c.cmd = cmd
 }
 
-// stop ends the child with sig and waits for it.
-func (c *crashChild) stop(sig syscall.Signal) {
-	c.t.Helper()
-	_ = c.cmd.Process.Signal(sig)
+// stopChild ends a child with sig and waits for it.
+func stopChild(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) {
+	t.Helper()
+	_ = cmd.Process.Signal(sig)
 	done := make(chan error, 1)
-	go func() { done <- c.cmd.Wait() }()
+	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
-		_ = c.cmd.Process.Kill()
-		c.t.Fatalf("the child did not stop on %v", sig)
+		_ = cmd.Process.Kill()
+		t.Fatalf("the child did not stop on %v", sig)
 	}
+}
+
+// stop ends the child with sig and waits for it.
+func (c *crashChild) stop(sig syscall.Signal) {
+	c.t.Helper()
+	stopChild(c.t, c.cmd, sig)
 	c.log.Close()
 }
 
@@ -331,15 +337,7 @@ func (c *consoleChild) say(line, want string) {
 
 func (c *consoleChild) stop(sig syscall.Signal) {
 	c.t.Helper()
-	_ = c.cmd.Process.Signal(sig)
-	done := make(chan error, 1)
-	go func() { done <- c.cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = c.cmd.Process.Kill()
-		c.t.Fatalf("the child did not stop on %v", sig)
-	}
+	stopChild(c.t, c.cmd, sig)
 }
 
 // TestCrashAtTheLastStepOfAConsoleDialog: the console user picks the last
