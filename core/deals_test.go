@@ -2,7 +2,9 @@ package core_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -355,4 +357,40 @@ func TestUpdateDeal(t *testing.T) {
 	}
 	_, err = o.svc.DealByID(o.ctx(), o.manager, d.ID)
 	checkCode(t, err, core.ENOTFOUND, "err.deal.not_found")
+}
+
+// TestCreateDeal_ConcurrentNumbers: deals opened at the same time get every
+// number once, without gaps.
+func TestCreateDeal_ConcurrentNumbers(t *testing.T) {
+	o := newOffice(t)
+	c := o.managedClient(sberINN, sberKPP, "Сбер", o.manager)
+	const n = 20
+	numbers := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := o.svc.CreateDeal(o.ctx(), o.manager, &core.Deal{ClientID: c.ID, Title: "Сделка " + strconv.Itoa(i)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			numbers <- d.Number
+		}()
+	}
+	wg.Wait()
+	close(numbers)
+	var got []string
+	for s := range numbers {
+		got = append(got, s)
+	}
+	slices.Sort(got)
+	var want []string
+	for i := 1; i <= n; i++ {
+		want = append(want, core.DealNumber(2026, uint64(i)))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("numbers = %v, want %v", got, want)
+	}
 }
