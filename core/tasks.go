@@ -23,8 +23,11 @@ func (s *Service) CreateTask(ctx context.Context, a Actor, t *Task) (*Task, erro
 		return nil, err
 	}
 	err := s.update(ctx, func(tx Tx) error {
-		if _, err := tx.UserByID(t.AssigneeID); err != nil {
+		if u, err := tx.UserByID(t.AssigneeID); err != nil {
 			return err
+		} else if !u.Active {
+			// The task would wait for nobody and its notice go nowhere.
+			return Errorf(EINVALID, "err.task.assignee_inactive", "Name", u.Name)
 		}
 		if t.DealID != 0 {
 			d, err := tx.DealByID(t.DealID)

@@ -238,3 +238,20 @@ func TestCompleteTask(t *testing.T) {
 	_, err = o.svc.CompleteTask(o.ctx(), o.officer, in.TaskID, "вручную")
 	checkCode(t, err, core.EINVALID, "err.task.intake")
 }
+
+// TestCreateTask_DisabledAssignee: a task is not given to a disabled user,
+// whose notice would go nowhere.
+func TestCreateTask_DisabledAssignee(t *testing.T) {
+	o := newOffice(t)
+	gone := o.user("Уволенный Сотрудник", core.RoleManager, "telegram:99")
+	o.update(func(tx core.Tx) error {
+		u, err := tx.UserByID(gone.ID())
+		if err != nil {
+			return err
+		}
+		u.Active = false
+		return tx.UpdateUser(u)
+	})
+	_, err := o.svc.CreateTask(o.ctx(), o.officer, &core.Task{Title: "Позвонить", AssigneeID: gone.ID()})
+	checkCode(t, err, core.EINVALID, "err.task.assignee_inactive")
+}
