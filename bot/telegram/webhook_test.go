@@ -6,11 +6,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
 )
@@ -83,5 +85,48 @@ func TestWebhookConfigIsChecked(t *testing.T) {
 		if _, err := telegram.New(cfg, zerolog.Nop()); err == nil {
 			t.Errorf("New accepted webhook config %+v", wh)
 		}
+	}
+}
+
+// The webhook answers 200 only once the inbox has taken the update; while
+// it cannot, Telegram gets 503 and delivers the update again.
+func TestWebhookAnswersOnlyOnceTaken(t *testing.T) {
+	s := telegramtest.NewServer(t)
+	addr := freeAddr(t)
+	cfg := testConfig(s)
+	cfg.Webhook = &telegram.WebhookConfig{ListenAddr: addr, PublicURL: "http://" + addr + "/telegram", SecretToken: "s3cret_-X-0123456789"}
+	fail := true
+	var mu sync.Mutex
+	r := MustRunWith(t, MustNew(t, cfg), func(*bot.Update) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail {
+			return errors.New("disk full")
+		}
+		return nil
+	})
+	s.WaitCalls(t, "setWebhook", 1, 3*time.Second)
+	post := func() int {
+		req, _ := http.NewRequest(http.MethodPost, cfg.Webhook.PublicURL, strings.NewReader(
+			`{"update_id":77,"message":{"message_id":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Ann"},"text":"/help"}}`))
+		req.Header.Set(telegram.SecretHeader, cfg.Webhook.SecretToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(); code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d while the inbox fails, want 503", code)
+	}
+	mu.Lock()
+	fail = false
+	mu.Unlock()
+	if code := post(); code != http.StatusOK {
+		t.Fatalf("status %d once the inbox takes it, want 200", code)
+	}
+	if u := r.next(t); u.ID != "77" || u.Command != "help" {
+		t.Fatalf("taken %+v", u)
 	}
 }
