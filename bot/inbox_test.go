@@ -140,3 +140,28 @@ func TestUpdateDeliveredTwiceIsTakenOnce(t *testing.T) {
 		t.Fatalf("pending = %d, %v; want 1", len(pending), err)
 	}
 }
+
+// A rule that refuses the last step's change (someone else created the
+// same client meanwhile) ends the dialog and says why; the dialog does not
+// stay at «Создать» refusing the same way again and again.
+func TestRefusedLastStepEndsTheDialog(t *testing.T) {
+	h := newHarness(t)
+	h.addUser("m", "Сотрудник", core.RoleOfficer)
+	fill := func(user string) []*bot.Message {
+		msgs := h.say(user, "/client 7707083893")
+		h.want(h.press(user, msgs, "Создать карточку"), "flow.client.name", nil)
+		h.say(user, "ПАО Сбербанк")
+		h.say(user, "773601001")
+		h.say(user, "1027700132195")
+		h.say(user, "г. Москва")
+		return h.say(user, "-")
+	}
+	confirmA := fill("admin")
+	confirmM := fill("m")
+	h.press("admin", confirmA, "Создать")
+	got := h.press("m", confirmM, "Создать")
+	if last := got[len(got)-1].Text; last == h.p.T("msg.client.created", nil) || !strings.Contains(dump(got), "7707083893") {
+		t.Fatalf("the second «Создать» = %s", dump(got))
+	}
+	h.want(h.say("m", "/cancel"), "msg.cancel.nothing", nil)
+}

@@ -13,10 +13,12 @@ import (
 // and the mark that the update was handled commit together or not at all.
 //
 // The transaction begins lazily, at the first write: reads and slow work
-// done before it (a registry asked over the network) hold no lock. Once a
-// write inside the unit fails, the unit is spoiled: the store cannot undo
-// part of a transaction, so later writes are refused and Commit rolls back
-// and returns that first error.
+// done before it (a registry asked over the network) hold no lock. When a
+// rule refuses that first write, its transaction is dropped and the unit
+// goes on as if it had not begun. Once any other write inside the unit
+// fails, the unit is spoiled: the store cannot undo part of a transaction,
+// so later writes are refused and Commit rolls back and returns that first
+// error.
 type Unit struct {
 	store Store
 	ctx   context.Context
@@ -91,17 +93,37 @@ func (u *Unit) update(fn func(Tx) error) error {
 	case u.failed != nil:
 		return u.failed
 	}
-	if u.tx == nil {
+	fresh := u.tx == nil
+	if fresh {
 		if err := u.begin(); err != nil {
 			u.failed = err
 			return err
 		}
 	}
 	if err := fn(u.tx); err != nil {
+		if fresh && refusal(err) {
+			// A rule refused the unit's first write (the client exists, the
+			// counterparty is blocked): the transaction held nothing of the
+			// unit's before, so it is dropped and the unit goes on unspoiled,
+			// free to end a dialog and say why.
+			u.end <- errRollback
+			<-u.result
+			u.tx = nil
+			return err
+		}
 		u.failed = err
 		return err
 	}
 	return nil
+}
+
+// refusal reports whether err is a rule's answer rather than a failure.
+func refusal(err error) bool {
+	switch ErrorCode(err) {
+	case EINVALID, ENOTFOUND, ECONFLICT, EFORBIDDEN:
+		return true
+	}
+	return false
 }
 
 // view runs fn in the unit's transaction once it has begun, so that the

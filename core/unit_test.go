@@ -210,12 +210,23 @@ func TestUnit_FailedWriteSpoils(t *testing.T) {
 		t.Fatalf("audit records of a rolled-back unit: %v", fields(cs))
 	}
 
-	// A unit whose first write fails has nothing to commit but the error.
+	// A rule that refuses the unit's first write does not spoil it: that
+	// transaction held nothing of the unit's, so it is dropped, and the
+	// unit goes on (a dialog ends and says why) and commits what follows.
 	uctx, unit = o.svc.Begin(o.ctx())
 	_, first = o.svc.CreateDeal(uctx, o.manager, &core.Deal{ClientID: 999, Title: "Нет клиента"})
 	checkCode(t, first, core.ENOTFOUND, "err.client.not_found")
-	if err := unit.Commit(); err != first {
-		t.Fatalf("Commit = %v, want %v", err, first)
+	if unit.Err() != nil || unit.Started() {
+		t.Fatalf("after a refused first write: Err %v, started %v", unit.Err(), unit.Started())
+	}
+	if _, err := o.svc.CreateClient(uctx, o.officer, &core.Client{INN: yandexINN, ShortName: "Яндекс"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unit.Commit(); err != nil {
+		t.Fatalf("Commit = %v", err)
+	}
+	if _, err := o.svc.FindClientsByINN(o.ctx(), o.officer, yandexINN); err != nil {
+		t.Fatalf("the write after the refusal was not committed: %v", err)
 	}
 }
 

@@ -321,17 +321,26 @@ func TestNotifyUser_Platforms(t *testing.T) {
 	o := newOffice(t)
 	both := o.user("Везде", core.RoleLawyer, "mattermost:m1", "telegram:41")
 	away := o.user("Только Mattermost", core.RoleLawyer, "mattermost:m2", "mattermost:m3")
-	gone := o.user("Уволенный", core.RoleLawyer, "telegram:43")
-	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, gone.ID(), core.UserUpdate{Active: new(false)}, ""); err != nil {
-		t.Fatal(err)
-	}
+	gone := o.user("Уволенный", core.RoleOfficer, "telegram:43")
 	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, both.ID(), core.UserUpdate{Locale: new("en")}, ""); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []core.Actor{both, away, gone} {
+	for _, u := range []core.Actor{both, away} {
 		if _, err := o.svc.CreateTask(o.ctx(), o.head, &core.Task{Title: "Задача", AssigneeID: u.ID()}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The officer gives the head a task, then leaves; the head's «done»
+	// would tell the task's author, who is disabled now: no notice.
+	task, err := o.svc.CreateTask(o.ctx(), gone, &core.Task{Title: "Подписать", AssigneeID: o.head.ID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, gone.ID(), core.UserUpdate{Active: new(false)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.CompleteTask(o.ctx(), o.head, task.ID, "подписано"); err != nil {
+		t.Fatal(err)
 	}
 	type to struct {
 		platform, chat string
@@ -342,7 +351,7 @@ func TestNotifyUser_Platforms(t *testing.T) {
 	for _, m := range o.messages() {
 		got = append(got, to{m.Platform, m.ChatID, m.UserID, m.Locale})
 	}
-	want := []to{{"telegram", "41", both.ID(), "en"}, {"mattermost", "m2", away.ID(), ""}}
+	want := []to{{"telegram", "41", both.ID(), "en"}, {"mattermost", "m2", away.ID(), ""}, {"telegram", "16", o.head.ID(), ""}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("notices went to %+v, want %+v", got, want)
 	}
