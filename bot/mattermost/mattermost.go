@@ -86,8 +86,9 @@ type Transport struct {
 
 	mu            sync.Mutex
 	commandTokens map[string]bool
-	lastSeen      int64            // create_at (ms) of the newest post taken
-	seen          map[string]int64 // posts taken lately: create_at by id
+	lastSeen      int64                 // create_at (ms) of the newest post taken
+	seen          map[string]int64      // posts taken lately: create_at by id
+	failed        map[string]failedPost // posts that could not be taken yet, by id
 }
 
 var (
@@ -128,7 +129,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 		return nil, err
 	}
 	t := &Transport{cfg: cfg, client: client, log: log, sources: src, commandTokens: map[string]bool{},
-		seen: map[string]int64{}}
+		seen: map[string]int64{}, failed: map[string]failedPost{}}
 	if cfg.CommandToken != "" {
 		t.commandTokens[cfg.CommandToken] = true
 	}

@@ -21,10 +21,20 @@ const (
 	seenFor       = 10 * time.Minute // how long taken post ids are remembered here (the inbox knows them longer)
 	stableAfter   = 30 * time.Second // a connection this old resets the backoff
 	catchUpPage   = 200              // posts per page (pages of 30 or 60 are cached by the server)
+	// Posts that could not be taken hold the cursor back until they are.
+	// A post that never can be taken must not hold it forever, and the
+	// catch-up must not read again posts taken longer ago than the inbox
+	// remembers them (core.InboxRetention), or they are taken twice: a post
+	// is given up failedFor after it first failed, and only the newest
+	// maxFailed are remembered.
+	failedFor = 24 * time.Hour
+	maxFailed = 1000
 )
 
 // cursorName names the Mattermost cursor in the inbox: the create_at of
-// the newest post taken, saved in the transaction that takes it.
+// the newest post taken, saved in the transaction that takes it; while a
+// post could not be taken, at most the create_at of the oldest such post
+// less 1, so that a restart reads it again.
 const cursorName = "mattermost"
 
 // listen reads the websocket, reconnecting with backoff. Each connection
@@ -110,11 +120,16 @@ func (t *Transport) read(ctx context.Context, ws *model.WebSocketClient, in bot.
 }
 
 // catchUp reads the posts of the bot's channels since a little before the
-// newest post taken: of every channel when thorough, else of the channels
+// newest post taken, or since the oldest post that could not be taken when
+// that is earlier: of every channel when thorough, else of the channels
 // active lately.
 func (t *Transport) catchUp(ctx context.Context, in bot.Inbox, thorough bool) {
 	t.mu.Lock()
 	since := t.lastSeen - catchUpMargin.Milliseconds()
+	t.forgetFailedLocked(time.Now())
+	if oldest, ok := t.oldestFailedLocked(""); ok {
+		since = min(since, oldest)
+	}
 	t.mu.Unlock()
 	if err := t.limit.wait(ctx); err != nil {
 		return
@@ -198,6 +213,9 @@ func (t *Transport) loadCursor(ctx context.Context, in bot.Inbox) error {
 func (t *Transport) onPost(ctx context.Context, p *model.Post, in bot.Inbox) {
 	if p.UserId == t.botID || p.Type != "" || p.DeleteAt != 0 || p.Message == "" ||
 		p.GetProp(model.PostPropsFromBot) == "true" || p.GetProp(model.PostPropsFromWebhook) == "true" {
+		t.mu.Lock()
+		delete(t.failed, p.Id) // deleted since it failed: nothing to take
+		t.mu.Unlock()
 		return
 	}
 	t.mu.Lock()
@@ -209,7 +227,8 @@ func (t *Transport) onPost(ctx context.Context, p *model.Post, in bot.Inbox) {
 	u, err := t.update(ctx, p.ChannelId, p.UserId, p.RootId)
 	if err != nil {
 		t.log.Warn().Err(err).Str("chat_id", p.ChannelId).Msg("mattermost: post")
-		return // the next catch-up tries it again
+		t.failedToTake(p)
+		return
 	}
 	u.ID, u.MessageID, u.Text = p.Id, p.Id, p.Message
 	if u.ChatType == bot.ChatGroup {
@@ -217,17 +236,77 @@ func (t *Transport) onPost(ctx context.Context, p *model.Post, in bot.Inbox) {
 	}
 	u.Command, u.Args, _ = bot.ParseCommand(p.Message)
 	t.mu.Lock()
-	cur := &core.TransportCursor{Name: cursorName, Value: strconv.FormatInt(max(t.lastSeen, p.CreateAt), 10)}
+	at := max(t.lastSeen, p.CreateAt)
+	if oldest, ok := t.oldestFailedLocked(p.Id); ok {
+		at = min(at, oldest-1) // a restart must read that post again
+	}
+	cur := &core.TransportCursor{Name: cursorName, Value: strconv.FormatInt(at, 10)}
 	t.mu.Unlock()
 	if err := in.Take(ctx, cur, u); err != nil {
 		t.log.Warn().Err(err).Str("chat_id", p.ChannelId).Msg("mattermost: post not taken")
-		return // the next catch-up tries it again
+		t.failedToTake(p)
+		return
 	}
 	t.mu.Lock()
+	delete(t.failed, p.Id)
 	t.seen[p.Id] = p.CreateAt
 	t.lastSeen = max(t.lastSeen, p.CreateAt)
 	t.forgetOldLocked()
 	t.mu.Unlock()
+}
+
+// failedToTake remembers a post that could not be taken: until it is, the
+// catch-up reads from it and the cursor saved stays before it, however far
+// later posts move on.
+func (t *Transport) failedToTake(p *model.Post) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	if _, ok := t.failed[p.Id]; !ok {
+		t.failed[p.Id] = failedPost{createAt: p.CreateAt, since: now}
+	}
+	t.forgetFailedLocked(now)
+}
+
+// failedPost is a post that could not be taken yet.
+type failedPost struct {
+	createAt int64     // ms, the post's
+	since    time.Time // when it first failed
+}
+
+// oldestFailedLocked returns the create_at of the oldest post that could not
+// be taken, other than the post except; t.mu is held.
+func (t *Transport) oldestFailedLocked(except string) (at int64, ok bool) {
+	for id, f := range t.failed {
+		if id != except && (!ok || f.createAt < at) {
+			at, ok = f.createAt, true
+		}
+	}
+	return at, ok
+}
+
+// forgetFailedLocked gives up the posts that first failed more than
+// failedFor before now, and the oldest ones beyond maxFailed; t.mu is held.
+func (t *Transport) forgetFailedLocked(now time.Time) {
+	for id, f := range t.failed {
+		if now.Sub(f.since) > failedFor {
+			t.giveUpLocked(id)
+		}
+	}
+	for len(t.failed) > maxFailed {
+		oldest, at := "", int64(0)
+		for id, f := range t.failed {
+			if oldest == "" || f.createAt < at {
+				oldest, at = id, f.createAt
+			}
+		}
+		t.giveUpLocked(oldest)
+	}
+}
+
+func (t *Transport) giveUpLocked(id string) {
+	delete(t.failed, id)
+	t.log.Error().Str("post_id", id).Msg("mattermost: a post that could not be taken is given up")
 }
 
 // forgetOldLocked drops taken post ids older than seenFor; t.mu is held.

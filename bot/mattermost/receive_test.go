@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/rs/zerolog"
@@ -163,5 +164,90 @@ func TestPostNotTakenIsReadAgain(t *testing.T) {
 	tr.catchUp(context.Background(), in, true)
 	if got := in.texts(); len(got) != 1 || got[0] != "first" {
 		t.Fatalf("taken %q after the inbox came back", got)
+	}
+}
+
+// TestFailedPostHoldsTheCursor: a post that could not be taken is read
+// again however far later posts move on: the cursor saved with them stays
+// before it, the catch-up starts from it, and a restart finds it too. Once
+// it is taken, the cursor moves on.
+func TestFailedPostHoldsTheCursor(t *testing.T) {
+	now := model.GetMillis()
+	early := &model.Post{Id: "p1", ChannelId: "dm", UserId: "olga", Message: "first", CreateAt: now - 10*60*1000}
+	later := &model.Post{Id: "p2", ChannelId: "dm", UserId: "olga", Message: "second", CreateAt: now - 60*1000}
+	srv := channelServer(t, []*model.Post{early, later})
+	ctx := context.Background()
+
+	in := newMemInbox()
+	tr := newTestTransport(t, srv.URL)
+	tr.lastSeen = early.CreateAt - 1000
+	in.fail = errors.New("disk full")
+	tr.onPost(ctx, early, in)
+	in.fail = nil
+	tr.onPost(ctx, later, in) // nine minutes later, beyond the catch-up margin
+	want := strconv.FormatInt(early.CreateAt-1, 10)
+	if got := in.cursors[cursorName]; got != want {
+		t.Fatalf("cursor = %s with a post not taken at %d, want %s", got, early.CreateAt, want)
+	}
+
+	// A restart reads the post that was not taken.
+	tr2 := newTestTransport(t, srv.URL)
+	in2 := &memInbox{ids: map[string]bool{"p2": true}, cursors: map[string]string{cursorName: want}}
+	if err := tr2.loadCursor(ctx, in2); err != nil {
+		t.Fatal(err)
+	}
+	tr2.catchUp(ctx, in2, true)
+	if got := in2.texts(); len(got) != 1 || got[0] != "first" {
+		t.Fatalf("after a restart taken %q, want the post not taken before", got)
+	}
+
+	// Without a restart the catch-up reads it, and the cursor moves on.
+	tr.catchUp(ctx, in, true)
+	if got := in.texts(); len(got) != 2 || got[0] != "second" || got[1] != "first" {
+		t.Fatalf("taken %q, want the failed post taken by the catch-up", got)
+	}
+	if got, want := in.cursors[cursorName], strconv.FormatInt(later.CreateAt, 10); got != want {
+		t.Fatalf("cursor = %s once every post is taken, want %s", got, want)
+	}
+	if len(tr.failed) != 0 {
+		t.Fatalf("failed posts remembered after they were taken: %v", tr.failed)
+	}
+}
+
+// TestFailedPostsAreBounded: only the newest maxFailed posts that could not
+// be taken are remembered, each for failedFor after it first failed.
+func TestFailedPostsAreBounded(t *testing.T) {
+	now := model.GetMillis()
+	in := newMemInbox()
+	in.fail = errors.New("disk full")
+	tr := newTestTransport(t, channelServer(t, nil).URL)
+	ctx := context.Background()
+	for i := range maxFailed + 10 {
+		tr.onPost(ctx, &model.Post{Id: "p" + strconv.Itoa(i), ChannelId: "dm", UserId: "olga", Message: "m",
+			CreateAt: now - int64(maxFailed+10-i)}, in)
+	}
+	if len(tr.failed) != maxFailed {
+		t.Fatalf("%d failed posts remembered, want %d", len(tr.failed), maxFailed)
+	}
+	if _, ok := tr.failed["p9"]; ok {
+		t.Fatal("the oldest failed posts are kept beyond the bound")
+	}
+	if _, ok := tr.failed["p10"]; !ok {
+		t.Fatal("a failed post within the bound is forgotten")
+	}
+
+	// Failing again does not make a post younger; one that failed first
+	// longer than failedFor ago is given up.
+	tr.mu.Lock()
+	f := tr.failed["p10"]
+	f.since = f.since.Add(-failedFor - time.Minute)
+	tr.failed["p10"] = f
+	tr.mu.Unlock()
+	tr.onPost(ctx, &model.Post{Id: "p10", ChannelId: "dm", UserId: "olga", Message: "m", CreateAt: f.createAt}, in)
+	if _, ok := tr.failed["p10"]; ok {
+		t.Fatalf("a post that first failed more than %s ago is remembered", failedFor)
+	}
+	if _, ok := tr.failed["p11"]; !ok {
+		t.Fatal("a post that failed lately is forgotten")
 	}
 }
