@@ -12,9 +12,11 @@ import (
 // Dispatch settings.
 const (
 	dispatchWorkers = 4 // updates handled at once, each of another chat
-	// maxQueued bounds the updates held in memory; more stay in the inbox
-	// and are read again when the queues have room.
-	maxQueued = 10000
+	// maxPerChat bounds a chat's updates held in memory; more stay in the
+	// inbox and are read again, in order, when the chat's queue is empty.
+	maxPerChat = 100
+	// maxLoad is how many updates left by the last run are read at once.
+	maxLoad = 10000
 	// A chat may send DefaultChatBurst updates at once; beyond that its
 	// updates are handled at DefaultChatRate per second (Telegram delivers
 	// about one message a second to a chat anyway) and it is told once.
@@ -39,14 +41,18 @@ type dispatcher struct {
 	chats    map[string]*chatQueue // by core.ChatKey
 	ready    []string              // chats with an update to hand out, in turn
 	known    map[int64]bool        // ids queued or being handled
-	queued   int
-	spilled  bool // updates were left in the inbox for lack of room
+	loaded   bool                  // the updates left by the last run are queued
+	rescan   bool                  // more were left than one load reads
 	draining bool
 	wake     chan struct{}
 }
 
 type chatQueue struct {
-	items   []*core.InboxItem
+	platform, chatID string
+	items            []*core.InboxItem
+	// spilled: some of the chat's updates wait in the inbox only; they are
+	// read when its queue is empty, so that the order is kept.
+	spilled bool
 	running bool
 	inReady bool
 	held    bool // waiting for its rate or a retry
@@ -60,26 +66,74 @@ func newDispatcher(b *Bot) *dispatcher {
 	return &dispatcher{b: b, chats: map[string]*chatQueue{}, known: map[int64]bool{}, wake: make(chan struct{}, 1)}
 }
 
-// push queues a taken update behind its chat's earlier ones.
+// push queues a taken update behind its chat's earlier ones. While the
+// updates of the last run are being read, or the chat's queue is full, it
+// stays in the inbox and is read in its turn.
 func (d *dispatcher) push(it *core.InboxItem) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.known[it.ID] {
 		return
 	}
-	if d.queued >= maxQueued {
-		d.spilled = true
+	k, q := d.chatLocked(it)
+	if !d.loaded || q.spilled || len(q.items) >= maxPerChat {
+		q.spilled = true
+		if d.loaded && len(q.items) == 0 && !q.running {
+			d.refillLocked(k, q)
+		}
 		return
 	}
+	d.appendLocked(q, it)
+	d.readyLocked(k, q)
+}
+
+// chatLocked returns the queue of an update's chat, making it if needed.
+func (d *dispatcher) chatLocked(it *core.InboxItem) (string, *chatQueue) {
 	k := core.ChatKey(it.Platform, it.ChatID)
 	q := d.chats[k]
 	if q == nil {
-		q = &chatQueue{tokens: d.b.chatBurst, at: time.Now()}
+		q = &chatQueue{platform: it.Platform, chatID: it.ChatID, tokens: d.b.chatBurst, at: time.Now()}
 		d.chats[k] = q
 	}
+	return k, q
+}
+
+func (d *dispatcher) appendLocked(q *chatQueue, it *core.InboxItem) {
 	q.items = append(q.items, it)
 	d.known[it.ID] = true
-	d.queued++
+}
+
+// refillLocked reads a spilled chat's waiting updates from the inbox into
+// its empty queue, oldest first; the chat stays spilled while more wait. A
+// chat left with nothing is forgotten.
+func (d *dispatcher) refillLocked(k string, q *chatQueue) {
+	items, err := d.b.svc.PendingChatUpdates(context.Background(), q.platform, q.chatID, maxPerChat+2)
+	if err != nil {
+		d.b.log.Error().Err(err).Str("chat", k).Msg("inbox: read a chat's waiting updates")
+		time.AfterFunc(retryMin, func() {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			if len(q.items) == 0 && !q.running && d.chats[k] == q {
+				d.refillLocked(k, q)
+			}
+		})
+		return
+	}
+	q.spilled = false
+	for _, it := range items {
+		if d.known[it.ID] {
+			continue
+		}
+		if len(q.items) >= maxPerChat {
+			q.spilled = true
+			break
+		}
+		d.appendLocked(q, it)
+	}
+	if len(q.items) == 0 && !q.running && !q.spilled {
+		delete(d.chats, k)
+		return
+	}
 	d.readyLocked(k, q)
 }
 
@@ -158,14 +212,16 @@ func (d *dispatcher) done(k string, err error) {
 	delete(d.known, q.items[0].ID)
 	q.items[0] = nil
 	q.items = q.items[1:]
-	d.queued--
-	if len(q.items) == 0 {
-		delete(d.chats, k)
-	} else {
+	switch {
+	case len(q.items) > 0:
 		d.readyLocked(k, q)
+	case q.spilled:
+		d.refillLocked(k, q)
+	default:
+		delete(d.chats, k)
 	}
-	if d.queued == 0 && d.spilled {
-		d.spilled = false
+	if len(d.chats) == 0 && d.rescan {
+		d.rescan = false
 		go d.load(context.Background())
 	}
 }
@@ -184,22 +240,36 @@ func (d *dispatcher) empty() bool {
 	return len(d.chats) == 0
 }
 
-// load queues the updates waiting in the inbox (after a restart, or those
-// left there for lack of room) of the platforms that run now.
+// load queues the updates waiting in the inbox (after a restart, or more
+// than one load reads) of the platforms that run now, each chat's oldest
+// first; updates taken meanwhile wait in the inbox and are read after them.
 func (d *dispatcher) load(ctx context.Context) {
-	items, err := d.b.svc.PendingUpdates(ctx, maxQueued)
+	items, err := d.b.svc.PendingUpdates(ctx, maxLoad)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	defer func() { d.loaded = true }()
 	if err != nil {
 		d.b.log.Error().Err(err).Msg("inbox: read pending updates")
+		d.rescan = true // read again once the queues are empty
 		return
 	}
-	if len(items) == maxQueued {
-		d.mu.Lock()
-		d.spilled = true
-		d.mu.Unlock()
-	}
+	d.rescan = len(items) == maxLoad
 	for _, it := range items {
-		if _, ok := d.b.transports[it.Platform]; ok {
-			d.push(it)
+		if _, ok := d.b.transports[it.Platform]; !ok || d.known[it.ID] {
+			continue
+		}
+		k, q := d.chatLocked(it)
+		if q.spilled || len(q.items) >= maxPerChat {
+			q.spilled = true
+			continue
+		}
+		d.appendLocked(q, it)
+		d.readyLocked(k, q)
+	}
+	// Chats whose updates came while these were read go on from the inbox.
+	for k, q := range d.chats {
+		if q.spilled && len(q.items) == 0 && !q.running {
+			d.refillLocked(k, q)
 		}
 	}
 }

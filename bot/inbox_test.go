@@ -165,3 +165,79 @@ func TestRefusedLastStepEndsTheDialog(t *testing.T) {
 	}
 	h.want(h.say("m", "/cancel"), "msg.cancel.nothing", nil)
 }
+
+// A chat's queue in memory is bounded: the rest of a flood waits in the
+// inbox and is read in order when the queue is empty. Another chat's
+// updates are neither held up behind it nor put out of order, and the
+// flooding chat's are handled in the order they came.
+func TestFloodBeyondTheQueueKeepsEveryChatInOrder(t *testing.T) {
+	h := newHarness(t)
+	h.addUser("a", "Флудер", core.RoleManager)
+	h.addUser("b", "Спокойный", core.RoleManager)
+	ctx, cancel := context.WithCancel(context.Background())
+	var flood []*bot.Update
+	for i := range 400 {
+		flood = append(flood, &bot.Update{ID: fmt.Sprint("a", i), Platform: "test", ChatID: "a", ChatType: bot.ChatPrivate,
+			UserID: "a", Text: fmt.Sprintf("/deal D-2026-%04d", i+1), Command: "deal", Args: fmt.Sprintf("D-2026-%04d", i+1)})
+	}
+	if err := h.bot.Take(ctx, nil, flood...); err != nil {
+		t.Fatal(err)
+	}
+	b1 := &bot.Update{ID: "b1", Platform: "test", ChatID: "b", ChatType: bot.ChatPrivate, UserID: "b", Text: "/help", Command: "help"}
+	if err := h.bot.Take(ctx, nil, b1); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		h.bot.Run(ctx, 10*time.Millisecond, time.Second)
+	}()
+	defer func() { cancel(); wg.Wait() }()
+	toChat := func(chat string) []string {
+		h.rec.mu.Lock()
+		defer h.rec.mu.Unlock()
+		var out []string
+		for _, m := range h.rec.sent {
+			if m.ChatID == chat {
+				out = append(out, m.Text)
+			}
+		}
+		return out
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; B got %q", what, toChat("b"))
+			}
+		}
+	}
+	waitFor("B's /help", func() bool { return len(toChat("b")) >= 1 })
+	b2 := &bot.Update{ID: "b2", Platform: "test", ChatID: "b", ChatType: bot.ChatPrivate, UserID: "b", Text: "/cancel", Command: "cancel"}
+	if err := h.bot.Take(ctx, nil, b2); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("B's /cancel", func() bool { return len(toChat("b")) >= 2 })
+	if got := toChat("b"); !strings.Contains(got[0], "/help") || got[1] != h.p.T("msg.cancel.nothing", nil) {
+		t.Fatalf("B got %q, want the help and then the answer to /cancel", got)
+	}
+	// A's answers name its deal numbers in the order they were sent.
+	last := 0
+	for _, s := range toChat("a") {
+		var n int
+		if i := strings.Index(s, "D-2026-"); i >= 0 {
+			fmt.Sscanf(s[i+len("D-2026-"):], "%04d", &n)
+		}
+		if n == 0 {
+			continue
+		}
+		if n <= last {
+			t.Fatalf("A's answers out of order: %d after %d", n, last)
+		}
+		last = n
+	}
+	if last == 0 {
+		t.Fatal("A got no answer naming its deals")
+	}
+}

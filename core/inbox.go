@@ -46,6 +46,9 @@ type InboxTx interface {
 	// PendingInboxItems returns up to limit (all when limit <= 0) items not
 	// yet handled, oldest first.
 	PendingInboxItems(limit int) ([]*InboxItem, error)
+	// PendingChatItems returns up to limit (all when limit <= 0) items of
+	// one chat not yet handled, oldest first.
+	PendingChatItems(platform, chatID string, limit int) ([]*InboxItem, error)
 	// MarkInboxHandled sets HandledAt to Now; ECONFLICT when the item was
 	// handled already, ENOTFOUND when there is none.
 	MarkInboxHandled(id int64) error
@@ -85,6 +88,17 @@ func (s *Service) PendingUpdates(ctx context.Context, limit int) ([]*InboxItem, 
 	var items []*InboxItem
 	err := s.view(ctx, func(tx Tx) (err error) {
 		items, err = tx.PendingInboxItems(limit)
+		return err
+	})
+	return items, err
+}
+
+// PendingChatUpdates returns a chat's updates taken and not yet handled,
+// oldest first.
+func (s *Service) PendingChatUpdates(ctx context.Context, platform, chatID string, limit int) ([]*InboxItem, error) {
+	var items []*InboxItem
+	err := s.view(ctx, func(tx Tx) (err error) {
+		items, err = tx.PendingChatItems(platform, chatID, limit)
 		return err
 	})
 	return items, err

@@ -147,9 +147,10 @@ type AuditTx interface {
 type OutboxTx interface {
 	Enqueue(m *OutboxMessage) error
 	OutboxMessage(id int64) (*OutboxMessage, error)
-	// DueMessages returns pending messages of q.Platform whose next attempt
-	// is at or before q.Now, oldest first, at most q.PerChat of one chat and
-	// none of the chats in q.Skip.
+	// DueMessages returns pending messages of q.Platform due at q.Now: chats
+	// by their earliest due message, none of q.Skip; a chat's messages in the
+	// order they were written, at most q.PerChat, none after one that failed
+	// and waits to be tried again.
 	DueMessages(q OutboxQuery) ([]*OutboxMessage, error)
 	UpdateMessage(m *OutboxMessage) error
 }

@@ -339,6 +339,8 @@ var indexes = []index{
 	{bucket: bktInboxByKey, records: bktInbox, since: 6, target: valueID},
 	{bucket: bktInboxPending, records: bktInbox, since: 6, target: keyID},
 	{bucket: bktInboxByHandled, records: bktInbox, since: 6, target: keyPairID},
+	{bucket: bktInboxByChat, records: bktInbox, since: 6, target: keySuffixID},
+	{bucket: bktOutboxByChat, records: bktOutbox, since: 6, target: keySuffixID},
 }
 
 // checker is one run of Check's own part.

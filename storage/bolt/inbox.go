@@ -13,6 +13,7 @@ import (
 //	inbox_by_key:     platform sep key       → id (only items with a key)
 //	inbox_pending:    id                     → nothing, while not handled
 //	inbox_by_handled: timeKey(handledAt) id  → nothing, once handled
+//	inbox_pending_by_chat: platform sep chat sep id → nothing, while not handled
 //
 // Transport cursors are in their own bucket, name → value.
 
@@ -61,6 +62,24 @@ func (tx *Tx) PendingInboxItems(limit int) ([]*core.InboxItem, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bolt: pending inbox items: %w", err)
+	}
+	return items, nil
+}
+
+// PendingChatItems returns up to limit items of one chat not yet handled,
+// by ID.
+func (tx *Tx) PendingChatItems(platform, chatID string, limit int) ([]*core.InboxItem, error) {
+	items := []*core.InboxItem{}
+	err := tx.scan(bktInboxByChat, key(str(platform), str(chatID)), func(k, _ []byte) (bool, error) {
+		it := new(core.InboxItem)
+		if err := tx.load(bktInbox, k[len(k)-8:], it); err != nil {
+			return false, err
+		}
+		items = append(items, it)
+		return !limitReached(len(items), limit), nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: pending inbox items of %s:%s: %w", platform, chatID, err)
 	}
 	return items, nil
 }
@@ -128,7 +147,8 @@ func inboxEntries(it *core.InboxItem) []entry {
 		es = append(es, entry{bktInboxByKey, inboxKey(it), itob(it.ID)})
 	}
 	if it.HandledAt.IsZero() {
-		es = append(es, entry{bktInboxPending, itob(it.ID), nil})
+		es = append(es, entry{bktInboxPending, itob(it.ID), nil},
+			entry{bktInboxByChat, key(str(it.Platform), str(it.ChatID), itob(it.ID)), nil})
 	} else {
 		es = append(es, entry{bktInboxByHandled, key(timeKey(it.HandledAt), itob(it.ID)), nil})
 	}
