@@ -78,8 +78,10 @@ func (s *Service) FinishUpdate(ctx context.Context, o Outcome) error {
 			}
 		}
 		for _, m := range o.Messages {
-			// A reply goes ahead of the notifications its change caused.
-			m.Status, m.NextAttemptAt = OutboxPending, tx.Now().Add(-time.Microsecond)
+			// A reply goes ahead of the notifications its change caused:
+			// a chat's messages go in the order of CreatedAt.
+			early := tx.Now().Add(-time.Microsecond)
+			m.Status, m.NextAttemptAt, m.CreatedAt = OutboxPending, early, early
 			if err := tx.Enqueue(m); err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -55,11 +56,13 @@ var (
 	bktButtons               = []byte("buttons")
 	bktButtonsByExpiry       = []byte("buttons_by_expiry")
 
-	bktInbox          = []byte("inbox")            // since schema 6
-	bktInboxByKey     = []byte("inbox_by_key")     // since schema 6
-	bktInboxPending   = []byte("inbox_pending")    // since schema 6
-	bktInboxByHandled = []byte("inbox_by_handled") // since schema 6
-	bktCursors        = []byte("cursors")          // since schema 6
+	bktInbox          = []byte("inbox")                  // since schema 6
+	bktInboxByKey     = []byte("inbox_by_key")           // since schema 6
+	bktInboxPending   = []byte("inbox_pending")          // since schema 6
+	bktInboxByHandled = []byte("inbox_by_handled")       // since schema 6
+	bktInboxByChat    = []byte("inbox_pending_by_chat")  // since schema 6
+	bktOutboxByChat   = []byte("outbox_pending_by_chat") // since schema 6
+	bktCursors        = []byte("cursors")                // since schema 6
 
 	bktInviteFailures = []byte("invite_failures") // since schema 7
 
@@ -105,15 +108,31 @@ func limitInvites(tx *bbolt.Tx) error {
 	return err
 }
 
-// addInbox adds the inbox of updates taken from the chat platforms and the
-// transports' cursors.
+// addInbox adds the inbox of updates taken from the chat platforms, the
+// transports' cursors, and the index of pending outbox messages by chat,
+// built from the messages there are.
 func addInbox(tx *bbolt.Tx) error {
-	for _, b := range [][]byte{bktInbox, bktInboxByKey, bktInboxPending, bktInboxByHandled, bktCursors} {
+	for _, b := range [][]byte{bktInbox, bktInboxByKey, bktInboxPending, bktInboxByHandled, bktInboxByChat,
+		bktCursors, bktOutboxByChat} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}
 	}
-	return nil
+	idx := tx.Bucket(bktOutboxByChat)
+	return tx.Bucket(bktOutbox).ForEach(func(_, v []byte) error {
+		var m core.OutboxMessage
+		if err := decode(v, &m); err != nil {
+			return err
+		}
+		for _, e := range outboxEntries(&m) {
+			if bytes.Equal(e.bucket, bktOutboxByChat) {
+				if err := idx.Put(e.key, e.value); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // reindexNameKeys rebuilds the name key index after core.NameKey learned

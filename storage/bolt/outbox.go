@@ -10,6 +10,7 @@ import (
 // Outbox index:
 //
 //	outbox_pending: platform sep timeKey(nextAttemptAt) id → chat id
+//	outbox_pending_by_chat: platform sep chat sep timeKey(createdAt) id → timeKey(nextAttemptAt) failed
 //
 // Only pending messages are in it, so a delivery worker reads exactly the
 // messages it has to send.
@@ -49,44 +50,71 @@ func (tx *Tx) OutboxMessage(id int64) (*core.OutboxMessage, error) {
 }
 
 // DueMessages returns up to q.Limit (all when <= 0) pending messages of
-// q.Platform whose next attempt is at or before q.Now, by next attempt time,
-// then ID; at most q.PerChat of one chat, none of the chats in q.Skip. The
-// index entry carries the chat, so the messages passed over are not read.
+// q.Platform due at q.Now. Chats come in the order of their earliest due
+// message, none of those in q.Skip; within a chat the messages come in the
+// order they were written (CreatedAt, then ID), at most q.PerChat, and a message that failed and
+// waits to be tried again holds up the chat's later ones (one merely
+// scheduled for later holds up nothing). Only the due messages are read.
 func (tx *Tx) DueMessages(q core.OutboxQuery) ([]*core.OutboxMessage, error) {
 	ms := []*core.OutboxMessage{}
-	prefix := str(q.Platform)
 	end := timeKey(q.Now)
-	perChat := map[string]int{}
+	chats, err := tx.dueChats(q.Platform, end, q.Skip)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: due messages of %s: %w", q.Platform, err)
+	}
+	for _, chat := range chats {
+		n := 0
+		err := tx.scan(bktOutboxByChat, key(str(q.Platform), str(chat)), func(k, v []byte) (bool, error) {
+			at, failed := v, false
+			if len(v) == 9 {
+				at, failed = v[:8], v[8] == 1
+			}
+			if len(at) == 8 && bytes.Compare(at, end) > 0 {
+				return !failed, nil // scheduled later: passed over; failed: the rest wait behind it
+			}
+			m := new(core.OutboxMessage)
+			if err := tx.load(bktOutbox, k[len(k)-8:], m); err != nil {
+				return false, err
+			}
+			ms = append(ms, m)
+			n++
+			return !limitReached(n, q.PerChat) && !limitReached(len(ms), q.Limit), nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("bolt: due messages of %s: %w", q.Platform, err)
+		}
+		if limitReached(len(ms), q.Limit) {
+			break
+		}
+	}
+	return ms, nil
+}
+
+// dueChats lists the chats of a platform that have a message due at end,
+// in the order of their earliest due message.
+func (tx *Tx) dueChats(platform string, end []byte, skip map[string]bool) ([]string, error) {
+	prefix := str(platform)
+	seen := map[string]bool{}
+	var chats []string
 	err := tx.scan(bktOutboxPending, prefix, func(k, v []byte) (bool, error) {
 		if bytes.Compare(k[len(prefix):len(prefix)+8], end) > 0 {
 			return false, nil
 		}
-		var m *core.OutboxMessage
 		chat := string(v)
 		if len(v) == 0 { // written before the entries carried the chat
-			m = new(core.OutboxMessage)
+			m := new(core.OutboxMessage)
 			if err := tx.load(bktOutbox, k[len(k)-8:], m); err != nil {
 				return false, err
 			}
 			chat = m.ChatID
 		}
-		if q.Skip[chat] || (q.PerChat > 0 && perChat[chat] >= q.PerChat) {
-			return true, nil
+		if !seen[chat] && !skip[chat] {
+			chats = append(chats, chat)
 		}
-		if m == nil {
-			m = new(core.OutboxMessage)
-			if err := tx.load(bktOutbox, k[len(k)-8:], m); err != nil {
-				return false, err
-			}
-		}
-		perChat[chat]++
-		ms = append(ms, m)
-		return !limitReached(len(ms), q.Limit), nil
+		seen[chat] = true
+		return true, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("bolt: due messages of %s: %w", q.Platform, err)
-	}
-	return ms, nil
+	return chats, err
 }
 
 // UpdateMessage stores a message after a delivery attempt. A message that is
@@ -112,5 +140,12 @@ func outboxEntries(m *core.OutboxMessage) []entry {
 	if m.Status != core.OutboxPending {
 		return nil
 	}
-	return []entry{{bktOutboxPending, key(str(m.Platform), timeKey(m.NextAttemptAt), itob(m.ID)), []byte(m.ChatID)}}
+	// The chat's entry holds the next attempt's time and whether an attempt
+	// failed: a failed message holds up the chat's later ones.
+	failed := byte(0)
+	if m.LastError != "" {
+		failed = 1
+	}
+	return []entry{{bktOutboxPending, key(str(m.Platform), timeKey(m.NextAttemptAt), itob(m.ID)), []byte(m.ChatID)},
+		{bktOutboxByChat, key(str(m.Platform), str(m.ChatID), timeKey(m.CreatedAt), itob(m.ID)), append(timeKey(m.NextAttemptAt), failed)}}
 }

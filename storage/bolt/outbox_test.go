@@ -61,6 +61,7 @@ func seedOutbox(t *testing.T) (*bolt.DB, time.Time) {
 			{Platform: "telegram", Key: "t-delivered", Status: core.OutboxDelivered, NextAttemptAt: now.Add(-time.Hour)},
 			{Platform: "telegramx", Key: "x-now"},
 		} {
+			m.ChatID = m.Key // each in a chat of its own: this is about time
 			if err := tx.Enqueue(m); err != nil {
 				return err
 			}
@@ -68,6 +69,50 @@ func seedOutbox(t *testing.T) (*bolt.DB, time.Time) {
 		return nil
 	})
 	return db, now
+}
+
+// TestOutbox_RetryHoldsLaterMessagesOfItsChat: a message that failed and
+// waits to be tried again holds up the later messages of its chat (their
+// order is kept), but not those of other chats, and not the earlier ones;
+// a message merely scheduled for later holds up nothing.
+func TestOutbox_RetryHoldsLaterMessagesOfItsChat(t *testing.T) {
+	db := MustOpenDB(t)
+	now := time.Now().UTC()
+	MustUpdate(t, db, func(tx core.Tx) error {
+		for _, m := range []*core.OutboxMessage{
+			{Platform: "telegram", ChatID: "a", Key: "a1"},
+			{Platform: "telegram", ChatID: "a", Key: "a2-failed"},
+			{Platform: "telegram", ChatID: "a", Key: "a3"},
+			{Platform: "telegram", ChatID: "b", Key: "b-scheduled", NextAttemptAt: now.Add(time.Hour)},
+			{Platform: "telegram", ChatID: "b", Key: "b2"},
+			{Platform: "telegram", ChatID: "c", Key: "c1"},
+		} {
+			if err := tx.Enqueue(m); err != nil {
+				return err
+			}
+		}
+		m, err := tx.OutboxMessage(2)
+		if err != nil {
+			return err
+		}
+		m.Attempts, m.LastError, m.NextAttemptAt = 1, "connection reset", now.Add(time.Minute)
+		return tx.UpdateMessage(m)
+	})
+	due := func(at time.Time) []string {
+		var got []string
+		MustView(t, db, func(tx core.Tx) error {
+			ms, err := tx.DueMessages(core.OutboxQuery{Platform: "telegram", Now: at})
+			got = messageKeys(ms)
+			return err
+		})
+		return got
+	}
+	if got, want := due(now.Add(time.Second)), []string{"a1", "b2", "c1"}; !equal(got, want) {
+		t.Fatalf("due while a2 waits = %v, want %v", got, want)
+	}
+	if got, want := due(now.Add(2*time.Minute)), []string{"a1", "a2-failed", "a3", "b2", "c1"}; !equal(got, want) {
+		t.Fatalf("due once a2 may be tried = %v, want %v", got, want)
+	}
 }
 
 func TestOutbox_DueMessages(t *testing.T) {
