@@ -223,7 +223,9 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 	if errors.As(sendErr, &moved) {
 		d.MovedTo = moved.NewChatID
 	}
-	if err := b.svc.RecordDelivery(ctx, m, d); err != nil {
+	// Recorded even when the stop came meanwhile: a message that went out
+	// and is not marked so would go out again after the restart.
+	if err := b.svc.RecordDelivery(context.WithoutCancel(ctx), m, d); err != nil {
 		return d, err
 	}
 	if sendErr != nil {
