@@ -241,3 +241,36 @@ func TestFloodBeyondTheQueueKeepsEveryChatInOrder(t *testing.T) {
 		t.Fatal("A got no answer naming its deals")
 	}
 }
+
+// stopDuringSend is a platform that is stopped while it sends a message:
+// the message goes out, and the stop's cancellation comes meanwhile.
+type stopDuringSend struct {
+	*recorder
+	stop context.CancelFunc
+}
+
+func (s stopDuringSend) Send(ctx context.Context, m *bot.Message) (string, error) {
+	id, err := s.recorder.Send(ctx, m)
+	s.stop()
+	return id, err
+}
+
+// A message that went out while DealDesk was stopping is recorded as sent,
+// so that the restart does not send it again.
+func TestMessageSentDuringStopIsNotSentAgain(t *testing.T) {
+	h := newHarness(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := stopDuringSend{recorder: &recorder{}, stop: cancel}
+	h.bot.AddTransport(tr)
+	m := &core.OutboxMessage{Platform: "test", ChatID: "admin", Text: "Готово"}
+	if err := h.svc.FinishUpdate(context.Background(), core.Outcome{Messages: []*core.OutboxMessage{m}}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = h.bot.DeliverDue(ctx, "test")
+	if len(tr.take()) != 1 {
+		t.Fatal("the message was not sent")
+	}
+	if n, err := h.bot.DeliverDue(context.Background(), "test"); n != 0 || err != nil || len(tr.take()) != 0 {
+		t.Fatalf("sent again after the stop: %d, %v", n, err)
+	}
+}
