@@ -42,7 +42,21 @@ type controlServer struct {
 	l    net.Listener
 	path string
 	wg   sync.WaitGroup
+	// ctx is the requests' context; cancel ends it controlGrace after Close.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	closing bool
+	conns   map[net.Conn]bool // the open connections: true once a request is being served
 }
+
+// Bounds of a control connection: how long a peer may take, and how long a
+// request being served when DealDesk stops may take to finish.
+const (
+	controlConnTimeout = 5 * time.Minute
+	controlGrace       = 5 * time.Second
+)
 
 // listenControl listens on the control socket, replacing a stale one. The
 // socket is its owner's from the moment it exists, and a connection from
@@ -65,7 +79,8 @@ func listenControl(path string, m *Main, log zerolog.Logger) (*controlServer, er
 
 // serveControl serves the requests of the peers allow accepts on l.
 func serveControl(l net.Listener, path string, m *Main, log zerolog.Logger, allow func(uid int) bool) *controlServer {
-	s := &controlServer{l: l, path: path}
+	s := &controlServer{l: l, path: path, conns: map[net.Conn]bool{}}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -74,37 +89,94 @@ func serveControl(l net.Listener, path string, m *Main, log zerolog.Logger, allo
 			if err != nil {
 				return
 			}
+			if !s.track(conn) {
+				conn.Close()
+				return
+			}
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
-				defer conn.Close()
-				_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
-				if uid, ok := checkPeer(conn, allow); !ok {
-					log.Warn().Int("peer_uid", uid).Msg("control socket: a connection from another user refused")
-					// Its request is read (and dropped) first, so that the peer,
-					// which writes before it reads, hears the refusal.
-					_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-					var ignored json.RawMessage
-					_ = json.NewDecoder(io.LimitReader(conn, 64<<10)).Decode(&ignored)
-					_ = json.NewEncoder(conn).Encode(controlResponse{Error: "control socket: permission denied"})
-					return
-				}
-				var req controlRequest
-				if err := json.NewDecoder(bufio.NewReader(conn)).Decode(&req); err != nil {
-					return
-				}
-				log.Info().Str("op", req.Op).Msg("control request")
-				_ = json.NewEncoder(conn).Encode(m.control(context.Background(), m.DB, req))
+				defer s.untrack(conn)
+				s.serveConn(conn, m, log, allow)
 			}()
 		}
 	}()
 	return s
 }
 
-// Close stops listening and removes the socket.
+// serveConn answers the one request of a connection.
+func (s *controlServer) serveConn(conn net.Conn, m *Main, log zerolog.Logger, allow func(uid int) bool) {
+	_ = conn.SetDeadline(time.Now().Add(controlConnTimeout))
+	if uid, ok := checkPeer(conn, allow); !ok {
+		log.Warn().Int("peer_uid", uid).Msg("control socket: a connection from another user refused")
+		// Its request is read (and dropped) first, so that the peer,
+		// which writes before it reads, hears the refusal.
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var ignored json.RawMessage
+		_ = json.NewDecoder(io.LimitReader(conn, 64<<10)).Decode(&ignored)
+		_ = json.NewEncoder(conn).Encode(controlResponse{Error: "control socket: permission denied"})
+		return
+	}
+	var req controlRequest
+	if err := json.NewDecoder(bufio.NewReader(conn)).Decode(&req); err != nil {
+		return
+	}
+	if !s.serving(conn) {
+		return // DealDesk is stopping: the request is not begun
+	}
+	log.Info().Str("op", req.Op).Msg("control request")
+	_ = json.NewEncoder(conn).Encode(m.control(s.ctx, m.DB, req))
+}
+
+// track adds an accepted connection; false once the server is closing.
+func (s *controlServer) track(conn net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.conns[conn] = false
+	return true
+}
+
+// serving marks a connection's request as being served; false once the
+// server is closing.
+func (s *controlServer) serving(conn net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.conns[conn] = true
+	return true
+}
+
+func (s *controlServer) untrack(conn net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, conn)
+	s.mu.Unlock()
+	conn.Close()
+}
+
+// Close stops listening, closes the connections that wait for a request,
+// gives the requests being served controlGrace to finish (a backup, which
+// cannot be interrupted, runs to its end), and removes the socket.
 func (s *controlServer) Close() {
 	s.l.Close()
+	s.mu.Lock()
+	s.closing = true
+	for conn, busy := range s.conns {
+		if busy {
+			_ = conn.SetDeadline(time.Now().Add(controlGrace))
+		} else {
+			conn.Close()
+		}
+	}
+	s.mu.Unlock()
+	stop := time.AfterFunc(controlGrace, s.cancel)
 	s.wg.Wait()
+	stop.Stop()
+	s.cancel()
 	_ = os.Remove(s.path)
 }
 

@@ -151,6 +151,38 @@ func TestControlSocket_RefusesOtherUsers(t *testing.T) {
 	}
 }
 
+// TestControlSocket_CloseWithIdleConnection: a connection that never sends
+// its request does not hold up Close, which closes it.
+func TestControlSocket_CloseWithIdleConnection(t *testing.T) {
+	dir := t.TempDir()
+	m := openMain(t, dir, io.Discard)
+	path := filepath.Join(dir, "ctl.sock")
+	l, err := createSocket(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan struct{}, 1)
+	s := serveControl(l, path, m, m.Log, func(int) bool { accepted <- struct{}{}; return true })
+	conn, err := net.DialTimeout("unix", path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	<-accepted // the server is reading the connection's request
+
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second): // a guard only: Close waited for the idle connection
+		t.Fatal("Close did not return while a connection was idle")
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := conn.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("the idle connection after Close: read %d, %v; want EOF", n, err)
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for a logger's goroutines.
 type syncBuffer struct {
 	mu sync.Mutex
