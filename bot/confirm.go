@@ -84,8 +84,9 @@ func (c *Context) typed() string {
 }
 
 // confirmCommand runs a held command once its owner presses the button in
-// their private chat with the bot: in the chat, thread and words the
-// command came with, checked again against the owner's role now. The
+// their private chat with the bot: it is taken again as an update of the
+// chat and thread it came from, with its words, and checked there against
+// the owner's role as any command. The
 // dispatcher has checked the owner and uses the button up.
 func confirmCommand(c *Context) error {
 	var held Update
@@ -98,10 +99,17 @@ func confirmCommand(c *Context) error {
 			Msg("confirmation pressed outside its user's direct chat refused")
 		return core.Errorf(core.EFORBIDDEN, "err.button.not_yours")
 	}
-	held.Unverified = false
-	held.CallbackID = press.CallbackID // the press is still acknowledged
-	c.Update, c.Button = &held, nil
+	held.Unverified, held.ID, held.CallbackID = false, "", ""
+	payload, err := json.Marshal(&held)
+	if err != nil {
+		return err
+	}
+	// The command is taken again as an update of the chat it was typed in,
+	// with this press, and handled there in its turn: after what was typed
+	// there before it, never at the same time.
+	c.outcome.Updates = append(c.outcome.Updates, &core.InboxItem{Platform: held.Platform, ChatID: held.ChatID,
+		Payload: payload})
 	c.bot.log.Info().Str("platform", held.Platform).Str("chat_id", held.ChatID).Str("user_id", held.UserID).
 		Str("command", held.Command).Msg("unverified command confirmed in the direct chat")
-	return c.bot.dispatchCommand(c)
+	return nil
 }

@@ -85,6 +85,14 @@ func (b *Bot) Handle(ctx context.Context, t Transport, u *Update) {
 	if err := b.handle(ctx, t, u, 0, b.handler); err != nil {
 		b.log.Error().Err(err).Str("platform", u.Platform).Msg("update not handled")
 	}
+	// Updates the handling took (a confirmed command) are handled now too.
+	if pending, err := b.svc.PendingUpdates(ctx, 0); err == nil {
+		for _, it := range pending {
+			if err := b.process(ctx, it); err != nil {
+				b.log.Error().Err(err).Int64("inbox_id", it.ID).Msg("update not handled")
+			}
+		}
+	}
 	due, err := b.svc.DueMessages(ctx, core.OutboxQuery{Platform: u.Platform, Now: b.now()})
 	if err == nil {
 		_, byChat := groupByChat(due)
@@ -144,6 +152,9 @@ func (b *Bot) handle(ctx context.Context, t Transport, u *Update, inboxID int64,
 			return ctx.Err() // shutting down: the update stays in the inbox
 		}
 		return b.fail(ctx, t, u, inboxID, c, err)
+	}
+	for _, it := range c.outcome.Updates {
+		b.dispatch.push(it)
 	}
 	b.acknowledge(ctx, t, c)
 	return nil

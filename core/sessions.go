@@ -54,6 +54,10 @@ type Outcome struct {
 	UsedButton string
 	Buttons    []*Button
 	Messages   []*OutboxMessage
+	// Updates are taken into the inbox with the outcome, to be handled in
+	// their own chat's turn (a command confirmed in a direct chat goes
+	// back to the channel it was typed in).
+	Updates []*InboxItem
 }
 
 // FinishUpdate writes an update's outcome: a decision button is used up
@@ -83,6 +87,11 @@ func (s *Service) FinishUpdate(ctx context.Context, o Outcome) error {
 			early := tx.Now().Add(-time.Microsecond)
 			m.Status, m.NextAttemptAt, m.CreatedAt = OutboxPending, early, early
 			if err := tx.Enqueue(m); err != nil {
+				return err
+			}
+		}
+		for _, it := range o.Updates {
+			if _, err := tx.AddInboxItem(it); err != nil {
 				return err
 			}
 		}
