@@ -143,23 +143,36 @@ func waitUntil(t *testing.T, what string, timeout time.Duration, cond func() boo
 var inviteCode = regexp.MustCompile(`/start (\S+)`)
 
 // TestCrashWhileUpdatesAreQueued: commands wait in Telegram while DealDesk
-// is killed (kill -9 and SIGTERM) again and again at random moments; in the
-// end every command made its record exactly once and was answered, a reply
-// sent twice only for a message in flight at a kill -9.
+// is killed (kill -9 and SIGTERM) again and again, each time at a random
+// moment soon after it answered one more command (however slowly a loaded
+// machine starts the child), while the rest of the round's commands are
+// being taken and handled; in the end every command made its record
+// exactly once and was answered, a reply sent twice only for a message in
+// flight at a kill -9.
 func TestCrashWhileUpdatesAreQueued(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills the program many times")
 	}
 	srv := telegramtest.NewServer(t)
 	c := &crashChild{t: t, srv: srv, dir: t.TempDir()}
-	const rounds, perRound = 8, 10
+	// A round's commands take longer to answer than the wait for the kill
+	// (10 are often all answered within it).
+	const rounds, perRound = 8, 30
 	kills := 0
+	answered := func() int { return len(codes(texts(srv, adminTG))) }
 	for round := range rounds {
 		for range perRound {
 			srv.SendText(adminTG, adminTG, "/invite manager")
 		}
+		before := answered()
 		c.start()
-		time.Sleep(time.Duration(rand.IntN(600)) * time.Millisecond)
+		waitUntil(t, "the child answering a command", 20*time.Second, func() bool { return answered() > before },
+			func() string {
+				logs, _ := os.ReadFile(filepath.Join(c.dir, "child.log"))
+				return "child log:\n" + tail(string(logs), 3000)
+			})
+		time.Sleep(time.Duration(rand.IntN(150)) * time.Millisecond)
+		t.Logf("round %d: answered %d of %d before the kill", round, answered()-before, (round+1)*perRound-before)
 		if round%2 == 0 {
 			c.stop(syscall.SIGKILL)
 			kills++
@@ -170,10 +183,10 @@ func TestCrashWhileUpdatesAreQueued(t *testing.T) {
 	c.start()
 	total := rounds * perRound
 	waitUntil(t, "every command answered", 60*time.Second, func() bool {
-		return len(codes(texts(srv, adminTG))) == total
+		return answered() == total
 	}, func() string {
 		logs, _ := os.ReadFile(filepath.Join(c.dir, "child.log"))
-		return strconv.Itoa(len(codes(texts(srv, adminTG)))) + " answered; child log:\n" + tail(string(logs), 3000)
+		return strconv.Itoa(answered()) + " answered; child log:\n" + tail(string(logs), 3000)
 	})
 	c.stop(syscall.SIGTERM)
 	replies := texts(srv, adminTG)
@@ -201,8 +214,9 @@ func codes(replies []string) map[string]bool {
 
 // TestCrashAtTheLastStepOfADialog: a task dialog's last answer is pressed
 // and DealDesk is killed at once, at a random moment around its handling;
-// after each restart the dialog is not offered again to create a second
-// task: every dialog made exactly one task.
+// after each restart the press is handled once: every dialog made exactly
+// one task. (Only the console resumes a dialog after a restart; its test
+// checks the resume notice.)
 func TestCrashAtTheLastStepOfADialog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills the program many times")
@@ -265,7 +279,7 @@ func TestCrashAtTheLastStepOfADialog(t *testing.T) {
 			return false
 		})
 	}
-	// Nothing more arrives: no dialog is resumed to create again.
+	// A task created twice would be stored by now.
 	time.Sleep(300 * time.Millisecond)
 	c.stop(syscall.SIGTERM)
 	if n := c.count("tasks"); n != dialogs {
@@ -273,9 +287,6 @@ func TestCrashAtTheLastStepOfADialog(t *testing.T) {
 	}
 	created := 0
 	for _, s := range texts(srv, adminTG) {
-		if strings.Contains(s, "продолжаем") || strings.Contains(s, "Продолжаем") {
-			t.Fatalf("a finished dialog was offered again: %q", s)
-		}
 		if strings.HasPrefix(s, "Задача #") && strings.Contains(s, "поставлена") {
 			created++
 		}
