@@ -14,6 +14,9 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 		return nil, err
 	}
 	d.Stage, d.CreatedBy, d.Title = StageNew, a.ID(), strings.TrimSpace(d.Title)
+	if d.ClientID == 0 {
+		return nil, Errorf(EINVALID, "err.deal.client_required")
+	}
 	err := s.update(ctx, func(tx Tx) error {
 		client, err := tx.ClientByID(d.ClientID)
 		if err != nil {

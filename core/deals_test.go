@@ -394,3 +394,11 @@ func TestCreateDeal_ConcurrentNumbers(t *testing.T) {
 		t.Fatalf("numbers = %v, want %v", got, want)
 	}
 }
+
+// TestCreateDeal_NoClient: a deal without a client asks for one, rather
+// than answering that client 0 does not exist.
+func TestCreateDeal_NoClient(t *testing.T) {
+	o := newOffice(t)
+	_, err := o.svc.CreateDeal(o.ctx(), o.manager, &core.Deal{Title: "Без клиента"})
+	checkCode(t, err, core.EINVALID, "err.deal.client_required")
+}

@@ -278,6 +278,8 @@ Usage:
   dealdesk [-config FILE] backup FILE     write a consistent copy of the database, also while DealDesk runs
   dealdesk [-config FILE] invite -role R  print a one-time invite code for role R
                                           (officer, manager, lawyer, underwriter, head, admin)
+  dealdesk [-config FILE] check [-db FILE] check a database for damage (bbolt's check and DealDesk's
+                                          own: records decode, indexes and counters agree); exit 1 if not
 
 Console: type commands such as /help; a number chooses a shown button; a message of several lines
 goes between two lines of """. With piped input every line is handled in order and DealDesk exits
