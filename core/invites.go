@@ -113,7 +113,7 @@ func (s *Service) createInvite(ctx context.Context, a Actor, role Role, send boo
 		if !send {
 			return nil
 		}
-		return s.notifyUser(tx, a.ID(), Note{Key: "notify.invite.code", Args: map[string]any{
+		return s.notifyUser(tx, a.ID(), Note{Key: "notify.invite.code", Secret: true, Args: map[string]any{
 			"Code": FormatInviteCode(inv.Code), "Role": string(role), "Expires": inv.ExpiresAt}})
 	})
 	if err != nil {

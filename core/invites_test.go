@@ -246,6 +246,22 @@ func TestSendInvite(t *testing.T) {
 	if _, err := w.redeem("telegram:2", code); err != nil {
 		t.Fatalf("redeeming the code sent privately (%q): %v", code, err)
 	}
+	// Once delivered, the code is not kept in the outbox.
+	if !sent[0].Secret {
+		t.Fatal("the invite message is not marked secret")
+	}
+	if err := w.svc.RecordDelivery(context.Background(), sent[0], core.Delivery{MessageID: "9"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.View(context.Background(), func(tx core.Tx) error {
+		m, err := tx.OutboxMessage(sent[0].ID)
+		if err == nil && (m.Args != nil || m.Status != core.OutboxDelivered) {
+			t.Errorf("delivered invite message kept %+v", m)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	// The system has no private chat; a non-admin may not.
 	_, err = w.svc.SendInvite(context.Background(), core.Actor{}, core.RoleManager)

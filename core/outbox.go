@@ -75,6 +75,9 @@ func (s *Service) RecordDelivery(ctx context.Context, m *OutboxMessage, d Delive
 			m.Attempts++
 			m.NextAttemptAt, m.LastError = now.Add(OutboxBackoff(m.Attempts)), d.Err.Error()
 		}
+		if m.Secret && m.Status != OutboxPending {
+			m.Text, m.Args = "", nil
+		}
 		return tx.UpdateMessage(m)
 	})
 }

@@ -76,6 +76,9 @@ type Note struct {
 	// Mentions are the users the message is about, to be @mentioned where
 	// the platform can.
 	Mentions []int64
+	// Secret says that Args hold a secret (an invite code): the outbox
+	// forgets them once the message is delivered or given up.
+	Secret bool
 }
 
 // notifyUser writes a personal notification for the user to the outbox: one
@@ -125,7 +128,7 @@ func (s *Service) notifyPurpose(tx Tx, p ChatPurpose, n Note) (bool, error) {
 
 func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale string, n Note) error {
 	m := &OutboxMessage{Platform: platform, ChatID: chatID, UserID: userID, Locale: locale,
-		Key: n.Key, Args: n.Args, Mentions: n.Mentions, Status: OutboxPending}
+		Key: n.Key, Args: n.Args, Mentions: n.Mentions, Status: OutboxPending, Secret: n.Secret}
 	for _, row := range n.Buttons {
 		var out []OutboxButton
 		for _, b := range row {

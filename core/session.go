@@ -82,7 +82,10 @@ type OutboxMessage struct {
 	EditID   string       `json:"edit_id,omitempty"`
 	Files    []OutboxFile `json:"files,omitempty"`
 	// InboxID is the update a reply answers.
-	InboxID       int64            `json:"inbox_id,omitempty"`
+	InboxID int64 `json:"inbox_id,omitempty"`
+	// Secret: the text and arguments are forgotten once the message is
+	// delivered or given up (an invite code is not kept at rest).
+	Secret        bool             `json:"secret,omitempty"`
 	Args          map[string]any   `json:"args,omitempty"`
 	Buttons       [][]OutboxButton `json:"buttons,omitempty"`
 	Mentions      []int64          `json:"mentions,omitempty"` // user ids
