@@ -61,26 +61,34 @@ func (b *Bot) access(next Handler) Handler {
 			if !c.Private() && c.Update.Command == "" && !c.Update.IsAction() {
 				return nil // talk in a work chat that was not for the bot
 			}
-			b.log.Warn().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
-				Str("user_id", c.Update.UserID).Str("error_code", core.ErrorCode(err)).Msg("access denied")
-			if core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != "" && c.Update.Unverified {
+			start := core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != ""
+			switch {
+			case start && !c.Update.Unverified:
+				// The core limits wrong codes per identity, in the store;
+				// register logs the outcome, a denial or a new user.
+				return b.register(c, identity)
+			case start:
 				// The platform cannot prove who sent it (Mattermost's /crm):
 				// a code redeemed so could join someone else's account.
+				b.denied(c, core.ErrorCode(err), "invite code from a sender the platform does not prove")
 				return c.Reply("msg.start.direct_only", nil)
+			case core.IsNotFound(err):
+				b.denied(c, core.ErrorCode(err), "unknown user")
+				return b.refuseOnce(c, identity, "msg.access.denied")
+			default:
+				b.denied(c, core.ErrorCode(err), "inactive user")
+				return b.refuseOnce(c, identity, "err.user.inactive")
 			}
-			if core.IsNotFound(err) && c.Update.Command == "start" && c.Update.Args != "" {
-				// The core limits wrong codes per identity, in the store.
-				return b.register(c, identity)
-			}
-			key := "msg.access.denied"
-			if !core.IsNotFound(err) {
-				key = "err.user.inactive"
-			}
-			return b.refuseOnce(c, identity, key)
 		default:
 			return err
 		}
 	}
+}
+
+// denied logs that an update was refused for want of access, and why.
+func (b *Bot) denied(c *Context, code, reason string) {
+	b.log.Warn().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
+		Str("user_id", c.Update.UserID).Str("error_code", code).Str("reason", reason).Msg("access denied")
 }
 
 // refusals remembers whom DealDesk has refused, so that each unknown user
@@ -115,13 +123,15 @@ func (b *Bot) register(c *Context, identity string) error {
 	if err != nil {
 		switch core.ErrorCode(err) {
 		case core.EINVALID:
-			b.log.Warn().Str("platform", c.Update.Platform).Str("user_id", c.Update.UserID).Msg("invalid invite code")
+			b.denied(c, core.EINVALID, "invalid invite code")
 		case core.EFORBIDDEN:
-			b.log.Warn().Str("platform", c.Update.Platform).Str("user_id", c.Update.UserID).
-				Msg("invite code refused: too many wrong codes")
+			b.denied(c, core.EFORBIDDEN, "too many wrong invite codes")
 		}
 		return err
 	}
 	c.User = u
+	// Never the code: until it is redeemed it is a key to an account.
+	b.log.Info().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
+		Str("user_id", c.Update.UserID).Int64("user", u.ID).Str("role", string(u.Role)).Msg("user registered")
 	return c.Reply("msg.start.registered", Args{"Name": u.Name, "Role": c.role(u.Role)})
 }

@@ -39,9 +39,10 @@ func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 func (t *Transport) poll(ctx context.Context, in bot.Inbox) int {
 	t.deleteWebhook(ctx)
 	var (
-		offset   int
-		failures int
-		last     time.Time
+		offset    int
+		failures  int
+		downSince time.Time // the first failure of the current run of them
+		last      time.Time
 	)
 	for {
 		if sleep(ctx, t.cfg.MinPollGap-time.Since(last)) != nil {
@@ -61,6 +62,9 @@ func (t *Transport) poll(ctx context.Context, in bot.Inbox) int {
 			}
 		}
 		if err != nil {
+			if failures == 0 {
+				downSince = last
+			}
 			failures++
 			wait := t.retryDelay(err, failures)
 			t.log.Warn().Err(err).Str("method", "getUpdates").Int("failures", failures).
@@ -70,7 +74,13 @@ func (t *Transport) poll(ctx context.Context, in bot.Inbox) int {
 			}
 			continue
 		}
-		failures = 0
+		if failures > 0 {
+			// Without this line an outage's end is only seen as the
+			// warnings stopping.
+			t.log.Info().Int("failures", failures).Dur("down_for", time.Since(downSince)).
+				Msg("polling recovered")
+			failures = 0
+		}
 	}
 }
 

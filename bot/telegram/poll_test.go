@@ -2,12 +2,17 @@ package telegram_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
 )
 
@@ -141,5 +146,43 @@ func TestUpdatesConfirmedOnlyOnceTaken(t *testing.T) {
 		if c.Params["offset"] != "" && c.Params["offset"] != "0" {
 			t.Fatalf("getUpdates %d confirmed with offset %s before the updates were taken", i, c.Params["offset"])
 		}
+	}
+}
+
+// After an outage, the first getUpdates that succeeds says so at info, with
+// how many calls failed and how long polling was down.
+func TestPollLogsRecovery(t *testing.T) {
+	s := telegramtest.NewServer(t)
+	for range 3 {
+		s.Fail("getUpdates", telegramtest.Fault{Code: 502, Body: htmlBadGateway})
+	}
+	logs := &syncBuffer{}
+	tr, err := telegram.New(testConfig(s), zerolog.New(logs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := MustRun(t, tr)
+	s.SendText(1, 1, "after the outage")
+	r.next(t)
+	var line map[string]any
+	for deadline := time.Now().Add(3 * time.Second); line == nil && time.Now().Before(deadline); {
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(l, `"polling recovered"`) {
+				if err := json.Unmarshal([]byte(l), &line); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if line == nil {
+		t.Fatalf("no \"polling recovered\" line:\n%s", logs)
+	}
+	// Waits of 10, 20 and 40ms at least between the failures and the success.
+	if line["level"] != "info" || line["failures"] != float64(3) || line["down_for"].(float64) < 70 {
+		t.Errorf("recovery line %v, want level info, 3 failures, down_for ≥ 70ms", line)
+	}
+	if n := strings.Count(logs.String(), `"polling recovered"`); n != 1 {
+		t.Errorf("%d recovery lines, want 1:\n%s", n, logs)
 	}
 }
