@@ -95,11 +95,12 @@ func (s *Service) createInvite(ctx context.Context, a Actor, role Role, send boo
 	if err := a.require(PermAdmin); err != nil {
 		return nil, err
 	}
-	if _, err := ParseRole(string(role)); err != nil {
+	role, err := ParseRole(string(role)) // a name typed anywhere is stored as the role's code
+	if err != nil {
 		return nil, err
 	}
 	var inv *Invite
-	err := s.update(ctx, func(tx Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		inv = &Invite{Code: NewInviteCode(), Role: role, CreatedBy: a.ID(),
 			CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(InviteTTL)}
 		if err := tx.CreateInvite(inv); err != nil {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Role is what a user does in the company; it decides what they may do.
@@ -22,13 +23,65 @@ const (
 // Roles lists every role in display order.
 var Roles = []Role{RoleOfficer, RoleManager, RoleLawyer, RoleUnderwriter, RoleHead, RoleAdmin}
 
-// ParseRole parses a role name; it returns EINVALID for an unknown one.
+// roleNames are the names a role is read by besides its code: the
+// glossary's Russian names and the English ones, lower case with single
+// spaces. They are the role names the locales show (role.<code>), and a
+// test keeps every locale's names here; a user types either language
+// whatever the language of their interface.
+var roleNames = map[string]Role{
+	"сотрудник сопровождения": RoleOfficer, "deal support officer": RoleOfficer,
+	"менеджер":      RoleManager,
+	"юрист":         RoleLawyer,
+	"андеррайтер":   RoleUnderwriter,
+	"руководитель":  RoleHead,
+	"администратор": RoleAdmin, "administrator": RoleAdmin,
+}
+
+// maxRoleWords is the number of words of the longest role name.
+const maxRoleWords = 3
+
+// ParseRole parses a role by its code (manager) or its name in Russian or
+// English (менеджер, сотрудник сопровождения), in any case; it returns
+// EINVALID for an unknown one.
 func ParseRole(s string) (Role, error) {
-	r := Role(strings.ToLower(strings.TrimSpace(s)))
-	if slices.Contains(Roles, r) {
+	key := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(s, "ё", "е"))), " ")
+	if r := Role(key); slices.Contains(Roles, r) {
 		return r, nil
 	}
-	return "", Errorf(EINVALID, "err.role.unknown", "Role", s)
+	if r, ok := roleNames[key]; ok {
+		return r, nil
+	}
+	return "", Errorf(EINVALID, "err.role.unknown", "Role", strings.TrimSpace(s))
+}
+
+// CutRole reads the role a text starts with, of up to three words, and
+// returns the text after it: "сотрудник сопровождения перевод" gives the
+// officer and "перевод". It returns EINVALID when no role starts the text.
+func CutRole(s string) (Role, string, error) {
+	words := strings.Fields(s)
+	for n := min(len(words), maxRoleWords); n > 0; n-- {
+		if r, err := ParseRole(strings.Join(words[:n], " ")); err == nil {
+			return r, afterWords(s, n), nil
+		}
+	}
+	first := ""
+	if len(words) > 0 {
+		first = words[0]
+	}
+	return "", s, Errorf(EINVALID, "err.role.unknown", "Role", first)
+}
+
+// afterWords returns s past its first n words, as typed.
+func afterWords(s string, n int) string {
+	for range n {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			return ""
+		}
+		s = s[i:]
+	}
+	return strings.TrimSpace(s)
 }
 
 // Permission is one thing a role may do.
@@ -108,8 +161,8 @@ func (u *User) Validate() error {
 	if strings.TrimSpace(u.Name) == "" {
 		return Errorf(EINVALID, "err.user.name_required")
 	}
-	if _, err := ParseRole(string(u.Role)); err != nil {
-		return err
+	if !slices.Contains(Roles, u.Role) { // stored by its code, never by a name
+		return Errorf(EINVALID, "err.role.unknown", "Role", string(u.Role))
 	}
 	if len(u.Identities) == 0 {
 		return Errorf(EINVALID, "err.user.identity_required")

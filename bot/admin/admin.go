@@ -21,7 +21,8 @@ func Register(r *bot.Router) {
 	r.Command("unbind", core.PermAdmin, unbind)
 }
 
-// invite issues a one-time invite code: /invite <role>. The code is a
+// invite issues a one-time invite code: /invite <role>, the role by its
+// code or its name in either language. The code is a
 // credential: in a group chat it goes to the admin's private chat, and the
 // group only hears that it was sent.
 func invite(c *bot.Context) error {
@@ -71,15 +72,15 @@ func users(c *bot.Context) error {
 	return c.Send(bot.Reply{Text: b.String()})
 }
 
-// role changes a user's role: /role <user id> <role> [reason].
+// role changes a user's role: /role <user id> <role> [reason], the role by
+// its code or its name in either language.
 func role(c *bot.Context) error {
 	idText, rest := bot.FirstWord(c.Update.Args)
-	roleText, reason := bot.FirstWord(rest)
 	id, err := bot.ParseID(idText, "msg.role.usage")
 	if err != nil {
 		return c.Reply("msg.role.usage", bot.Args{"Roles": roleList(c)})
 	}
-	r, err := core.ParseRole(roleText)
+	r, reason, err := core.CutRole(rest) // a name may be two words: сотрудник сопровождения
 	if err != nil {
 		return c.Reply("msg.role.usage", bot.Args{"Roles": roleList(c)})
 	}
