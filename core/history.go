@@ -40,7 +40,12 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 			return nil, err
 		}
 		h := &History{Entity: EntityDeal, Title: d.Number + " " + d.Title}
-		err = s.view(ctx, func(tx Tx) error { return collectDeal(tx, d, h) })
+		err = s.view(ctx, func(tx Tx) error {
+			if err := collectDeal(tx, d, h); err != nil {
+				return err
+			}
+			return labelRefs(tx, h)
+		})
 		return sortHistory(h), err
 	}
 	clients, err := s.FindClientsByINN(ctx, a, ref)
@@ -54,7 +59,7 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 				return err
 			}
 		}
-		return nil
+		return labelRefs(tx, h)
 	})
 	return sortHistory(h), err
 }
@@ -62,7 +67,7 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 // collectClient adds a client's changes, those of the deals the actor may
 // see, and those of the client's tasks that belong to no deal.
 func collectClient(tx Tx, a Actor, c *Client, h *History) error {
-	h.label(EntityClient, c.ID, c.Name()+", "+c.INN)
+	h.label(EntityClient, c.ID, clientLabel(c))
 	cs, err := tx.Changes(EntityClient, c.ID)
 	if err != nil {
 		return err
@@ -91,6 +96,75 @@ func collectClient(tx Tx, a Actor, c *Client, h *History) error {
 	}
 	return collectTasks(tx, own, h)
 }
+
+// refFields are the fields whose values are ids of other records, with
+// the entity they refer to: a card a deal or task belongs to, the card a
+// duplicate was merged into, the duplicate merged into a card, a task's
+// deal.
+var refFields = map[string]Entity{"client_id": EntityClient, "merged_into": EntityClient, "merged": EntityClient,
+	"deal_id": EntityDeal}
+
+// RefEntity returns the entity a field's values refer to by id, for the
+// fields that hold ids.
+func RefEntity(field string) (Entity, bool) {
+	e, ok := refFields[field]
+	return e, ok
+}
+
+// RefOf returns the record a changed field's value refers to, for the
+// fields that hold ids; ok is false for other fields and for no record.
+// A merge recorded as "name #id" (before it kept the id alone) refers to
+// that id too.
+func RefOf(field, value string) (e Entity, id int64, ok bool) {
+	e, ok = RefEntity(field)
+	if !ok {
+		return "", 0, false
+	}
+	if i := strings.LastIndexByte(value, '#'); i >= 0 && field == "merged" {
+		value = value[i+1:]
+	}
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, false
+	}
+	return e, id, true
+}
+
+// labelRefs labels the records the changes refer to by id (a card by name
+// and INN, a deal by number), so that the history names them; a record
+// that is gone stays unlabelled.
+func labelRefs(tx Tx, h *History) error {
+	for _, ch := range h.Changes {
+		for _, v := range []string{ch.Old, ch.New} {
+			e, id, ok := RefOf(ch.Field, v)
+			if !ok || h.Labels[e][id] != "" {
+				continue
+			}
+			switch e {
+			case EntityClient:
+				c, err := tx.ClientByID(id)
+				if IsNotFound(err) {
+					continue
+				} else if err != nil {
+					return err
+				}
+				h.label(EntityClient, id, clientLabel(c))
+			case EntityDeal:
+				d, err := tx.DealByID(id)
+				if IsNotFound(err) {
+					continue
+				} else if err != nil {
+					return err
+				}
+				h.label(EntityDeal, id, d.Number)
+			}
+		}
+	}
+	return nil
+}
+
+// clientLabel names a card in the history: its name and INN.
+func clientLabel(c *Client) string { return c.Name() + ", " + c.INN }
 
 func collectDeal(tx Tx, d *Deal, h *History) error {
 	h.label(EntityDeal, d.ID, d.Number)

@@ -53,8 +53,9 @@ func (s *Service) MergeClients(ctx context.Context, a Actor, survivorID, duplica
 			return err
 		}
 		cs := diffClient(&old, survivor)
+		// The duplicate by its id: the history names it as it is known then.
 		cs = append(cs, &Change{Entity: EntityClient, EntityID: survivor.ID, Field: "merged",
-			New: dup.Name() + " #" + strconv.FormatInt(dup.ID, 10)})
+			New: strconv.FormatInt(dup.ID, 10)})
 		if err := tx.AddChanges(stamp(cs, a, reason)...); err != nil {
 			return err
 		}

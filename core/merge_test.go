@@ -92,7 +92,7 @@ func TestMergeClients_MovesAndAudits(t *testing.T) {
 		t.Fatalf("survivor audited = %v, want %v", fields(cs), want)
 	}
 	checkStamp(t, cs, o.officer, "duplicate")
-	if ch := change(t, cs, "merged"); ch.New != "Сбер (дубль) #"+strconv.FormatInt(dup.ID, 10) {
+	if ch := change(t, cs, "merged"); ch.New != strconv.FormatInt(dup.ID, 10) {
 		t.Errorf("merged change = %+v", ch)
 	}
 	cs = o.changes(core.EntityClient, dup.ID)[dupBefore:]
@@ -125,5 +125,31 @@ func TestMergeClients_MovesAndAudits(t *testing.T) {
 	kept := o.managedClient(soleINN, "", "ИП Петров", o.manager2)
 	if got, err := o.svc.MergeClients(o.ctx(), o.officer, third.ID, kept.ID, "один клиент"); err != nil || got.ManagerID != o.manager.ID() {
 		t.Fatalf("survivor with a manager = %+v, %v", got, err)
+	}
+}
+
+// TestRefOf: the fields that hold ids refer to cards and deals; a merge
+// recorded as "name #id" before the id alone was kept refers to that card.
+func TestRefOf(t *testing.T) {
+	for _, tc := range []struct {
+		field, value string
+		e            core.Entity
+		id           int64
+		ok           bool
+	}{
+		{"client_id", "7", core.EntityClient, 7, true},
+		{"merged_into", "3", core.EntityClient, 3, true},
+		{"merged", "5", core.EntityClient, 5, true},
+		{"merged", "Сбер (дубль) #12", core.EntityClient, 12, true},
+		{"deal_id", "4", core.EntityDeal, 4, true},
+		{"client_id", "0", "", 0, false},
+		{"client_id", "", "", 0, false},
+		{"client_id", "Сбер #2", "", 0, false},
+		{"amount", "100", "", 0, false},
+	} {
+		e, id, ok := core.RefOf(tc.field, tc.value)
+		if e != tc.e || id != tc.id || ok != tc.ok {
+			t.Errorf("RefOf(%q, %q) = %q, %d, %v; want %q, %d, %v", tc.field, tc.value, e, id, ok, tc.e, tc.id, tc.ok)
+		}
 	}
 }

@@ -61,15 +61,21 @@ func showHistory(c *bot.Context, ref string) error {
 			// A new record's fields are written one change each: show them as one line.
 			var fields []string
 			for ; i < len(changes) && sameCreation(changes[i], ch); i++ {
-				fields = append(fields, fieldName(c, changes[i])+" "+value(c, changes[i], changes[i].New, names))
+				fields = append(fields, fieldName(c, changes[i])+" "+value(c, changes[i], changes[i].New, h, names))
 			}
 			i--
 			args["Fields"] = strings.Join(fields, "; ")
 			b.WriteString(c.T("msg.history.created", args))
 			continue
 		}
-		args["Field"], args["Old"], args["New"] = fieldName(c, ch), value(c, ch, ch.Old, names), value(c, ch, ch.New, names)
-		b.WriteString(c.T("msg.history.line", args))
+		if key, card, ok := mergeLine(ch, h.Labels); ok {
+			args["Card"] = card
+			b.WriteString(c.T(key, args))
+		} else {
+			args["Field"], args["Old"], args["New"] = fieldName(c, ch), value(c, ch, ch.Old, h, names),
+				value(c, ch, ch.New, h, names)
+			b.WriteString(c.T("msg.history.line", args))
+		}
 		if reason := ch.Reason; reason != "" {
 			if c.P.Has("reason." + reason) { // a reason the system gave, as a code
 				reason = c.T("reason."+reason, nil)
@@ -92,17 +98,40 @@ func fieldName(c *bot.Context, ch *core.Change) string {
 	return ch.Field
 }
 
-// value shows a value, with people's names for user ids.
-func value(c *bot.Context, ch *core.Change, v string, names map[int64]string) string {
+// mergeLine is the line of a merge on either card: the duplicate merged
+// into this card, or this card merged into another, named by name and INN.
+func mergeLine(ch *core.Change, labels map[core.Entity]map[int64]string) (key, card string, ok bool) {
+	if ch.Entity != core.EntityClient || ch.Field != "merged" && ch.Field != "merged_into" {
+		return "", "", false
+	}
+	_, id, ok := core.RefOf(ch.Field, ch.New)
+	if !ok {
+		return "", "", false // not a merge: a card taken out of one
+	}
+	card = labels[core.EntityClient][id]
+	if card == "" {
+		card = "#" + strconv.FormatInt(id, 10)
+	}
+	return "msg.history." + ch.Field, card, true
+}
+
+// value shows a value, with people's names for user ids and the names of
+// the cards and numbers of the deals it refers to.
+func value(c *bot.Context, ch *core.Change, v string, h *core.History, names map[int64]string) string {
 	switch ch.Field {
 	case "manager_id", "assignee_id", "created_by", "head_id":
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && names[id] != "" {
 			return names[id]
 		}
-	case "client_id", "deal_id":
-		if v != "" && v != "0" {
-			return "#" + v
+	}
+	if _, ok := core.RefEntity(ch.Field); ok && (v == "" || v == "0") {
+		return "—" // no record
+	}
+	if e, id, ok := core.RefOf(ch.Field, v); ok {
+		if label := h.Labels[e][id]; label != "" {
+			return label
 		}
+		return "#" + strconv.FormatInt(id, 10)
 	}
 	return fieldValue(c, ch, v)
 }

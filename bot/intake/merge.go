@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -9,20 +10,51 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
+// mergeAnswer is the payload of the two buttons that answer a merge's
+// confirmation, stored server-side with their tokens: the cards, the reason
+// typed with /merge, and whether the button is «Отмена».
+type mergeAnswer struct {
+	Into   int64  `json:"into"`
+	From   int64  `json:"from"`
+	Reason string `json:"reason,omitempty"`
+	Cancel bool   `json:"cancel,omitempty"`
+}
+
 // mergePairAction merges the duplicate of a button into its card; cards
 // under different INNs need a second press that confirms it.
-func mergePairAction(c *bot.Context) error { return mergePair(c, false) }
-
-func mergeConfirmAction(c *bot.Context) error { return mergePair(c, true) }
-
-func mergePair(c *bot.Context, confirmed bool) error {
-	a, b, _ := strings.Cut(c.Button.Payload, "/")
-	survivor, err1 := strconv.ParseInt(a, 10, 64)
-	dup, err2 := strconv.ParseInt(b, 10, 64)
-	if err1 != nil || err2 != nil {
+func mergePairAction(c *bot.Context) error {
+	survivor, dup, ok := parsePair(c.Button.Payload)
+	if !ok {
 		return core.Errorf(core.EINVALID, "err.button.expired")
 	}
-	return mergeClients(c, survivor, dup, "", confirmed)
+	return mergeClients(c, survivor, dup, "", false)
+}
+
+// mergeConfirmAction answers the confirmation of a merge: «Да, объединить»
+// merges with the reason typed with /merge; «Отмена» ends the question and
+// merges nothing. Either way the question's buttons go away.
+func mergeConfirmAction(c *bot.Context) error {
+	var ans mergeAnswer
+	if err := json.Unmarshal([]byte(c.Button.Payload), &ans); err != nil {
+		// A button issued before its payload carried the reason: "into/from".
+		survivor, dup, ok := parsePair(c.Button.Payload)
+		if !ok {
+			return core.Errorf(core.EINVALID, "err.button.expired")
+		}
+		ans = mergeAnswer{Into: survivor, From: dup}
+	}
+	if ans.Cancel {
+		return c.Reply("msg.merge.cancelled", nil)
+	}
+	return mergeClients(c, ans.Into, ans.From, ans.Reason, true)
+}
+
+// parsePair reads the payload "<survivor id>/<duplicate id>".
+func parsePair(payload string) (survivor, dup int64, ok bool) {
+	a, b, _ := strings.Cut(payload, "/")
+	survivor, err1 := strconv.ParseInt(a, 10, 64)
+	dup, err2 := strconv.ParseInt(b, 10, 64)
+	return survivor, dup, err1 == nil && err2 == nil
 }
 
 // merge merges a duplicate card into another: /merge <survivor id> <duplicate id> [reason].
@@ -48,9 +80,7 @@ func mergeClients(c *bot.Context, survivor, dup int64, reason string, confirmed 
 		return err
 	}
 	if s.INN != d.INN && !confirmed {
-		return c.Reply("msg.merge.confirm", bot.Args{"From": d.ID, "FromName": d.Name(), "FromINN": d.INN, "Into": s.ID,
-			"IntoName": s.Name(), "IntoINN": s.INN}, bot.Row(bot.Button{LabelKey: "btn.merge.confirm",
-			Action: core.ActionMergeConfirm, Payload: strconv.FormatInt(survivor, 10) + "/" + strconv.FormatInt(dup, 10)}))
+		return askMerge(c, s, d, reason)
 	}
 	cl, err := c.Svc.MergeClients(c.Ctx(), c.Actor(), survivor, dup, reason)
 	if err != nil {
@@ -58,4 +88,18 @@ func mergeClients(c *bot.Context, survivor, dup int64, reason string, confirmed 
 	}
 	return c.Send(bot.Reply{Text: c.T("msg.merge.done", bot.Args{"ID": dup}) + "\n\n" + cards.ClientCard(c, cl),
 		Buttons: cards.ClientButtons(c, cl)})
+}
+
+// askMerge asks whether cards under different INNs are one client. The
+// reason typed with /merge travels in the buttons' payload, kept
+// server-side, so that the merge records it once confirmed.
+func askMerge(c *bot.Context, s, d *core.Client, reason string) error {
+	payload := func(cancel bool) string {
+		p, _ := json.Marshal(mergeAnswer{Into: s.ID, From: d.ID, Reason: reason, Cancel: cancel})
+		return string(p)
+	}
+	return c.Reply("msg.merge.confirm", bot.Args{"From": d.ID, "FromName": d.Name(), "FromINN": d.INN, "Into": s.ID,
+		"IntoName": s.Name(), "IntoINN": s.INN}, bot.Row(
+		bot.Button{LabelKey: "btn.merge.confirm", Action: core.ActionMergeConfirm, Payload: payload(false)},
+		bot.Button{LabelKey: "btn.cancel", Action: core.ActionMergeConfirm, Payload: payload(true)}))
 }
