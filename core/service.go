@@ -93,6 +93,12 @@ func (s *Service) notifyUser(tx Tx, userID int64, n Note) error {
 		s.log.Debug().Int64("user_id", u.ID).Str("key", n.Key).Msg("notification to a disabled user dropped")
 		return nil
 	}
+	return s.notifyIdentities(tx, u, n)
+}
+
+// notifyIdentities writes a personal notification to the user's private
+// chats on the running platforms (or their first identity), active or not.
+func (s *Service) notifyIdentities(tx Tx, u *User, n Note) error {
 	var targets []string
 	for _, id := range u.Identities {
 		if p, _, _ := SplitIdentity(id); slices.Contains(s.platforms, p) {

@@ -162,9 +162,37 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpd
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		return tx.AddChanges(stamp(cs, a, reason)...)
+		if err := tx.AddChanges(stamp(cs, a, reason)...); err != nil {
+			return err
+		}
+		return s.tellUserChange(tx, a, &old, u)
 	})
 	return u, err
+}
+
+// tellUserChange tells a user, in their private chats, that someone else
+// changed their role, switched their access off or back on. A user switched
+// off is told too: it is the last message DealDesk sends them.
+func (s *Service) tellUserChange(tx Tx, a Actor, old, u *User) error {
+	if a.User != nil && a.User.ID == u.ID {
+		return nil
+	}
+	var notes []Note
+	if old.Role != u.Role {
+		notes = append(notes, Note{Key: "notify.user.role_changed", Args: map[string]any{"Role": string(u.Role)}})
+	}
+	switch {
+	case old.Active && !u.Active:
+		notes = append(notes, Note{Key: "notify.user.disabled"})
+	case !old.Active && u.Active:
+		notes = append(notes, Note{Key: "notify.user.enabled", Args: map[string]any{"Role": string(u.Role)}})
+	}
+	for _, n := range notes {
+		if err := s.notifyIdentities(tx, u, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keepAnAdmin refuses to shut oneself out or to leave DealDesk without an

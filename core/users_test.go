@@ -3,6 +3,7 @@ package core_test
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -349,10 +350,44 @@ func TestNotifyUser_Platforms(t *testing.T) {
 	}
 	var got []to
 	for _, m := range o.messages() {
-		got = append(got, to{m.Platform, m.ChatID, m.UserID, m.Locale})
+		if strings.HasPrefix(m.Key, "notify.task.") { // the switch-off notice is TestUpdateUser_TellsTheUser's
+			got = append(got, to{m.Platform, m.ChatID, m.UserID, m.Locale})
+		}
 	}
 	want := []to{{"telegram", "41", both.ID(), "en"}, {"mattermost", "m2", away.ID(), ""}, {"telegram", "16", o.head.ID(), ""}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("notices went to %+v, want %+v", got, want)
+	}
+}
+
+// TestUpdateUser_TellsTheUser: a user is told in their private chat when
+// someone else changes their role, switches their access off (the last
+// message DealDesk sends them) or back on; their own changes tell nothing.
+func TestUpdateUser_TellsTheUser(t *testing.T) {
+	o := newOffice(t)
+	lawyer := o.lawyer.ID()
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, lawyer, core.UserUpdate{Role: new(core.RoleUnderwriter)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, lawyer, core.UserUpdate{Active: new(false)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, lawyer, core.UserUpdate{Active: new(true)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.manager, o.manager.ID(), core.UserUpdate{Locale: new("en")}, ""); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range o.messages() {
+		if m.UserID == lawyer && m.ChatID == "14" {
+			got = append(got, m.Key)
+		} else if m.UserID == o.manager.ID() {
+			t.Errorf("the manager was told of their own change: %s", m.Key)
+		}
+	}
+	want := []string{"notify.user.role_changed", "notify.user.disabled", "notify.user.enabled"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the lawyer was told %v, want %v", got, want)
 	}
 }
