@@ -106,9 +106,10 @@ func baseUpdate(m *wireMessage, from *wireUser) *bot.Update {
 		ChatTitle: m.Chat.Title,
 		UserID:    strconv.FormatInt(from.ID, 10),
 		UserName:  displayName(from),
-		// Telegram's language_code is the app's interface language, which
-		// many Russian users keep in English: DealDesk answers in Russian
-		// until the user picks a language with /lang.
+		// Telegram's language_code is the app's interface language: replies
+		// follow it (Russian for any language DealDesk does not speak) until
+		// the user picks one with /lang, as on Mattermost.
+		Locale: from.LanguageCode,
 	}
 	// message_thread_id is also set on replies in ordinary groups; only a
 	// forum topic is a thread that a message can be sent to.

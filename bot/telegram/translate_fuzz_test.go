@@ -93,7 +93,7 @@ func FuzzTranslate(f *testing.F) {
 			t.Fatalf("update %s without a chat or a sender: %+v", raw, u)
 		}
 		if u.Platform != Platform || u.ChatID != strconv.FormatInt(m.Chat.ID, 10) || u.UserID != strconv.FormatInt(from.ID, 10) ||
-			u.MessageID != strconv.Itoa(m.MessageID) || u.ChatTitle != m.Chat.Title || u.Locale != "" || u.BareCommands ||
+			u.MessageID != strconv.Itoa(m.MessageID) || u.ChatTitle != m.Chat.Title || u.Locale != from.LanguageCode || u.BareCommands ||
 			(u.ChatType == bot.ChatPrivate) != (m.Chat.Type == "private") || u.ChatType != bot.ChatPrivate && u.ChatType != bot.ChatGroup {
 			t.Fatalf("update %s: %+v", raw, u)
 		}

@@ -50,7 +50,7 @@ func TestMessageFields(t *testing.T) {
 	got := *r.next(t)
 	want := bot.Update{
 		Platform: "telegram", ChatID: "42", ChatType: bot.ChatPrivate, MessageID: itoa(id),
-		UserID: "7", UserName: "User 7", Text: "привет",
+		UserID: "7", UserName: "User 7", Text: "привет", Locale: "ru",
 	}
 	if got.ID == "" {
 		t.Error("no update_id")
@@ -64,7 +64,7 @@ func TestMessageFields(t *testing.T) {
 	got = *r.next(t)
 	want = bot.Update{
 		Platform: "telegram", ChatID: "-1001234", ChatType: bot.ChatGroup, ChatTitle: "Group 1001234",
-		MessageID: itoa(id), UserID: "8", UserName: "User 8", Text: "/help", Command: "help",
+		MessageID: itoa(id), UserID: "8", UserName: "User 8", Text: "/help", Command: "help", Locale: "ru",
 	}
 	got.ID = ""
 	if got != want {
@@ -128,7 +128,7 @@ func TestCallbackTranslation(t *testing.T) {
 	got := *r.next(t)
 	want := bot.Update{
 		Platform: "telegram", ChatID: "-1001234", ChatType: bot.ChatGroup, ChatTitle: "Group 1001234",
-		MessageID: msgID, UserID: "8", UserName: "User 8", Token: "tok-yes", CallbackID: cbID,
+		MessageID: msgID, UserID: "8", UserName: "User 8", Token: "tok-yes", CallbackID: cbID, Locale: "ru",
 	}
 	if got.ID == "" {
 		t.Error("no update_id")
@@ -150,5 +150,18 @@ func TestCallbackTranslation(t *testing.T) {
 	}
 	if err := tr.Answer(ctx, cbID, ""); !bot.IsPermanent(err) {
 		t.Errorf("answering twice: got %v, want a permanent error (query too old)", err)
+	}
+}
+
+// A user's Telegram language comes with each update, so that a new user
+// is answered in it until they pick one with /lang.
+func TestLanguageCode(t *testing.T) {
+	s := telegramtest.NewServer(t)
+	r := MustRun(t, MustNew(t, testConfig(s)))
+	m := s.TextMessage(42, 7, "hello")
+	m["from"].(map[string]any)["language_code"] = "en"
+	s.Push(map[string]any{"message": m})
+	if u := r.next(t); u.Locale != "en" {
+		t.Fatalf("locale = %q, want en", u.Locale)
 	}
 }
