@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -45,6 +46,7 @@ type Main struct {
 	tuneTelegram func(*telegram.Config)
 
 	args    []string // the subcommand and its arguments
+	logFile *os.File // DEALDESK_LOG_FILE, or <DB>.log under the console; nil: stderr
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	done    chan struct{}
@@ -82,8 +84,30 @@ func (m *Main) ParseFlags(args []string) error {
 		return err
 	}
 	m.Config = cfg
-	m.Log = newLogger(m.Stderr, cfg.LogLevel, cfg.LogFormat)
+	w, err := m.openLog()
+	if err != nil {
+		return err
+	}
+	m.Log = newLogger(w, cfg.LogLevel, cfg.LogFormat)
 	return nil
+}
+
+// openLog opens where the logs go: standard error, or a file appended to.
+func (m *Main) openLog() (io.Writer, error) {
+	path := m.Config.logPath(len(m.args) == 0)
+	if path == "" {
+		return m.Stderr, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("log file: %w", err)
+	}
+	// Logs name users and chats: readable by the owner only.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("log file: %w; set DEALDESK_LOG_FILE to a writable file, or - for stderr", err)
+	}
+	m.logFile = f
+	return f, nil
 }
 
 // Done is closed when DealDesk has nothing more to do: a subcommand
@@ -238,20 +262,26 @@ func (m *Main) Close() error {
 		}
 		cancel()
 	}
+	var err error
 	if m.DB != nil {
-		return m.DB.Close()
+		err = m.DB.Close()
 	}
-	return nil
+	if m.logFile != nil {
+		// Last: closing the database may still log.
+		err = errors.Join(err, m.logFile.Close())
+	}
+	return err
 }
 
-// newLogger builds the root logger: JSON, or human-readable text on a terminal.
+// newLogger builds the root logger: JSON, or human-readable text on a
+// terminal (or when asked for), coloured only on a terminal.
 func newLogger(w io.Writer, level, format string) zerolog.Logger {
 	lvl, err := zerolog.ParseLevel(level)
 	if err != nil || level == "" {
 		lvl = zerolog.InfoLevel
 	}
-	if format == "text" || (format == "auto" && isTerminal(w)) {
-		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
+	if tty := isTerminal(w); format == "text" || (format == "auto" && tty) {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05", NoColor: !tty}
 	}
 	w = zerolog.SyncWriter(w) // components log from many goroutines
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()

@@ -18,6 +18,7 @@ type Config struct {
 	DB             string
 	LogLevel       string
 	LogFormat      string
+	LogFile        string
 	Admins         []string
 	Console        string
 	FilesDir       string
@@ -72,8 +73,10 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.DB })},
 	{name: "DEALDESK_LOG_LEVEL", def: "info", help: "debug, info, warn or error",
 		set: str(func(c *Config) *string { return &c.LogLevel })},
-	{name: "DEALDESK_LOG_FORMAT", def: "auto", help: "json, text, or auto (text on a terminal, else JSON)",
+	{name: "DEALDESK_LOG_FORMAT", def: "auto", help: "json, text, or auto (text on a terminal, else JSON); text in a file has no colour codes",
 		set: str(func(c *Config) *string { return &c.LogFormat })},
+	{name: "DEALDESK_LOG_FILE", def: "", help: "file the logs are appended to, or - for stderr; empty: <DB>.log while the console transport runs (so that logs do not mix with its replies), else stderr",
+		set: str(func(c *Config) *string { return &c.LogFile })},
 	{name: "DEALDESK_ADMINS", def: "", help: "comma-separated identities made admins at start: telegram:<id>, mattermost:<id>",
 		set: func(c *Config, v string) error { c.Admins = splitList(v); return nil }},
 	{name: "DEALDESK_CONSOLE", def: "auto", help: "console transport: auto (on when no chat platform is configured), on, off",
@@ -234,6 +237,11 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	default:
 		return c, fmt.Errorf("config: DEALDESK_CONSOLE must be auto, on or off, not %q", c.Console)
 	}
+	switch c.LogFormat {
+	case "auto", "json", "text":
+	default:
+		return c, fmt.Errorf("config: DEALDESK_LOG_FORMAT must be auto, json or text, not %q", c.LogFormat)
+	}
 	if err := checkWebhookSecret(c); err != nil {
 		return c, err
 	}
@@ -253,6 +261,27 @@ func checkWebhookSecret(c Config) error {
 	return fmt.Errorf("config: TELEGRAM_WEBHOOK_SECRET must be at least %d characters (A-Z, a-z, 0-9, _ and -) "+
 		"when TELEGRAM_WEBHOOK_URL is set, or anyone could post forged updates; has %d; "+
 		"make one with: openssl rand -hex 16", minWebhookSecret, len(c.TelegramWebhookSecret))
+}
+
+// consoleRuns reports whether DealDesk, when it serves, runs the console
+// transport: when asked to, or when no chat platform is configured.
+func (c Config) consoleRuns() bool {
+	chat := c.TelegramToken != "" || (c.MattermostURL != "" && c.MattermostToken != "")
+	return c.Console == "on" || (c.Console == "auto" && !chat)
+}
+
+// logPath is the file the logs go to, or "" for standard error. While the
+// console runs, its terminal is for replies: logs go next to the database.
+func (c Config) logPath(serving bool) string {
+	switch {
+	case c.LogFile == "-":
+		return ""
+	case c.LogFile != "":
+		return c.LogFile
+	case serving && c.consoleRuns():
+		return c.DB + ".log"
+	}
+	return ""
 }
 
 func lookup(getenv func(string) string, name string) (string, bool) {
@@ -283,7 +312,7 @@ Usage:
 
 Console: type commands such as /help; a number chooses a shown button; a message of several lines
 goes between two lines of """. With piped input every line is handled in order and DealDesk exits
-at the end of the input.
+at the end of the input. While the console runs, logs go to <DB>.log (see DEALDESK_LOG_FILE).
 
 Configuration (environment variables, or the same names as keys of the -config TOML file):
 `)

@@ -14,6 +14,13 @@ import (
 // the console, the way `printf ... | dealdesk` does, and returns its output.
 func runMain(t *testing.T, dir, input string, env map[string]string) string {
 	t.Helper()
+	out, _ := runMainStderr(t, dir, input, env)
+	return out
+}
+
+// runMainStderr is runMain that also returns what went to standard error.
+func runMainStderr(t *testing.T, dir, input string, env map[string]string) (stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	m := NewMain()
 	m.Stdin, m.Stdout, m.Stderr, m.Interactive = strings.NewReader(input), &out, &errOut, false
@@ -47,7 +54,7 @@ func runMain(t *testing.T, dir, input string, env map[string]string) string {
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return out.String()
+	return out.String(), errOut.String()
 }
 
 func mustContain(t *testing.T, out string, wants ...string) {

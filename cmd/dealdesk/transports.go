@@ -26,7 +26,7 @@ func (m *Main) transports(ctx context.Context, bundle *locales.Bundle) ([]bot.Tr
 	if mm != nil {
 		ts = append(ts, mm)
 	}
-	if m.Config.Console == "on" || (m.Config.Console == "auto" && len(ts) == 0) {
+	if m.Config.consoleRuns() {
 		ts = append(ts, console.New(m.Stdin, m.Stdout, m.Interactive, m.Config.FilesDir))
 	}
 	return ts, nil
