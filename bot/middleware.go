@@ -48,6 +48,9 @@ func (b *Bot) access(next Handler) Handler {
 		u, err := b.svc.Authenticate(c.ctx, identity)
 		switch core.ErrorCode(err) {
 		case "":
+			if u, err = b.svc.NameFromProfile(c.ctx, u, identity, c.Update.UserName); err != nil {
+				return err
+			}
 			c.User = u
 			if u.Locale != "" || u.TimeZone != "" {
 				lang := u.Locale

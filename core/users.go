@@ -71,6 +71,32 @@ func (s *Service) SeedAdmins(ctx context.Context, admins []Admin) error {
 	})
 }
 
+// NameFromProfile gives a user who has no name but their identity (an
+// admin seeded from DEALDESK_ADMINS) the name of their chat profile, the
+// first time they write. Any other user keeps the name they have.
+func (s *Service) NameFromProfile(ctx context.Context, u *User, identity, name string) (*User, error) {
+	name = strings.TrimSpace(name)
+	if u.Name != identity || name == "" || name == identity {
+		return u, nil
+	}
+	var out *User
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if out, err = tx.UserByID(u.ID); err != nil {
+			return err
+		}
+		if out.Name != identity {
+			return nil
+		}
+		old := *out
+		out.Name = name
+		if err := tx.UpdateUser(out); err != nil {
+			return err
+		}
+		return tx.AddChanges(stamp(diffUser(&old, out), Actor{User: out, Source: identity}, "profile")...)
+	})
+	return out, err
+}
+
 func (s *Service) notifyAdmins(tx Tx, n Note) error {
 	users, err := tx.ListUsers()
 	if err != nil {

@@ -391,3 +391,26 @@ func TestUpdateUser_TellsTheUser(t *testing.T) {
 		t.Fatalf("the lawyer was told %v, want %v", got, want)
 	}
 }
+
+// TestNameFromProfile: an admin seeded from DEALDESK_ADMINS is named from
+// their chat profile the first time they write; a named user keeps the
+// name they have.
+func TestNameFromProfile(t *testing.T) {
+	o := newOffice(t)
+	if err := o.svc.SeedAdmins(o.ctx(), []core.Admin{{Identity: "telegram:1001"}}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := o.svc.Authenticate(o.ctx(), "telegram:1001")
+	if err != nil || u.Name != "telegram:1001" {
+		t.Fatalf("seeded admin = %+v, %v", u, err)
+	}
+	if u, err = o.svc.NameFromProfile(o.ctx(), u, "telegram:1001", "Ольга Петрова"); err != nil || u.Name != "Ольга Петрова" {
+		t.Fatalf("named = %+v, %v", u, err)
+	}
+	if u, _ = o.svc.NameFromProfile(o.ctx(), u, "telegram:1001", "Другое Имя"); u.Name != "Ольга Петрова" {
+		t.Fatalf("a named user renamed to %q", u.Name)
+	}
+	if cs := o.changes(core.EntityUser, u.ID); len(cs) == 0 || cs[len(cs)-1].Reason != "profile" {
+		t.Fatalf("the naming is not audited: %+v", cs)
+	}
+}
