@@ -130,6 +130,18 @@ func (s *Service) UpdateClient(ctx context.Context, a Actor, id int64, reason st
 	return c, err
 }
 
+// CheckClientOGRN tells a dialog, at the step that asks for the OGRN, what
+// CreateClient would say of it: ECONFLICT when it is on a card of another
+// INN. It only reads; CreateClient checks again when it saves.
+func (s *Service) CheckClientOGRN(ctx context.Context, a Actor, inn, ogrn string) error {
+	if err := a.require(PermViewClients); err != nil {
+		return err
+	}
+	return s.view(ctx, func(tx Tx) error {
+		return checkOGRN(tx, &Client{INN: strings.TrimSpace(inn), OGRN: strings.TrimSpace(ogrn)})
+	})
+}
+
 // checkOGRN returns ECONFLICT when the client's OGRN is on a card of another
 // INN; a branch shares its head office's.
 func checkOGRN(tx Tx, c *Client) error {

@@ -89,9 +89,7 @@ func clientFlow() *bot.Flow {
 		"kpp": {Prompt: bot.Ask("flow.client.kpp", true), Input: bot.Optional("kpp", "ogrn", func(_ *bot.Context, s string) error {
 			return core.ValidateKPP(s)
 		})},
-		"ogrn": {Prompt: bot.Ask("flow.client.ogrn", true), Input: bot.Optional("ogrn", "address", func(c *bot.Context, s string) error {
-			return core.ValidateOGRN(s, core.KindForINN(c.Conv.Data["inn"]))
-		})},
+		"ogrn": {Prompt: bot.Ask("flow.client.ogrn", true), Input: bot.Optional("ogrn", "address", checkOGRN)},
 		"address": {Prompt: bot.Ask("flow.client.address", true), Input: func(c *bot.Context, s string) (string, error) {
 			next := "confirm"
 			if legal(c) {
@@ -102,6 +100,23 @@ func clientFlow() *bot.Flow {
 		"director": {Prompt: bot.Ask("flow.client.director", true), Input: bot.Optional("director", "confirm", nil)},
 		"confirm":  {Prompt: confirmClient, Input: createClient},
 	}}
+}
+
+// checkOGRN takes the OGRN of a new card only when it is well formed and no
+// card of another INN has it, so that the dialog asks again at once rather
+// than refusing at «Создать» (which checks again).
+func checkOGRN(c *bot.Context, s string) error {
+	inn := c.Conv.Data["inn"]
+	if err := core.ValidateOGRN(s, core.KindForINN(inn)); err != nil {
+		return err
+	}
+	err := c.Svc.CheckClientOGRN(c.Ctx(), c.Actor(), inn, s)
+	if core.ErrorCode(err) == core.ECONFLICT {
+		// A wrong answer to this step: say why and ask again.
+		key, args := core.ErrorKey(err)
+		return &core.Error{Code: core.EINVALID, Key: key, Args: args}
+	}
+	return err
 }
 
 func draftClient(c *bot.Context) *core.Client {
