@@ -142,7 +142,7 @@ func sameChat(btn *core.Button, u *Update) bool {
 func (b *Bot) route(c *Context) error {
 	u := c.Update
 	if len([]rune(u.Text)) > MaxTextLen {
-		return core.Errorf(core.EINVALID, "err.text.too_long")
+		return c.tooLong()
 	}
 	if u.IsAction() {
 		return b.dispatchAction(c)

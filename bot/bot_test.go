@@ -78,7 +78,7 @@ func TestBadInputIsAnsweredAndWritesNothing(t *testing.T) {
 	h.want(h.say("admin", "/frobnicate"), "err.command.unknown", bot.Args{"Command": "frobnicate"})
 	h.want(h.say("admin", "/deal D-1"), "err.deal.number_format", bot.Args{"Number": "D-1"})
 	h.want(h.say("admin", "/done abc"), "msg.done.usage", nil)
-	h.want(h.say("admin", strings.Repeat("я", bot.MaxTextLen+1)), "err.text.too_long", nil)
+	h.want(h.say("admin", strings.Repeat("я", bot.MaxTextLen+1)), "err.text.too_long_max", bot.Args{"Max": bot.MaxTextLen})
 	h.want(h.send(&bot.Update{UserID: "admin", Token: "forged-token"}), "err.button.expired", nil)
 	var clients []*core.Client
 	_ = h.db.View(context.Background(), func(tx core.Tx) (err error) {
@@ -137,9 +137,10 @@ func TestClientDealTaskHistory(t *testing.T) {
 	// A task for the deal, then done.
 	h.want(h.press("admin", msgs, "Новая задача"), "flow.task.title", nil)
 	h.want(h.say("admin", "Подписать договор"), "flow.task.due", nil)
-	h.want(h.say("admin", "27.11.2026 12:00"), "flow.task.assignee", nil) // already overdue
+	h.want(h.say("admin", "28.11.2026 12:30"), "flow.task.assignee", nil) // in half an hour
 	h.want(h.press("admin", h.rec.sentLast(), "Мне"), "msg.task.created", bot.Args{"ID": 1,
-		"Title": "Подписать договор", "Due": time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)})
+		"Title": "Подписать договор", "Due": time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)})
+	h.clock.Add(time.Hour) // now overdue
 	msgs = h.say("admin", "/tasks")
 	if !strings.Contains(msgs[0].Text, "⚠️ #1 Подписать договор") {
 		t.Fatalf("tasks = %s", dump(msgs))

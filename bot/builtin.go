@@ -13,7 +13,43 @@ import (
 func registerBuiltins(r *Router) {
 	r.Command("help", "", help)
 	r.Hidden("start", start)
+	r.Hidden(NoChoiceCommand, noChoice)
 	registerConfirm(r)
+}
+
+// NoChoiceCommand is the command a transport that shows buttons as numbers
+// (the console) sends for a typed number that names none of the shown
+// buttons: Text is what was typed, Args the number, then the lowest and
+// the highest number shown, if any ("7 1 3"). Typed text never parses to
+// it, since ParseCommand lowercases a command's name.
+const NoChoiceCommand = "Choice"
+
+// noChoice answers a number that names no shown button: in a dialog the
+// step reads it as any answer (an amount may be a number), elsewhere it is
+// told which numbers there are.
+func noChoice(c *Context) error {
+	f := strings.Fields(c.Update.Args)
+	if len(f) == 0 {
+		return c.Reply("msg.unknown_text", nil)
+	}
+	conv, err := c.loadConv()
+	if err != nil {
+		return err
+	}
+	if conv != nil {
+		c.Conv = conv
+		return c.input(c.Update.Text)
+	}
+	args := Args{"N": f[0]}
+	switch {
+	case len(f) < 3:
+		return c.Reply("msg.choice.none_shown", args)
+	case f[1] == f[2]:
+		args["Min"] = f[1]
+		return c.Reply("msg.choice.one", args)
+	}
+	args["Min"], args["Max"] = f[1], f[2]
+	return c.Reply("msg.choice.range", args)
 }
 
 // start greets a known user (unknown ones are handled by the access check).
@@ -26,10 +62,16 @@ func help(c *Context) error {
 	var b strings.Builder
 	b.WriteString(c.T("msg.help.title", Args{"Role": c.role(c.User.Role)}))
 	for _, cmd := range c.bot.router.allowed(c.User) {
+		// A role that may not run all of a command's variants is shown the
+		// command without them.
+		key := "cmd." + cmd.name
+		if !cmd.mayRunAll(c.User) {
+			key += ".basic"
+		}
 		b.WriteString("\n")
-		b.WriteString(usage(c, "cmd."+cmd.name+".usage"))
+		b.WriteString(usage(c, key+".usage"))
 		b.WriteString(" — ")
-		b.WriteString(c.T("cmd."+cmd.name+".desc", nil))
+		b.WriteString(c.T(key+".desc", nil))
 	}
 	b.WriteString("\n" + usage(c, "cmd.cancel.usage") + " — " + c.T("cmd.cancel.desc", nil))
 	b.WriteString("\n\n")

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/dealdesk/dealdesk/core"
 )
@@ -14,10 +15,23 @@ type Middleware func(Handler) Handler
 
 // command is a registered chat command.
 type command struct {
-	name   string
-	perm   core.Permission // "" = any known user
-	hidden bool            // not listed in /help
-	h      Handler
+	name     string
+	perm     core.Permission // "" = any known user
+	hidden   bool            // not listed in /help
+	h        Handler
+	variants []variant
+}
+
+// variant is a command's first argument that needs a permission of its own
+// ("/deals all").
+type variant struct {
+	arg  string
+	perm core.Permission
+}
+
+// mayRunAll reports whether a user may run every variant of the command.
+func (c *command) mayRunAll(u *core.User) bool {
+	return !slices.ContainsFunc(c.variants, func(v variant) bool { return !u.Can(v.perm) })
 }
 
 // action is a registered button action.
@@ -45,6 +59,27 @@ func NewRouter() *Router {
 // cmd.<name>.desc.
 func (r *Router) Command(name string, perm core.Permission, h Handler) {
 	r.commands = append(r.commands, &command{name: name, perm: perm, h: h})
+}
+
+// Variant registers a first argument of a registered command that needs
+// perm beyond the command's own ("/deals all" to see every deal). Typed by
+// a user without perm it is refused with err.forbidden before the handler
+// runs; /help shows such a user the command without its variants, from the
+// locale keys cmd.<name>.basic.usage and cmd.<name>.basic.desc.
+func (r *Router) Variant(name, arg string, perm core.Permission) {
+	cmd := r.find(name)
+	if cmd == nil {
+		panic("bot: variant " + arg + " of unregistered command " + name)
+	}
+	cmd.variants = append(cmd.variants, variant{arg: arg, perm: perm})
+	h := cmd.h
+	cmd.h = func(c *Context) error {
+		if first, _, _ := strings.Cut(strings.TrimSpace(c.Update.Args), " "); strings.EqualFold(first, arg) &&
+			!c.User.Can(perm) {
+			return core.Errorf(core.EFORBIDDEN, "err.forbidden")
+		}
+		return h(c)
+	}
 }
 
 // Hidden registers a command that /help does not list.

@@ -9,7 +9,7 @@ import (
 	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
-// titleInput takes the title of a deal or task.
+// TitleInput takes the title of a deal or task.
 func TitleInput(next string) func(*Context, string) (string, error) {
 	return func(c *Context, s string) (string, error) {
 		if IsSkip(s) {
@@ -69,20 +69,59 @@ func Confirmed(c *Context, s string) (bool, error) {
 	return false, core.Errorf(core.EINVALID, "err.confirm.choose")
 }
 
-// dateInput parses an optional date in the user's time zone.
+// DateInput parses an optional deadline in the user's time zone. A
+// deadline that has passed is refused (core.ValidateDeadline). A date
+// typed without a time gets core.DefaultHour, and field+"_default" is set,
+// so that the reply recording it can say the time is the default.
 func DateInput(field, next string) func(*Context, string) (string, error) {
 	return func(c *Context, s string) (string, error) {
+		delete(c.Conv.Data, field+"_default")
 		if IsSkip(s) || s == "" {
 			delete(c.Conv.Data, field)
 			return next, nil
 		}
-		t, err := core.ParseDate(s, c.bot.now(), c.P.Location())
+		now := c.bot.now()
+		t, defaulted, err := core.ParseDate(s, now, c.P.Location())
 		if err != nil {
 			return "", err
 		}
+		if err := core.ValidateDeadline(t, now); err != nil {
+			return "", err
+		}
 		c.Conv.Data[field] = t.Format(time.RFC3339)
+		if defaulted {
+			c.Conv.Data[field+"_default"] = "1"
+		}
 		return next, nil
 	}
+}
+
+// DateDefaulted reports whether the deadline in field was typed without a
+// time (see DateInput).
+func DateDefaulted(c *Context, field string) bool {
+	return c.Conv != nil && c.Conv.Data[field+"_default"] != ""
+}
+
+// tooLong refuses a message longer than MaxTextLen, naming the limit; in a
+// dialog it asks the current step again, as any wrong answer does.
+func (c *Context) tooLong() error {
+	err := core.Errorf(core.EINVALID, "err.text.too_long_max", "Max", MaxTextLen)
+	if c.Update.IsAction() || c.Update.Command != "" {
+		return err
+	}
+	conv, lerr := c.loadConv()
+	if lerr != nil || conv == nil {
+		return err
+	}
+	f, ok := c.bot.router.flows[conv.Flow]
+	if !ok || f.Steps[conv.Step] == nil || f.Perm != "" && !c.User.Can(f.Perm) {
+		return err
+	}
+	c.Conv = conv
+	if rerr := c.replyError(err); rerr != nil {
+		return rerr
+	}
+	return f.Steps[conv.Step].Prompt(c)
 }
 
 // asInvalid makes a lookup's failure a wrong answer to the step, so that it

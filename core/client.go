@@ -120,8 +120,37 @@ func (c *Client) Validate() error {
 	if strings.TrimSpace(c.Name()) == "" {
 		return Errorf(EINVALID, "err.client.name_required")
 	}
-	if len(c.ShortName) > 500 || len(c.FullName) > 1000 || len(c.Address) > 1000 {
-		return Errorf(EINVALID, "err.text.too_long")
+	if err := ValidateClientName(c.ShortName); err != nil {
+		return err
+	}
+	switch {
+	case len([]rune(c.FullName)) > MaxFullNameLen:
+		return Errorf(EINVALID, "err.client.full_name_too_long", "Max", MaxFullNameLen)
+	case len([]rune(c.Address)) > MaxAddressLen:
+		return Errorf(EINVALID, "err.client.address_too_long", "Max", MaxAddressLen)
+	case len([]rune(c.Director)) > MaxNameLen:
+		return Errorf(EINVALID, "err.client.director_too_long", "Max", MaxNameLen)
+	}
+	return nil
+}
+
+// Limits of a client card's text fields, in characters: generous for real
+// names and addresses, and short enough for a card to fit in one chat
+// message. A refusal names the limit.
+const (
+	MaxNameLen     = 250 // a short name, a director's name
+	MaxFullNameLen = 500 // a full name
+	MaxAddressLen  = 500
+)
+
+// ValidateClientName checks a client's name as typed: not empty, at most
+// MaxNameLen characters.
+func ValidateClientName(name string) error {
+	switch n := len([]rune(strings.TrimSpace(name))); {
+	case name != "" && n == 0:
+		return Errorf(EINVALID, "err.client.name_required")
+	case n > MaxNameLen:
+		return Errorf(EINVALID, "err.client.name_too_long", "Max", MaxNameLen)
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ func TestCreateClient_Invalid(t *testing.T) {
 		{"OGRN checksum", core.Client{INN: sberINN, OGRN: "1027700132196", ShortName: "Сбер"}, "err.ogrn.checksum"},
 		{"OGRNIP for a company", core.Client{INN: sberINN, OGRN: soleOGRNIP, ShortName: "Сбер"}, "err.ogrn.format"},
 		{"no name", core.Client{INN: sberINN, ShortName: "  "}, "err.client.name_required"},
-		{"name too long", core.Client{INN: sberINN, ShortName: strings.Repeat("я", 251)}, "err.text.too_long"},
+		{"name too long", core.Client{INN: sberINN, ShortName: strings.Repeat("я", core.MaxNameLen+1)}, "err.client.name_too_long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.c

@@ -68,8 +68,19 @@ func (d *Deal) Validate() error {
 		return ValidateTitle(d.Title)
 	case d.Amount < 0:
 		return Errorf(EINVALID, "err.amount.negative")
+	case d.Amount > MaxAmount:
+		return Errorf(EINVALID, "err.amount.too_large", "Max", int64(MaxAmount))
 	case !d.Stage.Valid():
 		return Errorf(EINVALID, "err.deal.stage_unknown", "Stage", string(d.Stage))
+	}
+	return ValidateContractEnd(d.SigningDue, d.ContractEnd)
+}
+
+// ValidateContractEnd checks that a contract does not end before it is due
+// to be signed; either date may be unset.
+func ValidateContractEnd(signing, end time.Time) error {
+	if !signing.IsZero() && !end.IsZero() && end.Before(signing) {
+		return Errorf(EINVALID, "err.deal.contract_end_before_signing", "End", end, "Signing", signing)
 	}
 	return nil
 }

@@ -14,18 +14,23 @@ import (
 var fuzzLocales = locales.MustLoad()
 
 // maxMoney is the largest amount ParseMoney reads: 15 digits of rubles.
-const maxMoney = core.Money(999_999_999_999_999_99)
+const maxMoney = core.MaxAmount
 
 func FuzzParseMoney(f *testing.F) {
 	for _, s := range []string{"1 234 567,89", "1234567.89", "150000 ₽", "150 000 руб.", "10,5", "0", "0,01",
 		"1\u00a0234\u00a0567,89\u00a0₽", "1\u202f000 р.", "1'000'000 RUB", "999999999999999,99", "  7 руб  ",
 		"", "-5", "1,234", "abc", "1.", ".5", "1..2", "9999999999999999", "₽", "руб.", "1,2,3", "+5", "1e3",
-		"５", "١٢٣", "1 000,000", "0x10", "\xff", "1\t000"} {
-		f.Add(s)
+		"５", "١٢٣", "1 000,000", "0x10", "\xff", "1\t000", "1,234,567.89", "₽1,234.00", "1.234,56", "1,234",
+		"1.234", "−100", "-₽5", "1,23,456", "12345678901234567890123456"} {
+		f.Add(s, false)
+		f.Add(s, true)
 	}
-	ru := fuzzLocales.Printer("ru", nil)
-	f.Fuzz(func(t *testing.T, s string) {
-		m, err := core.ParseMoney(s)
+	f.Fuzz(func(t *testing.T, s string, english bool) {
+		lang := "ru"
+		if english {
+			lang = "en"
+		}
+		m, err := core.ParseMoney(s, lang)
 		if err != nil {
 			if m != 0 || core.ErrorCode(err) != core.EINVALID {
 				t.Fatalf("ParseMoney(%q) = %d, %v; want 0 and an EINVALID error", s, m, err)
@@ -35,40 +40,49 @@ func FuzzParseMoney(f *testing.F) {
 		if m < 0 || m > maxMoney {
 			t.Fatalf("ParseMoney(%q) = %d, out of range", s, m)
 		}
-		// What is shown to the user reads back as the same amount.
-		shown := ru.Money(m)
-		if back, err := core.ParseMoney(shown); err != nil || back != m {
-			t.Fatalf("ParseMoney(%q) = %d, shown as %q, which reads back as %d, %v", s, m, shown, back, err)
+		// What is shown to the user, in either language, reads back as the
+		// same amount in either language.
+		for _, shownIn := range locales.Languages {
+			shown := fuzzLocales.Printer(shownIn, nil).Money(m)
+			for _, readIn := range locales.Languages {
+				if back, err := core.ParseMoney(shown, readIn); err != nil || back != m {
+					t.Fatalf("ParseMoney(%q) = %d, shown as %q, which reads back in %s as %d, %v", s, m, shown, readIn, back, err)
+				}
+			}
 		}
 		// A plain form of it too.
 		plain := strconv.FormatInt(int64(m)/100, 10) + "," + strconv.FormatInt(int64(m)%100/10, 10) + strconv.FormatInt(int64(m)%10, 10)
-		if back, err := core.ParseMoney(plain); err != nil || back != m {
+		if back, err := core.ParseMoney(plain, lang); err != nil || back != m {
 			t.Fatalf("ParseMoney(%q) = %d; %q reads back as %d, %v", s, m, plain, back, err)
 		}
-		if again, err := core.ParseMoney(s); err != nil || again != m {
+		if again, err := core.ParseMoney(s, lang); err != nil || again != m {
 			t.Fatalf("ParseMoney(%q) is not deterministic: %d then %d, %v", s, m, again, err)
 		}
 	})
 }
 
 // FuzzMoneyRoundTrip checks the other direction: every amount ParseMoney
-// can hold, as the Russian printer shows it, reads back unchanged.
+// can hold, as either language's printer shows it, reads back unchanged in
+// either language.
 func FuzzMoneyRoundTrip(f *testing.F) {
 	for _, n := range []int64{0, 1, 99, 100, 123456789, 15000000, int64(maxMoney), int64(maxMoney) + 1, -1, -100} {
 		f.Add(n)
 	}
-	ru := fuzzLocales.Printer("ru", nil)
 	f.Fuzz(func(t *testing.T, n int64) {
 		m := core.Money(n)
-		shown := ru.Money(m)
-		back, err := core.ParseMoney(shown)
-		switch {
-		case m < 0 || m > maxMoney:
-			if err == nil {
-				t.Fatalf("%d shown as %q read back as %d; want an error", m, shown, back)
+		for _, shownIn := range locales.Languages {
+			shown := fuzzLocales.Printer(shownIn, nil).Money(m)
+			for _, readIn := range locales.Languages {
+				back, err := core.ParseMoney(shown, readIn)
+				switch {
+				case m < 0 || m > maxMoney:
+					if err == nil {
+						t.Fatalf("%d shown as %q read back in %s as %d; want an error", m, shown, readIn, back)
+					}
+				case err != nil || back != m:
+					t.Fatalf("%d shown as %q reads back in %s as %d, %v", m, shown, readIn, back, err)
+				}
 			}
-		case err != nil || back != m:
-			t.Fatalf("%d shown as %q reads back as %d, %v", m, shown, back, err)
 		}
 	})
 }
@@ -101,9 +115,9 @@ func FuzzParseDate(f *testing.F) {
 		// parser reads years up to 2100.
 		const span = 80 * 365 * 24 * 3600
 		now := time.Unix(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()+((base-946684800+shift)%span+span)%span, 0)
-		got, err := core.ParseDate(s, now, loc)
+		got, defaulted, err := core.ParseDate(s, now, loc)
 		if err != nil {
-			if !got.IsZero() || core.ErrorCode(err) != core.EINVALID {
+			if !got.IsZero() || defaulted || core.ErrorCode(err) != core.EINVALID {
 				t.Fatalf("ParseDate(%q) = %v, %v; want a zero time and an EINVALID error", s, got, err)
 			}
 			return
@@ -115,22 +129,27 @@ func FuzzParseDate(f *testing.F) {
 		if got.Year() < 2000 || got.Year() > 2100 && got.After(today.AddDate(10, 1, 2)) {
 			t.Fatalf("ParseDate(%q, %v) = %v: out of range", s, now, got)
 		}
+		// The default time is said exactly when no time was typed.
+		if typedTime := strings.Contains(strings.TrimSpace(s), " "); defaulted == typedTime ||
+			defaulted && (got.Hour() != core.DefaultHour || got.Minute() != 0) {
+			t.Fatalf("ParseDate(%q) = %v, defaulted %v", s, got, defaulted)
+		}
 		// Shown to the user, in either language, the date reads back as
 		// the same moment; shown without the time, as that day at 18:00.
 		for _, lang := range locales.Languages {
 			p := fuzzLocales.Printer(lang, loc)
 			shown := p.DateTime(got)
-			if back, err := core.ParseDate(shown, now, loc); err != nil || !back.Equal(got) {
+			if back, _, err := core.ParseDate(shown, now, loc); err != nil || !back.Equal(got) {
 				t.Fatalf("ParseDate(%q, %v, %v) = %v, shown as %q, which reads back as %v, %v", s, now, loc, got, shown, back, err)
 			}
 			day := p.Date(got)
 			want := time.Date(got.Year(), got.Month(), got.Day(), 18, 0, 0, 0, loc)
-			if back, err := core.ParseDate(day, now, loc); err != nil || !back.Equal(want) {
+			if back, _, err := core.ParseDate(day, now, loc); err != nil || !back.Equal(want) {
 				t.Fatalf("ParseDate(%q) = %v, its day %q reads back as %v, %v; want %v", s, got, day, back, err, want)
 			}
 		}
 		// Case and outer space do not matter.
-		if again, err := core.ParseDate("  "+strings.ToUpper(s)+"\t", now, loc); err != nil || !again.Equal(got) {
+		if again, _, err := core.ParseDate("  "+strings.ToUpper(s)+"\t", now, loc); err != nil || !again.Equal(got) {
 			t.Fatalf("ParseDate(%q) = %v, but the upper-case form gives %v, %v", s, got, again, err)
 		}
 	})

@@ -10,9 +10,12 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
+// ClientButtons offers what can be done with a card: a new deal (not on a
+// card merged into another: deals go to the card that stays) and its
+// history.
 func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
 	var row []bot.Button
-	if c.User.Can(core.PermEditDeals) {
+	if c.User.Can(core.PermEditDeals) && cl.MergedInto == 0 {
 		row = append(row, bot.Button{LabelKey: "btn.deal.new", Action: core.ActionDealNew, Payload: strconv.FormatInt(cl.ID, 10)})
 	}
 	if c.User.Can(core.PermHistory) {

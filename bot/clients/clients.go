@@ -3,6 +3,7 @@
 package clients
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
@@ -63,7 +64,17 @@ func searchClients(c *bot.Context) error {
 	b.WriteString(c.T("msg.clients.title", bot.Args{"Count": len(cs), "Query": q}))
 	for _, cl := range cs {
 		b.WriteString("\n")
-		b.WriteString(c.T("msg.clients.line", bot.Args{"INN": cl.INN, "KPP": cl.KPP, "Name": cl.Name()}))
+		args := bot.Args{"INN": cl.INN, "KPP": cl.KPP, "Name": cl.Name()}
+		if cl.MergedInto == 0 {
+			b.WriteString(c.T("msg.clients.line", args))
+			continue
+		}
+		// A merged card is listed with the card it was merged into.
+		args["Into"], args["IntoName"] = cl.MergedInto, "#"+strconv.FormatInt(cl.MergedInto, 10)
+		if into, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), cl.MergedInto); err == nil {
+			args["IntoName"] = into.Name()
+		}
+		b.WriteString(c.T("msg.clients.line_merged", args))
 	}
 	return c.Send(bot.Reply{Text: b.String()})
 }

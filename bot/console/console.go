@@ -36,16 +36,27 @@ type Transport struct {
 	filesDir    string // where sent files are written
 	userName    string
 
-	mu      sync.Mutex
-	seq     int               // message ids
-	choices map[string]string // "1" → token, for the buttons shown since the last input
+	mu  sync.Mutex
+	seq int // message ids
+	// choices are the numbered buttons shown: they keep working until new
+	// buttons are shown after an input (a reply without buttons, such as
+	// an error, leaves them) or their message's buttons are removed.
+	choices map[int]choice
+	last    int  // the highest number given out
+	fresh   bool // an input was read since buttons were last shown
+}
+
+// choice is a shown button: its token and the message it belongs to.
+type choice struct {
+	token string
+	msgID string
 }
 
 // New returns a console transport. interactive prints a prompt before each
 // input; files sent to the console are written to filesDir.
 func New(in io.Reader, out io.Writer, interactive bool, filesDir string) *Transport {
 	return &Transport{in: in, out: out, interactive: interactive, filesDir: filesDir, userName: UserName(),
-		choices: map[string]string{}}
+		choices: map[int]choice{}}
 }
 
 // UserName is the console user's display name: the operating system user.
@@ -71,7 +82,7 @@ func (t *Transport) Platform() string { return core.PlatformConsole }
 // Run reads input until its end (returning io.EOF) or until ctx is done.
 // Each message is taken into the inbox, and handled and answered before
 // the next is read, so piped input is processed in order and a number
-// typed presses a button of the answer just shown.
+// typed presses a button the answers have shown.
 func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 	handle := func(ctx context.Context, u *bot.Update) error {
 		if err := in.Take(ctx, nil, u); err != nil {
@@ -163,22 +174,69 @@ func (t *Transport) prompt() {
 	}
 }
 
+// maxChoiceDigits is the longest number taken for a button's: longer ones
+// (an INN, an amount) are only text.
+const maxChoiceDigits = 3
+
 // update turns a line (or block) of input into an update: a number that
-// names a shown button presses it; anything else is a message.
+// names a shown button presses it; another short number goes to the bot as
+// bot.NoChoiceCommand, which a dialog's step reads as text and otherwise
+// says which numbers there are; anything else is a message.
 func (t *Transport) update(text string) *bot.Update {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.seq++
+	t.fresh = true
 	u := &bot.Update{Platform: core.PlatformConsole, ChatID: ChatID, ChatType: bot.ChatPrivate,
 		UserID: UserID, UserName: t.userName, MessageID: strconv.Itoa(t.seq)}
-	if token, ok := t.choices[strings.TrimSpace(text)]; ok {
-		u.Token = token
-	} else {
-		u.Text = text
-		u.Command, u.Args, _ = bot.ParseCommand(text)
+	n, isNumber := choiceNumber(text)
+	if ch, ok := t.choices[n]; isNumber && ok {
+		// The press is of that message's button, so that the bot can take
+		// the buttons of that message away.
+		u.Token, u.MessageID = ch.token, ch.msgID
+		return u
 	}
-	t.choices = map[string]string{}
+	u.Text = text
+	if isNumber {
+		u.Command, u.Args = bot.NoChoiceCommand, strconv.Itoa(n)+t.shownRange()
+		return u
+	}
+	u.Command, u.Args, _ = bot.ParseCommand(text)
 	return u
+}
+
+// choiceNumber reads a short number typed on its own.
+func choiceNumber(text string) (int, bool) {
+	s := strings.TrimSpace(text)
+	if s == "" || len(s) > maxChoiceDigits || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// shownRange is " <lowest> <highest>" of the numbers shown, "" when none.
+func (t *Transport) shownRange() string {
+	lo, hi := 0, 0
+	for n := range t.choices {
+		if lo == 0 || n < lo {
+			lo = n
+		}
+		hi = max(hi, n)
+	}
+	if hi == 0 {
+		return ""
+	}
+	return " " + strconv.Itoa(lo) + " " + strconv.Itoa(hi)
+}
+
+// forget drops the numbers of a message's buttons.
+func (t *Transport) forget(msgID string) {
+	for n, ch := range t.choices {
+		if ch.msgID == msgID {
+			delete(t.choices, n)
+		}
+	}
 }
 
 // Send prints a message, its buttons as numbered choices and the paths of
@@ -186,18 +244,31 @@ func (t *Transport) update(text string) *bot.Update {
 func (t *Transport) Send(_ context.Context, m *bot.Message) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if m.EditID != "" && m.Text == "" && len(m.Buttons) == 0 && len(m.Files) == 0 {
-		return m.EditID, nil // a keyboard removed: printed lines stay as they are
+	if m.EditID != "" {
+		// An edited message's old buttons are gone; printed lines stay.
+		t.forget(m.EditID)
+		if m.Text == "" && len(m.Buttons) == 0 && len(m.Files) == 0 {
+			return m.EditID, nil
+		}
 	}
 	t.seq++
+	id := strconv.Itoa(t.seq)
+	if m.EditID != "" {
+		id = m.EditID
+	}
+	if len(m.Buttons) > 0 && t.fresh {
+		// The first buttons after an input replace the ones shown before;
+		// the messages of one reply number theirs on.
+		t.choices, t.last, t.fresh = map[int]choice{}, 0, false
+	}
 	var b strings.Builder
 	b.WriteString(m.Text)
 	for _, row := range m.Buttons {
 		b.WriteString("\n ")
 		for _, btn := range row {
-			n := strconv.Itoa(len(t.choices) + 1)
-			t.choices[n] = btn.Token
-			fmt.Fprintf(&b, " [%s] %s", n, btn.Label)
+			t.last++
+			t.choices[t.last] = choice{token: btn.Token, msgID: id}
+			fmt.Fprintf(&b, " [%d] %s", t.last, btn.Label)
 		}
 	}
 	for _, f := range m.Files {
@@ -210,7 +281,7 @@ func (t *Transport) Send(_ context.Context, m *bot.Message) (string, error) {
 	if _, err := fmt.Fprintf(t.out, "%s\n\n", b.String()); err != nil {
 		return "", err
 	}
-	return strconv.Itoa(t.seq), nil
+	return id, nil
 }
 
 func (t *Transport) saveFile(f bot.File) (string, error) {

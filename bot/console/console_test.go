@@ -43,8 +43,8 @@ func TestRun(t *testing.T) {
 	if got[1].Token != "tok-yes" || got[1].Text != "" {
 		t.Errorf("choice 1 = %+v, want the first button's token", got[1])
 	}
-	if got[2].Token != "" || got[2].Text != "2" {
-		t.Errorf("a number after the choices were used is text: %+v", got[2])
+	if got[2].Token != "tok-no" {
+		t.Errorf("a shown button's number stopped working after another was pressed: %+v", got[2])
 	}
 	if got[3].Command != "clients" || got[3].Args != "ООО «Ромашка»\nИНН 7707083893" {
 		t.Errorf("block = %+v", got[3])
@@ -54,6 +54,70 @@ func TestRun(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Выберите\n  [1] Да [2] Нет") {
 		t.Errorf("buttons shown as %q", out.String())
+	}
+}
+
+// TestNumbersOfShownButtons: a shown button's number works until new
+// buttons are shown after an input or its message's buttons are removed; a
+// reply without buttons (an error) leaves them. A number that names no
+// shown button goes to the bot as bot.NoChoiceCommand with the numbers
+// shown; a longer number is text.
+func TestNumbersOfShownButtons(t *testing.T) {
+	in := "/three\n7\n2\n3\n/two\n3\n1\n7707083893\n"
+	var out bytes.Buffer
+	tr := console.New(strings.NewReader(in), &out, false, t.TempDir())
+	var got []*bot.Update
+	var three string // the message id of the three buttons
+	send := func(ctx context.Context, m *bot.Message) string {
+		id, err := tr.Send(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	err := tr.Run(context.Background(), funcInbox(func(ctx context.Context, u *bot.Update) {
+		got = append(got, u)
+		switch {
+		case u.Command == "three":
+			three = send(ctx, &bot.Message{Text: "Три", Buttons: [][]bot.ButtonView{
+				{{Label: "А", Token: "a"}, {Label: "Б", Token: "b"}}, {{Label: "В", Token: "c"}}}})
+		case u.Token == "b": // a decision: its message's buttons go away
+			send(ctx, &bot.Message{EditID: u.MessageID})
+			send(ctx, &bot.Message{Text: "Готово"})
+		case u.Command == "two": // one reply, two messages with a button each
+			send(ctx, &bot.Message{Text: "Первое", Buttons: [][]bot.ButtonView{{{Label: "Г", Token: "d"}}}})
+			send(ctx, &bot.Message{Text: "Второе", Buttons: [][]bot.ButtonView{{{Label: "Д", Token: "e"}}}})
+		default:
+			send(ctx, &bot.Message{Text: "Ошибка"}) // a reply without buttons
+		}
+	}))
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("Run = %v, want io.EOF", err)
+	}
+	want := []struct{ token, msgID, cmd, args string }{
+		{cmd: "three"},
+		{cmd: bot.NoChoiceCommand, args: "7 1 3"},
+		{token: "b", msgID: three},
+		{cmd: bot.NoChoiceCommand, args: "3"}, // the buttons of that message are gone
+		{cmd: "two"},
+		{cmd: bot.NoChoiceCommand, args: "3 1 2"},
+		{token: "d"},
+		{},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d updates, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		u := got[i]
+		if u.Token != w.token || w.msgID != "" && u.MessageID != w.msgID || u.Command != w.cmd || u.Args != w.args {
+			t.Errorf("update %d = %+v, want %+v", i, u, w)
+		}
+		if w.token == "" && u.Text == "" {
+			t.Errorf("update %d has no text: %+v", i, u)
+		}
+	}
+	if s := out.String(); !strings.Contains(s, "Первое\n  [1] Г") || !strings.Contains(s, "Второе\n  [2] Д") {
+		t.Errorf("the messages of one reply are not numbered on: %q", s)
 	}
 }
 

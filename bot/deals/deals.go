@@ -2,6 +2,7 @@
 package deals
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,10 @@ import (
 // Register registers deals: the card, the list, the new deal dialog.
 func Register(r *bot.Router) {
 	r.Command("deal", core.PermViewDeals, deal)
+	r.Variant("deal", "new", core.PermEditDeals)
+	r.Variant("deal", "новая", core.PermEditDeals)
 	r.Command("deals", core.PermViewDeals, deals)
+	r.Variant("deals", "all", core.PermViewAllDeals)
 	r.Action(core.ActionDealNew, core.PermEditDeals, newDealAction)
 	r.View(core.ActionDealShow, core.PermViewDeals, showDealAction)
 	r.Flow(dealFlow())
@@ -71,12 +75,14 @@ func dealCard(c *bot.Context, d *core.Deal) string {
 	b.WriteString("\n" + c.T("card.deal.stage", bot.Args{"Value": c.T("stage."+string(d.Stage), nil)}))
 	b.WriteString("\n" + c.T("card.deal.manager", bot.Args{"Value": manager}))
 	for _, kd := range []struct {
-		key string
-		t   time.Time
-	}{{"card.deal.signing_due", d.SigningDue}, {"card.deal.payment_due", d.PaymentDue},
-		{"card.deal.contract_end", d.ContractEnd}} {
+		key, field string
+		t          time.Time
+	}{{"card.deal.signing_due_at", "signing_due", d.SigningDue}, {"card.deal.payment_due_at", "payment_due", d.PaymentDue},
+		{"card.deal.contract_end_at", "contract_end", d.ContractEnd}} {
+		// A deadline is shown as stored, with its time; in the new deal's
+		// confirmation a time that was not typed is marked as the default.
 		if !kd.t.IsZero() {
-			b.WriteString("\n" + c.T(kd.key, bot.Args{"Date": kd.t}))
+			b.WriteString("\n" + c.T(kd.key, bot.Args{"Date": kd.t, "Default": d.ID == 0 && bot.DateDefaulted(c, kd.field)}))
 		}
 	}
 	return b.String()
@@ -132,14 +138,17 @@ func dealFlow() *bot.Flow {
 	return &bot.Flow{Name: "deal.new", First: "client", Perm: core.PermEditDeals, Steps: map[string]*bot.Step{
 		"client": {Prompt: func(c *bot.Context) error {
 			if c.Conv.Data["client_id"] != "" {
-				return c.Goto("title") // started from a client card
+				return clientFromCard(c)
 			}
 			return c.Reply("flow.deal.client", nil)
 		}, Input: dealClient},
 		"manager": {Prompt: askManager, Input: dealManager},
 		"title":   {Prompt: bot.Ask("flow.deal.title", false), Input: bot.TitleInput("amount")},
 		"amount": {Prompt: bot.Ask("flow.deal.amount", false), Input: func(c *bot.Context, s string) (string, error) {
-			m, err := core.ParseMoney(s)
+			m, err := core.ParseMoney(s, c.P.Lang())
+			if err == nil {
+				err = core.ValidateAmount(m)
+			}
 			if err != nil {
 				return "", err
 			}
@@ -148,9 +157,26 @@ func dealFlow() *bot.Flow {
 		}},
 		"signing_due":  {Prompt: bot.Ask("flow.deal.signing_due", true), Input: bot.DateInput("signing_due", "payment_due")},
 		"payment_due":  {Prompt: bot.Ask("flow.deal.payment_due", true), Input: bot.DateInput("payment_due", "contract_end")},
-		"contract_end": {Prompt: bot.Ask("flow.deal.contract_end", true), Input: bot.DateInput("contract_end", "confirm")},
+		"contract_end": {Prompt: bot.Ask("flow.deal.contract_end", true), Input: contractEnd},
 		"confirm":      {Prompt: confirmDeal, Input: createDeal},
 	}}
+}
+
+// contractEnd takes the contract's end date, which may not come before the
+// signing date.
+func contractEnd(c *bot.Context, s string) (string, error) {
+	next, err := bot.DateInput("contract_end", "confirm")(c, s)
+	if err != nil || c.Conv.Data["contract_end"] == "" {
+		return next, err
+	}
+	signing, _ := time.Parse(time.RFC3339, c.Conv.Data["signing_due"])
+	end, _ := time.Parse(time.RFC3339, c.Conv.Data["contract_end"])
+	if err := core.ValidateContractEnd(signing, end); err != nil {
+		delete(c.Conv.Data, "contract_end")
+		delete(c.Conv.Data, "contract_end_default")
+		return "", err
+	}
+	return next, nil
 }
 
 // dealClient takes the client of a new deal: an INN, or the id chosen among
@@ -173,11 +199,17 @@ func dealClient(c *bot.Context, s string) (string, error) {
 	} else if err != nil {
 		return "", err
 	}
-	if len(clients) == 1 {
+	// A card merged into another is no client of a new deal: its branches
+	// are not offered, and an INN with no other card is refused here.
+	live := slices.DeleteFunc(slices.Clone(clients), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+	if len(live) == 0 {
 		return chooseClient(c, clients[0])
 	}
+	if len(live) == 1 {
+		return chooseClient(c, live[0])
+	}
 	var rows [][]bot.Button
-	for _, cl := range clients {
+	for _, cl := range live {
 		rows = append(rows, bot.Row(bot.Choice("btn.client.choose", bot.Args{"Name": cl.Name(), "KPP": cl.KPP},
 			"id:"+strconv.FormatInt(cl.ID, 10))))
 	}
@@ -188,11 +220,38 @@ func dealClient(c *bot.Context, s string) (string, error) {
 // chooseClient sets the deal's client and says whether a manager must be
 // chosen: not when the client has one or the user leads deals themselves.
 func chooseClient(c *bot.Context, cl *core.Client) (string, error) {
+	if cl.MergedInto != 0 {
+		return "", mergedClient(c, cl)
+	}
 	c.Conv.Data["client_id"] = strconv.FormatInt(cl.ID, 10)
 	if core.DealManager(c.Actor(), cl) != 0 {
 		return "title", nil
 	}
 	return "manager", nil
+}
+
+// clientFromCard goes on from a client card's «Новая сделка»; a card merged
+// since the button was shown ends the dialog, naming the card to use.
+func clientFromCard(c *bot.Context) error {
+	id, err := strconv.ParseInt(c.Conv.Data["client_id"], 10, 64)
+	if err == nil {
+		if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), id); err == nil && cl.MergedInto != 0 {
+			_ = c.Finish()
+			return mergedClient(c, cl)
+		}
+	}
+	return c.Goto("title")
+}
+
+// mergedClient refuses a merged card as a deal's client, naming the card it
+// was merged into.
+func mergedClient(c *bot.Context, cl *core.Client) error {
+	name, inn := "#"+strconv.FormatInt(cl.MergedInto, 10), ""
+	if into, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), cl.MergedInto); err == nil {
+		name, inn = into.Name(), into.INN
+	}
+	return core.Errorf(core.EINVALID, "err.deal.client_merged", "Name", cl.Name(), "ID", cl.ID,
+		"Into", cl.MergedInto, "IntoName", name, "IntoINN", inn)
 }
 
 // askManager offers the people who may lead the deal.

@@ -220,5 +220,9 @@ func createTask(c *bot.Context, who string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "", c.Reply("msg.task.created", bot.Args{"ID": t.ID, "Title": t.Title, "Due": bot.OptTime(t.Due)})
+	key := "msg.task.created"
+	if !t.Due.IsZero() && d["due_default"] != "" {
+		key = "msg.task.created_default_time" // says the time was not typed
+	}
+	return "", c.Reply(key, bot.Args{"ID": t.ID, "Title": t.Title, "Due": bot.OptTime(t.Due)})
 }

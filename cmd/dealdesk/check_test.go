@@ -152,7 +152,7 @@ func TestCheckCommand(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dealdesk.db")
 	runMain(t, dir, "/client 7707083893\n1\nПАО Сбербанк\n773601001\n1027700132195\n-\n-\nда\n"+
-		"/deal new\n7707083893\nРасчётно-кассовое обслуживание\n1 500 000\n05.12.2026\n-\n31.12.2027\nда\n", nil)
+		"/deal new\n7707083893\nРасчётно-кассовое обслуживание\n1 500 000\n05.12.2030\n-\n31.12.2031\nда\n", nil)
 
 	out, err := runCommand(t, db, "check")
 	if err != nil {

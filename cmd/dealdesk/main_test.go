@@ -77,7 +77,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 		"ИНН 7707083894 неверный", "Сумма сделки в рублях")
 
 	// Restart in the middle of /deal new: the dialog goes on where it stopped.
-	out = runMain(t, dir, "1 500 000\n05.12.2026\n-\n31.12.2027\nда\n/task new\nПодготовить договор\n-\nD-2026-0001\nмне\n/tasks\n/history D-2026-0001\n", nil)
+	out = runMain(t, dir, "1 500 000\n05.12.2030\n-\n31.12.2031\nда\n/task new\nПодготовить договор\n-\nD-2026-0001\nмне\n/tasks\n/history D-2026-0001\n", nil)
 	mustContain(t, out, "Продолжаем незаконченный диалог", "Сделка D-2026-0001 создана.",
 		"1\u00a0500\u00a0000,00\u00a0₽", "Задача #1 «Подготовить договор» поставлена", "#1 Подготовить договор — без срока",
 		"История: D-2026-0001")
