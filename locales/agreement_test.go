@@ -129,15 +129,26 @@ func TestRussianAgreementRendered(t *testing.T) {
 		// A task is taken into work («задача … взята»).
 		{"reason.taken", nil, "взята в работу"},
 		{"risk.recently_registered", nil, "недавняя регистрация"},
+		// History lines put a field after «клиент …»: nouns and values that
+		// agree with them, not a participle of the card.
+		{"field.client.merged_into", nil, "основная карточка"},
+		{"field.client.verification", nil, "проверка по реестру"},
+		{"verification.unverified", nil, "не проводилась"},
+		{"verification.verified", nil, "пройдена"},
 		// People are named as authors and senders, whatever their gender.
 		{"notify.intake.new", map[string]any{"ID": 3, "INN": "7707083893", "By": "Ольга"}, "Отправитель: Ольга."},
+		{"notify.task.assigned", map[string]any{"ID": 3, "Title": "Позвонить", "By": "Ольга"}, "Автор: Ольга."},
+		{"notify.deal.created", map[string]any{"Number": "D-2026-0001", "Title": "Лизинг", "Client": "ООО «Ромашка»",
+			"INN": "7707083893", "Amount": 100, "By": "Ольга"}, "Автор: Ольга."},
+		{"notify.deal.assigned", map[string]any{"Number": "D-2026-0001", "Title": "Лизинг", "Client": "ООО «Ромашка»",
+			"INN": "7707083893", "Amount": 100, "By": "Ольга"}, "Автор: Ольга."},
 	} {
 		if got := p.T(tc.key, tc.args); !strings.Contains(got, tc.want) {
 			t.Errorf("%s = %q, want it to contain %q", tc.key, got, tc.want)
 		}
 	}
 	for key, text := range ruMessages(t) {
-		for _, verb := range []string{"Передал:"} {
+		for _, verb := range []string{"Передал:", "Поставил:", "Создал:"} {
 			if strings.Contains(text, verb) {
 				t.Errorf("%s: %q puts a person with a masculine verb: %q", key, verb, text)
 			}
