@@ -161,3 +161,16 @@ func TestTooLongMessageAsksTheStepAgain(t *testing.T) {
 	h.say("admin", "/cancel")
 	h.want(h.say("admin", strings.Repeat("а", 5000)), "err.text.too_long_max", bot.Args{"Max": bot.MaxTextLen})
 }
+
+// A client name over the limit is refused at its step, which is asked
+// again, not at the final «Создать».
+func TestLongClientNameIsRefusedAtItsStep(t *testing.T) {
+	h := newHarness(t)
+	msgs := h.say("admin", "/client 7707083893")
+	h.want(h.press("admin", msgs, "Создать карточку"), "flow.client.name", nil)
+	msgs = h.say("admin", strings.Repeat("я", core.MaxNameLen+1))
+	if !strings.Contains(dump(msgs), h.p.T("err.client.name_too_long", bot.Args{"Max": core.MaxNameLen})) {
+		t.Fatalf("a long name not refused with its limit: %s", dump(msgs))
+	}
+	h.want(msgs, "flow.client.name", nil)
+}

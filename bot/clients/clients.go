@@ -91,6 +91,9 @@ func clientFlow() *bot.Flow {
 			if s == "" || bot.IsSkip(s) {
 				return "", core.Errorf(core.EINVALID, "err.client.name_required")
 			}
+			if err := core.ValidateClientName(s); err != nil {
+				return "", err // asked again at once, not refused at «Создать»
+			}
 			c.Conv.Data["name"] = s
 			if legal(c) {
 				return "kpp", nil
