@@ -52,8 +52,9 @@ type Config struct {
 	// MaxBackoff caps the exponential backoff after failed getUpdates
 	// calls (default 1m). A 429 retry_after may wait longer.
 	MaxBackoff time.Duration
-	// ShutdownTimeout bounds how long Run waits, once ctx is done, for
-	// updates already received to be handled (default 5s).
+	// ShutdownTimeout bounds how long the webhook server waits, once ctx
+	// is done, for requests in progress (default 5s). Updates already
+	// taken are the inbox's: they are handled even across a stop.
 	ShutdownTimeout time.Duration
 	// Webhook, when set, makes Run receive updates through a webhook
 	// instead of long polling.

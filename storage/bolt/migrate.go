@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
@@ -118,17 +117,16 @@ func addInbox(tx *bbolt.Tx) error {
 			return err
 		}
 	}
-	idx := tx.Bucket(bktOutboxByChat)
+	// The pending messages' entries are written anew: the pending index's
+	// entries now carry the chat, and the by-chat index is new.
 	return tx.Bucket(bktOutbox).ForEach(func(_, v []byte) error {
 		var m core.OutboxMessage
 		if err := decode(v, &m); err != nil {
 			return err
 		}
 		for _, e := range outboxEntries(&m) {
-			if bytes.Equal(e.bucket, bktOutboxByChat) {
-				if err := idx.Put(e.key, e.value); err != nil {
-					return err
-				}
+			if err := tx.Bucket(e.bucket).Put(e.key, e.value); err != nil {
+				return err
 			}
 		}
 		return nil

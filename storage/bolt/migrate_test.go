@@ -1,11 +1,13 @@
 package bolt_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/storage/bolt"
@@ -166,4 +168,46 @@ func TestMigrate_TaskIndexes(t *testing.T) {
 			return err
 		})
 	}
+}
+
+// TestMigrate_OutboxIndexes: a message pending in a schema-5 file, whose
+// pending entry does not carry its chat, is delivered after the upgrade:
+// its entries are written anew, the chat's index too.
+func TestMigrate_OutboxIndexes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dealdesk.db")
+	db := MustOpenDBAt(t, path)
+	MustUpdate(t, db, func(tx core.Tx) error {
+		return tx.Enqueue(&core.OutboxMessage{Platform: "telegram", ChatID: "42", Key: "notify.x"})
+	})
+	db.Close()
+	raw, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bbolt.Tx) error {
+		for _, b := range []string{"inbox", "inbox_by_key", "inbox_pending", "inbox_by_handled", "inbox_pending_by_chat",
+			"cursors", "outbox_pending_by_chat", "invite_failures", "job_runs"} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return err
+			}
+		}
+		pending := tx.Bucket([]byte("outbox_pending"))
+		k, _ := pending.Cursor().First()
+		if err := pending.Put(bytes.Clone(k), []byte{}); err != nil { // as schema 5 wrote it
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte{0, 0, 0, 0, 0, 0, 0, 5})
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db = MustOpenDBAt(t, path)
+	MustView(t, db, func(tx core.Tx) error {
+		ms, err := tx.DueMessages(core.OutboxQuery{Platform: "telegram", Now: time.Now().Add(time.Minute)})
+		if err == nil && (len(ms) != 1 || ms[0].ChatID != "42") {
+			t.Errorf("DueMessages after the upgrade = %+v", ms)
+		}
+		return err
+	})
 }

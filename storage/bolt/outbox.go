@@ -101,13 +101,6 @@ func (tx *Tx) dueChats(platform string, end []byte, skip map[string]bool) ([]str
 			return false, nil
 		}
 		chat := string(v)
-		if len(v) == 0 { // written before the entries carried the chat
-			m := new(core.OutboxMessage)
-			if err := tx.load(bktOutbox, k[len(k)-8:], m); err != nil {
-				return false, err
-			}
-			chat = m.ChatID
-		}
 		if !seen[chat] && !skip[chat] {
 			chats = append(chats, chat)
 		}
