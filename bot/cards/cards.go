@@ -3,11 +3,14 @@
 package cards
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
 // ClientButtons offers what can be done with a card: a new deal (not on a
@@ -114,4 +117,41 @@ func KPPSuffix(kpp string) string {
 		return ""
 	}
 	return "/" + kpp
+}
+
+// LookupClients finds the cards a user means by what they typed where an
+// INN is asked: an INN (its head office and branches), else a name
+// fragment or an INN prefix. Cards merged into another come last. No match
+// is ENOTFOUND, naming what was typed.
+func LookupClients(c *bot.Context, query string, limit int) ([]*core.Client, error) {
+	query = strings.TrimSpace(query)
+	if inn := requisite.Clean(query); INNShaped(inn) {
+		return c.Svc.FindClientsByINN(c.Ctx(), c.Actor(), inn)
+	}
+	cs, err := c.Svc.SearchClients(c.Ctx(), c.Actor(), query, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "err.client.no_match", "Query", query)
+	}
+	slices.SortStableFunc(cs, func(a, b *core.Client) int {
+		return cmp.Compare(min(a.MergedInto, 1), min(b.MergedInto, 1))
+	})
+	return cs, nil
+}
+
+// ClientChoiceArgs are the arguments of a button that picks a card
+// (btn.client.pick): its name, INN and KPP, and whether it was merged.
+func ClientChoiceArgs(cl *core.Client) bot.Args {
+	return bot.Args{"Name": cl.Name(), "INN": cl.INN, "KPP": cl.KPP, "Merged": cl.MergedInto != 0}
+}
+
+// INNShaped reports whether s looks like an INN (10 or 12 digits), to be
+// checked as one rather than searched as a name.
+func INNShaped(s string) bool {
+	if len(s) != 10 && len(s) != 12 {
+		return false
+	}
+	return strings.Trim(s, "0123456789") == ""
 }
