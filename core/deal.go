@@ -51,10 +51,17 @@ type Deal struct {
 	ContractEnd time.Time `json:"contract_end,omitzero"` // for renewal reminders
 	// Override is set when a head opened the deal although the registry
 	// says the counterparty is liquidated or bankrupt.
-	Override  bool      `json:"override,omitempty"`
-	CreatedBy int64     `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Override bool `json:"override,omitempty"`
+	// ClosedFrom is the stage a closed deal was closed from, where reopening
+	// takes it back; ClosedAt is when it was closed, LostReason why it was
+	// lost. The stage change's audit record holds the same (its old value,
+	// time and reason), so they are not audited as fields of their own.
+	ClosedFrom Stage     `json:"closed_from,omitempty"`
+	ClosedAt   time.Time `json:"closed_at,omitzero"`
+	LostReason string    `json:"lost_reason,omitempty"`
+	CreatedBy  int64     `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Validate checks the deal's fields.

@@ -193,7 +193,9 @@ func (s *Service) FindDeals(ctx context.Context, a Actor, f DealFilter) ([]*Deal
 
 // UpdateDeal changes a deal with fn, audited with the reason. Its number,
 // creator and creation time stay; a new manager must be one who may lead
-// deals, and a new client one that exists and is not merged.
+// deals, and a new client one that exists and is not merged. The stage is
+// not changed here but by MoveDeal, under its rules; a closed deal is read
+// only (ECONFLICT) until a head reopens it.
 func (s *Service) UpdateDeal(ctx context.Context, a Actor, id int64, reason string, fn func(*Deal) error) (*Deal, error) {
 	if err := a.require(PermEditDeals); err != nil {
 		return nil, err
@@ -206,11 +208,18 @@ func (s *Service) UpdateDeal(ctx context.Context, a Actor, id int64, reason stri
 		if !canSeeDeal(a, d) {
 			return Errorf(ENOTFOUND, "err.deal.not_found", "Number", d.Number)
 		}
+		if d.Stage.Closed() {
+			return Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
+		}
 		old := *d
 		if err := fn(d); err != nil {
 			return err
 		}
+		if d.Stage != old.Stage {
+			return Errorf(EINVALID, "err.deal.stage_by_buttons", "Number", old.Number)
+		}
 		d.ID, d.Number, d.CreatedBy, d.CreatedAt = old.ID, old.Number, old.CreatedBy, old.CreatedAt
+		d.ClosedFrom, d.ClosedAt, d.LostReason = old.ClosedFrom, old.ClosedAt, old.LostReason
 		if err := d.Validate(); err != nil {
 			return err
 		}

@@ -236,10 +236,7 @@ func TestDeals_Visibility(t *testing.T) {
 	c := o.client(sberINN, sberKPP, "Сбер")
 	mine := o.deal(o.manager, c.ID, "Моя", o.manager)
 	theirs := o.deal(o.manager2, c.ID, "Чужая", o.manager2)
-	if _, err := o.svc.UpdateDeal(o.ctx(), o.manager2, theirs.ID, "проиграли", func(d *core.Deal) error {
-		d.Stage = core.StageClosedLost
-		return nil
-	}); err != nil {
+	if _, err := o.svc.MoveDeal(o.ctx(), o.manager2, theirs.ID, core.StageNew, core.StageClosedLost, "проиграли"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -279,8 +276,8 @@ func TestDeals_Visibility(t *testing.T) {
 }
 
 // TestUpdateDeal: changes are audited with the reason; the number, ID and
-// creation time stay; a wrong stage, someone else's deal or a role that
-// does not edit deals is refused and nothing is stored.
+// creation time stay; a change of the stage (MoveDeal's), someone else's
+// deal or a role that does not edit deals is refused and nothing is stored.
 func TestUpdateDeal(t *testing.T) {
 	o := newOffice(t)
 	c := o.client(sberINN, sberKPP, "Сбер")
@@ -294,21 +291,23 @@ func TestUpdateDeal(t *testing.T) {
 	due := time.Date(2026, 12, 15, 15, 0, 0, 0, time.UTC)
 
 	got, err := o.svc.UpdateDeal(o.ctx(), o.manager, d.ID, "клиент согласен", func(d *core.Deal) error {
-		d.Stage, d.SigningDue, d.Amount = core.StageSigning, due, 99_00
+		d.Title, d.SigningDue, d.Amount = "Лизинг станков", due, 99_00
 		d.Number, d.ID, d.CreatedBy, d.CreatedAt = "D-2000-0001", 42, o.admin.ID(), time.Time{}
+		d.ClosedFrom, d.ClosedAt, d.LostReason = core.StageSigning, due, "нет"
 		return nil
 	})
-	if err != nil || got.Stage != core.StageSigning || got.Number != d.Number || got.ID != d.ID ||
+	if err != nil || got.Title != "Лизинг станков" || got.Number != d.Number || got.ID != d.ID || got.ClosedFrom != "" ||
+		!got.ClosedAt.IsZero() || got.LostReason != "" ||
 		got.CreatedBy != o.manager.ID() || !got.CreatedAt.Equal(officeStart) || !got.UpdatedAt.Equal(officeStart.Add(time.Hour)) {
 		t.Fatalf("UpdateDeal = %+v, %v", got, err)
 	}
 	cs := o.changes(core.EntityDeal, d.ID)[before:]
-	if want := []string{"amount", "stage", "signing_due"}; !slices.Equal(fields(cs), want) {
+	if want := []string{"title", "amount", "signing_due"}; !slices.Equal(fields(cs), want) {
 		t.Fatalf("audited = %v, want %v", fields(cs), want)
 	}
 	checkStamp(t, cs, o.manager, "клиент согласен")
-	if ch := change(t, cs, "stage"); ch.Old != "new" || ch.New != "signing" {
-		t.Errorf("stage change = %+v", ch)
+	if ch := change(t, cs, "title"); ch.Old != "Лизинг" || ch.New != "Лизинг станков" {
+		t.Errorf("title change = %+v", ch)
 	}
 	if ch := change(t, cs, "signing_due"); ch.New != "2026-12-15T15:00:00Z" {
 		t.Errorf("signing_due change = %+v", ch)
@@ -321,7 +320,10 @@ func TestUpdateDeal(t *testing.T) {
 		_, err := o.svc.UpdateDeal(o.ctx(), a, d.ID, "", fn)
 		return err
 	}
-	checkCode(t, update(o.manager, func(d *core.Deal) error { d.Stage = "won"; return nil }), core.EINVALID, "err.deal.stage_unknown")
+	// The stage moves only by MoveDeal's rules, whatever the edit.
+	checkCode(t, update(o.manager, func(d *core.Deal) error { d.Stage = "won"; return nil }), core.EINVALID, "err.deal.stage_by_buttons")
+	checkCode(t, update(o.head, func(d *core.Deal) error { d.Stage = core.StageClosedWon; return nil }), core.EINVALID,
+		"err.deal.stage_by_buttons")
 	checkCode(t, update(o.manager, func(d *core.Deal) error { d.Title = ""; return nil }), core.EINVALID, "err.title.required")
 	checkCode(t, update(o.manager2, func(d *core.Deal) error { d.Title = "Моя"; return nil }), core.ENOTFOUND, "err.deal.not_found")
 	checkCode(t, update(o.lawyer, func(d *core.Deal) error { d.Title = "Юрист"; return nil }), core.EFORBIDDEN, "err.forbidden")
@@ -341,7 +343,7 @@ func TestUpdateDeal(t *testing.T) {
 		t.Fatalf("refused updates wrote changes: %d, want %d", n, before+3)
 	}
 	got, _ = o.svc.DealByID(o.ctx(), o.head, d.ID)
-	if got.Stage != core.StageSigning || got.ManagerID != o.manager.ID() || got.ClientID != c.ID || got.Title != "Лизинг" {
+	if got.Stage != core.StageNew || got.ManagerID != o.manager.ID() || got.ClientID != c.ID || got.Title != "Лизинг станков" {
 		t.Fatalf("a refused update was stored: %+v", got)
 	}
 
