@@ -1,7 +1,9 @@
 package core
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -155,4 +157,177 @@ func checkOGRN(tx Tx, c *Client) error {
 		return err
 	}
 	return nil
+}
+
+// ClientActivity is what goes on with a client, as a card shows it: the
+// deals, open tasks and open intake requests the actor may see.
+type ClientActivity struct {
+	// Deals are open deals first, then closed ones, newest first in each.
+	Deals []*Deal
+	// Tasks are the open tasks about the client or its deals, by due time.
+	Tasks []*Task
+	// Intakes are the open intake requests of the client's INN (and KPP,
+	// when one was given) or of the card itself, oldest first.
+	Intakes []*Intake
+}
+
+// OpenDeals counts the deals that are not closed.
+func (ca *ClientActivity) OpenDeals() int {
+	n := 0
+	for _, d := range ca.Deals {
+		if !d.Stage.Closed() {
+			n++
+		}
+	}
+	return n
+}
+
+// ClientActivity returns a card's deals, open tasks and open intake
+// requests, each as far as the actor may see it: a manager their own deals
+// and the tasks they do or set, the requests they sent; deal support
+// everything.
+func (s *Service) ClientActivity(ctx context.Context, a Actor, id int64) (*ClientActivity, error) {
+	if err := a.require(PermViewClients); err != nil {
+		return nil, err
+	}
+	act := &ClientActivity{}
+	err := s.view(ctx, func(tx Tx) error {
+		c, err := tx.ClientByID(id)
+		if err != nil {
+			return err
+		}
+		if a.Can(PermViewDeals) {
+			ds, err := tx.FindDeals(DealFilter{ClientID: id})
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				if canSeeDeal(a, d) {
+					act.Deals = append(act.Deals, d)
+				}
+			}
+			slices.SortStableFunc(act.Deals, func(x, y *Deal) int {
+				return cmp.Compare(boolRank(x.Stage.Closed()), boolRank(y.Stage.Closed()))
+			})
+		}
+		if a.Can(PermTasks) {
+			ts, err := tx.FindTasks(TaskFilter{ClientID: id, Status: TaskOpen})
+			if err != nil {
+				return err
+			}
+			for _, t := range ts {
+				if canSeeTask(a, t) {
+					act.Tasks = append(act.Tasks, t)
+				}
+			}
+		}
+		act.Intakes, err = clientIntakes(tx, a, c)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return act, nil
+}
+
+// clientIntakes finds the open intake requests of a card that the actor
+// may see, through the open tasks that carry them (a request keeps its
+// task open until it is done or returned).
+func clientIntakes(tx Tx, a Actor, c *Client) ([]*Intake, error) {
+	ts, err := tx.FindTasks(TaskFilter{Status: TaskOpen})
+	if err != nil {
+		return nil, err
+	}
+	var out []*Intake
+	for _, t := range ts {
+		if t.IntakeID == 0 {
+			continue
+		}
+		in, err := tx.IntakeByID(t.IntakeID)
+		if IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		ours := in.ClientID == c.ID ||
+			in.ClientID == 0 && in.Given.INN == c.INN && (in.Given.KPP == "" || c.KPP == "" || in.Given.KPP == c.KPP)
+		if in.Status == IntakeOpen && ours && (a.Can(PermVerify) || in.ManagerID == a.ID()) {
+			out = append(out, in)
+		}
+	}
+	slices.SortFunc(out, func(x, y *Intake) int { return cmp.Compare(x.ID, y.ID) })
+	return out, nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// CreateClientFromRegistry creates the card of an INN from the configured
+// registries' record, in one step: the record is what an intake's «Создать
+// карточку» writes (names, KPP, OGRN, address, director, the status and
+// risk signals as the card's verification), audited with the reason
+// "registry". kpp picks a branch; empty, the card takes the registry's.
+// The record comes from the registries' cache when it is fresh, so the
+// record a user was shown is the one written.
+//
+// Errors: EINVALID err.client.no_registry when no registry is configured;
+// ENOTFOUND err.client.registry_not_found when none knows the INN;
+// EUNAVAILABLE err.client.registry_unavailable when none could answer;
+// ECONFLICT as CreateClient (INN and KPP taken, OGRN on another INN's card).
+func (s *Service) CreateClientFromRegistry(ctx context.Context, a Actor, inn, kpp string) (*Client, error) {
+	if err := a.require(PermEditClients); err != nil {
+		return nil, err
+	}
+	inn, kpp = strings.TrimSpace(inn), strings.TrimSpace(kpp)
+	if err := ValidateINN(inn); err != nil {
+		return nil, err
+	}
+	if len(s.registries) == 0 {
+		return nil, Errorf(EINVALID, "err.client.no_registry")
+	}
+	rep, err := s.VerifyRequisites(ctx, a, Requisites{INN: inn, KPP: kpp}, 0)
+	if err != nil {
+		return nil, err
+	}
+	best := rep.Best()
+	switch {
+	case best == nil && rep.Incomplete():
+		return nil, Errorf(EUNAVAILABLE, "err.client.registry_unavailable", "INN", inn)
+	case best == nil:
+		return nil, Errorf(ENOTFOUND, "err.client.registry_not_found", "INN", inn)
+	}
+	given := Requisites{INN: inn, KPP: kpp}
+	if given.KPP == "" && KindForINN(inn) == KindLegal {
+		given.KPP = best.KPP // the head office, as the registry has it
+	}
+	c := &Client{}
+	fillCard(c, &Intake{Given: given, Report: rep}, false)
+	if a.User != nil && a.User.Role == RoleManager {
+		c.ManagerID = a.User.ID
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	err = s.update(ctx, func(tx Tx) error {
+		if dup, err := tx.ClientByINN(c.INN, c.KPP); err == nil {
+			return Errorf(ECONFLICT, "err.client.exists", "INN", dup.INN, "KPP", dup.KPP, "Name", dup.Name())
+		} else if !IsNotFound(err) {
+			return err
+		}
+		if err := checkOGRN(tx, c); err != nil {
+			return err
+		}
+		if err := tx.CreateClient(c); err != nil {
+			return err
+		}
+		return tx.AddChanges(stamp(diffClient(&Client{}, c), a, "registry")...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }

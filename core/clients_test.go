@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -299,4 +300,204 @@ func TestUpdateClient_KeepsTheRulesOfCreation(t *testing.T) {
 	if y2, _ := o.svc.ClientByID(o.ctx(), o.officer, y.ID); y2.Director != "Директор Яндекса" {
 		t.Fatalf("the card updated = %+v", y2)
 	}
+}
+
+// TestClientActivity: a card's deals (open first), open tasks and open
+// requests, each as far as the reader may see it: deal support everything,
+// a manager their own deals, tasks and requests.
+func TestClientActivity(t *testing.T) {
+	o := newOffice(t)
+	c := o.client(sberINN, sberKPP, "ПАО Сбербанк")
+	other := o.client(yandexINN, yandexKPP, "Яндекс")
+	closed := o.deal(o.officer, c.ID, "Старая поставка", o.manager)
+	o.update(func(tx core.Tx) error {
+		d, err := tx.DealByID(closed.ID)
+		if err != nil {
+			return err
+		}
+		d.Stage = core.StageClosedWon
+		return tx.UpdateDeal(d)
+	})
+	mine := o.deal(o.officer, c.ID, "Поставка", o.manager)
+	theirs := o.deal(o.officer, c.ID, "Лизинг", o.manager2)
+	o.deal(o.officer, other.ID, "Чужая", o.manager)
+
+	task := func(a core.Actor, title string, dealID, clientID int64) *core.Task {
+		t.Helper()
+		tk, err := o.svc.CreateTask(o.ctx(), a, &core.Task{Title: title, DealID: dealID, ClientID: clientID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	byDeal := task(o.manager, "Позвонить", mine.ID, 0)
+	byClient := task(o.officer, "Проверить доверенность", 0, c.ID)
+	done := task(o.officer, "Запросить выписку", 0, c.ID)
+	if _, err := o.svc.CompleteTask(o.ctx(), o.officer, done.ID, "получена"); err != nil {
+		t.Fatal(err)
+	}
+	task(o.officer, "Про другого", 0, other.ID)
+
+	open, err := o.svc.CreateIntake(o.ctx(), o.manager, core.Requisites{INN: sberINN}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	returned, err := o.svc.CreateIntake(o.ctx(), o.manager, core.Requisites{INN: sberINN, KPP: sberKPP}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.ReturnIntake(o.ctx(), o.officer, returned.ID, "не тот КПП"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.CreateIntake(o.ctx(), o.manager2, core.Requisites{INN: sberINN, KPP: "773643001"}, nil); err != nil {
+		t.Fatal(err) // another branch's KPP: not this card's
+	}
+	if _, err := o.svc.CreateIntake(o.ctx(), o.manager, core.Requisites{INN: yandexINN}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	ids := func(act *core.ClientActivity) (deals, tasks, intakes []int64) {
+		for _, d := range act.Deals {
+			deals = append(deals, d.ID)
+		}
+		for _, t := range act.Tasks {
+			tasks = append(tasks, t.ID)
+		}
+		for _, in := range act.Intakes {
+			intakes = append(intakes, in.ID)
+		}
+		return
+	}
+	for _, tt := range []struct {
+		who                   core.Actor
+		deals, tasks, intakes []int64
+	}{
+		{o.officer, []int64{theirs.ID, mine.ID, closed.ID}, []int64{byDeal.ID, byClient.ID}, []int64{open.ID}},
+		{o.manager, []int64{mine.ID, closed.ID}, []int64{byDeal.ID}, []int64{open.ID}},
+		{o.manager2, []int64{theirs.ID}, nil, nil},
+		{o.lawyer, []int64{theirs.ID, mine.ID, closed.ID}, nil, nil},
+	} {
+		act, err := o.svc.ClientActivity(o.ctx(), tt.who, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deals, tasks, intakes := ids(act)
+		if !slices.Equal(deals, tt.deals) || !slices.Equal(tasks, tt.tasks) || !slices.Equal(intakes, tt.intakes) {
+			t.Errorf("%s sees deals %v, tasks %v, requests %v; want %v, %v, %v", tt.who.User.Name, deals, tasks, intakes,
+				tt.deals, tt.tasks, tt.intakes)
+		}
+		want := len(tt.deals)
+		if slices.Contains(tt.deals, closed.ID) {
+			want--
+		}
+		if act.OpenDeals() != want {
+			t.Errorf("%s: %d open deals; want %d", tt.who.User.Name, act.OpenDeals(), want)
+		}
+	}
+	if _, err := o.svc.ClientActivity(o.ctx(), o.officer, 999); !core.IsNotFound(err) {
+		t.Fatalf("activity of no card = %v", err)
+	}
+}
+
+// sberRecord is what a registry knows of Sberbank's head office.
+func sberRecord() *core.RegistryRecord {
+	return &core.RegistryRecord{Source: "flaky", Kind: core.KindLegal, INN: sberINN, KPP: sberKPP, OGRN: sberOGRN,
+		ShortName: "ПАО Сбербанк", FullName: "ПАО «Сбербанк России»", Address: "Москва, Вавилова, 19",
+		Director: "Греф Герман Оскарович", DirectorPost: "Президент", Status: core.StatusActive}
+}
+
+// TestCreateClientFromRegistry: one call writes the registry's record as a
+// verified card, audited "registry", the manager responsible, reading the
+// record the user was shown from the cache; a second card of the INN, an
+// OGRN of another INN's card and a role without the right are refused.
+func TestCreateClientFromRegistry(t *testing.T) {
+	reg := &countingFlaky{flakyRegistry: flakyRegistry{rec: sberRecord()}}
+	o := newOffice(t, core.WithRegistries(reg))
+	rep, err := o.svc.VerifyRequisites(o.ctx(), o.manager, core.Requisites{INN: sberINN}, 0) // what /client shows
+	if err != nil || rep.Best() == nil {
+		t.Fatalf("look-up = %+v, %v", rep, err)
+	}
+	c, err := o.svc.CreateClientFromRegistry(o.ctx(), o.manager, sberINN, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KPP != sberKPP || c.OGRN != sberOGRN || c.ShortName != "ПАО Сбербанк" || c.FullName != "ПАО «Сбербанк России»" ||
+		c.Director != "Греф Герман Оскарович (президент)" || c.Address != "Москва, Вавилова, 19" ||
+		c.Verification.Status != core.Verified || c.Verification.Source != "flaky" || c.ManagerID != o.manager.ID() {
+		t.Fatalf("card = %+v", c)
+	}
+	if reg.calls != 1 {
+		t.Errorf("registry asked %d times; want once (the record shown is the one written)", reg.calls)
+	}
+	cs := o.changes(core.EntityClient, c.ID)
+	checkStamp(t, cs, o.manager, "registry")
+	if ch := change(t, cs, "ogrn"); ch.New != sberOGRN {
+		t.Errorf("ogrn change = %+v", ch)
+	}
+	// The same INN and KPP again: the card exists.
+	if _, err := o.svc.CreateClientFromRegistry(o.ctx(), o.officer, sberINN, ""); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("second card = %v; want ECONFLICT", err)
+	} else if key, _ := core.ErrorKey(err); key != "err.client.exists" {
+		t.Fatalf("second card: %s", key)
+	}
+	// A lawyer may not create cards.
+	if _, err := o.svc.CreateClientFromRegistry(o.ctx(), o.lawyer, yandexINN, ""); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("lawyer = %v", err)
+	}
+	// Risks make the verification «problems found».
+	risky := sberRecord()
+	risky.INN, risky.KPP, risky.OGRN, risky.ShortName = yandexINN, yandexKPP, yandexOGRN, "Яндекс"
+	risky.Risks = []core.RiskFlag{{Code: core.RiskMassAddress}}
+	reg.rec = risky
+	y, err := o.svc.CreateClientFromRegistry(o.ctx(), o.officer, yandexINN, "")
+	if err != nil || y.Verification.Status != core.ProblemsFound || len(y.Verification.Risks) != 1 || y.ManagerID != 0 {
+		t.Fatalf("risky card = %+v, %v", y, err)
+	}
+	// An OGRN on another INN's card is refused.
+	stolen := sberRecord()
+	stolen.INN, stolen.KPP = alfaINN, "770801001"
+	reg.rec = stolen
+	if _, err := o.svc.CreateClientFromRegistry(o.ctx(), o.officer, alfaINN, ""); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("OGRN of another INN = %v; want ECONFLICT", err)
+	} else if key, _ := core.ErrorKey(err); key != "err.client.ogrn_taken" {
+		t.Fatalf("OGRN of another INN: %s", key)
+	}
+}
+
+// TestCreateClientFromRegistry_NoRecord: with no registry, with none that
+// knows the INN and with none that answers, nothing is written and the
+// error says which, so that the chat can offer the manual path.
+func TestCreateClientFromRegistry_NoRecord(t *testing.T) {
+	o := newOffice(t)
+	if _, err := o.svc.CreateClientFromRegistry(o.ctx(), o.officer, sberINN, ""); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("no registry = %v", err)
+	}
+	reg := &flakyRegistry{}
+	o = newOffice(t, core.WithRegistries(reg))
+	_, err := o.svc.CreateClientFromRegistry(o.ctx(), o.officer, sberINN, "")
+	if key, _ := core.ErrorKey(err); core.ErrorCode(err) != core.ENOTFOUND || key != "err.client.registry_not_found" {
+		t.Fatalf("unknown INN = %v", err)
+	}
+	reg.err = core.Errorf(core.EUNAVAILABLE, core.ErrRegistryDown, "Source", "flaky")
+	_, err = o.svc.CreateClientFromRegistry(o.ctx(), o.officer, sberINN, "")
+	if key, _ := core.ErrorKey(err); core.ErrorCode(err) != core.EUNAVAILABLE || key != "err.client.registry_unavailable" {
+		t.Fatalf("registry down = %v", err)
+	}
+	if _, err := o.svc.CreateClientFromRegistry(o.ctx(), o.officer, "7707083894", ""); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("wrong INN = %v", err)
+	}
+	if _, err := o.svc.FindClientsByINN(o.ctx(), o.officer, sberINN); !core.IsNotFound(err) {
+		t.Fatalf("a card was written: %v", err)
+	}
+}
+
+// countingFlaky counts the registry's look-ups.
+type countingFlaky struct {
+	flakyRegistry
+	calls int
+}
+
+func (r *countingFlaky) Lookup(ctx context.Context, inn, kpp string) (*core.RegistryRecord, error) {
+	r.calls++
+	return r.flakyRegistry.Lookup(ctx, inn, kpp)
 }

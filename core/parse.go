@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -255,4 +256,271 @@ func parseDay(s string, today time.Time, loc *time.Location) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// deadlinePrepositions are the words that may come before a deadline in a
+// sentence: «до пятницы», «к 15.12», «в пятницу», «на завтра», «by
+// Friday», «until 15.12.2026», «on Monday».
+var deadlinePrepositions = map[string]bool{"до": true, "к": true, "ко": true, "в": true, "во": true, "на": true,
+	"by": true, "until": true, "till": true, "on": true, "due": true}
+
+// strongPrepositions say on their own that a deadline follows, so that a
+// date after them that cannot be read is a mistake, not part of a title.
+var strongPrepositions = map[string]bool{"до": true, "к": true, "ко": true, "by": true, "until": true, "till": true,
+	"due": true}
+
+// weekdays are the names of the days of the week in both languages, in
+// the cases a deadline puts them in (до пятницы, к пятнице, в пятницу),
+// and their short forms.
+var weekdays = func() map[string]time.Weekday {
+	m := map[string]time.Weekday{}
+	for day, names := range map[time.Weekday][]string{
+		time.Monday:    {"понедельник", "понедельника", "понедельнику", "пн", "monday", "mon"},
+		time.Tuesday:   {"вторник", "вторника", "вторнику", "вт", "tuesday", "tue", "tues"},
+		time.Wednesday: {"среда", "среды", "среду", "среде", "ср", "wednesday", "wed"},
+		time.Thursday:  {"четверг", "четверга", "четвергу", "чт", "thursday", "thu", "thurs"},
+		time.Friday:    {"пятница", "пятницы", "пятницу", "пятнице", "пт", "friday", "fri"},
+		time.Saturday:  {"суббота", "субботы", "субботу", "субботе", "сб", "saturday", "sat"},
+		time.Sunday:    {"воскресенье", "воскресенья", "воскресенью", "вс", "sunday", "sun"},
+	} {
+		for _, n := range names {
+			m[n] = day
+		}
+	}
+	return m
+}()
+
+// relativeDays are the words for a day counted from today.
+var relativeDays = map[string]int{"сегодня": 0, "today": 0, "завтра": 1, "tomorrow": 1, "послезавтра": 2}
+
+// ParseDeadline reads a deadline as people write it in a sentence, in
+// either language. It reads what ParseDate reads, and also:
+//   - a preposition before it: «до завтра», «к 15.12», «в пятницу», «by
+//     tomorrow», «until 15.12.2026», «on Friday»;
+//   - «послезавтра» and the days of the week, in any case and short
+//     («до пятницы», «к пятнице», «в пт», «by Friday», «fri»): the next
+//     such day after today;
+//   - «через 3 дня», «через неделю», «in 3 days», «in a week»;
+//   - a time after the day with or without «в»/«at» («завтра в 12:00»,
+//     «tomorrow at 9:30»), or a time alone, which is today («до 15:00»).
+//
+// A day without a time gets DefaultHour:00 and defaulted is set, as in
+// ParseDate. Whether the deadline has passed is ValidateDeadline's to say.
+func ParseDeadline(s string, now time.Time, loc *time.Location) (t time.Time, defaulted bool, err error) {
+	words := deadlineWords(s)
+	t, defaulted, ok := readDeadline(words, now, loc)
+	if !ok {
+		return time.Time{}, false, Errorf(EINVALID, "err.date.format", "Text", strings.TrimSpace(s))
+	}
+	return t, defaulted, nil
+}
+
+// deadlineWords splits s into lower-case words without the punctuation a
+// sentence puts after them («до пятницы,» «15.12.»).
+func deadlineWords(s string) []string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		if t := strings.TrimRight(w, ",;!?."); t != "" {
+			words[i] = t
+		}
+	}
+	return words
+}
+
+// readDeadline reads a whole deadline from words (see ParseDeadline).
+func readDeadline(words []string, now time.Time, loc *time.Location) (time.Time, bool, bool) {
+	prep := ""
+	if len(words) > 0 && deadlinePrepositions[words[0]] {
+		prep, words = words[0], words[1:]
+	}
+	// «в среде» is «in the environment»; Wednesday is «в среду», «к среде».
+	if len(words) == 0 || words[0] == "среде" && prep != "к" && prep != "ко" {
+		return time.Time{}, false, false
+	}
+	now = now.In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	day, n, ok := readDay(words, today, loc)
+	if !ok {
+		return time.Time{}, false, false
+	}
+	words = words[n:]
+	if len(words) > 1 && (words[0] == "в" || words[0] == "во" || words[0] == "at") {
+		words = words[1:]
+	}
+	h, m, defaulted := DefaultHour, 0, true
+	switch len(words) {
+	case 0:
+	case 1:
+		clock, err := time.Parse("15:04", words[0])
+		if err != nil {
+			return time.Time{}, false, false
+		}
+		h, m, defaulted = clock.Hour(), clock.Minute(), false
+	default:
+		return time.Time{}, false, false
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc), defaulted, true
+}
+
+// readDay reads the day a deadline starts with and says how many words it
+// took: none when the deadline is a time alone (today).
+func readDay(words []string, today time.Time, loc *time.Location) (time.Time, int, bool) {
+	w := words[0]
+	if d, ok := relativeDays[w]; ok {
+		return today.AddDate(0, 0, d), 1, true
+	}
+	if wd, ok := weekdays[w]; ok {
+		ahead := (int(wd)-int(today.Weekday())+6)%7 + 1 // 1…7: the next such day after today
+		return today.AddDate(0, 0, ahead), 1, true
+	}
+	if w == "через" || w == "in" {
+		if len(words) >= 2 && (words[1] == "неделю" || words[1] == "week") {
+			return today.AddDate(0, 0, 7), 2, true
+		}
+		if len(words) >= 3 && (words[1] == "a" || words[1] == "one") && words[2] == "week" {
+			return today.AddDate(0, 0, 7), 3, true
+		}
+		if len(words) >= 3 && isDaysWord(words[2]) {
+			if n, err := strconv.Atoi(words[1]); err == nil && n >= 0 && n <= 3660 {
+				return today.AddDate(0, 0, n), 3, true
+			}
+		}
+		return time.Time{}, 0, false
+	}
+	if rest, ok := strings.CutPrefix(w, "+"); ok {
+		n, err := strconv.Atoi(rest)
+		if err != nil || n < 0 || n > 3660 || rest == "" || rest[0] == '+' || rest[0] == '-' {
+			return time.Time{}, 0, false
+		}
+		return today.AddDate(0, 0, n), 1, true
+	}
+	if _, err := time.Parse("15:04", w); err == nil {
+		return today, 0, true
+	}
+	d, ok := parseDay(w, today, loc)
+	return d, 1, ok
+}
+
+func isDaysWord(w string) bool {
+	switch w {
+	case "день", "дня", "дней", "дн", "day", "days":
+		return true
+	}
+	return false
+}
+
+// Deadline is a deadline found in a sentence by CutDeadline.
+type Deadline struct {
+	// Text is the deadline as it was typed («до завтра 12:00»).
+	Text string
+	// At is the moment it means; Defaulted is set when no time was typed
+	// and At has DefaultHour:00.
+	At        time.Time
+	Defaulted bool
+}
+
+// CutDeadline finds a deadline at the end or, failing that, at the start
+// of a sentence («Позвонить клиенту до завтра 12:00», «до пятницы
+// подготовить договор») and returns the sentence without it. What may be a
+// deadline there (see ParseDeadline):
+//   - a phrase after a preposition: «до 15.12.2026», «в пятницу», «by
+//     Friday», «к 12:00»;
+//   - a day said as a word, with or without a time: «сегодня 18:00»,
+//     «завтра», «tomorrow 9:30»;
+//   - a date with a time, or a time: «15.12 12:00», «15:00»;
+//   - «+3», «через 3 дня», «in 3 days».
+//
+// A date alone without a preposition («платёж от 01.12.2026») is not taken:
+// it is more likely part of the title; nor is a weekday alone («настроить
+// среду»). The whole sentence may be the deadline (rest is then empty).
+// When a deadline is clearly meant («до» or «by» and a date, perhaps with a
+// time) but cannot be read («до 31.02»), found is set and err is EINVALID
+// with err.date.format. found is false when there is no deadline; the
+// sentence comes back as it was, its spaces single.
+func CutDeadline(s string, now time.Time, loc *time.Location) (rest string, d Deadline, found bool, err error) {
+	fields := strings.Fields(s)
+	words := deadlineWords(s)
+	const longest = 6 // «до 15.12.2026 в 12:00», «через 3 дня в 9:00»
+	try := func(from, to int) (bool, error) {
+		ws := words[from:to]
+		if !deadlineShaped(ws) {
+			return false, nil
+		}
+		t, defaulted, ok := readDeadline(ws, now, loc)
+		if !ok {
+			if meantDeadline(ws) {
+				// «до 31.02», «by 15.13.2026 12:00»: a deadline was meant,
+				// and is wrong; a shorter phrase inside it is not the one.
+				return true, Errorf(EINVALID, "err.date.format", "Text", strings.Join(fields[from:to], " "))
+			}
+			return false, nil
+		}
+		rest = strings.Join(append(slices.Clone(fields[:from]), fields[to:]...), " ")
+		d = Deadline{Text: strings.Join(fields[from:to], " "), At: t, Defaulted: defaulted}
+		return true, nil
+	}
+	// The longest phrase at the end, then at the start.
+	for n := min(longest, len(words)); n >= 1; n-- {
+		if ok, err := try(len(words)-n, len(words)); ok {
+			if err != nil {
+				return strings.Join(fields, " "), Deadline{}, true, err
+			}
+			return rest, d, true, nil
+		}
+	}
+	for n := min(longest, len(words)); n >= 1; n-- {
+		if ok, err := try(0, n); ok {
+			if err != nil {
+				return strings.Join(fields, " "), Deadline{}, true, err
+			}
+			return rest, d, true, nil
+		}
+	}
+	return strings.Join(fields, " "), Deadline{}, false, nil
+}
+
+// meantDeadline reports whether words that do not read as a deadline were
+// clearly meant as one: «до» or «by» and a date, perhaps with a time.
+func meantDeadline(ws []string) bool {
+	if len(ws) < 2 || !strongPrepositions[ws[0]] || !looksLikeDay(ws[1]) {
+		return false
+	}
+	rest := ws[2:]
+	if len(rest) == 2 && (rest[0] == "в" || rest[0] == "at") {
+		rest = rest[1:]
+	}
+	switch len(rest) {
+	case 0:
+		return true
+	case 1:
+		h, m, ok := strings.Cut(rest[0], ":")
+		return ok && allDigits(h) && allDigits(m)
+	}
+	return false
+}
+
+// deadlineShaped reports whether words may be a deadline in a sentence
+// (see CutDeadline): after a preposition, a day said as a word, or a day
+// with a time.
+func deadlineShaped(ws []string) bool {
+	if len(ws) == 0 {
+		return false
+	}
+	if deadlinePrepositions[ws[0]] {
+		return len(ws) > 1
+	}
+	if _, ok := relativeDays[ws[0]]; ok {
+		return true
+	}
+	if ws[0] == "через" || ws[0] == "in" || strings.HasPrefix(ws[0], "+") {
+		return true
+	}
+	_, err := time.Parse("15:04", ws[len(ws)-1])
+	return err == nil
+}
+
+// looksLikeDay reports whether a word is meant as a date: digits with a
+// point, a dash or a slash («31.02», «2026-13-01»), or a plus.
+func looksLikeDay(w string) bool {
+	return w != "" && (w[0] >= '0' && w[0] <= '9' && strings.ContainsAny(w, ".-/") || w[0] == '+')
 }

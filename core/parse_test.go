@@ -171,3 +171,116 @@ func TestNameKey(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDeadline: deadlines as written in a sentence, in both languages,
+// from Saturday 28.11.2026 10:00 in Moscow; a day alone gets the default
+// time and says so.
+func TestParseDeadline(t *testing.T) {
+	loc := core.Location("")
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, loc)
+	at := func(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, loc) }
+	tests := []struct {
+		in        string
+		want      time.Time
+		defaulted bool
+	}{
+		{"до завтра 12:00", at(29, 12, 0), false},
+		{"до 15.12.2026", time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
+		{"до 15.12.", time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
+		{"до пятницы", at(34, 18, 0), true},
+		{"к пятнице", at(34, 18, 0), true},
+		{"в пятницу в 12:00", at(34, 12, 0), false},
+		{"в пт 9:30", at(34, 9, 30), false},
+		{"в субботу", at(35, 18, 0), true}, // today is Saturday: the next one
+		{"к среде", at(32, 18, 0), true},
+		{"сегодня 18:00", at(28, 18, 0), false},
+		{"Сегодня в 18:00,", at(28, 18, 0), false},
+		{"послезавтра", at(30, 18, 0), true},
+		{"через 3 дня", at(31, 18, 0), true},
+		{"через неделю в 10:00", at(35, 10, 0), false},
+		{"до 15:00", at(28, 15, 0), false},
+		{"на завтра", at(29, 18, 0), true},
+		{"by tomorrow 12:00", at(29, 12, 0), false},
+		{"by Friday", at(34, 18, 0), true},
+		{"on Monday at 9:30", at(30, 9, 30), false},
+		{"until 15.12.2026 17:00", time.Date(2026, 12, 15, 17, 0, 0, 0, loc), false},
+		{"in 2 days", at(30, 18, 0), true},
+		{"in a week", at(35, 18, 0), true},
+		{"tomorrow at 9:05", at(29, 9, 5), false},
+	}
+	for _, tt := range tests {
+		got, defaulted, err := core.ParseDeadline(tt.in, now, loc)
+		if err != nil || !got.Equal(tt.want) || defaulted != tt.defaulted {
+			t.Errorf("ParseDeadline(%q) = %v, %v, %v; want %v, %v", tt.in, got, defaulted, err, tt.want, tt.defaulted)
+		}
+	}
+	for _, bad := range []string{"", "до", "до офиса", "в среде", "в тестовой среде", "пятница 25:00", "завтра утром",
+		"через три дня", "31.02.2026", "yesterday", "до завтра 12:00 D-2026-0001"} {
+		if got, _, err := core.ParseDeadline(bad, now, loc); core.ErrorCode(err) != core.EINVALID {
+			t.Errorf("ParseDeadline(%q) = %v, %v; want err.date.format", bad, got, err)
+		} else if key, _ := core.ErrorKey(err); key != "err.date.format" {
+			t.Errorf("ParseDeadline(%q): key %s", bad, key)
+		}
+	}
+}
+
+// TestParseDeadlineReadsWhatParseDateReads: the sentence form is a
+// superset, so the due step of a dialog loses nothing it read before.
+func TestParseDeadlineReadsWhatParseDateReads(t *testing.T) {
+	loc := core.Location("")
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, loc)
+	for _, in := range []string{"05.12.2026", "2026-12-05", "05.12.2026 09:30", "01.02", "30.11", "29.02", "завтра",
+		"Today 12:00", "tomorrow 9:05", "+3", "+0", "05.12.26", "5.1.2027"} {
+		want, wantDefault, err := core.ParseDate(in, now, loc)
+		if err != nil {
+			t.Fatalf("ParseDate(%q): %v", in, err)
+		}
+		if got, defaulted, err := core.ParseDeadline(in, now, loc); err != nil || !got.Equal(want) || defaulted != wantDefault {
+			t.Errorf("ParseDeadline(%q) = %v, %v, %v; ParseDate gives %v, %v", in, got, defaulted, err, want, wantDefault)
+		}
+	}
+}
+
+// TestCutDeadline: a deadline at the end or the start of a sentence is cut
+// off; a date that is part of the title, or words that only look like a
+// day, stay; a deadline clearly meant but wrong is an error.
+func TestCutDeadline(t *testing.T) {
+	loc := core.Location("")
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, loc)
+	tests := []struct {
+		in, rest, text string
+		want           time.Time
+		defaulted      bool
+	}{
+		{"Позвонить клиенту до завтра 12:00", "Позвонить клиенту", "до завтра 12:00",
+			time.Date(2026, 11, 29, 12, 0, 0, 0, loc), false},
+		{"до пятницы подготовить договор", "подготовить договор", "до пятницы",
+			time.Date(2026, 12, 4, 18, 0, 0, 0, loc), true},
+		{"Отправить КП сегодня 18:00", "Отправить КП", "сегодня 18:00", time.Date(2026, 11, 28, 18, 0, 0, 0, loc), false},
+		{"Отправить КП  до 15.12.2026.", "Отправить КП", "до 15.12.2026.", time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
+		{"Созвон в пятницу в 11:30", "Созвон", "в пятницу в 11:30", time.Date(2026, 12, 4, 11, 30, 0, 0, loc), false},
+		{"Call the client by tomorrow 12:00", "Call the client", "by tomorrow 12:00",
+			time.Date(2026, 11, 29, 12, 0, 0, 0, loc), false},
+		{"Send the contract on Friday", "Send the contract", "on Friday", time.Date(2026, 12, 4, 18, 0, 0, 0, loc), true},
+		{"Позвонить +3", "Позвонить", "+3", time.Date(2026, 12, 1, 18, 0, 0, 0, loc), true},
+		{"до завтра", "", "до завтра", time.Date(2026, 11, 29, 18, 0, 0, 0, loc), true}, // the title is asked
+	}
+	for _, tt := range tests {
+		rest, d, found, err := core.CutDeadline(tt.in, now, loc)
+		if err != nil || !found || rest != tt.rest || d.Text != tt.text || !d.At.Equal(tt.want) || d.Defaulted != tt.defaulted {
+			t.Errorf("CutDeadline(%q) = %q, %+v, %v, %v; want %q, %q at %v (default %v)", tt.in, rest, d, found, err,
+				tt.rest, tt.text, tt.want, tt.defaulted)
+		}
+	}
+	for _, keep := range []string{"Проверить платёж от 01.12.2026", "Развернуть в тестовой среде", "Довезти документы до офиса",
+		"Настроить среду", "Обсудить договор № 15"} {
+		if rest, d, found, err := core.CutDeadline(keep, now, loc); found || err != nil || rest != keep {
+			t.Errorf("CutDeadline(%q) = %q, %+v, %v, %v; want no deadline", keep, rest, d, found, err)
+		}
+	}
+	for _, wrong := range []string{"Позвонить до 31.02", "Call by 15.13.2026 12:00"} {
+		if _, _, found, err := core.CutDeadline(wrong, now, loc); !found || core.ErrorCode(err) != core.EINVALID {
+			t.Errorf("CutDeadline(%q) = %v, %v; want a wrong deadline", wrong, found, err)
+		}
+	}
+}
