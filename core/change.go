@@ -72,6 +72,51 @@ func (d *diff) add(field string, old, new any) {
 	}
 }
 
+// list adds the changes of a list field item by item, each item as its
+// String: an item added is a change from "", one removed a change to "",
+// and as many as were both removed and added are paired in order as
+// changed items (a contact whose phone changed is one change, old → new).
+func (d *diff) list(field string, old, new []string) {
+	removed, added := listDiff(old, new), listDiff(new, old)
+	for i := range max(len(removed), len(added)) {
+		var o, n string
+		if i < len(removed) {
+			o = removed[i]
+		}
+		if i < len(added) {
+			n = added[i]
+		}
+		d.changes = append(d.changes, &Change{Entity: d.entity, EntityID: d.id, Field: field, Old: o, New: n})
+	}
+}
+
+// listDiff returns the items of a that b does not have (as many times as
+// a has them more often), in a's order.
+func listDiff(a, b []string) []string {
+	have := map[string]int{}
+	for _, s := range b {
+		have[s]++
+	}
+	var out []string
+	for _, s := range a {
+		if have[s] > 0 {
+			have[s]--
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// strs lists the String of each item.
+func strs[T fmt.Stringer](items []T) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.String()
+	}
+	return out
+}
+
 func format(v any) string {
 	switch x := v.(type) {
 	case time.Time:
@@ -105,8 +150,8 @@ func diffClient(a, b *Client) []*Change {
 	d.add("full_name", a.FullName, b.FullName)
 	d.add("address", a.Address, b.Address)
 	d.add("director", a.Director, b.Director)
-	d.add("accounts", a.Accounts, b.Accounts)
-	d.add("contacts", a.Contacts, b.Contacts)
+	d.list("accounts", strs(a.Accounts), strs(b.Accounts))
+	d.list("contacts", strs(a.Contacts), strs(b.Contacts))
 	d.add("manager_id", a.ManagerID, b.ManagerID)
 	d.add("verification", a.Verification.Status, b.Verification.Status)
 	d.add("company_status", a.Verification.Company, b.Verification.Company)
