@@ -13,13 +13,17 @@ import (
 	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
-// ClientButtons offers what can be done with a card: a new deal (not on a
-// card merged into another: deals go to the card that stays) and its
-// history.
+// ClientButtons offers what can be done with a card: a new deal and an
+// edit (not on a card merged into another: deals and changes go to the
+// card that stays) and its history.
 func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
 	var row []bot.Button
+	id := strconv.FormatInt(cl.ID, 10)
 	if c.User.Can(core.PermEditDeals) && cl.MergedInto == 0 {
-		row = append(row, bot.Button{LabelKey: "btn.deal.new", Action: core.ActionDealNew, Payload: strconv.FormatInt(cl.ID, 10)})
+		row = append(row, bot.Button{LabelKey: "btn.deal.new", Action: core.ActionDealNew, Payload: id})
+	}
+	if c.User.Can(core.PermEditClients) && cl.MergedInto == 0 {
+		row = append(row, bot.Button{LabelKey: "btn.client.edit", Action: core.ActionClientEdit, Payload: id})
 	}
 	if c.User.Can(core.PermHistory) {
 		row = append(row, bot.Button{LabelKey: "btn.history", Action: core.ActionHistoryShow, Payload: cl.INN})
@@ -30,7 +34,11 @@ func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
 	return [][]bot.Button{row}
 }
 
-// clientCard renders a client card.
+// maxContacts is the most contacts a card shows; the rest are counted.
+const maxContacts = 5
+
+// ClientCard renders a client card: its requisites, accounts, contacts,
+// manager, verification and a registry change waiting to be accepted.
 func ClientCard(c *bot.Context, cl *core.Client) string {
 	var b strings.Builder
 	b.WriteString(c.T("card.client.title", bot.Args{"Name": cl.Name(), "Kind": c.T("kind."+string(cl.Kind), nil),
@@ -53,6 +61,17 @@ func ClientCard(c *bot.Context, cl *core.Client) string {
 	for _, a := range cl.Accounts {
 		b.WriteString("\n")
 		b.WriteString(c.T("card.client.account", bot.Args{"Account": a.Account, "BIK": a.BIK, "Bank": a.BankName}))
+	}
+	if len(cl.Contacts) > 0 {
+		b.WriteString("\n" + c.T("card.client.contacts", nil))
+		for i, ct := range cl.Contacts {
+			if i == maxContacts {
+				b.WriteString("\n" + c.T("card.client.more", bot.Args{"Count": len(cl.Contacts) - i}))
+				break
+			}
+			b.WriteString("\n" + c.T("card.client.contact", bot.Args{"Name": ct.Name, "Position": ct.Position,
+				"Phone": ct.Phone, "Email": ct.Email}))
+		}
 	}
 	if cl.ManagerID != 0 {
 		if u, err := c.Svc.UserByID(c.Ctx(), cl.ManagerID); err == nil {
@@ -120,12 +139,14 @@ func KPPSuffix(kpp string) string {
 }
 
 // LookupClients finds the cards a user means by what they typed where an
-// INN is asked: an INN (its head office and branches), else a name
-// fragment or an INN prefix. Cards merged into another come last. No match
+// INN is asked: an INN (its head office and branches; digits alone are
+// checked as an INN), else a name fragment. Cards merged into another come last. No match
 // is ENOTFOUND, naming what was typed.
 func LookupClients(c *bot.Context, query string, limit int) ([]*core.Client, error) {
 	query = strings.TrimSpace(query)
-	if inn := requisite.Clean(query); INNShaped(inn) {
+	// Digits alone are an INN, checked as one, so that a digit too many
+	// or too few is said rather than searched for.
+	if inn := requisite.Clean(query); inn != "" && strings.Trim(inn, "0123456789") == "" {
 		return c.Svc.FindClientsByINN(c.Ctx(), c.Actor(), inn)
 	}
 	cs, err := c.Svc.SearchClients(c.Ctx(), c.Actor(), query, limit)

@@ -3,6 +3,7 @@
 package clients
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -12,42 +13,81 @@ import (
 	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
-// Register registers the client cards: look-up by INN or name, the new
-// card dialog.
+// Register registers the client cards: look-up by INN or name, the card
+// with its deals, tasks and requests, the new card from a registry's
+// record or step by step.
 func Register(r *bot.Router) {
 	r.Command("client", core.PermViewClients, showClient)
 	r.Command("clients", core.PermViewClients, searchClients)
+	r.View(core.ActionClientShow, core.PermViewClients, showClientAction)
 	r.Action(core.ActionClientNew, core.PermEditClients, newClientAction)
 	r.Flow(clientFlow())
 }
 
-// showClient shows the card(s) of an INN, or offers to create one:
-// /client <INN>.
+// maxChoices is the most cards offered as buttons to pick from.
+const maxChoices = 10
+
+// showClient shows a card by INN or name fragment: /client <INN or name>.
+// An INN shows its card(s) (head office and branches); a fragment that
+// matches one card shows it, several are offered as buttons. An INN with
+// no card is looked up in the registries, when there are any, and offered
+// to create in one tap; without a registry, step by step.
 func showClient(c *bot.Context) error {
-	inn := requisite.Clean(c.Update.Args)
-	if inn == "" {
+	q := strings.TrimSpace(c.Update.Args)
+	if q == "" {
 		return c.Reply("msg.client.usage", nil)
 	}
-	clients, err := c.Svc.FindClientsByINN(c.Ctx(), c.Actor(), inn)
-	if core.IsNotFound(err) {
-		var rows [][]bot.Button
-		if c.User.Can(core.PermEditClients) {
-			rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.create", Action: core.ActionClientNew, Payload: inn}))
-		}
-		return c.Reply("msg.client.not_found", bot.Args{"INN": inn}, rows...)
+	cs, err := cards.LookupClients(c, q, 2*maxChoices)
+	if inn := requisite.Clean(q); core.IsNotFound(err) && cards.INNShaped(inn) {
+		return offerNew(c, inn)
 	} else if err != nil {
 		return err
 	}
-	for _, cl := range clients {
-		if err := c.Send(bot.Reply{Text: cards.ClientCard(c, cl), Buttons: cards.ClientButtons(c, cl)}); err != nil {
-			return err
+	if len(cs) == 1 || cards.INNShaped(requisite.Clean(q)) {
+		for _, cl := range cs {
+			if err := cards.ShowClient(c, cl); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
+	return c.Reply("msg.client.choose", bot.Args{"Count": len(cs), "Query": q, "More": max(len(cs)-maxChoices, 0)},
+		pickButtons(cs)...)
 }
 
-// searchClients lists clients by a name fragment or INN prefix:
-// /clients <text>.
+// pickButtons offers cards to open, one a row.
+func pickButtons(cs []*core.Client) [][]bot.Button {
+	var rows [][]bot.Button
+	for i, cl := range cs {
+		if i == maxChoices {
+			break
+		}
+		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.pick", Args: cards.ClientChoiceArgs(cl),
+			Action: core.ActionClientShow, Payload: strconv.FormatInt(cl.ID, 10)}))
+	}
+	return rows
+}
+
+// showClientAction opens a card ("<id>"), or lists all its deals, tasks
+// and requests ("<id>/all").
+func showClientAction(c *bot.Context) error {
+	payload, all := strings.CutSuffix(c.Button.Payload, cards.AllSuffix)
+	id, err := bot.ParseID(payload, "err.button.expired")
+	if err != nil {
+		return err
+	}
+	cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), id)
+	if err != nil {
+		return err
+	}
+	if all {
+		return cards.ShowClientAll(c, cl)
+	}
+	return cards.ShowClient(c, cl)
+}
+
+// searchClients lists clients by a name fragment or INN prefix, each with
+// a button that opens its card: /clients <text>.
 func searchClients(c *bot.Context) error {
 	q := strings.TrimSpace(c.Update.Args)
 	if q == "" {
@@ -76,11 +116,31 @@ func searchClients(c *bot.Context) error {
 		}
 		b.WriteString(c.T("msg.clients.line_merged", args))
 	}
-	return c.Send(bot.Reply{Text: b.String()})
+	if len(cs) > maxChoices {
+		b.WriteString("\n" + c.T("msg.clients.buttons_first", bot.Args{"Count": maxChoices}))
+	}
+	return c.Send(bot.Reply{Text: b.String(), Buttons: pickButtons(cs)})
+}
+
+// newCard is the payload of «Создать» under an INN with no card: the
+// step-by-step dialog, or (Registry) the card from the registry's record.
+// Older buttons carry the INN alone.
+type newCard struct {
+	INN      string `json:"inn"`
+	Registry bool   `json:"registry,omitempty"`
 }
 
 func newClientAction(c *bot.Context) error {
-	return c.Start("client.new", map[string]string{"inn": c.Button.Payload})
+	p := newCard{INN: c.Button.Payload}
+	if strings.HasPrefix(c.Button.Payload, "{") {
+		if err := json.Unmarshal([]byte(c.Button.Payload), &p); err != nil {
+			return core.Errorf(core.EINVALID, "err.button.expired")
+		}
+	}
+	if p.Registry {
+		return createFromRegistry(c, p.INN)
+	}
+	return c.Start("client.new", map[string]string{"inn": p.INN})
 }
 
 // clientFlow asks for the fields of a new client card, then creates it.
@@ -160,19 +220,5 @@ func createClient(c *bot.Context, s string) (string, error) {
 	if err := c.Finish(); err != nil {
 		return "", err
 	}
-	text, rows := c.T("msg.client.created", nil)+"\n\n"+cards.ClientCard(c, cl), cards.ClientButtons(c, cl)
-	// Every new card is checked for duplicates by OGRN and name.
-	dups, err := c.Svc.FindDuplicates(c.Ctx(), c.Actor(), core.Requisites{INN: cl.INN, KPP: cl.KPP, OGRN: cl.OGRN,
-		ShortName: cl.ShortName, FullName: cl.FullName}, cl.ID)
-	if err != nil {
-		return "", err
-	}
-	if len(dups) > 0 {
-		text += "\n\n" + c.T("msg.report.duplicates", bot.Args{"Duplicates": cards.DuplicateNames(dups)})
-		for _, d := range dups {
-			// The new card is the likely duplicate: offer to merge it into the old one.
-			rows = append(rows, cards.MergeButtons(c, d.ID, []*core.Client{cl})...)
-		}
-	}
-	return "", c.Send(bot.Reply{Text: text, Buttons: rows})
+	return "", showCreated(c, cl, c.T("msg.client.created", nil))
 }

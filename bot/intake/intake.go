@@ -29,6 +29,8 @@ func Register(r *bot.Router) {
 	r.Action(core.ActionDriftTask, core.PermTasks, driftTaskAction)
 	r.Flow(returnFlow())
 	r.Flow(keepFlow())
+	r.Flow(intakePickFlow())
+	r.Flow(mergePickFlow())
 	r.Text(core.PermEditClients, pastedCard)
 }
 
@@ -58,6 +60,16 @@ func looksLikeCard(text string) bool {
 
 func startIntake(c *bot.Context, text string) error {
 	given, unread := readRequisites(text)
+	if given.INN == "" && nameQuery(text) {
+		// A name fragment: the card(s) it matches, to be checked again.
+		return intakeByName(c, text)
+	}
+	return createIntake(c, given, unread)
+}
+
+// createIntake hands the requisites over to deal support and says what
+// was found in them.
+func createIntake(c *bot.Context, given core.Requisites, unread []string) error {
 	in, err := c.Svc.CreateIntake(c.Ctx(), c.Actor(), given, unread)
 	if err != nil {
 		return err

@@ -57,13 +57,28 @@ func parsePair(payload string) (survivor, dup int64, ok bool) {
 	return survivor, dup, err1 == nil && err2 == nil
 }
 
-// merge merges a duplicate card into another: /merge <survivor id> <duplicate id> [reason].
+// merge merges a duplicate card into another: /merge <survivor> <duplicate>
+// [reason], each card by its id or an INN that has one card; or /merge
+// <part of a name>, which offers the matching cards to pick from.
 func merge(c *bot.Context) error {
-	a, rest := bot.FirstWord(c.Update.Args)
+	args := strings.TrimSpace(c.Update.Args)
+	a, rest := bot.FirstWord(args)
 	b, reason := bot.FirstWord(rest)
-	survivor, err1 := bot.ParseID(a, "msg.merge.usage")
-	dup, err2 := bot.ParseID(b, "msg.merge.usage")
-	if err1 != nil || err2 != nil {
+	survivor, ok, err := cardRef(c, a)
+	switch {
+	case args == "":
+		return c.Reply("msg.merge.usage", nil)
+	case err != nil:
+		return err
+	case !ok && nameQuery(args):
+		return mergeByName(c, args)
+	case !ok:
+		return c.Reply("msg.merge.usage", nil)
+	}
+	dup, ok, err := cardRef(c, b)
+	if err != nil {
+		return err
+	} else if !ok {
 		return c.Reply("msg.merge.usage", nil)
 	}
 	return mergeClients(c, survivor, dup, reason, false)
@@ -86,8 +101,12 @@ func mergeClients(c *bot.Context, survivor, dup int64, reason string, confirmed 
 	if err != nil {
 		return err
 	}
-	return c.Send(bot.Reply{Text: c.T("msg.merge.done", bot.Args{"ID": dup}) + "\n\n" + cards.ClientCard(c, cl),
-		Buttons: cards.ClientButtons(c, cl)})
+	// The card that stays, with the deals and tasks it took over.
+	text, rows, err := cards.ClientView(c, cl)
+	if err != nil {
+		return err
+	}
+	return c.Send(bot.Reply{Text: c.T("msg.merge.done", bot.Args{"ID": dup}) + "\n\n" + text, Buttons: rows})
 }
 
 // askMerge asks whether cards under different INNs are one client. The

@@ -1,0 +1,160 @@
+package cards
+
+import (
+	"strconv"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// limits are how many deals, tasks and requests a card lists, and how many
+// of each get a button.
+type limits struct{ lines, buttons int }
+
+var (
+	// cardLimits keep a card's message short; «Показать всё» lists more.
+	cardLimits = map[string]limits{"deals": {5, 5}, "tasks": {5, 4}, "intakes": {3, 2}}
+	// allLimits are those of the list «Показать всё» sends: what fits in
+	// one chat message.
+	allLimits = map[string]limits{"deals": {30, 10}, "tasks": {30, 10}, "intakes": {15, 6}}
+)
+
+// AllSuffix ends the payload of ActionClientShow that lists everything of
+// a card ("<id>/all") rather than opening it ("<id>").
+const AllSuffix = "/all"
+
+// ShowClient sends a client card with what goes on with it: its deals,
+// open ones first, its open tasks and its open intake requests, as far as
+// the user may see them, each with a button (open the deal, «Выполнено»,
+// check the request), a few of each; when there are more, the card says
+// how many and offers «Показать всё».
+func ShowClient(c *bot.Context, cl *core.Client) error {
+	text, buttons, err := ClientView(c, cl)
+	if err != nil {
+		return err
+	}
+	return c.Send(bot.Reply{Text: text, Buttons: buttons})
+}
+
+// ClientView is the message ShowClient sends, for a reply that puts
+// something before it.
+func ClientView(c *bot.Context, cl *core.Client) (string, [][]bot.Button, error) {
+	act, err := c.Svc.ClientActivity(c.Ctx(), c.Actor(), cl.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	text, rows, cut := activity(c, act, cardLimits)
+	buttons := ClientButtons(c, cl)
+	if cl.MergedInto != 0 {
+		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.client.open_card", Args: bot.Args{"ID": cl.MergedInto},
+			Action: core.ActionClientShow, Payload: strconv.FormatInt(cl.MergedInto, 10)}))
+	}
+	buttons = append(buttons, rows...)
+	if cut {
+		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.client.all", Action: core.ActionClientShow,
+			Payload: strconv.FormatInt(cl.ID, 10) + AllSuffix}))
+	}
+	return ClientCard(c, cl) + "\n\n" + text, buttons, nil
+}
+
+// ShowClientAll lists everything of a card that its message cut short:
+// every deal, open task and open request the user may see (as many as fit
+// in one message).
+func ShowClientAll(c *bot.Context, cl *core.Client) error {
+	act, err := c.Svc.ClientActivity(c.Ctx(), c.Actor(), cl.ID)
+	if err != nil {
+		return err
+	}
+	text, rows, _ := activity(c, act, allLimits)
+	return c.Send(bot.Reply{Text: c.T("msg.client.all_title", bot.Args{"Name": cl.Name(), "INN": cl.INN}) + "\n\n" + text,
+		Buttons: rows})
+}
+
+// activity renders a card's deals, tasks and requests within limits, with
+// their buttons; cut reports that something was left out.
+func activity(c *bot.Context, act *core.ClientActivity, lim map[string]limits) (text string, rows [][]bot.Button, cut bool) {
+	var parts []string
+	var deals, tasks, intakes []bot.Button
+	if n := len(act.Deals); n > 0 {
+		l := lim["deals"]
+		s := c.T("card.client.deals", bot.Args{"Count": n, "Open": act.OpenDeals()})
+		for i, d := range act.Deals {
+			if i == l.lines {
+				s += "\n" + c.T("card.client.more", bot.Args{"Count": n - i})
+				cut = true
+				break
+			}
+			s += "\n" + c.T("card.client.deal", bot.Args{"Number": d.Number, "Title": d.Title, "Amount": int64(d.Amount),
+				"Stage": c.T("stage."+string(d.Stage), nil)})
+			if i < l.buttons {
+				deals = append(deals, bot.Button{LabelKey: "btn.deal.open", Args: bot.Args{"Number": d.Number},
+					Action: core.ActionDealShow, Payload: strconv.FormatInt(d.ID, 10)})
+			}
+		}
+		parts = append(parts, s)
+	}
+	if n := len(act.Tasks); n > 0 {
+		l := lim["tasks"]
+		s := c.T("card.client.tasks", bot.Args{"Count": n})
+		now := c.Now()
+		for i, t := range act.Tasks {
+			if i == l.lines {
+				s += "\n" + c.T("card.client.more", bot.Args{"Count": n - i})
+				cut = true
+				break
+			}
+			key := "msg.tasks.line"
+			switch {
+			case t.Overdue(now):
+				key = "msg.tasks.line_overdue"
+			case t.Due.IsZero():
+				key = "msg.tasks.line_nodue"
+			}
+			s += "\n• " + c.T(key, bot.Args{"ID": t.ID, "Title": t.Title, "Due": t.Due})
+			// «Выполнено» for those who may close the task: its assignee,
+			// or whoever may set tasks for others.
+			if len(tasks) < l.buttons && (t.AssigneeID == c.User.ID || c.User.Can(core.PermAssignTasks)) {
+				tasks = append(tasks, bot.Button{LabelKey: "btn.task.done", Args: bot.Args{"ID": t.ID},
+					Action: core.ActionTaskDone, Payload: strconv.FormatInt(t.ID, 10)})
+			}
+		}
+		parts = append(parts, s)
+	}
+	if n := len(act.Intakes); n > 0 {
+		l := lim["intakes"]
+		s := c.T("card.client.intakes", bot.Args{"Count": n})
+		for i, in := range act.Intakes {
+			if i == l.lines {
+				s += "\n" + c.T("card.client.more", bot.Args{"Count": n - i})
+				cut = true
+				break
+			}
+			s += "\n" + c.T("card.client.intake", bot.Args{"ID": in.ID, "At": in.CreatedAt, "Checked": in.Report != nil})
+			if i < l.buttons && c.User.Can(core.PermVerify) {
+				intakes = append(intakes, bot.Button{LabelKey: "btn.intake.verify_n", Args: bot.Args{"ID": in.ID},
+					Action: core.ActionIntakeVerify, Payload: strconv.FormatInt(in.ID, 10)})
+			}
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return c.T("card.client.no_activity", nil), nil, false
+	}
+	for _, bs := range [][]bot.Button{deals, tasks, intakes} {
+		rows = append(rows, pairs(bs)...)
+	}
+	text = parts[0]
+	for _, p := range parts[1:] {
+		text += "\n\n" + p
+	}
+	return text, rows, cut
+}
+
+// pairs lays buttons out two in a row.
+func pairs(bs []bot.Button) [][]bot.Button {
+	var rows [][]bot.Button
+	for i := 0; i < len(bs); i += 2 {
+		rows = append(rows, bs[i:min(i+2, len(bs))])
+	}
+	return rows
+}
