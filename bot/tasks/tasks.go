@@ -3,13 +3,14 @@
 package tasks
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/cards"
 	"github.com/dealdesk/dealdesk/core"
-	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
 // Register registers tasks: the list, the new task and done dialogs.
@@ -23,11 +24,15 @@ func Register(r *bot.Router) {
 	r.Flow(doneFlow())
 }
 
-// task starts a new task: /task new.
+// task starts a new task: /task new step by step, or /task new <what to
+// do> [deadline] [deal number or INN] in one message (see quick.go).
 func task(c *bot.Context) error {
-	arg := strings.TrimSpace(c.Update.Args)
-	if !strings.EqualFold(arg, "new") && !strings.EqualFold(arg, "новая") {
+	first, rest := bot.FirstWord(c.Update.Args)
+	if !strings.EqualFold(first, "new") && !strings.EqualFold(first, "новая") {
 		return c.Reply("msg.task.usage", nil)
+	}
+	if rest != "" {
+		return quickTask(c, rest)
 	}
 	return c.Start("task.new", nil)
 }
@@ -132,42 +137,164 @@ func doneFlow() *bot.Flow {
 	}}
 }
 
-// taskFlow asks for a new task's title, due time, deal and assignee.
+// taskFlow asks for a new task's title, due time, deal (or client) and
+// assignee, each only when it is not known yet: a one-message /task new
+// or the deal's «Новая задача» fills some of them before the dialog starts.
 func taskFlow() *bot.Flow {
-	return &bot.Flow{Name: "task.new", First: "title", Perm: core.PermTasks, Steps: map[string]*bot.Step{
-		"title": {Prompt: bot.Ask("flow.task.title", false), Input: bot.TitleInput("due")},
-		"due": {Prompt: bot.Ask("flow.task.due", true), Input: func(c *bot.Context, s string) (string, error) {
-			next := "deal"
-			if c.Conv.Data["deal_id"] != "" {
-				next = "assignee"
+	return &bot.Flow{Name: "task.new", First: "start", Perm: core.PermTasks, Steps: map[string]*bot.Step{
+		"start": {Prompt: func(c *bot.Context) error { return c.Goto(nextStep(c, "")) },
+			Input: func(c *bot.Context, _ string) (string, error) { return nextStep(c, ""), nil }},
+		"title": {Prompt: bot.Ask("flow.task.title", false), Input: func(c *bot.Context, s string) (string, error) {
+			if _, err := bot.TitleInput("")(c, s); err != nil {
+				return "", err
 			}
-			return bot.DateInput("due", next)(c, s)
+			return nextStep(c, "title"), nil
 		}},
-		"deal":     {Prompt: bot.Ask("flow.task.deal", true), Input: taskDeal},
+		"due":      {Prompt: bot.Ask("flow.task.due", true), Input: dueInput},
+		"deal":     {Prompt: askDeal, Input: taskDeal},
 		"assignee": {Prompt: askAssignee, Input: taskAssignee},
 	}}
 }
 
-// taskDeal takes what the task is about: a deal number, a client's INN,
-// or nothing.
-func taskDeal(c *bot.Context, s string) (string, error) {
-	if bot.IsSkip(s) || s == "" {
-		return "assignee", nil
+// taskSteps are the steps of a new task in order.
+var taskSteps = []string{"title", "due", "deal", "assignee"}
+
+// nextStep is the dialog's next step after the step after.
+func nextStep(c *bot.Context, after string) string { return nextOf(c.Conv.Data, after) }
+
+// nextOf is the first step after after (from the start when it is "")
+// whose answer is not in d yet; the assignee is always asked (or, for
+// those who may not assign, the task is created there).
+func nextOf(d map[string]string, after string) string {
+	for _, st := range taskSteps[slices.Index(taskSteps, after)+1:] {
+		switch {
+		case st == "title" && d["title"] != "":
+		case st == "due" && d["due"] != "":
+		case st == "deal" && (d["deal_id"] != "" || d["client_id"] != ""):
+		default:
+			return st
+		}
 	}
-	if _, ok := core.ParseDealNumber(s); ok {
-		d, err := c.Svc.FindDealByNumber(c.Ctx(), c.Actor(), s)
+	return "assignee"
+}
+
+// dueInput takes the task's deadline, as the one-message form reads it
+// («до пятницы», «завтра 12:00», «by Friday»); one that has passed is
+// refused, and a day without a time gets core.DefaultHour, said when the
+// task is created.
+func dueInput(c *bot.Context, s string) (string, error) {
+	d := c.Conv.Data
+	delete(d, "due_default")
+	if bot.IsSkip(s) || s == "" {
+		delete(d, "due")
+		return nextStep(c, "due"), nil
+	}
+	now := c.Now()
+	t, defaulted, err := core.ParseDeadline(s, now, c.P.Location())
+	if err != nil {
+		return "", err
+	}
+	if err := core.ValidateDeadline(t, now); err != nil {
+		return "", err
+	}
+	d["due"] = t.Format(time.RFC3339)
+	if defaulted {
+		d["due_default"] = "1"
+	}
+	return nextStep(c, "due"), nil
+}
+
+// askDeal asks what the task is about; when a client was named by an INN
+// or a name that several cards share, it offers those cards.
+func askDeal(c *bot.Context) error {
+	if q := c.Conv.Data["client_query"]; q != "" {
+		if cs, err := cards.LookupClients(c, q, 2*maxChoices); err == nil {
+			if cs = workingCards(cs); len(cs) > 1 {
+				return c.Reply("flow.task.client_pick", bot.Args{"Query": q}, clientChoices(cs)...)
+			}
+		}
+	}
+	return bot.Ask("flow.task.deal", true)(c)
+}
+
+// maxChoices is the most cards offered to pick from.
+const maxChoices = 8
+
+// clientChoices are the buttons that pick a card at the deal step, with
+// «Пропустить».
+func clientChoices(cs []*core.Client) [][]bot.Button {
+	var rows [][]bot.Button
+	for i, cl := range cs {
+		if i == maxChoices {
+			break
+		}
+		rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl), "client:"+strconv.FormatInt(cl.ID, 10))))
+	}
+	return append(rows, bot.Row(bot.Choice("btn.skip", nil, bot.Skip)))
+}
+
+// workingCards drops the cards merged into another: work goes to the card
+// that stays.
+func workingCards(cs []*core.Client) []*core.Client {
+	return slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+}
+
+// taskDeal takes what the task is about: a deal number, a client's INN or
+// part of its name (several matching cards are offered as buttons), a
+// picked card, or nothing.
+func taskDeal(c *bot.Context, s string) (string, error) {
+	d := c.Conv.Data
+	if bot.IsSkip(s) || s == "" {
+		delete(d, "client_query")
+		return nextStep(c, "deal"), nil
+	}
+	if id, ok := strings.CutPrefix(s, "client:"); ok {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return "", core.Errorf(core.EINVALID, "err.button.expired")
+		}
+		cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), n)
 		if err != nil {
 			return "", bot.AsInvalid(err)
 		}
-		c.Conv.Data["deal_id"] = strconv.FormatInt(d.ID, 10)
-		return "assignee", nil
+		return takeClient(c, cl)
 	}
-	clients, err := c.Svc.FindClientsByINN(c.Ctx(), c.Actor(), requisite.Clean(s))
+	if _, ok := core.ParseDealNumber(s); ok {
+		deal, err := c.Svc.FindDealByNumber(c.Ctx(), c.Actor(), s)
+		if err != nil {
+			return "", bot.AsInvalid(err)
+		}
+		d["deal_id"] = strconv.FormatInt(deal.ID, 10)
+		delete(d, "client_query")
+		return nextStep(c, "deal"), nil
+	}
+	cs, err := cards.LookupClients(c, s, 2*maxChoices)
 	if err != nil {
 		return "", bot.AsInvalid(err)
 	}
-	c.Conv.Data["client_id"] = strconv.FormatInt(clients[0].ID, 10)
-	return "assignee", nil
+	w := workingCards(cs)
+	switch len(w) {
+	case 0:
+		return takeClient(c, cs[0]) // merged only: refused, naming the card that stays
+	case 1:
+		return takeClient(c, w[0])
+	}
+	d["client_query"] = s
+	if err := c.Reply("flow.task.client_pick", bot.Args{"Query": s}, clientChoices(w)...); err != nil {
+		return "", err
+	}
+	return bot.Stay, nil
+}
+
+// takeClient ties the task to a card; a card merged into another is
+// refused with the card that stays.
+func takeClient(c *bot.Context, cl *core.Client) (string, error) {
+	if cl.MergedInto != 0 {
+		return "", core.Errorf(core.EINVALID, "err.client.merged", "ID", cl.ID, "Into", cl.MergedInto)
+	}
+	c.Conv.Data["client_id"] = strconv.FormatInt(cl.ID, 10)
+	delete(c.Conv.Data, "client_query")
+	return nextStep(c, "deal"), nil
 }
 
 // askAssignee asks whom to assign the task to; users who may not assign
