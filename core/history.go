@@ -1,20 +1,98 @@
 package core
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // History is the audit trail of a client or a deal.
 type History struct {
-	Entity  Entity
-	Title   string // the client's name or the deal's number and title
-	Changes []*Change
-	// Labels name the records the changes are about, as people know them:
-	// a deal's number, a client's name and INN.
+	Entity Entity
+	Title  string // the client's name and INN, or the deal's number and title
+	// Ref asks for the same history again: the deal's number or the
+	// client's INN.
+	Ref     string
+	Changes []*Change // oldest first
+	// Entries are the changes grouped by the action that made them, oldest
+	// first: what people count and read.
+	Entries []*HistoryEntry
+	// Labels name the records the changes are about and the people who
+	// made them or are named in them, as people know them: a deal's
+	// number, a client's name and INN, a task's number, a user's name. A
+	// deal the actor may not see is not labelled.
 	Labels map[Entity]map[int64]string
+}
+
+// HistoryEntry is what one action did to one record: the changes recorded
+// together by the same author, at the same time, from the same source and
+// for the same reason.
+type HistoryEntry struct {
+	At       time.Time
+	ActorID  int64 // 0 for the system
+	Entity   Entity
+	EntityID int64
+	Reason   string
+	Source   string
+	// Created is set on the entry that created its record: the record's
+	// first (a history holds every change of the records it shows).
+	Created bool
+	Changes []*Change
+}
+
+// Cursor is the entry's place in its history.
+func (e *HistoryEntry) Cursor() HistoryCursor {
+	return HistoryCursor{At: e.At, ID: e.Changes[0].ID}
+}
+
+// HistoryCursor marks a place in a history: the time and the first change
+// of an entry. It keeps its place while changes are added, later ones or
+// earlier ones (the history of a deal moved to the card by a merge).
+type HistoryCursor struct {
+	At time.Time
+	ID int64
+}
+
+// String encodes the cursor for a button's payload.
+func (c HistoryCursor) String() string {
+	return strconv.FormatInt(c.At.UnixNano(), 10) + "." + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseHistoryCursor reads a cursor written by String.
+func ParseHistoryCursor(s string) (HistoryCursor, error) {
+	at, id, ok := strings.Cut(s, ".")
+	ns, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return HistoryCursor{}, fmt.Errorf("core: bad history cursor %q", s)
+	}
+	return HistoryCursor{At: time.Unix(0, ns).UTC(), ID: n}, nil
+}
+
+// Before returns how many entries come before the cursor, so that the
+// entries before it are Entries[:Before(c)]. The zero cursor stands for
+// the end of the history.
+func (h *History) Before(c HistoryCursor) int {
+	if c.ID == 0 {
+		return len(h.Entries)
+	}
+	return sort.Search(len(h.Entries), func(i int) bool {
+		e := h.Entries[i]
+		return compareAt(e.At, e.Changes[0].ID, c.At, c.ID) >= 0
+	})
+}
+
+// compareAt orders places in a history: by time, then by change id.
+func compareAt(a time.Time, aID int64, b time.Time, bID int64) int {
+	if c := a.Compare(b); c != 0 {
+		return c
+	}
+	return cmp.Compare(aID, bID)
 }
 
 func (h *History) label(e Entity, id int64, s string) {
@@ -28,7 +106,9 @@ func (h *History) label(e Entity, id int64, s string) {
 }
 
 // FindHistory returns the audit trail for an INN (the client's cards, their
-// deals and tasks) or a deal number (the deal and its tasks), oldest first.
+// deals and tasks) or a deal number (the deal and its tasks), oldest first,
+// its changes grouped into entries and the records and people they name
+// labelled.
 func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*History, error) {
 	if err := a.require(PermHistory); err != nil {
 		return nil, err
@@ -39,29 +119,75 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 		if err != nil {
 			return nil, err
 		}
-		h := &History{Entity: EntityDeal, Title: d.Number + " " + d.Title}
+		h := &History{Entity: EntityDeal, Title: d.Number + " " + d.Title, Ref: d.Number}
 		err = s.view(ctx, func(tx Tx) error {
 			if err := collectDeal(tx, d, h); err != nil {
 				return err
 			}
-			return labelRefs(tx, h)
+			return finish(tx, a, h)
 		})
-		return sortHistory(h), err
+		return h, err
 	}
 	clients, err := s.FindClientsByINN(ctx, a, ref)
 	if err != nil {
 		return nil, err
 	}
-	h := &History{Entity: EntityClient, Title: clients[0].Name()}
+	h := &History{Entity: EntityClient, Title: clientLabel(clients[0]), Ref: clients[0].INN}
 	err = s.view(ctx, func(tx Tx) error {
 		for _, c := range clients {
 			if err := collectClient(tx, a, c, h); err != nil {
 				return err
 			}
 		}
-		return labelRefs(tx, h)
+		return finish(tx, a, h)
 	})
-	return sortHistory(h), err
+	return h, err
+}
+
+// finish orders the changes, groups them into entries and labels what they
+// name.
+func finish(tx Tx, a Actor, h *History) error {
+	slices.SortStableFunc(h.Changes, func(x, y *Change) int { return compareAt(x.At, x.ID, y.At, y.ID) })
+	h.Entries = groupEntries(h.Changes)
+	return labelRefs(tx, a, h)
+}
+
+// entryKey is what the changes of one action share.
+type entryKey struct {
+	at       int64
+	actor    int64
+	entity   Entity
+	entityID int64
+	reason   string
+	source   string
+}
+
+// groupEntries groups changes (oldest first) into entries, in the order of
+// their first changes. One action may write changes of several records
+// interleaved (a merge moves deals and tasks): each record gets its entry.
+func groupEntries(cs []*Change) []*HistoryEntry {
+	var out []*HistoryEntry
+	open := map[entryKey]*HistoryEntry{}
+	seen := map[Entity]map[int64]bool{}
+	for _, c := range cs {
+		k := entryKey{c.At.UnixNano(), c.ActorID, c.Entity, c.EntityID, c.Reason, c.Source}
+		if e := open[k]; e != nil {
+			e.Changes = append(e.Changes, c)
+			continue
+		}
+		if len(out) > 0 && !out[len(out)-1].At.Equal(c.At) {
+			clear(open) // an action's changes share its time
+		}
+		if seen[c.Entity] == nil {
+			seen[c.Entity] = map[int64]bool{}
+		}
+		e := &HistoryEntry{At: c.At, ActorID: c.ActorID, Entity: c.Entity, EntityID: c.EntityID, Reason: c.Reason,
+			Source: c.Source, Created: !seen[c.Entity][c.EntityID], Changes: []*Change{c}}
+		seen[c.Entity][c.EntityID] = true
+		open[k] = e
+		out = append(out, e)
+	}
+	return out
 }
 
 // collectClient adds a client's changes, those of the deals the actor may
@@ -100,9 +226,10 @@ func collectClient(tx Tx, a Actor, c *Client, h *History) error {
 // refFields are the fields whose values are ids of other records, with
 // the entity they refer to: a card a deal or task belongs to, the card a
 // duplicate was merged into, the duplicate merged into a card, a task's
-// deal.
+// deal, the people a card, deal or task is given to or a user reports to.
 var refFields = map[string]Entity{"client_id": EntityClient, "merged_into": EntityClient, "merged": EntityClient,
-	"deal_id": EntityDeal}
+	"deal_id": EntityDeal, "manager_id": EntityUser, "assignee_id": EntityUser, "created_by": EntityUser,
+	"head_id": EntityUser}
 
 // RefEntity returns the entity a field's values refer to by id, for the
 // fields that hold ids.
@@ -130,36 +257,66 @@ func RefOf(field, value string) (e Entity, id int64, ok bool) {
 	return e, id, true
 }
 
-// labelRefs labels the records the changes refer to by id (a card by name
-// and INN, a deal by number), so that the history names them; a record
-// that is gone stays unlabelled.
-func labelRefs(tx Tx, h *History) error {
+// labelRefs labels the authors of the changes and the records and people
+// the changes refer to by id (a card by name and INN, a deal by number, a
+// user by name), so that the history names them. A record that is gone
+// and a deal the actor may not see stay unlabelled.
+func labelRefs(tx Tx, a Actor, h *History) error {
+	type ref struct {
+		e  Entity
+		id int64
+	}
+	tried := map[ref]bool{}
 	for _, ch := range h.Changes {
+		refs := make([]ref, 0, 3)
+		if ch.ActorID != 0 {
+			refs = append(refs, ref{EntityUser, ch.ActorID})
+		}
 		for _, v := range []string{ch.Old, ch.New} {
-			e, id, ok := RefOf(ch.Field, v)
-			if !ok || h.Labels[e][id] != "" {
+			if e, id, ok := RefOf(ch.Field, v); ok {
+				refs = append(refs, ref{e, id})
+			}
+		}
+		for _, r := range refs {
+			if _, ok := h.Labels[r.e][r.id]; ok || tried[r] {
 				continue
 			}
-			switch e {
-			case EntityClient:
-				c, err := tx.ClientByID(id)
-				if IsNotFound(err) {
-					continue
-				} else if err != nil {
-					return err
-				}
-				h.label(EntityClient, id, clientLabel(c))
-			case EntityDeal:
-				d, err := tx.DealByID(id)
-				if IsNotFound(err) {
-					continue
-				} else if err != nil {
-					return err
-				}
-				h.label(EntityDeal, id, d.Number)
+			tried[r] = true
+			if err := labelRef(tx, a, h, r.e, r.id); err != nil {
+				return err
 			}
 		}
 	}
+	return nil
+}
+
+// labelRef labels one record.
+func labelRef(tx Tx, a Actor, h *History, e Entity, id int64) error {
+	var label string
+	var err error
+	switch e {
+	case EntityClient:
+		var c *Client
+		if c, err = tx.ClientByID(id); err == nil {
+			label = clientLabel(c)
+		}
+	case EntityDeal:
+		var d *Deal
+		if d, err = tx.DealByID(id); err == nil && canSeeDeal(a, d) {
+			label = d.Number
+		}
+	case EntityUser:
+		var u *User
+		if u, err = tx.UserByID(id); err == nil {
+			label = u.Name
+		}
+	}
+	if IsNotFound(err) || err == nil && label == "" {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	h.label(e, id, label)
 	return nil
 }
 
@@ -190,16 +347,4 @@ func collectTasks(tx Tx, tasks []*Task, h *History) error {
 		h.Changes = append(h.Changes, cs...)
 	}
 	return nil
-}
-
-func sortHistory(h *History) *History {
-	if h != nil {
-		slices.SortStableFunc(h.Changes, func(a, b *Change) int {
-			if c := a.At.Compare(b.At); c != 0 {
-				return c
-			}
-			return int(a.ID - b.ID)
-		})
-	}
-	return h
 }

@@ -3,6 +3,7 @@ package core_test
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func TestFindHistory_ByINN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Entity != core.EntityClient || h.Title != "Сбер" {
+	if h.Entity != core.EntityClient || h.Title != "Сбер, "+sberINN {
 		t.Fatalf("history of %s %q", h.Entity, h.Title)
 	}
 	checkOrder(t, h)
@@ -143,7 +144,7 @@ func TestFindHistory_ManagerSeesOwnDeals(t *testing.T) {
 func TestFindHistory_ByDealNumber(t *testing.T) {
 	o := newHistoryOffice(t)
 	if _, err := o.svc.UpdateDeal(o.ctx(), o.manager, o.mine.ID, "документы собраны", func(d *core.Deal) error {
-		d.Stage = core.StageApproval
+		d.Amount = 500_000_00
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -158,7 +159,7 @@ func TestFindHistory_ByDealNumber(t *testing.T) {
 		if h.Entity != core.EntityDeal || h.Title != "D-2026-0001 Лизинг" || !slices.Equal(entities(h), want) {
 			t.Fatalf("%s: history of %s %q = %v, want %v", a.User.Role, h.Entity, h.Title, entities(h), want)
 		}
-		if last := h.Changes[len(h.Changes)-1]; last.Field != "stage" || last.New != "approval" {
+		if last := h.Changes[len(h.Changes)-1]; last.Field != "amount" || last.New != "50000000" {
 			t.Fatalf("last change = %+v", last)
 		}
 	}
@@ -178,4 +179,164 @@ func TestFindHistory_Refused(t *testing.T) {
 	checkCode(t, err, core.ENOTFOUND, "err.client.not_found")
 	_, err = o.svc.FindHistory(o.ctx(), o.officer, "D-2026-0099")
 	checkCode(t, err, core.ENOTFOUND, "err.deal.not_found")
+}
+
+// TestFindHistory_OneActionIsOneEntry: the changes one action records
+// together (same author, time, source, reason and record) are one entry,
+// however many fields it changed; each record's first entry is its
+// creation.
+func TestFindHistory_OneActionIsOneEntry(t *testing.T) {
+	o := newHistoryOffice(t)
+	o.clock.Add(time.Minute)
+	due := officeStart.AddDate(0, 1, 0)
+	if _, err := o.svc.UpdateDeal(o.ctx(), o.manager, o.mine.ID, "условия согласованы", func(d *core.Deal) error {
+		d.Title, d.Amount = "Лизинг оборудования", 1_000_000_00
+		d.SigningDue, d.PaymentDue, d.ContractEnd = due, due.AddDate(0, 1, 0), due.AddDate(1, 0, 0)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := o.svc.FindHistory(o.ctx(), o.manager, "D-2026-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Entries) != 3 {
+		t.Fatalf("%d entries of %d changes, want 3: %v", len(h.Entries), len(h.Changes), summary(h))
+	}
+	created, task, edit := h.Entries[0], h.Entries[1], h.Entries[2]
+	if !created.Created || created.Entity != core.EntityDeal || len(created.Changes) < 4 ||
+		!task.Created || task.Entity != core.EntityTask || task.EntityID != o.mineTask.ID {
+		t.Fatalf("first entries = %v", summary(h))
+	}
+	if edit.Created || edit.Entity != core.EntityDeal || edit.ActorID != o.manager.ID() ||
+		edit.Reason != "условия согласованы" || !slices.Equal(fields(edit.Changes),
+		[]string{"title", "amount", "signing_due", "payment_due", "contract_end"}) {
+		t.Fatalf("the edit = %+v %v", edit, fields(edit.Changes))
+	}
+	// Every change is in exactly one entry, in order.
+	var all []*core.Change
+	for _, e := range h.Entries {
+		all = append(all, e.Changes...)
+	}
+	if !slices.Equal(all, h.Changes) {
+		t.Fatalf("entries hold %d changes, the history %d", len(all), len(h.Changes))
+	}
+}
+
+// TestFindHistory_MergeIsAnEntryPerRecord: a merge writes the changes of
+// several records at once; each record gets its entry.
+func TestFindHistory_MergeIsAnEntryPerRecord(t *testing.T) {
+	o := newHistoryOffice(t)
+	dup := o.client(alfaINN, "", "Сбер (дубль)")
+	d := o.deal(o.officer, dup.ID, "Факторинг", o.manager)
+	o.clock.Add(time.Minute)
+	if _, err := o.svc.MergeClients(o.ctx(), o.officer, o.hq.ID, dup.ID, "дубль"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := o.svc.FindHistory(o.ctx(), o.officer, sberINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := o.clock.Now()
+	records := map[string]*core.HistoryEntry{}
+	for _, e := range h.Entries {
+		if !e.At.Equal(at) {
+			continue
+		}
+		r := ref(e.Entity, e.EntityID)
+		if records[r] != nil {
+			t.Fatalf("two entries of %s for one merge: %v", r, summary(h))
+		}
+		records[r] = e
+	}
+	if e := records[ref(core.EntityDeal, d.ID)]; e == nil || !slices.Equal(fields(e.Changes), []string{"client_id"}) {
+		t.Fatalf("the moved deal's entry: %v", summary(h))
+	}
+	if e := records[ref(core.EntityClient, o.hq.ID)]; e == nil || !slices.Contains(fields(e.Changes), "merged") {
+		t.Fatalf("the survivor's entry: %v", summary(h))
+	}
+	// The moved deal's creation is in the survivor's history, as a creation.
+	first := h.Entries[slices.IndexFunc(h.Entries, func(e *core.HistoryEntry) bool {
+		return e.Entity == core.EntityDeal && e.EntityID == d.ID
+	})]
+	if !first.Created || first.Reason != "created" {
+		t.Fatalf("the moved deal's first entry = %+v", first)
+	}
+}
+
+// TestFindHistory_NamesPeople: the authors and the people a change names
+// (a deal's or card's manager) are labelled by name.
+func TestFindHistory_NamesPeople(t *testing.T) {
+	o := newHistoryOffice(t)
+	o.clock.Add(time.Minute)
+	if _, err := o.svc.UpdateClient(o.ctx(), o.officer, o.hq.ID, "передан", func(c *core.Client) error {
+		c.ManagerID = o.manager2.ID()
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := o.svc.FindHistory(o.ctx(), o.officer, sberINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []core.Actor{o.officer, o.manager, o.manager2} {
+		if got := h.Labels[core.EntityUser][a.ID()]; got != a.User.Name {
+			t.Errorf("user %d is labelled %q, want %q", a.ID(), got, a.User.Name)
+		}
+	}
+	for _, ch := range h.Changes {
+		if ch.Field == "manager_id" || ch.Field == "assignee_id" {
+			for _, v := range []string{ch.Old, ch.New} {
+				if e, id, ok := core.RefOf(ch.Field, v); !ok && v != "0" && v != "" || ok && h.Labels[e][id] == "" {
+					t.Errorf("%s %s = %q is not named", ch.Entity, ch.Field, v)
+				}
+			}
+		}
+	}
+}
+
+// TestHistoryCursor: a cursor finds the entries before it, survives its
+// text form and keeps its place when later changes come.
+func TestHistoryCursor(t *testing.T) {
+	o := newHistoryOffice(t)
+	h, err := o.svc.FindHistory(o.ctx(), o.officer, sberINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Before(core.HistoryCursor{}); got != len(h.Entries) {
+		t.Fatalf("Before(zero) = %d, want %d", got, len(h.Entries))
+	}
+	for i, e := range h.Entries {
+		c, err := core.ParseHistoryCursor(e.Cursor().String())
+		if err != nil || !c.At.Equal(e.At) || c.ID != e.Changes[0].ID {
+			t.Fatalf("cursor %q read as %+v, %v", e.Cursor(), c, err)
+		}
+		if got := h.Before(c); got != i {
+			t.Fatalf("Before(entry %d) = %d", i, got)
+		}
+	}
+	for _, bad := range []string{"", "1", "x.1", "1.x", "1.0", "1.-3"} {
+		if _, err := core.ParseHistoryCursor(bad); err == nil {
+			t.Errorf("cursor %q accepted", bad)
+		}
+	}
+	mid := h.Entries[3].Cursor()
+	o.clock.Add(time.Minute)
+	o.deal(o.officer, o.hq.ID, "Ещё одна", o.manager)
+	later, err := o.svc.FindHistory(o.ctx(), o.officer, sberINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(later.Entries) != len(h.Entries)+1 || later.Before(mid) != 3 {
+		t.Fatalf("after a new entry: %d entries, %d before the cursor", len(later.Entries), later.Before(mid))
+	}
+}
+
+// summary lists a history's entries as "entity#id:field,field".
+func summary(h *core.History) []string {
+	var out []string
+	for _, e := range h.Entries {
+		out = append(out, ref(e.Entity, e.EntityID)+":"+strings.Join(fields(e.Changes), ","))
+	}
+	return out
 }

@@ -2,10 +2,11 @@
 package history
 
 import (
-	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/cards"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -13,154 +14,158 @@ import (
 func Register(r *bot.Router) {
 	r.Command("history", core.PermHistory, history)
 	r.View(core.ActionHistoryShow, core.PermHistory, historyAction)
+	r.View(core.ActionHistoryMore, core.PermHistory, moreAction)
 }
 
-// historyMax is how many of the latest changes one reply shows.
-const historyMax = 40
+const (
+	// pageEntries is how many entries one page shows at most.
+	pageEntries = 10
+	// pickMax is how many cards a name fragment offers at most.
+	pickMax = 8
+)
 
-// history shows the audit trail of a client or deal: /history <INN or number>.
+// history shows the audit trail of a deal (by number) or a client (by INN
+// or a fragment of the name): /history <INN, number or name>.
 func history(c *bot.Context) error {
 	ref := strings.TrimSpace(c.Update.Args)
 	if ref == "" {
 		return c.Reply("msg.history.usage", nil)
 	}
-	return showHistory(c, ref)
+	if _, ok := core.ParseDealNumber(ref); ok {
+		return showPage(c, ref, core.HistoryCursor{})
+	}
+	found, err := cards.LookupClients(c, ref, pickMax*2)
+	if err != nil {
+		return err
+	}
+	// A history is an INN's: its head office and branches together.
+	var picks []*core.Client
+	for _, cl := range found {
+		if !containsINN(picks, cl.INN) {
+			picks = append(picks, cl)
+		}
+	}
+	if len(picks) == 1 {
+		return showPage(c, picks[0].INN, core.HistoryCursor{})
+	}
+	var rows [][]bot.Button
+	for _, cl := range picks[:min(len(picks), pickMax)] {
+		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.pick", Args: cards.ClientChoiceArgs(cl),
+			Action: core.ActionHistoryShow, Payload: cl.INN}))
+	}
+	return c.Reply("msg.history.pick", bot.Args{"Query": ref}, rows...)
 }
 
-func historyAction(c *bot.Context) error { return showHistory(c, c.Button.Payload) }
+func containsINN(cs []*core.Client, inn string) bool {
+	for _, cl := range cs {
+		if cl.INN == inn {
+			return true
+		}
+	}
+	return false
+}
 
-func showHistory(c *bot.Context, ref string) error {
+// historyAction shows the latest page of a history: the «История» button
+// of a card or a deal, or a card picked by name.
+func historyAction(c *bot.Context) error {
+	return showPage(c, c.Button.Payload, core.HistoryCursor{})
+}
+
+// moreAction shows the page before the one whose «Ранее» was pressed. The
+// payload is the cursor of that page's first entry and the history's ref.
+func moreAction(c *bot.Context) error {
+	at, ref, _ := strings.Cut(c.Button.Payload, " ")
+	cur, err := core.ParseHistoryCursor(at)
+	if err != nil {
+		return core.Errorf(core.EINVALID, "err.button.expired")
+	}
+	return showPage(c, ref, cur)
+}
+
+// showPage shows the entries before the cursor, newest page first: as many
+// as fit pageEntries and one message, oldest first, with «Ранее» when
+// there are earlier ones.
+func showPage(c *bot.Context, ref string, cur core.HistoryCursor) error {
 	h, err := c.Svc.FindHistory(c.Ctx(), c.Actor(), ref)
 	if err != nil {
 		return err
 	}
-	names, err := c.Svc.UserNames(c.Ctx())
-	if err != nil {
-		return err
+	r := &renderer{c: c, h: h}
+	end := h.Before(cur)
+	if end == 0 {
+		// Nothing the user may see is before the cursor any more (a deal
+		// given to a colleague): the latest page.
+		end = len(h.Entries)
 	}
-	changes := h.Changes
+	// The longest header this page may get, so that the page fits under it.
+	longest := c.T("msg.history.title", bot.Args{"Title": h.Title, "Count": len(h.Entries)}) +
+		c.T("msg.history.shown", bot.Args{"From": end, "To": end})
+	budget := bot.MaxTextLen - textLen(longest)
+	var texts []string
+	size := 0
+	from := end
+	for from > 0 && len(texts) < pageEntries {
+		t := r.entry(h.Entries[from-1])
+		n := textLen(t) + 1 // and its line break
+		if size+n > budget {
+			if len(texts) > 0 {
+				break
+			}
+			t = cut(t, budget-1) // one entry longer than a message
+			n = textLen(t) + 1
+		}
+		texts = append(texts, t)
+		size += n
+		from--
+	}
 	var b strings.Builder
-	b.WriteString(c.T("msg.history.title", bot.Args{"Title": h.Title, "Count": len(changes)}))
-	if len(changes) > historyMax {
-		b.WriteString("\n" + c.T("msg.history.more", bot.Args{"Count": len(changes) - historyMax}))
-		changes = changes[len(changes)-historyMax:]
+	b.WriteString(header(c, h, from+1, end))
+	for i := len(texts) - 1; i >= 0; i-- {
+		b.WriteString("\n" + texts[i])
 	}
-	for i := 0; i < len(changes); i++ {
-		ch := changes[i]
-		who := names[ch.ActorID]
-		if ch.ActorID == 0 {
-			who = c.T("msg.history.system", nil)
-		}
-		ref := h.Labels[ch.Entity][ch.EntityID]
-		if ref == "" {
-			ref = "#" + strconv.FormatInt(ch.EntityID, 10)
-		}
-		args := bot.Args{"At": ch.At, "Who": who, "Entity": c.T("entity."+string(ch.Entity), nil), "Ref": ref}
-		b.WriteString("\n")
-		if ch.Reason == "created" {
-			// A new record's fields are written one change each: show them as one line.
-			var fields []string
-			for ; i < len(changes) && sameCreation(changes[i], ch); i++ {
-				fields = append(fields, fieldName(c, changes[i])+" "+value(c, changes[i], changes[i].New, h, names))
-			}
-			i--
-			args["Fields"] = strings.Join(fields, "; ")
-			b.WriteString(c.T("msg.history.created", args))
-			continue
-		}
-		if key, card, ok := mergeLine(ch, h.Labels); ok {
-			args["Card"] = card
-			b.WriteString(c.T(key, args))
-		} else {
-			args["Field"], args["Old"], args["New"] = fieldName(c, ch), value(c, ch, ch.Old, h, names),
-				value(c, ch, ch.New, h, names)
-			b.WriteString(c.T("msg.history.line", args))
-		}
-		if reason := ch.Reason; reason != "" {
-			if c.P.Has("reason." + reason) { // a reason the system gave, as a code
-				reason = c.T("reason."+reason, nil)
-			}
-			b.WriteString(" " + c.T("msg.history.reason", bot.Args{"Reason": reason}))
-		}
+	var rows [][]bot.Button
+	if from > 0 {
+		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.history.more", Action: core.ActionHistoryMore,
+			Payload: h.Entries[from].Cursor().String() + " " + h.Ref}))
 	}
-	return c.Send(bot.Reply{Text: b.String()})
+	return c.Send(bot.Reply{Text: b.String(), Buttons: rows})
 }
 
-func sameCreation(a, b *core.Change) bool {
-	return a.Reason == "created" && a.Entity == b.Entity && a.EntityID == b.EntityID && a.At.Equal(b.At)
+// header names the history, counts its entries and, when not all are
+// shown, says which are: entries from..to, counted from the first.
+func header(c *bot.Context, h *core.History, from, to int) string {
+	s := c.T("msg.history.title", bot.Args{"Title": h.Title, "Count": len(h.Entries)})
+	switch {
+	case from == 1 && to == len(h.Entries):
+	case from == to:
+		s += c.T("msg.history.shown_one", bot.Args{"From": from})
+	default:
+		s += c.T("msg.history.shown", bot.Args{"From": from, "To": to})
+	}
+	return s
 }
 
-func fieldName(c *bot.Context, ch *core.Change) string {
-	key := "field." + string(ch.Entity) + "." + ch.Field
-	if c.P.Has(key) {
-		return c.T(key, nil)
+// textLen measures text as Telegram does, in UTF-16 code units.
+func textLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1)
 	}
-	return ch.Field
+	return n
 }
 
-// mergeLine is the line of a merge on either card: the duplicate merged
-// into this card, or this card merged into another, named by name and INN.
-func mergeLine(ch *core.Change, labels map[core.Entity]map[int64]string) (key, card string, ok bool) {
-	if ch.Entity != core.EntityClient || ch.Field != "merged" && ch.Field != "merged_into" {
-		return "", "", false
+// cut shortens s to at most limit UTF-16 code units, ending with «…».
+func cut(s string, limit int) string {
+	if textLen(s) <= limit {
+		return s
 	}
-	_, id, ok := core.RefOf(ch.Field, ch.New)
-	if !ok {
-		return "", "", false // not a merge: a card taken out of one
-	}
-	card = labels[core.EntityClient][id]
-	if card == "" {
-		card = "#" + strconv.FormatInt(id, 10)
-	}
-	return "msg.history." + ch.Field, card, true
-}
-
-// value shows a value, with people's names for user ids and the names of
-// the cards and numbers of the deals it refers to.
-func value(c *bot.Context, ch *core.Change, v string, h *core.History, names map[int64]string) string {
-	switch ch.Field {
-	case "manager_id", "assignee_id", "created_by", "head_id":
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil && names[id] != "" {
-			return names[id]
+	n := 0
+	for i, r := range s {
+		w := max(utf16.RuneLen(r), 1)
+		if n+w > limit-1 {
+			return s[:i] + "…"
 		}
+		n += w
 	}
-	if _, ok := core.RefEntity(ch.Field); ok && (v == "" || v == "0") {
-		return "—" // no record
-	}
-	if e, id, ok := core.RefOf(ch.Field, v); ok {
-		if label := h.Labels[e][id]; label != "" {
-			return label
-		}
-		return "#" + strconv.FormatInt(id, 10)
-	}
-	return fieldValue(c, ch, v)
-}
-
-// fieldValue shows a value in the user's words where it is a code.
-func fieldValue(c *bot.Context, ch *core.Change, v string) string {
-	if v == "" {
-		return "—"
-	}
-	var key string
-	switch ch.Field {
-	case "stage":
-		key = "stage." + v
-	case "status":
-		key = "task_status." + v
-	case "role":
-		key = "role." + v
-	case "verification":
-		key = "verification." + v
-	case "kind":
-		key = "kind." + v
-	case "amount":
-		n, _ := strconv.ParseInt(v, 10, 64)
-		return c.P.Money(n)
-	case "due", "signing_due", "payment_due", "contract_end", "done_at":
-		return c.P.DateTime(v)
-	}
-	if key != "" && c.P.Has(key) {
-		return c.T(key, nil)
-	}
-	return v
+	return s
 }

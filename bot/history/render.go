@@ -1,0 +1,159 @@
+package history
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// valueMax is how many characters of a value an entry shows: a long text
+// (a task's result, a card's accounts) is cut, so that entries stay short
+// enough for a page of them to fit a message.
+const valueMax = 300
+
+// renderer renders a history's entries in the user's language, naming
+// records and people instead of their ids.
+type renderer struct {
+	c *bot.Context
+	h *core.History
+}
+
+// entry renders one entry: its time, author and record with the reason,
+// then what it changed: on the same line when it is one change or the
+// record's creation, else one line per field.
+func (r *renderer) entry(e *core.HistoryEntry) string {
+	c := r.c
+	s := c.T("msg.history.head", bot.Args{"At": e.At, "Who": r.who(e.ActorID),
+		"Entity": c.T("entity."+string(e.Entity), nil), "Ref": r.record(e.Entity, e.EntityID)})
+	reason := r.reason(e)
+	switch {
+	case e.Created:
+		var fields []string
+		for _, ch := range e.Changes {
+			fields = append(fields, r.field(ch)+" "+r.value(ch, ch.New))
+		}
+		return s + " · " + c.T("msg.history.created", bot.Args{"Fields": strings.Join(fields, "; ")}) + reason
+	case len(e.Changes) == 1:
+		return s + " · " + r.change(e.Changes[0]) + reason
+	}
+	var b strings.Builder
+	b.WriteString(s + reason)
+	for _, ch := range e.Changes {
+		b.WriteString("\n" + c.T("msg.history.item", bot.Args{"Change": r.change(ch)}))
+	}
+	return b.String()
+}
+
+// reason is the entry's reason in the user's words, after a space; none
+// for a plain creation. A reason DealDesk gives is a key; one a user typed
+// shows as typed.
+func (r *renderer) reason(e *core.HistoryEntry) string {
+	reason := e.Reason
+	if reason == "" || e.Created && reason == "created" {
+		return ""
+	}
+	if r.c.P.Has("reason." + reason) {
+		reason = r.c.T("reason."+reason, nil)
+	}
+	return " " + r.c.T("msg.history.reason", bot.Args{"Reason": cut(reason, valueMax)})
+}
+
+// change renders one changed field: old → new, or a merge naming the card.
+func (r *renderer) change(ch *core.Change) string {
+	if ch.Entity == core.EntityClient && (ch.Field == "merged" || ch.Field == "merged_into") {
+		if _, id, ok := core.RefOf(ch.Field, ch.New); ok {
+			return r.c.T("msg.history."+ch.Field, bot.Args{"Card": r.record(core.EntityClient, id)})
+		}
+	}
+	return r.c.T("msg.history.change", bot.Args{"Field": r.field(ch), "Old": r.value(ch, ch.Old),
+		"New": r.value(ch, ch.New)})
+}
+
+// who names an entry's author.
+func (r *renderer) who(id int64) string {
+	if id == 0 {
+		return r.c.T("msg.history.system", nil)
+	}
+	return r.record(core.EntityUser, id)
+}
+
+// record names a record or a person as people know them. One the user may
+// not see (a colleague's deal) is said to be hidden, never shown by id.
+func (r *renderer) record(e core.Entity, id int64) string {
+	if label, ok := r.h.Labels[e][id]; ok {
+		return label
+	}
+	if e == core.EntityUser {
+		return r.c.T("msg.history.unknown_user", nil)
+	}
+	return r.c.T("msg.history.hidden", nil)
+}
+
+func (r *renderer) field(ch *core.Change) string {
+	key := "field." + string(ch.Entity) + "." + ch.Field
+	if r.c.P.Has(key) {
+		return r.c.T(key, nil)
+	}
+	return ch.Field
+}
+
+// value shows a value: the names of the people, cards and deals it refers
+// to by id, the user's words for codes, amounts and dates in the user's
+// forms; a long text is cut.
+func (r *renderer) value(ch *core.Change, v string) string {
+	if _, ok := core.RefEntity(ch.Field); ok {
+		if e, id, ok := core.RefOf(ch.Field, v); ok {
+			return r.record(e, id)
+		}
+		if v == "" || v == "0" {
+			return "—" // no record, no one
+		}
+	}
+	return cut(r.fieldValue(ch, v), valueMax)
+}
+
+// fieldValue shows a value in the user's words where it is a code.
+func (r *renderer) fieldValue(ch *core.Change, v string) string {
+	c := r.c
+	if v == "" {
+		return "—"
+	}
+	var key string
+	switch ch.Field {
+	case "stage":
+		key = "stage." + v
+	case "status":
+		key = "task_status." + v
+	case "role":
+		key = "role." + v
+	case "verification":
+		key = "verification." + v
+	case "company_status":
+		key = "company." + v
+	case "kind":
+		key = "kind." + v
+	case "amount":
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case err != nil:
+			return v
+		case n == 0:
+			return "—" // no amount given: a deal's amount is never 0
+		}
+		return c.P.Money(n)
+	case "due", "signing_due", "payment_due", "contract_end", "done_at":
+		return c.P.DateTime(v)
+	case "override", "active":
+		if b, err := strconv.ParseBool(v); err == nil && b {
+			key = "msg.history.yes"
+		} else if err == nil {
+			key = "msg.history.no"
+		}
+	}
+	if key != "" && c.P.Has(key) {
+		return c.T(key, nil)
+	}
+	return v
+}
