@@ -128,7 +128,7 @@ func TestClientCardShowsDealsTasksRequests(t *testing.T) {
 			"Email": "ivan@example.ru"}),
 		p.T("card.client.deals", bot.Args{"Count": 7, "Open": 6}),
 		"D-2026-0007 «Поставка 7»", "D-2026-0003 «Поставка 3»",
-		p.T("card.client.more", bot.Args{"Count": 2}),
+		p.T("card.client.more_all", bot.Args{"Count": 2}),
 		p.T("card.client.tasks", bot.Args{"Count": 7}),
 		"#" + id(h.tasks[0].ID) + " Задача 1",
 		p.T("card.client.intakes", bot.Args{"Count": 1}),

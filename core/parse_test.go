@@ -1,6 +1,8 @@
 package core_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -283,4 +285,47 @@ func TestCutDeadline(t *testing.T) {
 			t.Errorf("CutDeadline(%q) = %v, %v; want a wrong deadline", wrong, found, err)
 		}
 	}
+}
+
+// FuzzCutDeadline: a deadline cut from any sentence is a whole minute in
+// the zone, at the default hour when defaulted, reads back from its text
+// as the same moment, and the rest is the sentence without those words.
+func FuzzCutDeadline(f *testing.F) {
+	for _, s := range []string{"Позвонить клиенту до завтра 12:00", "до пятницы подготовить договор", "Созвон в пт 9:30",
+		"Call the client by tomorrow 12:00", "Проверить платёж от 01.12.2026", "Позвонить до 31.02", "в среде", "к среде",
+		"через 3 дня", "in a week", "+3", "12:00", "до", "", " \t ", "до 15.12.2026.", "Call by 15.13.2026 12:00",
+		"Созвон сегодня в 25:00", "через 99999999999999999999 дней", "\xff до завтра"} {
+		f.Add(s)
+	}
+	loc := core.Location("")
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, loc)
+	f.Fuzz(func(t *testing.T, s string) {
+		rest, d, found, err := core.CutDeadline(s, now, loc)
+		if err != nil {
+			if !found || core.ErrorCode(err) != core.EINVALID || !d.At.IsZero() {
+				t.Fatalf("CutDeadline(%q) = %q, %+v, %v, %v", s, rest, d, found, err)
+			}
+			return
+		}
+		if !found {
+			if rest != strings.Join(strings.Fields(s), " ") {
+				t.Fatalf("CutDeadline(%q) found nothing but changed it to %q", s, rest)
+			}
+			return
+		}
+		if d.At.Location() != loc || d.At.Second() != 0 || d.At.Nanosecond() != 0 ||
+			d.Defaulted && (d.At.Hour() != core.DefaultHour || d.At.Minute() != 0) {
+			t.Fatalf("CutDeadline(%q) = %+v", s, d)
+		}
+		if back, defaulted, err := core.ParseDeadline(d.Text, now, loc); err != nil || !back.Equal(d.At) || defaulted != d.Defaulted {
+			t.Fatalf("CutDeadline(%q) = %+v, which reads back as %v, %v, %v", s, d, back, defaulted, err)
+		}
+		whole := strings.Fields(s)
+		cut := strings.Fields(d.Text)
+		left := strings.Fields(rest)
+		if len(left)+len(cut) != len(whole) || !(slices.Equal(whole[:len(left)], left) && slices.Equal(whole[len(left):], cut) ||
+			slices.Equal(whole[:len(cut)], cut) && slices.Equal(whole[len(cut):], left)) {
+			t.Fatalf("CutDeadline(%q) = %q + %q: not the sentence cut at one end", s, rest, d.Text)
+		}
+	})
 }

@@ -7,16 +7,22 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// limits are how many deals, tasks and requests a card lists, and how many
-// of each get a button.
-type limits struct{ lines, buttons int }
+// limits are how many deals, tasks and requests a card lists, how many of
+// each get a button, and the key of the line that counts the rest.
+type limits struct {
+	lines, buttons int
+	more           string
+}
 
 var (
-	// cardLimits keep a card's message short; «Показать всё» lists more.
-	cardLimits = map[string]limits{"deals": {5, 5}, "tasks": {5, 4}, "intakes": {3, 2}}
+	// cardLimits keep a card's message short; the rest are counted, and
+	// «Показать всё» lists them.
+	cardLimits = map[string]limits{"deals": {5, 5, "card.client.more_all"}, "tasks": {5, 4, "card.client.more_all"},
+		"intakes": {3, 2, "card.client.more_all"}}
 	// allLimits are those of the list «Показать всё» sends: what fits in
 	// one chat message.
-	allLimits = map[string]limits{"deals": {30, 10}, "tasks": {30, 10}, "intakes": {15, 6}}
+	allLimits = map[string]limits{"deals": {30, 10, "card.client.more"}, "tasks": {30, 10, "card.client.more"},
+		"intakes": {15, 6, "card.client.more"}}
 )
 
 // AllSuffix ends the payload of ActionClientShow that lists everything of
@@ -80,7 +86,7 @@ func activity(c *bot.Context, act *core.ClientActivity, lim map[string]limits) (
 		s := c.T("card.client.deals", bot.Args{"Count": n, "Open": act.OpenDeals()})
 		for i, d := range act.Deals {
 			if i == l.lines {
-				s += "\n" + c.T("card.client.more", bot.Args{"Count": n - i})
+				s += "\n" + c.T(l.more, bot.Args{"Count": n - i})
 				cut = true
 				break
 			}
@@ -99,7 +105,7 @@ func activity(c *bot.Context, act *core.ClientActivity, lim map[string]limits) (
 		now := c.Now()
 		for i, t := range act.Tasks {
 			if i == l.lines {
-				s += "\n" + c.T("card.client.more", bot.Args{"Count": n - i})
+				s += "\n" + c.T(l.more, bot.Args{"Count": n - i})
 				cut = true
 				break
 			}
@@ -125,7 +131,7 @@ func activity(c *bot.Context, act *core.ClientActivity, lim map[string]limits) (
 		s := c.T("card.client.intakes", bot.Args{"Count": n})
 		for i, in := range act.Intakes {
 			if i == l.lines {
-				s += "\n" + c.T("card.client.more", bot.Args{"Count": n - i})
+				s += "\n" + c.T(l.more, bot.Args{"Count": n - i})
 				cut = true
 				break
 			}
