@@ -286,3 +286,26 @@ func TestEditKeysExist(t *testing.T) {
 		}
 	}
 }
+
+// TestEditFromCards: the «Изменить» buttons of the deal card and of the
+// client card start the edit with the record's fields; an edit from a card
+// takes three messages or taps at most.
+func TestEditFromCards(t *testing.T) {
+	h := newEditHarness(t)
+	msgs := h.press("m", h.say("m", "/deal D-2026-0001"), h.p.T("btn.deal.edit", nil))
+	h.wantIn(msgs, "Что изменить в сделке D-2026-0001 «Лизинг»?")
+	msgs = h.say("m", "сумма 2 000 000") // the field with its value: no value question
+	h.wantIn(h.press("m", msgs, "Без причины"), "Сохранено")
+	if got := h.dealNow().Amount; got != 2_000_000_00 {
+		t.Fatalf("amount = %d", got)
+	}
+
+	msgs = h.press("o", h.say("o", "/client 7707083893"), h.p.T("btn.client.edit", nil))
+	h.wantIn(msgs, "Что изменить в карточке «ПАО Сбербанк, 7707083893»?")
+	msgs = h.press("o", msgs, "Директор")
+	h.wantIn(h.say("o", "Греф Герман Оскарович причина: по уставу"), "Сохранено", "Директор: — → Греф Герман Оскарович",
+		"Причина: по уставу")
+	if got := h.client(h.card.ID).Director; got != "Греф Герман Оскарович" {
+		t.Fatalf("director = %q", got)
+	}
+}

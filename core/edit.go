@@ -296,7 +296,7 @@ func planDeal(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 		return nil, Errorf(ENOTFOUND, "err.deal.not_found", "Number", d.Number)
 	}
 	if d.Stage.Closed() {
-		return nil, Errorf(ECONFLICT, "err.edit.deal_closed", "Number", d.Number)
+		return nil, Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
 	}
 	e := &Edit{Entity: EntityDeal, ID: d.ID, Label: d.Number + " «" + d.Title + "»", Field: field, Op: EditSet,
 		Old: DealEditValue(d, field)}
@@ -458,7 +458,7 @@ func maxItems(field string) (int, string) {
 func recheckDeal(d *Deal, e *Edit) error {
 	switch {
 	case d.Stage.Closed():
-		return Errorf(ECONFLICT, "err.edit.deal_closed", "Number", d.Number)
+		return Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
 	case DealEditValue(d, e.Field) != e.Old:
 		return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
 	case e.Reason == "" && EditNeedsReason(EntityDeal, e.Field, d, nil):

@@ -327,9 +327,9 @@ func TestApplyEdit_Stale(t *testing.T) {
 	o.setStage(d.ID, core.StageApproval)
 	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, date), core.EINVALID, "err.edit.reason_required")
 	o.setStage(d.ID, core.StageClosedWon)
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, title), core.ECONFLICT, "err.edit.deal_closed")
+	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, title), core.ECONFLICT, "err.deal.closed")
 	_, err := o.plan(o.manager, core.EntityDeal, d.ID, "title", "Лизинг станков")
-	checkCode(t, err, core.ECONFLICT, "err.edit.deal_closed")
+	checkCode(t, err, core.ECONFLICT, "err.deal.closed")
 	if got := len(o.changes(core.EntityDeal, d.ID)); got != before {
 		t.Fatalf("refused edits wrote %d changes", got-before)
 	}
@@ -693,3 +693,102 @@ func TestClientListsAudited(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// FuzzNormalizePhone: a number is refused with EINVALID or normalized to a
+// form that normalizes to itself.
+func FuzzNormalizePhone(f *testing.F) {
+	for _, s := range []string{"+7 999 123-45-67", "8 (999) 123 45 67", "9991234567", "+375 29 123-45-67",
+		"+7(495)500-55-50 доб. 123", "8 495 500 55 50, ext 12", "+8 999 123 45 67", "", "+", "доб. 1", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := core.NormalizePhone(s)
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID || got != "" {
+				t.Fatalf("NormalizePhone(%q) = %q, %v", s, got, err)
+			}
+			return
+		}
+		if again, err := core.NormalizePhone(got); err != nil || again != got {
+			t.Fatalf("NormalizePhone(%q) = %q, which normalizes to %q, %v", s, got, again, err)
+		}
+	})
+}
+
+// FuzzParseContact: a contact is refused with EINVALID or has a name with a
+// letter, a normalized phone and a checked e-mail.
+func FuzzParseContact(f *testing.F) {
+	for _, s := range []string{"Иванов Иван; директор; +7 999 123-45-67; ivanov@example.ru", "Петров, бухгалтер",
+		"; директор", "тел. 8 999 123 45 67", "a@b.ru", "Иванов;;;", "\n\n", "Телегин Иван; Тел. 89991234567"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := core.ParseContact(s, nil)
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID {
+				t.Fatalf("ParseContact(%q): %v", s, err)
+			}
+			return
+		}
+		if c.Validate() != nil {
+			t.Fatalf("ParseContact(%q) = %+v, not valid", s, c)
+		}
+		if c.Phone != "" {
+			if p, err := core.NormalizePhone(c.Phone); err != nil || p != c.Phone {
+				t.Fatalf("ParseContact(%q): phone %q not normalized", s, c.Phone)
+			}
+		}
+		if c.Email != "" {
+			if e, err := core.NormalizeEmail(c.Email); err != nil || e != c.Email {
+				t.Fatalf("ParseContact(%q): e-mail %q not normalized", s, c.Email)
+			}
+		}
+	})
+}
+
+// FuzzParseBankAccount: an account is refused with EINVALID or passes its
+// checks.
+func FuzzParseBankAccount(f *testing.F) {
+	for _, s := range []string{sberBIK + " " + sberAccount, "БИК 044525225 р/с 4070 2810 9380 0000 0001",
+		sberAccount + " " + sberBIK + " к/с " + sberCorr + " ПАО Сбербанк", "", "044525225", "1 2 3 4 5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := core.ParseBankAccount(s)
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID {
+				t.Fatalf("ParseBankAccount(%q): %v", s, err)
+			}
+			return
+		}
+		if b.Validate() != nil || len(b.BIK) != 9 || len(b.Account) != 20 {
+			t.Fatalf("ParseBankAccount(%q) = %+v", s, b)
+		}
+	})
+}
+
+// FuzzCutEditField: a field is one of the editable ones and the value is
+// the end of the text.
+func FuzzCutEditField(f *testing.F) {
+	for _, s := range []string{"сумма 2 000 000", "срок подписания: 15.12.2026", "short name Romashka", "инн 1",
+		"контакт Иванов;\n+7", "", "   ", "amount"} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, deal bool) {
+		e := core.EntityClient
+		if deal {
+			e = core.EntityDeal
+		}
+		field, rest, err := core.CutEditField(e, s)
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID {
+				t.Fatalf("CutEditField(%q): %v", s, err)
+			}
+			return
+		}
+		if !slices.Contains(core.EditFields[e], field) || !strings.HasSuffix(strings.TrimSpace(s), rest) {
+			t.Fatalf("CutEditField(%q) = %q, %q", s, field, rest)
+		}
+	})
+}
