@@ -2,7 +2,10 @@ package core
 
 import (
 	"context"
+	"slices"
 	"strings"
+
+	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
 // ApplyIntake creates or updates the card of an intake's counterparty from
@@ -182,14 +185,33 @@ func fillCard(c *Client, in *Intake, keepGiven bool) {
 		c.Verification = Verification{Status: Unverified}
 	default:
 		v := Verification{Status: Verified, At: rep.At, Source: rep.Best().Source, Company: rep.Status, Risks: rep.Risks}
-		if len(rep.Risks) > 0 || rep.Status.BlocksDeals() || len(CheckRequisites(g)) > 0 {
+		ps := cardProblems(c, g)
+		if len(rep.Risks) > 0 || rep.Status.BlocksDeals() || len(ps) > 0 {
 			v.Status = ProblemsFound
 		}
-		for _, p := range CheckRequisites(g) {
+		for _, p := range ps {
 			v.Problems = append(v.Problems, p.Field+":"+p.Code)
 		}
 		c.Verification = v
 	}
+}
+
+// cardProblems are the problems of what was given that the card still has:
+// a requisite missing from what was given but filled from the registry
+// (a KPP, when only the INN was sent) is no problem of the card.
+func cardProblems(c *Client, g Requisites) []CheckProblem {
+	return slices.DeleteFunc(CheckRequisites(g), func(p CheckProblem) bool {
+		if p.Code != requisite.CodeMissing {
+			return false
+		}
+		switch p.Field {
+		case "kpp":
+			return c.KPP != ""
+		case "ogrn":
+			return c.OGRN != ""
+		}
+		return false
+	})
 }
 
 // fillEmpty fills only the card's empty fields from what was given.

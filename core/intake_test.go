@@ -182,3 +182,25 @@ func TestPartialAnswerIsIncompleteAndNotCached(t *testing.T) {
 		t.Fatalf("registry called %d times; a partial answer must not be cached", reg.calls)
 	}
 }
+
+// An intake of a bare INN makes a verified card when the registry supplies
+// the KPP: a requisite the registry filled is no problem of the card.
+func TestIntakeOfBareINNMakesAVerifiedCard(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	in, err := w.svc.CreateIntake(ctx, core.Actor{User: w.manager}, core.Requisites{INN: "7707083893"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.VerifyIntake(ctx, w.officer, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, c, err := w.svc.ApplyIntake(ctx, w.officer, in.ID, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KPP != "773601001" || c.Verification.Status != core.Verified || len(c.Verification.Problems) > 0 {
+		t.Fatalf("card KPP %q, verification %s %v; want the registry's KPP and verified without problems",
+			c.KPP, c.Verification.Status, c.Verification.Problems)
+	}
+}
