@@ -19,6 +19,16 @@ const (
 	ActionDriftTask    = "drift.task"
 	ActionMergePair    = "merge.pair"
 	ActionMergeConfirm = "merge.confirm"
+	// ActionDealStage moves a deal to another stage (forward, back with a
+	// reason, closed won or lost, reopened).
+	ActionDealStage = "deal.stage"
+	// ActionDealEdit and ActionClientEdit start editing a deal's or a
+	// card's field; ActionClientShow opens a card.
+	ActionDealEdit   = "deal.edit"
+	ActionClientEdit = "client.edit"
+	ActionClientShow = "client.show"
+	// ActionHistoryMore pages back to earlier history entries.
+	ActionHistoryMore = "history.more"
 )
 
 // Actions lists every button action.
@@ -26,4 +36,5 @@ var Actions = []string{
 	ActionClientNew, ActionDealNew, ActionDealShow, ActionTaskNew, ActionTaskDone, ActionHistoryShow,
 	ActionIntakeVerify, ActionIntakeApply, ActionIntakeReturn, ActionIntakeKeep,
 	ActionDriftAccept, ActionDriftTask, ActionMergePair, ActionMergeConfirm,
+	ActionDealStage, ActionDealEdit, ActionClientEdit, ActionClientShow, ActionHistoryMore,
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot/admin"
 	"github.com/dealdesk/dealdesk/bot/clients"
 	"github.com/dealdesk/dealdesk/bot/deals"
+	"github.com/dealdesk/dealdesk/bot/edit"
 	"github.com/dealdesk/dealdesk/bot/history"
 	"github.com/dealdesk/dealdesk/bot/intake"
 	"github.com/dealdesk/dealdesk/bot/profile"
@@ -19,6 +20,7 @@ var All = []bot.UseCase{
 	clients.Register,
 	intake.Register,
 	deals.Register,
+	edit.Register,
 	tasks.Register,
 	history.Register,
 	profile.Register,
