@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -13,6 +15,28 @@ const (
 	// OutboxMaxBackoff is the longest wait between two attempts.
 	OutboxMaxBackoff = 30 * time.Minute
 )
+
+// OutboxCommandMenu is the Key of an outbox record that is no message: it
+// asks the chat layer to publish again the command menu of the user whose
+// identity on the record's platform is ChatID (their private chat there),
+// as their role, access or language changed. It is written with that
+// change, so the menu follows it as surely as a message would, retried like
+// one, and after the messages written before it to that chat. It names no
+// UserID: nobody reads it. Platforms without a command menu take it as
+// delivered.
+const OutboxCommandMenu = "outbox.command_menu"
+
+// QuestionData is the key in Conversation.Data under which a conversation
+// keeps the platform's id of the delivered message that asks its current
+// step with choice buttons: when the step is answered by typing instead,
+// the chat layer takes that message's buttons away.
+const QuestionData = "question.message"
+
+// ConversationKey is the key of a user's conversation in a chat:
+// platform:chat:user, with the user's id on that platform.
+func ConversationKey(platform, chatID, userID string) string {
+	return platform + ":" + chatID + ":" + userID
+}
 
 // OutboxQuery selects due messages fairly: oldest first, but at most
 // PerChat of one chat, so that a chat with a long queue does not fill the
@@ -64,6 +88,9 @@ func (s *Service) RecordDelivery(ctx context.Context, m *OutboxMessage, d Delive
 		switch {
 		case d.Err == nil:
 			m.Status, m.DeliveredAt, m.MessageID, m.LastError = OutboxDelivered, now, d.MessageID, ""
+			if err := rememberQuestion(tx, m); err != nil {
+				return err
+			}
 		case d.MovedTo != "":
 			m.ChatID, m.NextAttemptAt, m.LastError = d.MovedTo, now, d.Err.Error()
 		case d.RetryAfter > 0 && !d.Permanent:
@@ -80,6 +107,82 @@ func (s *Service) RecordDelivery(ctx context.Context, m *OutboxMessage, d Delive
 		}
 		return tx.UpdateMessage(m)
 	})
+}
+
+// rememberQuestion records, in the same transaction as its delivery, that a
+// delivered message asks the current step of a conversation with choice
+// buttons (Button.Step names the conversation and its step): the
+// conversation keeps the message's platform id under QuestionData. A
+// message whose step is over by now (answered before it was recorded) is
+// not remembered.
+func rememberQuestion(tx Tx, m *OutboxMessage) error {
+	if m.MessageID == "" || m.UserID != 0 {
+		return nil // not sent, or a notification: never a dialog's question
+	}
+	for _, row := range m.Buttons {
+		for _, ob := range row {
+			b, err := tx.Button(ob.Token)
+			if IsNotFound(err) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if b.Step == "" || b.UserID == 0 {
+				continue
+			}
+			return rememberIn(tx, m, b)
+		}
+	}
+	return nil
+}
+
+// rememberIn stores the question's id in the conversation of the button's
+// owner in the message's chat, if it is still at the button's step.
+func rememberIn(tx Tx, m *OutboxMessage, b *Button) error {
+	convID, step, _ := strings.Cut(b.Step, "/")
+	u, err := tx.UserByID(b.UserID)
+	if IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	for _, identity := range u.Identities {
+		platform, userID, _ := SplitIdentity(identity)
+		if platform != m.Platform {
+			continue
+		}
+		conv, err := tx.Conversation(ConversationKey(m.Platform, m.ChatID, userID))
+		if IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if conv.ID != convID || conv.Step != step {
+			continue
+		}
+		if conv.Data == nil {
+			conv.Data = map[string]string{}
+		}
+		conv.Data[QuestionData] = m.MessageID
+		return tx.PutConversation(conv)
+	}
+	return nil
+}
+
+// refreshMenus writes a command-menu record (OutboxCommandMenu) for each of
+// the user's identities on the platforms that run now.
+func (s *Service) refreshMenus(tx Tx, u *User) error {
+	for _, identity := range u.Identities {
+		platform, userID, _ := SplitIdentity(identity)
+		if !slices.Contains(s.platforms, platform) {
+			continue
+		}
+		m := &OutboxMessage{Platform: platform, ChatID: userID, Key: OutboxCommandMenu, Status: OutboxPending}
+		if err := tx.Enqueue(m); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PostponeMessage moves a pending message's next attempt d from now, without

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -92,7 +93,56 @@ func (s *Service) NameFromProfile(ctx context.Context, u *User, identity, name s
 		if err := tx.UpdateUser(out); err != nil {
 			return err
 		}
-		return tx.AddChanges(stamp(diffUser(&old, out), Actor{User: out, Source: identity}, "profile")...)
+		if err := tx.AddChanges(stamp(diffUser(&old, out), Actor{User: out, Source: identity}, "profile")...); err != nil {
+			return err
+		}
+		// Their first message: the menu published at start could not reach a
+		// chat they had not opened yet.
+		return s.refreshMenus(tx, out)
+	})
+	return out, err
+}
+
+// RefreshCommandMenus has the command menus of a user published again on
+// the running platforms (a user who has just joined), written to the
+// outbox in the caller's unit. See OutboxCommandMenu.
+func (s *Service) RefreshCommandMenus(ctx context.Context, userID int64) error {
+	return s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(userID)
+		if err != nil {
+			return err
+		}
+		return s.refreshMenus(tx, u)
+	})
+}
+
+// UserByIdentity returns the user behind a platform identity, active or
+// not; ENOTFOUND when there is none.
+func (s *Service) UserByIdentity(ctx context.Context, identity string) (*User, error) {
+	var u *User
+	err := s.view(ctx, func(tx Tx) (err error) {
+		u, err = tx.UserByIdentity(identity)
+		return err
+	})
+	return u, err
+}
+
+// UsersOn returns the users, active or not, who have an identity on a
+// platform, so that the chat layer can keep what the platform shows each of
+// them (their command menu) in step with their role and access.
+func (s *Service) UsersOn(ctx context.Context, platform string) ([]*User, error) {
+	var out []*User
+	err := s.view(ctx, func(tx Tx) error {
+		users, err := tx.ListUsers()
+		for _, u := range users {
+			if slices.ContainsFunc(u.Identities, func(id string) bool {
+				p, _, _ := SplitIdentity(id)
+				return p == platform
+			}) {
+				out = append(out, u)
+			}
+		}
+		return err
 	})
 	return out, err
 }
@@ -191,7 +241,15 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpd
 		if err := tx.AddChanges(stamp(cs, a, reason)...); err != nil {
 			return err
 		}
-		return s.tellUserChange(tx, a, &old, u)
+		if err := s.tellUserChange(tx, a, &old, u); err != nil {
+			return err
+		}
+		if old.Role != u.Role || old.Active != u.Active || old.Locale != u.Locale {
+			// What the user may run, or the language they read, changed:
+			// so does their command menu, after the notice of it.
+			return s.refreshMenus(tx, u)
+		}
+		return nil
 	})
 	return u, err
 }
