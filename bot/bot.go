@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -25,6 +27,8 @@ type Bot struct {
 	chatRate   float64
 
 	refusals refusals
+	notices  pressNotices
+	menuMu   sync.Mutex // one user's command menu published at a time
 }
 
 // Config configures a Bot.
@@ -70,7 +74,7 @@ func New(cfg Config) *Bot {
 // AddTransport makes a transport's messages reach the bot and lets the
 // outbox deliver through it. Transports are added before the bot runs.
 func (b *Bot) AddTransport(t Transport) {
-	b.transports[t.Platform()] = t
+	b.transports[t.Platform()] = &answering{Transport: t, b: b}
 	b.kicks[t.Platform()] = make(chan struct{}, 1)
 }
 
@@ -82,10 +86,97 @@ func (b *Bot) kick(platform string) {
 	}
 }
 
-// Transport returns the transport of a platform, if it is running.
+// Transport returns the transport of a platform as the bot uses it (its
+// answers to refused presses are pop-ups; see answering), if it is running.
 func (b *Bot) Transport(platform string) (Transport, bool) {
 	t, ok := b.transports[platform]
 	return t, ok
+}
+
+// answering is a transport as the bot holds it: a press refused with a
+// pop-up (Context.refuse) is answered with the platform's Popup, and a
+// pop-up that the platform no longer takes (the press was handled after a
+// restart, or after Mattermost stopped waiting for the answer) is said in
+// the chat instead, so that no refusal goes unheard.
+type answering struct {
+	Transport
+	b *Bot
+}
+
+// unwrap returns the transport a platform package made.
+func unwrap(t Transport) Transport {
+	if a, ok := t.(*answering); ok {
+		return a.Transport
+	}
+	return t
+}
+
+// Answer acknowledges a press: with its refusal's pop-up, when it was
+// refused so, else as the transport does.
+func (a *answering) Answer(ctx context.Context, callbackID, text string) error {
+	msg, refused := a.b.notices.take(callbackID)
+	p, ok := a.Transport.(Popups)
+	if !refused || !ok {
+		return a.Transport.Answer(ctx, callbackID, text)
+	}
+	err := p.Popup(ctx, callbackID, text)
+	if err == nil {
+		return nil
+	}
+	a.b.log.Info().Err(err).Str("platform", msg.Platform).Str("chat_id", msg.ChatID).
+		Msg("a refused press could not be answered with a pop-up; said in the chat instead")
+	ctx = context.WithoutCancel(ctx)
+	if err := a.b.svc.FinishUpdate(ctx, core.Outcome{Messages: []*core.OutboxMessage{msg}}); err != nil {
+		return err
+	}
+	a.b.kick(msg.Platform)
+	return nil
+}
+
+// pressNotices hold, by callback id, the refusals of presses answered with
+// a pop-up until the press is acknowledged: as a message, in case the
+// pop-up cannot be shown. A press whose acknowledgement never came (its
+// update failed) is forgotten after noticeTTL.
+type pressNotices struct {
+	mu sync.Mutex
+	m  map[string]heldNotice
+}
+
+type heldNotice struct {
+	msg *core.OutboxMessage
+	at  time.Time
+}
+
+const noticeTTL = 10 * time.Minute
+
+func (n *pressNotices) hold(callbackID string, msg *core.OutboxMessage) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.m == nil {
+		n.m = map[string]heldNotice{}
+	}
+	now := time.Now() // memory's own time, not the domain clock
+	for id, h := range n.m {
+		if now.Sub(h.at) > noticeTTL {
+			delete(n.m, id)
+		}
+	}
+	n.m[callbackID] = heldNotice{msg: msg, at: now}
+}
+
+// drop forgets a press's pop-up: it is answered otherwise after all.
+func (n *pressNotices) drop(callbackID string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	delete(n.m, callbackID)
+}
+
+func (n *pressNotices) take(callbackID string) (*core.OutboxMessage, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	h, ok := n.m[callbackID]
+	delete(n.m, callbackID)
+	return h.msg, ok
 }
 
 func (b *Bot) now() time.Time { return b.clock.Now() }
@@ -121,11 +212,29 @@ func (c *Context) replyError(err error) error {
 			Str("user_id", c.Update.UserID).Str("command", c.Update.Command).Msg("internal error")
 	}
 	key, args := core.ErrorKey(err)
-	if c.Update.IsAction() && c.Update.CallbackID != "" && !c.answered {
-		// A refused button press is answered in the press's own notice too.
-		_ = c.answer(c.T(key, args))
+	if pressRefusal(err) && c.refuse(key, args) {
+		return nil // the presser alone hears why
+	}
+	if c.Update.IsAction() && c.Update.CallbackID != "" {
+		c.bot.notices.drop(c.Update.CallbackID)
+		if !c.answered {
+			// A button press that failed is answered in its own notice too.
+			_ = c.answer(c.T(key, args))
+		}
 	}
 	return c.Reply(key, args)
+}
+
+// pressRefusal reports whether an error refuses a press rather than
+// reporting what it did: a button that is stale (expired, used, of a
+// question that is over) or not the presser's, or an action their role
+// may not take.
+func pressRefusal(err error) bool {
+	if core.ErrorCode(err) == core.EFORBIDDEN {
+		return true
+	}
+	key, _ := core.ErrorKey(err)
+	return strings.HasPrefix(key, "err.button.")
 }
 
 // sameChat reports whether a button was pressed where it was issued. A
@@ -161,6 +270,7 @@ func (b *Bot) route(c *Context) error {
 	}
 	if conv != nil {
 		c.Conv = conv
+		c.clearQuestion() // answered by typing: the question's buttons go
 		return c.input(u.Text)
 	}
 	if !c.Private() {
@@ -187,6 +297,8 @@ func (b *Bot) dispatchCommand(c *Context) error {
 		if conv == nil {
 			return c.Reply("msg.cancel.nothing", nil)
 		}
+		c.Conv = conv
+		c.clearQuestion()
 		if err := c.Finish(); err != nil {
 			return err
 		}
@@ -238,6 +350,7 @@ func (b *Bot) dispatchAction(c *Context) error {
 		c.Conv = conv
 		c.outcome.UsedButton = btn.Token
 		c.clearButtons()
+		c.clearQuestion() // the pressed one, or an older one still shown
 		return c.input(btn.Payload)
 	}
 	a, ok := b.router.actions[btn.Action]

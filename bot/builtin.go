@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"time"
 
+	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
 )
 
@@ -38,6 +41,7 @@ func noChoice(c *Context) error {
 	}
 	if conv != nil {
 		c.Conv = conv
+		c.clearQuestion()
 		return c.input(c.Update.Text)
 	}
 	args := Args{"N": f[0]}
@@ -96,34 +100,146 @@ func usage(c *Context, key string) string {
 	return s
 }
 
-// Commands lists the commands of the menu in a language: those any role
-// may have (the menu cannot differ by role; /help does).
-func (b *Bot) Commands(lang string) []CommandInfo {
+// userCommands lists a user's command menu in a language: the commands
+// /help shows their role, each described as /help does, then /cancel.
+func (b *Bot) userCommands(u *core.User, lang string) []CommandInfo {
 	p := b.locales.Printer(lang, nil)
 	var out []CommandInfo
-	for _, cmd := range b.router.commands {
-		if !cmd.hidden {
-			out = append(out, CommandInfo{Command: cmd.name, Description: p.T("cmd."+cmd.name+".desc", nil)})
+	for _, cmd := range b.router.allowed(u) {
+		key := "cmd." + cmd.name
+		if !cmd.mayRunAll(u) {
+			key += ".basic"
 		}
+		out = append(out, CommandInfo{Command: cmd.name, Description: p.T(key+".desc", nil)})
 	}
 	return append(out, CommandInfo{Command: "cancel", Description: p.T("cmd.cancel.desc", nil)})
 }
 
-// SetupMenus publishes the command menu on every transport that has one.
+// guestCommands is the default menu, for whoever DealDesk does not know:
+// /start with an invite code, and /help.
+func (b *Bot) guestCommands(lang string) []CommandInfo {
+	p := b.locales.Printer(lang, nil)
+	return []CommandInfo{{Command: "start", Description: p.T("cmd.start.desc", nil)},
+		{Command: "help", Description: p.T("cmd.help.desc", nil)}}
+}
+
+// menuLangs are the language codes a menu is set for, each with the
+// language its text is in: "" (any other language) in the default one.
+func menuLangs() [][2]string {
+	out := make([][2]string, len(locales.Languages))
+	for i, lang := range locales.Languages {
+		code := lang
+		if i == 0 {
+			code = ""
+		}
+		out[i] = [2]string{code, lang}
+	}
+	return out
+}
+
+// publishMenu sets a user's own command menu on a platform: their role's
+// commands, in the language they chose or else in their app's; a user
+// switched off gets the default menu back. A platform that refuses it for
+// good (the user never opened a chat with the bot there) is not asked
+// again until the user writes (core.Service.NameFromProfile) or changes.
+func (b *Bot) publishMenu(ctx context.Context, platform string, m CommandMenu, userID int64) error {
+	b.menuMu.Lock()
+	defer b.menuMu.Unlock()
+	u, err := b.svc.UserByID(ctx, userID) // read under the lock: the newest state is published last
+	if core.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	for _, identity := range u.Identities {
+		p, pid, _ := core.SplitIdentity(identity)
+		if p != platform {
+			continue
+		}
+		for _, l := range menuLangs() {
+			var cmds []CommandInfo
+			if u.Active {
+				lang := l[1]
+				if u.Locale != "" {
+					lang = u.Locale
+				}
+				cmds = b.userCommands(u, lang)
+			}
+			err := m.SetCommands(ctx, pid, l[0], cmds)
+			if IsPermanent(err) {
+				b.log.Info().Err(err).Str("platform", platform).Int64("user", u.ID).Msg("command menu not set")
+				break
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// publishMenuOf publishes the menu of the user with an identity on a
+// platform (a core.OutboxCommandMenu record names the identity).
+func (b *Bot) publishMenuOf(ctx context.Context, m CommandMenu, platform, userID string) error {
+	u, err := b.svc.UserByIdentity(ctx, core.Identity(platform, userID))
+	if core.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return b.publishMenu(ctx, platform, m, u.ID)
+}
+
+// menuRetries is how often a rate-limited menu call is tried at start.
+const menuRetries = 5
+
+// SetupMenus publishes the command menus on every transport that has
+// them: the default one, for whoever DealDesk does not know (/start,
+// /help), and every known user's own (see publishMenu), one call after
+// another at the pace the transport keeps, waiting out the platform's
+// rate limit. It runs at start; changes later publish a user's menu
+// through the outbox (core.OutboxCommandMenu).
 func (b *Bot) SetupMenus(ctx context.Context) {
 	for _, t := range b.transports {
-		m, ok := t.(CommandMenu)
+		m, ok := unwrap(t).(CommandMenu)
 		if !ok {
 			continue
 		}
-		for i, lang := range locales.Languages {
-			code := lang
-			if i == 0 {
-				code = "" // the default list, for every other language
+		platform := t.Platform()
+		for _, l := range menuLangs() {
+			b.retryMenu(ctx, platform, func() error { return m.SetCommands(ctx, "", l[0], b.guestCommands(l[1])) })
+		}
+		users, err := b.svc.UsersOn(ctx, platform)
+		if err != nil {
+			b.log.Warn().Err(err).Str("platform", platform).Msg("command menus")
+			continue
+		}
+		for _, u := range users {
+			if ctx.Err() != nil {
+				return
 			}
-			if err := m.SetCommands(ctx, code, b.Commands(lang)); err != nil {
-				b.log.Warn().Err(err).Str("platform", t.Platform()).Msg("set command menu")
+			b.retryMenu(ctx, platform, func() error { return b.publishMenu(ctx, platform, m, u.ID) })
+		}
+	}
+}
+
+// retryMenu makes a menu call, waiting and trying again while the platform
+// rate limits it; other failures are logged.
+func (b *Bot) retryMenu(ctx context.Context, platform string, call func() error) {
+	for try := 1; ; try++ {
+		err := call()
+		var rl *RateLimitError
+		switch {
+		case err == nil || ctx.Err() != nil:
+			return
+		case errors.As(err, &rl) && try < menuRetries:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(rl.RetryAfter):
 			}
+		default:
+			b.log.Warn().Err(err).Str("platform", platform).Msg("set command menu")
+			return
 		}
 	}
 }

@@ -118,6 +118,51 @@ func (c *Context) clearButtons() {
 		ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID, EditID: c.Update.MessageID, InboxID: c.inboxID})
 }
 
+// clearQuestion removes the buttons of the message that asked the
+// conversation's current step, when the step is answered by typing: its
+// choices are over once the answer is taken. The conversation learns that
+// message's id when it is delivered (core.QuestionData).
+func (c *Context) clearQuestion() {
+	id := c.Conv.Data[core.QuestionData]
+	if id == "" {
+		return
+	}
+	delete(c.Conv.Data, core.QuestionData)
+	if id == c.Update.MessageID && c.Update.IsAction() {
+		return // pressed: its buttons are being removed already
+	}
+	c.outcome.Messages = append(c.outcome.Messages, &core.OutboxMessage{Platform: c.Update.Platform,
+		ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID, EditID: id, InboxID: c.inboxID})
+}
+
+// popups reports whether the update is a press that the platform lets
+// DealDesk answer with a notice only the presser sees.
+func (c *Context) popups() bool {
+	if c.Update.CallbackID == "" || !c.Update.IsAction() {
+		return false
+	}
+	_, ok := unwrap(c.transport).(Popups)
+	return ok
+}
+
+// refuse answers a press that is refused (stale, someone else's, not
+// allowed for the role) with a pop-up that only the presser sees, in place
+// of a message that everyone in the chat would read; it reports false
+// where the platform has no such pop-up (the console), and the refusal
+// is then said in the chat. The pop-up goes out once the unit has
+// committed; one that cannot be shown by then is said in the chat after
+// all (see answering).
+func (c *Context) refuse(key string, args Args) bool {
+	if !c.popups() {
+		return false
+	}
+	text := c.T(key, args)
+	c.answered, c.answerText = true, text
+	c.bot.notices.hold(c.Update.CallbackID, &core.OutboxMessage{Platform: c.Update.Platform,
+		ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID, Text: text, InboxID: c.inboxID})
+	return true
+}
+
 // answer acknowledges a button press once, with a notice when text is not
 // empty. The acknowledgement goes out when the update is done.
 func (c *Context) answer(text string) error {
@@ -133,7 +178,7 @@ func (c *Context) Private() bool { return c.Update.ChatType != ChatGroup }
 
 // convKey is the key of the user's conversation in this chat.
 func (c *Context) convKey() string {
-	return c.Update.Platform + ":" + c.Update.ChatID + ":" + c.Update.UserID
+	return core.ConversationKey(c.Update.Platform, c.Update.ChatID, c.Update.UserID)
 }
 
 // role names a role in the user's language.

@@ -105,6 +105,9 @@ type refusals struct {
 const maxRefusals = 10000
 
 func (b *Bot) refuseOnce(c *Context, identity, key string) error {
+	if c.refuse(key, nil) {
+		return nil // a pop-up bothers no one else: said every time
+	}
 	r := &b.refusals
 	r.mu.Lock()
 	if r.refused == nil || len(r.refused) > maxRefusals {
@@ -133,6 +136,10 @@ func (b *Bot) register(c *Context, identity string) error {
 		return err
 	}
 	c.User = u
+	// The newcomer's command menu is their role's from now on.
+	if err := b.svc.RefreshCommandMenus(c.ctx, u.ID); err != nil {
+		return err
+	}
 	// Never the code: until it is redeemed it is a key to an account.
 	b.log.Info().Str("platform", c.Update.Platform).Str("chat_id", c.Update.ChatID).
 		Str("user_id", c.Update.UserID).Int64("user", u.ID).Str("role", string(u.Role)).Msg("user registered")

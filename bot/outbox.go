@@ -208,9 +208,20 @@ func (b *Bot) deliverChat(ctx context.Context, t Transport, msgs []*core.OutboxM
 	return n, nil
 }
 
-// deliver sends one message and records the outcome.
+// deliver sends one message and records the outcome. A command-menu
+// record publishes the user's menu instead (see core.OutboxCommandMenu).
 func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (core.Delivery, error) {
-	id, sendErr := t.Send(ctx, b.render(ctx, m))
+	var (
+		id      string
+		sendErr error
+	)
+	if m.Key == core.OutboxCommandMenu {
+		if menu, ok := unwrap(t).(CommandMenu); ok {
+			sendErr = b.publishMenuOf(ctx, menu, m.Platform, m.ChatID)
+		}
+	} else {
+		id, sendErr = t.Send(ctx, b.render(ctx, m))
+	}
 	if sendErr != nil && ctx.Err() != nil {
 		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the message stays pending
 	}

@@ -121,10 +121,29 @@ type Transport interface {
 	Answer(ctx context.Context, callbackID, text string) error
 }
 
+// Popups is implemented by transports that can answer a button press with
+// a notice that only its presser sees (Telegram's callback pop-up,
+// Mattermost's ephemeral text). A press refused as stale, not the
+// presser's or not allowed for their role is answered so, and never by a
+// message to the chat, which a whole group would read.
+type Popups interface {
+	// Popup answers a press with text shown to the presser alone, in place
+	// of Answer. It fails when the platform no longer takes an answer to
+	// that press (it was handled too late); the bot then says it in the
+	// chat instead.
+	Popup(ctx context.Context, callbackID, text string) error
+}
+
 // CommandMenu is implemented by transports that show a command menu
-// (Telegram's setMyCommands), one per language.
+// (Telegram's setMyCommands): one of its own for each known user, and a
+// default one for everyone else, each in several languages.
 type CommandMenu interface {
-	SetCommands(ctx context.Context, lang string, cmds []CommandInfo) error
+	// SetCommands sets the menu shown in a language (lang "" for any
+	// language that has no list of its own): in the private chat with the
+	// user userID (their id on the platform), or the default menu when
+	// userID is empty. Nil cmds remove the user's own menu, so that the
+	// default one shows.
+	SetCommands(ctx context.Context, userID, lang string, cmds []CommandInfo) error
 }
 
 // RateLimitError is returned by a transport when the platform asks to wait

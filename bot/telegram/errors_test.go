@@ -87,7 +87,7 @@ func TestErrorsDoNotLeakToken(t *testing.T) {
 	checkNoToken(t, "Send", err, s.Token)
 	err = tr.Answer(context.Background(), "cb1", "")
 	checkNoToken(t, "Answer", err, s.Token)
-	err = tr.SetCommands(context.Background(), "ru", []bot.CommandInfo{{Command: "a", Description: "b"}})
+	err = tr.SetCommands(context.Background(), "", "ru", []bot.CommandInfo{{Command: "a", Description: "b"}})
 	checkNoToken(t, "SetCommands", err, s.Token)
 	_, err = telegram.New(cfg, zerolog.Nop())
 	checkNoToken(t, "New", err, s.Token)

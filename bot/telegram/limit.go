@@ -12,6 +12,7 @@ var defaultLimits = Limits{
 	Chat:   Limit{N: 1, Per: time.Second},
 	Group:  Limit{N: 20, Per: time.Minute},
 	Global: Limit{N: 30, Per: time.Second},
+	Menu:   Limit{N: 5, Per: time.Second},
 }
 
 func (l Limits) withDefaults() Limits {
@@ -25,6 +26,7 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.Chat, defaultLimits.Chat)
 	fill(&l.Group, defaultLimits.Group)
 	fill(&l.Global, defaultLimits.Global)
+	fill(&l.Menu, defaultLimits.Menu)
 	return l
 }
 
@@ -37,6 +39,7 @@ type limiter struct {
 	lim       Limits
 	chats     map[int64]*chatWindows
 	global    *bucket
+	menu      *bucket // command-menu calls, besides the global limit
 	lastPrune time.Time
 }
 
@@ -50,7 +53,28 @@ func newLimiter(l Limits) *limiter {
 	if l.Global.N > 0 {
 		lim.global = &bucket{interval: l.Global.Per / time.Duration(l.Global.N), burst: l.Global.N}
 	}
+	if l.Menu.N > 0 {
+		lim.menu = &bucket{interval: l.Menu.Per / time.Duration(l.Menu.N), burst: l.Menu.N}
+	}
 	return lim
+}
+
+// waitMenu blocks until a command-menu call may be made: within the menu
+// limit and a slot of the global one, so that publishing every user's menu
+// at start leaves messages their share.
+func (l *limiter) waitMenu(ctx context.Context) error {
+	l.mu.Lock()
+	now := time.Now()
+	at := later(now, l.menu.earliest(now), l.global.earliest(now))
+	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
+		l.mu.Unlock()
+		return fmt.Errorf("telegram: rate limit: next command-menu slot in %s is past the deadline: %w",
+			at.Sub(now).Round(time.Millisecond), context.DeadlineExceeded)
+	}
+	l.menu.add(at)
+	l.global.add(at)
+	l.mu.Unlock()
+	return sleep(ctx, time.Until(at))
 }
 
 // wait blocks until a message to chatID may be sent. If the slot lies past

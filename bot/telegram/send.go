@@ -19,6 +19,7 @@ const (
 	maxCaptionLen      = 1024
 	maxCallbackDataLen = 64
 	maxAnswerLen       = 200
+	maxCommandDescLen  = 256 // a command's description in a menu
 )
 
 // emptyKeyboard removes an inline keyboard when a message is edited.
@@ -237,26 +238,69 @@ func keyboard(rows [][]bot.ButtonView) (*inlineKeyboard, error) {
 // Answer acknowledges a button press (answerCallbackQuery), showing text,
 // if any, as a toast.
 func (t *Transport) Answer(ctx context.Context, callbackID, text string) error {
+	return t.answer(ctx, callbackID, text, false)
+}
+
+// Popup answers a refused press with text in an alert that the presser
+// closes (answerCallbackQuery with show_alert): nobody else in the chat
+// sees it. Telegram takes the answer only for a while after the press; a
+// late one fails with a permanent error ("query is too old").
+func (t *Transport) Popup(ctx context.Context, callbackID, text string) error {
+	return t.answer(ctx, callbackID, text, true)
+}
+
+func (t *Transport) answer(ctx context.Context, callbackID, text string, alert bool) error {
 	p := tgbotapi.Params{"callback_query_id": callbackID}
 	p.AddNonEmpty("text", truncate(text, maxAnswerLen))
+	p.AddBool("show_alert", alert && text != "")
 	_, err := t.request(ctx, "answerCallbackQuery", p)
 	return err
 }
 
-// SetCommands sets the command menu for one language (setMyCommands in the
-// default scope); lang "" sets the list shown when no language matches.
-// A regional tag is cut to its language ("en-US" → "en"), as Telegram
-// accepts only ISO 639-1 codes.
-func (t *Transport) SetCommands(ctx context.Context, lang string, cmds []bot.CommandInfo) error {
+// botCommandScope is Telegram's BotCommandScope: "default", or "chat" with
+// the chat's id (a user's private chat has the user's id).
+type botCommandScope struct {
+	Type   string `json:"type"`
+	ChatID int64  `json:"chat_id,omitempty"`
+}
+
+// SetCommands sets a command menu (setMyCommands) for one language: in the
+// private chat with a user (scope "chat" with the user's id, which is
+// their private chat's) or, for an empty userID, the default menu. Nil
+// cmds delete the user's menu (deleteMyCommands), so that the default one
+// shows again. lang "" sets the list for every language without one of
+// its own; a regional tag is cut to its language ("en-US" → "en"), as
+// Telegram accepts only ISO 639-1 codes. Menu calls keep to Limits.Menu.
+func (t *Transport) SetCommands(ctx context.Context, userID, lang string, cmds []bot.CommandInfo) error {
 	lang, _, _ = strings.Cut(strings.ToLower(lang), "-")
 	lang, _, _ = strings.Cut(lang, "_")
-	list := make([]tgbotapi.BotCommand, len(cmds))
-	for i, c := range cmds {
-		list[i] = tgbotapi.BotCommand{Command: c.Command, Description: c.Description}
+	scope := botCommandScope{Type: "default"}
+	if userID != "" {
+		id, err := strconv.ParseInt(userID, 10, 64)
+		if err != nil || id <= 0 {
+			return &bot.PermanentError{Err: fmt.Errorf("telegram: bad user id %q for a command menu", userID)}
+		}
+		scope = botCommandScope{Type: "chat", ChatID: id}
 	}
-	cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, list...)
-	if _, err := t.bound(ctx).Request(cfg); err != nil {
-		return t.wrap("setMyCommands", err)
+	p := tgbotapi.Params{}
+	if err := p.AddInterface("scope", scope); err != nil {
+		return err
 	}
-	return nil
+	p.AddNonEmpty("language_code", lang)
+	method := "deleteMyCommands"
+	if cmds != nil || userID == "" {
+		method = "setMyCommands"
+		list := make([]tgbotapi.BotCommand, len(cmds))
+		for i, c := range cmds {
+			list[i] = tgbotapi.BotCommand{Command: c.Command, Description: truncate(c.Description, maxCommandDescLen)}
+		}
+		if err := p.AddInterface("commands", list); err != nil {
+			return err
+		}
+	}
+	if err := t.limiter.waitMenu(ctx); err != nil {
+		return err
+	}
+	_, err := t.request(ctx, method, p)
+	return err
 }

@@ -230,7 +230,7 @@ func TestSetCommands(t *testing.T) {
 		"en": {{Command: "deal", Description: "Deal"}, {Command: "help", Description: "Help"}},
 	}
 	for lang, cmds := range menus {
-		if err := tr.SetCommands(ctx, lang, cmds); err != nil {
+		if err := tr.SetCommands(ctx, "", lang, cmds); err != nil {
 			t.Fatalf("SetCommands(%q): %v", lang, err)
 		}
 	}
@@ -243,7 +243,7 @@ func TestSetCommands(t *testing.T) {
 			t.Errorf("commands for %q: got %+v, want %+v", lang, got, want)
 		}
 	}
-	if err := tr.SetCommands(ctx, "en-US", menus["en"]); err != nil {
+	if err := tr.SetCommands(ctx, "", "en-US", menus["en"]); err != nil {
 		t.Fatal(err)
 	}
 	calls := s.CallsTo("setMyCommands")

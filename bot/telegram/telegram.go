@@ -94,10 +94,14 @@ type Limits struct {
 	Chat   Limit // per chat; default 1 per second
 	Group  Limit // per group chat (negative chat id); default 20 per minute
 	Global Limit // all chats together; default 30 per second
+	// Menu paces the command-menu calls (setMyCommands, deleteMyCommands),
+	// which also take global slots: Telegram documents no limit for them
+	// but answers a burst with 429. Default 5 per second.
+	Menu Limit
 }
 
-// Transport is the Telegram implementation of bot.Transport and
-// bot.CommandMenu. It is safe for concurrent use.
+// Transport is the Telegram implementation of bot.Transport, bot.Popups
+// and bot.CommandMenu. It is safe for concurrent use.
 type Transport struct {
 	cfg     Config
 	api     *tgbotapi.BotAPI
@@ -109,6 +113,7 @@ type Transport struct {
 var (
 	_ bot.Transport   = (*Transport)(nil)
 	_ bot.CommandMenu = (*Transport)(nil)
+	_ bot.Popups      = (*Transport)(nil)
 )
 
 // New checks the token with getMe and returns a Transport. log should be a

@@ -86,20 +86,30 @@ func (s *Server) Push(fields map[string]any) int {
 
 // TextMessage builds the Message object a user would send: a private chat
 // for a positive chat id, a supergroup for a negative one; the sender is
-// "User <id>" with username user<id> and language_code "ru". It takes a
-// message id in the chat. Adjust it (e.g. set "message_thread_id") and
-// queue it with Push(map[string]any{"message": m}).
+// "User <id>" with username user<id> and language_code "ru" (see
+// SetLanguage). It takes a message id in the chat. Adjust it (e.g. set
+// "message_thread_id") and queue it with Push(map[string]any{"message": m}).
 func (s *Server) TextMessage(chatID, userID int64, text string) map[string]any {
 	s.mu.Lock()
 	id := s.newMessageID(chatID)
+	s.chats[chatID] = true
+	from := s.userObject(userID)
 	s.mu.Unlock()
 	return map[string]any{
 		"message_id": id,
 		"date":       time.Now().Unix(),
 		"chat":       chatObject(chatID),
-		"from":       userObject(userID),
+		"from":       from,
 		"text":       text,
 	}
+}
+
+// SetLanguage sets the language of a user's Telegram app, sent as the
+// language_code of their messages and presses ("ru" until set).
+func (s *Server) SetLanguage(userID int64, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.langs[userID] = code
 }
 
 // SendText queues a text message from a user and returns its message id.
@@ -116,6 +126,7 @@ func (s *Server) Press(chatID, userID int64, messageID int, data string) string 
 	s.nextUpd++ // also makes the query id unique
 	id := "cb" + strconv.Itoa(s.nextUpd)
 	s.callbacks[id] = false
+	s.chats[chatID] = true
 	msg := map[string]any{
 		"message_id": messageID,
 		"date":       time.Now().Unix(),
@@ -126,10 +137,11 @@ func (s *Server) Press(chatID, userID int64, messageID int, data string) string 
 		msg["text"] = m.text
 		msg["reply_markup"] = map[string]any{"inline_keyboard": m.buttons}
 	}
+	from := s.userObject(userID)
 	s.mu.Unlock()
 	s.Push(map[string]any{"callback_query": map[string]any{
 		"id":            id,
-		"from":          userObject(userID),
+		"from":          from,
 		"message":       msg,
 		"chat_instance": strconv.FormatInt(chatID, 10),
 		"data":          data,
@@ -150,14 +162,19 @@ func chatObject(chatID int64) map[string]any {
 	return map[string]any{"id": chatID, "type": "private", "first_name": "User", "last_name": strconv.FormatInt(chatID, 10)}
 }
 
-func userObject(userID int64) map[string]any {
+// userObject is the User object of a user; s.mu must be held.
+func (s *Server) userObject(userID int64) map[string]any {
+	lang := s.langs[userID]
+	if lang == "" {
+		lang = "ru"
+	}
 	return map[string]any{
 		"id":            userID,
 		"is_bot":        false,
 		"first_name":    "User",
 		"last_name":     strconv.FormatInt(userID, 10),
 		"username":      "user" + strconv.FormatInt(userID, 10),
-		"language_code": "ru",
+		"language_code": lang,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,15 +215,29 @@ func (s *Server) answerCallbackQuery(w http.ResponseWriter, _ *http.Request, c *
 		return
 	}
 	s.callbacks[id] = true
-	s.answers = append(s.answers, Answer{CallbackID: id, Text: c.Params["text"]})
+	s.answers = append(s.answers, Answer{CallbackID: id, Text: c.Params["text"], ShowAlert: c.Params["show_alert"] == "true"})
 	s.notify()
 	writeResult(w, true)
 }
 
+// setMyCommands stores a command menu for a scope and language, checked
+// as the Bot API checks them: the scope as a BotCommandScope JSON object
+// (default scope when absent), the chat of a chat scope known to the bot,
+// language_code empty or two letters, at most 100 valid commands.
 func (s *Server) setMyCommands(w http.ResponseWriter, _ *http.Request, c *Call) {
+	key, ok := s.menuKey(w, c)
+	if !ok {
+		return
+	}
 	var cmds []BotCommand
-	if err := json.Unmarshal([]byte(c.Params["commands"]), &cmds); err != nil {
-		badRequest(w, "can't parse commands JSON object")
+	if raw := c.Params["commands"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &cmds); err != nil {
+			badRequest(w, "can't parse commands JSON object")
+			return
+		}
+	}
+	if len(cmds) > 100 {
+		badRequest(w, "BOT_COMMANDS_TOO_MUCH")
 		return
 	}
 	for _, cmd := range cmds {
@@ -236,9 +251,126 @@ func (s *Server) setMyCommands(w http.ResponseWriter, _ *http.Request, c *Call) 
 		}
 	}
 	s.mu.Lock()
-	s.commands[c.Params["language_code"]] = cmds
+	if len(cmds) == 0 {
+		delete(s.commands, key) // an empty list is no list: the next scope's shows
+	} else {
+		s.commands[key] = cmds
+	}
+	s.notify()
 	s.mu.Unlock()
 	writeResult(w, true)
+}
+
+// deleteMyCommands removes the menu of a scope and language.
+func (s *Server) deleteMyCommands(w http.ResponseWriter, _ *http.Request, c *Call) {
+	key, ok := s.menuKey(w, c)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	delete(s.commands, key)
+	s.notify()
+	s.mu.Unlock()
+	writeResult(w, true)
+}
+
+// getMyCommands answers the menu of exactly a scope and language ([] when
+// none is set).
+func (s *Server) getMyCommands(w http.ResponseWriter, _ *http.Request, c *Call) {
+	key, ok := s.menuKey(w, c)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	cmds := slices.Clone(s.commands[key])
+	s.mu.Unlock()
+	if cmds == nil {
+		cmds = []BotCommand{}
+	}
+	writeResult(w, cmds)
+}
+
+// menuKey reads a menu call's scope and language_code, answering 400 with
+// the Bot API's description when they are wrong.
+func (s *Server) menuKey(w http.ResponseWriter, c *Call) (menuKey, bool) {
+	lang := c.Params["language_code"]
+	if lang != "" && !isLanguageCode(lang) {
+		badRequest(w, "invalid language code specified")
+		return menuKey{}, false
+	}
+	scope := "default"
+	if raw, ok := c.Params["scope"]; ok && raw != "" {
+		var err string
+		if scope, err = s.parseScope(raw); err != "" {
+			badRequest(w, err)
+			return menuKey{}, false
+		}
+	}
+	return menuKey{scope: scope, lang: lang}, true
+}
+
+// parseScope reads a BotCommandScope into a key ("default", "chat:42");
+// the second result is the error's description.
+func (s *Server) parseScope(raw string) (string, string) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal([]byte(raw), &obj) != nil {
+		if json.Valid([]byte(raw)) {
+			return "", "can't parse BotCommandScope: BotCommandScope must be an Object"
+		}
+		return "", "can't parse BotCommandScope JSON object"
+	}
+	var typ string
+	if json.Unmarshal(obj["type"], &typ) != nil {
+		return "", `can't parse BotCommandScope: Can't find field "type"`
+	}
+	switch typ {
+	case "default", "all_private_chats", "all_group_chats", "all_chat_administrators":
+		return typ, ""
+	case "chat", "chat_administrators", "chat_member":
+	default:
+		return "", "can't parse BotCommandScope: Unsupported type specified"
+	}
+	chat, ok := idField(obj["chat_id"])
+	switch {
+	case !ok && len(obj["chat_id"]) == 0:
+		return "", `can't parse BotCommandScope: Can't find field "chat_id"`
+	case chat == "":
+		return "", "can't parse BotCommandScope: Empty chat_id specified"
+	}
+	id, err := strconv.ParseInt(chat, 10, 64)
+	s.mu.Lock()
+	known := err == nil && s.chats[id]
+	s.mu.Unlock()
+	if !known {
+		return "", "chat not found"
+	}
+	key := typ + ":" + chat
+	if typ == "chat_member" {
+		user, ok := idField(obj["user_id"])
+		if n, err := strconv.ParseInt(user, 10, 64); !ok || err != nil || n <= 0 {
+			return "", "can't parse BotCommandScope: Invalid user_id specified"
+		}
+		key += ":" + user
+	}
+	return key, ""
+}
+
+// idField reads an id given as a JSON number or string.
+func idField(raw json.RawMessage) (string, bool) {
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		return str, true
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String(), true
+	}
+	return "", false
+}
+
+// isLanguageCode reports whether s is a two-letter ISO 639-1 code.
+func isLanguageCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z'
 }
 
 func (s *Server) setWebhook(w http.ResponseWriter, _ *http.Request, c *Call) {

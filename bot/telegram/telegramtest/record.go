@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,7 @@ type Button struct {
 type Answer struct {
 	CallbackID string
 	Text       string
+	ShowAlert  bool // an alert the user closes, not a toast
 }
 
 // BotCommand is an entry of a command menu.
@@ -143,6 +145,25 @@ func (s *Server) Message(chatID int64, messageID int) (text string, buttons [][]
 	return m.text, m.buttons, true
 }
 
+// WaitAnswer waits until the press with the callback query id is answered
+// and returns the answer; the test fails if that takes longer than timeout.
+func (s *Server) WaitAnswer(tb testing.TB, callbackID string, timeout time.Duration) Answer {
+	tb.Helper()
+	var got Answer
+	if !s.waitFor(timeout, func() bool {
+		for _, a := range s.answers {
+			if a.CallbackID == callbackID {
+				got = a
+				return true
+			}
+		}
+		return false
+	}) {
+		tb.Fatalf("telegramtest: waited %s for the answer to press %s; answers: %+v", timeout, callbackID, s.Answers())
+	}
+	return got
+}
+
 // Answers returns the answerCallbackQuery calls that succeeded.
 func (s *Server) Answers() []Answer {
 	s.mu.Lock()
@@ -150,12 +171,39 @@ func (s *Server) Answers() []Answer {
 	return slices.Clone(s.answers)
 }
 
-// Commands returns the command menu last set for a language ("" for the
-// default list).
+// Commands returns the command menu of the default scope last set for a
+// language ("" for the list of every other language).
 func (s *Server) Commands(lang string) []BotCommand {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.commands[lang])
+	return slices.Clone(s.commands[menuKey{scope: "default", lang: lang}])
+}
+
+// ChatCommands returns the command menu set for a chat's scope
+// (BotCommandScopeChat) in a language ("" for every other language), and
+// whether one is set.
+func (s *Server) ChatCommands(chatID int64, lang string) ([]BotCommand, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cmds, ok := s.commands[menuKey{scope: "chat:" + strconv.FormatInt(chatID, 10), lang: lang}]
+	return slices.Clone(cmds), ok
+}
+
+// MenuShown returns the menu a user's Telegram app shows in a chat, as
+// Telegram chooses it for a private chat (the chat's scope, all private
+// chats, the default scope; in each the app's language first, then the
+// list for every language).
+func (s *Server) MenuShown(chatID int64, appLang string) []BotCommand {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, scope := range []string{"chat:" + strconv.FormatInt(chatID, 10), "all_private_chats", "default"} {
+		for _, lang := range []string{appLang, ""} {
+			if cmds, ok := s.commands[menuKey{scope: scope, lang: lang}]; ok {
+				return slices.Clone(cmds)
+			}
+		}
+	}
+	return nil
 }
 
 // Webhook returns the URL and secret token set with setWebhook; url is

@@ -49,7 +49,9 @@ type Server struct {
 	faults    map[string][]Fault
 	callbacks map[string]bool // issued callback query ids → answered
 	answers   []Answer
-	commands  map[string][]BotCommand
+	commands  map[menuKey][]BotCommand
+	chats     map[int64]bool   // chats the bot knows: a user wrote or pressed there
+	langs     map[int64]string // users' app languages
 	hook      webhook
 	pollGen   int
 	atOnce    bool
@@ -73,6 +75,12 @@ type stored struct {
 	buttons [][]Button
 }
 
+// menuKey names a command menu: its scope ("default", "chat:42") and
+// language code ("" for every other language).
+type menuKey struct {
+	scope, lang string
+}
+
 type webhook struct {
 	url, secret string
 }
@@ -88,7 +96,9 @@ func NewServer(tb testing.TB) *Server {
 		messages:  make(map[msgKey]*stored),
 		faults:    make(map[string][]Fault),
 		callbacks: make(map[string]bool),
-		commands:  make(map[string][]BotCommand),
+		commands:  make(map[menuKey][]BotCommand),
+		chats:     make(map[int64]bool),
+		langs:     make(map[int64]string),
 	}
 	s.stop, s.stopFn = context.WithCancel(context.Background())
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -140,6 +150,8 @@ var methods = map[string]handlerFunc{
 	"editmessagereplymarkup": (*Server).editMessageReplyMarkup,
 	"answercallbackquery":    (*Server).answerCallbackQuery,
 	"setmycommands":          (*Server).setMyCommands,
+	"deletemycommands":       (*Server).deleteMyCommands,
+	"getmycommands":          (*Server).getMyCommands,
 	"setwebhook":             (*Server).setWebhook,
 	"deletewebhook":          (*Server).deleteWebhook,
 }
