@@ -81,17 +81,32 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, in bot.
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	u.Token, u.MessageID = token, req.PostId
+	u.Token, u.MessageID, u.CallbackID = token, req.PostId, newPressID()
 	if u.ChatType == bot.ChatGroup {
 		u.ThreadID = rootOf(post)
 	}
+	answer := t.presses.expect(u.CallbackID)
 	if err := in.Take(r.Context(), nil, u); err != nil {
+		t.presses.forget(u.CallbackID)
 		t.log.Warn().Err(err).Str("chat_id", req.ChannelId).Msg("button press not taken")
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
 		return
 	}
+	// The press is stored: the server is answered once DealDesk has handled
+	// it, so that a refusal comes back as the press's ephemeral text, seen
+	// by the presser alone; a press that takes longer is answered empty.
+	timer := time.NewTimer(t.cfg.PressAnswerWait)
+	defer timer.Stop()
+	var text string
+	select {
+	case text = <-answer:
+	case <-timer.C:
+		text = t.presses.forget(u.CallbackID)
+	case <-r.Context().Done():
+		text = t.presses.forget(u.CallbackID)
+	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(model.PostActionIntegrationResponse{})
+	_ = json.NewEncoder(w).Encode(model.PostActionIntegrationResponse{EphemeralText: text})
 }
 
 // handleCommand takes "/crm <command> …": the request must come from the

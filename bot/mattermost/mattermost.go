@@ -65,6 +65,11 @@ type Config struct {
 	// ReconnectMin and ReconnectMax bound the websocket reconnect backoff
 	// (defaults 1s and 1m).
 	ReconnectMin, ReconnectMax time.Duration
+	// PressAnswerWait bounds how long the answer to a button press waits
+	// for DealDesk to handle it, so that a refused press is answered with
+	// an ephemeral text (default DefaultPressAnswerWait; Mattermost waits
+	// 30 s for an integration by default).
+	PressAnswerWait time.Duration
 	// HTTPClient is used for the REST API (default: one with timeouts).
 	HTTPClient *http.Client
 }
@@ -83,6 +88,7 @@ type Transport struct {
 	channels *cache[*model.Channel]
 	directs  *cache[*model.Channel] // direct channels with users, by user id
 	limit    rateGate
+	presses  presses
 
 	mu            sync.Mutex
 	commandTokens map[string]bool
@@ -93,6 +99,7 @@ type Transport struct {
 
 var (
 	_ bot.Transport = (*Transport)(nil)
+	_ bot.Popups    = (*Transport)(nil)
 )
 
 // New checks the token with the server and returns a transport.
@@ -116,6 +123,9 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 	}
 	if cfg.ReconnectMax <= 0 {
 		cfg.ReconnectMax = time.Minute
+	}
+	if cfg.PressAnswerWait <= 0 {
+		cfg.PressAnswerWait = DefaultPressAnswerWait
 	}
 	client := model.NewAPIv4Client(cfg.URL)
 	client.SetToken(cfg.Token)
@@ -178,10 +188,6 @@ func (t *Transport) Platform() string { return Platform }
 
 // BotUserID is the bot account's user id.
 func (t *Transport) BotUserID() string { return t.botID }
-
-// Answer does nothing: Mattermost needs no acknowledgement of a press
-// beyond the HTTP response.
-func (t *Transport) Answer(context.Context, string, string) error { return nil }
 
 // Run serves the HTTP endpoint, registers the slash command and reads the
 // websocket until ctx is done.

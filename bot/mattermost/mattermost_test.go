@@ -183,13 +183,7 @@ func freeAddr(t *testing.T) string {
 
 func newTransport(t *testing.T, f *fakeServer) (*mattermost.Transport, mattermost.Config) {
 	t.Helper()
-	cfg := mattermost.Config{URL: f.URL, Token: "good-token", HTTPAddr: freeAddr(t), Secret: []byte("secret"),
-		CommandToken: "cmd-token", ReconnectMin: 50 * time.Millisecond, ReconnectMax: 100 * time.Millisecond}
-	tr, err := mattermost.New(context.Background(), cfg, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr, cfg
+	return transportWith(t, f, 100*time.Millisecond) // nothing answers the presses of these tests
 }
 
 func TestNewRefusesABadToken(t *testing.T) {
