@@ -174,3 +174,20 @@ func TestLongClientNameIsRefusedAtItsStep(t *testing.T) {
 	}
 	h.want(msgs, "flow.client.name", nil)
 }
+
+// TestDealDatesReadDeadlineWords: a deal's date steps read the same
+// deadline forms as a task's («до пятницы», «через 3 дня», «by Friday»).
+func TestDealDatesReadDeadlineWords(t *testing.T) {
+	h := newHarness(t)
+	createClient(t, h, "admin")
+	startDeal(t, h, "ru")
+	h.say("admin", "100")
+	h.want(h.say("admin", "через 3 дня"), "flow.deal.payment_due", nil)
+	h.want(h.say("admin", "до пятницы 12:00"), "flow.deal.contract_end", nil)
+	msgs := h.say("admin", "-")
+	// 28.11.2026 is a Saturday: three days later is 01.12, the next Friday 04.12.
+	if text := dump(msgs); !strings.Contains(text, "Подписать до: 01.12.2026 18:00") ||
+		!strings.Contains(text, "04.12.2026 12:00") {
+		t.Fatalf("confirmation = %s", text)
+	}
+}

@@ -69,7 +69,8 @@ func Confirmed(c *Context, s string) (bool, error) {
 	return false, core.Errorf(core.EINVALID, "err.confirm.choose")
 }
 
-// DateInput parses an optional deadline in the user's time zone. A
+// DateInput parses an optional deadline in the user's time zone, in any form
+// core.ParseDeadline reads («15.12», «до пятницы», «через 3 дня»). A
 // deadline that has passed is refused (core.ValidateDeadline). A date
 // typed without a time gets core.DefaultHour, and field+"_default" is set,
 // so that the reply recording it can say the time is the default.
@@ -81,7 +82,7 @@ func DateInput(field, next string) func(*Context, string) (string, error) {
 			return next, nil
 		}
 		now := c.bot.now()
-		t, defaulted, err := core.ParseDate(s, now, c.P.Location())
+		t, defaulted, err := core.ParseDeadline(s, now, c.P.Location())
 		if err != nil {
 			return "", err
 		}
