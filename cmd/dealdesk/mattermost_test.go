@@ -205,7 +205,7 @@ func TestMattermostEndToEnd(t *testing.T) {
 	start = time.Now()
 	admin.Slash(t, work, "/crm client 7707083893")
 	adminCard := env.WaitPost(t, work, env.Bot.ID, "ПАО Сбербанк", start, 20*time.Second)
-	r.press(max, adminCard, "История", "Эта кнопка не для вас")
+	r.pressRefused(max, adminCard, "История", "Эта кнопка не для вас")
 
 	// Forged presses straight at DealDesk's endpoint are refused and change nothing.
 	forge(t, addr, map[string]any{"user_id": max.ID, "channel_id": work, "post_id": adminCard.Id,

@@ -183,12 +183,12 @@ func TestTelegramEndToEnd(t *testing.T) {
 	if _, buttons, _ := srv.Message(adminTG, skipped.MessageID); len(buttons) != 0 {
 		t.Fatalf("the answered question kept its keyboard: %+v", buttons)
 	}
-	expect(t, r.press(adminTG, adminTG, skipped, "Пропустить"), "Эта кнопка устарела")
+	expectPopup(t, r.pressRefused(adminTG, adminTG, skipped, "Пропустить"), "Эта кнопка устарела")
 	card := r.press(adminTG, adminTG, msg, "Создать")
 	expect(t, card, "Карточка клиента создана.")
 
 	// The manager may not press the admin's button.
-	expect(t, r.press(managerTG, managerTG, card, "История"), "Эта кнопка не для вас")
+	expectPopup(t, r.pressRefused(managerTG, managerTG, card, "История"), "Эта кнопка не для вас")
 
 	// The manager starts a deal; DealDesk restarts in the middle of it.
 	r.say(managerTG, managerTG, "/deal new")
@@ -250,5 +250,5 @@ func TestTelegramIntake(t *testing.T) {
 	expect(t, done, "Карточка клиента сохранена по данным реестра (DaData)")
 	r.waitText(managerTG, "проверена и сохранена")
 	// A manager cannot verify in the officers' group.
-	expect(t, r.press(groupTG, managerTG, notice, "Проверить"), "Для вашей роли")
+	expectPopup(t, r.pressRefused(groupTG, managerTG, notice, "Проверить"), "Для вашей роли")
 }
