@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -179,6 +180,7 @@ func fillCard(c *Client, in *Intake, keepGiven bool) {
 		c.Accounts = append(c.Accounts, BankAccount{BIK: g.BIK, BankName: g.BankName, CorrAccount: g.CorrAccount,
 			Account: g.Account})
 	}
+	addGivenContact(c, g)
 	rep := in.Report
 	switch {
 	case rep == nil || rep.Best() == nil || rep.Incomplete():
@@ -214,7 +216,8 @@ func cardProblems(c *Client, g Requisites) []CheckProblem {
 	})
 }
 
-// fillEmpty fills only the card's empty fields from what was given.
+// fillEmpty fills only the card's empty fields from what was given, and
+// adds the phone and e-mail given as a contact (addGivenContact).
 func fillEmpty(c *Client, g Requisites) {
 	for _, f := range []struct {
 		dst *string
@@ -229,6 +232,7 @@ func fillEmpty(c *Client, g Requisites) {
 		c.Accounts = append(c.Accounts, BankAccount{BIK: g.BIK, BankName: g.BankName, CorrAccount: g.CorrAccount,
 			Account: g.Account})
 	}
+	addGivenContact(c, g)
 }
 
 // accountOK reports whether the bank details given pass their checks: an
@@ -249,4 +253,111 @@ func hasAccount(as []BankAccount, account string) bool {
 		}
 	}
 	return false
+}
+
+// addGivenContact saves the phone and e-mail given with the requisites (a
+// pasted company card has them) as a contact on the card, named after the
+// card's director (with the post a registry gave as the position), or after
+// the company when the card has no director. A phone or e-mail that does
+// not read (NormalizePhone, NormalizeEmail) is left out and does not stop
+// the intake. What the card's contacts already have is not added again: a
+// contact that has the given phone (or e-mail) takes the e-mail (or phone)
+// when it has none, else a new contact gets what is new. A card with
+// MaxContacts contacts gets no new one.
+func addGivenContact(c *Client, g Requisites) {
+	phone := givenPhone(g.Phone)
+	email, err := NormalizeEmail(g.Email)
+	if err != nil {
+		email = ""
+	}
+	owner := -1 // the contact that already has the given phone or e-mail
+	for i, ct := range c.Contacts {
+		if phone != "" && samePhone(ct.Phone, phone) {
+			phone, owner = "", i
+		}
+		if email != "" && strings.EqualFold(strings.TrimSpace(ct.Email), email) {
+			email, owner = "", i
+		}
+	}
+	if phone == "" && email == "" {
+		return
+	}
+	// The card may share its list with the card as it was (saveCard copies
+	// the struct): a contact is changed in a copy, or the audit sees no change.
+	if owner >= 0 {
+		ct := c.Contacts[owner]
+		switch {
+		case phone != "" && ct.Phone == "" && email == "":
+			ct.Phone = phone
+		case email != "" && ct.Email == "" && phone == "":
+			ct.Email = email
+		default:
+			owner = -1
+		}
+		if owner >= 0 {
+			c.Contacts = slices.Clone(c.Contacts)
+			c.Contacts[owner] = ct
+			return
+		}
+	}
+	if len(c.Contacts) >= MaxContacts {
+		return
+	}
+	name, position := directorContact(c.Director)
+	ct := Contact{Name: name, Position: position, Phone: phone, Email: email}
+	if ct.Validate() != nil {
+		ct.Name, ct.Position = cutRunes(c.Name(), MaxNameLen), ""
+		if ct.Validate() != nil {
+			return
+		}
+	}
+	c.Contacts = append(slices.Clone(c.Contacts), ct)
+}
+
+// givenPhone is the phone given with the requisites, normalized: the whole
+// value, else the first of the numbers it lists («+7 495 500-55-50,
+// +7 495 500-55-51»; «… или …»; «…/…») that reads; "" when none does.
+func givenPhone(v string) string {
+	if strings.TrimSpace(v) == "" {
+		return ""
+	}
+	if p, err := NormalizePhone(v); err == nil {
+		return p
+	}
+	for _, part := range phoneSeparators.Split(v, -1) {
+		if p, err := NormalizePhone(part); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// phoneSeparators separate the numbers of a company card's phone.
+var phoneSeparators = regexp.MustCompile(`[,;/]|\s+или\s+`)
+
+// samePhone reports whether a contact's phone is the given one, normalized.
+func samePhone(have, given string) bool {
+	if p, err := NormalizePhone(have); err == nil {
+		have = p
+	}
+	return strings.TrimSpace(have) == given
+}
+
+// directorContact reads a card's director as a contact's name and position:
+// «Греф Герман Оскарович (президент)», as a registry's director is written,
+// is the name and the post.
+func directorContact(d string) (name, position string) {
+	d = strings.TrimSpace(d)
+	if i := strings.LastIndex(d, " ("); i > 0 && strings.HasSuffix(d, ")") {
+		return strings.TrimSpace(d[:i]), strings.TrimSpace(d[i+2 : len(d)-1])
+	}
+	return d, ""
+}
+
+// cutRunes returns s cut to at most n characters.
+func cutRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

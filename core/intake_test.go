@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -202,5 +203,123 @@ func TestIntakeOfBareINNMakesAVerifiedCard(t *testing.T) {
 	if c.KPP != "773601001" || c.Verification.Status != core.Verified || len(c.Verification.Problems) > 0 {
 		t.Fatalf("card KPP %q, verification %s %v; want the registry's KPP and verified without problems",
 			c.KPP, c.Verification.Status, c.Verification.Problems)
+	}
+}
+
+// intakeOf makes an intake of the requisites by the manager, verifies it
+// and applies it; the intake must be applied.
+func (w *world) intakeOf(t *testing.T, r core.Requisites) *core.Client {
+	t.Helper()
+	ctx := context.Background()
+	in, err := w.svc.CreateIntake(ctx, core.Actor{User: w.manager}, r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.VerifyIntake(ctx, w.officer, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, c, err := w.svc.ApplyIntake(ctx, w.officer, in.ID, "", false)
+	if err != nil {
+		t.Fatalf("the intake of %+v is not applied: %v", r, err)
+	}
+	return c
+}
+
+// contactChanges are the card's audited contact changes, «old → new».
+func (w *world) contactChanges(t *testing.T, inn string) []string {
+	t.Helper()
+	h, err := w.svc.FindHistory(context.Background(), w.officer, inn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range h.Changes {
+		if c.Field == "contacts" {
+			out = append(out, c.Old+" → "+c.New)
+		}
+	}
+	return out
+}
+
+// The phone and e-mail of a pasted company card become a contact on the
+// card, named after its director with the registry's post, normalized and
+// audited; the same intake again adds no second contact.
+func TestIntakeSavesThePhoneAndEmailAsAContact(t *testing.T) {
+	w := newWorld(t)
+	w.reg.rec.DirectorPost = "Президент, председатель правления"
+	given := core.Requisites{INN: "7707083893", KPP: "773601001", ShortName: "ПАО Сбербанк",
+		Phone: "8 (495) 500-55-50", Email: "Info@Sberbank.RU"}
+	c := w.intakeOf(t, given)
+	want := core.Contact{Name: "Греф Герман Оскарович", Position: "президент, председатель правления",
+		Phone: "+7 495 500-55-50", Email: "info@sberbank.ru"}
+	if len(c.Contacts) != 1 || c.Contacts[0] != want {
+		t.Fatalf("contacts = %+v, want %+v", c.Contacts, want)
+	}
+	line := " → Греф Герман Оскарович, президент, председатель правления, +7 495 500-55-50, info@sberbank.ru"
+	if got := w.contactChanges(t, c.INN); len(got) != 1 || got[0] != line {
+		t.Fatalf("audited %q, want %q", got, line)
+	}
+
+	// Again, with the phone written another way: nothing new.
+	given.Phone, given.Email = "+7 495 500 55 50", "info@sberbank.ru"
+	c = w.intakeOf(t, given)
+	if len(c.Contacts) != 1 || c.Contacts[0] != want {
+		t.Fatalf("after the same intake again, contacts = %+v", c.Contacts)
+	}
+	if got := w.contactChanges(t, c.INN); len(got) != 1 {
+		t.Fatalf("audited %q after the same intake again", got)
+	}
+}
+
+// A phone or e-mail that does not read is not saved, and the intake is
+// applied all the same; what does read is saved.
+func TestIntakeLeavesOutABadPhoneOrEmail(t *testing.T) {
+	w := newWorld(t)
+	c := w.intakeOf(t, core.Requisites{INN: "7707083893", KPP: "773601001", ShortName: "ПАО Сбербанк",
+		Phone: "12345", Email: "info@sberbank"})
+	if len(c.Contacts) != 0 || c.Verification.Status != core.Verified || c.Director != "Греф Герман Оскарович" {
+		t.Fatalf("card = %+v", c)
+	}
+	c = w.intakeOf(t, core.Requisites{INN: "7707083893", KPP: "773601001", ShortName: "ПАО Сбербанк",
+		Phone: "12345", Email: "info@sberbank.ru"})
+	want := []core.Contact{{Name: "Греф Герман Оскарович", Email: "info@sberbank.ru"}}
+	if !slices.Equal(c.Contacts, want) {
+		t.Fatalf("contacts = %+v, want %+v", c.Contacts, want)
+	}
+}
+
+// A card with no director gets the contact under the company's name; of a
+// card's several phones the first that reads is taken; a contact with the
+// given e-mail takes the phone it lacks instead of a second contact being
+// made, also on a card the registry could not confirm (only its empty
+// fields are filled).
+func TestIntakeContactWithoutDirector(t *testing.T) {
+	w := newWorld(t)
+	w.reg.rec.Director = ""
+	c := w.intakeOf(t, core.Requisites{INN: "7707083893", KPP: "773601001", ShortName: "ПАО Сбербанк",
+		Email: "info@sberbank.ru"})
+	want := []core.Contact{{Name: "ПАО Сбербанк", Email: "info@sberbank.ru"}}
+	if !slices.Equal(c.Contacts, want) {
+		t.Fatalf("contacts = %+v, want %+v", c.Contacts, want)
+	}
+
+	w.reg.rec = nil // the registry no longer knows the INN: the card is filled only where empty
+	c = w.intakeOf(t, core.Requisites{INN: "7707083893", KPP: "773601001", ShortName: "ПАО Сбербанк",
+		Phone: "доб. 1, +7 495 500-55-50; 8 800 555-35-35", Email: "INFO@sberbank.ru"})
+	want[0].Phone = "+7 495 500-55-50"
+	if !slices.Equal(c.Contacts, want) {
+		t.Fatalf("contacts = %+v, want %+v", c.Contacts, want)
+	}
+	got := w.contactChanges(t, c.INN)
+	if len(got) != 2 || got[1] != "ПАО Сбербанк, info@sberbank.ru → ПАО Сбербанк, +7 495 500-55-50, info@sberbank.ru" {
+		t.Fatalf("audited %q", got)
+	}
+
+	// A new e-mail with the phone the contact has: a contact of its own.
+	c = w.intakeOf(t, core.Requisites{INN: "7707083893", KPP: "773601001", ShortName: "ПАО Сбербанк",
+		Phone: "+7 495 500-55-50", Email: "sales@sberbank.ru"})
+	want = append(want, core.Contact{Name: "ПАО Сбербанк", Email: "sales@sberbank.ru"})
+	if !slices.Equal(c.Contacts, want) {
+		t.Fatalf("contacts = %+v, want %+v", c.Contacts, want)
 	}
 }
