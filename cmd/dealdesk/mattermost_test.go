@@ -167,8 +167,11 @@ func TestMattermostEndToEnd(t *testing.T) {
 	r.press(admin, card, "Создать карточку", "Наименование клиента")
 	r.say(admin, adminDM, "ПАО Сбербанк", "КПП")
 	r.say(admin, adminDM, "773601001", "ОГРН")
-	r.say(admin, adminDM, "1027700132195", "адрес")
+	address := r.say(admin, adminDM, "1027700132195", "адрес")
 	director := r.say(admin, adminDM, "-", "Генеральный директор")
+	if got := mmt.Buttons(refetch(t, admin, address)); len(mmt.Buttons(address)) == 0 || len(got) != 0 {
+		t.Fatalf("the question answered by typing kept its buttons: %q", got)
+	}
 	confirm := r.press(admin, director, "Пропустить", "Проверьте карточку")
 	if got := mmt.Buttons(refetch(t, admin, director)); len(got) != 0 {
 		t.Fatalf("the answered question kept its buttons: %q", got)
