@@ -1,8 +1,12 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
 )
 
 // TestEverydayCRMThroughTheConsole is issue 8's "Done when" tried as a new
@@ -69,4 +73,119 @@ func TestEverydayCRMThroughTheConsole(t *testing.T) {
 			t.Fatalf("history shows an internal id (%q):\n%s", id, out)
 		}
 	}
+}
+
+var digitSpace = regexp.MustCompile(`(\d) (\d|₽)`)
+
+// until runs an action and returns the first message to chat after it
+// whose text holds want (a reply may come as a notice and then a card).
+func (r *tgRun) until(chat int64, want string, action func()) telegramtest.SentMessage {
+	r.t.Helper()
+	r.quiet()
+	before := len(r.srv.Sent())
+	action()
+	deadline := time.Now().Add(10 * time.Second)
+	for n := before + 1; time.Now().Before(deadline); n++ {
+		sent := r.srv.WaitSent(r.t, n, time.Until(deadline))
+		for _, m := range sent[before:] {
+			if m.ChatID == chat && !strings.HasPrefix(m.Method, "edit") && strings.Contains(m.Text, want) {
+				return m
+			}
+		}
+	}
+	r.t.Fatalf("no message to chat %d with %q", chat, want)
+	return telegramtest.SentMessage{}
+}
+
+// tap presses a button and returns the first message after it holding want.
+func (r *tgRun) tap(chat, user int64, msg telegramtest.SentMessage, label, want string) telegramtest.SentMessage {
+	r.t.Helper()
+	for _, row := range msg.Buttons {
+		for _, b := range row {
+			if b.Text == label {
+				return r.until(chat, want, func() { r.srv.Press(chat, user, msg.MessageID, b.Data) })
+			}
+		}
+	}
+	r.t.Fatalf("no button %q in %+v", label, msg)
+	return telegramtest.SentMessage{}
+}
+
+// TestEverydayCRMThroughTelegram is issue 8's "Done when" through the fake
+// Bot API, by a manager who has just joined: a client from the registry in
+// two messages, a deal in one message plus «Создать», moved by its card's
+// buttons through every stage to won (a head's move told to the manager),
+// the amount edited with a reason, a second deal lost with a reason, and
+// /history paged with «Ранее» back to the client's creation.
+func TestEverydayCRMThroughTelegram(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	dadata := dadataServer(t, nil)
+	r := startTelegram(t, t.TempDir(), srv, map[string]string{"DADATA_API_KEY": "test-key", "DADATA_URL": dadata.URL})
+	// Amounts are printed with no-break spaces between their digit groups.
+	nb := func(s string) string {
+		for {
+			next := digitSpace.ReplaceAllString(s, "$1\u00a0$2")
+			if next == s {
+				return s
+			}
+			s = next
+		}
+	}
+
+
+	invite := r.say(adminTG, adminTG, "/invite менеджер")
+	code := strings.Fields(strings.SplitN(invite.Text, "/start ", 2)[1])[0]
+	expect(t, r.say(managerTG, managerTG, "/start "+code), "Ваша роль: менеджер")
+
+	const me = managerTG
+	record := r.say(me, me, "/client 7707083893")
+	expect(t, record, "Реестр (DaData) знает его так")
+	expect(t, r.tap(me, me, record, "Создать", "карточка #1"), "Реквизиты проверены")
+
+	confirm := r.say(me, me, "/deal new 7707083893 Поставка оборудования 1 500 000 подписание 15.12.2030")
+	expect(t, confirm, "Проверьте сделку")
+	card := r.tap(me, me, confirm, "Создать", "Стадия: новая")
+	for _, st := range []struct{ button, stage string }{{"→ Проверка", "проверка"}, {"→ Документы", "документы"},
+		{"→ Согласование", "согласование"}, {"→ Подписание", "подписание"}} {
+		card = r.tap(me, me, card, st.button, "Стадия: "+st.stage)
+	}
+	// A head's move is told to the deal's manager.
+	head := r.say(adminTG, adminTG, "/deal D-2026-0001")
+	notice := r.until(me, "D-2026-0001", func() { r.tap(adminTG, adminTG, head, "→ Действует", "Стадия: действует") })
+	expect(t, notice, "действует")
+
+	r.say(me, me, "/edit D-2026-0001 сумма 2 000 000")
+	saved := r.say(me, me, "скидка по договорённости")
+	expect(t, saved, nb("1 500 000,00 ₽ → 2 000 000,00 ₽"))
+	card = r.say(me, me, "/deal D-2026-0001")
+	card = r.tap(me, me, card, "Успешно закрыть", "Стадия: закрыта (успех)")
+	for _, row := range card.Buttons {
+		for _, b := range row {
+			if b.Text == "Изменить" || b.Text == "Переоткрыть" {
+				t.Fatalf("a closed deal offers a manager %q: %+v", b.Text, card.Buttons)
+			}
+		}
+	}
+
+	confirm = r.say(me, me, "/deal new сбер Монтаж 300 000")
+	card = r.tap(me, me, confirm, "Создать", "Стадия: новая")
+	ask := r.tap(me, me, card, "Закрыть: проиграна", "ричин")
+	lost := r.until(me, "Стадия: закрыта (отказ)", func() { r.srv.SendText(me, me, "клиент выбрал другого поставщика") })
+	expect(t, lost, "клиент выбрал другого поставщика")
+	if _, buttons, _ := srv.Message(me, ask.MessageID); len(buttons) > 0 && ask.Buttons != nil {
+		t.Fatalf("the reason's question kept its buttons after the answer: %+v", buttons)
+	}
+
+	page := r.say(me, me, "/history 7707083893")
+	expect(t, page, "11 записей")
+	for _, want := range []string{"User 1001 · сделка D-2026-0001 · стадия: подписание → действует", "менеджер User 2002", "сделка D-2026-0002",
+		nb("сумма: 1 500 000,00 ₽ → 2 000 000,00 ₽ (причина: скидка по договорённости)"),
+		"(причина: клиент выбрал другого поставщика)"} {
+		expect(t, page, want)
+	}
+	if strings.Contains(page.Text, "создание: вид") {
+		t.Fatalf("the newest page already shows the client's creation:\n%s", page.Text)
+	}
+	earlier := r.press(me, me, page, "Ранее")
+	expect(t, earlier, "клиент ПАО СБЕРБАНК, 7707083893 · создание")
 }
