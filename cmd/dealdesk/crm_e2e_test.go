@@ -132,7 +132,6 @@ func TestEverydayCRMThroughTelegram(t *testing.T) {
 		}
 	}
 
-
 	invite := r.say(adminTG, adminTG, "/invite менеджер")
 	code := strings.Fields(strings.SplitN(invite.Text, "/start ", 2)[1])[0]
 	expect(t, r.say(managerTG, managerTG, "/start "+code), "Ваша роль: менеджер")
