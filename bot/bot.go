@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -360,9 +361,21 @@ func (b *Bot) dispatchAction(c *Context) error {
 	if a.perm != "" && !c.User.Can(a.perm) {
 		return core.Errorf(core.EFORBIDDEN, "err.forbidden")
 	}
-	if !a.view {
-		c.outcome.UsedButton = btn.Token
-		c.clearButtons()
+	if a.view {
+		return a.h(c)
 	}
-	return a.h(c)
+	c.outcome.UsedButton = btn.Token
+	n := len(c.outcome.Messages)
+	c.clearButtons()
+	cleared := len(c.outcome.Messages) > n
+	err = a.h(c)
+	if err != nil && pressRefusal(err) {
+		// The decision was not the presser's to make (a rule of core said
+		// so): nothing happened, so it stays for whoever may make it.
+		c.outcome.UsedButton = ""
+		if cleared {
+			c.outcome.Messages = slices.Delete(c.outcome.Messages, n, n+1)
+		}
+	}
+	return err
 }

@@ -8,7 +8,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/usecases"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -195,4 +198,40 @@ func TestAnsweredQuestionsLoseTheirButtons(t *testing.T) {
 	if !slices.Contains(h.rec.cleared, strconv.Itoa(again)) {
 		t.Fatalf("a cancelled dialog's question kept its buttons: %q", h.rec.cleared)
 	}
+}
+
+// TestARefusedDecisionStaysForWhoeverMayMakeIt: a decision that a rule of
+// core refuses to the presser (their role passes the router, the rule does
+// not) is answered with a pop-up and leaves the button usable and its
+// keyboard shown; the one who may then makes it once.
+func TestARefusedDecisionStaysForWhoeverMayMakeIt(t *testing.T) {
+	h := newHarness(t)
+	h.addUser("m", "Менеджер", core.RoleManager)
+	decided := 0
+	decide := func(c *bot.Context) error {
+		if c.User.Role != core.RoleAdmin {
+			return core.Errorf(core.EFORBIDDEN, "err.forbidden")
+		}
+		decided++
+		return c.Reply("msg.cancel.done", nil)
+	}
+	h.bot = bot.New(bot.Config{Service: h.svc, Locales: bundle, Logger: zerolog.Nop(), Clock: h.clock,
+		UseCases: append(slices.Clone(usecases.All), func(r *bot.Router) {
+			r.Action("test.decide", "", decide)
+			r.Command("ask", "", func(c *bot.Context) error {
+				return c.Reply("msg.confirm.sent", nil, bot.Row(bot.Button{LabelKey: "btn.confirm", Action: "test.decide", AnyUser: true}))
+			})
+		})})
+	p := h.usePopups()
+
+	ask := h.sayInGroup("admin", "/ask")
+	h.refused(p, h.pressInGroup("m", ask, "Подтвердить"), "err.forbidden")
+	if len(h.rec.cleared) != 0 || decided != 0 {
+		t.Fatalf("a refused decision removed its keyboard (%q) or was made (%d)", h.rec.cleared, decided)
+	}
+	h.want(h.pressInGroup("admin", ask, "Подтвердить"), "msg.cancel.done", nil)
+	if len(h.rec.cleared) != 1 || decided != 1 {
+		t.Fatalf("the decision made: keyboard removed %q, made %d times", h.rec.cleared, decided)
+	}
+	h.refused(p, h.pressInGroup("admin", ask, "Подтвердить"), "err.button.used")
 }
