@@ -302,7 +302,7 @@ func TestEditFromCards(t *testing.T) {
 
 	msgs = h.press("o", h.say("o", "/client 7707083893"), h.p.T("btn.client.edit", nil))
 	h.wantIn(msgs, "Что изменить в карточке «ПАО Сбербанк, 7707083893»?")
-	msgs = h.press("o", msgs, "Директор")
+	h.wantIn(h.press("o", msgs, "Директор"), "Новое значение")
 	h.wantIn(h.say("o", "Греф Герман Оскарович причина: по уставу"), "Сохранено", "Директор: — → Греф Герман Оскарович",
 		"Причина: по уставу")
 	if got := h.client(h.card.ID).Director; got != "Греф Герман Оскарович" {
