@@ -29,6 +29,22 @@ const (
 	ActionClientShow = "client.show"
 	// ActionHistoryMore pages back to earlier history entries.
 	ActionHistoryMore = "history.more"
+	// Documents (issue 9): ask for a document of a deal, take the request,
+	// produce a version, submit it for approval, a lawyer's three
+	// decisions (the payload names the version: DocPayload), send it by
+	// email or EDO, mark it signed on paper or its original received, and
+	// show it.
+	ActionDocRequest     = "doc.request"
+	ActionDocTake        = "doc.take"
+	ActionDocProduce     = "doc.produce"
+	ActionDocSubmit      = "doc.submit"
+	ActionDocApprove     = "doc.approve"
+	ActionDocRework      = "doc.rework"
+	ActionDocReject      = "doc.reject"
+	ActionDocSend        = "doc.send"
+	ActionDocPaperSigned = "doc.paper_signed"
+	ActionDocOriginal    = "doc.original"
+	ActionDocShow        = "doc.show"
 )
 
 // Actions lists every button action.
@@ -37,4 +53,6 @@ var Actions = []string{
 	ActionIntakeVerify, ActionIntakeApply, ActionIntakeReturn, ActionIntakeKeep,
 	ActionDriftAccept, ActionDriftTask, ActionMergePair, ActionMergeConfirm,
 	ActionDealStage, ActionDealEdit, ActionClientEdit, ActionClientShow, ActionHistoryMore,
+	ActionDocRequest, ActionDocTake, ActionDocProduce, ActionDocSubmit, ActionDocApprove, ActionDocRework,
+	ActionDocReject, ActionDocSend, ActionDocPaperSigned, ActionDocOriginal, ActionDocShow,
 }

@@ -41,6 +41,51 @@ type Tx interface {
 	RegistryCacheTx
 	InboxTx
 	JobTx
+	DocumentTx
+}
+
+// DocumentTx stores documents with their versions' files, templates, the
+// durable sends and the EDO feed's cursor. File contents are kept by their
+// SHA-256 in the same database, so a document or template is never stored
+// without its files and a backup holds both.
+type DocumentTx interface {
+	DocumentByID(id int64) (*Document, error)
+	// DocumentByNumber finds a document by its canonical number.
+	DocumentByNumber(number string) (*Document, error)
+	// DocumentByEDO finds the document posted to EDO as the message.
+	DocumentByEDO(messageID string) (*Document, error)
+	// DocumentsByDeal returns a deal's documents, oldest first.
+	DocumentsByDeal(dealID int64) ([]*Document, error)
+	// CreateDocument assigns an ID; ECONFLICT when the number is taken.
+	// Create and Update return EINTERNAL when a version names a file that
+	// is not stored: PutFile comes first.
+	CreateDocument(d *Document) error
+	UpdateDocument(d *Document) error
+
+	// PutFile stores a file's content under its SHA-256 (ref.SHA256, which
+	// must match the data). A file that is there already stays as it is.
+	PutFile(ref FileRef, data []byte) error
+	// File returns the content stored under the SHA-256, or ENOTFOUND.
+	File(sha256 string) ([]byte, error)
+
+	TemplateByID(id int64) (*DocTemplate, error)
+	// Templates returns every template, oldest first.
+	Templates() ([]*DocTemplate, error)
+	// CreateTemplate assigns an ID; its file must be stored.
+	CreateTemplate(t *DocTemplate) error
+	UpdateTemplate(t *DocTemplate) error
+
+	DocSendByID(id int64) (*DocSend, error)
+	CreateDocSend(s *DocSend) error
+	UpdateDocSend(s *DocSend) error
+	// DueDocSends returns up to limit pending sends due at now, the
+	// earliest due first.
+	DueDocSends(now time.Time, limit int) ([]*DocSend, error)
+
+	// EDOCursor returns the stored cursor of an EDO operator's event feed,
+	// "" when none.
+	EDOCursor(operator string) (string, error)
+	PutEDOCursor(operator, cursor string) error
 }
 
 // IntakeTx stores intake requests.

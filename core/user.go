@@ -99,13 +99,14 @@ const (
 	PermHistory      Permission = "history"
 	PermApprove      Permission = "documents.approve"
 	PermVerify       Permission = "clients.verify" // work intake requests: verify, write cards, return, merge
+	PermDocuments    Permission = "documents"      // take document requests, produce, submit and send documents
 	PermExport       Permission = "reports.export"
 	PermAdmin        Permission = "admin"
 )
 
 var rolePerms = map[Role][]Permission{
 	RoleOfficer: {PermViewClients, PermEditClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals,
-		PermTasks, PermAssignTasks, PermHistory, PermExport},
+		PermTasks, PermAssignTasks, PermHistory, PermExport, PermDocuments},
 	RoleManager:     {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermTasks, PermHistory},
 	RoleLawyer:      {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermApprove},
 	RoleUnderwriter: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory},

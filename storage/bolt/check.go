@@ -96,7 +96,8 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 			r.problem("pages: %v", err)
 		}
 		c := &checker{ctx: ctx, tx: tx, r: r,
-			claimed: map[uint64]struct{}{}, broken: map[uint64]struct{}{}, dealNumbers: map[int]uint64{}}
+			claimed: map[uint64]struct{}{}, broken: map[uint64]struct{}{}, dealNumbers: map[int]uint64{},
+			docNumbers: map[string]uint64{}}
 		return c.run()
 	})
 	if err != nil {
@@ -153,6 +154,10 @@ var aggregates = []aggregate{
 		check: byID(func(it *core.InboxItem) int64 { return it.ID }, inboxEntries)},
 	{bucket: bktInviteFailures, what: "failed invite redemptions of", since: 7, check: checkInviteFailures},
 	{bucket: bktJobRuns, what: "job run", since: 8, check: byKey(func(r *core.JobRun) string { return r.Name }, nil)},
+	{bucket: bktDocuments, what: "document", since: 9, numbered: true, check: checkDocument},
+	{bucket: bktDocTemplates, what: "template", since: 9, numbered: true, check: checkTemplate},
+	{bucket: bktDocFiles, what: "file", since: 9, check: checkFile},
+	{bucket: bktDocSends, what: "document send", since: 9, numbered: true, check: checkDocSend},
 }
 
 // byID checks a record keyed by its ID.
@@ -341,6 +346,10 @@ var indexes = []index{
 	{bucket: bktInboxByHandled, records: bktInbox, since: 6, target: keyPairID},
 	{bucket: bktInboxByChat, records: bktInbox, since: 6, target: keySuffixID},
 	{bucket: bktOutboxByChat, records: bktOutbox, since: 6, target: keySuffixID},
+	{bucket: bktDocumentsByDeal, records: bktDocuments, since: 9, target: keyPairID},
+	{bucket: bktDocumentsByNumber, records: bktDocuments, since: 9, target: valueID},
+	{bucket: bktDocumentsByEDO, records: bktDocuments, since: 9, target: valueID},
+	{bucket: bktDocSendsDue, records: bktDocSends, since: 9, target: keyPairID},
 }
 
 // checker is one run of Check's own part.
@@ -356,6 +365,7 @@ type checker struct {
 	claimed     map[uint64]struct{} // index entries some record lists: hash of bucket and key
 	broken      map[uint64]struct{} // records that could not be decoded: hash of bucket and key
 	dealNumbers map[int]uint64      // the highest deal number in use of each year
+	docNumbers  map[string]uint64   // the highest document number in use of each counter
 }
 
 func (c *checker) run() error {
@@ -432,8 +442,10 @@ func (c *checker) schema() bool {
 
 // unknownBuckets notes the top-level buckets the check knows nothing of.
 func (c *checker) unknownBuckets() {
-	// Transport cursors are plain values, each checked by its transport.
-	known := map[string]bool{string(bktMeta): true, string(bktSequences): true, string(bktCursors): true}
+	// Transport and EDO cursors are plain values, each checked by its
+	// reader.
+	known := map[string]bool{string(bktMeta): true, string(bktSequences): true, string(bktCursors): true,
+		string(bktEDOCursors): true}
 	for _, a := range aggregates {
 		known[string(a.bucket)] = true
 	}
@@ -590,6 +602,7 @@ func (c *checker) counters() {
 				name, at, core.DealNumber(y, n))
 		}
 	}
+	c.docCounters(b)
 }
 
 // describe names a record for a message: "client 7", `invite "ab12"`.

@@ -66,6 +66,16 @@ var (
 	bktInviteFailures = []byte("invite_failures") // since schema 7
 
 	bktJobRuns = []byte("job_runs") // since schema 8
+
+	bktDocuments         = []byte("docs")           // since schema 9
+	bktDocumentsByDeal   = []byte("docs_by_deal")   // since schema 9
+	bktDocumentsByNumber = []byte("docs_by_number") // since schema 9
+	bktDocumentsByEDO    = []byte("docs_by_edo")    // since schema 9
+	bktDocTemplates      = []byte("doc_templates")  // since schema 9
+	bktDocFiles          = []byte("doc_files")      // since schema 9
+	bktDocSends          = []byte("doc_sends")      // since schema 9
+	bktDocSendsDue       = []byte("doc_sends_due")  // since schema 9
+	bktEDOCursors        = []byte("edo_cursors")    // since schema 9
 )
 
 // keySchemaVersion is the meta key of the number of migrations applied.
@@ -85,6 +95,19 @@ var migrations = []migration{
 	addInbox,           // 6
 	limitInvites,       // 7
 	addJobRuns,         // 8
+	addDocuments,       // 9
+}
+
+// addDocuments adds documents with their indexes, templates, the files of
+// both, the durable sends and the EDO feeds' cursors.
+func addDocuments(tx *bbolt.Tx) error {
+	for _, b := range [][]byte{bktDocuments, bktDocumentsByDeal, bktDocumentsByNumber, bktDocumentsByEDO,
+		bktDocTemplates, bktDocFiles, bktDocSends, bktDocSendsDue, bktEDOCursors} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addJobRuns adds the records of the periodic jobs' runs.
