@@ -24,11 +24,15 @@ import (
 //     станков 1 500 000» is 1 500 000 ₽ of «Поставка 20 станков»; a title
 //     that itself ends with a number is quoted: «"Поставка 20" 500 000»;
 //   - title: what lies between them;
-//   - dates: a keyword (подписание/signing, оплата/payment, окончание/end,
-//     optionally with «до»/"by") and a date as the date steps take it
-//     (15.12.2026, 15.12, 2026-12-15, завтра, +5), optionally with a time;
-//     they come after the amount, in any order. A keyword not followed by
-//     a date is a word of the title («Оплата услуг связи»).
+//   - dates: a keyword (подписание/signing, оплата/payment, окончание/end)
+//     and a deadline in any form the date steps take (core.ParseDeadline):
+//     15.12.2026, 15.12, 2026-12-15, завтра, +5, «до пятницы», «в
+//     пятницу», «через 3 дня», «by Friday», «in a week», each optionally
+//     with a time («завтра в 12:00»); they come after the amount, in any
+//     order. The longest phrase after a keyword that reads as a deadline
+//     is taken. A keyword followed by something date-shaped that is no
+//     date («32.13.2026») keeps it, to be refused with the rule; a keyword
+//     followed by no date is a word of the title («Оплата услуг связи»).
 
 // quickDealText is what the one-message form gave, as typed.
 type quickDealText struct {
@@ -44,7 +48,7 @@ var dateKeywords = map[string]string{
 }
 
 var (
-	dateTokenRE  = regexp.MustCompile(`^(\d{1,2}\.\d{1,2}(\.\d{2}|\.\d{4})?|\d{4}-\d{1,2}-\d{1,2}|\+\d+|сегодня|завтра|today|tomorrow)$`)
+	dateTokenRE  = regexp.MustCompile(`^(\d{1,2}\.\d{1,2}(\.\d{2}|\.\d{4})?|\d{4}-\d{1,2}-\d{1,2}|\+\d+)$`)
 	timeTokenRE  = regexp.MustCompile(`^\d{1,2}:\d{2}$`)
 	amountLastRE = regexp.MustCompile(`^[-−–]?₽?\d[\d.,]*(₽|р\.?|руб\.?|rub\.?)?$`)
 	groupRE      = regexp.MustCompile(`^\d{3}([.,]\d{1,2})?(₽|р\.?|руб\.?|rub\.?)?$`)
@@ -135,9 +139,21 @@ func parseQuickDeal(s string) (quickDealText, error) {
 	return q, nil
 }
 
+// maxDateWords is the most words a deadline after a keyword takes: «до
+// 15.12.2026 в 12:00», «через 3 дня в 9:00».
+const maxDateWords = 5
+
+// shapeNow is any moment: whether words read as a deadline does not depend
+// on the day they are read (quickDeal reads them again at c.Now()).
+var shapeNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // dateAt reports whether a date keyword with its date starts at ws[i]: the
-// field it names, the date (with its time, if one follows) and how many
-// words it all takes (0 when no date starts there).
+// field it names, the date as typed (with its preposition and time) and
+// how many words it all takes (0 when no date starts there). The date is
+// the longest phrase after the keyword, up to the next keyword or quoted
+// word, that core.ParseDeadline reads; failing that, a date-shaped word
+// (perhaps after «до»/"by", perhaps with a time) that it cannot read, so
+// that the date step refuses it with the rule.
 func dateAt(ws []word, i int) (field, date string, n int) {
 	if ws[i].quoted {
 		return "", "", 0
@@ -145,6 +161,16 @@ func dateAt(ws []word, i int) (field, date string, n int) {
 	field, ok := dateKeywords[strings.ToLower(strings.TrimSuffix(ws[i].text, ":"))]
 	if !ok {
 		return "", "", 0
+	}
+	end := i + 1
+	for end < len(ws) && end-i-1 < maxDateWords && !ws[end].quoted && !isKeyword(ws[end]) {
+		end++
+	}
+	for j := end; j > i+1; j-- {
+		text := joinText(ws[i+1 : j])
+		if _, _, err := core.ParseDeadline(text, shapeNow, time.UTC); err == nil {
+			return field, text, j - i
+		}
 	}
 	j := i + 1
 	if j < len(ws) && !ws[j].quoted && (strings.EqualFold(ws[j].text, "до") || strings.EqualFold(ws[j].text, "by")) {
@@ -160,6 +186,12 @@ func dateAt(ws []word, i int) (field, date string, n int) {
 		j++
 	}
 	return field, date, j - i
+}
+
+// isKeyword reports whether a word names one of a deal's dates.
+func isKeyword(w word) bool {
+	_, ok := dateKeywords[strings.ToLower(strings.TrimSuffix(w.text, ":"))]
+	return ok && !w.quoted
 }
 
 // amountStart returns where the amount begins at the end of ws (len(ws)
@@ -234,7 +266,7 @@ func quickDeal(c *bot.Context, args string) error {
 		if !ok {
 			continue
 		}
-		t, defaulted, err := core.ParseDate(text, now, c.P.Location())
+		t, defaulted, err := core.ParseDeadline(text, now, c.P.Location())
 		if err == nil {
 			err = core.ValidateDeadline(t, now)
 		}
