@@ -429,12 +429,14 @@ func recheckClient(a Actor, c *Client, e *Edit) error {
 }
 
 // parseEditDate reads a deal's new date: «-» clears it; a date is read as
-// ParseDate reads it and may not have passed.
+// the new deal's date steps read it (ParseDeadline: «15.12.2026», «завтра
+// 12:00», «до пятницы», «через 3 дня», "by Friday") and may not have
+// passed.
 func parseEditDate(value string, now time.Time, loc *time.Location) (time.Time, bool, error) {
 	if IsClear(value) {
 		return time.Time{}, false, nil
 	}
-	t, defaulted, err := ParseDate(value, now, loc)
+	t, defaulted, err := ParseDeadline(value, now, loc)
 	if err != nil {
 		return time.Time{}, false, err
 	}

@@ -1,0 +1,43 @@
+package core_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// TestPlanEdit_DeadlineWords (review of issue 8): a deal's date is edited
+// with the forms the new deal's date steps read, in either language.
+func TestPlanEdit_DeadlineWords(t *testing.T) {
+	o, _, d := editOffice(t)
+	msk := core.Location("")
+	// The office opens on Saturday 28.11.2026.
+	for _, tc := range []struct {
+		field, value, lang string
+		want               time.Time
+		defaulted          bool
+	}{
+		{"срок подписания", "через 3 дня", "ru", time.Date(2026, 12, 1, 18, 0, 0, 0, msk), true},
+		{"подписание", "до пятницы", "ru", time.Date(2026, 12, 4, 18, 0, 0, 0, msk), true},
+		{"оплата", "в пятницу в 12:00", "ru", time.Date(2026, 12, 4, 12, 0, 0, 0, msk), false},
+		{"окончание", "через неделю", "ru", time.Date(2026, 12, 5, 18, 0, 0, 0, msk), true},
+		{"signing", "by Friday", "en", time.Date(2026, 12, 4, 18, 0, 0, 0, msk), true},
+		{"payment due", "in 3 days", "en", time.Date(2026, 12, 1, 18, 0, 0, 0, msk), true},
+		{"подписание", "15.12.2026 12:00", "ru", time.Date(2026, 12, 15, 12, 0, 0, 0, msk), false},
+	} {
+		e, err := o.svc.PlanEdit(o.ctx(), o.manager, core.EditRequest{Entity: core.EntityDeal, ID: d.ID,
+			Field: tc.field, Value: tc.value, Lang: tc.lang})
+		if err != nil {
+			t.Errorf("%s %q: %v", tc.field, tc.value, err)
+			continue
+		}
+		if e.New != tc.want.UTC().Format(time.RFC3339) || e.Defaulted != tc.defaulted {
+			t.Errorf("%s %q = %s (default %v), want %v (default %v)", tc.field, tc.value, e.New, e.Defaulted,
+				tc.want, tc.defaulted)
+		}
+	}
+	if _, err := o.plan(o.manager, core.EntityDeal, d.ID, "подписание", "до 31.02"); core.ErrorCode(err) != core.EINVALID {
+		t.Errorf("a wrong date: %v", err)
+	}
+}
