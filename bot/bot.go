@@ -269,6 +269,11 @@ func (b *Bot) route(c *Context) error {
 	if b.bareCommand(u, func(cmd string) bool { return conv == nil || cmd == "cancel" }) {
 		return b.dispatchCommand(c)
 	}
+	if conv != nil && len(u.Files) > 0 {
+		// A dialog's steps ask for words, not files (a file is sent with
+		// its command as the caption): the question stays as it is.
+		return c.Reply("msg.file.in_dialog", nil)
+	}
 	if conv != nil {
 		c.Conv = conv
 		c.clearQuestion() // answered by typing: the question's buttons go
@@ -281,9 +286,14 @@ func (b *Bot) route(c *Context) error {
 		if t.perm != "" && !c.User.Can(t.perm) {
 			continue
 		}
+		// A file without a command comes with its text (its caption, or
+		// ""): a handler that takes files finds them in c.Update.Files.
 		if handled, err := t.h(c, u.Text); handled || err != nil {
 			return err
 		}
+	}
+	if len(u.Files) > 0 {
+		return c.Reply("msg.file.unexpected", nil)
 	}
 	return c.Reply("msg.unknown_text", nil)
 }

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/dealdesk/dealdesk/core"
@@ -183,3 +185,62 @@ func (c *Context) convKey() string {
 
 // role names a role in the user's language.
 func (c *Context) role(r core.Role) string { return c.T("role."+string(r), nil) }
+
+// MaxDownload is the largest file a handler fetches from a chat: the Bot
+// API's limit for the files a bot downloads from Telegram (20 MB), and ample
+// for the templates and documents DealDesk reads.
+const MaxDownload = 20 << 20
+
+// Download fetches the content of a file sent with the update, at most
+// MaxDownload bytes. A file over the limit, one the platform cannot give,
+// or a platform whose files the bot cannot read is refused with a message
+// the user can act on. It runs before the unit's first write, as any call
+// over the network should, so that no transaction waits for it.
+func (c *Context) Download(f IncomingFile) ([]byte, error) {
+	src, ok := unwrap(c.transport).(FileSource)
+	if !ok {
+		return nil, core.Errorf(core.EINVALID, "err.file.unsupported")
+	}
+	if f.Size > MaxDownload {
+		return nil, c.tooLarge(&FileTooLargeError{Name: f.Name, Size: f.Size, Max: MaxDownload})
+	}
+	data, err := src.Download(c.ctx, f, MaxDownload)
+	var big *FileTooLargeError
+	switch {
+	case errors.As(err, &big):
+		if big.Name == "" {
+			big.Name = f.Name
+		}
+		return nil, c.tooLarge(big)
+	case IsPermanent(err):
+		c.bot.log.Info().Err(err).Str("platform", c.Update.Platform).Str("file", f.Name).Msg("file gone")
+		return nil, core.Errorf(core.EINVALID, "err.file.gone", "Name", f.Name)
+	case err != nil:
+		c.bot.log.Warn().Err(err).Str("platform", c.Update.Platform).Str("file", f.Name).Msg("file download failed")
+		return nil, core.Wrap(core.EUNAVAILABLE, "err.file.download", err, "Name", f.Name)
+	}
+	return data, nil
+}
+
+func (c *Context) tooLarge(e *FileTooLargeError) error {
+	return core.Errorf(core.EINVALID, "err.file.too_large", "Name", e.Name, "Size", FileSize(c.P, e.Size),
+		"Max", FileSize(c.P, e.Max))
+}
+
+// FileSize renders a size in bytes for people: «63,2 МБ», «340 КБ».
+func FileSize(p *locales.Printer, n int64) string {
+	var s, unit string
+	switch {
+	case n >= 1<<20:
+		s, unit = strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), "file.size.mb"
+		s = strings.TrimSuffix(s, ".0")
+	case n >= 1<<10:
+		s, unit = strconv.FormatInt((n+(1<<10)-1)>>10, 10), "file.size.kb"
+	default:
+		s, unit = strconv.FormatInt(n, 10), "file.size.b"
+	}
+	if p.Lang() == "ru" {
+		s = strings.ReplaceAll(s, ".", ",")
+	}
+	return p.T(unit, map[string]any{"N": s})
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -220,7 +221,7 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 			sendErr = b.publishMenuOf(ctx, menu, m.Platform, m.ChatID)
 		}
 	} else {
-		id, sendErr = t.Send(ctx, b.render(ctx, m))
+		id, sendErr = t.Send(ctx, b.render(ctx, t, m))
 	}
 	if sendErr != nil && ctx.Err() != nil {
 		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the message stays pending
@@ -251,8 +252,9 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 }
 
 // render makes the message to send: a reply as it was written, a
-// notification in its reader's language and time zone.
-func (b *Bot) render(ctx context.Context, m *core.OutboxMessage) *Message {
+// notification in its reader's language and time zone. A file larger than
+// the platform takes from a bot is left out, and the message says so.
+func (b *Bot) render(ctx context.Context, t Transport, m *core.OutboxMessage) *Message {
 	lang, loc := m.Locale, (*time.Location)(nil)
 	if m.UserID != 0 {
 		if u, err := b.svc.UserByID(ctx, m.UserID); err == nil {
@@ -268,8 +270,26 @@ func (b *Bot) render(ctx context.Context, m *core.OutboxMessage) *Message {
 	if m.Key != "" {
 		msg.Text = p.T(m.Key, m.Args)
 	}
+	limit := int64(0)
+	if fl, ok := unwrap(t).(FileLimits); ok {
+		limit = fl.MaxUpload()
+	}
+	var notes []string
 	for _, f := range m.Files {
+		if size := int64(len(f.Data)); limit > 0 && size > limit {
+			notes = append(notes, p.T("msg.file.too_large_to_send", Args{"Name": f.Name,
+				"Size": FileSize(p, size), "Max": FileSize(p, limit)}))
+			continue
+		}
 		msg.Files = append(msg.Files, File{Name: f.Name, MIME: f.MIME, Data: f.Data})
+	}
+	switch {
+	case len(notes) == 0:
+	case msg.EditID != "" && msg.Text == "":
+		// Only a keyboard is replaced: a text would replace the message's.
+		b.log.Warn().Int64("outbox_id", m.ID).Str("platform", m.Platform).Msg("a file too large for the platform left out")
+	default:
+		msg.Text = strings.TrimSpace(msg.Text + "\n\n" + strings.Join(notes, "\n"))
 	}
 	for _, row := range m.Buttons {
 		var views []ButtonView

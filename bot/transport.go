@@ -61,6 +61,54 @@ type Update struct {
 	// platform's id of the press, to be answered.
 	Token      string
 	CallbackID string
+
+	// Files are the files sent with the message (a .docx, say), by the
+	// platform's reference: the update is stored in the inbox, so it never
+	// carries their bytes. A handler fetches one with Context.Download. The
+	// message's text (a Telegram caption) is its command, if any.
+	Files []IncomingFile `json:",omitempty"`
+}
+
+// IncomingFile is a file a user sent: what the platform says of it and its
+// reference there.
+type IncomingFile struct {
+	Name string
+	MIME string `json:",omitempty"`
+	// Size is the size in bytes the platform reported (0: not reported).
+	Size int64 `json:",omitempty"`
+	// Ref is the platform's id of the file (Telegram's file_id, a
+	// Mattermost file id, a path on the console's machine).
+	Ref string
+}
+
+// FileSource is implemented by transports that can fetch the files users
+// send.
+type FileSource interface {
+	// Download returns the content of a file a user sent. A file larger than
+	// max bytes, or than the platform lets a bot fetch, is refused with a
+	// *FileTooLargeError before its content is read; no more than max bytes
+	// are ever read.
+	Download(ctx context.Context, f IncomingFile, max int64) ([]byte, error)
+}
+
+// FileLimits is implemented by transports that bound the size of a file the
+// bot sends (Telegram: 50 MB). A larger file is not sent: the message says
+// so in its place.
+type FileLimits interface {
+	// MaxUpload is the largest file, in bytes, the platform takes from the
+	// bot; 0 means no known bound.
+	MaxUpload() int64
+}
+
+// FileTooLargeError refuses a file over a size limit.
+type FileTooLargeError struct {
+	Name string
+	Size int64 // bytes; 0 when unknown
+	Max  int64 // the limit, bytes
+}
+
+func (e *FileTooLargeError) Error() string {
+	return fmt.Sprintf("file %q of %d bytes is over the limit of %d bytes", e.Name, e.Size, e.Max)
 }
 
 // IsAction reports whether the update is a button press.
