@@ -65,6 +65,10 @@ type Config struct {
 	// Limits are the outgoing message rate limits; zero fields take
 	// Telegram's documented limits.
 	Limits Limits
+	// MaxDownload and MaxUpload are the largest files the bot fetches from
+	// and sends to Telegram (defaults: the Bot API's 20 MB and 50 MB; a
+	// local Bot API server takes up to 2000 MB).
+	MaxDownload, MaxUpload int64
 }
 
 // WebhookConfig configures webhook mode.
@@ -162,6 +166,12 @@ func (c *Config) setDefaults() error {
 		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	c.Limits = c.Limits.withDefaults()
+	if c.MaxDownload <= 0 {
+		c.MaxDownload = DefaultMaxDownload
+	}
+	if c.MaxUpload <= 0 {
+		c.MaxUpload = DefaultMaxUpload
+	}
 	if c.Webhook != nil {
 		return c.Webhook.validate()
 	}

@@ -26,6 +26,15 @@ type (
 		Chat           *wireChat `json:"chat"`
 		Text           string    `json:"text"`
 		Caption        string    `json:"caption"`
+		Document       *wireFile `json:"document"`
+	}
+	// wireFile is a Document (or any file) object: the bot fetches its
+	// content with getFile by file_id.
+	wireFile struct {
+		FileID   string `json:"file_id"`
+		FileName string `json:"file_name"`
+		MIMEType string `json:"mime_type"`
+		FileSize int64  `json:"file_size"`
 	}
 	wireCallback struct {
 		ID      string       `json:"id"`
@@ -73,11 +82,22 @@ func (t *Transport) translateMessage(m *wireMessage) *bot.Update {
 	if u.Text == "" {
 		u.Text = m.Caption
 	}
-	if u.Text == "" {
+	if d := m.Document; d != nil && d.FileID != "" {
+		u.Files = []bot.IncomingFile{{Name: d.FileName, MIME: d.MIMEType, Size: d.FileSize, Ref: d.FileID}}
+		if u.Files[0].Name == "" {
+			u.Files[0].Name = "file"
+		}
+	}
+	if u.Text == "" && len(u.Files) == 0 {
 		return nil
 	}
-	if m.Text != "" {
-		cmd, args, forUs := parseCommand(m.Text, t.Username())
+	// A document's caption is its command ("/template contract" with a
+	// .docx); another caption (a photo's) is only text.
+	if command := m.Text; command != "" || len(u.Files) > 0 {
+		if command == "" {
+			command = m.Caption
+		}
+		cmd, args, forUs := parseCommand(command, t.Username())
 		if !forUs {
 			return nil
 		}

@@ -36,6 +36,9 @@ func FuzzTranslate(f *testing.F) {
 		`{"update_id":11,"message":{"message_id":15,` + group + `,"from":{"id":99,"is_bot":true,"first_name":"Other"},"text":"from a bot"}}`,
 		`{"update_id":12,"edited_message":{"message_id":16,` + private + `,` + user + `,"text":"edited"}}`,
 		`{"update_id":13,"message":{"message_id":17,` + private + `,` + user + `,"caption":"/deal 1","document":{"file_id":"x"}}}`,
+		`{"update_id":24,"message":{"message_id":24,` + private + `,` + user + `,"document":{"file_id":"BQAC","file_unique_id":"AgAD","file_name":"Договор.docx","mime_type":"application/vnd.openxmlformats-officedocument.wordprocessingml.document","file_size":12345}}}`,
+		`{"update_id":25,"message":{"message_id":25,` + group + `,` + user + `,"caption":"/template@other_bot contract","document":{"file_id":"y","file_size":1}}}`,
+		`{"update_id":26,"message":{"message_id":26,` + private + `,` + user + `,"caption":"/deal 1","photo":[{"file_id":"p"}]}}`,
 		`{"update_id":14,"callback_query":{"id":"cb14",` + user + `,"message":{"message_id":3,` + group + `,"from":{"id":1,"is_bot":true,"first_name":"DealDesk"}},"chat_instance":"-1001234","data":"tok-yes"}}`,
 		`{"update_id":15,"callback_query":{"id":"cb15",` + user + `,"inline_message_id":"abc","chat_instance":"1","data":"tok"}}`,
 		`{"update_id":16,"callback_query":{"id":"cb16",` + user + `,"message":{"message_id":3,` + private + `},"data":""}}`,
@@ -76,10 +79,20 @@ func FuzzTranslate(f *testing.F) {
 			if want == "" {
 				want = m.Caption
 			}
-			if u.Text != want || want == "" {
+			hasDoc := m.Document != nil && m.Document.FileID != ""
+			if u.Text != want || want == "" && !hasDoc {
 				t.Fatalf("message %s: text %q", raw, u.Text)
 			}
-			checkCommand(t, raw, u, m.Text)
+			if hasDoc != (len(u.Files) == 1) || hasDoc && (u.Files[0].Ref != m.Document.FileID ||
+				u.Files[0].Size != m.Document.FileSize || u.Files[0].Name == "" || u.Files[0].MIME != m.Document.MIMEType) {
+				t.Fatalf("message %s: files %+v", raw, u.Files)
+			}
+			// A document's caption is its command.
+			command := m.Text
+			if command == "" && hasDoc {
+				command = m.Caption
+			}
+			checkCommand(t, raw, u, command)
 		case w.CallbackQuery != nil:
 			m, from = w.CallbackQuery.Message, w.CallbackQuery.From
 			if u.Token != w.CallbackQuery.Data || u.Token == "" || u.CallbackID != w.CallbackQuery.ID ||
@@ -143,10 +156,15 @@ func checkDropped(t *testing.T, tr *Transport, w *wireUpdate) {
 	switch {
 	case w.Message != nil:
 		m := w.Message
-		if m.Chat == nil || m.From == nil || m.From.IsBot || m.Text == "" && m.Caption == "" {
+		hasDoc := m.Document != nil && m.Document.FileID != ""
+		if m.Chat == nil || m.From == nil || m.From.IsBot || m.Text == "" && m.Caption == "" && !hasDoc {
 			return
 		}
-		if name, target, ok := strings.Cut(strings.Fields(m.Text + " x")[0], "@"); ok && strings.HasPrefix(name, "/") &&
+		command := m.Text
+		if command == "" && hasDoc {
+			command = m.Caption
+		}
+		if name, target, ok := strings.Cut(strings.Fields(command + " x")[0], "@"); ok && strings.HasPrefix(name, "/") &&
 			target != "" && !strings.EqualFold(target, tr.Username()) {
 			return
 		}

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/dealdesk/dealdesk/bot"
@@ -56,7 +57,7 @@ func TestMessageFields(t *testing.T) {
 		t.Error("no update_id")
 	}
 	got.ID = ""
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("private message:\ngot  %+v\nwant %+v", got, want)
 	}
 
@@ -67,7 +68,7 @@ func TestMessageFields(t *testing.T) {
 		MessageID: itoa(id), UserID: "8", UserName: "User 8", Text: "/help", Command: "help", Locale: "ru",
 	}
 	got.ID = ""
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("group message:\ngot  %+v\nwant %+v", got, want)
 	}
 }
@@ -134,7 +135,7 @@ func TestCallbackTranslation(t *testing.T) {
 		t.Error("no update_id")
 	}
 	got.ID = ""
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("press:\ngot  %+v\nwant %+v", got, want)
 	}
 	if !got.IsAction() {

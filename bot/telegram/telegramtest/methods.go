@@ -126,15 +126,23 @@ func (s *Server) sendDocument(w http.ResponseWriter, _ *http.Request, c *Call) {
 }
 
 // record stores a new message of the bot and returns its Message object.
+// A document the bot sent becomes a file that getFile serves, as in
+// Telegram.
 func (s *Server) record(c *Call, chatID int64, text string, buttons [][]Button, doc *Upload) map[string]any {
 	thread, _ := strconv.Atoi(c.Params["message_thread_id"])
 	reply, _ := strconv.Atoi(c.Params["reply_to_message_id"])
 	s.mu.Lock()
 	id := s.newMessageID(chatID)
 	s.messages[msgKey{chatID, id}] = &stored{text: text, buttons: buttons}
+	var docObj map[string]any
+	fileID := ""
+	if doc != nil {
+		docObj = s.addFileLocked(doc.Name, doc.MIME, doc.Data)
+		fileID = docObj["file_id"].(string)
+	}
 	s.sent = append(s.sent, SentMessage{
 		Method: c.Method, ChatID: chatID, MessageID: id, ThreadID: thread, ReplyTo: reply,
-		Text: text, Buttons: buttons, Document: doc,
+		Text: text, Buttons: buttons, Document: doc, FileID: fileID,
 	})
 	s.notify()
 	s.mu.Unlock()
@@ -147,10 +155,7 @@ func (s *Server) record(c *Call, chatID int64, text string, buttons [][]Button, 
 	if doc != nil {
 		delete(m, "text")
 		m["caption"] = text
-		m["document"] = map[string]any{
-			"file_id": "doc" + strconv.Itoa(id), "file_unique_id": "u" + strconv.Itoa(id),
-			"file_name": doc.Name, "file_size": len(doc.Data),
-		}
+		m["document"] = docObj
 	}
 	return m
 }

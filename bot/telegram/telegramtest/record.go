@@ -20,6 +20,7 @@ type Call struct {
 type Upload struct {
 	Field string // the form field, e.g. "document"
 	Name  string // the file name
+	MIME  string // the part's Content-Type
 	Data  []byte
 }
 
@@ -34,6 +35,7 @@ type SentMessage struct {
 	Text      string // message text, or a document's caption
 	Buttons   [][]Button
 	Document  *Upload
+	FileID    string // the sent document's file_id, which getFile serves
 }
 
 // Button is an inline keyboard button.

@@ -52,6 +52,8 @@ type Server struct {
 	commands  map[menuKey][]BotCommand
 	chats     map[int64]bool   // chats the bot knows: a user wrote or pressed there
 	langs     map[int64]string // users' app languages
+	files     map[string]*file // by file_id: files users and the bot sent
+	nextFile  int
 	hook      webhook
 	pollGen   int
 	atOnce    bool
@@ -99,6 +101,7 @@ func NewServer(tb testing.TB) *Server {
 		commands:  make(map[menuKey][]BotCommand),
 		chats:     make(map[int64]bool),
 		langs:     make(map[int64]string),
+		files:     make(map[string]*file),
 	}
 	s.stop, s.stopFn = context.WithCancel(context.Background())
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -144,6 +147,7 @@ type handlerFunc func(s *Server, w http.ResponseWriter, r *http.Request, c *Call
 var methods = map[string]handlerFunc{
 	"getme":                  (*Server).getMe,
 	"getupdates":             (*Server).getUpdates,
+	"getfile":                (*Server).getFile,
 	"sendmessage":            (*Server).sendMessage,
 	"senddocument":           (*Server).sendDocument,
 	"editmessagetext":        (*Server).editMessageText,
@@ -158,8 +162,12 @@ var methods = map[string]handlerFunc{
 
 // serve routes /bot<token>/<method>, like the real API: a wrong token is
 // 401 Unauthorized, an unknown method 404 Not Found. Method names are
-// case-insensitive.
+// case-insensitive. /file/bot<token>/<file_path> downloads a file.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.serveFile(w, r)
+		return
+	}
 	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	if !strings.HasPrefix(r.URL.Path, "/bot") || !ok {
 		writeFault(w, Fault{Code: http.StatusNotFound, Description: "Not Found"})
@@ -240,7 +248,7 @@ func readFiles(r *http.Request, c *Call) error {
 			if err != nil {
 				return err
 			}
-			c.Files = append(c.Files, Upload{Field: field, Name: h.Filename, Data: data})
+			c.Files = append(c.Files, Upload{Field: field, Name: h.Filename, MIME: h.Header.Get("Content-Type"), Data: data})
 		}
 	}
 	return nil
