@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -89,6 +90,8 @@ type Transport struct {
 	directs  *cache[*model.Channel] // direct channels with users, by user id
 	limit    rateGate
 	presses  presses
+	// maxUpload is the server's MaxFileSize, once read (see MaxUpload).
+	maxUpload atomic.Int64
 
 	mu            sync.Mutex
 	commandTokens map[string]bool
@@ -202,6 +205,7 @@ func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 			return ctx.Err()
 		}
 	}
+	t.readMaxUpload(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2)

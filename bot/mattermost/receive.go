@@ -209,9 +209,10 @@ func (t *Transport) loadCursor(ctx context.Context, in bot.Inbox) error {
 
 // onPost turns a user's post into an update and hands it to the inbox with
 // the cursor, once: the post's id is the update's, so a post read again
-// (a catch-up, a restart) is not taken twice.
+// (a catch-up, a restart) is not taken twice. A post's files come with it
+// by reference (their ids); its text is their command.
 func (t *Transport) onPost(ctx context.Context, p *model.Post, in bot.Inbox) {
-	if p.UserId == t.botID || p.Type != "" || p.DeleteAt != 0 || p.Message == "" ||
+	if p.UserId == t.botID || p.Type != "" || p.DeleteAt != 0 || p.Message == "" && len(p.FileIds) == 0 ||
 		p.GetProp(model.PostPropsFromBot) == "true" || p.GetProp(model.PostPropsFromWebhook) == "true" {
 		t.mu.Lock()
 		delete(t.failed, p.Id) // deleted since it failed: nothing to take
@@ -231,6 +232,14 @@ func (t *Transport) onPost(ctx context.Context, p *model.Post, in bot.Inbox) {
 		return
 	}
 	u.ID, u.MessageID, u.Text = p.Id, p.Id, p.Message
+	if u.Files, err = t.postFiles(ctx, p); err != nil {
+		t.log.Warn().Err(err).Str("chat_id", p.ChannelId).Msg("mattermost: the files of a post")
+		t.failedToTake(p)
+		return
+	}
+	if u.Text == "" && len(u.Files) == 0 {
+		return // its files are gone
+	}
 	if u.ChatType == bot.ChatGroup {
 		u.ThreadID = rootOf(p)
 	}
