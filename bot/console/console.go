@@ -181,7 +181,8 @@ const maxChoiceDigits = 3
 // update turns a line (or block) of input into an update: a number that
 // names a shown button presses it; another short number goes to the bot as
 // bot.NoChoiceCommand, which a dialog's step reads as text and otherwise
-// says which numbers there are; anything else is a message.
+// says which numbers there are; "/file <path> [text]" sends a file (see
+// FileCommand); anything else is a message.
 func (t *Transport) update(text string) *bot.Update {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -201,7 +202,10 @@ func (t *Transport) update(text string) *bot.Update {
 		u.Command, u.Args = bot.NoChoiceCommand, strconv.Itoa(n)+t.shownRange()
 		return u
 	}
-	u.Command, u.Args, _ = bot.ParseCommand(text)
+	if f, rest, ok := fileLine(text); ok {
+		u.Files, u.Text = []bot.IncomingFile{f}, rest
+	}
+	u.Command, u.Args, _ = bot.ParseCommand(u.Text)
 	return u
 }
 
