@@ -1,6 +1,7 @@
 package core
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -428,11 +429,15 @@ type Deadline struct {
 //   - a day said as a word, with or without a time: «сегодня 18:00»,
 //     «завтра», «tomorrow 9:30»;
 //   - a date with a time, or a time: «15.12 12:00», «15:00»;
-//   - «+3», «через 3 дня», «in 3 days».
+//   - «+3», «через 3 дня», «in 3 days»;
+//   - a date alone (15.12.2026, 15.12, 2026-12-15) at the end of the
+//     sentence: «Подписать договор 15.12.2026».
 //
-// A date alone without a preposition («платёж от 01.12.2026») is not taken:
-// it is more likely part of the title; nor is a weekday alone («настроить
-// среду»). The whole sentence may be the deadline (rest is then empty).
+// A date that follows a word that makes it part of the title (titleDateWords:
+// «платёж от 01.12.2026», «отчёт за 01.12», "invoice of 01.12.2026") is not
+// taken, with or without a time; nor is a date alone at the start, nor a
+// weekday alone («настроить среду»). The whole sentence may be the deadline
+// (rest is then empty).
 // When a deadline is clearly meant («до» or «by» and a date, perhaps with a
 // time) but cannot be read («до 31.02»), found is set and err is EINVALID
 // with err.date.format. found is false when there is no deadline; the
@@ -443,7 +448,12 @@ func CutDeadline(s string, now time.Time, loc *time.Location) (rest string, d De
 	const longest = 6 // «до 15.12.2026 в 12:00», «через 3 дня в 9:00»
 	try := func(from, to int) (bool, error) {
 		ws := words[from:to]
-		if !deadlineShaped(ws) {
+		if !deadlineShaped(ws) && !(to == len(words) && len(ws) == 1 && plainDate(ws[0])) {
+			return false, nil
+		}
+		if from > 0 && (plainDate(ws[0]) && titleDateWords[words[from-1]] || isClock(ws[0]) && plainDate(words[from-1])) {
+			// «платёж от 01.12.2026 (12:00)»: the date is the title's; and
+			// a time after a date not taken is not a deadline of its own.
 			return false, nil
 		}
 		t, defaulted, ok := readDeadline(ws, now, loc)
@@ -516,6 +526,25 @@ func deadlineShaped(ws []string) bool {
 		return true
 	}
 	_, err := time.Parse("15:04", ws[len(ws)-1])
+	return err == nil
+}
+
+// titleDateWords are the words after which a date belongs to the title
+// rather than being its deadline: «платёж от 01.12.2026», «отчёт за
+// 01.12», «акт № 15.12», "invoice of 01.12.2026", "report for 01.12".
+var titleDateWords = map[string]bool{"от": true, "за": true, "с": true, "со": true, "по": true, "№": true,
+	"from": true, "of": true, "dated": true, "since": true, "for": true, "no": true}
+
+// plainDateRE is a date written with digits alone: 15.12.2026, 15.12.26,
+// 15.12, 2026-12-15.
+var plainDateRE = regexp.MustCompile(`^(\d{1,2}\.\d{2}(\.\d{2}|\.\d{4})?|\d{4}-\d{2}-\d{2})$`)
+
+// plainDate reports whether a word is a date written with digits alone.
+func plainDate(w string) bool { return plainDateRE.MatchString(w) }
+
+// isClock reports whether a word is a time of day («12:00»).
+func isClock(w string) bool {
+	_, err := time.Parse("15:04", w)
 	return err == nil
 }
 

@@ -266,6 +266,13 @@ func TestCutDeadline(t *testing.T) {
 		{"Send the contract on Friday", "Send the contract", "on Friday", time.Date(2026, 12, 4, 18, 0, 0, 0, loc), true},
 		{"Позвонить +3", "Позвонить", "+3", time.Date(2026, 12, 1, 18, 0, 0, 0, loc), true},
 		{"до завтра", "", "до завтра", time.Date(2026, 11, 29, 18, 0, 0, 0, loc), true}, // the title is asked
+		// A date alone at the end is the deadline (review of issue 8).
+		{"Подписать договор 15.12.2026", "Подписать договор", "15.12.2026", time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
+		{"Отправить КП 15.12", "Отправить КП", "15.12", time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
+		{"Отправить КП 15.12.", "Отправить КП", "15.12.", time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
+		{"Send the offer 2026-12-15", "Send the offer", "2026-12-15", time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
+		{"Проверить платёж от 01.12.2026 до 15.12", "Проверить платёж от 01.12.2026", "до 15.12",
+			time.Date(2026, 12, 15, 18, 0, 0, 0, loc), true},
 	}
 	for _, tt := range tests {
 		rest, d, found, err := core.CutDeadline(tt.in, now, loc)
@@ -275,7 +282,8 @@ func TestCutDeadline(t *testing.T) {
 		}
 	}
 	for _, keep := range []string{"Проверить платёж от 01.12.2026", "Развернуть в тестовой среде", "Довезти документы до офиса",
-		"Настроить среду", "Обсудить договор № 15"} {
+		"Настроить среду", "Обсудить договор № 15", "Проверить платёж от 01.12.2026 12:00", "Сверить отчёт за 01.12",
+		"Check the invoice of 01.12.2026", "Акт № 15.12", "15.12 отправить КП", "Обновить прайс 2026"} {
 		if rest, d, found, err := core.CutDeadline(keep, now, loc); found || err != nil || rest != keep {
 			t.Errorf("CutDeadline(%q) = %q, %+v, %v, %v; want no deadline", keep, rest, d, found, err)
 		}

@@ -13,12 +13,16 @@ import (
 
 // quickTask starts a new task from one message:
 //
-//	/task new <what to do> [deadline] [deal number | client's INN]
+//	/task new <what to do> [deadline] [deal number | client's INN or name]
 //
 // The deadline is a phrase at the end or the start of the text, as
 // core.CutDeadline reads it («до завтра 12:00», «до 15.12.2026», «в
-// пятницу», «сегодня 18:00», «by Friday»); the deal number (D-2026-0001)
-// may stand anywhere, an INN first or last. What the message holds fills
+// пятницу», «сегодня 18:00», «by Friday», a date alone at the end:
+// «15.12.2026», «15.12» — but not after «от», «за», «№»: «платёж от
+// 01.12.2026» keeps its date); the deal number (D-2026-0001) may stand
+// anywhere, an INN first or last. Words after a deadline that end the
+// message name the client when they find a card («Отправить КП 15.12
+// ромашка»); otherwise they stay in the title. What the message holds fills
 // its steps of the dialog, which asks only the rest: a part that is wrong
 // (a past or impossible date, an unknown deal) is said and its step asked.
 // A user who may not assign tasks gets the task at once when nothing is
@@ -29,6 +33,9 @@ func quickTask(c *bot.Context, text string) error {
 	words := strings.Fields(text)
 	ref, words := cutRef(words)
 	now := c.Now()
+	if ref == "" {
+		ref, words = cutNameRef(c, words)
+	}
 	rest, dl, found, err := core.CutDeadline(strings.Join(words, " "), now, c.P.Location())
 	if err == nil && found {
 		err = core.ValidateDeadline(dl.At, now)
@@ -98,6 +105,32 @@ func cutRef(words []string) (string, []string) {
 	return "", words
 }
 
+// maxNameWords is the most words of a client's name after the deadline.
+const maxNameWords = 3
+
+// cutNameRef takes a client's name from the end of the words when it
+// follows a deadline and finds a card: «Отправить КП 15.12 ромашка»,
+// «Позвонить до пятницы ООО Ромашка». The text without the name must end
+// with the deadline, so that «Позвонить 15.12 насчёт оплаты» (which finds no
+// card) is left as it is.
+func cutNameRef(c *bot.Context, words []string) (string, []string) {
+	if _, _, found, _ := core.CutDeadline(strings.Join(words, " "), c.Now(), c.P.Location()); found {
+		return "", words // the deadline ends or starts the text: no name after it
+	}
+	for n := 1; n <= maxNameWords && n < len(words); n++ {
+		head := strings.Join(words[:len(words)-n], " ")
+		rest, d, found, err := core.CutDeadline(head, c.Now(), c.P.Location())
+		if !found || err != nil || strings.TrimSpace(rest+" "+d.Text) != head {
+			continue // no deadline right before these words
+		}
+		name := strings.Join(words[len(words)-n:], " ")
+		if cs, err := cards.LookupClients(c, trimWord(name), 1); err == nil && len(cs) > 0 {
+			return trimWord(name), slices.Clone(words[:len(words)-n])
+		}
+	}
+	return "", words
+}
+
 // trimWord drops the punctuation a sentence puts around a word.
 func trimWord(w string) string { return strings.Trim(w, ",.;:!?()«»\"") }
 
@@ -117,7 +150,7 @@ func quickRef(c *bot.Context, ref string, data map[string]string) (bot.Args, err
 		data["deal_id"] = strconv.FormatInt(d.ID, 10)
 		return bot.Args{"Deal": d.Number + " «" + d.Title + "»"}, nil
 	}
-	cs, err := c.Svc.FindClientsByINN(c.Ctx(), c.Actor(), ref)
+	cs, err := cards.LookupClients(c, ref, 2*maxChoices)
 	if err != nil {
 		return nil, bot.AsInvalid(err)
 	}
@@ -128,6 +161,6 @@ func quickRef(c *bot.Context, ref string, data map[string]string) (bot.Args, err
 		data["client_id"] = strconv.FormatInt(w[0].ID, 10)
 		return bot.Args{"Client": w[0].Name() + ", " + w[0].INN + cards.KPPSuffix(w[0].KPP)}, nil
 	}
-	data["client_query"] = ref // head office and branches: the deal step offers them
+	data["client_query"] = ref // head office and branches, or several names: the deal step offers them
 	return nil, nil
 }
