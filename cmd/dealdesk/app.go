@@ -214,6 +214,11 @@ func (m *Main) runTransport(ctx context.Context, t bot.Transport) {
 	if t.Platform() == core.PlatformConsole {
 		// The console user picks up a dialog left unfinished at the last exit.
 		m.Bot.Resume(ctx, t, console.ResumeUpdate())
+		// Its question is shown before the first line is read, so that a
+		// number typed first presses the question's buttons.
+		if err := m.Bot.Settle(ctx, core.PlatformConsole, console.ChatID); err != nil && ctx.Err() == nil {
+			m.Log.Warn().Err(err).Msg("console: resumed dialog not shown")
+		}
 	}
 	for {
 		err := t.Run(ctx, m.Bot)
