@@ -98,7 +98,7 @@ type Document struct {
 	Number      string       `json:"number"` // КП-2026-0001, given when it is requested
 	Kind        DocKind      `json:"kind"`
 	DealID      int64        `json:"deal_id"`
-	ClientID    int64        `json:"client_id"`
+	ClientID    int64        `json:"client_id"` // when it was asked for; documents are made for the deal's
 	Status      DocStatus    `json:"status"`
 	Comment     string       `json:"comment,omitempty"` // the manager's request
 	RequestedBy int64        `json:"requested_by"`

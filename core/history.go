@@ -229,7 +229,7 @@ func collectClient(tx Tx, a Actor, c *Client, h *History) error {
 // deal, the people a card, deal or task is given to or a user reports to.
 var refFields = map[string]Entity{"client_id": EntityClient, "merged_into": EntityClient, "merged": EntityClient,
 	"deal_id": EntityDeal, "manager_id": EntityUser, "assignee_id": EntityUser, "created_by": EntityUser,
-	"head_id": EntityUser}
+	"head_id": EntityUser, "officer_id": EntityUser, "requested_by": EntityUser}
 
 // RefEntity returns the entity a field's values refer to by id, for the
 // fields that hold ids.
@@ -334,7 +334,28 @@ func collectDeal(tx Tx, d *Deal, h *History) error {
 	if err != nil {
 		return err
 	}
-	return collectTasks(tx, tasks, h)
+	if err := collectTasks(tx, tasks, h); err != nil {
+		return err
+	}
+	return collectDocuments(tx, d, h)
+}
+
+// collectDocuments adds the changes of a deal's documents, each labelled
+// by its number.
+func collectDocuments(tx Tx, d *Deal, h *History) error {
+	docs, err := tx.DocumentsByDeal(d.ID)
+	if err != nil {
+		return err
+	}
+	for _, doc := range docs {
+		h.label(EntityDocument, doc.ID, doc.Number)
+		cs, err := tx.Changes(EntityDocument, doc.ID)
+		if err != nil {
+			return err
+		}
+		h.Changes = append(h.Changes, cs...)
+	}
+	return nil
 }
 
 func collectTasks(tx Tx, tasks []*Task, h *History) error {

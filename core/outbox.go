@@ -200,3 +200,23 @@ func OutboxBackoff(attempts int) time.Duration {
 	d := time.Second << min(attempts, 20)
 	return min(d, OutboxMaxBackoff)
 }
+
+// withFiles is tx whose outbox messages carry files: the notifications
+// written through it attach them (a document sent to the lawyers for
+// approval).
+func withFiles(tx Tx, files []OutboxFile) Tx {
+	if len(files) == 0 {
+		return tx
+	}
+	return filesTx{Tx: tx, files: files}
+}
+
+type filesTx struct {
+	Tx
+	files []OutboxFile
+}
+
+func (t filesTx) Enqueue(m *OutboxMessage) error {
+	m.Files = append(m.Files, t.files...)
+	return t.Tx.Enqueue(m)
+}

@@ -19,6 +19,7 @@ type Service struct {
 	platforms   []string // platforms DealDesk runs on now, for personal notifications
 	registries  []Registry
 	registryTTL time.Duration
+	docs        docDeps // the documents use case's ports and rules (docservice.go)
 }
 
 // Option configures a Service.

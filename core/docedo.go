@@ -1,0 +1,140 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// maxEDOPages bounds the pages one PollEDO call reads, so that a feed that
+// never ends cannot hold the job.
+const maxEDOPages = 50
+
+// edoStatuses maps an operator's statuses to the document's.
+var edoStatuses = map[EDOStatus]DocStatus{EDOSent: DocSent, EDODelivered: DocDelivered, EDOSigned: DocSigned,
+	EDODisagreements: DocDisagreed, EDORejected: DocRefused}
+
+// EDOBoxes finds the boxes of a document's client at the EDO operator: by
+// INN and KPP, else by the INN alone (a branch, roaming).
+func (s *Service) EDOBoxes(ctx context.Context, a Actor, docID int64) ([]EDOBox, error) {
+	if err := a.require(PermDocuments); err != nil {
+		return nil, err
+	}
+	if s.docs.edo == nil {
+		return nil, Errorf(EUNAVAILABLE, "err.doc.edo_unavailable")
+	}
+	var c *Client
+	err := s.view(ctx, func(tx Tx) error {
+		_, deal, err := visibleDocument(tx, a, docID)
+		if err != nil {
+			return err
+		}
+		c, err = tx.ClientByID(deal.ClientID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	boxes, err := s.docs.edo.Boxes(ctx, c.INN, c.KPP)
+	if err == nil && len(boxes) == 0 && c.KPP != "" {
+		boxes, err = s.docs.edo.Boxes(ctx, c.INN, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(boxes) == 0 {
+		return nil, Errorf(ENOTFOUND, "err.doc.no_box", "Client", c.Name(), "INN", c.INN)
+	}
+	return boxes, nil
+}
+
+// PollEDO reads the EDO operator's event feed from the stored cursor, page
+// by page, and applies each page in one transaction with the cursor after
+// it: a document posted from DealDesk moves to sent, delivered, signed,
+// signed with disagreements or refused (never back), audited, its manager
+// and officer told; a signed contract moves its deal. Events about other
+// documents only move the cursor. It returns how many events it read; the
+// scheduler calls it (job edo_poll).
+func (s *Service) PollEDO(ctx context.Context, _ time.Time) (int, error) {
+	if s.docs.edo == nil {
+		return 0, nil
+	}
+	name := s.docs.edo.Name()
+	total := 0
+	for range maxEDOPages {
+		var cursor string
+		if err := s.view(ctx, func(tx Tx) (err error) {
+			cursor, err = tx.EDOCursor(name)
+			return err
+		}); err != nil {
+			return total, err
+		}
+		events, next, err := s.docs.edo.Events(ctx, cursor)
+		if err != nil {
+			return total, err
+		}
+		if next == "" {
+			next = cursor
+		}
+		if len(events) == 0 && next == cursor {
+			return total, nil // the end of the feed for now
+		}
+		if err := s.applyEDOPage(ctx, name, cursor, next, events); err != nil {
+			return total, err
+		}
+		total += len(events)
+		if next == cursor {
+			return total, nil
+		}
+	}
+	return total, nil
+}
+
+// applyEDOPage applies a page of events and stores the cursor after it,
+// in one transaction; a cursor that moved meanwhile (another poll) leaves
+// the page to that poll.
+func (s *Service) applyEDOPage(ctx context.Context, name, cursor, next string, events []EDOEvent) error {
+	return s.update(ctx, func(tx Tx) error {
+		if stored, err := tx.EDOCursor(name); err != nil || stored != cursor {
+			return err
+		}
+		a := Actor{Source: "job:edo_poll"}
+		for _, ev := range events {
+			if err := s.applyEDOEvent(tx, a, ev); err != nil {
+				return err
+			}
+		}
+		return tx.PutEDOCursor(name, next)
+	})
+}
+
+// applyEDOEvent moves the document an event is about, if the event brings
+// news.
+func (s *Service) applyEDOEvent(tx Tx, a Actor, ev EDOEvent) error {
+	status, ok := edoStatuses[ev.Status]
+	if !ok {
+		return nil
+	}
+	d, err := tx.DocumentByEDO(ev.MessageID)
+	if IsNotFound(err) {
+		return nil // not posted from DealDesk
+	} else if err != nil {
+		return err
+	}
+	if ev.EntityID != "" && d.EDOEntityID != "" && ev.EntityID != d.EDOEntityID {
+		return nil
+	}
+	if d.Status == DocCancelled || d.Status == DocRejected || status.sentRank() <= d.Status.sentRank() {
+		return nil // late news
+	}
+	deal, err := tx.DealByID(d.DealID)
+	if err != nil {
+		return err
+	}
+	old := *d
+	d.Status = status
+	reason := "edo"
+	if ev.Comment != "" {
+		reason = ev.Comment
+	}
+	return s.moveDocument(tx, a, &old, d, deal, reason, ev.Comment)
+}
