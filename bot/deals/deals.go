@@ -3,6 +3,7 @@
 package deals
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +19,9 @@ func Register(r *bot.Router) {
 	r.Variant("deal", "new", core.PermEditDeals)
 	r.Variant("deal", "новая", core.PermEditDeals)
 	r.Command("deals", core.PermViewDeals, deals)
-	r.Variant("deals", "all", core.PermViewAllDeals)
+	for _, all := range allWords {
+		r.Variant("deals", all, core.PermViewAllDeals)
+	}
 	r.Action(core.ActionDealNew, core.PermEditDeals, newDealAction)
 	r.View(core.ActionDealShow, core.PermViewDeals, showDealAction)
 	r.Action(core.ActionDealStage, core.PermEditDeals, stageAction)
@@ -122,12 +125,22 @@ func showDealAction(c *bot.Context) error {
 	return showDeal(c, d)
 }
 
-// deals lists the user's deals; /deals all lists every open deal for the
-// roles that see all deals.
+// allWords are the ways /deals is asked for every open deal, in both
+// languages.
+var allWords = []string{"all", "все", "всё"}
+
+// deals lists the user's deals; /deals all (все) lists every open deal for
+// the roles that see all deals (the router refuses it to the others). An
+// argument it does not know is answered with the usage, not with the
+// user's own deals as if it were not there.
 func deals(c *bot.Context) error {
 	f := core.DealFilter{ManagerID: c.User.ID, Limit: 30}
-	if strings.EqualFold(strings.TrimSpace(c.Update.Args), "all") && c.User.Can(core.PermViewAllDeals) {
+	switch arg := strings.TrimSpace(c.Update.Args); {
+	case arg == "":
+	case slices.ContainsFunc(allWords, func(w string) bool { return strings.EqualFold(w, arg) }):
 		f = core.DealFilter{Open: true, Limit: 30}
+	default:
+		return c.Reply("msg.deals.usage", bot.Args{"All": c.User.Can(core.PermViewAllDeals)})
 	}
 	ds, err := c.Svc.FindDeals(c.Ctx(), c.Actor(), f)
 	if err != nil {
