@@ -13,11 +13,12 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/dealdesk/dealdesk/adapters/mail"
+	"github.com/dealdesk/dealdesk/adapters/mail/mailpittest"
 	"github.com/dealdesk/dealdesk/core"
 )
 
 // newMailer builds a Mailer for mailpit mp with cfg's other settings.
-func newMailer(t *testing.T, mp *mailpit, cfg mail.Config) (*mail.Mailer, *bytes.Buffer) {
+func newMailer(t *testing.T, mp *mailpittest.Server, cfg mail.Config) (*mail.Mailer, *bytes.Buffer) {
 	t.Helper()
 	cfg.Host, cfg.Port = mp.Host, mp.Port
 	if cfg.From == "" {
@@ -63,7 +64,7 @@ func mailErr(t *testing.T, err error) *core.MailError {
 }
 
 func TestSendArrivesWithSubjectRecipientsTextAndCyrillicAttachments(t *testing.T) {
-	mp := sharedMailpit(t)
+	mp := mailpittest.Shared(t)
 	m, log := newMailer(t, mp, mail.Config{})
 	id := uniqueID(t)
 	pdf := bytes.Repeat([]byte("%PDF-1.7 договор\x00\xff"), 5000)
@@ -84,7 +85,7 @@ func TestSendArrivesWithSubjectRecipientsTextAndCyrillicAttachments(t *testing.T
 	if err := send(t, m, ml); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	got := mp.find(t, id)
+	got := mp.Find(t, mailpittest.ByMessageID(id))
 	if got.Subject != ml.Subject {
 		t.Errorf("subject %q, want %q", got.Subject, ml.Subject)
 	}
@@ -113,7 +114,7 @@ func TestSendArrivesWithSubjectRecipientsTextAndCyrillicAttachments(t *testing.T
 		if a.FileName != want.Name {
 			t.Errorf("attachment %d named %q, want %q", i, a.FileName, want.Name)
 		}
-		if data := mp.get(t, "/api/v1/message/"+got.ID+"/part/"+a.PartID); !bytes.Equal(data, want.Data) {
+		if data := mp.Part(t, got.ID, a.PartID); !bytes.Equal(data, want.Data) {
 			t.Errorf("attachment %q: %d bytes arrived, want the %d sent", want.Name, len(data), len(want.Data))
 		}
 	}
@@ -123,7 +124,7 @@ func TestSendArrivesWithSubjectRecipientsTextAndCyrillicAttachments(t *testing.T
 	if got.Attachments[1].ContentType != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
 		t.Errorf("docx content type (from the extension) %q", got.Attachments[1].ContentType)
 	}
-	raw := string(mp.get(t, "/api/v1/message/"+got.ID+"/raw"))
+	raw := mp.Raw(t, got.ID)
 	if !strings.Contains(raw, "filename*0*=UTF-8''%D0%94%D0%BE%D0%B3") {
 		t.Errorf("the long Cyrillic name is not in RFC 2231 sections:\n%s", headersOf(raw))
 	}
@@ -148,7 +149,7 @@ func headersOf(raw string) string {
 }
 
 func TestMessageIDWithoutDomainGetsTheSendersAndIsStable(t *testing.T) {
-	mp := sharedMailpit(t)
+	mp := mailpittest.Shared(t)
 	m, _ := newMailer(t, mp, mail.Config{})
 	base := strings.TrimSuffix(uniqueID(t), "@dealdesk.test")
 	ml := &core.Mail{MessageID: base, To: []string{"client@client.test"}, Subject: "КП", Text: "x"}
@@ -158,18 +159,18 @@ func TestMessageIDWithoutDomainGetsTheSendersAndIsStable(t *testing.T) {
 		}
 	}
 	want := base + "@dealdesk.test"
-	mp.find(t, want)
+	mp.Find(t, mailpittest.ByMessageID(want))
 	deadline := time.Now().Add(5 * time.Second)
-	for len(mp.search(t, want)) < 2 && time.Now().Before(deadline) {
+	for len(mp.Search(t, mailpittest.ByMessageID(want))) < 2 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if n := len(mp.search(t, want)); n != 2 {
+	if n := len(mp.Search(t, mailpittest.ByMessageID(want))); n != 2 {
 		t.Errorf("a retry of the same mail arrived with %d messages of Message-ID %s, want 2 with the same id", n, want)
 	}
 }
 
 func TestUntrustedCertificateIsRefusedPermanently(t *testing.T) {
-	mp := sharedMailpit(t)
+	mp := mailpittest.Shared(t)
 	// A CA file without certificates is refused when the mailer is built.
 	if _, err := mail.New(mail.Config{Host: mp.Host, From: "crm@dealdesk.test", CAFile: "/dev/null"}, zerolog.Nop()); err == nil {
 		t.Error("a CA file without certificates was accepted")
@@ -185,7 +186,7 @@ func TestUntrustedCertificateIsRefusedPermanently(t *testing.T) {
 	if me.Temporary || !strings.Contains(me.Text, "certificate") {
 		t.Errorf("untrusted certificate: %+v, want a permanent error about the certificate", me)
 	}
-	if n := len(mp.search(t, id)); n != 0 {
+	if n := len(mp.Search(t, mailpittest.ByMessageID(id))); n != 0 {
 		t.Errorf("%d messages arrived over an untrusted connection", n)
 	}
 }

@@ -12,19 +12,20 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/dealdesk/dealdesk/adapters/mail"
+	"github.com/dealdesk/dealdesk/adapters/mail/mailpittest"
 	"github.com/dealdesk/dealdesk/core"
 )
 
 const secret = "s3cret-Пароль"
 
 func TestAuthenticationWithTheRightPasswordDelivers(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "starttls", Auth: "dealdesk:" + secret})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "starttls", Auth: "dealdesk:" + secret})
 	m, log := newMailer(t, mp, mail.Config{Username: "dealdesk", Password: secret})
 	id := uniqueID(t)
 	if err := send(t, m, &core.Mail{MessageID: id, To: []string{"a@client.test"}, Subject: "s", Text: "t"}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if got := mp.find(t, id); got.Username != "dealdesk" {
+	if got := mp.Find(t, mailpittest.ByMessageID(id)); got.Username != "dealdesk" {
 		t.Errorf("mailpit saw user %q, want dealdesk", got.Username)
 	}
 	if strings.Contains(log.String(), secret) {
@@ -33,7 +34,7 @@ func TestAuthenticationWithTheRightPasswordDelivers(t *testing.T) {
 }
 
 func TestWrongPasswordIsAPermanentRefusalWithoutThePassword(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "starttls", Auth: "dealdesk:" + secret})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "starttls", Auth: "dealdesk:" + secret})
 	wrong := "wrong-" + secret
 	m, log := newMailer(t, mp, mail.Config{Username: "dealdesk", Password: wrong})
 	err := send(t, m, &core.Mail{MessageID: uniqueID(t), To: []string{"a@client.test"}, Subject: "s", Text: "t"})
@@ -46,13 +47,13 @@ func TestWrongPasswordIsAPermanentRefusalWithoutThePassword(t *testing.T) {
 			t.Errorf("the password leaked: %q", s)
 		}
 	}
-	if n := mp.total(t); n != 0 {
+	if n := mp.Total(t); n != 0 {
 		t.Errorf("%d messages arrived with a wrong password", n)
 	}
 }
 
 func TestNoCredentialsWhereTheServerRequiresThemIsRefused(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "starttls", Auth: "dealdesk:" + secret})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "starttls", Auth: "dealdesk:" + secret})
 	m, _ := newMailer(t, mp, mail.Config{})
 	me := mailErr(t, send(t, m, &core.Mail{MessageID: uniqueID(t), To: []string{"a@client.test"}, Subject: "s", Text: "t"}))
 	if me.Temporary || me.Code != 530 || !strings.Contains(me.Text, "Authentication required") {
@@ -61,7 +62,7 @@ func TestNoCredentialsWhereTheServerRequiresThemIsRefused(t *testing.T) {
 }
 
 func TestStartTLSRequiredButNotOfferedSendsNothingInClear(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "none"})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "none"})
 	m, err := mail.New(mail.Config{Host: mp.Host, Port: mp.Port, From: "crm@dealdesk.test",
 		Username: "dealdesk", Password: secret, Timeout: 10 * time.Second}, zerolog.Nop())
 	if err != nil {
@@ -71,31 +72,31 @@ func TestStartTLSRequiredButNotOfferedSendsNothingInClear(t *testing.T) {
 	if me.Temporary || !strings.Contains(me.Text, "STARTTLS") {
 		t.Errorf("no STARTTLS: %+v, want a permanent refusal naming STARTTLS", me)
 	}
-	if n := mp.total(t); n != 0 {
+	if n := mp.Total(t); n != 0 {
 		t.Errorf("%d messages were sent in clear", n)
 	}
 }
 
 func TestImplicitTLSDelivers(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "tls"})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "tls"})
 	m, _ := newMailer(t, mp, mail.Config{TLS: mail.ImplicitTLS})
 	id := uniqueID(t)
 	if err := send(t, m, &core.Mail{MessageID: id, To: []string{"a@client.test"}, Subject: "Счёт", Text: "t"}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if got := mp.find(t, id); got.Subject != "Счёт" {
+	if got := mp.Find(t, mailpittest.ByMessageID(id)); got.Subject != "Счёт" {
 		t.Errorf("subject %q", got.Subject)
 	}
 }
 
 func TestNoTLSOnlyToLoopback(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "none"})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "none"})
 	m, _ := newMailer(t, mp, mail.Config{TLS: mail.NoTLS})
 	id := uniqueID(t)
 	if err := send(t, m, &core.Mail{MessageID: id, To: []string{"a@client.test"}, Subject: "s", Text: "t"}); err != nil {
 		t.Fatalf("Send to a loopback relay without TLS: %v", err)
 	}
-	mp.find(t, id)
+	mp.Find(t, mailpittest.ByMessageID(id))
 	for _, host := range []string{"smtp.example.ru", "10.0.0.5", "localhost.example.ru"} {
 		if _, err := mail.New(mail.Config{Host: host, From: "crm@dealdesk.test", TLS: mail.NoTLS}, zerolog.Nop()); err == nil {
 			t.Errorf("SMTP_TLS=none accepted for %s", host)
@@ -125,7 +126,7 @@ func TestConfigIsChecked(t *testing.T) {
 }
 
 func TestRefusedRecipientIsPermanentWithTheServersWords(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "starttls", AllowedRecipients: `^ok@`})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "starttls", AllowedRecipients: `^ok@`})
 	m, _ := newMailer(t, mp, mail.Config{})
 	me := mailErr(t, send(t, m, &core.Mail{MessageID: uniqueID(t), To: []string{"nobody@client.test"}, Subject: "s", Text: "t"}))
 	if me.Temporary || me.Code != 550 {
@@ -140,7 +141,7 @@ func TestRefusedRecipientIsPermanentWithTheServersWords(t *testing.T) {
 }
 
 func TestRecipientDeferredIsTemporary(t *testing.T) {
-	mp := startMailpit(t, mailpitOptions{TLS: "starttls", Chaos: "Recipient:451:100"})
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "starttls", Chaos: "Recipient:451:100"})
 	m, _ := newMailer(t, mp, mail.Config{})
 	me := mailErr(t, send(t, m, &core.Mail{MessageID: uniqueID(t), To: []string{"a@client.test"}, Subject: "s", Text: "t"}))
 	if !me.Temporary || me.Code != 451 {
@@ -167,7 +168,7 @@ func TestInvalidMailIsRefusedBeforeConnecting(t *testing.T) {
 }
 
 func TestUnreachableServerIsTemporary(t *testing.T) {
-	port := freePort(t) // nothing listens there
+	port := mailpittest.FreePort(t) // nothing listens there
 	m, err := mail.New(mail.Config{Host: "127.0.0.1", Port: port, From: "crm@dealdesk.test", Timeout: 2 * time.Second}, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)

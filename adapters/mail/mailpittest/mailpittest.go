@@ -1,4 +1,22 @@
-package mail_test
+// Package mailpittest gives tests a real SMTP server, mailpit
+// (github.com/axllent/mailpit v1.33.1), and reads what arrived from its
+// HTTP API.
+//
+// CI starts one with STARTTLS required and exports MAILPIT_SMTP
+// (host:port), MAILPIT_API (its HTTP base URL) and MAILPIT_CA (the PEM of
+// its certificate, or the path of a PEM file); Shared uses it. Otherwise,
+// and for tests that need a server set up their way (authentication, no
+// TLS, implicit TLS, refused recipients), Start runs mailpit when its
+// binary is found (MAILPIT_BIN, PATH, or $GOPATH/bin), on free ports with
+// a certificate made here, and stops it when the test ends. Without
+// either the test is skipped, except under CI=true, where it fails.
+//
+//	mp := mailpittest.Shared(t)
+//	env := mp.Env() // SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_CA_FILE
+//	… DealDesk sends …
+//	m := mp.Find(t, "to:client@example.test")
+//	data := mp.Part(t, m.ID, m.Attachments[0].PartID)
+package mailpittest
 
 import (
 	"crypto/ecdsa"
@@ -23,30 +41,20 @@ import (
 	"time"
 )
 
-// The tests send through a real SMTP server, mailpit
-// (github.com/axllent/mailpit), and read what arrived from its HTTP API.
-//
-// CI starts one with STARTTLS required and exports MAILPIT_SMTP
-// (host:port), MAILPIT_API (its HTTP base URL) and MAILPIT_CA (the PEM of
-// its certificate, or the path of a PEM file); the tests that need no
-// special server use it. Otherwise, and for the tests that need a server
-// set up their way (authentication, no TLS, implicit TLS, refused
-// recipients), the tests start mailpit themselves when its binary is found
-// (MAILPIT_BIN, PATH, or $GOPATH/bin), on free ports with a certificate
-// made here. Without either the tests skip, except under CI=true, where
-// they fail.
-
-// mailpit is a running mailpit: where its SMTP and HTTP API listen and the
-// PEM file of the CA its certificate chains to.
-type mailpit struct {
+// Server is a running mailpit: where its SMTP and HTTP API listen, and the
+// PEM file of the certificate its TLS uses (empty without TLS).
+type Server struct {
 	Host   string
 	Port   int
 	API    string
 	CAFile string
+	// TLS is how its SMTP is protected: "starttls" (required), "tls"
+	// (implicit) or "none".
+	TLS string
 }
 
-// mailpitOptions choose how a started mailpit is set up.
-type mailpitOptions struct {
+// Options choose how a started mailpit is set up.
+type Options struct {
 	// TLS is "starttls" (required), "tls" (implicit) or "none".
 	TLS string
 	// Auth, "user:password", makes the server require authentication.
@@ -58,13 +66,15 @@ type mailpitOptions struct {
 	Chaos string
 }
 
-// sharedMailpit returns CI's mailpit when the environment names one, else
-// a mailpit started for the test with STARTTLS required.
-func sharedMailpit(t *testing.T) *mailpit {
+// Shared returns CI's mailpit when the environment names one, else a
+// mailpit started for the test with STARTTLS required. Other tests may
+// send to a shared mailpit at the same time: find messages by what is
+// yours (a Message-ID, a recipient).
+func Shared(t testing.TB) *Server {
 	t.Helper()
 	smtpAddr, api, ca := os.Getenv("MAILPIT_SMTP"), os.Getenv("MAILPIT_API"), os.Getenv("MAILPIT_CA")
 	if smtpAddr == "" || api == "" {
-		return startMailpit(t, mailpitOptions{TLS: "starttls"})
+		return Start(t, Options{TLS: "starttls"})
 	}
 	host, portText, err := net.SplitHostPort(smtpAddr)
 	if err != nil {
@@ -81,12 +91,18 @@ func sharedMailpit(t *testing.T) *mailpit {
 			t.Fatal(err)
 		}
 	}
-	return &mailpit{Host: host, Port: port, API: strings.TrimSuffix(api, "/"), CAFile: caFile}
+	return &Server{Host: host, Port: port, API: strings.TrimSuffix(api, "/"), CAFile: caFile, TLS: "starttls"}
 }
 
-// mailpitBinary finds mailpit's binary, or skips the test (fails it under
-// CI).
-func mailpitBinary(t *testing.T) string {
+// Env returns the SMTP_* settings that make DealDesk send through the
+// server.
+func (mp *Server) Env() map[string]string {
+	return map[string]string{"SMTP_HOST": mp.Host, "SMTP_PORT": strconv.Itoa(mp.Port), "SMTP_TLS": mp.TLS,
+		"SMTP_CA_FILE": mp.CAFile}
+}
+
+// binary finds mailpit's binary, or skips the test (fails it under CI).
+func binary(t testing.TB) string {
 	t.Helper()
 	candidates := []string{os.Getenv("MAILPIT_BIN")}
 	if p, err := exec.LookPath("mailpit"); err == nil {
@@ -117,15 +133,18 @@ func mailpitBinary(t *testing.T) string {
 	return ""
 }
 
-// startMailpit starts a mailpit for the test, stopped when it ends.
-func startMailpit(t *testing.T, o mailpitOptions) *mailpit {
+// Start starts a mailpit for the test, stopped when it ends.
+func Start(t testing.TB, o Options) *Server {
 	t.Helper()
-	bin := mailpitBinary(t)
+	bin := binary(t)
 	dir := t.TempDir()
-	mp := &mailpit{Host: "127.0.0.1"}
+	if o.TLS == "" {
+		o.TLS = "starttls"
+	}
+	mp := &Server{Host: "127.0.0.1", TLS: o.TLS}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		smtpPort, httpPort := freePort(t), freePort(t)
+		smtpPort, httpPort := FreePort(t), FreePort(t)
 		args := []string{
 			"--smtp", fmt.Sprintf("127.0.0.1:%d", smtpPort),
 			"--listen", fmt.Sprintf("127.0.0.1:%d", httpPort),
@@ -190,7 +209,7 @@ func startMailpit(t *testing.T, o mailpitOptions) *mailpit {
 
 // waitReady waits until mailpit's API answers and its SMTP port accepts
 // connections, or it exits.
-func waitReady(mp *mailpit, exited <-chan error) error {
+func waitReady(mp *Server, exited <-chan error) error {
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
@@ -214,7 +233,9 @@ func waitReady(mp *mailpit, exited <-chan error) error {
 	return fmt.Errorf("mailpit not ready after 15s")
 }
 
-func freePort(t *testing.T) int {
+// FreePort returns a TCP port of 127.0.0.1 that nothing listens on (for a
+// test of an unreachable server, too).
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -226,7 +247,7 @@ func freePort(t *testing.T) int {
 
 // selfSignedCert writes a self-signed certificate for localhost and
 // 127.0.0.1 and its key; the certificate is its own CA.
-func selfSignedCert(t *testing.T, dir string) (certFile, keyFile string) {
+func selfSignedCert(t testing.TB, dir string) (certFile, keyFile string) {
 	t.Helper()
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	if _, err := os.Stat(certFile); err == nil {
@@ -265,17 +286,20 @@ func selfSignedCert(t *testing.T, dir string) (certFile, keyFile string) {
 	return certFile, keyFile
 }
 
-// apiMessage is what mailpit's API tells of a message.
-type apiMessage struct {
-	ID        string
-	MessageID string
-	From      struct{ Name, Address string }
-	To        []struct{ Name, Address string }
-	ReplyTo   []struct{ Name, Address string }
+// Address is a mail address as mailpit's API gives it.
+type Address struct{ Name, Address string }
+
+// Message is what mailpit's API tells of a message.
+type Message struct {
+	ID        string // mailpit's database id
+	MessageID string // the Message-ID header, without angle brackets
+	From      Address
+	To        []Address
+	ReplyTo   []Address
 	Subject   string
 	Text      string
-	Username  string
-	// Attachments are the message's attached files.
+	Username  string // who authenticated, when someone did
+	// Attachments are the message's attached files; Part reads one.
 	Attachments []struct {
 		PartID      string
 		FileName    string
@@ -284,57 +308,74 @@ type apiMessage struct {
 	}
 }
 
-// find waits (up to 10s) for the message with the Message-ID to arrive and
-// returns it.
-func (mp *mailpit) find(t *testing.T, messageID string) *apiMessage {
+// ByMessageID is the search query of a Message-ID.
+func ByMessageID(id string) string { return "message-id:" + id }
+
+// Find waits (up to 10s) for a message that the query finds (mailpit's
+// search: "to:a@b.test", ByMessageID(id), "subject:…") and returns the
+// newest one.
+func (mp *Server) Find(t testing.TB, query string) *Message {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		ids := mp.search(t, messageID)
-		if len(ids) > 0 {
-			var m apiMessage
+		if ids := mp.Search(t, query); len(ids) > 0 {
+			var m Message
 			mp.getJSON(t, "/api/v1/message/"+ids[0], &m)
 			return &m
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no message %s arrived at mailpit", messageID)
+			t.Fatalf("mailpit: no message for %q arrived", query)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// search returns the database ids of the messages with the Message-ID.
-func (mp *mailpit) search(t *testing.T, messageID string) []string {
+// Search returns the database ids of the messages the query finds, newest
+// first. A Message-ID query keeps only the exact id.
+func (mp *Server) Search(t testing.TB, query string) []string {
 	t.Helper()
 	var res struct {
 		Messages []struct{ ID, MessageID string }
 	}
-	mp.getJSON(t, "/api/v1/search?query="+url.QueryEscape("message-id:"+messageID), &res)
+	mp.getJSON(t, "/api/v1/search?query="+url.QueryEscape(query), &res)
+	exact, byID := strings.CutPrefix(query, "message-id:")
 	var ids []string
 	for _, m := range res.Messages {
-		if m.MessageID == messageID {
+		if !byID || m.MessageID == exact {
 			ids = append(ids, m.ID)
 		}
 	}
 	return ids
 }
 
-// total returns how many messages mailpit holds.
-func (mp *mailpit) total(t *testing.T) int {
+// Total returns how many messages mailpit holds.
+func (mp *Server) Total(t testing.TB) int {
 	t.Helper()
 	var res struct{ Total int }
 	mp.getJSON(t, "/api/v1/messages?limit=1", &res)
 	return res.Total
 }
 
-func (mp *mailpit) getJSON(t *testing.T, path string, v any) {
+// Part returns the bytes of a message's part (an attachment).
+func (mp *Server) Part(t testing.TB, id, partID string) []byte {
+	t.Helper()
+	return mp.get(t, "/api/v1/message/"+id+"/part/"+partID)
+}
+
+// Raw returns a message as it arrived.
+func (mp *Server) Raw(t testing.TB, id string) string {
+	t.Helper()
+	return string(mp.get(t, "/api/v1/message/"+id+"/raw"))
+}
+
+func (mp *Server) getJSON(t testing.TB, path string, v any) {
 	t.Helper()
 	if err := json.Unmarshal(mp.get(t, path), v); err != nil {
 		t.Fatalf("mailpit %s: %v", path, err)
 	}
 }
 
-func (mp *mailpit) get(t *testing.T, path string) []byte {
+func (mp *Server) get(t testing.TB, path string) []byte {
 	t.Helper()
 	resp, err := http.Get(mp.API + path)
 	if err != nil {
