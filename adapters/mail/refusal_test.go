@@ -77,15 +77,15 @@ func TestStartTLSRequiredButNotOfferedSendsNothingInClear(t *testing.T) {
 	}
 }
 
-func TestImplicitTLSDelivers(t *testing.T) {
-	mp := mailpittest.Start(t, mailpittest.Options{TLS: "tls"})
-	m, _ := newMailer(t, mp, mail.Config{TLS: mail.ImplicitTLS})
+func TestImplicitTLSWithAuthenticationDelivers(t *testing.T) {
+	mp := mailpittest.Start(t, mailpittest.Options{TLS: "tls", Auth: "dealdesk:" + secret})
+	m, _ := newMailer(t, mp, mail.Config{TLS: mail.ImplicitTLS, Username: "dealdesk", Password: secret})
 	id := uniqueID(t)
 	if err := send(t, m, &core.Mail{MessageID: id, To: []string{"a@client.test"}, Subject: "Счёт", Text: "t"}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if got := mp.Find(t, mailpittest.ByMessageID(id)); got.Subject != "Счёт" {
-		t.Errorf("subject %q", got.Subject)
+	if got := mp.Find(t, mailpittest.ByMessageID(id)); got.Subject != "Счёт" || got.Username != "dealdesk" {
+		t.Errorf("subject %q, user %q", got.Subject, got.Username)
 	}
 }
 
