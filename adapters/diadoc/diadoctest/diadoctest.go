@@ -498,7 +498,8 @@ func (s *Server) push(ev map[string]any) {
 	}
 	raw, err := json.Marshal(ev)
 	if err != nil {
-		s.tb.Fatalf("diadoctest: %v", err)
+		s.tb.Errorf("diadoctest: %v", err) // a handler's goroutine may not stop the test
+		return
 	}
 	s.events = append(s.events, storedEvent{key: key, raw: raw})
 }
@@ -691,7 +692,9 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		"Entities": []any{entity}, "IsDraft": m.IsDraft, "MessageType": kind, "LockMode": "None"}
 	answer, err := json.Marshal(msg)
 	if err != nil {
-		s.tb.Fatalf("diadoctest: %v", err)
+		s.tb.Errorf("diadoctest: %v", err)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
 	}
 	s.posted = append(s.posted, p)
 	d := &doc{posted: p, draftID: p.MessageID, entityID: p.EntityID, toBoxID: m.ToBoxID}
