@@ -98,8 +98,9 @@ func (s *Service) applyEDOPage(ctx context.Context, name, cursor, next string, e
 			return err
 		}
 		a := Actor{Source: "job:edo_poll"}
+		ptx := &pageTx{Tx: tx, deals: map[int64]*Deal{}, clients: map[int64]*Client{}, users: map[int64]*User{}}
 		for _, ev := range events {
-			if err := s.applyEDOEvent(tx, a, ev); err != nil {
+			if err := s.applyEDOEvent(ptx, a, ev); err != nil {
 				return err
 			}
 		}
@@ -137,4 +138,43 @@ func (s *Service) applyEDOEvent(tx Tx, a Actor, ev EDOEvent) error {
 		reason = ev.Comment
 	}
 	return s.moveDocument(tx, a, &old, d, deal, reason, ev.Comment)
+}
+
+// pageTx remembers the deals, clients and users read while a page of
+// events is applied: a page is mostly about a few deals and people, each
+// read once. What is written through it is remembered as written.
+type pageTx struct {
+	Tx
+	deals   map[int64]*Deal
+	clients map[int64]*Client
+	users   map[int64]*User
+}
+
+func (t *pageTx) DealByID(id int64) (*Deal, error) { return remember(t.deals, id, t.Tx.DealByID) }
+
+func (t *pageTx) ClientByID(id int64) (*Client, error) {
+	return remember(t.clients, id, t.Tx.ClientByID)
+}
+
+func (t *pageTx) UserByID(id int64) (*User, error) { return remember(t.users, id, t.Tx.UserByID) }
+
+func (t *pageTx) UpdateDeal(d *Deal) error {
+	if err := t.Tx.UpdateDeal(d); err != nil {
+		return err
+	}
+	t.deals[d.ID] = d
+	return nil
+}
+
+// remember returns the record with the id from seen, or reads it with get
+// and keeps it.
+func remember[T any](seen map[int64]*T, id int64, get func(int64) (*T, error)) (*T, error) {
+	if r, ok := seen[id]; ok {
+		return r, nil
+	}
+	r, err := get(id)
+	if err == nil {
+		seen[id] = r
+	}
+	return r, err
 }

@@ -81,7 +81,10 @@ func vatCode(r *VATRate) string {
 // docNoteArgs are the arguments every notification about a document has.
 func docNoteArgs(tx Tx, d *Document, deal *Deal, a Actor) map[string]any {
 	args := map[string]any{"ID": d.ID, "Number": d.Number, "Kind": string(d.Kind), "Status": string(d.Status),
-		"Deal": deal.Number, "Title": deal.Title, "By": describeUser(tx, a.ID())}
+		"Deal": deal.Number, "Title": deal.Title, "By": ""}
+	if a.User != nil {
+		args["By"] = a.User.Name
+	}
 	if c, err := tx.ClientByID(deal.ClientID); err == nil {
 		args["Client"] = c.Name()
 	}
