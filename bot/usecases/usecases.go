@@ -8,6 +8,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot/admin"
 	"github.com/dealdesk/dealdesk/bot/clients"
 	"github.com/dealdesk/dealdesk/bot/deals"
+	"github.com/dealdesk/dealdesk/bot/documents"
 	"github.com/dealdesk/dealdesk/bot/edit"
 	"github.com/dealdesk/dealdesk/bot/history"
 	"github.com/dealdesk/dealdesk/bot/intake"
@@ -20,6 +21,7 @@ var All = []bot.UseCase{
 	clients.Register,
 	intake.Register,
 	deals.Register,
+	documents.Register,
 	edit.Register,
 	tasks.Register,
 	history.Register,
