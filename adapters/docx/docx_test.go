@@ -151,12 +151,13 @@ func TestMissingValueIsEmpty(t *testing.T) {
 	}
 }
 
-// items is an invoice's lines table: a header row, the list's row, a total.
-var items = tbl(
+// items is an invoice's lines table: a header row, the list's row (with a
+// bookmark), a total.
+var items = strings.Replace(tbl(
 	[]string{"№", "Наименование", "Сумма"},
 	[]string{"{{#items}}{{items.n}}", "{{items.name}} ({{doc.number}})", "{{items.amount}}{{/items}}"},
 	[]string{"", "Итого", "{{deal.amount}}"},
-)
+), `<w:r><w:t xml:space="preserve">{{items.name}}`, `<w:bookmarkStart w:id="7" w:name="line"/><w:bookmarkEnd w:id="7"/><w:r><w:t xml:space="preserve">{{items.name}}`, 1)
 
 func TestListRowsRepeat(t *testing.T) {
 	docx := fixture{body: p("Счёт") + items + p("Конец")}.build(t)
@@ -190,8 +191,16 @@ func TestListRowsRepeat(t *testing.T) {
 	if !reflect.DeepEqual(got, wantP) {
 		t.Fatalf("paragraphs = %q, want %q", got, wantP)
 	}
-	if n := strings.Count(doc, "<w:tr "); n != 5 {
+	if n := strings.Count(doc, "<w:tr"); n != 5 {
 		t.Errorf("%d rows, want 5", n)
+	}
+	// Word's paragraph ids and bookmarks stay unique: only the first copy
+	// of the rows keeps them.
+	if n := strings.Count(doc, `w14:paraId="1A2B3C4D"`); n != 3 {
+		t.Errorf("%d rows with the paragraph id, want 3 (header, first line, total)", n)
+	}
+	if n := strings.Count(doc, `<w:bookmarkStart w:id="7" w:name="line"/>`); n != 1 {
+		t.Errorf("the row's bookmark is there %d times", n)
 	}
 
 	// No elements: the list's row goes, the rest stays.

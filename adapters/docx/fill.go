@@ -2,6 +2,7 @@ package docx
 
 import (
 	"bytes"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -26,19 +27,34 @@ func (p *part) fill(v core.DocValues) []byte {
 		}
 	}
 	lookup := func(name string) string { return v.Values[name] }
+	var row bytes.Buffer
 	p.render(&out, 0, len(p.data), top, lookup, func(out *bytes.Buffer, li int) {
 		l := &p.lists[li]
-		for _, el := range v.Lists[l.name] {
-			p.render(out, l.start, l.end, l.phs, func(name string) string {
+		for k, el := range v.Lists[l.name] {
+			row.Reset()
+			p.render(&row, l.start, l.end, l.phs, func(name string) string {
 				if s, ok := el[name]; ok {
 					return s
 				}
 				return v.Values[name]
 			}, nil)
+			if k == 0 {
+				out.Write(row.Bytes())
+				continue
+			}
+			// Copies of the rows leave out what must be unique in a
+			// document: Word's paragraph ids and the bookmarks.
+			b := uniqueAttr.ReplaceAll(row.Bytes(), nil)
+			out.Write(bookmark.ReplaceAll(b, nil))
 		}
 	})
 	return out.Bytes()
 }
+
+var (
+	uniqueAttr = regexp.MustCompile(`\s[A-Za-z0-9_]+:(?:paraId|textId)\s*=\s*("[^"]*"|'[^']*')`)
+	bookmark   = regexp.MustCompile(`<[A-Za-z0-9_]+:bookmark(?:Start|End)\s[^>]*/>`)
+)
 
 // render writes data[from:to] with the placeholders phs replaced, and each
 // list block (when lists is not nil) by what lists writes for it.
