@@ -79,7 +79,11 @@ func (s *Service) sent(tx Tx, a Actor, d *Document, deal *Deal, send *DocSend, p
 	if err := tx.UpdateDocument(d); err != nil {
 		return err
 	}
-	if err := tx.AddChanges(stamp(diffDocument(&old, d), a, string(send.Channel))...); err != nil {
+	reason := "email"
+	if send.Channel == ChannelEDO {
+		reason = "edo_posted"
+	}
+	if err := tx.AddChanges(stamp(diffDocument(&old, d), a, reason)...); err != nil {
 		return err
 	}
 	if d.Status == DocSent {

@@ -184,7 +184,7 @@ func TestHistoryShowsDocuments(t *testing.T) {
 			reasons = append(reasons, e.Reason)
 		}
 	}
-	if !slices.Equal(reasons, []string{"requested", "taken", "produced", "submitted", "approved"}) {
+	if !slices.Equal(reasons, []string{"requested", "doc_taken", "produced", "submitted", "approved"}) {
 		t.Errorf("document entries = %q", reasons)
 	}
 	if h.Labels[core.EntityDocument][d.ID] != "ДГ-2026-0001" || h.Labels[core.EntityUser][o.officer.ID()] == "" {

@@ -249,7 +249,7 @@ func (s *Service) take(tx Tx, a Actor, d *Document, deal *Deal) error {
 	if err := tx.UpdateDocument(d); err != nil {
 		return err
 	}
-	if err := tx.AddChanges(stamp(diffDocument(&old, d), a, "taken")...); err != nil {
+	if err := tx.AddChanges(stamp(diffDocument(&old, d), a, "doc_taken")...); err != nil {
 		return err
 	}
 	if d.TaskID != 0 {

@@ -90,7 +90,7 @@ func TestTakeDocument(t *testing.T) {
 	if n := to(o.messages(), "12", "notify.doc.taken"); len(n) != 1 {
 		t.Errorf("manager told %d times", len(n))
 	}
-	checkStamp(t, o.changes(core.EntityDocument, d.ID)[len(o.changes(core.EntityDocument, d.ID))-1:], o.officer, "taken")
+	checkStamp(t, o.changes(core.EntityDocument, d.ID)[len(o.changes(core.EntityDocument, d.ID))-1:], o.officer, "doc_taken")
 }
 
 // TestDocumentVisibility: a manager sees the documents of their own deals
@@ -320,4 +320,42 @@ func TestCheckWarnings(t *testing.T) {
 	}
 	_, err = o.svc.CheckDocument(o.ctx(), o.manager, d.ID)
 	checkCode(t, err, core.EFORBIDDEN, "err.forbidden")
+}
+
+// TestNoTemplate: a kind without a template in use cannot be checked or
+// produced; the request itself is taken.
+func TestNoTemplate(t *testing.T) {
+	o := newDocOffice(t)
+	d := o.request(core.DocSupplement)
+	_, err := o.svc.CheckDocument(o.ctx(), o.officer, d.ID)
+	checkCode(t, err, core.ENOTFOUND, "err.doc.no_template")
+	_, err = o.svc.ProduceDocument(o.ctx(), o.officer, d.ID, nil, "")
+	checkCode(t, err, core.ENOTFOUND, "err.doc.no_template")
+	o2 := newDocOffice(t, core.WithDocEngine(nil), core.WithBuiltinTemplates(nil))
+	_, err = o2.svc.ProduceDocument(o2.ctx(), o2.officer, o2.request(core.DocContract).ID, nil, "")
+	checkCode(t, err, core.EUNAVAILABLE, "err.doc.engine_unavailable")
+}
+
+// TestSetDocumentVAT: a document's own rate fills it and is audited.
+func TestSetDocumentVAT(t *testing.T) {
+	o := newDocOffice(t, core.WithDocConfig(core.DocConfig{VAT: 10}))
+	d := o.request(core.DocInvoice)
+	if check, _ := o.svc.CheckDocument(o.ctx(), o.officer, d.ID); check.VAT != 10 {
+		t.Errorf("default rate = %v", check.VAT)
+	}
+	d, err := o.svc.SetDocumentVAT(o.ctx(), o.officer, d.ID, core.VATNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ = o.svc.ProduceDocument(o.ctx(), o.officer, d.ID, nil, "")
+	docx, _, _ := o.svc.DocumentFile(o.ctx(), o.officer, d.ID, d.Current().DOCX.SHA256)
+	if text := strings.ReplaceAll(filledText(t, docx), "\u00a0", " "); !strings.Contains(text, "НДС 0,00 ₽") ||
+		d.Current().VAT != core.VATNone {
+		t.Errorf("invoice without VAT: %s", text)
+	}
+	if c := change(t, o.changes(core.EntityDocument, d.ID), "vat"); c.New != "none" || c.ActorID != o.officer.ID() {
+		t.Errorf("audit = %+v", c)
+	}
+	_, err = o.svc.SetDocumentVAT(o.ctx(), o.officer, d.ID, 18)
+	checkCode(t, err, core.EINVALID, "err.doc.vat_unknown")
 }
