@@ -468,3 +468,29 @@ func TestOtherPrefixAndTextBox(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestPlaceholdersSharingRuns: one run ends a placeholder and starts the
+// next; the values go to the runs the placeholders start in.
+func TestPlaceholdersSharingRuns(t *testing.T) {
+	body := `<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>ИНН {{client.</w:t></w:r>` +
+		`<w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">inn}} / {{client</w:t></w:r>` +
+		`<w:r><w:t>.kpp}}</w:t></w:r></w:p>`
+	docx := fixture{body: body}.build(t)
+	if got := mustInspect(t, docx); !reflect.DeepEqual(got, []string{"client.inn @ body, paragraph 1", "client.kpp @ body, paragraph 1"}) {
+		t.Fatalf("Inspect = %q", got)
+	}
+	out, err := Engine{}.Fill(docx, core.DocValues{Values: map[string]string{"client.inn": " 7707083893", "client.kpp": "773601001 "}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := readPart(t, out, "word/document.xml")
+	if got := paragraphs(t, doc); !reflect.DeepEqual(got, []string{"ИНН  7707083893 / 773601001 "}) {
+		t.Fatalf("paragraphs = %q", got)
+	}
+	if r := runWith(t, doc, "7707083893"); !strings.Contains(r, "<w:b/>") {
+		t.Errorf("client.inn is not in the bold run: %s", r)
+	}
+	if r := runWith(t, doc, "773601001"); !strings.Contains(r, "<w:i/>") {
+		t.Errorf("client.kpp is not in the italic run: %s", r)
+	}
+}
