@@ -162,7 +162,7 @@ func (s *Service) docWarnings(in *docInputs, now time.Time) []DocIssue {
 	case v.Status == ProblemsFound:
 		out = append(out, DocIssue{Code: IssueVerifyProblem, At: v.At, Value: strings.Join(v.Problems, ", ")})
 	}
-	if !v.At.IsZero() && now.Sub(v.At) > s.DocConfig().VerifyMaxAge {
+	if maxAge := s.DocConfig().VerifyMaxAge; maxAge > 0 && !v.At.IsZero() && now.Sub(v.At) > maxAge {
 		out = append(out, DocIssue{Code: IssueVerifyOld, At: v.At})
 	}
 	if statusRank[v.Company] >= statusRank[StatusLiquidating] {

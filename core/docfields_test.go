@@ -146,3 +146,19 @@ func TestDocValuesFor(t *testing.T) {
 		t.Errorf("without VAT: %q, %q", none.Values["deal.vat_rate"], none.Values["deal.vat_amount"])
 	}
 }
+
+// TestDocConfig: without configuration 22 % and lawyers approve contracts
+// and supplementary agreements; a configured 0 % stays 0 %.
+func TestDocConfig(t *testing.T) {
+	def := core.NewService(nil).DocConfig()
+	if def.VAT != 22 || !def.NeedsApproval(core.DocContract) || !def.NeedsApproval(core.DocSupplement) ||
+		def.NeedsApproval(core.DocInvoice) || def.VerifyMaxAge != 90*24*time.Hour {
+		t.Errorf("default = %+v", def)
+	}
+	cfg := core.DefaultDocConfig()
+	cfg.VAT, cfg.ApprovalKinds = 0, []core.DocKind{core.DocProposal}
+	got := core.NewService(nil, core.WithDocConfig(cfg)).DocConfig()
+	if got.VAT != 0 || !got.NeedsApproval(core.DocProposal) || got.NeedsApproval(core.DocContract) {
+		t.Errorf("configured = %+v", got)
+	}
+}

@@ -191,7 +191,9 @@ func TestSendRules(t *testing.T) {
 	checkCode(t, err, core.EINVALID, "err.doc.no_email")
 
 	// Where the configuration asks no approval, a contract goes as a draft.
-	o2 := newDocOffice(t, core.WithDocConfig(core.DocConfig{ApprovalKinds: []core.DocKind{}}), core.WithMailer(nil, "", nil))
+	cfg := core.DefaultDocConfig()
+	cfg.ApprovalKinds = nil
+	o2 := newDocOffice(t, core.WithDocConfig(cfg), core.WithMailer(nil, "", nil))
 	d2 := o2.produced(core.DocContract)
 	_, err = o2.svc.SendDocumentEmail(o2.ctx(), o2.officer, d2.ID, nil)
 	checkCode(t, err, core.EUNAVAILABLE, "err.doc.mail_unavailable")

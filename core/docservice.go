@@ -48,24 +48,13 @@ func WithEDO(e EDO) Option { return func(s *Service) { s.docs.edo = e } }
 // WithCompany sets our own company's requisites.
 func WithCompany(c Company) Option { return func(s *Service) { s.docs.company = c } }
 
-// WithDocConfig sets the rules of documents: the default VAT rate, the
-// kinds a lawyer approves, how long a card's verification holds. Zero
-// fields keep DefaultDocConfig's values; an empty ApprovalKinds means none
-// needs approval only when it is a non-nil empty slice.
+// WithDocConfig sets the rules of documents: the default VAT rate (0 is
+// 0 %), the kinds a lawyer approves (none when empty), how long a card's
+// verification holds (0: it never gets old). Start from DefaultDocConfig
+// and change what is configured; without this option DefaultDocConfig
+// holds.
 func WithDocConfig(c DocConfig) Option {
-	return func(s *Service) {
-		d := DefaultDocConfig()
-		if c.VAT != 0 {
-			d.VAT = c.VAT
-		}
-		if c.ApprovalKinds != nil {
-			d.ApprovalKinds = c.ApprovalKinds
-		}
-		if c.VerifyMaxAge > 0 {
-			d.VerifyMaxAge = c.VerifyMaxAge
-		}
-		s.docs.config, s.docs.set = d, true
-	}
+	return func(s *Service) { s.docs.config, s.docs.set = c, true }
 }
 
 // WithBuiltinTemplates gives the templates DealDesk ships, a DOCX per

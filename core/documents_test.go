@@ -294,7 +294,9 @@ func TestCheckBeforeProducing(t *testing.T) {
 // TestCheckWarnings: a card verified too long ago, one the registry says
 // is bankrupt, a deal without an amount.
 func TestCheckWarnings(t *testing.T) {
-	o := newDocOffice(t, core.WithDocConfig(core.DocConfig{VerifyMaxAge: 24 * time.Hour}))
+	cfg := core.DefaultDocConfig()
+	cfg.VerifyMaxAge = 24 * time.Hour
+	o := newDocOffice(t, core.WithDocConfig(cfg))
 	d := o.request(core.DocContract)
 	o.clock.Add(48 * time.Hour)
 	o.update(func(tx core.Tx) error {
@@ -338,7 +340,9 @@ func TestNoTemplate(t *testing.T) {
 
 // TestSetDocumentVAT: a document's own rate fills it and is audited.
 func TestSetDocumentVAT(t *testing.T) {
-	o := newDocOffice(t, core.WithDocConfig(core.DocConfig{VAT: 10}))
+	cfg := core.DefaultDocConfig()
+	cfg.VAT = 10
+	o := newDocOffice(t, core.WithDocConfig(cfg))
 	d := o.request(core.DocInvoice)
 	if check, _ := o.svc.CheckDocument(o.ctx(), o.officer, d.ID); check.VAT != 10 {
 		t.Errorf("default rate = %v", check.VAT)
