@@ -55,9 +55,22 @@ const docxMIME = "application/vnd.openxmlformats-officedocument.wordprocessingml
 // platform, with text as their caption (a command when it is one).
 func (h *harness) sendFile(fc *fileChat, userID, text string, files ...bot.IncomingFile) []*bot.Message {
 	h.t.Helper()
-	u := &bot.Update{Platform: "test", UserID: userID, ChatID: userID, ChatType: bot.ChatPrivate, MessageID: "m",
-		Text: text, Files: files}
+	u := &bot.Update{UserID: userID, Text: text, Files: files}
 	u.Command, u.Args, _ = bot.ParseCommand(text)
+	return h.through(fc, u)
+}
+
+// through handles an update from the user's private chat through the file
+// platform and returns what it sent.
+func (h *harness) through(fc *fileChat, u *bot.Update) []*bot.Message {
+	h.t.Helper()
+	u.Platform = "test"
+	if u.ChatID == "" {
+		u.ChatID, u.ChatType = u.UserID, bot.ChatPrivate
+	}
+	if u.MessageID == "" {
+		u.MessageID = "m"
+	}
 	h.clock.Add(time.Millisecond)
 	h.bot.Handle(context.Background(), fc, u)
 	return h.rec.take()
