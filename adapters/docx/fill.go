@@ -2,7 +2,6 @@ package docx
 
 import (
 	"bytes"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -27,41 +26,36 @@ func (p *part) fill(v core.DocValues) []byte {
 		}
 	}
 	lookup := func(name string) string { return v.Values[name] }
-	var row bytes.Buffer
-	p.render(&out, 0, len(p.data), top, lookup, func(out *bytes.Buffer, li int) {
+	p.render(&out, 0, len(p.data), top, lookup, false, func(out *bytes.Buffer, li int) {
 		l := &p.lists[li]
 		for k, el := range v.Lists[l.name] {
-			row.Reset()
-			p.render(&row, l.start, l.end, l.phs, func(name string) string {
+			// Copies of the rows after the first leave out what must be
+			// unique in a document: Word's paragraph ids and bookmarks.
+			p.render(out, l.start, l.end, l.phs, func(name string) string {
 				if s, ok := el[name]; ok {
 					return s
 				}
 				return v.Values[name]
-			}, nil)
-			if k == 0 {
-				out.Write(row.Bytes())
-				continue
-			}
-			// Copies of the rows leave out what must be unique in a
-			// document: Word's paragraph ids and the bookmarks.
-			b := uniqueAttr.ReplaceAll(row.Bytes(), nil)
-			out.Write(bookmark.ReplaceAll(b, nil))
+			}, k > 0, nil)
 		}
 	})
 	return out.Bytes()
 }
 
-var (
-	uniqueAttr = regexp.MustCompile(`\s[A-Za-z0-9_]+:(?:paraId|textId)\s*=\s*("[^"]*"|'[^']*')`)
-	bookmark   = regexp.MustCompile(`<[A-Za-z0-9_]+:bookmark(?:Start|End)\s[^>]*/>`)
-)
+// op is a change to a range of the part's bytes.
+type op struct {
+	start, end int
+	seg        int // a segment to rewrite, or -1
+	list       int // a list block to write, or -1 (with seg -1: a drop)
+}
 
-// render writes data[from:to] with the placeholders phs replaced, and each
-// list block (when lists is not nil) by what lists writes for it.
-func (p *part) render(out *bytes.Buffer, from, to int, phs []int, lookup func(string) string,
+// render writes data[from:to] with the placeholders phs replaced, each list
+// block (when lists is not nil) by what lists writes for it, and, with
+// drop, without the ranges p.drops lists.
+func (p *part) render(out *bytes.Buffer, from, to int, phs []int, lookup func(string) string, drop bool,
 	lists func(*bytes.Buffer, int)) {
 	edits := make(map[int][]edit, len(phs)*2)
-	touched := make([]int, 0, len(phs)*2)
+	ops := make([]op, 0, len(phs)*2)
 	for _, i := range phs {
 		ph := &p.phs[i]
 		val := ""
@@ -78,36 +72,39 @@ func (p *part) render(out *bytes.Buffer, from, to int, phs []int, lookup func(st
 				e.to = ph.off1
 			}
 			if _, ok := edits[si]; !ok {
-				touched = append(touched, si)
+				ops = append(ops, op{start: p.segs[si].start, end: p.segs[si].end, seg: si, list: -1})
 			}
 			edits[si] = append(edits[si], e)
 		}
 	}
-	sort.Ints(touched)
-	cursor := from
-	li := 0
-	flushLists := func(before int) {
-		if lists == nil {
-			return
-		}
-		for ; li < len(p.lists) && p.lists[li].start < before; li++ {
-			l := &p.lists[li]
-			if l.start < cursor || l.end > to {
-				continue
+	if lists != nil {
+		for li, l := range p.lists {
+			if l.start >= from && l.end <= to {
+				ops = append(ops, op{start: l.start, end: l.end, seg: -1, list: li})
 			}
-			out.Write(p.data[cursor:l.start])
-			lists(out, li)
-			cursor = l.end
 		}
 	}
-	for _, si := range touched {
-		s := &p.segs[si]
-		flushLists(s.start)
-		out.Write(p.data[cursor:s.start])
-		writeSegment(out, s, edits[si])
-		cursor = s.end
+	if drop {
+		i := sort.Search(len(p.drops), func(i int) bool { return p.drops[i][0] >= from })
+		for ; i < len(p.drops) && p.drops[i][1] <= to; i++ {
+			ops = append(ops, op{start: p.drops[i][0], end: p.drops[i][1], seg: -1, list: -1})
+		}
 	}
-	flushLists(to + 1)
+	sort.Slice(ops, func(i, j int) bool { return ops[i].start < ops[j].start })
+	cursor := from
+	for _, o := range ops {
+		if o.start < cursor {
+			continue // inside a list block already written
+		}
+		out.Write(p.data[cursor:o.start])
+		switch {
+		case o.seg >= 0:
+			writeSegment(out, &p.segs[o.seg], edits[o.seg])
+		case o.list >= 0:
+			lists(out, o.list)
+		}
+		cursor = o.end
+	}
 	out.Write(p.data[cursor:to])
 }
 

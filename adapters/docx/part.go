@@ -68,6 +68,10 @@ type part struct {
 	segs    []segment
 	phs     []placeholder
 	lists   []list
+	// drops are what a copy of repeated rows leaves out, in order: the
+	// bookmarks and Word's paragraph ids (w14:paraId, w14:textId), which
+	// must be unique in a document.
+	drops [][2]int
 }
 
 // parsePart finds the text of every paragraph and the placeholders in it.
@@ -171,6 +175,11 @@ func parsePart(zipName, label string, data []byte) (*part, error) {
 			}
 			name := t.name
 			empty := t.kind == tokEmpty
+			if empty && (bytes.HasSuffix(name, []byte(":bookmarkStart")) || bytes.HasSuffix(name, []byte(":bookmarkEnd"))) {
+				p.drops = append(p.drops, [2]int{t.start, t.end})
+			} else if len(t.attrs) > 0 && (bytes.Equal(name, nameP) || bytes.Equal(name, nameTr)) {
+				p.drops = appendIDAttrs(p.drops, t)
+			}
 			switch {
 			case bytes.Equal(name, nameP):
 				if len(tables) == 0 && len(paras) == 0 {
@@ -294,6 +303,41 @@ func parsePart(zipName, label string, data []byte) (*part, error) {
 		return p, firstErr
 	}
 	return p, p.findLists()
+}
+
+// appendIDAttrs appends the ranges of a tag's paraId and textId
+// attributes (any prefix), in order.
+func appendIDAttrs(drops [][2]int, t token) [][2]int {
+	base := t.start + 1 + len(t.name) // t.attrs' offset in the part
+	a := t.attrs
+	for i := 0; i < len(a); {
+		// an attribute: spaces, name, spaces, '=', spaces, quoted value
+		s := i
+		for i < len(a) && isSpace(a[i]) {
+			i++
+		}
+		ns := i
+		for i < len(a) && a[i] != '=' && !isSpace(a[i]) {
+			i++
+		}
+		name := a[ns:i]
+		for i < len(a) && (isSpace(a[i]) || a[i] == '=') {
+			i++
+		}
+		if i >= len(a) {
+			break
+		}
+		q := a[i]
+		e := bytes.IndexByte(a[i+1:], q)
+		if e < 0 {
+			break
+		}
+		i += e + 2
+		if bytes.HasSuffix(name, []byte(":paraId")) || bytes.HasSuffix(name, []byte(":textId")) {
+			drops = append(drops, [2]int{base + s, base + i})
+		}
+	}
+	return drops
 }
 
 // wordPrefix finds the prefix the root element binds to WordprocessingML.
