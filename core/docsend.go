@@ -233,7 +233,7 @@ func (s *Service) sendMail(ctx context.Context, send *DocSend, d *Document, c *C
 	}
 	m := &Mail{MessageID: send.OperationID, To: send.To, Subject: subject, Text: text}
 	for _, f := range files {
-		m.Attachments = append(m.Attachments, Attachment{Name: f.Name, MIME: f.MIME, Data: f.Data})
+		m.Attachments = append(m.Attachments, Attachment(f))
 	}
 	return s.docs.mailer.Send(ctx, m)
 }
