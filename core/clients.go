@@ -152,7 +152,7 @@ func checkOGRN(tx Tx, c *Client) error {
 	}
 	dup, err := tx.ClientByOGRN(c.OGRN)
 	if err == nil && dup.INN != c.INN {
-		return Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", c.OGRN, "Name", dup.Name())
+		return Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", c.OGRN, "Name", dup.Name(), "Card", QuoteName(dup.Name()))
 	} else if err != nil && !IsNotFound(err) {
 		return err
 	}
@@ -330,4 +330,43 @@ func (s *Service) CreateClientFromRegistry(ctx context.Context, a Actor, inn, kp
 		return nil, err
 	}
 	return c, nil
+}
+
+// nameQuotes are the quotes a card's name may have of its own: ООО
+// «Ромашка», ООО "Ромашка", ООО “Ромашка”, ООО „Ромашка“.
+const nameQuotes = "«»\"“”„"
+
+// QuoteName is a card's name as a sentence shows it: in «» unless it has
+// quotes of its own, so that «ООО «Ромашка»» is never printed (the
+// name's quotes already set it off). Messages take a name so quoted as
+// the argument Card (IntoCard for the card merged into) and do not quote
+// it again; given only the raw Name, they quote it themselves, as before.
+// A deal's label quotes its title the same way.
+func QuoteName(name string) string {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, nameQuotes) {
+		return name
+	}
+	return "«" + name + "»"
+}
+
+// ErrClientMerged is the refusal of work on card c, merged into card into,
+// naming both cards (their names through QuoteName, the surviving card's
+// INN), so that the user knows which card to work with. into may be nil
+// (not found): the error then names it by number alone.
+func ErrClientMerged(code string, c, into *Client) error {
+	args := []any{"ID", c.ID, "Into", c.MergedInto, "Name", c.Name(), "Card", QuoteName(c.Name())}
+	if into != nil {
+		args = append(args, "IntoName", into.Name(), "IntoCard", QuoteName(into.Name()), "IntoINN", into.INN)
+	}
+	return Errorf(code, "err.client.merged", args...)
+}
+
+// mergedErr is ErrClientMerged with the surviving card read in tx.
+func mergedErr(tx Tx, code string, c *Client) error {
+	into, err := tx.ClientByID(c.MergedInto)
+	if err != nil {
+		into = nil
+	}
+	return ErrClientMerged(code, c, into)
 }

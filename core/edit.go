@@ -208,6 +208,9 @@ func recheck(tx Tx, a Actor, e *Edit) error {
 		if err != nil {
 			return err
 		}
+		if c.MergedInto != 0 {
+			return mergedErr(tx, ECONFLICT, c)
+		}
 		return recheckClient(a, c, e)
 	}
 	return Errorf(EINVALID, "err.edit.field_unknown", "Field", e.Field)
@@ -228,7 +231,7 @@ func planDeal(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 	if d.Stage.Closed() {
 		return nil, Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
 	}
-	e := &Edit{Entity: EntityDeal, ID: d.ID, Label: d.Number + " «" + d.Title + "»", Field: field, Op: EditSet,
+	e := &Edit{Entity: EntityDeal, ID: d.ID, Label: d.Number + " " + QuoteName(d.Title), Field: field, Op: EditSet,
 		Old: DealEditValue(d, field)}
 	nd := *d
 	value := strings.TrimSpace(r.Value)
@@ -282,9 +285,10 @@ func planClient(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 		return nil, err
 	}
 	if c.MergedInto != 0 {
-		return nil, Errorf(ECONFLICT, "err.client.merged", "ID", c.ID, "Into", c.MergedInto)
+		return nil, mergedErr(tx, ECONFLICT, c)
 	}
-	e := &Edit{Entity: EntityClient, ID: c.ID, Label: clientLabel(c), Field: field, Op: EditSet, Index: r.Index}
+	e := &Edit{Entity: EntityClient, ID: c.ID, Label: QuoteName(clientLabel(c)), Field: field, Op: EditSet,
+		Index: r.Index}
 	nc := cloneClient(c)
 	value := strings.TrimSpace(r.Value)
 	switch field {
@@ -400,7 +404,7 @@ func recheckDeal(d *Deal, e *Edit) error {
 // recheckClient is recheckDeal for a card.
 func recheckClient(a Actor, c *Client, e *Edit) error {
 	if c.MergedInto != 0 {
-		return Errorf(ECONFLICT, "err.client.merged", "ID", c.ID, "Into", c.MergedInto)
+		return ErrClientMerged(ECONFLICT, c, nil) // recheck, which runs first, names the card that stays
 	}
 	switch e.Op {
 	case EditSet:

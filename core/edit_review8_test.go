@@ -41,3 +41,29 @@ func TestPlanEdit_DeadlineWords(t *testing.T) {
 		t.Errorf("a wrong date: %v", err)
 	}
 }
+
+// TestQuoteName: a name is put in «» unless it has quotes of its own.
+func TestQuoteName(t *testing.T) {
+	for in, want := range map[string]string{"Ромашка": "«Ромашка»", "ООО «Ромашка»": "ООО «Ромашка»",
+		`ООО "Ромашка"`: `ООО "Ромашка"`, "ООО “Ромашка”": "ООО “Ромашка”", " ПАО Сбербанк ": "«ПАО Сбербанк»", "": ""} {
+		if got := core.QuoteName(in); got != want {
+			t.Errorf("QuoteName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPlanEdit_MergedNamesTheCards (review of issue 8): an edit of a merged
+// card is refused naming both cards and the INN of the one that stays.
+func TestPlanEdit_MergedNamesTheCards(t *testing.T) {
+	o, c, _ := editOffice(t)
+	dup := o.client(yandexINN, yandexKPP, "ООО «Яндекс»")
+	if _, err := o.svc.MergeClients(o.ctx(), o.officer, c.ID, dup.ID, "дубль"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.plan(o.officer, core.EntityClient, dup.ID, "адрес", "г. Москва")
+	key, args := core.ErrorKey(err)
+	if core.ErrorCode(err) != core.ECONFLICT || key != "err.client.merged" || args["Card"] != "ООО «Яндекс»" ||
+		args["IntoCard"] != "«ПАО Сбербанк»" || args["IntoINN"] != sberINN || args["Into"] != c.ID {
+		t.Fatalf("edit of a merged card: %v %v", err, args)
+	}
+}

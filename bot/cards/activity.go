@@ -50,12 +50,7 @@ func ClientView(c *bot.Context, cl *core.Client) (string, [][]bot.Button, error)
 		return "", nil, err
 	}
 	text, rows, cut := activity(c, act, cardLimits)
-	buttons := ClientButtons(c, cl)
-	if cl.MergedInto != 0 {
-		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.client.open_card", Args: bot.Args{"ID": cl.MergedInto},
-			Action: core.ActionClientShow, Payload: strconv.FormatInt(cl.MergedInto, 10)}))
-	}
-	buttons = append(buttons, rows...)
+	buttons := append(ClientButtons(c, cl), rows...) // a merged card's «Открыть карточку» among them
 	if cut {
 		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.client.all", Action: core.ActionClientShow,
 			Payload: strconv.FormatInt(cl.ID, 10) + AllSuffix}))

@@ -15,7 +15,7 @@ import (
 
 // ClientButtons offers what can be done with a card: a new deal and an
 // edit (not on a card merged into another: deals and changes go to the
-// card that stays) and its history.
+// card that stays, which a merged card offers to open) and its history.
 func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
 	var row []bot.Button
 	id := strconv.FormatInt(cl.ID, 10)
@@ -28,10 +28,26 @@ func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
 	if c.User.Can(core.PermHistory) {
 		row = append(row, bot.Button{LabelKey: "btn.history", Action: core.ActionHistoryShow, Payload: cl.INN})
 	}
-	if len(row) == 0 {
-		return nil
+	var rows [][]bot.Button
+	if len(row) > 0 {
+		rows = append(rows, row)
 	}
-	return [][]bot.Button{row}
+	if cl.MergedInto != 0 {
+		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.open_card", Args: bot.Args{"ID": cl.MergedInto},
+			Action: core.ActionClientShow, Payload: strconv.FormatInt(cl.MergedInto, 10)}))
+	}
+	return rows
+}
+
+// MergedError refuses work on a card merged into another (EINVALID, so
+// that a dialog asks again), naming both cards, the one that stays with
+// its INN (core.ErrClientMerged).
+func MergedError(c *bot.Context, cl *core.Client) error {
+	into, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), cl.MergedInto)
+	if err != nil {
+		into = nil
+	}
+	return core.ErrClientMerged(core.EINVALID, cl, into)
 }
 
 // maxContacts is the most contacts a card shows; the rest are counted.
@@ -44,7 +60,11 @@ func ClientCard(c *bot.Context, cl *core.Client) string {
 	b.WriteString(c.T("card.client.title", bot.Args{"Name": cl.Name(), "Kind": c.T("kind."+string(cl.Kind), nil),
 		"ID": cl.ID}))
 	if cl.MergedInto != 0 {
-		b.WriteString("\n" + c.T("card.client.merged", bot.Args{"ID": cl.MergedInto}))
+		args := bot.Args{"ID": cl.MergedInto}
+		if into, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), cl.MergedInto); err == nil {
+			args["Card"], args["INN"] = core.QuoteName(into.Name()), into.INN
+		}
+		b.WriteString("\n" + c.T("card.client.merged", args))
 	}
 	line := func(key, value string) {
 		if value != "" {

@@ -110,9 +110,9 @@ func searchClients(c *bot.Context) error {
 			continue
 		}
 		// A merged card is listed with the card it was merged into.
-		args["Into"], args["IntoName"] = cl.MergedInto, "#"+strconv.FormatInt(cl.MergedInto, 10)
+		args["Into"] = cl.MergedInto
 		if into, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), cl.MergedInto); err == nil {
-			args["IntoName"] = into.Name()
+			args["IntoName"], args["IntoCard"] = into.Name(), core.QuoteName(into.Name())
 		}
 		b.WriteString(c.T("msg.clients.line_merged", args))
 	}

@@ -247,12 +247,12 @@ func clientFromCard(c *bot.Context) error {
 // mergedClient refuses a merged card as a deal's client, naming the card it
 // was merged into.
 func mergedClient(c *bot.Context, cl *core.Client) error {
-	name, inn := "#"+strconv.FormatInt(cl.MergedInto, 10), ""
+	name, card, inn := "#"+strconv.FormatInt(cl.MergedInto, 10), "#"+strconv.FormatInt(cl.MergedInto, 10), ""
 	if into, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), cl.MergedInto); err == nil {
-		name, inn = into.Name(), into.INN
+		name, card, inn = into.Name(), core.QuoteName(into.Name()), into.INN
 	}
-	return core.Errorf(core.EINVALID, "err.deal.client_merged", "Name", cl.Name(), "ID", cl.ID,
-		"Into", cl.MergedInto, "IntoName", name, "IntoINN", inn)
+	return core.Errorf(core.EINVALID, "err.deal.client_merged", "Name", cl.Name(), "Card", core.QuoteName(cl.Name()),
+		"ID", cl.ID, "Into", cl.MergedInto, "IntoName", name, "IntoCard", card, "IntoINN", inn)
 }
 
 // askManager offers the people who may lead the deal.

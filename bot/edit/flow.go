@@ -146,7 +146,7 @@ func askValue(c *bot.Context) error {
 		}
 	}
 	if deal != nil {
-		args["Label"], args["Current"] = deal.Number+" «"+deal.Title+"»", show(c, field, core.DealEditValue(deal, field))
+		args["Label"], args["Current"] = deal.Number+" "+core.QuoteName(deal.Title), show(c, field, core.DealEditValue(deal, field))
 	} else {
 		args["Label"], args["Current"] = client.Name(), show(c, field, core.ClientEditValue(client, field))
 	}
@@ -167,7 +167,8 @@ func askItems(c *bot.Context, name, field string, items []string) error {
 		}
 		rows = append(rows, append(row, bot.Choice("btn.edit.item_remove", n, itemRemove+strconv.Itoa(i))))
 	}
-	return c.Reply("flow.edit.items."+field, bot.Args{"Name": name, "Items": b.String(), "Count": len(items)},
+	return c.Reply("flow.edit.items."+field, bot.Args{"Name": name, "Card": core.QuoteName(name), "Items": b.String(),
+		"Count": len(items)},
 		append(rows, cancelRow())...)
 }
 
@@ -286,7 +287,7 @@ func recordLabel(c *bot.Context) (string, error) {
 	case err != nil:
 		return "", err
 	case d != nil:
-		return d.Number + " «" + d.Title + "»", nil
+		return d.Number + " " + core.QuoteName(d.Title), nil
 	}
-	return cl.Name() + ", " + cl.INN, nil
+	return core.QuoteName(cl.Name() + ", " + cl.INN), nil
 }

@@ -34,7 +34,7 @@ func lookupWorking(c *bot.Context, query string) ([]*core.Client, error) {
 	}
 	w := workingCards(cs)
 	if len(w) == 0 {
-		return nil, core.Errorf(core.EINVALID, "err.client.merged", "ID", cs[0].ID, "Into", cs[0].MergedInto)
+		return nil, cards.MergedError(c, cs[0])
 	}
 	return w, nil
 }
@@ -117,7 +117,7 @@ func cardRef(c *bot.Context, s string) (id int64, ok bool, err error) {
 		w := workingCards(cs)
 		switch len(w) {
 		case 0:
-			return 0, true, core.Errorf(core.EINVALID, "err.client.merged", "ID", cs[0].ID, "Into", cs[0].MergedInto)
+			return 0, true, cards.MergedError(c, cs[0])
 		case 1:
 			return w[0].ID, true, nil
 		}
@@ -135,7 +135,8 @@ func mergeByName(c *bot.Context, query string) error {
 		return err
 	}
 	if len(cs) < 2 {
-		return core.Errorf(core.EINVALID, "err.merge.one", "Query", query, "Name", cs[0].Name(), "ID", cs[0].ID)
+		return core.Errorf(core.EINVALID, "err.merge.one", "Query", query, "Name", cs[0].Name(), "Card",
+			core.QuoteName(cs[0].Name()), "ID", cs[0].ID)
 	}
 	return c.Start("merge.pick", map[string]string{"query": query})
 }
@@ -172,7 +173,7 @@ func mergePickFlow() *bot.Flow {
 			into, _ := strconv.ParseInt(c.Conv.Data["into"], 10, 64)
 			args := bot.Args{"ID": into}
 			if i := slices.IndexFunc(cs, func(cl *core.Client) bool { return cl.ID == into }); i >= 0 {
-				args["Name"] = cs[i].Name()
+				args["Name"], args["Card"] = cs[i].Name(), core.QuoteName(cs[i].Name())
 			}
 			return c.Reply("flow.merge.from", args, choices(cs, into)...)
 		}, Input: func(c *bot.Context, s string) (string, error) {

@@ -148,7 +148,7 @@ func quickRef(c *bot.Context, ref string, data map[string]string) (bot.Args, err
 			return nil, bot.AsInvalid(err)
 		}
 		data["deal_id"] = strconv.FormatInt(d.ID, 10)
-		return bot.Args{"Deal": d.Number + " «" + d.Title + "»"}, nil
+		return bot.Args{"Deal": d.Number + " " + core.QuoteName(d.Title)}, nil
 	}
 	cs, err := cards.LookupClients(c, ref, 2*maxChoices)
 	if err != nil {
@@ -156,7 +156,7 @@ func quickRef(c *bot.Context, ref string, data map[string]string) (bot.Args, err
 	}
 	switch w := workingCards(cs); len(w) {
 	case 0:
-		return nil, core.Errorf(core.EINVALID, "err.client.merged", "ID", cs[0].ID, "Into", cs[0].MergedInto)
+		return nil, cards.MergedError(c, cs[0])
 	case 1:
 		data["client_id"] = strconv.FormatInt(w[0].ID, 10)
 		return bot.Args{"Client": w[0].Name() + ", " + w[0].INN + cards.KPPSuffix(w[0].KPP)}, nil

@@ -290,7 +290,7 @@ func taskDeal(c *bot.Context, s string) (string, error) {
 // refused with the card that stays.
 func takeClient(c *bot.Context, cl *core.Client) (string, error) {
 	if cl.MergedInto != 0 {
-		return "", core.Errorf(core.EINVALID, "err.client.merged", "ID", cl.ID, "Into", cl.MergedInto)
+		return "", cards.MergedError(c, cl)
 	}
 	c.Conv.Data["client_id"] = strconv.FormatInt(cl.ID, 10)
 	delete(c.Conv.Data, "client_query")
