@@ -271,8 +271,8 @@ func parsePart(zipName, label string, data []byte) (*part, error) {
 					paras = paras[:len(paras)-1]
 					var tb *table
 					row := 0
-					if len(tables) > 0 {
-						tb = tables[len(tables)-1]
+					if len(tables) > 0 && tables[len(tables)-1].row > 0 {
+						tb = tables[len(tables)-1] // (a cell outside any row is no row to repeat)
 						row = tb.row
 					}
 					if err := p.findPlaceholders(cur, tb, row); err != nil {
