@@ -60,15 +60,38 @@ func (r *renderer) reason(e *core.HistoryEntry) string {
 	return " " + r.c.T("msg.history.reason", bot.Args{"Reason": cut(reason, valueMax)})
 }
 
-// change renders one changed field: old → new, or a merge naming the card.
+// change renders one changed field: old → new, a merge naming the card,
+// or one item of a card's list added, changed or removed.
 func (r *renderer) change(ch *core.Change) string {
 	if ch.Entity == core.EntityClient && (ch.Field == "merged" || ch.Field == "merged_into") {
 		if _, id, ok := core.RefOf(ch.Field, ch.New); ok {
 			return r.c.T("msg.history."+ch.Field, bot.Args{"Card": r.record(core.EntityClient, id)})
 		}
 	}
+	if op := listOp(ch); op != "" {
+		return r.c.T("msg.history."+ch.Field+"."+op, bot.Args{"Old": r.value(ch, ch.Old), "New": r.value(ch, ch.New)})
+	}
 	return r.c.T("msg.history.change", bot.Args{"Field": r.field(ch), "Old": r.value(ch, ch.Old),
 		"New": r.value(ch, ch.New)})
+}
+
+// listOp says what a change of a card's list did to its item: the audit
+// trail writes one change per item (core's diff.list), from "" when it was
+// added, to "" when it was removed, old → new when it changed. It is ""
+// for any other field.
+func listOp(ch *core.Change) string {
+	if ch.Entity != core.EntityClient || ch.Field != core.FieldContacts && ch.Field != core.FieldAccounts {
+		return ""
+	}
+	switch {
+	case ch.Old == "" && ch.New == "":
+		return ""
+	case ch.Old == "":
+		return "add"
+	case ch.New == "":
+		return "remove"
+	}
+	return "change"
 }
 
 // who names an entry's author.
