@@ -68,34 +68,39 @@ func TestDocumentsThroughTelegram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sent := 0
-	// next waits for the bot's next message to a chat (skipping its other
-	// calls) and returns it.
-	next := func(chat int64, what string) telegramtest.SentMessage {
+	taken := map[int]bool{}
+	// next waits for the bot's first message to a chat not taken yet that
+	// pred accepts (skipping its other calls and messages) and returns it.
+	next := func(chat int64, what string, pred func(telegramtest.SentMessage) bool) telegramtest.SentMessage {
 		t.Helper()
-		for {
-			all := srv.WaitSent(t, sent+1, 10*time.Second)
-			m := all[sent]
-			sent++
-			if m.ChatID == chat && strings.HasPrefix(m.Method, "send") {
-				return m
+		deadline := time.Now().Add(10 * time.Second)
+		for n := 1; time.Now().Before(deadline); n++ {
+			all := srv.WaitSent(t, min(n, len(srv.Sent())+1), 10*time.Second)
+			for i, m := range all {
+				if !taken[i] && m.ChatID == chat && strings.HasPrefix(m.Method, "send") && pred(m) {
+					taken[i] = true
+					return m
+				}
 			}
-			if sent > 100 {
-				t.Fatalf("no message to %d: %s", chat, what)
-			}
+			time.Sleep(10 * time.Millisecond)
 		}
+		t.Fatalf("no message to %d: %s; sent %+v", chat, what, srv.Sent())
+		return telegramtest.SentMessage{}
+	}
+	has := func(s string) func(telegramtest.SentMessage) bool {
+		return func(m telegramtest.SentMessage) bool { return strings.Contains(m.Text, s) }
+	}
+	file := func(name string) func(telegramtest.SentMessage) bool {
+		return func(m telegramtest.SentMessage) bool { return m.Document != nil && m.Document.Name == name }
 	}
 	srv.SendText(tgLawyer, tgLawyer, "/start "+inv.Code)
-	next(tgLawyer, "welcome")
+	next(tgLawyer, "welcome", has("Добро пожаловать"))
 
 	// The admin's template, as a document with its command as the caption.
 	tpl := []byte(fakeDOCX + "Договор {{doc.number}}\nЗаказчик: {{client.full_name}}, ИНН {{client.inn}}\nСумма: {{deal.amount_words}}")
 	srv.SendDocument(tgAdmin, tgAdmin, "Договор услуг.docx", docxMIME, tpl, "/template договор")
-	added := next(tgAdmin, "template added")
-	if !strings.Contains(added.Text, "Шаблон «Договор услуг» принят") {
-		t.Fatalf("answer %+v", added)
-	}
-	sample := next(tgAdmin, "sample")
+	next(tgAdmin, "template added", has("Шаблон «Договор услуг» принят"))
+	sample := next(tgAdmin, "sample", file("Образец — Договор.docx"))
 	if sample.Method != "sendDocument" || sample.Document == nil || sample.Document.Name != "Образец — Договор.docx" ||
 		!strings.Contains(string(sample.Document.Data), "Заказчик: Общество с ограниченной ответственностью «Ромашка»") {
 		t.Fatalf("sample %+v", sample)
@@ -129,18 +134,15 @@ func TestDocumentsThroughTelegram(t *testing.T) {
 	if _, err := svc.SubmitForApproval(ctx, a, d.ID); err != nil {
 		t.Fatal(err)
 	}
-	docx := next(tgLawyer, "the DOCX")
-	pdf := next(tgLawyer, "the PDF")
+	docx := next(tgLawyer, "the DOCX", file("ДГ-2026-0001.docx"))
+	pdf := next(tgLawyer, "the PDF", file("ДГ-2026-0001.pdf"))
 	if docx.Method != "sendDocument" || docx.Document.Name != "ДГ-2026-0001.docx" || !strings.Contains(docx.Text, "На согласование") ||
 		pdf.Method != "sendDocument" || pdf.Document.Name != "ДГ-2026-0001.pdf" || len(pdf.Buttons) != 2 {
 		t.Fatalf("to the lawyer: %+v\n%+v", docx, pdf)
 	}
 	cb := srv.Press(tgLawyer, tgLawyer, pdf.MessageID, pdf.Buttons[0][0].Data)
 	srv.WaitAnswer(t, cb, 10*time.Second)
-	decided := next(tgLawyer, "decided")
-	if !strings.Contains(decided.Text, "ДГ-2026-0001, версия 1: согласован") {
-		t.Fatalf("decision answer %+v", decided)
-	}
+	next(tgLawyer, "decided", has("ДГ-2026-0001, версия 1: согласован"))
 	if got, _ := svc.DocumentByID(ctx, a, d.ID); got.Status != core.DocApproved {
 		t.Fatalf("status %s", got.Status)
 	}
