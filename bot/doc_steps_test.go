@@ -183,3 +183,32 @@ func TestSendByEmail(t *testing.T) {
 
 // h returns the world's harness.
 func h(w *docWorld) *harness { return w.harness }
+
+// TestVATAndCancel: an officer sets a document's VAT rate before it is
+// produced, and the file has it; the manager cancels a request that is no
+// longer needed, with a reason, and the officer is told.
+func TestVATAndCancel(t *testing.T) {
+	w := newDocWorld(t)
+	deal := w.deal("7707083893", "773601001", true)
+	card := w.requestAndTake(deal, "договор")
+	w.want(w.say("o", "/doc ндс ДГ-2026-0001 10"), "msg.doc.vat_set",
+		map[string]any{"Number": "ДГ-2026-0001", "VAT": "НДС 10 %", "Produced": false})
+	w.want(w.say("o", "/doc ндс ДГ-2026-0001 18"), "err.doc.vat_unknown", map[string]any{"Rate": "18"})
+	made := w.produceAnyway(card)
+	if fs := files(made); len(fs) != 2 || !strings.Contains(string(fs[0].Data), "в т.ч. НДС 10 %") {
+		t.Fatalf("files %s", dump(made))
+	}
+	wantText(t, made, "DOCX и PDF, НДС 10 %")
+	// The manager may not set it.
+	w.want(w.say("m", "/doc ндс ДГ-2026-0001 22"), "err.forbidden", nil)
+
+	w.requestAndTake(deal, "счёт")
+	w.deliver()
+	w.want(w.say("m", "/doc cancel СЧ-2026-0001"), "msg.doc.cancel_usage", nil)
+	cancelled := w.say("m", "/doc cancel СЧ-2026-0001 клиент оплатит по старому счёту")
+	wantText(t, cancelled, "СЧ-2026-0001 отменён.", "запрошен → [отменён]", "Дальше: документ отменён.")
+	wantText(t, inChat(w.deliver(), "o"), "СЧ-2026-0001 (счёт, сделка "+deal.Number+") отменён: клиент оплатит по старому счёту (Максим).")
+	if anyButton(cancelled, "Взять") || anyButton(cancelled, "Сформировать") {
+		t.Fatalf("a cancelled document offers %s", dump(cancelled))
+	}
+}

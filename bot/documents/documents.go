@@ -52,7 +52,8 @@ func Register(r *bot.Router) {
 
 // doc is /doc: /doc request <deal> <kind> [comment] asks for a document,
 // /doc <number> [version] shows one (with a version: its files), /doc
-// <deal> lists a deal's documents.
+// <deal> lists a deal's documents, /doc cancel <number> <reason> withdraws
+// one that has not gone out, /doc vat <number> <rate> sets its VAT rate.
 func doc(c *bot.Context) error {
 	arg := strings.TrimSpace(c.Update.Args)
 	if arg == "" {
@@ -62,6 +63,10 @@ func doc(c *bot.Context) error {
 	switch strings.ToLower(first) {
 	case "request", "запрос", "запросить":
 		return request(c, rest)
+	case "cancel", "отменить", "отмена":
+		return cancelDoc(c, rest)
+	case "vat", "ндс":
+		return setVAT(c, rest)
 	}
 	if _, _, _, _, ok := core.ParseDocNumber(first); ok {
 		d, err := c.Svc.DocumentByNumber(c.Ctx(), c.Actor(), first)
@@ -219,4 +224,42 @@ func versionFiles(c *bot.Context, d *core.Document, v *core.DocVersion) ([]bot.F
 		out = append(out, bot.File{Name: name, MIME: f.MIME, Data: data})
 	}
 	return out, nil
+}
+
+// cancelDoc is /doc cancel <number> <reason>.
+func cancelDoc(c *bot.Context, args string) error {
+	number, reason := bot.FirstWord(args)
+	if number == "" || reason == "" {
+		return c.Reply("msg.doc.cancel_usage", nil)
+	}
+	d, err := c.Svc.DocumentByNumber(c.Ctx(), c.Actor(), number)
+	if err != nil {
+		return err
+	}
+	if d, err = c.Svc.CancelDocument(c.Ctx(), c.Actor(), d.ID, reason); err != nil {
+		return err
+	}
+	return c.Send(bot.Reply{Text: c.T("msg.doc.cancelled", bot.Args{"Number": d.Number}) + "\n\n" + card(c, d)})
+}
+
+// setVAT is /doc vat <number> <rate>: the rate the next version is filled
+// with (22, 10, 0 or «без НДС»).
+func setVAT(c *bot.Context, args string) error {
+	number, rate := bot.FirstWord(args)
+	if number == "" || rate == "" {
+		return c.Reply("msg.doc.vat_usage", nil)
+	}
+	r, err := core.ParseVATRate(rate)
+	if err != nil {
+		return err
+	}
+	d, err := c.Svc.DocumentByNumber(c.Ctx(), c.Actor(), number)
+	if err != nil {
+		return err
+	}
+	if d, err = c.Svc.SetDocumentVAT(c.Ctx(), c.Actor(), d.ID, r); err != nil {
+		return err
+	}
+	return c.Send(bot.Reply{Text: c.T("msg.doc.vat_set", bot.Args{"Number": d.Number, "VAT": vatText(c, r),
+		"Produced": len(d.Versions) > 0}), Buttons: buttons(c, d)})
 }
