@@ -212,3 +212,44 @@ func TestVATAndCancel(t *testing.T) {
 		t.Fatalf("a cancelled document offers %s", dump(cancelled))
 	}
 }
+
+// TestDocsOfADeal: /docs lists a deal's documents with their status lines
+// and buttons; «Запросить документ» asks for one in three taps; /doc with a
+// version sends that version's files; another manager sees none of it.
+func TestDocsOfADeal(t *testing.T) {
+	w := newDocWorld(t)
+	deal := w.deal("7707083893", "773601001", true)
+	w.produceAnyway(w.requestAndTake(deal, "договор"))
+	w.want(w.say("m", "/docs"), "msg.docs.usage", nil)
+	list := w.say("m", "/docs "+deal.Number)
+	wantText(t, list, "Документы сделки "+deal.Number+" «Поставка оборудования» — 1:", "ДГ-2026-0001 · договор · версия 1",
+		"[черновик] → на согласовании")
+	// Three taps: the button, the kind, «Пропустить».
+	kinds := w.pressIn("m", list, "Запросить документ")
+	w.want(kinds, "flow.doc.kind", map[string]any{"Deal": deal.Number + " «Поставка оборудования»"})
+	comment := w.pressIn("m", kinds, "Коммерческое предложение (КП)")
+	w.want(comment, "flow.doc.comment", nil)
+	w.want(w.pressIn("m", comment, "Пропустить"), "msg.doc.requested", map[string]any{"Number": "КП-2026-0001",
+		"Kind": "коммерческое предложение"})
+	wantText(t, w.say("m", "/docs "+deal.Number), "— 2:", "КП-2026-0001 · коммерческое предложение\n[запрошен] → черновик")
+
+	// Typed: what is missing is asked.
+	w.want(w.say("m", "/doc request "+deal.Number), "flow.doc.kind", map[string]any{"Deal": deal.Number + " «Поставка оборудования»"})
+	w.want(w.say("m", "/doc request"), "flow.doc.deal", nil)
+	w.want(w.say("m", "D-2026-0099"), "flow.doc.deal", nil) // no such deal: asked again
+	w.want(w.say("m", deal.Number), "flow.doc.kind", map[string]any{"Deal": deal.Number + " «Поставка оборудования»"})
+	w.want(w.say("m", "допсоглашение"), "flow.doc.comment", nil)
+	w.want(w.say("m", "к договору ДГ-2026-0001"), "msg.doc.requested", map[string]any{"Number": "ДС-2026-0001",
+		"Kind": "дополнительное соглашение"})
+
+	v1 := w.say("o", "/doc ДГ-2026-0001 v1")
+	if fs := files(v1); len(fs) != 2 || fs[0].Name != "ДГ-2026-0001.docx" {
+		t.Fatalf("version 1's files %s", dump(v1))
+	}
+	w.want(w.say("o", "/doc ДГ-2026-0001 3"), "err.doc.version_not_found", map[string]any{"Number": "ДГ-2026-0001",
+		"Version": 3, "Count": 1})
+	w.want(w.say("o", "/doc ДГ-2026"), "err.doc.number_format", map[string]any{"Number": "ДГ-2026"})
+
+	w.addUser("m2", "Мария", core.RoleManager)
+	w.want(w.say("m2", "/doc ДГ-2026-0001"), "err.doc.not_found", map[string]any{"Number": "ДГ-2026-0001"})
+}

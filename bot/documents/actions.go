@@ -75,7 +75,12 @@ func requestAction(c *bot.Context) error {
 func requestFlow() *bot.Flow {
 	return &bot.Flow{Name: "doc.request", First: "deal", Perm: core.PermEditDeals, Steps: map[string]*bot.Step{
 		"deal": {
-			Prompt: bot.Ask("flow.doc.deal", false),
+			Prompt: func(c *bot.Context) error {
+				if c.Conv.Data["deal_id"] != "" {
+					return c.Goto("kind") // the deal is known: from its card, or typed
+				}
+				return c.Reply("flow.doc.deal", nil)
+			},
 			Input: func(c *bot.Context, s string) (string, error) {
 				deal, err := c.Svc.FindDealByNumber(c.Ctx(), c.Actor(), s)
 				if err != nil {
