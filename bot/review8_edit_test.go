@@ -1,8 +1,12 @@
 package bot_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/dealdesk/dealdesk/bot"
 )
 
 // TestEditDealDateInWords (review of issue 8): /edit reads a deal's date as
@@ -17,4 +21,76 @@ func TestEditDealDateInWords(t *testing.T) {
 	}
 	h.wantIn(h.say("m", "/edit D-2026-0001 оплата до пятницы причина: так договорились"), "Сохранено",
 		"Срок оплаты: — → "+h.p.DateTime(time.Date(2026, 12, 4, 18, 0, 0, 0, msk)))
+}
+
+// TestEditColleaguesCardRefused (review of issue 8): a manager may not edit
+// a colleague's card: /edit is refused at once naming its manager, and the
+// card offers them no «Изменить»; its own manager and an officer may.
+func TestEditColleaguesCardRefused(t *testing.T) {
+	h := newEditHarness(t) // the card is Максим's ("m")
+	refusal := "Клиента «ПАО Сбербанк» (ИНН 7707083893) ведёт менеджер Максим"
+	for _, text := range []string{"/edit 7707083893 адрес г. Москва", "/edit 7707083893",
+		"/edit 7707083893 контакт Петров Пётр; главбух; 89161234567; petrov@mail.ru"} {
+		msgs := h.say("m2", text)
+		if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Text, refusal) {
+			t.Errorf("%s by a colleague:%s", text, dump(msgs))
+		}
+	}
+	if got := h.client(h.card.ID); got.Address != "" || len(got.Contacts) != 0 {
+		t.Fatalf("a colleague changed the card: %+v", got)
+	}
+	for _, label := range dealLabelsOf(h.say("m2", "/client 7707083893")) {
+		if label == "Изменить" {
+			t.Error("a colleague's card offers «Изменить»")
+		}
+	}
+	if !slices.Contains(dealLabelsOf(h.say("m", "/client 7707083893")), "Изменить") {
+		t.Error("the manager's own card offers no «Изменить»")
+	}
+	h.wantIn(h.say("m", "/edit 7707083893 адрес г. Москва причина: переезд"), "Сохранено")
+	h.wantIn(h.say("o", "/edit 7707083893 директор Петров П. П. причина: смена"), "Сохранено")
+}
+
+// dealLabelsOf lists the labels of the last message's buttons.
+func dealLabelsOf(msgs []*bot.Message) []string {
+	var out []string
+	if len(msgs) == 0 {
+		return nil
+	}
+	for _, row := range msgs[len(msgs)-1].Buttons {
+		for _, b := range row {
+			out = append(out, b.Label)
+		}
+	}
+	return out
+}
+
+// TestEditOptionalReasonRule (review of issue 8): where a reason is
+// optional (an unverified card), a reason typed with the value saves at
+// once, in the command or at the value step; a value alone shows old → new
+// with «Без причины», one tap; the usage says so.
+func TestEditOptionalReasonRule(t *testing.T) {
+	h := newEditHarness(t)
+	msgs := h.say("m", "/edit 7707083893 адрес г. Москва причина: переезд")
+	h.wantIn(msgs, "Сохранено", "Причина: переезд")
+	if strings.Contains(dump(msgs), "Без причины") {
+		t.Fatalf("asked for an optional reason typed with the value:%s", dump(msgs))
+	}
+	msgs = h.press("m", h.say("m", "/edit 7707083893"), "Директор")
+	h.wantIn(h.say("m", "Петров П. П. причина: новый директор"), "Сохранено", "Причина: новый директор")
+	msgs = h.say("m", "/edit 7707083893 директор Иванов И. И.")
+	h.wantIn(msgs, "Директор: Петров П. П. → Иванов И. И.", "Без причины")
+	h.wantIn(h.press("m", msgs, "Без причины"), "Сохранено")
+	if got := h.client(h.card.ID); got.Address != "г. Москва" || got.Director != "Иванов И. И." {
+		t.Fatalf("card = %+v", got)
+	}
+	for _, lang := range []string{"ru", "en"} {
+		usage := bundle.Printer(lang, nil).T("msg.edit.usage", nil)
+		for _, s := range map[string][]string{"ru": {"причина:", "«Без причины»", "одно нажатие"},
+			"en": {"reason:", "No reason", "one tap"}}[lang] {
+			if !strings.Contains(usage, s) {
+				t.Errorf("%s usage lacks %q", lang, s)
+			}
+		}
+	}
 }

@@ -211,6 +211,9 @@ func recheck(tx Tx, a Actor, e *Edit) error {
 		if c.MergedInto != 0 {
 			return mergedErr(tx, ECONFLICT, c)
 		}
+		if err := mayEditClient(tx, a, c); err != nil {
+			return err
+		}
 		return recheckClient(a, c, e)
 	}
 	return Errorf(EINVALID, "err.edit.field_unknown", "Field", e.Field)
@@ -287,6 +290,9 @@ func planClient(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 	if c.MergedInto != 0 {
 		return nil, mergedErr(tx, ECONFLICT, c)
 	}
+	if err := mayEditClient(tx, a, c); err != nil {
+		return nil, err
+	}
 	e := &Edit{Entity: EntityClient, ID: c.ID, Label: QuoteName(clientLabel(c)), Field: field, Op: EditSet,
 		Index: r.Index}
 	nc := cloneClient(c)
@@ -328,6 +334,50 @@ func planClient(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 	}
 	e.NeedsReason = EditNeedsReason(EntityClient, field, nil, c)
 	return e, nil
+}
+
+// MayEditClient reports whether the actor may edit the card: a manager
+// edits only the cards they lead and those nobody leads, so that no manager
+// changes a colleague's client; officers and admins (the roles that see
+// every deal) edit any card. A card merged into another is edited by no
+// one. (Heads do not edit cards at all: PermEditClients.)
+func MayEditClient(a Actor, c *Client) bool {
+	return a.Can(PermEditClients) && c.MergedInto == 0 &&
+		(a.Can(PermViewAllDeals) || c.ManagerID == 0 || c.ManagerID == a.ID())
+}
+
+// CheckEditClient says, before anything is asked, whether the actor may
+// edit the card: nil, or why not (EFORBIDDEN naming its manager, ECONFLICT
+// naming the card it was merged into).
+func (s *Service) CheckEditClient(ctx context.Context, a Actor, id int64) error {
+	if err := a.require(PermEditClients); err != nil {
+		return err
+	}
+	return s.view(ctx, func(tx Tx) error {
+		c, err := tx.ClientByID(id)
+		if err != nil {
+			return err
+		}
+		if c.MergedInto != 0 {
+			return mergedErr(tx, ECONFLICT, c)
+		}
+		return mayEditClient(tx, a, c)
+	})
+}
+
+// mayEditClient returns EFORBIDDEN, naming the card and its manager (read
+// in tx, when there is one), unless the actor may edit the card
+// (MayEditClient; a merged card is refused by its own rule).
+func mayEditClient(tx Tx, a Actor, c *Client) error {
+	if a.Can(PermViewAllDeals) || c.ManagerID == 0 || c.ManagerID == a.ID() {
+		return nil
+	}
+	manager := ""
+	if tx != nil {
+		manager = describeUser(tx, c.ManagerID)
+	}
+	return Errorf(EFORBIDDEN, "err.edit.client_not_yours", "Name", c.Name(), "Card", QuoteName(c.Name()),
+		"INN", c.INN, "Manager", manager)
 }
 
 // planItem checks an edit of one of a card's contacts or accounts and
@@ -405,6 +455,9 @@ func recheckDeal(d *Deal, e *Edit) error {
 func recheckClient(a Actor, c *Client, e *Edit) error {
 	if c.MergedInto != 0 {
 		return ErrClientMerged(ECONFLICT, c, nil) // recheck, which runs first, names the card that stays
+	}
+	if err := mayEditClient(nil, a, c); err != nil {
+		return err
 	}
 	switch e.Op {
 	case EditSet:

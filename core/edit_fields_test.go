@@ -106,7 +106,7 @@ func TestApplyEdit_DealManagerTold(t *testing.T) {
 func TestApplyEdit_ClientManager(t *testing.T) {
 	o, c, _ := editOffice(t)
 	_, err := o.plan(o.manager2, core.EntityClient, c.ID, "manager", "Марина")
-	checkCode(t, err, core.EFORBIDDEN, "err.edit.manager_not_yours")
+	checkCode(t, err, core.EFORBIDDEN, "err.edit.client_not_yours") // a colleague's card: no field of it
 
 	sent := len(o.messages())
 	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityClient, c.ID, "manager", "-"))

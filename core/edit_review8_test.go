@@ -67,3 +67,48 @@ func TestPlanEdit_MergedNamesTheCards(t *testing.T) {
 		t.Fatalf("edit of a merged card: %v %v", err, args)
 	}
 }
+
+// TestPlanEdit_ColleaguesCard (review of issue 8): a manager edits no field
+// of a card another manager leads (refused naming that manager), only
+// their own cards and those nobody leads; officers and admins edit any
+// card; a card handed to a colleague after the plan is refused at saving.
+func TestPlanEdit_ColleaguesCard(t *testing.T) {
+	o, c, _ := editOffice(t) // led by o.manager
+	for _, f := range []struct{ field, value string }{{"адрес", "г. Москва"}, {"директор", "Петров П. П."},
+		{"контакт", "Петров Пётр; главбух"}, {"счёт", sberBIK + " " + sberAccount}, {"полное", "ПАО «Сбербанк России»"},
+		{"менеджер", "Марина"}} {
+		_, err := o.plan(o.manager2, core.EntityClient, c.ID, f.field, f.value)
+		checkCode(t, err, core.EFORBIDDEN, "err.edit.client_not_yours")
+		if _, args := core.ErrorKey(err); args["Manager"] != "Максим Менеджеров" || args["INN"] != sberINN {
+			t.Errorf("%s: the refusal does not name the manager: %v", f.field, args)
+		}
+		for _, a := range []core.Actor{o.manager, o.officer, o.admin} {
+			if _, err := o.plan(a, core.EntityClient, c.ID, f.field, f.value); err != nil {
+				t.Errorf("%s by %s: %v", f.field, a.User.Name, err)
+			}
+		}
+	}
+	if err := o.svc.CheckEditClient(o.ctx(), o.manager2, c.ID); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Errorf("CheckEditClient of a colleague's card: %v", err)
+	}
+	for _, a := range []core.Actor{o.manager, o.officer, o.admin} {
+		if err := o.svc.CheckEditClient(o.ctx(), a, c.ID); err != nil {
+			t.Errorf("CheckEditClient by %s: %v", a.User.Name, err)
+		}
+	}
+	if err := o.svc.CheckEditClient(o.ctx(), o.head, c.ID); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Errorf("a head edits cards: %v", err)
+	}
+
+	// Nobody's card: any manager.
+	free := o.client(yandexINN, yandexKPP, "ООО «Яндекс»")
+	o.mustApply(o.manager2, o.mustPlan(o.manager2, core.EntityClient, free.ID, "адрес", "г. Москва"))
+
+	// Planned by its manager, handed to a colleague, then saved: refused.
+	e := o.mustPlan(o.manager, core.EntityClient, c.ID, "адрес", "г. Москва, ул. Вавилова, д. 19")
+	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityClient, c.ID, "менеджер", "Марина"))
+	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, e), core.EFORBIDDEN, "err.edit.client_not_yours")
+	if got := o.clientByID(c.ID).Address; got != "" {
+		t.Fatalf("address = %q", got)
+	}
+}

@@ -22,7 +22,7 @@ func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
 	if c.User.Can(core.PermEditDeals) && cl.MergedInto == 0 {
 		row = append(row, bot.Button{LabelKey: "btn.deal.new", Action: core.ActionDealNew, Payload: id})
 	}
-	if c.User.Can(core.PermEditClients) && cl.MergedInto == 0 {
+	if core.MayEditClient(c.Actor(), cl) {
 		row = append(row, bot.Button{LabelKey: "btn.client.edit", Action: core.ActionClientEdit, Payload: id})
 	}
 	if c.User.Can(core.PermHistory) {

@@ -104,14 +104,28 @@ func editClientAction(c *bot.Context) error {
 
 // begin goes as far as what is known allows: with a record, field, value
 // and reason it saves at once; otherwise it starts the dialog at the first
-// step that has something to ask.
+// step that has something to ask. A card the user may not edit (a
+// colleague's client, a merged card) is refused before anything is asked.
 func begin(c *bot.Context, data map[string]string) error {
+	if err := checkCard(c, data); err != nil {
+		return err
+	}
 	next, err := advance(c, data)
 	if err != nil || next == "" {
 		return err
 	}
 	data[keyNext] = next
 	return c.Start("edit", data)
+}
+
+// checkCard refuses the edit of a card the user may not edit, naming its
+// manager (core.Service.CheckEditClient); a deal, or no card chosen yet,
+// passes.
+func checkCard(c *bot.Context, d map[string]string) error {
+	if core.Entity(d[keyEntity]) != core.EntityClient || d[keyID] == "" {
+		return nil
+	}
+	return c.Svc.CheckEditClient(c.Ctx(), c.Actor(), parseID(d[keyID]))
 }
 
 // advance goes on from the dialog's data and returns the step to ask next,

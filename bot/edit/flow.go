@@ -78,6 +78,13 @@ func pickInput(c *bot.Context, s string) (string, error) {
 	}
 	c.Conv.Data[keyID] = v
 	delete(c.Conv.Data, keyCandidates)
+	if err := checkCard(c, c.Conv.Data); err != nil {
+		// A card the user may not edit: the edit ends, saying whose it is.
+		if ferr := c.Finish(); ferr != nil {
+			return "", ferr
+		}
+		return "", err
+	}
 	return advance(c, c.Conv.Data)
 }
 
