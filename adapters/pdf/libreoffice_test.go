@@ -46,11 +46,16 @@ func needTool(t testing.TB, name, pkg string) string {
 // which takes many seconds on a machine busy with the other tests.
 func realPool(t testing.TB, workers int, timeout time.Duration) *Pool {
 	t.Helper()
-	soffice := needTool(t, "soffice", "libreoffice-writer-nogui")
-	if timeout == 0 {
-		timeout = 3 * time.Minute
+	return realPoolConfig(t, Config{Workers: workers, Timeout: timeout})
+}
+
+func realPoolConfig(t testing.TB, cfg Config) *Pool {
+	t.Helper()
+	cfg.Soffice = needTool(t, "soffice", "libreoffice-writer-nogui")
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 3 * time.Minute
 	}
-	p, err := New(Config{Soffice: soffice, Workers: workers, Timeout: timeout}, zerolog.New(zerolog.NewTestWriter(t)))
+	p, err := New(cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,4 +317,21 @@ func BenchmarkLibreOfficeContractParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkLibreOfficeContractOneShot is the same without the resident
+// LibreOffice: one LibreOffice started for every document on the worker's
+// warm profile, for comparison.
+func BenchmarkLibreOfficeContractOneShot(b *testing.B) {
+	p := realPoolConfig(b, Config{Workers: 1, OneShot: true})
+	docx := contractDOCX(b)
+	if _, err := p.ConvertPDF(context.Background(), docx, "ДГ-2026-0001"); err != nil { // makes the profile
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.ConvertPDF(context.Background(), docx, "ДГ-2026-0001"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

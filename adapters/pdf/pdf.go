@@ -24,6 +24,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,9 +106,9 @@ type Config struct {
 
 // Find returns the LibreOffice program to run: explicit (a path, or a name
 // looked up in PATH) when given; else soffice or libreoffice in PATH, else
-// /usr/bin/soffice, /usr/lib/libreoffice/program/soffice or the newest
-// /opt/libreoffice*/program/soffice. It returns an error wrapping
-// ErrNotFound that says what was tried.
+// /usr/bin/soffice, /usr/lib/libreoffice/program/soffice,
+// /opt/libreoffice*/program/soffice or macOS's application. It returns an
+// error wrapping ErrNotFound that says what was tried.
 func Find(explicit string) (string, error) {
 	if explicit != "" {
 		p, err := exec.LookPath(explicit)
@@ -121,9 +123,11 @@ func Find(explicit string) (string, error) {
 		}
 	}
 	candidates := []string{"/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"}
+	// The Document Foundation's own packages, the newest version first.
 	opt, _ := filepath.Glob("/opt/libreoffice*/program/soffice")
-	sort.Sort(sort.Reverse(sort.StringSlice(opt))) // libreoffice25.2 before libreoffice7.6: newest first is close enough
+	sort.SliceStable(opt, func(i, j int) bool { return newer(optVersion(opt[i]), optVersion(opt[j])) })
 	candidates = append(candidates, opt...)
+	candidates = append(candidates, "/Applications/LibreOffice.app/Contents/MacOS/soffice")
 	for _, p := range candidates {
 		if executable(p) {
 			return p, nil
@@ -131,6 +135,31 @@ func Find(explicit string) (string, error) {
 	}
 	return "", fmt.Errorf("%w in PATH, /usr/bin, /usr/lib/libreoffice/program or /opt/libreoffice*/program "+
 		"(install libreoffice-writer-nogui, or set DEALDESK_SOFFICE)", ErrNotFound)
+}
+
+// optVersion is the version in /opt/libreoffice<version>/program/soffice:
+// "25.2" is [25 2].
+func optVersion(p string) []int {
+	dir := filepath.Base(filepath.Dir(filepath.Dir(p)))
+	var v []int
+	for _, f := range strings.Split(strings.TrimPrefix(dir, "libreoffice"), ".") {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			break
+		}
+		v = append(v, n)
+	}
+	return v
+}
+
+// newer reports whether version a is later than b.
+func newer(a, b []int) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return a[i] > b[i]
+		}
+	}
+	return len(a) > len(b)
 }
 
 func abs(p string) string {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,6 +199,17 @@ func TestFind(t *testing.T) {
 		if _, err := Find(""); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "DEALDESK_SOFFICE") {
 			t.Errorf("Find with nothing installed: %v, want ErrNotFound naming DEALDESK_SOFFICE", err)
 		}
+	}
+}
+
+func TestOptVersionOrder(t *testing.T) {
+	paths := []string{"/opt/libreoffice7.6/program/soffice", "/opt/libreoffice25.2/program/soffice",
+		"/opt/libreoffice/program/soffice", "/opt/libreoffice24.8.4/program/soffice", "/opt/libreoffice24.8/program/soffice"}
+	sort.SliceStable(paths, func(i, j int) bool { return newer(optVersion(paths[i]), optVersion(paths[j])) })
+	want := []string{"/opt/libreoffice25.2/program/soffice", "/opt/libreoffice24.8.4/program/soffice",
+		"/opt/libreoffice24.8/program/soffice", "/opt/libreoffice7.6/program/soffice", "/opt/libreoffice/program/soffice"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("order %v, want %v", paths, want)
 	}
 }
 
