@@ -17,6 +17,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot/console"
 	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/bot/usecases"
+	"github.com/dealdesk/dealdesk/adapters/pdf"
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
 	"github.com/dealdesk/dealdesk/storage/bolt"
@@ -52,6 +53,7 @@ type Main struct {
 	done    chan struct{}
 	endOnce sync.Once
 	sched   *scheduler
+	pdf     *pdf.Pool // LibreOffice workers, when found
 	ctl     *controlServer
 	closed  bool
 }
@@ -136,16 +138,18 @@ func (m *Main) Run(ctx context.Context) error {
 	return m.serve(ctx)
 }
 
-// open opens the database and builds the core service.
-func (m *Main) open(platforms ...string) error {
+// open opens the database and builds the core service; extra are the
+// options of serving (documents).
+func (m *Main) open(extra []core.Option, platforms ...string) error {
 	db, err := bolt.Open(m.Config.DB, bolt.WithClock(m.Clock))
 	if err != nil {
 		return err
 	}
 	m.DB = db
-	m.Service = core.NewService(db, core.WithLogger(m.Log.With().Str("component", "core").Logger()),
+	opts := append([]core.Option{core.WithLogger(m.Log.With().Str("component", "core").Logger()),
 		core.WithPlatforms(platforms...), core.WithRegistries(m.registries()...),
-		core.WithRegistryTTL(m.Config.RegistryTTL))
+		core.WithRegistryTTL(m.Config.RegistryTTL)}, extra...)
+	m.Service = core.NewService(db, opts...)
 	return nil
 }
 
@@ -164,8 +168,15 @@ func (m *Main) serve(ctx context.Context) error {
 	for _, t := range transports {
 		platforms = append(platforms, t.Platform())
 	}
-	if err := m.open(platforms...); err != nil {
+	docs, err := m.docOptions(bundle)
+	if err != nil {
 		return err
+	}
+	if err := m.open(docs, platforms...); err != nil {
+		return err
+	}
+	if err := m.Service.SeedTemplates(ctx); err != nil {
+		return fmt.Errorf("built-in templates: %w", err)
 	}
 	var admins []core.Admin
 	for _, id := range m.Config.Admins {
@@ -188,7 +199,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if m.ctl, err = listenControl(m.Config.ControlSocket, m, m.Log); err != nil {
 		return err
 	}
-	if err := m.startJobs(ctx, m.jobs()); err != nil {
+	if err := m.startJobs(ctx, append(m.jobs(), m.docJobs()...)); err != nil {
 		return err
 	}
 	m.goRun(func() { m.Bot.SetupMenus(ctx) })
@@ -267,9 +278,9 @@ func (m *Main) Close() error {
 		}
 		cancel()
 	}
-	var err error
+	err := m.closePDF()
 	if m.DB != nil {
-		err = m.DB.Close()
+		err = errors.Join(err, m.DB.Close())
 	}
 	if m.logFile != nil {
 		// Last: closing the database may still log.

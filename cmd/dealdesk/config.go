@@ -52,6 +52,31 @@ type Config struct {
 	TelegramWebhookURL    string
 	TelegramWebhookAddr   string
 	TelegramWebhookSecret string
+
+	// Documents (documents.go).
+	CompanyFile    string
+	VATRate        string
+	ApprovalKinds  string
+	VerifyMaxAge   time.Duration
+	Soffice        string
+	PDFWorkers     int
+	PDFTimeout     time.Duration
+	DocSendEvery   time.Duration
+	EDOPollEvery   time.Duration
+	SMTPHost       string
+	SMTPPort       int
+	SMTPUsername   string
+	SMTPPassword   string
+	SMTPFrom       string
+	SMTPTLS        string
+	SMTPCAFile     string
+	SMTPTimeout    time.Duration
+	DiadocURL      string
+	DiadocClientID string
+	DiadocToken    string
+	DiadocAuth     string
+	DiadocBoxID    string
+	DiadocDept     string
 }
 
 // option is one configuration variable.
@@ -139,6 +164,52 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.TelegramWebhookAddr })},
 	{name: "TELEGRAM_WEBHOOK_SECRET", secret: true, help: "secret token Telegram sends with each webhook call: 16-256 of A-Z, a-z, 0-9, _ and -; required with TELEGRAM_WEBHOOK_URL",
 		set: str(func(c *Config) *string { return &c.TelegramWebhookSecret })},
+	{name: "DEALDESK_COMPANY_FILE", help: "our company's card (name, INN/KPP, OGRN, address, director, bank, BIK, accounts) as a text file in the form a pasted company card takes; it fills the company.* fields of documents",
+		set: str(func(c *Config) *string { return &c.CompanyFile })},
+	{name: "DEALDESK_VAT_RATE", def: "22", help: "VAT rate of a document given none: 22, 10, 0 or none (без НДС)",
+		set: str(func(c *Config) *string { return &c.VATRate })},
+	{name: "DEALDESK_APPROVAL_KINDS", def: "contract,supplement", help: "document kinds a lawyer must approve before they are sent (proposal, contract, supplement, invoice; empty: none)",
+		set: str(func(c *Config) *string { return &c.ApprovalKinds })},
+	{name: "DEALDESK_VERIFY_MAX_AGE", def: "2160h", help: "a card verified longer ago than this is a warning of the check before a document is produced",
+		set: dur(func(c *Config) *time.Duration { return &c.VerifyMaxAge })},
+	{name: "DEALDESK_SOFFICE", help: "LibreOffice program for PDF (a path or a name in PATH); empty: soffice or libreoffice in PATH or the usual places; without it documents are DOCX only",
+		set: str(func(c *Config) *string { return &c.Soffice })},
+	{name: "DEALDESK_PDF_WORKERS", def: "2", help: "documents converted to PDF at once (each a LibreOffice process of ~200 MB)",
+		set: func(c *Config, v string) (err error) { c.PDFWorkers, err = strconv.Atoi(v); return err }},
+	{name: "DEALDESK_PDF_TIMEOUT", def: "60s", help: "longest conversion of one document to PDF; LibreOffice is killed after it",
+		set: dur(func(c *Config) *time.Duration { return &c.PDFTimeout })},
+	{name: "DEALDESK_DOC_SEND_INTERVAL", def: "5s", help: "how often documents waiting to be sent by e-mail or EDO are sent (and failed sends retried when due)",
+		set: dur(func(c *Config) *time.Duration { return &c.DocSendEvery })},
+	{name: "DEALDESK_EDO_POLL_INTERVAL", def: "2m", help: "how often the EDO operator's events (delivered, signed, refused) are read",
+		set: dur(func(c *Config) *time.Duration { return &c.EDOPollEvery })},
+	{name: "SMTP_HOST", help: "SMTP server for sending documents by e-mail; with SMTP_FROM turns e-mail on",
+		set: str(func(c *Config) *string { return &c.SMTPHost })},
+	{name: "SMTP_PORT", def: "0", help: "SMTP port; 0: 587 with STARTTLS, 465 with TLS, 25 without",
+		set: func(c *Config, v string) (err error) { c.SMTPPort, err = strconv.Atoi(v); return err }},
+	{name: "SMTP_USERNAME", help: "SMTP login (PLAIN or LOGIN, over TLS only); empty: no authentication",
+		set: str(func(c *Config) *string { return &c.SMTPUsername })},
+	{name: "SMTP_PASSWORD", secret: true, help: "SMTP password",
+		set: str(func(c *Config) *string { return &c.SMTPPassword })},
+	{name: "SMTP_FROM", help: "sender of documents' e-mails: DealDesk <crm@example.ru>",
+		set: str(func(c *Config) *string { return &c.SMTPFrom })},
+	{name: "SMTP_TLS", def: "starttls", help: "starttls (required, never falls back to clear text), tls, or none (a loopback server only)",
+		set: str(func(c *Config) *string { return &c.SMTPTLS })},
+	{name: "SMTP_CA_FILE", help: "PEM file of extra root certificates for the SMTP server (a private or self-signed one)",
+		set: str(func(c *Config) *string { return &c.SMTPCAFile })},
+	{name: "SMTP_TIMEOUT", def: "30s", help: "bound on connecting and on each SMTP command",
+		set: dur(func(c *Config) *time.Duration { return &c.SMTPTimeout })},
+	{name: "DIADOC_URL", def: "https://diadoc-api.kontur.ru", help: "Diadoc API root",
+		set: str(func(c *Config) *string { return &c.DiadocURL })},
+	{name: "DIADOC_CLIENT_ID", help: "Diadoc developer key (ddauth_api_client_id); with DIADOC_TOKEN turns EDO on",
+		set: str(func(c *Config) *string { return &c.DiadocClientID })},
+	{name: "DIADOC_TOKEN", secret: true, help: "Diadoc authorization token (legacy) or OIDC access token",
+		set: str(func(c *Config) *string { return &c.DiadocToken })},
+	{name: "DIADOC_AUTH", def: "diadoc", help: "diadoc (DiadocAuth header) or bearer (OIDC)",
+		set: str(func(c *Config) *string { return &c.DiadocAuth })},
+	{name: "DIADOC_BOX_ID", help: "our organization's Diadoc box; empty: the only box the token may act for",
+		set: str(func(c *Config) *string { return &c.DiadocBoxID })},
+	{name: "DIADOC_DEPARTMENT_ID", help: "Diadoc department whose documents DealDesk follows; needed when the token's user may not see all documents",
+		set: str(func(c *Config) *string { return &c.DiadocDept })},
 }
 
 func dur(p func(*Config) *time.Duration) func(*Config, string) error {

@@ -218,7 +218,7 @@ func (m *Main) do(ctx context.Context, req controlRequest) (controlResponse, err
 	if resp, ok, err := ask(m.Config.ControlSocket, req); ok {
 		return resp, err
 	}
-	if err := m.open(); err != nil {
+	if err := m.open(nil); err != nil {
 		return controlResponse{}, err
 	}
 	return m.control(ctx, m.DB, req), nil

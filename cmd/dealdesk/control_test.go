@@ -36,7 +36,7 @@ func openMain(t *testing.T, dir string, log io.Writer) *Main {
 		t.Fatal(err)
 	}
 	m.Log = zerolog.New(log)
-	if err := m.open(); err != nil {
+	if err := m.open(nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })

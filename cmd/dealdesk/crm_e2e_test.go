@@ -50,7 +50,7 @@ func TestEverydayCRMThroughTheConsole(t *testing.T) {
 
 	// A second deal found by a name fragment, closed lost with a reason.
 	out = runMain(t, dir, "/deal new сбер Монтаж 300 000\n1\n2\nклиент выбрал другого поставщика\n", env)
-	mustContain(t, out, "Сделка D-2026-0002 создана.", "[2] Закрыть: проиграна", "клиент выбрал другого поставщика",
+	mustContain(t, out, "Сделка D-2026-0002 создана.", "[2] Закрыть: отказ", "клиент выбрал другого поставщика",
 		"Стадия: закрыта (отказ)")
 
 	// Eleven entries: the newest ten, then «Ранее» down to the first.
@@ -168,7 +168,7 @@ func TestEverydayCRMThroughTelegram(t *testing.T) {
 
 	confirm = r.say(me, me, "/deal new сбер Монтаж 300 000")
 	card = r.tap(me, me, confirm, "Создать", "Стадия: новая")
-	ask := r.tap(me, me, card, "Закрыть: проиграна", "ричин")
+	ask := r.tap(me, me, card, "Закрыть: отказ", "ричин")
 	lost := r.until(me, "Стадия: закрыта (отказ)", func() { r.srv.SendText(me, me, "клиент выбрал другого поставщика") })
 	expect(t, lost, "клиент выбрал другого поставщика")
 	if _, buttons, _ := srv.Message(me, ask.MessageID); len(buttons) > 0 && ask.Buttons != nil {

@@ -53,7 +53,7 @@ func jobsMain(t *testing.T, dir string, clock core.Clock) (*Main, context.Contex
 		t.Fatal(err)
 	}
 	m.Log, m.Clock = zerolog.New(io.Discard), clock
-	if err := m.open(); err != nil {
+	if err := m.open(nil); err != nil {
 		t.Fatal(err)
 	}
 	var ctx context.Context
@@ -264,7 +264,7 @@ func TestServe_SchedulesTheJobs(t *testing.T) {
 		names = append(names, j.Name())
 	}
 	slices.Sort(names)
-	if want := []string{"purge_expired", "purge_inbox"}; !slices.Equal(names, want) {
+	if want := []string{"deliver_documents", "purge_expired", "purge_inbox"}; !slices.Equal(names, want) {
 		t.Fatalf("scheduled jobs = %q, want %q", names, want)
 	}
 }
