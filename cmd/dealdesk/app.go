@@ -13,11 +13,11 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/dealdesk/dealdesk/adapters/pdf"
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/console"
 	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/bot/usecases"
-	"github.com/dealdesk/dealdesk/adapters/pdf"
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/locales"
 	"github.com/dealdesk/dealdesk/storage/bolt"
