@@ -94,3 +94,38 @@ func TestEditOptionalReasonRule(t *testing.T) {
 		}
 	}
 }
+
+// TestEditContactKeepsWhatWasRight (review of issue 8): a contact whose
+// e-mail (or phone) is refused keeps the rest; only that part is asked
+// again, and «Без e-mail» saves the contact without it; a reason typed
+// with the contact survives the question.
+func TestEditContactKeepsWhatWasRight(t *testing.T) {
+	h := newEditHarness(t)
+	msgs := h.say("m", "/edit 7707083893 контакты Петров Пётр; главбух; 89161234567; petrov@mail")
+	if d := dump(msgs); !strings.Contains(d, h.p.T("err.contact.email", map[string]any{"Text": "petrov@mail"})) {
+		t.Fatalf("the rule is not said:%s", d)
+	}
+	h.want(msgs, "flow.edit.contact_part.email", map[string]any{"Draft": "Петров Пётр; главбух; 89161234567"})
+	msgs = h.say("m", "petrov@mail.ru")
+	h.wantIn(msgs, "Новый контакт: Петров Пётр, главбух, +7 916 123-45-67, petrov@mail.ru", "Без причины")
+	h.wantIn(h.press("m", msgs, "Без причины"), "Контакт добавлен")
+
+	// A wrong phone, the reason typed with it; then «Без телефона».
+	msgs = h.say("m", "/edit 7707083893 контакт Иванова Анна; юрист; 12345; anna@example.ru причина: новый юрист")
+	h.want(msgs, "flow.edit.contact_part.phone", map[string]any{"Draft": "Иванова Анна; юрист; anna@example.ru"})
+	h.wantIn(h.press("m", msgs, "Без телефона"), "Контакт добавлен: Иванова Анна, юрист, anna@example.ru",
+		"Причина: новый юрист")
+
+	// A wrong e-mail again is asked again; the whole contact typed anew
+	// replaces what was typed.
+	h.say("m", "/edit 7707083893 контакт Сидоров; 89161112233; s@x")
+	h.want(h.say("m", "s@y"), "flow.edit.contact_part.email", map[string]any{"Draft": "Сидоров; 89161112233"})
+	h.wantIn(h.say("m", "Сидоров Семён; снабженец; s@example.ru"), "Новый контакт: Сидоров Семён, снабженец, s@example.ru")
+	h.say("m", "/cancel")
+
+	got := h.client(h.card.ID).Contacts
+	if len(got) != 2 || got[0].Email != "petrov@mail.ru" || got[0].Phone != "+7 916 123-45-67" || got[1].Phone != "" ||
+		got[1].Email != "anna@example.ru" {
+		t.Fatalf("contacts = %+v", got)
+	}
+}

@@ -104,6 +104,30 @@ func ParseContact(s string, base *Contact) (Contact, error) {
 	return c, c.Validate()
 }
 
+// ContactWithout is a typed contact (as ParseContact reads it) without the
+// part bad: the phone or e-mail a rule refused, as the error's Text gives
+// it. The rest is joined by "; ", so that a dialog can keep what was right
+// and ask the refused part alone again. ok is false when no part is bad.
+func ContactWithout(s, bad string) (rest string, ok bool) {
+	bad = strings.TrimSpace(bad)
+	var kept []string
+	for _, part := range splitContact(s) {
+		if stripped := strings.TrimSpace(contactLabel.ReplaceAllString(part, "")); !ok && bad != "" &&
+			(part == bad || stripped == bad) {
+			ok = true
+			continue
+		}
+		kept = append(kept, part)
+	}
+	if !ok {
+		return s, false
+	}
+	for len(kept) > 0 && kept[len(kept)-1] == "" {
+		kept = kept[:len(kept)-1]
+	}
+	return strings.Join(kept, "; "), true
+}
+
 // Validate checks a contact: a name with a letter in it, a name and a
 // position of at most MaxNameLen characters each.
 func (c *Contact) Validate() error {

@@ -167,3 +167,27 @@ func FuzzParseBankAccount(f *testing.F) {
 		}
 	})
 }
+
+// TestContactWithout (review of issue 8): the refused phone or e-mail is
+// taken out of a typed contact; the rest reads as before.
+func TestContactWithout(t *testing.T) {
+	for _, tc := range []struct{ in, bad, rest string }{
+		{"Петров Пётр; главбух; 89161234567; petrov@mail", "petrov@mail", "Петров Пётр; главбух; 89161234567"},
+		{"Петров Пётр; главбух; тел. 12345; petrov@mail.ru", "12345", "Петров Пётр; главбух; petrov@mail.ru"},
+		{"Петров Пётр, 12345", "12345", "Петров Пётр"},
+		{"Петров Пётр; ; +7 916 123-45-67; e-mail: a@b", "a@b", "Петров Пётр; ; +7 916 123-45-67"},
+	} {
+		rest, ok := core.ContactWithout(tc.in, tc.bad)
+		if !ok || rest != tc.rest {
+			t.Errorf("ContactWithout(%q, %q) = %q, %v; want %q", tc.in, tc.bad, rest, ok, tc.rest)
+		}
+		if _, err := core.ParseContact(tc.in, nil); core.ErrorCode(err) != core.EINVALID {
+			t.Errorf("%q reads: %v", tc.in, err)
+		} else if _, args := core.ErrorKey(err); args["Text"] != tc.bad {
+			t.Errorf("%q: the rule names %v, not %q", tc.in, args["Text"], tc.bad)
+		}
+	}
+	if rest, ok := core.ContactWithout("Петров Пётр; главбух", "x@y"); ok || rest != "Петров Пётр; главбух" {
+		t.Errorf("no such part: %q, %v", rest, ok)
+	}
+}

@@ -38,6 +38,9 @@ const (
 	keyRest       = "rest"       // what was typed after the record: field, value, reason
 	keyCandidates = "candidates" // the cards a name fragment matched, to pick one
 	keyNext       = "next"       // the step the dialog starts at
+	keyDraft      = "draft"      // a contact typed without its refused phone or e-mail
+	keyPart       = "part"       // which part of it is asked again: phone or email
+	keyReason     = "reason"     // the reason typed with that contact
 )
 
 // maxCandidates is how many matching cards are offered as buttons.
@@ -165,6 +168,9 @@ func plan(c *bot.Context, d map[string]string, value string) (string, error) {
 		ID: parseID(d[keyID]), Field: d[keyField], Op: core.EditOp(d[keyOp]), Index: index, Value: value,
 		Lang: c.P.Lang(), Loc: c.P.Location()})
 	if err != nil {
+		if next, ok := keepContact(d, value, reason, err); ok {
+			return askAgain(c, next, err)
+		}
 		step := "value"
 		if d[keyOp] == string(core.EditChange) {
 			step = "item"
@@ -179,6 +185,30 @@ func plan(c *bot.Context, d map[string]string, value string) (string, error) {
 		return "", err
 	}
 	return "reason", nil
+}
+
+// contactParts are the parts of a typed contact that are asked again alone
+// when their rule refuses them, by the rule's key.
+var contactParts = map[string]string{"err.contact.phone": "phone", "err.contact.email": "email"}
+
+// keepContact keeps what was right of a contact whose phone or e-mail was
+// refused, so that only that part is asked again (the «part» step) rather
+// than the whole contact: the text without the part waits in the dialog,
+// with the reason typed after it. ok is false when err is no such refusal
+// or nothing else was typed.
+func keepContact(d map[string]string, value, reason string, err error) (string, bool) {
+	key, args := core.ErrorKey(err)
+	part, ok := contactParts[key]
+	if !ok || d[keyField] != core.FieldContacts {
+		return "", false
+	}
+	bad, _ := args["Text"].(string)
+	rest, ok := core.ContactWithout(value, bad)
+	if !ok || strings.TrimSpace(strings.Trim(rest, "; ")) == "" {
+		return "", false
+	}
+	d[keyDraft], d[keyPart], d[keyReason] = rest, part, reason
+	return "part", true
 }
 
 // askAgain answers a wrong answer with its rule and names the step to ask

@@ -26,6 +26,7 @@ func editFlow() *bot.Flow {
 		"field":  {Prompt: askField, Input: fieldInput},
 		"value":  {Prompt: askValue, Input: valueInput},
 		"item":   {Prompt: askItem, Input: itemInput},
+		"part":   {Prompt: askPart, Input: partInput},
 		"reason": {Prompt: askReason, Input: reasonInput},
 	}}
 }
@@ -218,6 +219,44 @@ func itemInput(c *bot.Context, s string) (string, error) {
 		return "", err
 	}
 	return plan(c, c.Conv.Data, s)
+}
+
+// askPart asks again the phone or e-mail of a contact that was refused,
+// showing the rest as typed, which is kept: a new one, or «-» to save the
+// contact without it.
+func askPart(c *bot.Context) error {
+	d := c.Conv.Data
+	part := d[keyPart]
+	return c.Reply("flow.edit.contact_part."+part, bot.Args{"Draft": d[keyDraft]},
+		bot.Row(bot.Choice("btn.edit.without."+part, nil, bot.Skip), bot.Choice("btn.cancel", nil, choiceCancel)))
+}
+
+// partInput takes the phone or e-mail asked again and plans the contact
+// with the rest kept; «-» plans it without that part; a whole contact
+// typed again (with «;» or on several lines) replaces what was typed.
+func partInput(c *bot.Context, s string) (string, error) {
+	if done, err := cancelled(c, s); done {
+		return "", err
+	}
+	d := c.Conv.Data
+	value, reason, withReason := cutReason(s)
+	switch {
+	case bot.IsSkip(value) || core.IsClear(value):
+		value = d[keyDraft]
+	case strings.ContainsAny(value, ";\n"):
+	default:
+		value = d[keyDraft] + "; " + value
+	}
+	if !withReason {
+		reason = d[keyReason]
+	}
+	if reason != "" {
+		value += " причина: " + reason
+	}
+	delete(d, keyDraft)
+	delete(d, keyPart)
+	delete(d, keyReason)
+	return plan(c, d, value)
 }
 
 // askReason shows old → new and asks the reason: with «Без причины» where
