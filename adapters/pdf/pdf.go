@@ -264,6 +264,10 @@ func (p *Pool) ConvertPDF(ctx context.Context, docx []byte, name string) ([]byte
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil { // taken as ctx ended: LibreOffice is left alone
+		p.release(w)
+		return nil, err
+	}
 	start := time.Now()
 	pdf, err := w.convert(ctx, docx, name)
 	log := p.log.Debug()

@@ -244,6 +244,34 @@ func TestConvertThroughResident(t *testing.T) {
 	}
 }
 
+func TestSecretsNotPassedOn(t *testing.T) {
+	env := environ([]string{"PATH=/usr/bin", "HOME=/home/dd", "LANG=ru_RU.UTF-8", "LC_ALL=C.UTF-8",
+		"TELEGRAM_TOKEN=123:secret", "SMTP_PASSWORD=secret", "DIADOC_TOKEN=secret", "TMPDIR=/var/tmp"})
+	want := []string{"PATH=/usr/bin", "HOME=/home/dd", "LANG=ru_RU.UTF-8", "LC_ALL=C.UTF-8", "TMPDIR=/var/tmp"}
+	if !slices.Equal(env, want) {
+		t.Errorf("environment passed to LibreOffice %v, want %v", env, want)
+	}
+}
+
+func TestCancelledBeforeStartLeavesResident(t *testing.T) {
+	f := newFake(t, "", 0)
+	p := newPool(t, Config{Soffice: f.path, Workers: 1})
+	if err := p.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.ConvertPDF(ctx, sampleDOCX(t, ""), "cancelled"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if _, err := p.ConvertPDF(context.Background(), sampleDOCX(t, ""), "next"); err != nil {
+		t.Fatal(err)
+	}
+	if s := f.started(t); len(s) != 2+2 || s[0][0] != "resident" || s[2][0] != "client" {
+		t.Errorf("started %v, want the one resident, and one conversion", s)
+	}
+}
+
 func TestTimeoutKillsProcessGroups(t *testing.T) {
 	f := newFake(t, "hang", 0)
 	p := newPool(t, Config{Soffice: f.path, Workers: 1, Timeout: 1500 * time.Millisecond})

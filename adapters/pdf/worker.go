@@ -268,6 +268,7 @@ type proc struct {
 func (w *worker) start(args []string, out *os.File) (*proc, error) {
 	cmd := exec.Command("/bin/sh", append([]string{"-c", lifeline, "dealdesk-soffice", w.pool.soffice}, args...)...)
 	cmd.Dir = w.dir
+	cmd.Env = environ(os.Environ())
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Wait closes the pipe after the leader exits: the watcher then kills
@@ -286,6 +287,23 @@ func (w *worker) start(args []string, out *os.File) (*proc, error) {
 		close(p.done)
 	}()
 	return p, nil
+}
+
+// environ keeps of DealDesk's environment what LibreOffice uses (paths,
+// user, locale, time zone, fonts): DealDesk's secrets (tokens, passwords)
+// are not passed on.
+func environ(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "PATH", k == "HOME", k == "USER", k == "LOGNAME", k == "TMPDIR", k == "TZ",
+			k == "LANG", k == "LANGUAGE", strings.HasPrefix(k, "LC_"),
+			strings.HasPrefix(k, "FONTCONFIG_"), strings.HasPrefix(k, "XDG_"), strings.HasPrefix(k, "SAL_"):
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // kill kills the whole process group and waits for its leader.
