@@ -109,31 +109,50 @@ func (s *Service) applyEDOPage(ctx context.Context, name, cursor, next string, e
 }
 
 // applyEDOEvent moves the document an event is about, if the event brings
-// news.
+// news. The draft DealDesk posted becomes, once a person signs and sends
+// it, a letter with ids of its own: the letter's first event names the
+// draft (DraftID), and the document takes the letter's message and entity
+// ids then (the store indexes it by them, in the page's transaction), so
+// that the letter's later events, which name only the letter, find it.
 func (s *Service) applyEDOEvent(tx Tx, a Actor, ev EDOEvent) error {
 	status, ok := edoStatuses[ev.Status]
 	if !ok {
 		return nil
 	}
 	d, err := tx.DocumentByEDO(ev.MessageID)
+	fromDraft := false
+	if IsNotFound(err) && ev.DraftID != "" && ev.MessageID != "" && ev.DraftID != ev.MessageID {
+		d, err = tx.DocumentByEDO(ev.DraftID)
+		fromDraft = err == nil
+	}
 	if IsNotFound(err) {
 		return nil // not posted from DealDesk
 	} else if err != nil {
 		return err
 	}
-	if ev.EntityID != "" && d.EDOEntityID != "" && ev.EntityID != d.EDOEntityID {
-		return nil
+	old := *d
+	if fromDraft {
+		d.EDOMessageID, d.EDOEntityID = ev.MessageID, ev.EntityID
+	} else if ev.EntityID != "" && d.EDOEntityID != "" && ev.EntityID != d.EDOEntityID {
+		return nil // another document of the letter
 	}
+	reason := "edo"
 	if d.Status == DocCancelled || d.Status == DocRejected || status.sentRank() <= d.Status.sentRank() {
-		return nil // late news
+		if !fromDraft {
+			return nil // late news
+		}
+		// Nothing new about the status (the document was signed on paper
+		// meanwhile), but it is the letter's now.
+		if err := tx.UpdateDocument(d); err != nil {
+			return err
+		}
+		return tx.AddChanges(stamp(diffDocument(&old, d), a, reason)...)
 	}
 	deal, err := tx.DealByID(d.DealID)
 	if err != nil {
 		return err
 	}
-	old := *d
 	d.Status = status
-	reason := "edo"
 	if ev.Comment != "" {
 		reason = ev.Comment
 	}

@@ -169,6 +169,123 @@ func TestPollEDO(t *testing.T) {
 	}
 }
 
+// TestPollEDOFollowsTheLetterSentFromTheDraft: a person signs the posted
+// draft and sends it in Diadoc, which makes it a letter with ids of its
+// own; the letter's first event names the draft, and its later events
+// (delivered, signed) name only the letter, yet move the same document,
+// and the signed contract moves the deal to «действует». The draft's id
+// stays in the audit trail.
+func TestPollEDOFollowsTheLetterSentFromTheDraft(t *testing.T) {
+	o := newDocOffice(t)
+	d := o.postedContract()
+	draft := d.EDOMessageID
+	o.edo.pages = [][]core.EDOEvent{
+		{
+			{MessageID: "letter-1", EntityID: "letter-ent", DraftID: draft, Status: core.EDOSent},
+			// Another document a person added to the letter: not ours.
+			{MessageID: "letter-1", EntityID: "added-ent", DraftID: draft, Status: core.EDOSigned},
+			// Someone else's letter from a draft DealDesk never posted.
+			{MessageID: "letter-2", EntityID: "e2", DraftID: "someone-elses-draft", Status: core.EDOSigned},
+		},
+		{{MessageID: "letter-1", Status: core.EDODelivered}},
+		{{MessageID: "letter-1", EntityID: "letter-ent", Status: core.EDOSigned}},
+	}
+	o.poll()
+	d = o.doc(d.ID)
+	if d.Status != core.DocSigned || d.EDOMessageID != "letter-1" || d.EDOEntityID != "letter-ent" {
+		t.Fatalf("document = %s, EDO %q/%q", d.Status, d.EDOMessageID, d.EDOEntityID)
+	}
+	var statuses []string
+	for _, c := range o.changes(core.EntityDocument, d.ID) {
+		if c.Field == "status" && c.ActorID == 0 {
+			statuses = append(statuses, c.New)
+		}
+	}
+	if !slices.Equal(statuses, []string{"sent", "delivered", "signed"}) {
+		t.Errorf("status changes = %v", statuses)
+	}
+	if c := change(t, o.changes(core.EntityDocument, d.ID), "edo_message_id"); c.Old != draft || c.New != "letter-1" ||
+		c.Reason != "edo" {
+		t.Errorf("EDO id audit = %+v", c)
+	}
+	o.view(func(tx core.Tx) error {
+		if got, err := tx.DocumentByEDO("letter-1"); err != nil || got.ID != d.ID {
+			t.Errorf("by the letter's id: %v, %v", got, err)
+		}
+		return nil
+	})
+	deal, _ := o.svc.DealByID(o.ctx(), o.manager, o.deal.ID)
+	if deal.Stage != core.StageActive {
+		t.Errorf("deal stage = %s", deal.Stage)
+	}
+	notes := to(o.messages(), "12", "notify.doc.status")
+	if len(notes) != 3 || notes[2].Args["Status"] != "signed" || notes[2].Args["DealMoved"] != true {
+		t.Errorf("manager told %v", notes)
+	}
+}
+
+// TestPollEDOLetterSkipsAStep: the letter's first event may already tell
+// of delivery; a late «sent» moves nothing back, and the signature that
+// follows names only the letter.
+func TestPollEDOLetterSkipsAStep(t *testing.T) {
+	o := newDocOffice(t)
+	d := o.postedContract()
+	o.edo.pages = [][]core.EDOEvent{
+		{{MessageID: "letter-1", EntityID: "letter-ent", DraftID: d.EDOMessageID, Status: core.EDODelivered}},
+		{{MessageID: "letter-1", EntityID: "letter-ent", Status: core.EDOSent}},
+	}
+	o.poll()
+	if got := o.doc(d.ID); got.Status != core.DocDelivered || got.EDOMessageID != "letter-1" {
+		t.Fatalf("after delivery: %s %q", got.Status, got.EDOMessageID)
+	}
+	o.edo.pages = append(o.edo.pages, []core.EDOEvent{{MessageID: "letter-1", Status: core.EDORejected,
+		Comment: "не наш договор"}})
+	o.poll()
+	if got := o.doc(d.ID); got.Status != core.DocRefused {
+		t.Errorf("after the refusal: %s", got.Status)
+	}
+	var statuses []string
+	for _, c := range o.changes(core.EntityDocument, d.ID) {
+		if c.Field == "status" && c.ActorID == 0 {
+			statuses = append(statuses, c.New)
+		}
+	}
+	if !slices.Equal(statuses, []string{"delivered", "refused"}) {
+		t.Errorf("status changes = %v", statuses)
+	}
+}
+
+// TestPollEDOLetterOfADocumentSignedOnPaper: a contract signed on paper
+// meanwhile keeps its status when the letter turns up, but takes the
+// letter's ids (audited, nobody told), so that the letter's later events
+// are recognized as late news rather than lost.
+func TestPollEDOLetterOfADocumentSignedOnPaper(t *testing.T) {
+	o := newDocOffice(t)
+	d := o.postedContract()
+	draft := d.EDOMessageID
+	if _, err := o.svc.MarkPaperSigned(o.ctx(), o.manager, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := len(o.messages())
+	o.edo.pages = [][]core.EDOEvent{
+		{{MessageID: "letter-1", EntityID: "letter-ent", DraftID: draft, Status: core.EDOSent}},
+		{{MessageID: "letter-1", EntityID: "letter-ent", Status: core.EDOSigned}},
+	}
+	o.poll()
+	got := o.doc(d.ID)
+	if got.Status != core.DocSigned || got.EDOMessageID != "letter-1" ||
+		got.EDOEntityID != "letter-ent" {
+		t.Errorf("document = %+v", got)
+	}
+	if c := change(t, o.changes(core.EntityDocument, d.ID), "edo_message_id"); c.Old != draft || c.New != "letter-1" ||
+		c.Reason != "edo" {
+		t.Errorf("EDO id audit = %+v", c)
+	}
+	if n := len(o.messages()); n != before {
+		t.Errorf("%d messages about nothing new", n-before)
+	}
+}
+
 // TestPollEDOFailure: an operator that fails leaves the cursor where it
 // was; an operator's refusal of a document is recorded.
 func TestPollEDOFailure(t *testing.T) {

@@ -142,9 +142,14 @@ type EDOEvent struct {
 	IndexKey  string // the feed's cursor after this event
 	MessageID string
 	EntityID  string
-	Status    EDOStatus
-	At        time.Time
-	Comment   string // a rejection's or disagreement's words
+	// DraftID is set on the events of a letter a person sent from a draft
+	// PostDraft posted: the draft's MessageID. Such a letter has ids of its
+	// own, and its later events (delivered, signed, refused) name only
+	// them; core follows the document from the draft to the letter.
+	DraftID string
+	Status  EDOStatus
+	At      time.Time
+	Comment string // a rejection's or disagreement's words
 }
 
 // EDO is an EDO operator (Diadoc).

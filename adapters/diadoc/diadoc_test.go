@@ -497,10 +497,12 @@ func TestEventsFollowADocumentFromDraftToSignature(t *testing.T) {
 	for _, p := range fake.Posted() {
 		posted[p.MessageID] = p
 	}
-	// The letter sent from a draft is told under the draft's MessageID
-	// (what core keeps); the letter's later patches under the letter's.
+	// Each draft, once sent, is a letter with ids of its own: its first
+	// event names the draft it was sent from (what core keeps from
+	// PostDraft), its later patches only the letter.
 	type step struct {
 		id     string
+		draft  string
 		status core.EDOStatus
 		text   string
 	}
@@ -509,19 +511,19 @@ func TestEventsFollowADocumentFromDraftToSignature(t *testing.T) {
 		if e.IndexKey == "" || e.At.IsZero() {
 			t.Errorf("event without cursor or time: %+v", e)
 		}
-		got = append(got, step{e.MessageID, e.Status, e.Comment})
+		got = append(got, step{e.MessageID, e.DraftID, e.Status, e.Comment})
 	}
 	letter := func(id string) string { return posted[id].LetterID }
 	want := []step{
-		{signed.MessageID, core.EDOSent, ""},
-		{letter(signed.MessageID), core.EDODelivered, ""},
-		{letter(signed.MessageID), core.EDOSigned, ""},
-		{refused.MessageID, core.EDOSent, ""},
-		{letter(refused.MessageID), core.EDODelivered, ""},
-		{letter(refused.MessageID), core.EDORejected, "Не согласны с пунктом 4.2"},
-		{disagreed.MessageID, core.EDOSent, ""},
-		{letter(disagreed.MessageID), core.EDODelivered, ""},
-		{letter(disagreed.MessageID), core.EDODisagreements, "Протокол разногласий к п. 3"},
+		{letter(signed.MessageID), signed.MessageID, core.EDOSent, ""},
+		{letter(signed.MessageID), "", core.EDODelivered, ""},
+		{letter(signed.MessageID), "", core.EDOSigned, ""},
+		{letter(refused.MessageID), refused.MessageID, core.EDOSent, ""},
+		{letter(refused.MessageID), "", core.EDODelivered, ""},
+		{letter(refused.MessageID), "", core.EDORejected, "Не согласны с пунктом 4.2"},
+		{letter(disagreed.MessageID), disagreed.MessageID, core.EDOSent, ""},
+		{letter(disagreed.MessageID), "", core.EDODelivered, ""},
+		{letter(disagreed.MessageID), "", core.EDODisagreements, "Протокол разногласий к п. 3"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("events:\n got %+v\nwant %+v", got, want)
@@ -531,8 +533,10 @@ func TestEventsFollowADocumentFromDraftToSignature(t *testing.T) {
 			t.Errorf("event %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if all[2].EntityID != "" && all[2].EntityID == signed.EntityID {
-		t.Errorf("the signature names the draft's entity")
+	// The letter's document has an entity of its own, which its sending
+	// and its signature both name.
+	if all[0].EntityID == "" || all[0].EntityID == signed.EntityID || all[2].EntityID != all[0].EntityID {
+		t.Errorf("entities: sent %q, signed %q, the draft's %q", all[0].EntityID, all[2].EntityID, signed.EntityID)
 	}
 }
 

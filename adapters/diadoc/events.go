@@ -48,11 +48,11 @@ func (c *Client) Events(ctx context.Context, after string) ([]core.EDOEvent, str
 }
 
 // event is a status of a document DealDesk sent, as the feed tells it.
+// Its DraftID is the draft a letter was sent from
+// (Message.CreatedFromDraftId, or the document's Origin): the MessageID
+// PostDraft returned.
 type event struct {
 	core.EDOEvent
-	// DraftID is the draft a letter was sent from (Message.CreatedFromDraftId,
-	// or the document's Origin): the MessageID PostDraft returned.
-	DraftID string
 	// fromInfo marks a status read from the document's own state
 	// (Document.RecipientResponseStatus, its timestamps) rather than
 	// inferred from the entities added: it wins over an inference of the
@@ -71,22 +71,12 @@ func mapEvents(evs []boxEvent, own string) []core.EDOEvent {
 	return out
 }
 
-// core returns the core event. A letter sent from a DealDesk draft is
-// reported under the draft's MessageID, the id core keeps from
-// PostDraft, without an EntityID (the letter's entity differs from the
-// draft's), so that core finds the document.
-//
-// TODO(port): core.EDOEvent has no field for the draft yet; once it has
-// (DraftID), report the letter's own MessageID and EntityID with the
-// DraftID, so that core can follow the letter's later patches (delivered,
-// signed, refused), which name only the letter.
-func (e event) core() core.EDOEvent {
-	ev := e.EDOEvent
-	if e.DraftID != "" {
-		ev.MessageID, ev.EntityID = e.DraftID, ""
-	}
-	return ev
-}
+// core returns the core event: the letter's own MessageID and EntityID,
+// with the draft it was sent from (DraftID) when it was one DealDesk
+// posted, so that core finds the document by the draft's id the first time
+// and follows the letter's later patches (delivered, signed, refused),
+// which name only the letter.
+func (e event) core() core.EDOEvent { return e.EDOEvent }
 
 // rank orders statuses: a document never moves back.
 func rank(s core.EDOStatus) int {
@@ -126,7 +116,7 @@ func mapMessage(m *message, key, own string) []event {
 			continue
 		}
 		ev := event{EDOEvent: core.EDOEvent{IndexKey: key, MessageID: m.MessageID, EntityID: e.EntityID,
-			Status: core.EDOSent, At: at}, DraftID: m.CreatedFromDraftID}
+			DraftID: m.CreatedFromDraftID, Status: core.EDOSent, At: at}}
 		if d := e.DocumentInfo; d != nil {
 			if st, when := docState(d); st != "" {
 				ev.Status, ev.fromInfo = st, true

@@ -152,13 +152,30 @@ func TestWhatIsNotAboutOurSentDocumentsGivesNothing(t *testing.T) {
 }
 
 func TestCoreEventOfALetterFromADraft(t *testing.T) {
-	e := event{EDOEvent: core.EDOEvent{MessageID: "m", EntityID: "x", Status: core.EDOSent}, DraftID: "d"}
-	if got := e.core(); got.MessageID != "d" || got.EntityID != "" || got.Status != core.EDOSent {
-		t.Errorf("%+v, want the draft's id for core", got)
+	var list boxEventList
+	page := `{"Events":[{"IndexKey":"k1","Message":{"MessageId":"m1","TimestampTicks":635802325536912186,
+		"FromBoxId":"` + own + `","MessageType":"Letter","CreatedFromDraftId":"d1",
+		"Entities":[{"EntityType":"Attachment","EntityId":"x1","AttachmentType":"Nonformalized"}]}},
+		{"IndexKey":"k2","Patch":{"MessageId":"m1","TimestampTicks":635802325536912186,"MessageType":"Letter",
+		"Entities":[{"EntityType":"Signature","EntityId":"s1","ParentEntityId":"x1","SignerBoxId":"them@diadoc.ru"}]}}]}`
+	if err := json.Unmarshal([]byte(page), &list); err != nil {
+		t.Fatal(err)
 	}
-	e.DraftID = ""
-	if got := e.core(); got.MessageID != "m" || got.EntityID != "x" {
-		t.Errorf("%+v", got)
+	got := mapEvents(list.Events, own)
+	// The letter's own ids, with the draft it was sent from; its later
+	// patch names only the letter.
+	want := []core.EDOEvent{
+		{IndexKey: "k1", MessageID: "m1", EntityID: "x1", DraftID: "d1", Status: core.EDOSent},
+		{IndexKey: "k2", MessageID: "m1", EntityID: "x1", Status: core.EDOSigned},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%+v, want %+v", got, want)
+	}
+	for i := range want {
+		got[i].At = time.Time{}
+		if got[i] != want[i] {
+			t.Errorf("event %d: %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }
 
