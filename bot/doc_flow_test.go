@@ -93,6 +93,12 @@ func TestDocumentFromRequestToOriginal(t *testing.T) {
 		t.Fatalf("posted %+v", w.edo.posted)
 	}
 	wantText(t, w.deliver(), "ДГ-2026-0001 (договор, сделка "+deal.Number+") загружен в ЭДО черновиком")
+	// Posted, it waits in EDO: nothing offers to send it again.
+	posted := w.say("o", "/doc ДГ-2026-0001")
+	wantText(t, posted, "Дальше: документ лежит черновиком в ЭДО")
+	if anyButton(posted, "Отправить в Диадок") || anyButton(posted, "Отправить по e-mail") {
+		t.Fatalf("a posted document offers sending again:%s", dump(posted))
+	}
 
 	// Delivered and signed come back from the operator's feed.
 	w.clock.Add(time.Hour)

@@ -164,7 +164,7 @@ func nextStep(c *bot.Context, d *core.Document) string {
 		key = "doc.next.requested_taken"
 	case d.Status == core.DocDraft && c.Svc.DocConfig().NeedsApproval(d.Kind):
 		key = "doc.next.draft_approval"
-	case d.Status == core.DocSent && d.Channel == core.ChannelEDO:
+	case postedToEDO(d):
 		key = "doc.next.edo_posted"
 	}
 	return c.T(key, bot.Args{"Officer": userName(c, d.OfficerID)})
@@ -236,7 +236,7 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 // after a send that failed), and no send under way.
 func sendable(c *bot.Context, d *core.Document) bool {
 	cur := d.Current()
-	if cur == nil || d.SendID != 0 {
+	if cur == nil || d.SendID != 0 || postedToEDO(d) {
 		return false
 	}
 	switch d.Status {
@@ -244,6 +244,15 @@ func sendable(c *bot.Context, d *core.Document) bool {
 		return !c.Svc.DocConfig().NeedsApproval(d.Kind) || d.Approved == cur.N
 	}
 	return false
+}
+
+// postedToEDO reports whether the current version waits in EDO as a
+// draft: posted, not yet sent from there (it is signed and sent in the
+// operator's application; its events move it on).
+func postedToEDO(d *core.Document) bool {
+	cur := d.Current()
+	return cur != nil && d.Channel == core.ChannelEDO && d.EDOMessageID != "" && d.SentVersion == cur.N &&
+		(d.Status == core.DocDraft || d.Status == core.DocApproved)
 }
 
 // mayMark reports whether the user may record what happened on paper: who
