@@ -58,3 +58,34 @@ func TestOneMessageTaskPlainDate(t *testing.T) {
 		h.say("m", "/cancel")
 	}
 }
+
+// TestTaskAloneIsNotAskedWhom (review of issue 8): a user who is the only
+// one a task can go to is not asked «Кому поставить задачу?» with «Мне»
+// alone: the task is theirs, and the reply says why; once a colleague is
+// there, the question comes back.
+func TestTaskAloneIsNotAskedWhom(t *testing.T) {
+	h := newHarness(t)
+	h.say("admin", "/task new")
+	h.say("admin", "Позвонить клиенту")
+	h.say("admin", "-")
+	h.want(h.say("admin", "-"), "msg.task.created", bot.Args{"ID": 1, "Title": "Позвонить клиенту", "Alone": true})
+	if got := h.p.T("msg.task.created", bot.Args{"ID": 1, "Title": "Позвонить клиенту", "Alone": true}); !strings.Contains(got,
+		"поставлена вам") || !strings.Contains(got, "Других исполнителей в DealDesk пока нет") {
+		t.Fatalf("the reply does not say why: %s", got)
+	}
+	h.want(h.say("admin", "/task new Сверить акты завтра 12:00"), "flow.task.deal", nil)
+	h.want(h.say("admin", "-"), "msg.task.created",
+		bot.Args{"ID": 2, "Title": "Сверить акты", "Due": taskAt(11, 29, 12, 0), "Alone": true})
+
+	h.addUser("o", "Ольга", core.RoleOfficer)
+	h.say("admin", "/task new")
+	h.say("admin", "Позвонить ещё раз")
+	h.say("admin", "-")
+	msgs := h.say("admin", "-")
+	h.want(msgs, "flow.task.assignee", nil)
+	h.want(h.press("admin", msgs, "Ольга ("+h.p.T("role.officer", nil)+")"), "msg.task.created",
+		bot.Args{"ID": 3, "Title": "Позвонить ещё раз"})
+	if tasks, err := h.svc.MyTasks(context.Background(), core.Actor{User: h.admin}); err != nil || len(tasks) != 2 {
+		t.Fatalf("the admin's tasks: %d, %v", len(tasks), err)
+	}
+}

@@ -64,7 +64,7 @@ func quickTask(c *bot.Context, text string) error {
 	}
 	// Say what was taken when a question follows, so that the user sees
 	// the message was read and what is left.
-	asks := nextOf(data, "") != "assignee" || c.User.Can(core.PermAssignTasks)
+	asks := nextOf(data, "") != "assignee" || asksAssignee(c)
 	if asks && (data["title"] != "" || data["due"] != "" || about != nil) {
 		args := bot.Args{"Title": data["title"], "Default": data["due_default"] != ""}
 		if found && data["due"] != "" {

@@ -298,24 +298,50 @@ func takeClient(c *bot.Context, cl *core.Client) (string, error) {
 }
 
 // askAssignee asks whom to assign the task to; users who may not assign
-// tasks to others get it themselves at once.
+// tasks to others get it themselves at once, and so does one who is the
+// only active user (the question would offer «Мне» alone), told so.
 func askAssignee(c *bot.Context) error {
 	if !c.User.Can(core.PermAssignTasks) {
 		_, err := createTask(c, "me")
 		return err
 	}
-	us, err := c.Svc.ListUsers(c.Ctx(), c.Actor())
+	others, err := otherAssignees(c)
 	if err != nil {
 		return err
 	}
+	if len(others) == 0 {
+		c.Conv.Data["alone"] = "1"
+		_, err := createTask(c, "me")
+		return err
+	}
 	rows := [][]bot.Button{bot.Row(bot.Choice("btn.task.me", nil, "me"))}
-	for _, u := range us {
-		if u.Active && u.ID != c.User.ID && len(rows) < 9 {
+	for _, u := range others {
+		if len(rows) < 9 {
 			rows = append(rows, bot.Row(bot.Choice("btn.user", bot.Args{"Name": u.Name, "Role": c.Role(u.Role)},
 				"id:"+strconv.FormatInt(u.ID, 10))))
 		}
 	}
 	return c.Reply("flow.task.assignee", nil, rows...)
+}
+
+// otherAssignees are the people besides the user a task may be given to:
+// the active users.
+func otherAssignees(c *bot.Context) ([]*core.User, error) {
+	us, err := c.Svc.ListUsers(c.Ctx(), c.Actor())
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(us, func(u *core.User) bool { return !u.Active || u.ID == c.User.ID }), nil
+}
+
+// asksAssignee reports whether the new task dialog asks whom to give the
+// task to: only a user who may assign tasks and has someone to assign them to.
+func asksAssignee(c *bot.Context) bool {
+	if !c.User.Can(core.PermAssignTasks) {
+		return false
+	}
+	others, err := otherAssignees(c)
+	return err != nil || len(others) > 0
 }
 
 func taskAssignee(c *bot.Context, s string) (string, error) {
@@ -351,5 +377,5 @@ func createTask(c *bot.Context, who string) (string, error) {
 	if !t.Due.IsZero() && d["due_default"] != "" {
 		key = "msg.task.created_default_time" // says the time was not typed
 	}
-	return "", c.Reply(key, bot.Args{"ID": t.ID, "Title": t.Title, "Due": bot.OptTime(t.Due)})
+	return "", c.Reply(key, bot.Args{"ID": t.ID, "Title": t.Title, "Due": bot.OptTime(t.Due), "Alone": d["alone"] != ""})
 }
