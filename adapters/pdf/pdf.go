@@ -181,7 +181,8 @@ type Pool struct {
 	timeout time.Duration
 	recycle int
 	log     zerolog.Logger
-	dir     string // the pool's own directory, removed by Close
+	dir     string   // the pool's own directory, removed by Close
+	owner   *os.File // dir's ownerLock, locked while the pool lives
 	workers []*worker
 
 	idle  chan *worker  // workers free to take
@@ -198,9 +199,10 @@ type Pool struct {
 var _ core.PDFConverter = (*Pool)(nil)
 
 // New makes a pool: it finds LibreOffice (an error wrapping ErrNotFound
-// when there is none) and creates the workers' profile directories.
-// LibreOffice itself starts with the first conversion of each worker, or
-// with Warm.
+// when there is none) and creates the workers' profile directories; it
+// removes the directories that a killed or crashed DealDesk left in the
+// same place. LibreOffice itself starts with the first conversion of each
+// worker, or with Warm.
 func New(cfg Config, log zerolog.Logger) (*Pool, error) {
 	soffice, err := Find(cfg.Soffice)
 	if err != nil {
@@ -220,11 +222,18 @@ func New(cfg Config, log zerolog.Logger) (*Pool, error) {
 	if cfg.Recycle <= 0 {
 		cfg.Recycle = DefaultRecycle
 	}
-	dir, err := os.MkdirTemp(cfg.Dir, "dealdesk-pdf-")
+	dir, err := os.MkdirTemp(cfg.Dir, dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
+	owner, err := lockOwner(dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("pdf: %w", err)
+	}
+	sweepStale(cfg.Dir, dir, log)
 	p := &Pool{
+		owner:   owner,
 		soffice: soffice,
 		timeout: cfg.Timeout,
 		recycle: cfg.Recycle,
@@ -240,6 +249,7 @@ func New(cfg Config, log zerolog.Logger) (*Pool, error) {
 		if err != nil {
 			p.cancel()
 			_ = os.RemoveAll(dir)
+			owner.Close()
 			return nil, err
 		}
 		p.workers = append(p.workers, w)
@@ -379,6 +389,7 @@ func (p *Pool) Close() error {
 		if err := os.RemoveAll(p.dir); err != nil {
 			p.closeErr = fmt.Errorf("pdf: %w", err)
 		}
+		p.owner.Close()
 		close(p.closed)
 	})
 	<-p.closed

@@ -529,6 +529,51 @@ func TestRecycleRestartsResident(t *testing.T) {
 	wantGone(t, residents[:2], "resident", "resident-child")
 }
 
+func TestStaleDirectoriesRemoved(t *testing.T) {
+	f := newFake(t, "", 0)
+	parent := t.TempDir()
+	// A pool of a DealDesk that was killed: its lock is let go with it.
+	dead := filepath.Join(parent, dirPrefix+"dead")
+	if err := os.MkdirAll(filepath.Join(dead, "w1", "profile"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dead, ownerLock), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A directory without a lock, older than unlockedAge, and a fresh one
+	// (a pool being made this instant).
+	old, fresh := filepath.Join(parent, dirPrefix+"old"), filepath.Join(parent, dirPrefix+"fresh")
+	for _, d := range []string{old, fresh} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-2 * unlockedAge)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(parent, "not-ours")
+	if err := os.Mkdir(other, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	live := newPool(t, Config{Soffice: f.path, Workers: 1, Dir: parent})
+
+	p := newPool(t, Config{Soffice: f.path, Workers: 1, Dir: parent})
+	for _, d := range []string{dead, old} {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("%s left behind: %v", filepath.Base(d), err)
+		}
+	}
+	for _, d := range []string{fresh, other, live.dir, p.dir} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(d), err)
+		}
+	}
+	if _, err := live.ConvertPDF(context.Background(), sampleDOCX(t, ""), "live"); err != nil {
+		t.Errorf("the other live pool: %v", err)
+	}
+}
+
 // TestResidentsDieWithDealDesk kills a process that owns a pool (this test
 // binary run again as a helper) with SIGKILL: its residents must not
 // outlive it.
@@ -565,6 +610,18 @@ func TestResidentsDieWithDealDesk(t *testing.T) {
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	wantGone(t, started, "resident", "resident-child")
+
+	// The next pool made in the same place removes the killed one's
+	// directory.
+	parent := filepath.Dir(f.path)
+	left, _ := filepath.Glob(filepath.Join(parent, dirPrefix+"*"))
+	if len(left) != 1 {
+		t.Fatalf("the killed helper left %v, want its pool's directory", left)
+	}
+	newPool(t, Config{Soffice: f.path, Workers: 1, Dir: parent})
+	if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
+		t.Errorf("the killed helper's directory is still there: %v", err)
+	}
 }
 
 // TestPoolOwnerHelper is the owner process of TestResidentsDieWithDealDesk.
