@@ -1,11 +1,15 @@
 package locales_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -85,13 +89,99 @@ func TestNoKeyInTwoFiles(t *testing.T) {
 	}
 }
 
-var keyRE = regexp.MustCompile(`"((?:err|notify|msg|cmd|card|flow|btn|role|purpose|kind|stage|task_status|verification|entity|field|reason|mm|company|risk|diff|problem|registry)\.[a-z0-9_.]*[a-z0-9_])"`)
+// keyRE matches a string that has the shape of a message key with one of
+// the prefixes message keys are spelled with in full in the code.
+var keyRE = regexp.MustCompile(`^(?:err|notify|msg|cmd|card|flow|btn|role|purpose|kind|stage|task_status|verification|entity|field|reason|mm|company|risk|diff|problem|registry|mail|file)\.[a-z0-9_.]*[a-z0-9_]$`)
+
+// codeKeys returns the message keys a Go source file spells out: every
+// string literal (comments are not code) shaped like a key, except the
+// names of template placeholders where they are placeholders — the Name
+// of a core.DocField, or a map index in the values templates are filled
+// with (v["company.full_name"]). Placeholders are a namespace of their
+// own ({{company.name}}), which shares the prefix company. with the
+// keys of a company's status; the same name given to a printer is still
+// a key.
+func codeKeys(t *testing.T, fset *token.FileSet, name string, src []byte) []string {
+	t.Helper()
+	f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var stack []ast.Node
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		lit, ok := n.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err != nil || !keyRE.MatchString(s) {
+			return true
+		}
+		if _, ok := core.DocFieldByName(s); ok && placeholderUse(stack) {
+			return true
+		}
+		out = append(out, s)
+		return true
+	})
+	return out
+}
+
+// placeholderUse reports whether the string literal on top of stack (the
+// path from the file down to it) is used as a template placeholder's
+// name: the Name of a core.DocField literal (also one whose type a
+// []core.DocField leaves out), or a map index.
+func placeholderUse(stack []ast.Node) bool {
+	if len(stack) < 2 {
+		return false
+	}
+	lit := stack[len(stack)-1]
+	switch p := stack[len(stack)-2].(type) {
+	case *ast.IndexExpr:
+		return p.Index == lit
+	case *ast.KeyValueExpr:
+		if id, ok := p.Key.(*ast.Ident); !ok || id.Name != "Name" || p.Value != lit || len(stack) < 3 {
+			return false
+		}
+		cl, ok := stack[len(stack)-3].(*ast.CompositeLit)
+		if !ok {
+			return false
+		}
+		typ := cl.Type
+		if typ == nil && len(stack) >= 4 { // {Name: …} in a []core.DocField{…}
+			if outer, ok := stack[len(stack)-4].(*ast.CompositeLit); ok {
+				if at, ok := outer.Type.(*ast.ArrayType); ok {
+					typ = at.Elt
+				}
+			}
+		}
+		return isDocField(typ)
+	}
+	return false
+}
+
+// isDocField reports whether a type expression names core.DocField.
+func isDocField(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name == "DocField"
+	case *ast.SelectorExpr:
+		return e.Sel.Name == "DocField"
+	}
+	return false
+}
 
 // TestKeysUsedInCodeExist finds every literal message key in the Go code
 // and checks that it exists in both languages.
 func TestKeysUsedInCodeExist(t *testing.T) {
 	b := locales.MustLoad()
 	ru, en := b.Printer("ru", nil), b.Printer("en", nil)
+	fset := token.NewFileSet()
 	seen := 0
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -107,11 +197,11 @@ func TestKeysUsedInCodeExist(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		for _, m := range keyRE.FindAllStringSubmatch(string(src), -1) {
+		for _, k := range codeKeys(t, fset, path, src) {
 			seen++
 			for _, p := range []*locales.Printer{ru, en} {
-				if !p.Has(m[1]) {
-					t.Errorf("%s: key %q missing in %s", path, m[1], p.Lang())
+				if !p.Has(k) {
+					t.Errorf("%s: key %q missing in %s", path, k, p.Lang())
 				}
 			}
 		}
@@ -122,6 +212,34 @@ func TestKeysUsedInCodeExist(t *testing.T) {
 	}
 	if seen < 50 {
 		t.Fatalf("found only %d keys in the code; is the scan broken?", seen)
+	}
+}
+
+// The scanner takes every key the code spells out, wherever it is, and
+// leaves out only the placeholders of templates where they are
+// placeholders.
+func TestCodeKeysScanner(t *testing.T) {
+	src := `package x
+
+// "err.in.a_comment" is not code.
+var fields = []core.DocField{{Name: "company.name"}, {Name: "client.inn"}, core.DocField{Name: "company.bik"}}
+
+var table = map[string]string{"a": "msg.in.a_table"}
+
+func f(c *bot.Context, v map[string]string) error {
+	v["company.full_name"] = v["company.name"]
+	_ = v["err.not.a.placeholder"]
+	key := "card.deal.title"
+	_ = c.T("company.name", nil)
+	_ = Note{Key: "notify.deal.moved", Name: "company.inn"}
+	return core.Errorf(core.EINVALID, "err.x.missing", "Name", "company.bank")
+}
+`
+	got := codeKeys(t, token.NewFileSet(), "x.go", []byte(src))
+	want := []string{"msg.in.a_table", "err.not.a.placeholder", "card.deal.title", "company.name",
+		"notify.deal.moved", "company.inn", "err.x.missing", "company.bank"}
+	if !slices.Equal(got, want) {
+		t.Errorf("codeKeys = %q\nwant %q", got, want)
 	}
 }
 
@@ -140,6 +258,15 @@ func TestDictionaries(t *testing.T) {
 	}
 	for _, v := range []core.VerificationStatus{core.Unverified, core.Verified, core.ProblemsFound} {
 		want = append(want, "verification."+string(v), "card.client.verification."+string(v))
+	}
+	for _, f := range core.DocFields {
+		want = append(want, f.Key())
+	}
+	for _, k := range core.DocKinds {
+		want = append(want, "doc.kind."+string(k), "doc.kind_title."+string(k))
+	}
+	for _, s := range core.DocStatuses {
+		want = append(want, "doc.status."+string(s), "doc.next."+string(s))
 	}
 	for _, lang := range locales.Languages {
 		p := b.Printer(lang, nil)
