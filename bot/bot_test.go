@@ -113,6 +113,7 @@ func createClient(t *testing.T, h *harness, user string) {
 
 func TestClientDealTaskHistory(t *testing.T) {
 	h := newHarness(t)
+	h.addUser("o", "Ольга", core.RoleOfficer) // someone else to give the task to: whom is asked
 	createClient(t, h, "admin")
 	// A duplicate card is refused, naming the existing one.
 	msgs := h.say("admin", "/clients сбер")
@@ -348,6 +349,7 @@ func TestUnknownUserTalkingInGroupIsIgnored(t *testing.T) {
 
 func TestOldChoiceButtonCannotAnswerALaterQuestion(t *testing.T) {
 	h := newHarness(t)
+	h.addUser("o", "Ольга", core.RoleOfficer) // someone else to give the task to: whom is asked
 	createClient(t, h, "admin")
 	h.say("admin", "/task new")
 	h.say("admin", "Позвонить клиенту")
@@ -412,6 +414,7 @@ func TestOfficerChoosesTheDealManager(t *testing.T) {
 
 func TestClientTaskIsInClientHistory(t *testing.T) {
 	h := newHarness(t)
+	h.addUser("o", "Ольга", core.RoleOfficer) // someone else to give the task to: whom is asked
 	createClient(t, h, "admin")
 	h.say("admin", "/task new")
 	h.say("admin", "Запросить учредительные документы")

@@ -132,7 +132,7 @@ func TestIntakeAndMergeByName(t *testing.T) {
 	into := h.say("o", "/merge ромашка")
 	h.want(into, "flow.merge.into", bot.Args{"Query": "ромашка"})
 	from := h.press("o", into, h.pick(h.romashka))
-	h.want(from, "flow.merge.from", bot.Args{"Name": h.romashka.Name(), "ID": h.romashka.ID})
+	h.want(from, "flow.merge.from", bot.Args{"Card": core.QuoteName(h.romashka.Name()), "ID": h.romashka.ID})
 	noButton(t, from, h.pick(h.romashka))
 	confirm := h.press("o", from, h.pick(h.romashka2))
 	if got := dump(confirm); !strings.Contains(got, "У карточек разные ИНН: #3") {
@@ -144,7 +144,8 @@ func TestIntakeAndMergeByName(t *testing.T) {
 	}
 	// By INN: the card of an INN; a merged card's INN names the card that stays.
 	h.want(h.say("o", "/merge 7728168971 7707083893"), "err.client.merged",
-		bot.Args{"ID": h.romashka2.ID, "Into": h.romashka.ID})
+		bot.Args{"ID": h.romashka2.ID, "Card": core.QuoteName(h.romashka2.Name()), "Into": h.romashka.ID,
+			"IntoCard": core.QuoteName(h.romashka.Name()), "IntoINN": h.romashka.INN})
 	if got := dump(h.say("o", "/merge 7736207543 7707083893 дубль")); !strings.Contains(got, "У карточек разные ИНН: #1") {
 		t.Fatalf("/merge by INN:%s", got)
 	}

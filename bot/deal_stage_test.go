@@ -54,7 +54,7 @@ func TestDealThroughEveryStageByButtons(t *testing.T) {
 	msgs := h.say("m", "/deal new 7707083893 Поставка оборудования 1 500 000 подписание 15.12.2026")
 	msgs = h.press("m", msgs, "Создать")
 	h.want(msgs[:1], "msg.deal.created", bot.Args{"Number": "D-2026-0001"})
-	if got, want := dealLabels(msgs), []string{"→ Проверка", "Закрыть: проиграна", "Изменить", "Новая задача", "История"}; !slices.Equal(got, want) {
+	if got, want := dealLabels(msgs), []string{"→ Проверка", "Закрыть: отказ", "Изменить", "Новая задача", "История"}; !slices.Equal(got, want) {
 		t.Fatalf("new deal's buttons = %q, want %q", got, want)
 	}
 
@@ -80,7 +80,7 @@ func TestDealThroughEveryStageByButtons(t *testing.T) {
 		msgs = h.press("m", msgs, step.label)
 		h.wantDealMoved(msgs, "msg.deal.stage.forward", "D-2026-0001", step.to)
 	}
-	if got, want := dealLabels(msgs), []string{"Успешно закрыть", "← Назад: подписание", "Закрыть: проиграна", "Изменить",
+	if got, want := dealLabels(msgs), []string{"Успешно закрыть", "← Назад: подписание", "Закрыть: отказ", "Изменить",
 		"Новая задача", "История"}; !slices.Equal(got, want) {
 		t.Fatalf("active deal's buttons = %q, want %q", got, want)
 	}
@@ -144,15 +144,15 @@ func TestDealLostWithReasonAndReopenedByHead(t *testing.T) {
 	h.wantDealMoved(msgs, "msg.deal.stage.back", "D-2026-0001", core.StageNew)
 
 	// Cancelled: nothing moves, and the card comes back with its buttons.
-	asked := h.press("o", msgs, "Закрыть: проиграна")
+	asked := h.press("o", msgs, "Закрыть: отказ")
 	h.want(asked, "flow.deal.reason.lost", bot.Args{"Number": "D-2026-0001", "Title": "Лизинг"})
 	msgs = h.press("o", asked, "Отмена")
-	if len(msgs) != 2 || msgs[0].Text != h.p.T("msg.cancel.done", nil) || !slices.Contains(dealLabels(msgs), "Закрыть: проиграна") {
+	if len(msgs) != 2 || msgs[0].Text != h.p.T("msg.cancel.done", nil) || !slices.Contains(dealLabels(msgs), "Закрыть: отказ") {
 		t.Fatalf("cancel:%s", dump(msgs))
 	}
 	h.want(h.say("o", "Клиент передумал"), "msg.unknown_text", nil) // the dialog is over
 
-	h.want(h.press("o", msgs, "Закрыть: проиграна"), "flow.deal.reason.lost", bot.Args{"Number": "D-2026-0001", "Title": "Лизинг"})
+	h.want(h.press("o", msgs, "Закрыть: отказ"), "flow.deal.reason.lost", bot.Args{"Number": "D-2026-0001", "Title": "Лизинг"})
 	msgs = h.say("o", "Клиент выбрал другого поставщика")
 	h.wantDealMoved(msgs, "msg.deal.stage.lost", "D-2026-0001", core.StageClosedLost)
 	if !strings.Contains(msgs[0].Text, h.p.T("card.deal.lost_reason", bot.Args{"Value": "Клиент выбрал другого поставщика"})) {

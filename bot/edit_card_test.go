@@ -52,7 +52,8 @@ func TestEditContactAddChangeRemove(t *testing.T) {
 		t.Fatalf("EmailContact = %+v", ec)
 	}
 	hist := dump(h.say("m", "/history 7707083893"))
-	for _, s := range []string{"— → Петров Пётр, бухгалтер", "Петров Пётр, бухгалтер → —", "(причина: сменил номер)"} {
+	for _, s := range []string{"контакт добавлен: Петров Пётр, бухгалтер", "контакт удалён: Петров Пётр, бухгалтер",
+		"(причина: сменил номер)"} {
 		if !strings.Contains(hist, s) {
 			t.Errorf("history lacks %q:%s", s, hist)
 		}

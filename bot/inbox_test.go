@@ -18,6 +18,7 @@ import (
 // comes once the platform is back.
 func TestReplyThatFailsToSendIsRetriedNotReported(t *testing.T) {
 	h := newHarness(t)
+	h.addUser("o", "Ольга", core.RoleOfficer) // someone else to give the task to: whom is asked
 	createClient(t, h, "admin")
 	h.say("admin", "/task new")
 	h.say("admin", "Позвонить клиенту")
@@ -47,6 +48,7 @@ func TestReplyThatFailsToSendIsRetriedNotReported(t *testing.T) {
 // delivered twice) it says that it is done, and nothing happens twice.
 func TestDecisionButtonWorksOnce(t *testing.T) {
 	h := newHarness(t)
+	h.addUser("o", "Ольга", core.RoleOfficer) // someone else to give the task to: whom is asked
 	h.say("admin", "/task new")
 	h.say("admin", "Позвонить клиенту")
 	h.say("admin", "-")

@@ -81,6 +81,7 @@ func TestAmountRules(t *testing.T) {
 // time is the default, and a typed time is not called one.
 func TestDefaultTimeIsSaid(t *testing.T) {
 	h := newHarness(t)
+	h.addUser("o", "Ольга", core.RoleOfficer) // someone else to give the task to: whom is asked
 	createClient(t, h, "admin")
 	msk := core.Location("")
 	h.say("admin", "/task new")
