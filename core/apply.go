@@ -91,7 +91,7 @@ func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string, keepGiven 
 	c := &Client{}
 	if old != nil {
 		if old.MergedInto != 0 {
-			return nil, Errorf(ECONFLICT, "err.client.merged", "ID", old.ID, "Into", old.MergedInto)
+			return nil, mergedErr(tx, ECONFLICT, old)
 		}
 		cp := *old
 		c = &cp
@@ -111,7 +111,7 @@ func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string, keepGiven 
 	if old == nil {
 		if c.OGRN != "" {
 			if dup, err := tx.ClientByOGRN(c.OGRN); err == nil && dup.INN != c.INN {
-				return nil, Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", c.OGRN, "Name", dup.Name())
+				return nil, Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", c.OGRN, "Name", dup.Name(), "Card", QuoteName(dup.Name()))
 			}
 		}
 		if err := tx.CreateClient(c); err != nil {

@@ -23,7 +23,7 @@ func (s *Service) CreateDeal(ctx context.Context, a Actor, d *Deal) (*Deal, erro
 			return err
 		}
 		if client.MergedInto != 0 {
-			return Errorf(ECONFLICT, "err.client.merged", "ID", client.ID, "Into", client.MergedInto)
+			return mergedErr(tx, ECONFLICT, client)
 		}
 		if st := client.Verification.Company; st.BlocksDeals() {
 			if !d.Override || !MayOverrideBlock(a.User) {
@@ -102,7 +102,7 @@ func checkDealClient(tx Tx, id int64) error {
 		return err
 	}
 	if c.MergedInto != 0 {
-		return Errorf(ECONFLICT, "err.client.merged", "ID", c.ID, "Into", c.MergedInto)
+		return mergedErr(tx, ECONFLICT, c)
 	}
 	return nil
 }

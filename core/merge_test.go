@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"testing"
@@ -151,5 +152,26 @@ func TestRefOf(t *testing.T) {
 		if e != tc.e || id != tc.id || ok != tc.ok {
 			t.Errorf("RefOf(%q, %q) = %q, %d, %v; want %q, %d, %v", tc.field, tc.value, e, id, ok, tc.e, tc.id, tc.ok)
 		}
+	}
+}
+
+// A deal refused on a merged card names both cards and the INN of the one
+// that stays, not their ids alone (review of issue 8).
+func TestDealOnMergedCardNamesTheCards(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	keep := w.card(t)
+	dup, err := w.svc.CreateClient(ctx, w.officer, &core.Client{INN: "7736207543", KPP: "773601001", ShortName: "ООО «Сбер-2»"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.MergeClients(ctx, w.officer, keep.ID, dup.ID, "дубль"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.svc.CreateDeal(ctx, w.officer, &core.Deal{ClientID: dup.ID, ManagerID: w.manager.ID, Title: "Лизинг",
+		Amount: 100})
+	key, args := core.ErrorKey(err)
+	if key != "err.client.merged" || args["IntoName"] != keep.Name() || args["IntoINN"] != keep.INN || args["Card"] == nil {
+		t.Fatalf("err = %v %v, want the cards named", key, args)
 	}
 }
