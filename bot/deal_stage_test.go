@@ -54,7 +54,7 @@ func TestDealThroughEveryStageByButtons(t *testing.T) {
 	msgs := h.say("m", "/deal new 7707083893 Поставка оборудования 1 500 000 подписание 15.12.2026")
 	msgs = h.press("m", msgs, "Создать")
 	h.want(msgs[:1], "msg.deal.created", bot.Args{"Number": "D-2026-0001"})
-	if got, want := dealLabels(msgs), []string{"→ Проверка", "Закрыть: отказ", "Изменить", "Новая задача", "История"}; !slices.Equal(got, want) {
+	if got, want := dealLabels(msgs), []string{"→ Проверка", "Закрыть: отказ", "Изменить", "Запросить документ", "Новая задача", "История"}; !slices.Equal(got, want) {
 		t.Fatalf("new deal's buttons = %q, want %q", got, want)
 	}
 
@@ -81,7 +81,7 @@ func TestDealThroughEveryStageByButtons(t *testing.T) {
 		h.wantDealMoved(msgs, "msg.deal.stage.forward", "D-2026-0001", step.to)
 	}
 	if got, want := dealLabels(msgs), []string{"Успешно закрыть", "← Назад: подписание", "Закрыть: отказ", "Изменить",
-		"Новая задача", "История"}; !slices.Equal(got, want) {
+		"Запросить документ", "Новая задача", "История"}; !slices.Equal(got, want) {
 		t.Fatalf("active deal's buttons = %q, want %q", got, want)
 	}
 	msgs = h.press("m", msgs, "Успешно закрыть")

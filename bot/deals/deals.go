@@ -57,13 +57,17 @@ func showDeal(c *bot.Context, d *core.Deal) error {
 }
 
 // dealButtons offers what the user may do with the deal: move it through
-// its stages, edit it while it is open, a task about it, its history.
+// its stages, edit it and ask for a document while it is open, a task
+// about it, its history.
 func dealButtons(c *bot.Context, d *core.Deal) [][]bot.Button {
 	rows := stageButtons(c, d)
 	var row []bot.Button
 	id := strconv.FormatInt(d.ID, 10)
 	if c.User.Can(core.PermEditDeals) && !d.Stage.Closed() {
 		row = append(row, bot.Button{LabelKey: "btn.deal.edit", Action: core.ActionDealEdit, Payload: id})
+	}
+	if c.User.Can(core.PermEditDeals) && !d.Stage.Closed() {
+		row = append(row, bot.Button{LabelKey: "btn.doc.request", Action: core.ActionDocRequest, Payload: id})
 	}
 	if c.User.Can(core.PermTasks) {
 		row = append(row, bot.Button{LabelKey: "btn.task.new", Action: core.ActionTaskNew, Payload: id})

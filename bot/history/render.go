@@ -149,6 +149,11 @@ func (r *renderer) fieldValue(ch *core.Change, v string) string {
 		key = "stage." + v
 	case "status":
 		key = "task_status." + v
+		if ch.Entity == core.EntityDocument {
+			key = "doc.status." + v
+		}
+	case "channel":
+		key = "doc.channel." + v
 	case "role":
 		key = "role." + v
 	case "verification":
