@@ -76,6 +76,51 @@ func TestSendByEDO(t *testing.T) {
 	}
 }
 
+// TestPostedDraftIsNotSentAgain: a version posted to EDO as a draft waits
+// there for a person to sign and send it; it is not posted again, nor
+// e-mailed, until its events move it on or a new version is made (signed
+// on paper meanwhile it may be: TestPollEDOLetterOfADocumentSignedOnPaper).
+func TestPostedDraftIsNotSentAgain(t *testing.T) {
+	o := newDocOffice(t)
+	d := o.postedContract()
+	if !d.WaitsInEDO() {
+		t.Fatalf("posted = %+v, not waiting in EDO", d)
+	}
+	_, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, "box-romashka")
+	checkCode(t, err, core.ECONFLICT, "err.doc.waits_in_edo")
+	if _, args := core.ErrorKey(err); args["Number"] != d.Number || args["Version"] != 1 {
+		t.Errorf("error arguments = %v", args)
+	}
+	_, err = o.svc.SendDocumentEmail(o.ctx(), o.officer, d.ID, nil)
+	checkCode(t, err, core.ECONFLICT, "err.doc.waits_in_edo")
+	o.deliver()
+	if o.edo.posts != 1 || len(o.mailer.sent) != 0 {
+		t.Fatalf("posts = %d, mails = %d after the refusals", o.edo.posts, len(o.mailer.sent))
+	}
+	if got := o.doc(d.ID); got.SendID != 0 || got.Status != core.DocApproved {
+		t.Errorf("document after the refusals = %+v", got)
+	}
+
+	// A draft of a kind that needs no approval, posted, then made again:
+	// the new version may go.
+	p := o.produced(core.DocProposal)
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, "box-romashka"); err != nil {
+		t.Fatal(err)
+	}
+	o.deliver()
+	_, err = o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, "box-romashka")
+	checkCode(t, err, core.ECONFLICT, "err.doc.waits_in_edo")
+	if p, err = o.svc.ProduceDocument(o.ctx(), o.officer, p.ID, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if p.WaitsInEDO() {
+		t.Fatal("a new version waits in EDO")
+	}
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, "box-romashka"); err != nil {
+		t.Errorf("the new version: %v", err)
+	}
+}
+
 // TestSendByEDOTemporaryFailure: an operator that is down is tried again
 // with the same operation id, so the draft is posted once.
 func TestSendByEDOTemporaryFailure(t *testing.T) {
@@ -158,6 +203,12 @@ func TestPollEDO(t *testing.T) {
 	if len(notes) != 3 || notes[2].Args["Status"] != "signed" || notes[2].Args["DealMoved"] != true ||
 		notes[2].Args["Comment"] != "подписано КЭП" {
 		t.Errorf("manager told %v", notes)
+	}
+	for _, n := range notes {
+		// Nobody made these changes: the notes name no one.
+		if by, ok := n.Args["By"]; !ok || by != "" {
+			t.Errorf("an EDO event's note says By = %#v", by)
+		}
 	}
 	if task, _ := o.svc.TaskByID(o.ctx(), o.officer, d.TaskID); task.Status != core.TaskDone {
 		t.Errorf("task = %s", task.Status)

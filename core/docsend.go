@@ -25,16 +25,21 @@ func DocSendBackoff(n int) time.Duration {
 	return min(time.Minute<<min(max(n-1, 0), 10), DocSendMaxBackoff)
 }
 
-// checkSendable returns an error unless the document's current version may
-// go to the client now: approved, or a draft of a kind that needs no
-// approval (or one whose last send failed, under the same rule).
-func (s *Service) checkSendable(d *Document) error {
+// CheckSendable returns an error, which says why, unless the document's
+// current version may go to the client now: approved, or a draft of a
+// kind that needs no approval (or one whose last send failed, under the
+// same rule), and not already waiting in EDO as a draft
+// (Document.WaitsInEDO: a person signs and sends it there). The chat
+// offers sending by the same rule.
+func (s *Service) CheckSendable(d *Document) error {
 	cur := d.Current()
 	switch {
 	case cur == nil:
 		return Errorf(ECONFLICT, "err.doc.produce_first", "Number", d.Number)
 	case d.SendID != 0:
 		return Errorf(ECONFLICT, "err.doc.sending", "Number", d.Number)
+	case d.WaitsInEDO():
+		return Errorf(ECONFLICT, "err.doc.waits_in_edo", "Number", d.Number, "Version", cur.N)
 	case d.Status == DocApproved || d.Status == DocDraft || d.Status == DocSendFailed:
 		if s.DocConfig().NeedsApproval(d.Kind) && d.Approved != cur.N {
 			return Errorf(ECONFLICT, "err.doc.needs_approval", "Number", d.Number)
@@ -114,7 +119,7 @@ func (s *Service) requestSend(ctx context.Context, a Actor, docID int64, fill fu
 			return err
 		}
 		d = doc
-		if err := s.checkSendable(d); err != nil {
+		if err := s.CheckSendable(d); err != nil {
 			return err
 		}
 		send := &DocSend{DocID: d.ID, Version: d.Current().N, Status: SendPending, NextAttemptAt: tx.Now(),
@@ -233,7 +238,7 @@ func (s *Service) sendMail(ctx context.Context, send *DocSend, d *Document, c *C
 	}
 	m := &Mail{MessageID: send.OperationID, To: send.To, Subject: subject, Text: text}
 	for _, f := range files {
-		m.Attachments = append(m.Attachments, Attachment(f))
+		m.Attachments = append(m.Attachments, Attachment{Name: f.Name, MIME: f.MIME, Data: f.Data})
 	}
 	return s.docs.mailer.Send(ctx, m)
 }

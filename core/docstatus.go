@@ -131,8 +131,9 @@ func mayMarkDocument(a Actor, deal *Deal) bool {
 }
 
 // MarkPaperSigned records that the client signed a document on paper: one
-// that went out, or one ready to (approved where its kind needs it) that
-// was handed over. A signed contract or supplementary agreement moves its
+// that went out, one ready to (approved where its kind needs it) that was
+// handed over, or one waiting in EDO as a draft that was signed on paper
+// meanwhile. A signed contract or supplementary agreement moves its
 // deal to «действует» when it is before that stage.
 func (s *Service) MarkPaperSigned(ctx context.Context, a Actor, docID int64) (*Document, error) {
 	return s.markPaper(ctx, a, docID, func(d *Document) error {
@@ -140,7 +141,7 @@ func (s *Service) MarkPaperSigned(ctx context.Context, a Actor, docID int64) (*D
 		case DocSent, DocDelivered:
 			return nil
 		case DocApproved, DocDraft, DocSendFailed:
-			if d.SendID == 0 && s.checkSendable(d) == nil {
+			if d.SendID == 0 && (d.WaitsInEDO() || s.CheckSendable(d) == nil) {
 				return nil
 			}
 		}

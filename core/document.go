@@ -295,6 +295,26 @@ func (d *Document) Version(n int) *DocVersion {
 	return &d.Versions[n-1]
 }
 
+// FileRefs lists the version's files: the DOCX, then the PDF when there
+// is one.
+func (v *DocVersion) FileRefs() []FileRef {
+	out := []FileRef{v.DOCX}
+	if v.PDF != nil {
+		out = append(out, *v.PDF)
+	}
+	return out
+}
+
+// WaitsInEDO reports whether the current version was posted to EDO as a
+// draft and waits there: a person with a qualified signature signs and
+// sends it in the operator's application, and its events move it on
+// (sent, delivered…). Until then it is not sent again from DealDesk.
+func (d *Document) WaitsInEDO() bool {
+	cur := d.Current()
+	return cur != nil && d.Channel == ChannelEDO && d.EDOMessageID != "" && d.SentVersion == cur.N &&
+		(d.Status == DocDraft || d.Status == DocApproved)
+}
+
 // Files lists the files of every version, oldest first.
 func (d *Document) Files() []FileRef {
 	var out []FileRef

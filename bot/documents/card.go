@@ -164,7 +164,7 @@ func nextStep(c *bot.Context, d *core.Document) string {
 		key = "doc.next.requested_taken"
 	case d.Status == core.DocDraft && c.Svc.DocConfig().NeedsApproval(d.Kind):
 		key = "doc.next.draft_approval"
-	case postedToEDO(d):
+	case d.WaitsInEDO():
 		key = "doc.next.edo_posted"
 	}
 	return c.T(key, bot.Args{"Officer": userName(c, d.OfficerID)})
@@ -216,7 +216,7 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 	}
 	if mayMark(c, d) {
 		switch {
-		case d.Status == core.DocSent || d.Status == core.DocDelivered || sendable(c, d):
+		case d.Status == core.DocSent || d.Status == core.DocDelivered || sendable(c, d) || d.WaitsInEDO():
 			row = append(row, btn("btn.doc.paper_signed", core.ActionDocPaperSigned, id))
 		case d.Status == core.DocSigned || d.Status == core.DocDisagreed:
 			row = append(row, btn("btn.doc.original", core.ActionDocOriginal, id))
@@ -232,28 +232,9 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 }
 
 // sendable reports whether the document's current version may go to the
-// client now: approved, or a draft of a kind that needs no approval (also
-// after a send that failed), and no send under way.
-func sendable(c *bot.Context, d *core.Document) bool {
-	cur := d.Current()
-	if cur == nil || d.SendID != 0 || postedToEDO(d) {
-		return false
-	}
-	switch d.Status {
-	case core.DocApproved, core.DocDraft, core.DocSendFailed:
-		return !c.Svc.DocConfig().NeedsApproval(d.Kind) || d.Approved == cur.N
-	}
-	return false
-}
-
-// postedToEDO reports whether the current version waits in EDO as a
-// draft: posted, not yet sent from there (it is signed and sent in the
-// operator's application; its events move it on).
-func postedToEDO(d *core.Document) bool {
-	cur := d.Current()
-	return cur != nil && d.Channel == core.ChannelEDO && d.EDOMessageID != "" && d.SentVersion == cur.N &&
-		(d.Status == core.DocDraft || d.Status == core.DocApproved)
-}
+// client now (core's rule: approved where its kind needs it, no send under
+// way, not waiting in EDO as a draft).
+func sendable(c *bot.Context, d *core.Document) bool { return c.Svc.CheckSendable(d) == nil }
 
 // mayMark reports whether the user may record what happened on paper: who
 // produces documents, and the deal's manager.

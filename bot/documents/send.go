@@ -21,8 +21,8 @@ func sendAction(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	if !sendable(c, d) {
-		return notSendable(d)
+	if err := c.Svc.CheckSendable(d); err != nil {
+		return err
 	}
 	data := map[string]string{"doc_id": strconv.FormatInt(d.ID, 10)}
 	if strings.HasSuffix(c.Button.Payload, ".edo") {
@@ -32,21 +32,6 @@ func sendAction(c *bot.Context) error {
 		return core.Errorf(core.EUNAVAILABLE, "err.doc.mail_unavailable")
 	}
 	return c.Start("doc.email", data)
-}
-
-// notSendable is why a document cannot go out now.
-func notSendable(d *core.Document) error {
-	switch {
-	case d.Current() == nil:
-		return core.Errorf(core.ECONFLICT, "err.doc.produce_first", "Number", d.Number)
-	case d.SendID != 0:
-		return core.Errorf(core.ECONFLICT, "err.doc.sending", "Number", d.Number)
-	case d.Status == core.DocSent || d.Status == core.DocDelivered || d.Status.Signed() || d.Status == core.DocRefused:
-		return core.Errorf(core.ECONFLICT, "err.doc.already_sent", "Number", d.Number, "Status", string(d.Status))
-	case d.Status == core.DocDraft || d.Status == core.DocApproval || d.Status == core.DocSendFailed:
-		return core.Errorf(core.ECONFLICT, "err.doc.needs_approval", "Number", d.Number)
-	}
-	return core.Errorf(core.ECONFLICT, "err.doc.not_sendable", "Number", d.Number, "Status", string(d.Status))
 }
 
 // emailFlow asks where to send a document: the client's e-mails as
