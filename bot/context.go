@@ -69,7 +69,11 @@ func (c *Context) Send(r Reply) error {
 	m := &core.OutboxMessage{Platform: c.Update.Platform, ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID,
 		InboxID: c.inboxID}
 	for _, f := range r.Files {
-		m.Files = append(m.Files, core.OutboxFile{Name: f.Name, MIME: f.MIME, Data: f.Data})
+		of := core.OutboxFile{Name: f.Name, MIME: f.MIME, SHA256: f.SHA256}
+		if f.SHA256 == "" {
+			of.Data = f.Data // a stored file goes by reference, read when the reply is delivered
+		}
+		m.Files = append(m.Files, of)
 	}
 	if r.Edit && c.Update.IsAction() && c.Update.MessageID != "" {
 		m.EditID = c.Update.MessageID

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -220,8 +221,10 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 		if menu, ok := unwrap(t).(CommandMenu); ok {
 			sendErr = b.publishMenuOf(ctx, menu, m.Platform, m.ChatID)
 		}
+	} else if msg, err := b.render(ctx, t, m); err != nil {
+		sendErr = err // a stored file not read: tried again like a failed send, or given up when it is gone
 	} else {
-		id, sendErr = t.Send(ctx, b.render(ctx, t, m))
+		id, sendErr = t.Send(ctx, msg)
 	}
 	if sendErr != nil && ctx.Err() != nil {
 		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the message stays pending
@@ -252,9 +255,13 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 }
 
 // render makes the message to send: a reply as it was written, a
-// notification in its reader's language and time zone. A file larger than
-// the platform takes from a bot is left out, and the message says so.
-func (b *Bot) render(ctx context.Context, t Transport, m *core.OutboxMessage) *Message {
+// notification in its reader's language and time zone, with the content
+// of the stored files it refers to (core.OutboxFile.SHA256) read now. A
+// file that cannot be read fails the attempt (retried as a failed send);
+// one that is not stored any more fails it for good (a PermanentError).
+// A file larger than the platform takes from a bot is left out, and the
+// message says so.
+func (b *Bot) render(ctx context.Context, t Transport, m *core.OutboxMessage) (*Message, error) {
 	lang, loc := m.Locale, (*time.Location)(nil)
 	if m.UserID != 0 {
 		if u, err := b.svc.UserByID(ctx, m.UserID); err == nil {
@@ -276,12 +283,16 @@ func (b *Bot) render(ctx context.Context, t Transport, m *core.OutboxMessage) *M
 	}
 	var notes []string
 	for _, f := range m.Files {
-		if size := int64(len(f.Data)); limit > 0 && size > limit {
+		data, err := b.fileData(ctx, m, f)
+		if err != nil {
+			return nil, err
+		}
+		if size := int64(len(data)); limit > 0 && size > limit {
 			notes = append(notes, p.T("msg.file.too_large_to_send", Args{"Name": f.Name,
 				"Size": FileSize(p, size), "Max": FileSize(p, limit)}))
 			continue
 		}
-		msg.Files = append(msg.Files, File{Name: f.Name, MIME: f.MIME, Data: f.Data})
+		msg.Files = append(msg.Files, File{Name: f.Name, MIME: f.MIME, Data: data, SHA256: f.SHA256})
 	}
 	switch {
 	case len(notes) == 0:
@@ -302,7 +313,41 @@ func (b *Bot) render(ctx context.Context, t Transport, m *core.OutboxMessage) *M
 		}
 		msg.Buttons = append(msg.Buttons, views)
 	}
-	return msg
+	return msg, nil
+}
+
+// StoredFileError is a stored file that a message refers to and that
+// could not be read when the message was being delivered.
+type StoredFileError struct {
+	Name, SHA256 string
+	Err          error
+}
+
+func (e *StoredFileError) Error() string {
+	return fmt.Sprintf("stored file %q (sha256 %s): %v", e.Name, e.SHA256, e.Err)
+}
+
+func (e *StoredFileError) Unwrap() error { return e.Err }
+
+// fileData is the content of a message's file: as written, or read from
+// the store by its SHA-256. A file the store does not have is a
+// PermanentError (no retry brings it back), logged as such.
+func (b *Bot) fileData(ctx context.Context, m *core.OutboxMessage, f core.OutboxFile) ([]byte, error) {
+	if f.SHA256 == "" || len(f.Data) > 0 {
+		return f.Data, nil
+	}
+	data, err := b.svc.StoredFile(ctx, f.SHA256)
+	if err == nil {
+		return data, nil
+	}
+	fe := &StoredFileError{Name: f.Name, SHA256: f.SHA256, Err: err}
+	if core.IsNotFound(err) {
+		b.log.Error().Int64("outbox_id", m.ID).Str("platform", m.Platform).Str("chat_id", m.ChatID).
+			Str("file", f.Name).Str("sha256", f.SHA256).
+			Msg("outbox: the stored file the message carries is gone; the message is given up")
+		return nil, &PermanentError{Err: fe}
+	}
+	return nil, fe
 }
 
 // platformIDs maps user ids to their ids on a platform, skipping users who

@@ -120,11 +120,15 @@ type ButtonView struct {
 	Token string
 }
 
-// File is an attachment: a document or a report.
+// File is an attachment: a document or a report. In a Reply, a file
+// DealDesk stores (a document's DOCX or PDF) goes by its SHA256, Data
+// empty: the outbox keeps the reference and the content is read when the
+// reply is delivered. A transport always gets the content in Data.
 type File struct {
-	Name string
-	MIME string
-	Data []byte
+	Name   string
+	MIME   string
+	Data   []byte
+	SHA256 string
 }
 
 // Message is a rendered message for a transport to send.

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dealdesk/dealdesk/core"
@@ -24,9 +25,27 @@ func TestSubmitForApproval(t *testing.T) {
 	}
 	n := notes[0]
 	if len(n.Files) != 2 || n.Files[0].Name != "ДГ-2026-0001.docx" || n.Files[1].MIME != core.MIMEPDF ||
-		len(n.Files[0].Data) == 0 || n.Args["Comment"] != "срочно" {
+		n.Args["Comment"] != "срочно" {
 		t.Fatalf("note = %+v", n)
 	}
+	// The files go by reference: the outbox keeps no copy of them, and the
+	// worker reads them by their SHA-256 when it delivers the note.
+	v := d.Current()
+	for i, ref := range []core.FileRef{v.DOCX, *v.PDF} {
+		f := n.Files[i]
+		if len(f.Data) != 0 || f.SHA256 != ref.SHA256 {
+			t.Fatalf("file %d of the note = %s, %d bytes; want a reference to %s", i, f.SHA256, len(f.Data), ref.SHA256)
+		}
+		want, _, err := o.svc.DocumentFile(o.ctx(), o.officer, d.ID, ref.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := o.svc.StoredFile(o.ctx(), f.SHA256); err != nil || string(got) != string(want) || len(got) == 0 {
+			t.Fatalf("StoredFile(%s) = %d bytes, %v; want the %d bytes of %s", f.SHA256, len(got), err, len(want), ref.Name)
+		}
+	}
+	_, err = o.svc.StoredFile(o.ctx(), strings.Repeat("0", 64))
+	checkCode(t, err, core.ENOTFOUND, "err.doc.file_not_found")
 	var actions []string
 	o.view(func(tx core.Tx) error {
 		for _, row := range n.Buttons {

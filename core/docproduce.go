@@ -214,10 +214,7 @@ func (s *Service) SubmitForApproval(ctx context.Context, a Actor, docID int64) (
 		if err := tx.AddChanges(stamp(diffDocument(&old, d), a, "submitted")...); err != nil {
 			return err
 		}
-		files, err := versionFiles(tx, v)
-		if err != nil {
-			return err
-		}
+		files := versionRefs(v)
 		args := docNoteArgs(tx, d, deal, a)
 		args["Comment"], args["NoPDF"] = d.Comment, v.NoPDF
 		p := DocPayload(d.ID, v.N)
@@ -233,14 +230,22 @@ func (s *Service) SubmitForApproval(ctx context.Context, a Actor, docID int64) (
 	return d, nil
 }
 
-// versionFiles reads a version's files for a message: the DOCX, then the
-// PDF when there is one.
+// versionRefs are a version's files for a message, by reference: the
+// outbox worker reads them when it delivers the message (a version's
+// files are stored with it, in the same transaction, and never change).
+func versionRefs(v *DocVersion) []OutboxFile {
+	var out []OutboxFile
+	for _, ref := range v.FileRefs() {
+		out = append(out, OutboxFile{Name: ref.Name, MIME: ref.MIME, SHA256: ref.SHA256})
+	}
+	return out
+}
+
+// versionFiles reads the content of a version's files, in the order of
+// versionRefs: for an email, whose attachments leave DealDesk as bytes.
 func versionFiles(tx Tx, v *DocVersion) ([]OutboxFile, error) {
 	var out []OutboxFile
-	for _, ref := range []*FileRef{&v.DOCX, v.PDF} {
-		if ref == nil {
-			continue
-		}
+	for _, ref := range v.FileRefs() {
 		data, err := tx.File(ref.SHA256)
 		if err != nil {
 			return nil, err

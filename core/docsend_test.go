@@ -48,6 +48,7 @@ func TestSendByEmail(t *testing.T) {
 	}
 	m := o.mailer.sent[0]
 	if m.To[0] != "ivanov@romashka.example" || len(m.Attachments) != 2 || m.Attachments[1].Name != "ДГ-2026-0001.pdf" ||
+		len(m.Attachments[0].Data) == 0 || len(m.Attachments[1].Data) == 0 ||
 		m.MessageID != "dealdesk-doc1-v1-s1@dealdesk.example" || m.Subject != ":mail.doc.subject:ДГ-2026-0001" ||
 		m.Text != ":mail.doc.body:ДГ-2026-0001" {
 		t.Errorf("mail = %+v", m)

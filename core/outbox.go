@@ -201,9 +201,27 @@ func OutboxBackoff(attempts int) time.Duration {
 	return min(d, OutboxMaxBackoff)
 }
 
+// StoredFile returns the content of a stored file (a document's or a
+// template's) by its SHA-256, ENOTFOUND when none is stored under it. It
+// is for the outbox worker, which delivers the messages that refer to
+// such a file (OutboxFile.SHA256): who receives the file was decided when
+// the message was written, so no actor is checked here; nothing else may
+// call it.
+func (s *Service) StoredFile(ctx context.Context, sha string) ([]byte, error) {
+	var data []byte
+	err := s.view(ctx, func(tx Tx) (err error) {
+		data, err = tx.File(sha)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
 // withFiles is tx whose outbox messages carry files: the notifications
 // written through it attach them (a document sent to the lawyers for
-// approval).
+// approval, by reference).
 func withFiles(tx Tx, files []OutboxFile) Tx {
 	if len(files) == 0 {
 		return tx

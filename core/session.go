@@ -53,11 +53,16 @@ type OutboxButton struct {
 	Token    string `json:"token"`
 }
 
-// OutboxFile is a file sent with a message.
+// OutboxFile is a file sent with a message: its content, or, for a file
+// DealDesk stores anyway (a document's DOCX or PDF, a template), a
+// reference to it by its SHA-256 with Data empty. The chat layer reads a
+// referred file when it delivers the message (Service.StoredFile), so the
+// outbox keeps no second copy of every document it sends.
 type OutboxFile struct {
-	Name string `json:"name"`
-	MIME string `json:"mime,omitempty"`
-	Data []byte `json:"data"`
+	Name   string `json:"name"`
+	MIME   string `json:"mime,omitempty"`
+	Data   []byte `json:"data,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // OutboxMessage is a message to a chat: a notification DealDesk sends on its

@@ -181,12 +181,8 @@ func produce(c *bot.Context, id int64, override []string, reason string) error {
 		return err
 	}
 	v := d.Current()
-	files, err := versionFiles(c, d, v)
-	if err != nil {
-		return err
-	}
 	text := c.T("msg.doc.produced", bot.Args{"Number": d.Number, "Version": v.N, "NoPDF": v.NoPDF})
-	if err := c.Send(bot.Reply{Text: text, Files: files}); err != nil {
+	if err := c.Send(bot.Reply{Text: text, Files: versionFiles(d, v)}); err != nil {
 		return err
 	}
 	return showDoc(c, d)

@@ -196,34 +196,25 @@ func sendVersion(c *bot.Context, d *core.Document, n int) error {
 		return core.Errorf(core.ENOTFOUND, "err.doc.version_not_found", "Number", d.Number, "Version", n,
 			"Count", len(d.Versions))
 	}
-	files, err := versionFiles(c, d, v)
-	if err != nil {
-		return err
-	}
 	return c.Send(bot.Reply{Key: "msg.doc.files", Args: bot.Args{"Number": d.Number, "Version": v.N,
-		"At": v.CreatedAt, "NoPDF": v.NoPDF}, Files: files})
+		"At": v.CreatedAt, "NoPDF": v.NoPDF}, Files: versionFiles(d, v)})
 }
 
-// versionFiles reads a version's DOCX and PDF.
-func versionFiles(c *bot.Context, d *core.Document, v *core.DocVersion) ([]bot.File, error) {
+// versionFiles are a version's DOCX and PDF, by reference: the reply
+// carries their SHA-256 and the outbox reads them when it delivers it. d
+// was read for the user, so they may see its files.
+func versionFiles(d *core.Document, v *core.DocVersion) []bot.File {
 	var out []bot.File
-	for _, ref := range []*core.FileRef{&v.DOCX, v.PDF} {
-		if ref == nil {
-			continue
-		}
-		data, f, err := c.Svc.DocumentFile(c.Ctx(), c.Actor(), d.ID, ref.SHA256)
-		if err != nil {
-			return nil, err
-		}
+	for _, f := range v.FileRefs() {
 		name := f.Name
 		if len(d.Versions) > 1 {
 			// Versions of one document are told apart by their names.
 			ext := path.Ext(name)
 			name = strings.TrimSuffix(name, ext) + "-v" + strconv.Itoa(v.N) + ext
 		}
-		out = append(out, bot.File{Name: name, MIME: f.MIME, Data: data})
+		out = append(out, bot.File{Name: name, MIME: f.MIME, SHA256: f.SHA256})
 	}
-	return out, nil
+	return out
 }
 
 // cancelDoc is /doc cancel <number> <reason>.
