@@ -28,7 +28,9 @@ func DocSendBackoff(n int) time.Duration {
 // CheckSendable returns an error, which says why, unless the document's
 // current version may go to the client now: approved, or a draft of a
 // kind that needs no approval (or one whose last send failed, under the
-// same rule), and not already waiting in EDO as a draft
+// same rule), or e-mailed and not yet further (a copy by e-mail, then EDO
+// for the signature: SendDocumentEmail refuses a second e-mail), and not
+// already waiting in EDO as a draft
 // (Document.WaitsInEDO: a person signs and sends it there). The chat
 // offers sending by the same rule.
 func (s *Service) CheckSendable(d *Document) error {
@@ -45,6 +47,13 @@ func (s *Service) CheckSendable(d *Document) error {
 			return Errorf(ECONFLICT, "err.doc.needs_approval", "Number", d.Number)
 		}
 		return nil
+	case d.Status == DocSent && d.Channel == ChannelEmail && d.SentVersion == cur.N:
+		// An e-mailed copy is not a signature: the version may also go to
+		// EDO for the client to sign there (or to another address).
+		if s.DocConfig().NeedsApproval(d.Kind) && d.Approved != cur.N {
+			return Errorf(ECONFLICT, "err.doc.needs_approval", "Number", d.Number)
+		}
+		return nil
 	case d.Status.sentRank() > 0:
 		return Errorf(ECONFLICT, "err.doc.already_sent", "Number", d.Number, "Status", string(d.Status))
 	}
@@ -54,7 +63,7 @@ func (s *Service) CheckSendable(d *Document) error {
 // SendDocumentEmail records the intent to email a document's current
 // version (the DOCX and the PDF) to the addresses, or to the client's
 // contact e-mail when none is given; DeliverDocuments sends it. The
-// document must be approved where its kind needs it.
+// document must be approved where its kind needs it, and not sent yet.
 func (s *Service) SendDocumentEmail(ctx context.Context, a Actor, docID int64, to []string) (*Document, error) {
 	if err := a.require(PermDocuments); err != nil {
 		return nil, err
@@ -71,6 +80,10 @@ func (s *Service) SendDocumentEmail(ctx context.Context, a Actor, docID int64, t
 		addrs = append(addrs, e)
 	}
 	return s.requestSend(ctx, a, docID, func(tx Tx, d *Document, send *DocSend) error {
+		if d.Status == DocSent {
+			// E-mailed already: what remains is EDO for the signature.
+			return Errorf(ECONFLICT, "err.doc.already_sent", "Number", d.Number, "Status", string(d.Status))
+		}
 		if len(addrs) == 0 {
 			c, err := dealClient(tx, d)
 			if err != nil {

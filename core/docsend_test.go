@@ -202,3 +202,28 @@ func TestSendRules(t *testing.T) {
 		t.Errorf("a contract that needs no approval: %v", err)
 	}
 }
+
+// An e-mailed contract may still go to EDO for the client's signature: the
+// draft's events then move it on to delivered and signed; once posted to
+// EDO it is not sent again.
+func TestEmailedContractGoesToEDOForSignature(t *testing.T) {
+	o := newDocOffice(t)
+	d := o.approved()
+	if _, err := o.svc.SendDocumentEmail(o.ctx(), o.officer, d.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	o.deliver()
+	if err := o.svc.CheckSendable(o.doc(d.ID)); err != nil {
+		t.Fatalf("an e-mailed contract may not go to EDO: %v", err)
+	}
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, "box-romashka"); err != nil {
+		t.Fatal(err)
+	}
+	o.deliver()
+	d = o.doc(d.ID)
+	if d.Status != core.DocSent || d.Channel != core.ChannelEDO || d.EDOMessageID == "" {
+		t.Fatalf("after the EDO post: %+v", d)
+	}
+	err := o.svc.CheckSendable(d)
+	checkCode(t, err, core.ECONFLICT, "err.doc.already_sent")
+}

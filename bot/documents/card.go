@@ -203,11 +203,11 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 			bot.Row(btn("btn.doc.rework", core.ActionDocRework, p), btn("btn.doc.reject", core.ActionDocReject, p)))
 	}
 	if docs && sendable(c, d) {
-		if c.Svc.MailAvailable() {
+		if c.Svc.MailAvailable() && d.Status != core.DocSent {
 			row = append(row, btn("btn.doc.send_email", core.ActionDocSend, id+".email"))
 		}
-		if name, ok := c.Svc.EDOAvailable(); ok {
-			row = append(row, bot.Button{LabelKey: "btn.doc.send_edo", Args: bot.Args{"Operator": name},
+		if _, ok := c.Svc.EDOAvailable(); ok {
+			row = append(row, bot.Button{LabelKey: "btn.doc.send_edo", Args: bot.Args{"Operator": operator(c)},
 				Action: core.ActionDocSend, Payload: id + ".edo"})
 		}
 	}

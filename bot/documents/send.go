@@ -142,8 +142,18 @@ func postEDO(c *bot.Context, id int64, box core.EDOBox) error {
 	if err != nil {
 		return err
 	}
+	return c.Reply("msg.doc.edo_queued", bot.Args{"Number": d.Number, "Box": boxTitle(box), "Operator": operator(c)})
+}
+
+// operator is the EDO operator's name as people know it («Диадок»); an
+// operator the locales do not name is shown by its own name.
+func operator(c *bot.Context) string {
 	name, _ := c.Svc.EDOAvailable()
-	return c.Reply("msg.doc.edo_queued", bot.Args{"Number": d.Number, "Box": boxTitle(box), "Operator": name})
+	key := "edo.operator." + name
+	if t := c.T(key, nil); t != key {
+		return t
+	}
+	return name
 }
 
 // edoFlow chooses the client's box when there are several.
@@ -155,8 +165,7 @@ func edoFlow() *bot.Flow {
 				for _, b := range flowBoxes(c) {
 					rows = append(rows, bot.Row(bot.Choice("btn.doc.box", bot.Args{"Title": boxTitle(b)}, b.ID)))
 				}
-				name, _ := c.Svc.EDOAvailable()
-				return c.Reply("flow.doc.box", bot.Args{"Operator": name, "Count": len(rows)}, rows...)
+				return c.Reply("flow.doc.box", bot.Args{"Operator": operator(c), "Count": len(rows)}, rows...)
 			},
 			Input: func(c *bot.Context, s string) (string, error) {
 				boxes := flowBoxes(c)

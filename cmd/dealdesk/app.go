@@ -203,6 +203,14 @@ func (m *Main) serve(ctx context.Context) error {
 		return err
 	}
 	m.goRun(func() { m.Bot.SetupMenus(ctx) })
+	if m.pdf != nil {
+		// LibreOffice takes seconds to start: the first document does not wait for it.
+		m.goRun(func() {
+			if err := m.pdf.Warm(ctx); err != nil && ctx.Err() == nil {
+				m.Log.Warn().Err(err).Msg("PDF: LibreOffice did not start; each conversion will try again")
+			}
+		})
+	}
 	m.goRun(func() { m.Bot.Run(ctx, m.Config.OutboxInterval, m.Config.DrainTimeout) })
 	for _, t := range transports {
 		m.goRun(func() { m.runTransport(ctx, t) })

@@ -174,7 +174,7 @@ var options = []option{
 		set: dur(func(c *Config) *time.Duration { return &c.VerifyMaxAge })},
 	{name: "DEALDESK_SOFFICE", help: "LibreOffice program for PDF (a path or a name in PATH); empty: soffice or libreoffice in PATH or the usual places; without it documents are DOCX only",
 		set: str(func(c *Config) *string { return &c.Soffice })},
-	{name: "DEALDESK_PDF_WORKERS", def: "2", help: "documents converted to PDF at once (each a LibreOffice process of ~200 MB)",
+	{name: "DEALDESK_PDF_WORKERS", def: "2", help: "documents converted to PDF at once (each a resident LibreOffice of ~140 MB)",
 		set: func(c *Config, v string) (err error) { c.PDFWorkers, err = strconv.Atoi(v); return err }},
 	{name: "DEALDESK_PDF_TIMEOUT", def: "60s", help: "longest conversion of one document to PDF; LibreOffice is killed after it",
 		set: dur(func(c *Config) *time.Duration { return &c.PDFTimeout })},

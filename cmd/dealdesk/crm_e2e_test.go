@@ -78,23 +78,43 @@ func TestEverydayCRMThroughTheConsole(t *testing.T) {
 var digitSpace = regexp.MustCompile(`(\d) (\d|₽)`)
 
 // until runs an action and returns the first message to chat after it
-// whose text holds want (a reply may come as a notice and then a card).
+// whose text holds want, or that has a button labelled want (a reply may
+// come as a notice and then a card).
 func (r *tgRun) until(chat int64, want string, action func()) telegramtest.SentMessage {
+	r.t.Helper()
+	return r.within(10*time.Second, chat, want, action)
+}
+
+// within is until with its own time limit (a document converted to PDF).
+func (r *tgRun) within(limit time.Duration, chat int64, want string, action func()) telegramtest.SentMessage {
 	r.t.Helper()
 	r.quiet()
 	before := len(r.srv.Sent())
 	action()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(limit)
 	for n := before + 1; time.Now().Before(deadline); n++ {
 		sent := r.srv.WaitSent(r.t, n, time.Until(deadline))
 		for _, m := range sent[before:] {
-			if m.ChatID == chat && !strings.HasPrefix(m.Method, "edit") && strings.Contains(m.Text, want) {
+			if m.ChatID == chat && !strings.HasPrefix(m.Method, "edit") && (strings.Contains(m.Text, want) ||
+				hasButton(m, want)) {
 				return m
 			}
 		}
 	}
 	r.t.Fatalf("no message to chat %d with %q", chat, want)
 	return telegramtest.SentMessage{}
+}
+
+// hasButton reports whether a message has a button labelled label.
+func hasButton(m telegramtest.SentMessage, label string) bool {
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if b.Text == label {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // tap presses a button and returns the first message after it holding want.

@@ -47,6 +47,9 @@ func (m *Main) docOptions(bundle *locales.Bundle) ([]core.Option, error) {
 	}
 	opts = append(opts, core.WithCompany(company))
 
+	if c.PDFWorkers < 1 {
+		return nil, fmt.Errorf("DEALDESK_PDF_WORKERS: %d: at least 1", c.PDFWorkers)
+	}
 	if path, err := pdf.Find(c.Soffice); err != nil {
 		m.Log.Warn().Err(err).Msg("PDF is unavailable: documents are made as DOCX only (install LibreOffice or set DEALDESK_SOFFICE)")
 	} else {
@@ -132,7 +135,8 @@ func (m *Main) closePDF() error {
 	if m.pdf == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// A conversion in progress may take up to its timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), m.Config.PDFTimeout+10*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- m.pdf.Close() }()

@@ -12,6 +12,10 @@ import (
 
 // runMain runs the real program on the database in dir with input piped to
 // the console, the way `printf ... | dealdesk` does, and returns its output.
+// noSoffice is a LibreOffice that is not there: tests that make no PDF
+// start without it; those that do set DEALDESK_SOFFICE to "" (found).
+const noSoffice = "/nonexistent/soffice"
+
 func runMain(t *testing.T, dir, input string, env map[string]string) string {
 	t.Helper()
 	out, _ := runMainStderr(t, dir, input, env)
@@ -35,6 +39,9 @@ func runMainStderr(t *testing.T, dir, input string, env map[string]string) (stdo
 			return filepath.Join(dir, "files")
 		case "DEALDESK_LOG_FORMAT":
 			return "json"
+		case "DEALDESK_SOFFICE":
+			// No LibreOffice (each start would warm it) unless a test asks.
+			return noSoffice
 		}
 		return ""
 	}

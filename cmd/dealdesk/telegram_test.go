@@ -37,7 +37,7 @@ func startTelegram(t *testing.T, dir string, srv *telegramtest.Server, extra ...
 	env := map[string]string{
 		"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT": "json",
 		"DEALDESK_ADMINS": "telegram:" + strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL": "50ms",
-		"TELEGRAM_TOKEN": srv.Token, "TELEGRAM_API_URL": srv.URL,
+		"TELEGRAM_TOKEN": srv.Token, "TELEGRAM_API_URL": srv.URL, "DEALDESK_SOFFICE": noSoffice,
 	}
 	for _, e := range extra {
 		for k, v := range e {
