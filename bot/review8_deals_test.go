@@ -75,7 +75,9 @@ func TestDealLostSaysОтказ(t *testing.T) {
 		}
 	}
 	// An admin reopens it; the rule for the others names heads and admins.
-	msgs = h.press("admin", msgs, "Переоткрыть")
+	if asked := dump(h.press("admin", msgs, "Переоткрыть")); !strings.Contains(asked, "ричин") {
+		t.Fatalf("reopening asked no reason: %s", asked)
+	}
 	h.say("admin", "Клиент вернулся")
 	if d, err := h.svc.FindDealByNumber(context.Background(), core.Actor{User: h.admin}, "D-2026-0001"); err != nil || d.Stage.Closed() {
 		t.Fatalf("not reopened by the admin: %+v, %v", d, err)

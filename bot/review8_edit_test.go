@@ -76,7 +76,7 @@ func TestEditOptionalReasonRule(t *testing.T) {
 	if strings.Contains(dump(msgs), "Без причины") {
 		t.Fatalf("asked for an optional reason typed with the value:%s", dump(msgs))
 	}
-	msgs = h.press("m", h.say("m", "/edit 7707083893"), "Директор")
+	h.wantIn(h.press("m", h.say("m", "/edit 7707083893"), "Директор"), "Новое значение")
 	h.wantIn(h.say("m", "Петров П. П. причина: новый директор"), "Сохранено", "Причина: новый директор")
 	msgs = h.say("m", "/edit 7707083893 директор Иванов И. И.")
 	h.wantIn(msgs, "Директор: Петров П. П. → Иванов И. И.", "Без причины")

@@ -80,7 +80,7 @@ func (m *Main) docOptions(bundle *locales.Bundle) ([]core.Option, error) {
 			Auth: c.DiadocAuth, BoxID: c.DiadocBoxID, DepartmentID: c.DiadocDept},
 			m.Log.With().Str("component", "diadoc").Logger())
 		if err != nil {
-			return nil, fmt.Errorf("Diadoc: %w", err)
+			return nil, fmt.Errorf("diadoc: %w", err)
 		}
 		opts = append(opts, core.WithEDO(d))
 	} else {
