@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -156,7 +157,7 @@ func TestStoredFileNotRead(t *testing.T) {
 	ctx := context.Background()
 	failing := new(atomic.Bool)
 	svc := core.NewService(flakyStore{Store: h.db, failing: failing}, core.WithPlatforms("test"))
-	var logs bytes.Buffer
+	var logs lockedBuffer
 	b := bot.New(bot.Config{Service: svc, Locales: bundle, Logger: zerolog.New(&logs), Clock: h.clock,
 		UseCases: usecases.All})
 	b.AddTransport(h.rec)
@@ -232,4 +233,23 @@ func (h *harness) message(id int64) *core.OutboxMessage {
 		h.t.Fatal(err)
 	}
 	return m
+}
+
+// lockedBuffer is a buffer the outbox's goroutines may log to while the
+// test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
