@@ -107,7 +107,8 @@ func TestDecideDocument(t *testing.T) {
 	if _, err := o.svc.SubmitForApproval(o.ctx(), o.officer, d.ID); err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range []core.Actor{o.officer, o.manager, o.underwriter} {
+	// Heads too: the legal approval is the lawyers' (issue 9).
+	for _, a := range []core.Actor{o.officer, o.manager, o.underwriter, o.head} {
 		_, err = o.svc.DecideDocument(o.ctx(), a, d.ID, 1, core.DecisionApprove, "")
 		checkCode(t, err, core.EFORBIDDEN, "err.forbidden")
 	}

@@ -111,7 +111,7 @@ var rolePerms = map[Role][]Permission{
 	RoleLawyer:      {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermApprove},
 	RoleUnderwriter: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory},
 	RoleHead: {PermViewClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals, PermTasks, PermAssignTasks, PermHistory,
-		PermApprove, PermExport},
+		PermExport},
 }
 
 // Can reports whether the role has the permission. Admins may do everything.
