@@ -264,3 +264,25 @@ func (s *Service) PreviewTemplate(ctx context.Context, a Actor, id int64) ([]byt
 	}
 	return out, nil
 }
+
+// ImportTemplate adds a template from DealDesk's templates folder unless
+// one of its kind with the same file is stored already (added reports
+// which): a file seen before is left as it is, in use or not, so that a
+// template an admin sent later is not replaced at each start. A broken or
+// unknown placeholder is refused as AddTemplate refuses it.
+func (s *Service) ImportTemplate(ctx context.Context, kind DocKind, name string, docx []byte) (added bool, err error) {
+	sum := NewFileRef(name, MIMEDOCX, docx).SHA256
+	var seen bool
+	err = s.view(ctx, func(tx Tx) error {
+		ts, err := tx.Templates()
+		for _, t := range ts {
+			seen = seen || t.Kind == kind && t.File.SHA256 == sum
+		}
+		return err
+	})
+	if err != nil || seen {
+		return false, err
+	}
+	_, err = s.AddTemplate(ctx, Actor{}, kind, name, docx)
+	return err == nil, err
+}

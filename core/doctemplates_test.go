@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -192,5 +193,37 @@ func TestHistoryShowsDocuments(t *testing.T) {
 	}
 	if e, ok := core.RefEntity("officer_id"); !ok || e != core.EntityUser {
 		t.Error("officer_id names no user")
+	}
+}
+
+// TestImportTemplate: a template from the folder is added once; at the
+// next start the same file changes nothing, not even when an admin's later
+// template is in use; a broken one is refused naming its placeholder.
+func TestImportTemplate(t *testing.T) {
+	o := newDocOffice(t)
+	file := makeDOCX(t, "Договор с {{client.name}}")
+	added, err := o.svc.ImportTemplate(o.ctx(), core.DocContract, "Договор из папки.docx", file)
+	if err != nil || !added {
+		t.Fatalf("import = %v, %v", added, err)
+	}
+	if _, err := o.svc.AddTemplate(o.ctx(), o.admin, core.DocContract, "Договор юриста", makeDOCX(t, "Договор: {{client.inn}}")); err != nil {
+		t.Fatal(err)
+	}
+	added, err = o.svc.ImportTemplate(o.ctx(), core.DocContract, "Договор из папки.docx", file)
+	if err != nil || added {
+		t.Fatalf("second import = %v, %v", added, err)
+	}
+	ts, err := o.svc.Templates(o.ctx(), o.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range ts {
+		if tp.Kind == core.DocContract && tp.Active && tp.Name != "Договор юриста" {
+			t.Fatalf("the folder's template replaced the admin's: %+v", tp)
+		}
+	}
+	_, err = o.svc.ImportTemplate(o.ctx(), core.DocInvoice, "Счёт.docx", makeDOCX(t, "Счёт {{client.nmae}}"))
+	if key, args := core.ErrorKey(err); err == nil || !strings.Contains(fmt.Sprint(key, args), "client.nmae") {
+		t.Fatalf("a broken template: %v", err)
 	}
 }

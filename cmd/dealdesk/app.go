@@ -178,6 +178,9 @@ func (m *Main) serve(ctx context.Context) error {
 	if err := m.Service.SeedTemplates(ctx); err != nil {
 		return fmt.Errorf("built-in templates: %w", err)
 	}
+	if err := m.importTemplates(ctx); err != nil {
+		return err
+	}
 	var admins []core.Admin
 	for _, id := range m.Config.Admins {
 		admins = append(admins, core.Admin{Identity: id})

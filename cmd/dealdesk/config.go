@@ -55,6 +55,7 @@ type Config struct {
 
 	// Documents (documents.go).
 	CompanyFile    string
+	TemplatesDir   string
 	VATRate        string
 	ApprovalKinds  string
 	VerifyMaxAge   time.Duration
@@ -166,6 +167,8 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.TelegramWebhookSecret })},
 	{name: "DEALDESK_COMPANY_FILE", help: "our company's card (name, INN/KPP, OGRN, address, director, bank, BIK, accounts) as a text file in the form a pasted company card takes; it fills the company.* fields of documents",
 		set: str(func(c *Config) *string { return &c.CompanyFile })},
+	{name: "DEALDESK_TEMPLATES_DIR", help: "folder of DOCX templates added at start: each file named by its kind (договор.docx, КП 2027.docx, contract.docx …); a file seen before changes nothing, a broken one is logged naming its placeholder",
+		set: str(func(c *Config) *string { return &c.TemplatesDir })},
 	{name: "DEALDESK_VAT_RATE", def: "22", help: "VAT rate of a document given none: 22, 10, 0 or none (без НДС)",
 		set: str(func(c *Config) *string { return &c.VATRate })},
 	{name: "DEALDESK_APPROVAL_KINDS", def: "contract,supplement", help: "document kinds a lawyer must approve before they are sent (proposal, contract, supplement, invoice; empty: none)",

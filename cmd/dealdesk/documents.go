@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dealdesk/dealdesk/adapters/diadoc"
@@ -146,4 +148,57 @@ func (m *Main) closePDF() error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// importTemplates adds the templates of DEALDESK_TEMPLATES_DIR: a .docx
+// whose name starts with a kind (договор, КП, допсоглашение, счёт or the
+// English codes). A file that is not a template of a known kind, or whose
+// placeholders are broken or unknown, is logged and skipped: DealDesk runs
+// on with the templates it has.
+func (m *Main) importTemplates(ctx context.Context) error {
+	dir := m.Config.TemplatesDir
+	if dir == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("DEALDESK_TEMPLATES_DIR: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.EqualFold(filepath.Ext(name), ".docx") || strings.HasPrefix(name, "~$") {
+			continue // Word's lock files start with ~$
+		}
+		kind, ok := templateKind(strings.TrimSuffix(name, filepath.Ext(name)))
+		if !ok {
+			m.Log.Warn().Str("file", name).Msg("template skipped: its name does not start with a document kind (договор, КП, допсоглашение, счёт)")
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("DEALDESK_TEMPLATES_DIR: %w", err)
+		}
+		added, err := m.Service.ImportTemplate(ctx, kind, name, data)
+		if err != nil {
+			key, args := core.ErrorKey(err)
+			m.Log.Error().Str("file", name).Str("error", key).Interface("details", args).Msg("template refused")
+			continue
+		}
+		if added {
+			m.Log.Info().Str("file", name).Str("kind", string(kind)).Msg("template added from the folder")
+		}
+	}
+	return nil
+}
+
+// templateKind reads the kind a template file's name starts with: its
+// first word, or its first two («доп соглашение»).
+func templateKind(name string) (core.DocKind, bool) {
+	words := strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(name))
+	for n := min(2, len(words)); n > 0; n-- {
+		if k, err := core.ParseDocKind(strings.Join(words[:n], " ")); err == nil {
+			return k, true
+		}
+	}
+	return "", false
 }
