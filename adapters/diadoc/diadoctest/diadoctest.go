@@ -121,6 +121,10 @@ type Server struct {
 	OwnBoxID string
 	// Now gives the fake's time (default time.Now).
 	Now func() time.Time
+	// PostAnswerDelay holds back PostMessage's answer after the document
+	// is posted: the window where Diadoc has it and the caller does not
+	// know yet (crash tests kill the caller there).
+	PostAnswerDelay time.Duration
 
 	tb         testing.TB
 	srv        *httptest.Server
@@ -709,6 +713,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	time.Sleep(s.PostAnswerDelay)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, _ = w.Write(answer)
 }
