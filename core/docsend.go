@@ -219,20 +219,49 @@ func (s *Service) deliver(ctx context.Context, send *DocSend) error {
 	if files == nil {
 		// The document moved on without this send (it cannot: a send
 		// blocks new versions); keep the record and drop the send.
-		return s.recordSend(ctx, send, nil, errors.New("the document no longer waits for this send"), true)
+		return s.recordSend(ctx, send, nil, "", errors.New("the document no longer waits for this send"), true)
 	}
 	var posted *EDOPosted
 	var sendErr error
+	box := ""
 	switch send.Channel {
 	case ChannelEmail:
 		sendErr = s.sendMail(ctx, send, d, client, sender, files)
 	case ChannelEDO:
 		posted, sendErr = s.postDraft(ctx, send, d, files)
+		if sendErr == nil {
+			box = s.edoBoxTitle(ctx, client, send.BoxID)
+		}
 	}
 	if sendErr != nil && ctx.Err() != nil {
 		return ctx.Err() // stopped: the send stays due, uncounted
 	}
-	return s.recordSend(ctx, send, posted, sendErr, false)
+	return s.recordSend(ctx, send, posted, box, sendErr, false)
+}
+
+// edoBoxTitle is the title the operator gives the client's box: the
+// document's recipient as people read it, where the box's id means nothing
+// to them. It is "" when the operator does not answer or does not list the
+// box among the client's (by INN and KPP, else by the INN alone, as
+// EDOBoxes finds them); the box's id is kept in Document.EDOBoxID anyway.
+func (s *Service) edoBoxTitle(ctx context.Context, c *Client, boxID string) string {
+	kpps := []string{c.KPP}
+	if c.KPP != "" {
+		kpps = append(kpps, "")
+	}
+	for _, kpp := range kpps {
+		boxes, err := s.docs.edo.Boxes(ctx, c.INN, kpp)
+		if err != nil {
+			s.log.Warn().Err(err).Str("box_id", boxID).Msg("the EDO box's title is not known: the operator did not answer")
+			return ""
+		}
+		for _, b := range boxes {
+			if b.ID == boxID {
+				return strings.TrimSpace(b.Title)
+			}
+		}
+	}
+	return ""
 }
 
 // sendMail sends the email of a send: the files attached, the subject and

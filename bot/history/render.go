@@ -36,12 +36,12 @@ func (r *renderer) entry(e *core.HistoryEntry) string {
 		}
 		return s + " · " + c.T("msg.history.created", bot.Args{"Fields": strings.Join(fields, "; ")}) + reason
 	case len(e.Changes) == 1:
-		return s + " · " + r.change(e.Changes[0]) + reason
+		return s + " · " + r.change(e, e.Changes[0]) + reason
 	}
 	var b strings.Builder
 	b.WriteString(s + reason)
 	for _, ch := range e.Changes {
-		b.WriteString("\n" + c.T("msg.history.item", bot.Args{"Change": r.change(ch)}))
+		b.WriteString("\n" + c.T("msg.history.item", bot.Args{"Change": r.change(e, ch)}))
 	}
 	return b.String()
 }
@@ -60,12 +60,29 @@ func (r *renderer) reason(e *core.HistoryEntry) string {
 	return " " + r.c.T("msg.history.reason", bot.Args{"Reason": cut(reason, valueMax)})
 }
 
-// change renders one changed field: old → new, a merge naming the card,
-// or one item of a card's list added, changed or removed.
-func (r *renderer) change(ch *core.Change) string {
+// change renders one changed field of the entry: old → new, a merge
+// naming the card, one item of a card's list added, changed or removed, or
+// a document's sending.
+func (r *renderer) change(e *core.HistoryEntry, ch *core.Change) string {
 	if ch.Entity == core.EntityClient && (ch.Field == "merged" || ch.Field == "merged_into") {
 		if _, id, ok := core.RefOf(ch.Field, ch.New); ok {
 			return r.c.T("msg.history."+ch.Field, bot.Args{"Card": r.record(core.EntityClient, id)})
+		}
+	}
+	if ch.Entity == core.EntityDocument {
+		switch ch.Field {
+		case "send":
+			// Asked to send: "email: a@b.ru, c@d.ru" or "edo: <the box's
+			// id>". A box's id means nothing to a person: its title comes
+			// as the recipient once the draft is posted.
+			channel, to, _ := strings.Cut(ch.New, ": ")
+			if core.DocChannel(channel) == core.ChannelEDO {
+				to = ""
+			}
+			return r.c.T("msg.history.doc.send", bot.Args{"Channel": channel, "To": cut(to, valueMax)})
+		case "edo_message_id":
+			return r.c.T("msg.history.change", bot.Args{"Field": r.field(ch), "Old": r.edoDocument(e, ch.Old, false),
+				"New": r.edoDocument(e, ch.New, true)})
 		}
 	}
 	if op := listOp(ch); op != "" {
@@ -137,11 +154,32 @@ func (r *renderer) value(ch *core.Change, v string) string {
 	return cut(r.fieldValue(ch, v), valueMax)
 }
 
+// edoDocument says what an EDO operator's document id stood for, instead
+// of the id: the draft DealDesk posted (the entry posting it), or the
+// letter a person signed and sent from the draft (the operator's event
+// that followed the draft to it; isNew), or, replaced by a new posting, the
+// letter of an earlier one.
+func (r *renderer) edoDocument(e *core.HistoryEntry, id string, isNew bool) string {
+	posting := e.Reason == "edo_posted"
+	switch {
+	case id == "":
+		return "—"
+	case posting == isNew:
+		return r.c.T("msg.history.doc.edo_draft", nil)
+	}
+	return r.c.T("msg.history.doc.edo_letter", nil)
+}
+
 // fieldValue shows a value in the user's words where it is a code.
 func (r *renderer) fieldValue(ch *core.Change, v string) string {
 	c := r.c
 	if v == "" {
 		return "—"
+	}
+	if ch.Entity == core.EntityDocument {
+		if s, ok := r.docValue(ch, v); ok {
+			return s
+		}
 	}
 	var key string
 	switch ch.Field {
@@ -184,4 +222,55 @@ func (r *renderer) fieldValue(ch *core.Change, v string) string {
 		return c.T(key, nil)
 	}
 	return v
+}
+
+// docValue shows a document's value in the user's words where it is a
+// number of a version, a VAT rate's code, the check's warnings or an error's
+// locale key; ok is false for the values shown as any other.
+func (r *renderer) docValue(ch *core.Change, v string) (string, bool) {
+	c := r.c
+	switch ch.Field {
+	case "version", "approved", "sent_version":
+		if v == "0" {
+			return "—", true // no version yet, none approved or sent
+		}
+	case "vat":
+		if v == core.VATNone.Code() {
+			return c.T("doc.vat.none", nil), true
+		}
+		if _, err := strconv.Atoi(v); err == nil {
+			return v + " %", true // the field says it is VAT
+		}
+	case "overridden":
+		// The warnings of the check before producing, by their ids:
+		// "never_verified, requisite:client.kpp".
+		var out []string
+		for _, id := range strings.Split(v, ", ") {
+			out = append(out, r.warning(id))
+		}
+		return strings.Join(out, "; "), true
+	case "send_error":
+		// The mail server's words, or the locale key of the operator's
+		// error.
+		if strings.Contains(v, ".") && !strings.Contains(v, " ") && c.P.Has(v) {
+			return c.T(v, nil), true
+		}
+	}
+	return "", false
+}
+
+// warning says a warning of the check before producing by its id: the
+// issue's code and the field it is about, "requisite:client.kpp".
+func (r *renderer) warning(id string) string {
+	code, field, _ := strings.Cut(id, ":")
+	key := "doc.issue." + code
+	if !r.c.P.Has(key) {
+		return id
+	}
+	name := field
+	if f, ok := core.DocFieldByName(field); ok && r.c.P.Has(f.Key()) {
+		name = r.c.T(f.Key(), nil)
+	}
+	// The id keeps no value: a text that would show one ends at its colon.
+	return strings.TrimRight(r.c.T(key, bot.Args{"Field": name}), ": ")
 }
