@@ -344,6 +344,19 @@ func (b *Bot) dispatchAction(c *Context) error {
 		return core.Errorf(core.EFORBIDDEN, "err.button.not_yours")
 	}
 	c.Button = btn
+	if u.Platform == core.PlatformConsole && u.Text != "" && btn.Action != ActionFlowInput {
+		// A number typed in the console while a dialog waits for text,
+		// asked after this button was shown, is the dialog's answer, not
+		// a press of an older card's button (the console cannot tell).
+		conv, err := c.loadConv()
+		if err != nil {
+			return err
+		}
+		if conv != nil && conv.UpdatedAt.After(btn.CreatedAt) {
+			c.Button, c.Conv = nil, conv
+			return c.input(u.Text)
+		}
+	}
 	if btn.Action != ActionFlowInput && !btn.UsedAt.IsZero() {
 		// A decision works once; a second press (a double tap, an update
 		// delivered again) only hears that it is done. A dialog's choice

@@ -20,11 +20,10 @@ import (
 	"github.com/dealdesk/dealdesk/storage/bolt"
 )
 
-// TestConsoleWithTheBot: on the console with the real bot, a number that
-// names no shown button is answered in the user's language with the
-// numbers there are; after an error the shown button still works; and in
-// a dialog a number is an answer to its step.
-func TestConsoleWithTheBot(t *testing.T) {
+// runConsole runs the real bot on the console with input and returns what
+// it printed.
+func runConsole(t *testing.T, in string) string {
+	t.Helper()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "dealdesk.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +38,6 @@ func TestConsoleWithTheBot(t *testing.T) {
 	bundle := locales.MustLoad()
 	b := bot.New(bot.Config{Service: svc, Locales: bundle, Logger: zerolog.Nop(), UseCases: usecases.All})
 	var out bytes.Buffer
-	in := "/client 7707083893\n7\n/deal D-1\n1\n7\n"
 	tr := console.New(strings.NewReader(in), &out, false, t.TempDir())
 	b.AddTransport(tr)
 	done := make(chan struct{})
@@ -52,8 +50,17 @@ func TestConsoleWithTheBot(t *testing.T) {
 	}
 	cancel()
 	<-done
+	return out.String()
+}
+
+// TestConsoleWithTheBot: on the console with the real bot, a number that
+// names no shown button is answered in the user's language with the
+// numbers there are; after an error the shown button still works; and in
+// a dialog a number is an answer to its step.
+func TestConsoleWithTheBot(t *testing.T) {
+	text := runConsole(t, "/client 7707083893\n7\n/deal D-1\n1\n7\n")
+	bundle := locales.MustLoad()
 	p := bundle.Printer("ru", nil)
-	text := out.String()
 	for _, want := range []string{
 		"[1] " + p.T("btn.client.create", nil),
 		p.T("msg.choice.one", bot.Args{"N": "7", "Min": "1"}),
@@ -64,5 +71,19 @@ func TestConsoleWithTheBot(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the console does not show %q:\n%s", want, text)
 		}
+	}
+}
+
+// TestNumberAnswersTheDialogAskedSinceTheButton: a deal's card is shown,
+// then a dialog asks for text; «1» typed is the dialog's answer, not a
+// press of the card's first button (which would move the deal).
+func TestNumberAnswersTheDialogAskedSinceTheButton(t *testing.T) {
+	out := runConsole(t, "/client 7707083893\n1\nПАО Сбербанк\n-\n-\n-\n-\nда\n/deal new 7707083893 Лизинг 100\n1\n"+
+		"/deal D-2026-0001\n/task new\n1\n/deal D-2026-0001\n")
+	if strings.Contains(out, "переведена на стадию") {
+		t.Fatalf("a number typed to the task's question moved the deal:\n%s", out)
+	}
+	if !strings.Contains(out, "Стадия: новая") {
+		t.Fatalf("the deal is not shown:\n%s", out)
 	}
 }

@@ -193,8 +193,9 @@ func (t *Transport) update(text string) *bot.Update {
 	n, isNumber := choiceNumber(text)
 	if ch, ok := t.choices[n]; isNumber && ok {
 		// The press is of that message's button, so that the bot can take
-		// the buttons of that message away.
-		u.Token, u.MessageID = ch.token, ch.msgID
+		// the buttons of that message away. The number typed goes along:
+		// a dialog asked since the button was shown takes it as its answer.
+		u.Token, u.MessageID, u.Text = ch.token, ch.msgID, strings.TrimSpace(text)
 		return u
 	}
 	u.Text = text

@@ -40,8 +40,8 @@ func TestRun(t *testing.T) {
 	if got[0].Command != "deal" || got[0].Args != "new" || got[0].UserID != console.UserID {
 		t.Errorf("command update = %+v", got[0])
 	}
-	if got[1].Token != "tok-yes" || got[1].Text != "" {
-		t.Errorf("choice 1 = %+v, want the first button's token", got[1])
+	if got[1].Token != "tok-yes" || got[1].Text != "1" {
+		t.Errorf("choice 1 = %+v, want the first button's token with the number typed", got[1])
 	}
 	if got[2].Token != "tok-no" {
 		t.Errorf("a shown button's number stopped working after another was pressed: %+v", got[2])
