@@ -308,8 +308,11 @@ func entryText(c *bot.Context, h *core.History, e *core.HistoryEntry) string {
 				parts = append(parts, c.T("card.doc.history_officer", bot.Args{"Name": name}))
 			}
 		case "send":
-			// "email: a@b.ru" or "edo: <box>"
+			// "email: a@b.ru" or "edo: <box id>"
 			channel, to, _ := strings.Cut(ch.New, ": ")
+			if core.DocChannel(channel) == core.ChannelEDO {
+				to = "" // a box id: the card names the recipient elsewhere
+			}
 			parts = append(parts, c.T("card.doc.history_send", bot.Args{"Channel": channel, "To": to}))
 		case "overridden":
 			parts = append(parts, c.T("card.doc.history_overridden", nil))
