@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -132,19 +133,26 @@ func requestFlow() *bot.Flow {
 	}}
 }
 
-// takeAction is «Взять»: the officer takes the request.
-func takeAction(c *bot.Context) error {
-	id, err := docID(c)
-	if err != nil {
-		return err
+// stepAction is a button that moves the document of its payload one step
+// with step and answers with msgKey's message (the document's number and
+// current version) above the document's card and buttons.
+func stepAction(msgKey string, step func(*core.Service, context.Context, core.Actor, int64) (*core.Document, error)) bot.Handler {
+	return func(c *bot.Context) error {
+		id, err := docID(c)
+		if err != nil {
+			return err
+		}
+		d, err := step(c.Svc, c.Ctx(), c.Actor(), id)
+		if err != nil {
+			return err
+		}
+		return c.Send(bot.Reply{Text: c.T(msgKey, bot.Args{"Number": d.Number, "Version": versionOf(d)}) + "\n\n" +
+			card(c, d), Buttons: buttons(c, d)})
 	}
-	d, err := c.Svc.TakeDocument(c.Ctx(), c.Actor(), id)
-	if err != nil {
-		return err
-	}
-	return c.Send(bot.Reply{Text: c.T("msg.doc.taken", bot.Args{"Number": d.Number}) + "\n\n" + card(c, d),
-		Buttons: buttons(c, d)})
 }
+
+// takeAction is «Взять»: the officer takes the request.
+var takeAction = stepAction("msg.doc.taken", (*core.Service).TakeDocument)
 
 // produceAction is «Сформировать»: the check before producing first. What
 // is missing refuses the document with the list (and a button to check
@@ -155,11 +163,7 @@ func produceAction(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	check, err := c.Svc.CheckDocument(c.Ctx(), c.Actor(), id)
-	if err != nil {
-		return err
-	}
-	d, err := c.Svc.DocumentByID(c.Ctx(), c.Actor(), id)
+	check, d, err := checkDoc(c, id)
 	if err != nil {
 		return err
 	}
@@ -172,6 +176,20 @@ func produceAction(c *bot.Context) error {
 			"warnings": strings.Join(check.WarningIDs(), "\n")})
 	}
 	return produce(c, id, nil, "")
+}
+
+// checkDoc runs the check before producing on a document and reads the
+// document.
+func checkDoc(c *bot.Context, id int64) (*core.DocCheck, *core.Document, error) {
+	check, err := c.Svc.CheckDocument(c.Ctx(), c.Actor(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := c.Svc.DocumentByID(c.Ctx(), c.Actor(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return check, d, nil
 }
 
 // produce makes the new version and sends its files with the card.
@@ -228,11 +246,7 @@ func overrideFlow() *bot.Flow {
 		"confirm": {
 			Prompt: func(c *bot.Context) error {
 				id, _ := strconv.ParseInt(c.Conv.Data["doc_id"], 10, 64)
-				check, err := c.Svc.CheckDocument(c.Ctx(), c.Actor(), id)
-				if err != nil {
-					return err
-				}
-				d, err := c.Svc.DocumentByID(c.Ctx(), c.Actor(), id)
+				check, d, err := checkDoc(c, id)
 				if err != nil {
 					return err
 				}
@@ -274,18 +288,7 @@ func overrideFlow() *bot.Flow {
 }
 
 // submitAction is «На согласование».
-func submitAction(c *bot.Context) error {
-	id, err := docID(c)
-	if err != nil {
-		return err
-	}
-	d, err := c.Svc.SubmitForApproval(c.Ctx(), c.Actor(), id)
-	if err != nil {
-		return err
-	}
-	return c.Send(bot.Reply{Text: c.T("msg.doc.submitted", bot.Args{"Number": d.Number, "Version": versionOf(d)}) +
-		"\n\n" + card(c, d), Buttons: buttons(c, d)})
-}
+var submitAction = stepAction("msg.doc.submitted", (*core.Service).SubmitForApproval)
 
 // decisionPayload reads a decision button's document and version.
 func decisionPayload(c *bot.Context) (int64, int, error) {
@@ -376,29 +379,7 @@ func decide(c *bot.Context, id int64, version int, decision core.DocDecision, co
 }
 
 // paperSignedAction is «Подписан на бумаге».
-func paperSignedAction(c *bot.Context) error {
-	id, err := docID(c)
-	if err != nil {
-		return err
-	}
-	d, err := c.Svc.MarkPaperSigned(c.Ctx(), c.Actor(), id)
-	if err != nil {
-		return err
-	}
-	return c.Send(bot.Reply{Text: c.T("msg.doc.paper_signed", bot.Args{"Number": d.Number}) + "\n\n" + card(c, d),
-		Buttons: buttons(c, d)})
-}
+var paperSignedAction = stepAction("msg.doc.paper_signed", (*core.Service).MarkPaperSigned)
 
 // originalAction is «Оригинал получен».
-func originalAction(c *bot.Context) error {
-	id, err := docID(c)
-	if err != nil {
-		return err
-	}
-	d, err := c.Svc.MarkOriginalReceived(c.Ctx(), c.Actor(), id)
-	if err != nil {
-		return err
-	}
-	return c.Send(bot.Reply{Text: c.T("msg.doc.original", bot.Args{"Number": d.Number}) + "\n\n" + card(c, d),
-		Buttons: buttons(c, d)})
-}
+var originalAction = stepAction("msg.doc.original", (*core.Service).MarkOriginalReceived)

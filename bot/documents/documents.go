@@ -167,14 +167,19 @@ func docID(c *bot.Context) (int64, error) {
 	return bot.ParseID(id, "err.button.expired")
 }
 
+// buttonDoc reads the document of a button's payload.
+func buttonDoc(c *bot.Context) (*core.Document, error) {
+	id, err := docID(c)
+	if err != nil {
+		return nil, err
+	}
+	return c.Svc.DocumentByID(c.Ctx(), c.Actor(), id)
+}
+
 // showAction shows a document's card («Открыть»), or the files of its
 // current version (payload "<id>.files").
 func showAction(c *bot.Context) error {
-	id, err := docID(c)
-	if err != nil {
-		return err
-	}
-	d, err := c.Svc.DocumentByID(c.Ctx(), c.Actor(), id)
+	d, err := buttonDoc(c)
 	if err != nil {
 		return err
 	}

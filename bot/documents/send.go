@@ -13,11 +13,7 @@ import (
 // ("<id>.edo": the client's box, chosen when there are several). It only
 // opens the choice, so the card keeps its buttons.
 func sendAction(c *bot.Context) error {
-	id, err := docID(c)
-	if err != nil {
-		return err
-	}
-	d, err := c.Svc.DocumentByID(c.Ctx(), c.Actor(), id)
+	d, err := buttonDoc(c)
 	if err != nil {
 		return err
 	}
