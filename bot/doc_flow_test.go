@@ -126,13 +126,13 @@ func TestDocumentFromRequestToOriginal(t *testing.T) {
 	}
 
 	// The card's history shows every step.
-	card := w.say("m", "/doc ДГ-2026-0001")
-	wantText(t, card, "Максим: запрошен", "Ольга: взял(а) в работу\n",
+	docCard := w.say("m", "/doc ДГ-2026-0001")
+	wantText(t, docCard, "Максим: запрошен", "Ольга: взял(а) в работу\n",
 		"Ольга: черновик, версия 1", "Ольга: вопреки предупреждениям проверки — «Клиент проверен по выписке»",
 		"Ольга: на согласовании", "Лев: согласован", "Ольга: отправка через ЭДО\n", "система: доставлен, подписан",
 		"Максим: оригинал получен")
-	if strings.Contains(dump(card), "box-") {
-		t.Fatalf("the card shows an EDO box id: %s", dump(card))
+	if strings.Contains(dump(docCard), "box-") {
+		t.Fatalf("the card shows an EDO box id: %s", dump(docCard))
 	}
 	// And the deal's history lists the document's changes.
 	wantText(t, w.say("m", "/history "+deal.Number), "документ ДГ-2026-0001")
