@@ -115,27 +115,6 @@ func (s *Service) notifyDoc(tx Tx, d *Document, deal *Deal, a Actor, n Note) err
 	return nil
 }
 
-// notifyRole posts a notification to the work chat of purpose p, or, when
-// none is bound, to every active user of the role personally.
-func (s *Service) notifyRole(tx Tx, p ChatPurpose, r Role, n Note) error {
-	bound, err := s.notifyPurpose(tx, p, n)
-	if err != nil || bound {
-		return err
-	}
-	users, err := tx.ListUsers()
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		if u.Role == r && u.Active {
-			if err := s.notifyUser(tx, u.ID, n); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // RequestDocument asks deal support for a document of a deal: it is
 // numbered (КП-2026-0001), put in the officers' queue as a task, and the
 // officers' work chat (or each officer) is told with a button to take it.

@@ -52,22 +52,7 @@ func (s *Service) notifyOfficers(tx Tx, in *Intake, a Actor) error {
 		Buttons: [][]ButtonSpec{{{LabelKey: "btn.intake.verify", Action: ActionIntakeVerify, Payload: id}},
 			{{LabelKey: "btn.intake.apply", Action: ActionIntakeApply, Payload: id},
 				{LabelKey: "btn.intake.return", Action: ActionIntakeReturn, Payload: id}}}}
-	bound, err := s.notifyPurpose(tx, PurposeOfficers, n)
-	if err != nil || bound {
-		return err
-	}
-	users, err := tx.ListUsers()
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		if u.Role == RoleOfficer && u.Active {
-			if err := s.notifyUser(tx, u.ID, n); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.notifyRole(tx, PurposeOfficers, RoleOfficer, n)
 }
 
 // IntakeByID returns an intake to the officers and to its manager.

@@ -133,6 +133,33 @@ func (s *Service) notifyPurpose(tx Tx, p ChatPurpose, n Note) (bool, error) {
 	return len(chats) > 0, nil
 }
 
+// notifyRole posts a notification to the work chat of purpose p, or, when
+// none is bound, to every active user of the role personally.
+func (s *Service) notifyRole(tx Tx, p ChatPurpose, r Role, n Note) error {
+	bound, err := s.notifyPurpose(tx, p, n)
+	if err != nil || bound {
+		return err
+	}
+	return s.notifyUsersOfRole(tx, r, n)
+}
+
+// notifyUsersOfRole writes a personal notification to every active user of
+// role r.
+func (s *Service) notifyUsersOfRole(tx Tx, r Role, n Note) error {
+	users, err := tx.ListUsers()
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Role == r && u.Active {
+			if err := s.notifyUser(tx, u.ID, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale string, n Note) error {
 	m := &OutboxMessage{Platform: platform, ChatID: chatID, UserID: userID, Locale: locale,
 		Key: n.Key, Args: n.Args, Mentions: n.Mentions, Status: OutboxPending, Secret: n.Secret}

@@ -148,18 +148,7 @@ func (s *Service) UsersOn(ctx context.Context, platform string) ([]*User, error)
 }
 
 func (s *Service) notifyAdmins(tx Tx, n Note) error {
-	users, err := tx.ListUsers()
-	if err != nil {
-		return err
-	}
-	for _, a := range users {
-		if a.Role == RoleAdmin && a.Active {
-			if err := s.notifyUser(tx, a.ID, n); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.notifyUsersOfRole(tx, RoleAdmin, n)
 }
 
 // ListUsers returns every user; admins and heads may see them.
