@@ -73,6 +73,13 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, c *Client) (*Client
 	if c.ManagerID == 0 && a.User != nil && a.User.Role == RoleManager {
 		c.ManagerID = a.User.ID
 	}
+	return s.addClient(ctx, a, c, "created")
+}
+
+// addClient validates a new client card and writes it, audited with the
+// reason. A client with the same INN and KPP, or the same OGRN on another
+// INN, is a duplicate (ECONFLICT).
+func (s *Service) addClient(ctx context.Context, a Actor, c *Client, reason string) (*Client, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -88,7 +95,7 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, c *Client) (*Client
 		if err := tx.CreateClient(c); err != nil {
 			return err
 		}
-		return tx.AddChanges(stamp(diffClient(&Client{}, c), a, "created")...)
+		return tx.AddChanges(stamp(diffClient(&Client{}, c), a, reason)...)
 	})
 	if err != nil {
 		return nil, err
@@ -309,27 +316,7 @@ func (s *Service) CreateClientFromRegistry(ctx context.Context, a Actor, inn, kp
 	if a.User != nil && a.User.Role == RoleManager {
 		c.ManagerID = a.User.ID
 	}
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	err = s.update(ctx, func(tx Tx) error {
-		if dup, err := tx.ClientByINN(c.INN, c.KPP); err == nil {
-			return Errorf(ECONFLICT, "err.client.exists", "INN", dup.INN, "KPP", dup.KPP, "Name", dup.Name())
-		} else if !IsNotFound(err) {
-			return err
-		}
-		if err := checkOGRN(tx, c); err != nil {
-			return err
-		}
-		if err := tx.CreateClient(c); err != nil {
-			return err
-		}
-		return tx.AddChanges(stamp(diffClient(&Client{}, c), a, "registry")...)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return s.addClient(ctx, a, c, "registry")
 }
 
 // nameQuotes are the quotes a card's name may have of its own: ООО
