@@ -55,13 +55,7 @@ func (s *Service) DecideDocument(ctx context.Context, a Actor, docID int64, vers
 	case len([]rune(comment)) > MaxDocCommentLen:
 		return nil, Errorf(EINVALID, "err.doc.comment_too_long", "Max", MaxDocCommentLen)
 	}
-	var d *Document
-	err := s.update(ctx, func(tx Tx) error {
-		doc, deal, err := visibleDocument(tx, a, docID)
-		if err != nil {
-			return err
-		}
-		d = doc
+	return s.updateDocument(ctx, a, docID, func(tx Tx, d *Document, deal *Deal) error {
 		cur := d.Current()
 		switch {
 		case cur != nil && cur.N != version:
@@ -94,10 +88,6 @@ func (s *Service) DecideDocument(ctx context.Context, a Actor, docID int64, vers
 		args["Decision"], args["Comment"] = string(decision), comment
 		return s.notifyDoc(tx, d, deal, a, Note{Key: "notify.doc.decided", Args: args, Buttons: showButton(d)})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // CancelDocument withdraws a document that has not gone out: the manager
@@ -111,13 +101,7 @@ func (s *Service) CancelDocument(ctx context.Context, a Actor, docID int64, reas
 	if reason == "" {
 		return nil, Errorf(EINVALID, "err.doc.reason_required")
 	}
-	var d *Document
-	err := s.update(ctx, func(tx Tx) error {
-		doc, deal, err := visibleDocument(tx, a, docID)
-		if err != nil {
-			return err
-		}
-		d = doc
+	return s.updateDocument(ctx, a, docID, func(tx Tx, d *Document, deal *Deal) error {
 		if !a.Can(PermDocuments) && a.ID() != d.RequestedBy && !(a.Can(PermEditDeals) && a.ID() == deal.ManagerID) {
 			return Errorf(EFORBIDDEN, "err.forbidden")
 		}
@@ -139,8 +123,4 @@ func (s *Service) CancelDocument(ctx context.Context, a Actor, docID int64, reas
 		args["Reason"] = reason
 		return s.notifyDoc(tx, d, deal, a, Note{Key: "notify.doc.cancelled", Args: args})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }

@@ -71,22 +71,12 @@ func (s *Service) ProduceDocument(ctx context.Context, a Actor, docID int64, ove
 	if len(check.Warnings) > 0 {
 		v.Overridden, v.Reason = check.WarningIDs(), reason
 	}
-	var d *Document
-	err = s.update(ctx, func(tx Tx) error {
-		doc, deal, err := visibleDocument(tx, a, docID)
-		if err != nil {
-			return err
+	return s.updateDocument(ctx, a, docID, func(tx Tx, d *Document, deal *Deal) error {
+		if len(d.Versions) != len(in.doc.Versions) || d.Status != in.doc.Status {
+			return Errorf(ECONFLICT, "err.doc.changed", "Number", d.Number)
 		}
-		if len(doc.Versions) != len(in.doc.Versions) || doc.Status != in.doc.Status {
-			return Errorf(ECONFLICT, "err.doc.changed", "Number", doc.Number)
-		}
-		d = doc
 		return s.addVersion(tx, a, d, deal, v, files)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // checkProducible returns an error unless a new version may be made now.
@@ -192,13 +182,7 @@ func (s *Service) SubmitForApproval(ctx context.Context, a Actor, docID int64) (
 	if err := a.require(PermDocuments); err != nil {
 		return nil, err
 	}
-	var d *Document
-	err := s.update(ctx, func(tx Tx) error {
-		doc, deal, err := visibleDocument(tx, a, docID)
-		if err != nil {
-			return err
-		}
-		d = doc
+	return s.updateDocument(ctx, a, docID, func(tx Tx, d *Document, deal *Deal) error {
 		v := d.Current()
 		switch {
 		case v == nil || d.Status == DocRework || d.Status == DocRequested:
@@ -224,10 +208,6 @@ func (s *Service) SubmitForApproval(ctx context.Context, a Actor, docID int64) (
 				{LabelKey: "btn.doc.reject", Action: ActionDocReject, Payload: p}}}}
 		return s.notifyRole(withFiles(tx, files), PurposeLawyers, RoleLawyer, n)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // versionRefs are a version's files for a message, by reference: the

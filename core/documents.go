@@ -23,6 +23,24 @@ func visibleDocument(tx Tx, a Actor, id int64) (*Document, *Deal, error) {
 	return d, deal, nil
 }
 
+// updateDocument runs fn on a document the actor may see (ENOTFOUND
+// otherwise) and its deal in one transaction, and returns the document.
+func (s *Service) updateDocument(ctx context.Context, a Actor, docID int64, fn func(tx Tx, d *Document, deal *Deal) error) (*Document, error) {
+	var d *Document
+	err := s.update(ctx, func(tx Tx) error {
+		doc, deal, err := visibleDocument(tx, a, docID)
+		if err != nil {
+			return err
+		}
+		d = doc
+		return fn(tx, d, deal)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // dealClient is the client of a document's deal: the one its documents
 // are made for (Document.ClientID is the client when it was asked for; a
 // merge moves the deal to the card that stays).
@@ -197,13 +215,7 @@ func (s *Service) TakeDocument(ctx context.Context, a Actor, docID int64) (*Docu
 	if err := a.require(PermDocuments); err != nil {
 		return nil, err
 	}
-	var d *Document
-	err := s.update(ctx, func(tx Tx) error {
-		doc, deal, err := visibleDocument(tx, a, docID)
-		if err != nil {
-			return err
-		}
-		d = doc
+	return s.updateDocument(ctx, a, docID, func(tx Tx, d *Document, deal *Deal) error {
 		switch {
 		case d.OfficerID == a.ID():
 			return nil
@@ -214,10 +226,6 @@ func (s *Service) TakeDocument(ctx context.Context, a Actor, docID int64) (*Docu
 		}
 		return s.take(tx, a, d, deal)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // take makes the actor the document's officer, with its task, audited;
