@@ -10,10 +10,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dealdesk/dealdesk/adapters/internal/retryafter"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -114,7 +114,7 @@ func (c *Client) attempt(ctx context.Context, r request) (resp *response, wait t
 	case res.StatusCode >= 200 && res.StatusCode < 300:
 		return &response{status: res.StatusCode, header: res.Header, body: b}, 0, nil
 	case res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500:
-		after := retryAfter(res.Header.Get("Retry-After"), time.Now())
+		after := retryafter.Parse(res.Header.Get("Retry-After"), time.Now())
 		key := ErrUnavailable
 		if res.StatusCode == http.StatusTooManyRequests {
 			key = ErrRateLimited
@@ -138,22 +138,6 @@ func (c *Client) authorization() string {
 func (c *Client) backoff(attempt int) time.Duration {
 	d := c.retryWait << min(attempt, 10)
 	return time.Duration(float64(d) * (0.75 + rand.Float64()/2))
-}
-
-// retryAfter parses Retry-After: seconds or an HTTP date; 0 when absent
-// or unreadable.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(n, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
 }
 
 // getJSON calls a GET method and decodes its 200 answer into v.

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dealdesk/dealdesk/adapters/internal/retryafter"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -97,7 +98,7 @@ func (c *Client) PostDraft(ctx context.Context, d *core.EDODraft) (*core.EDOPost
 			return nil, c.fail(core.EUNAVAILABLE, ErrUnavailable, op,
 				errors.New("still processing after "+strconv.Itoa(poll+1)+" tries"), "still processing")
 		}
-		wait := retryAfter(resp.header.Get("Retry-After"), time.Now())
+		wait := retryafter.Parse(resp.header.Get("Retry-After"), time.Now())
 		if wait == 0 {
 			wait = c.retryWait
 		}

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dealdesk/dealdesk/adapters/internal/retryafter"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -53,7 +53,7 @@ func (c *Caller) statusError(op string, resp *http.Response, body []byte) error 
 		key = statusKey(resp.StatusCode)
 	}
 	if key == core.ErrRegistryDown {
-		he.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), c.clock.Now())
+		he.RetryAfter = retryafter.Parse(resp.Header.Get("Retry-After"), c.clock.Now())
 	}
 	return c.Fail(key, cause)
 }
@@ -70,21 +70,6 @@ func statusKey(status int) string {
 	default:
 		return core.ErrRegistryBadAnswer
 	}
-}
-
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(n, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
 }
 
 // Excerpt returns the start of a body (or of a registry's text) for an
