@@ -39,18 +39,23 @@ var DocFields = []DocField{
 
 	{Name: "client.name"}, {Name: "client.full_name"}, {Name: "client.inn"}, {Name: "client.kpp"},
 	{Name: "client.ogrn"}, {Name: "client.address"}, {Name: "client.director"}, {Name: "client.signatory"},
+	{Name: "client.signatory_position"}, {Name: "client.signatory_name"}, {Name: "client.signatory_basis"},
 	{Name: "client.email", Optional: true}, {Name: "client.phone", Optional: true},
 	{Name: "client.bank"}, {Name: "client.bik"}, {Name: "client.account"}, {Name: "client.corr_account"},
 
 	{Name: "deal.number"}, {Name: "deal.title"},
 	{Name: "deal.amount", Money: true}, {Name: "deal.amount_words", Money: true},
 	{Name: "deal.vat_rate"}, {Name: "deal.vat_amount", Money: true}, {Name: "deal.vat_amount_words", Money: true},
-	{Name: "deal.amount_without_vat", Money: true},
+	{Name: "deal.amount_without_vat", Money: true}, {Name: "deal.vat_phrase", Money: true},
 	{Name: "deal.signing_due"}, {Name: "deal.payment_due"}, {Name: "deal.contract_end"},
 
 	{Name: "company.name"}, {Name: "company.full_name"}, {Name: "company.inn"}, {Name: "company.kpp"},
-	{Name: "company.ogrn"}, {Name: "company.address"}, {Name: "company.director"}, {Name: "company.bank"},
+	{Name: "company.ogrn"}, {Name: "company.address"}, {Name: "company.director"},
+	{Name: "company.signatory_position"}, {Name: "company.signatory_name"}, {Name: "company.signatory_basis"},
+	{Name: "company.bank"},
 	{Name: "company.bik"}, {Name: "company.account"}, {Name: "company.corr_account"},
+
+	{Name: "contract.number"}, {Name: "contract.date"},
 
 	{Name: "manager.name"},
 
@@ -62,6 +67,7 @@ var DocFields = []DocField{
 	{Name: "totals.count"}, {Name: "totals.amount", Money: true}, {Name: "totals.amount_words", Money: true},
 	{Name: "totals.vat", Money: true}, {Name: "totals.vat_words", Money: true},
 	{Name: "totals.amount_without_vat", Money: true},
+	{Name: "totals.vat_label"}, {Name: "totals.vat_value", Money: true}, {Name: "totals.vat_line", Money: true},
 }
 
 // DocFieldByName returns the field with the name.
@@ -130,6 +136,10 @@ func DocValuesFor(c *Client, d *Deal, co Company, manager *User, doc *Document, 
 	v["deal.amount"], v["deal.amount_words"] = FormatRub(amount), moneyWords(amount)
 	v["deal.vat_rate"], v["deal.vat_amount"], v["deal.vat_amount_words"] = vat.String(), FormatRub(tax), moneyWords(tax)
 	v["deal.amount_without_vat"] = FormatRub(amount - tax)
+	v["deal.vat_phrase"] = "НДС не облагается"
+	if vat != VATNone {
+		v["deal.vat_phrase"] = "в том числе НДС " + vat.String() + " — " + FormatRub(tax) + " (" + moneyWords(tax) + ")"
+	}
 	v["deal.signing_due"], v["deal.payment_due"] = docDate(d.SigningDue), docDate(d.PaymentDue)
 	v["deal.contract_end"] = docDate(d.ContractEnd)
 	for name, val := range map[string]string{"name": co.Name, "full_name": co.FullName, "inn": co.INN, "kpp": co.KPP,
@@ -140,6 +150,7 @@ func DocValuesFor(c *Client, d *Deal, co Company, manager *User, doc *Document, 
 	if v["company.full_name"] == "" {
 		v["company.full_name"] = co.Name
 	}
+	signatoryValues(v, "company.", co.Director, len(co.OGRN) == 15, co.OGRN)
 	if manager != nil {
 		v["manager.name"] = manager.Name
 	}
@@ -149,6 +160,15 @@ func DocValuesFor(c *Client, d *Deal, co Company, manager *User, doc *Document, 
 	v["totals.count"], v["totals.amount"], v["totals.amount_words"] = "1", FormatRub(amount), moneyWords(amount)
 	v["totals.vat"], v["totals.vat_words"] = FormatRub(tax), moneyWords(tax)
 	v["totals.amount_without_vat"] = FormatRub(amount - tax)
+	v["totals.vat_label"], v["totals.vat_value"] = "Без налога (НДС):", "—"
+	v["totals.vat_line"] = "Без налога (НДС)"
+	if vat != VATNone {
+		v["totals.vat_label"], v["totals.vat_value"] = "В том числе НДС "+vat.String()+":", FormatRub(tax)
+		v["totals.vat_line"] = "В том числе НДС " + vat.String() + ": " + FormatRub(tax) + " (" + moneyWords(tax) + ")"
+	} else {
+		item["items.vat"] = "—"
+	}
+	v["contract.number"], v["contract.date"] = "", ""
 	return DocValues{Values: v, Lists: map[string][]map[string]string{"items": {item}}}
 }
 
@@ -160,6 +180,7 @@ func clientValues(v map[string]string, c *Client) {
 	}
 	v["client.inn"], v["client.kpp"], v["client.ogrn"] = c.INN, c.KPP, c.OGRN
 	v["client.address"], v["client.director"], v["client.signatory"] = c.Address, c.Director, c.Director
+	signatoryValues(v, "client.", c.Director, c.Kind == KindIndividual, c.OGRN)
 	if e := c.EmailContact(); e != nil {
 		v["client.email"] = e.Email
 	}
@@ -173,6 +194,62 @@ func clientValues(v map[string]string, c *Client) {
 		a := c.Accounts[0]
 		v["client.bank"], v["client.bik"], v["client.account"], v["client.corr_account"] =
 			a.BankName, a.BIK, a.Account, a.CorrAccount
+	}
+}
+
+// signatoryValues puts who signs for a party, from its director as the
+// registries write it («Греф Герман Оскарович (президент, председатель
+// правления)») or a name alone, into v under prefix: signatory_name (the
+// name), signatory_position (capitalized, for «в лице: Генеральный
+// директор Иванов Иван Иванович»; «Генеральный директор» when a legal
+// entity's position is not known, «Индивидуальный предприниматель» for a
+// sole proprietor) and signatory_basis, in the genitive after «на
+// основании»: «Устава», or «ОГРНИП …» for a sole proprietor. All empty
+// when nobody is known.
+func signatoryValues(v map[string]string, prefix, director string, soleProprietor bool, ogrn string) {
+	name, position := splitDirector(director)
+	basis := "Устава"
+	switch {
+	case name == "":
+		position, basis = "", ""
+	case soleProprietor:
+		position, basis = "Индивидуальный предприниматель", ""
+		if ogrn != "" {
+			basis = "ОГРНИП " + ogrn
+		}
+	case position == "":
+		position = "Генеральный директор"
+	}
+	v[prefix+"signatory_name"], v[prefix+"signatory_position"], v[prefix+"signatory_basis"] = name, position, basis
+}
+
+// splitDirector reads «Name (position)» into the name and the position,
+// capitalized; a name alone has no position.
+func splitDirector(s string) (name, position string) {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, "("); i > 0 && strings.HasSuffix(s, ")") {
+		name, position = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:len(s)-1])
+	} else {
+		name = s
+	}
+	return name, ruwords.Capitalize(position)
+}
+
+// ContractValues puts the deal's contract into values: contract.number and
+// contract.date, the number of the deal's latest contract that was
+// produced (neither rejected by a lawyer nor refused by the client) and
+// the date of its first version (a supplementary agreement
+// refers to it: «к Договору № ДГ-2026-0001 от 02.12.2026»). Both stay
+// empty when the deal has no produced contract, so a template that uses
+// them is refused as missing them. docs are the deal's documents, oldest
+// first.
+func ContractValues(values DocValues, docs []*Document) {
+	for _, d := range slices.Backward(docs) {
+		if d.Kind == DocContract && len(d.Versions) > 0 && d.Status != DocRejected && d.Status != DocRefused {
+			values.Values["contract.number"] = d.Number
+			values.Values["contract.date"] = docDate(d.Versions[0].CreatedAt)
+			return
+		}
 	}
 }
 

@@ -162,3 +162,97 @@ func TestDocConfig(t *testing.T) {
 		t.Errorf("configured = %+v", got)
 	}
 }
+
+// TestDocValuesVATPhrase: «без НДС» reads «НДС не облагается» and «Без
+// налога (НДС)», never «НДС: 0,00 ₽»; 0 % reads «НДС 0 %».
+func TestDocValuesVATPhrase(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	c := &core.Client{Kind: core.KindLegal, ShortName: "ООО «Ромашка»", Director: "Иванов Иван Иванович"}
+	d := &core.Deal{Number: "D-2026-0001", Title: "Услуги", Amount: 150000000}
+	doc := &core.Document{Number: "СЧ-2026-0001", Kind: core.DocInvoice}
+	nb := func(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
+	for _, tc := range []struct {
+		vat                                 core.VATRate
+		phrase, label, value, line, itemVAT string
+	}{
+		{22, "в том числе НДС 22 % — 270 491,80 ₽ (Двести семьдесят тысяч четыреста девяносто один рубль 80 копеек)",
+			"В том числе НДС 22 %:", "270 491,80 ₽",
+			"В том числе НДС 22 %: 270 491,80 ₽ (Двести семьдесят тысяч четыреста девяносто один рубль 80 копеек)",
+			"270 491,80 ₽"},
+		{0, "в том числе НДС 0 % — 0,00 ₽ (Ноль рублей 00 копеек)", "В том числе НДС 0 %:", "0,00 ₽",
+			"В том числе НДС 0 %: 0,00 ₽ (Ноль рублей 00 копеек)", "0,00 ₽"},
+		{core.VATNone, "НДС не облагается", "Без налога (НДС):", "—", "Без налога (НДС)", "—"},
+	} {
+		v := core.DocValuesFor(c, d, ourCompany, nil, doc, 1, now, tc.vat)
+		for name, want := range map[string]string{"deal.vat_phrase": tc.phrase, "totals.vat_label": tc.label,
+			"totals.vat_value": tc.value, "totals.vat_line": tc.line} {
+			if got := nb(v.Values[name]); got != want {
+				t.Errorf("VAT %s: %s = %q, want %q", tc.vat.Code(), name, got, want)
+			}
+		}
+		if got := nb(v.Lists["items"][0]["items.vat"]); got != tc.itemVAT {
+			t.Errorf("VAT %s: items.vat = %q, want %q", tc.vat.Code(), got, tc.itemVAT)
+		}
+	}
+}
+
+// TestDocValuesSignatory: who signs, from a director as registries write
+// it or a name alone, with the position and the basis of authority.
+func TestDocValuesSignatory(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	d := &core.Deal{Number: "D-2026-0001", Title: "Услуги", Amount: 100}
+	doc := &core.Document{Number: "ДГ-2026-0001", Kind: core.DocContract}
+	for _, tc := range []struct {
+		c                     *core.Client
+		name, position, basis string
+	}{
+		{&core.Client{Kind: core.KindLegal, Director: "Греф  Герман Оскарович (президент, председатель правления)"},
+			"Греф Герман Оскарович", "Президент, председатель правления", "Устава"},
+		{&core.Client{Kind: core.KindLegal, Director: "Иванов Иван Иванович"},
+			"Иванов Иван Иванович", "Генеральный директор", "Устава"},
+		{&core.Client{Kind: core.KindIndividual, Director: "Петров Пётр Петрович", OGRN: "304500116000157"},
+			"Петров Пётр Петрович", "Индивидуальный предприниматель", "ОГРНИП 304500116000157"},
+		{&core.Client{Kind: core.KindLegal}, "", "", ""},
+	} {
+		v := core.DocValuesFor(tc.c, d, ourCompany, nil, doc, 1, now, 22).Values
+		if v["client.signatory_name"] != tc.name || v["client.signatory_position"] != tc.position ||
+			v["client.signatory_basis"] != tc.basis {
+			t.Errorf("%q: name %q, position %q, basis %q; want %q, %q, %q", tc.c.Director, v["client.signatory_name"],
+				v["client.signatory_position"], v["client.signatory_basis"], tc.name, tc.position, tc.basis)
+		}
+	}
+	co := ourCompany
+	co.Director, co.OGRN = "Сидорова Анна Сергеевна (директор)", "1027700132195"
+	v := core.DocValuesFor(&core.Client{}, d, co, nil, doc, 1, now, 22).Values
+	if v["company.signatory_name"] != "Сидорова Анна Сергеевна" || v["company.signatory_position"] != "Директор" ||
+		v["company.signatory_basis"] != "Устава" {
+		t.Errorf("company: %q, %q, %q", v["company.signatory_name"], v["company.signatory_position"],
+			v["company.signatory_basis"])
+	}
+}
+
+// TestContractValues: a supplementary agreement refers to the deal's
+// latest produced contract, by its number and its first version's date in
+// Moscow; without one both stay empty (the check reports them missing).
+func TestContractValues(t *testing.T) {
+	now := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	c := &core.Client{Kind: core.KindLegal, Director: "Иванов Иван Иванович"}
+	d := &core.Deal{Number: "D-2026-0001", Title: "Услуги", Amount: 100}
+	sup := &core.Document{Number: "ДС-2026-0001", Kind: core.DocSupplement}
+	v := core.DocValuesFor(c, d, ourCompany, nil, sup, 1, now, 22)
+	core.ContractValues(v, []*core.Document{{Kind: core.DocProposal, Number: "КП-2026-0001",
+		Versions: []core.DocVersion{{N: 1, CreatedAt: now}}}, {Kind: core.DocContract, Number: "ДГ-2026-0002"}})
+	if v.Values["contract.number"] != "" || v.Values["contract.date"] != "" {
+		t.Errorf("no produced contract: %q, %q", v.Values["contract.number"], v.Values["contract.date"])
+	}
+	first := time.Date(2026, 12, 1, 22, 0, 0, 0, time.UTC) // 2 December in Moscow
+	core.ContractValues(v, []*core.Document{
+		{Kind: core.DocContract, Number: "ДГ-2026-0001", Status: core.DocSigned,
+			Versions: []core.DocVersion{{N: 1, CreatedAt: first}, {N: 2, CreatedAt: now}}},
+		{Kind: core.DocContract, Number: "ДГ-2026-0003", Status: core.DocRejected,
+			Versions: []core.DocVersion{{N: 1, CreatedAt: now}}},
+		sup})
+	if v.Values["contract.number"] != "ДГ-2026-0001" || v.Values["contract.date"] != "02.12.2026" {
+		t.Errorf("contract: %q, %q", v.Values["contract.number"], v.Values["contract.date"])
+	}
+}

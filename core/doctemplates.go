@@ -258,6 +258,8 @@ func (s *Service) PreviewTemplate(ctx context.Context, a Actor, id int64) ([]byt
 	doc := &Document{Number: DocNumber(t.Kind, now.In(Location("")).Year(), 1), Kind: t.Kind}
 	manager := a.User
 	values := DocValuesFor(sampleClient(), sampleDeal(now), s.docs.company, manager, doc, 1, now, s.DocConfig().VAT)
+	ContractValues(values, []*Document{{Kind: DocContract, Number: DocNumber(DocContract, now.In(Location("")).Year(), 1),
+		Versions: []DocVersion{{N: 1, CreatedAt: now}}}})
 	out, err := s.docs.engine.Fill(data, values)
 	if err != nil {
 		return nil, Wrap(EINTERNAL, "err.doc.fill_failed", err, "Number", "#"+strconv.FormatInt(id, 10))

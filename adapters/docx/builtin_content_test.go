@@ -36,16 +36,20 @@ func pageFooter(left string) string {
 }
 
 // parties is the preamble naming the parties: our company performs, the
-// client orders. A signatory is named in the nominative («от имени которого
-// действует …»), which stays grammatical whatever the name.
+// client orders. A signatory is named in the nominative after «в лице:»
+// («в лице: Генеральный директор Иванов Иван Иванович, действующий на
+// основании Устава»), which stays grammatical whatever the name and
+// position.
 func parties(doc string) string {
 	return par(clause, cat(
 		ph("{{company.full_name}}", "{{company.full_name}}"),
-		ph(" (ИНН {{company.inn}}, ОГРН {{company.ogrn}}), далее — «Исполнитель», от имени которого действует "+
-			"{{company.director}} на основании Устава, с одной стороны, и "),
+		ph(" (ИНН {{company.inn}}, ОГРН {{company.ogrn}}), далее — «Исполнитель», в лице: "+
+			"{{company.signatory_position}} {{company.signatory_name}}, действующий на основании "+
+			"{{company.signatory_basis}}, с одной стороны, и "),
 		ph("{{client.full_name}}", "{{client.full_name}}"),
-		ph(" (ИНН {{client.inn}}, ОГРН {{client.ogrn}}), далее — «Заказчик», от имени которого действует "+
-			"{{client.signatory}}, с другой стороны, далее совместно — «Стороны», а по отдельности — «Сторона», "+
+		ph(" (ИНН {{client.inn}}, ОГРН {{client.ogrn}}), далее — «Заказчик», в лице: "+
+			"{{client.signatory_position}} {{client.signatory_name}}, действующий на основании "+
+			"{{client.signatory_basis}}, с другой стороны, далее совместно — «Стороны», а по отдельности — «Сторона», "+
 			"заключили "+doc+" о нижеследующем:"),
 	)...)
 }
@@ -80,9 +84,9 @@ func requisites(num string, full bool) []string {
 	}
 	rows = append(rows,
 		[]cell{c(par(po{before: 240, keepNext: true}, tx("От Исполнителя:"))), c(par(po{before: 240, keepNext: true}, tx("От Заказчика:")))},
-		[]cell{c(par(keep, ph("{{company.director}}")...)), c(par(keep, ph("{{client.signatory}}")...))},
-		[]cell{c(par(po{before: 480, keepNext: true}, tx("____________________ (подпись)"))),
-			c(par(po{before: 480, keepNext: true}, tx("____________________ (подпись)")))},
+		[]cell{c(par(keep, ph("{{company.signatory_position}}")...)), c(par(keep, ph("{{client.signatory_position}}")...))},
+		[]cell{c(par(po{before: 480, keepNext: true}, ph("____________________ / {{company.signatory_name}} /")...)),
+			c(par(po{before: 480, keepNext: true}, ph("____________________ / {{client.signatory_name}} /")...))},
 		[]cell{c(small(po{left: 284}, tx("М.П."))), c(small(po{left: 284}, tx("М.П. (при наличии)")))},
 	)
 	return []string{
@@ -128,9 +132,8 @@ func contract() template {
 			"деятельность Исполнителя.")),
 
 		sec("3", "Стоимость услуг и порядок расчётов"),
-		cl("3.1.", ph("Стоимость Услуг по Договору составляет {{deal.amount}} ({{deal.amount_words}}). "+
-			"Ставка НДС — {{deal.vat_rate}}, сумма НДС — {{deal.vat_amount}} ({{deal.vat_amount_words}}). "+
-			"Стоимость Услуг без НДС — {{deal.amount_without_vat}}.", "{{deal.amount}}")...),
+		cl("3.1.", ph("Стоимость Услуг по Договору составляет {{deal.amount}} ({{deal.amount_words}}), {{deal.vat_phrase}}.",
+			"{{deal.amount}}")...),
 		cl("3.2.", ph("Заказчик оплачивает Услуги на основании счёта Исполнителя путём перечисления денежных средств "+
 			"на расчётный счёт Исполнителя, указанный в разделе "+reqSection+" Договора, в срок до {{deal.payment_due}}.")...),
 		cl("3.3.", tx("Обязательство Заказчика по оплате считается исполненным с даты зачисления денежных средств на "+
@@ -246,14 +249,13 @@ func contract() template {
 func supplement() template {
 	body := []string{
 		par(po{style: "Title"}, tx("Дополнительное соглашение № "), tx("{{doc.number}}")),
-		par(center, ph("к договору оказания услуг по сделке № {{deal.number}} «{{deal.title}}»")...),
+		par(center, ph("к Договору оказания услуг № {{contract.number}} от {{contract.date}}")...),
 		par(po{jc: "right", before: 120, after: 240}, ph("{{doc.date_quoted}}")...),
-		parties("настоящее дополнительное соглашение (далее — «Соглашение») к договору оказания услуг, " +
-			"заключённому между ними (далее — «Договор»),"),
+		parties("настоящее дополнительное соглашение (далее — «Соглашение») к Договору оказания услуг № " +
+			"{{contract.number}} от {{contract.date}} (далее — «Договор»)"),
 		cl("1.", tx("Стороны договорились изложить пункт 3.1 Договора в следующей редакции:")),
 		par(po{jc: "both", left: 567, after: 60}, ph("«3.1. Стоимость Услуг по Договору составляет {{deal.amount}} "+
-			"({{deal.amount_words}}). Ставка НДС — {{deal.vat_rate}}, сумма НДС — {{deal.vat_amount}} "+
-			"({{deal.vat_amount_words}}). Стоимость Услуг без НДС — {{deal.amount_without_vat}}».", "{{deal.amount}}")...),
+			"({{deal.amount_words}}), {{deal.vat_phrase}}».", "{{deal.amount}}")...),
 		cl("2.", tx("Стороны договорились изложить пункт 3.2 Договора в следующей редакции:")),
 		par(po{jc: "both", left: 567, after: 60}, ph("«3.2. Заказчик оплачивает Услуги на основании счёта Исполнителя "+
 			"путём перечисления денежных средств на расчётный счёт Исполнителя в срок до {{deal.payment_due}}».")...),
@@ -304,10 +306,10 @@ func proposal() template {
 				num("{{items.qty}}"), c(small(po{jc: "center"}, ph("{{items.unit}}")...)), num("{{items.price}}"),
 				num("{{items.amount}}{{/items}}")},
 			[]cell{{paras: []string{small(po{jc: "right"}, bold("Итого:"))}, span: 5}, {paras: []string{small(po{jc: "right"}, ph("{{totals.amount}}", "{{totals.amount}}")...)}}},
-			[]cell{{paras: []string{small(po{jc: "right"}, ph("Ставка НДС {{deal.vat_rate}}, сумма НДС:")...)}, span: 5}, num("{{totals.vat}}")},
+			[]cell{{paras: []string{small(po{jc: "right"}, ph("{{totals.vat_label}}")...)}, span: 5}, num("{{totals.vat_value}}")},
 		),
 		par(po{jc: "both", before: 240, after: 60}, ph("Общая стоимость: {{deal.amount}} ({{deal.amount_words}}), "+
-			"в том числе НДС по ставке {{deal.vat_rate}} — {{deal.vat_amount}}.", "{{deal.amount}}")...),
+			"{{deal.vat_phrase}}.", "{{deal.amount}}")...),
 		par(po{before: 120, after: 60, keepNext: true}, bold("Условия")),
 		par(clause, tx("Оплата: на основании счёта, в течение 5 (пяти) рабочих дней с даты его выставления, если "+
 			"договором не установлено иное.")),
@@ -318,7 +320,7 @@ func proposal() template {
 		par(po{before: 480}, ph("С уважением,")...),
 		grid([]int{half, textWidth - half}, false, []cell{
 			c(par(plain, ph("{{company.name}}")...)),
-			c(par(right, ph("____________________ / {{company.director}} /")...)),
+			c(par(right, ph("____________________ / {{company.signatory_name}} /")...)),
 		}),
 	}
 	return template{
@@ -372,15 +374,16 @@ func invoice() template {
 				c(small(po{jc: "center"}, ph("{{items.unit}}")...)), num("{{items.price}}"),
 				c(small(po{jc: "center"}, ph("{{items.vat_rate}}")...)), num("{{items.vat}}"), num("{{items.amount}}{{/items}}")},
 			totalRow("Итого без НДС:", "{{totals.amount_without_vat}}"),
-			totalRow("НДС:", "{{totals.vat}}"),
+			[]cell{{paras: []string{small(po{jc: "right"}, ph("{{totals.vat_label}}", "{{totals.vat_label}}")...)}, span: 7},
+				num("{{totals.vat_value}}")},
 			totalRow("Всего к оплате:", "{{totals.amount}}"),
 		),
 		par(po{before: 240}, ph("Всего наименований {{totals.count}}, на сумму {{totals.amount}}")...),
 		par(po{after: 60}, ph("{{totals.amount_words}}", "{{totals.amount_words}}")...),
-		par(po{after: 120, border: true}, ph("В том числе НДС: {{totals.vat}} ({{totals.vat_words}})")...),
+		par(po{after: 120, border: true}, ph("{{totals.vat_line}}")...),
 		small(po{jc: "both", after: 60}, ph("Счёт действителен к оплате до {{deal.payment_due}}. Оплата счёта означает "+
 			"согласие с условиями оказания услуг. В назначении платежа укажите номер счёта.")...),
-		par(po{before: 480}, ph("Руководитель ____________________ / {{company.director}} /")...),
+		par(po{before: 480}, ph("Руководитель ____________________ / {{company.signatory_name}} /")...),
 		par(po{before: 240}, ph("Ответственный: {{manager.name}}")...),
 	}
 	return template{

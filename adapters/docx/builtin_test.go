@@ -26,7 +26,9 @@ func sampleValues() core.DocValues {
 		"client.inn": "7707083893", "client.kpp": "773601001", "client.ogrn": "1027700132195",
 		"client.address": "117997, г. Москва, ул. Вавилова, д. 19", "client.director": "Иванов Иван Иванович",
 		"client.signatory": "генеральный директор Иванов Иван Иванович", "client.email": "info@romashka.example",
-		"client.phone": "+7 495 123-45-67", "client.bank": "ПАО Сбербанк", "client.bik": "044525225",
+		"client.signatory_position": "Генеральный директор", "client.signatory_name": "Иванов Иван Иванович",
+		"client.signatory_basis": "Устава",
+		"client.phone":           "+7 495 123-45-67", "client.bank": "ПАО Сбербанк", "client.bik": "044525225",
 		"client.account": "40702810938000012345", "client.corr_account": "30101810400000000225",
 
 		"deal.number": "D-2026-0001", "deal.title": "Оказание консультационных услуг по сопровождению сделок",
@@ -35,11 +37,16 @@ func sampleValues() core.DocValues {
 		"deal.vat_amount_words":   ruwords.Capitalize(ruwords.Money(22262765)),
 		"deal.amount_without_vat": "1\u00a0011\u00a0940,24\u00a0₽", "deal.signing_due": "15.12.2026",
 		"deal.payment_due": "31.12.2026", "deal.contract_end": "31.12.2027",
+		"deal.vat_phrase": "в том числе НДС 22 % — 222\u00a0627,65\u00a0₽ (" + ruwords.Capitalize(ruwords.Money(22262765)) + ")",
+
+		"contract.number": "ДГ-2026-0001", "contract.date": "01.12.2026",
 
 		"company.name": "ООО «ДилДеск»", "company.full_name": "Общество с ограниченной ответственностью «ДилДеск»",
 		"company.inn": "7736207543", "company.kpp": "773601001", "company.ogrn": "1027700229193",
 		"company.address": "119021, г. Москва, ул. Льва Толстого, д. 16", "company.director": "Петров Пётр Петрович",
-		"company.bank": "АО «Тинькофф Банк»", "company.bik": "044525974", "company.account": "40702810410000012345",
+		"company.signatory_position": "Генеральный директор", "company.signatory_name": "Петров Пётр Петрович",
+		"company.signatory_basis": "Устава",
+		"company.bank":            "АО «Тинькофф Банк»", "company.bik": "044525974", "company.account": "40702810410000012345",
 		"company.corr_account": "30101810145250000974",
 
 		"manager.name": "Смирнова Анна",
@@ -48,6 +55,8 @@ func sampleValues() core.DocValues {
 		"totals.amount_words": ruwords.Capitalize(ruwords.Money(123456789)), "totals.vat": "222\u00a0627,65\u00a0₽",
 		"totals.vat_words":          ruwords.Capitalize(ruwords.Money(22262765)),
 		"totals.amount_without_vat": "1\u00a0011\u00a0940,24\u00a0₽",
+		"totals.vat_label":          "В том числе НДС 22 %:", "totals.vat_value": "222\u00a0627,65\u00a0₽",
+		"totals.vat_line": "В том числе НДС 22 %: 222\u00a0627,65\u00a0₽ (" + ruwords.Capitalize(ruwords.Money(22262765)) + ")",
 	}
 	items := []map[string]string{
 		{"items.n": "1", "items.name": "Консультации по сопровождению сделок", "items.qty": "1", "items.unit": "усл.",
@@ -158,28 +167,30 @@ func TestBuiltinTemplatesRequisites(t *testing.T) {
 			t.Errorf("contract: company.%s at %q, client.%s at %q: want one row, ours left", req, ours, req, theirs)
 		}
 	}
-	for _, n := range []string{"deal.amount", "deal.amount_words", "deal.vat_rate", "deal.vat_amount", "deal.payment_due",
-		"deal.contract_end", "client.signatory", "company.director", "doc.number"} {
+	for _, n := range []string{"deal.amount", "deal.amount_words", "deal.vat_phrase", "deal.payment_due",
+		"deal.contract_end", "client.signatory_position", "client.signatory_name", "client.signatory_basis",
+		"company.signatory_position", "company.signatory_name", "company.signatory_basis", "doc.number"} {
 		if contract[n] == "" {
 			t.Errorf("the contract does not use %s", n)
 		}
 	}
 	invoice := names(core.DocInvoice)
 	for _, n := range []string{"company.bank", "company.bik", "company.account", "company.corr_account", "#items",
-		"items.vat_rate", "items.vat", "totals.vat", "totals.amount", "totals.amount_words", "totals.amount_without_vat"} {
+		"items.vat_rate", "items.vat", "totals.vat_label", "totals.vat_value", "totals.vat_line", "totals.amount", "totals.amount_words", "totals.amount_without_vat"} {
 		if invoice[n] == "" {
 			t.Errorf("the invoice does not use %s", n)
 		}
 	}
 	proposal := names(core.DocProposal)
-	for _, n := range []string{"deal.title", "deal.amount", "deal.amount_words", "deal.vat_rate", "client.full_name",
+	for _, n := range []string{"deal.title", "deal.amount", "deal.amount_words", "deal.vat_phrase", "client.full_name",
 		"company.full_name", "#items"} {
 		if proposal[n] == "" {
 			t.Errorf("the proposal does not use %s", n)
 		}
 	}
 	supplement := names(core.DocSupplement)
-	for _, n := range []string{"deal.number", "deal.amount", "deal.amount_words", "client.signatory"} {
+	for _, n := range []string{"contract.number", "contract.date", "deal.amount", "deal.amount_words",
+		"deal.vat_phrase", "client.signatory_name", "company.signatory_name"} {
 		if supplement[n] == "" {
 			t.Errorf("the supplement does not use %s", n)
 		}
@@ -317,4 +328,72 @@ func mustRead(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestBuiltinTemplatesLegalWording fills each built-in template with the
+// values core makes (core.DocValuesFor, core.ContractValues) and reads the
+// legal phrases: «без НДС» says «НДС не облагается» / «Без налога (НДС)»
+// and never a zero VAT amount, 0 % says «НДС 0 %», 22 % gives the amount;
+// the parties are named with the signatory's position, name and basis;
+// the supplement refers to the contract by number and date.
+func TestBuiltinTemplatesLegalWording(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	c := &core.Client{Kind: core.KindLegal, INN: "7707083893", KPP: "773601001", OGRN: "1027700132195",
+		ShortName: "ПАО Сбербанк", Address: "117997, г. Москва, ул. Вавилова, д. 19",
+		Director: "Греф Герман Оскарович (президент, председатель правления)",
+		Accounts: []core.BankAccount{{BIK: "044525225", BankName: "ПАО Сбербанк", CorrAccount: "30101810400000000225",
+			Account: "40702810938000012345"}}}
+	d := &core.Deal{Number: "D-2026-0001", Title: "Консультации", Amount: 150000000, PaymentDue: now, ContractEnd: now}
+	co := core.Company{Name: "ООО «ДилДеск»", INN: "7736207543", KPP: "773601001", OGRN: "1027700229193",
+		Address: "г. Москва", Director: "Петров Пётр Петрович", Bank: "Банк", BIK: "044525974",
+		Account: "40702810410000012345", CorrAccount: "30101810145250000974"}
+	contract := &core.Document{Kind: core.DocContract, Number: "ДГ-2026-0001", Status: core.DocSigned,
+		Versions: []core.DocVersion{{N: 1, CreatedAt: now}}}
+	fill := func(kind core.DocKind, vat core.VATRate) string {
+		doc := &core.Document{Kind: kind, Number: "X-2026-0001"}
+		v := core.DocValuesFor(c, d, co, &core.User{Name: "Анна"}, doc, 1, now, vat)
+		core.ContractValues(v, []*core.Document{contract, doc})
+		out, err := Engine{}.Fill(Builtin()[kind], v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(paragraphs(t, readPart(t, out, "word/document.xml")), "\n")
+		return strings.ReplaceAll(text, "\u00a0", " ")
+	}
+	for _, kind := range core.DocKinds {
+		none := fill(kind, core.VATNone)
+		for _, bad := range []string{" 0,00 ₽", "Ноль рублей", "ставке без НДС", "Ставка НДС — без НДС"} {
+			if strings.Contains(none, bad) {
+				t.Errorf("%s without VAT says %q", kind, bad)
+			}
+		}
+		want := "НДС не облагается"
+		if kind == core.DocInvoice {
+			want = "Без налога (НДС)"
+		}
+		if !strings.Contains(none, want) {
+			t.Errorf("%s without VAT lacks %q", kind, want)
+		}
+		if zero := fill(kind, 0); !strings.Contains(zero, "НДС 0 %") {
+			t.Errorf("%s at 0 %% lacks «НДС 0 %%»", kind)
+		}
+		if full := fill(kind, 22); !strings.Contains(full, "НДС 22 %") || !strings.Contains(full, "270 491,80 ₽") {
+			t.Errorf("%s at 22 %% lacks the rate or the amount", kind)
+		}
+	}
+	for _, kind := range []core.DocKind{core.DocContract, core.DocSupplement} {
+		text := fill(kind, 22)
+		for _, want := range []string{
+			"в лице: Генеральный директор Петров Пётр Петрович, действующий на основании Устава, с одной стороны",
+			"в лице: Президент, председатель правления Греф Герман Оскарович, действующий на основании Устава, с другой",
+			"/ Греф Герман Оскарович /"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q", kind, want)
+			}
+		}
+	}
+	if sup := fill(core.DocSupplement, 22); !strings.Contains(sup, "к Договору оказания услуг № ДГ-2026-0001 от 02.12.2026") ||
+		strings.Contains(sup, "по сделке") {
+		t.Errorf("the supplement does not refer to the contract:\n%s", sup)
+	}
 }

@@ -3,6 +3,7 @@ package docx
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -388,12 +389,19 @@ func (p *part) findPlaceholders(pr *para, tb *table, row int) error {
 		sb.WriteString(p.segs[si].text)
 	}
 	text := sb.String()
-	if !strings.Contains(text, "{{") && !strings.Contains(text, "}}") {
-		return nil
-	}
 	bad := func(problem, name string, at int) error {
 		return &core.TemplateError{Problem: problem, Placeholder: core.Placeholder{
 			Name: clip(name), Where: pr.where, Text: around(text, at, at+len(name))}}
+	}
+	if strings.Contains(text, "{") {
+		for _, m := range oneBrace.FindAllStringSubmatchIndex(text, -1) {
+			if m[3]-m[2] == 1 || m[5]-m[4] == 1 {
+				return bad("broken", text[m[0]:m[1]], m[0])
+			}
+		}
+	}
+	if !strings.Contains(text, "{{") && !strings.Contains(text, "}}") {
+		return nil
 	}
 	for i := 0; i < len(text); {
 		o := strings.Index(text[i:], "{{")
@@ -439,6 +447,12 @@ func (p *part) findPlaceholders(pr *para, tb *table, row int) error {
 	}
 	return nil
 }
+
+// oneBrace finds a dotted name in braces: {{client.inn}}, and the shapes a
+// typo leaves, {client.inn}, {{client.inn} and {client.inn}}, which would
+// otherwise be taken for text and left in the document. Group 1 is the
+// opening braces, group 2 the closing ones.
+var oneBrace = regexp.MustCompile(`(\{+)[ \x{00a0}]*[#/]?[\pL\pN_-]+(?:\.[\pL\pN_-]+)+[ \x{00a0}]*(\}+)`)
 
 // validPlaceholder checks a placeholder's name: dot-separated words of
 // letters, digits, '_' or '-', optionally after '#' (a list's start) or '/'
