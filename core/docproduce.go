@@ -57,6 +57,9 @@ func (s *Service) ProduceDocument(ctx context.Context, a Actor, docID int64, ove
 		if err := checkProducible(in.doc); err != nil {
 			return err
 		}
+		if err := checkDealOpen(in.deal); err != nil {
+			return err
+		}
 		check = s.checkInputs(in, now)
 		return checkOverride(check, override, reason)
 	})
@@ -74,6 +77,9 @@ func (s *Service) ProduceDocument(ctx context.Context, a Actor, docID int64, ove
 	return s.updateDocument(ctx, a, docID, func(tx Tx, d *Document, deal *Deal) error {
 		if len(d.Versions) != len(in.doc.Versions) || d.Status != in.doc.Status {
 			return Errorf(ECONFLICT, "err.doc.changed", "Number", d.Number)
+		}
+		if err := checkDealOpen(deal); err != nil {
+			return err
 		}
 		return s.addVersion(tx, a, d, deal, v, files)
 	})
@@ -177,7 +183,10 @@ func ParseDocPayload(s string) (id int64, version int, err error) {
 // SubmitForApproval sends a draft to the lawyers: its current version,
 // with the DOCX and PDF attached, is posted to the lawyers' work chat (or
 // to each lawyer) with the buttons Согласовать, На доработку and
-// Отклонить, which name the version. The document is on approval.
+// Отклонить, which name the version. The document is on approval. With
+// no lawyers' chat and no active lawyer it is refused (nobody would
+// decide) unless the actor decides themselves, and so is a document of a
+// closed deal.
 func (s *Service) SubmitForApproval(ctx context.Context, a Actor, docID int64) (*Document, error) {
 	if err := a.require(PermDocuments); err != nil {
 		return nil, err
@@ -189,6 +198,15 @@ func (s *Service) SubmitForApproval(ctx context.Context, a Actor, docID int64) (
 			return Errorf(ECONFLICT, "err.doc.produce_first", "Number", d.Number)
 		case d.Status != DocDraft:
 			return Errorf(ECONFLICT, "err.doc.not_draft", "Number", d.Number, "Status", string(d.Status))
+		}
+		if err := checkDealOpen(deal); err != nil {
+			return err
+		}
+		if ok, err := s.reachable(tx, PurposeLawyers, RoleLawyer); err != nil || !ok && !a.Can(PermApprove) {
+			if err == nil {
+				err = Errorf(ECONFLICT, "err.doc.no_lawyers", "Number", d.Number)
+			}
+			return err
 		}
 		old := *d
 		d.Status = DocApproval

@@ -127,11 +127,14 @@ func (s *Service) SendDocumentEDO(ctx context.Context, a Actor, docID int64, box
 func (s *Service) requestSend(ctx context.Context, a Actor, docID int64, fill func(Tx, *Document, *DocSend) error) (*Document, error) {
 	var d *Document
 	err := s.update(ctx, func(tx Tx) error {
-		doc, _, err := visibleDocument(tx, a, docID)
+		doc, deal, err := visibleDocument(tx, a, docID)
 		if err != nil {
 			return err
 		}
 		d = doc
+		if err := checkDealOpen(deal); err != nil {
+			return err
+		}
 		if err := s.CheckSendable(d); err != nil {
 			return err
 		}

@@ -117,6 +117,35 @@ func showButton(d *Document) [][]ButtonSpec {
 	return [][]ButtonSpec{{{LabelKey: "btn.doc.show", Action: ActionDocShow, Payload: strconv.FormatInt(d.ID, 10)}}}
 }
 
+// reachable reports whether a notification to a role would reach anyone:
+// a work chat bound to purpose p, or an active user of role r (the ones
+// notifyRole tells).
+func (s *Service) reachable(tx Tx, p ChatPurpose, r Role) (bool, error) {
+	chats, err := tx.WorkChatsByPurpose(p)
+	if err != nil || len(chats) > 0 {
+		return len(chats) > 0, err
+	}
+	users, err := tx.ListUsers()
+	if err != nil {
+		return false, err
+	}
+	for _, u := range users {
+		if u.Role == r && u.Active {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// checkDealOpen refuses to work on the documents of a closed deal (won or
+// lost): nothing is produced, submitted or sent for it.
+func checkDealOpen(deal *Deal) error {
+	if deal.Stage.Closed() {
+		return Errorf(ECONFLICT, "err.doc.deal_closed", "Deal", deal.Number, "Stage", string(deal.Stage))
+	}
+	return nil
+}
+
 // notifyDoc tells the deal's manager and the document's officer, except
 // the actor, about a change of the document.
 func (s *Service) notifyDoc(tx Tx, d *Document, deal *Deal, a Actor, n Note) error {
@@ -136,7 +165,9 @@ func (s *Service) notifyDoc(tx Tx, d *Document, deal *Deal, a Actor, n Note) err
 // RequestDocument asks deal support for a document of a deal: it is
 // numbered (КП-2026-0001), put in the officers' queue as a task, and the
 // officers' work chat (or each officer) is told with a button to take it.
-// The deal must be open and the actor one who may edit it.
+// The deal must be open and the actor one who may edit it; with no
+// officers' chat and no active officer it is refused, unless the actor
+// produces documents themselves.
 func (s *Service) RequestDocument(ctx context.Context, a Actor, dealID int64, kind DocKind, comment string) (*Document, error) {
 	if err := a.require(PermEditDeals); err != nil {
 		return nil, err
@@ -156,6 +187,14 @@ func (s *Service) RequestDocument(ctx context.Context, a Actor, dealID int64, ki
 		}
 		if deal.Stage.Closed() {
 			return Errorf(ECONFLICT, "err.deal.closed", "Number", deal.Number)
+		}
+		// Nobody would hear of the request: refuse it rather than let it
+		// wait in a queue nobody reads (unless the actor makes documents).
+		if ok, err := s.reachable(tx, PurposeOfficers, RoleOfficer); err != nil || !ok && !a.Can(PermDocuments) {
+			if err == nil {
+				err = Errorf(ECONFLICT, "err.doc.no_officers", "Number", deal.Number)
+			}
+			return err
 		}
 		year := tx.Now().In(Location("")).Year()
 		n, err := tx.NextSequence(docCounter(kind, year))

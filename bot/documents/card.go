@@ -17,14 +17,21 @@ func card(c *bot.Context, d *core.Document) string {
 	var b strings.Builder
 	b.WriteString(c.T("card.doc.title", bot.Args{"Number": d.Number, "Kind": kindName(c, d.Kind), "Version": versionOf(d)}))
 	deal, err := c.Svc.DealByID(c.Ctx(), c.Actor(), d.DealID)
+	var cl *core.Client
 	if err == nil {
 		client := ""
-		if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), deal.ClientID); err == nil {
+		if cl, err = c.Svc.ClientByID(c.Ctx(), c.Actor(), deal.ClientID); err == nil {
 			client = cl.Name()
 		}
 		b.WriteString("\n" + c.T("card.doc.deal", bot.Args{"Deal": deal.Number, "Title": deal.Title, "Client": client}))
 	}
 	b.WriteString("\n" + statusLine(c, d))
+	if deal != nil && deal.Stage.Closed() && workable(d) {
+		b.WriteString("\n" + c.T("card.doc.deal_closed", bot.Args{"Stage": string(deal.Stage), "Number": d.Number,
+			"Open": d.SendID == 0}))
+	} else if line := staleLine(c, d, deal, cl); line != "" {
+		b.WriteString("\n" + line)
+	}
 	b.WriteString("\n" + c.T("card.doc.requested", bot.Args{"By": userName(c, d.RequestedBy), "At": d.CreatedAt,
 		"Comment": d.Comment}))
 	if d.OfficerID != 0 {
@@ -65,8 +72,39 @@ func card(c *bot.Context, d *core.Document) string {
 			}
 		}
 	}
-	b.WriteString("\n" + c.T("card.doc.next", bot.Args{"Text": nextStep(c, d)}))
+	b.WriteString("\n" + c.T("card.doc.next", bot.Args{"Text": nextStep(c, d, deal)}))
 	return b.String()
+}
+
+// workable reports whether a document is still worked on before it goes
+// out: asked for, a draft, on approval or approved, back for rework, or
+// failed to send.
+func workable(d *core.Document) bool {
+	return slices.Contains([]core.DocStatus{core.DocRequested, core.DocDraft, core.DocRework, core.DocApproval,
+		core.DocApproved, core.DocSendFailed}, d.Status) && !d.WaitsInEDO()
+}
+
+// staleLine warns that the deal or the client card changed after the
+// current version was made, while the document has not gone out: the
+// version no longer says what the deal does, and is made again.
+func staleLine(c *bot.Context, d *core.Document, deal *core.Deal, cl *core.Client) string {
+	cur := d.Current()
+	if cur == nil || deal == nil || !workable(d) {
+		return ""
+	}
+	dealChanged := deal.UpdatedAt.After(cur.CreatedAt)
+	clientChanged := cl != nil && cl.UpdatedAt.After(cur.CreatedAt)
+	if !dealChanged && !clientChanged {
+		return ""
+	}
+	return c.T("card.doc.stale", bot.Args{"Version": cur.N, "Deal": dealChanged, "Client": clientChanged})
+}
+
+// dealClosed reports whether the document's deal is closed (won or lost):
+// its documents are no longer produced, submitted or sent.
+func dealClosed(c *bot.Context, d *core.Document) bool {
+	deal, err := c.Svc.DealByID(c.Ctx(), c.Actor(), d.DealID)
+	return err == nil && deal.Stage.Closed()
 }
 
 // maxVersionsShown and maxHistoryShown bound the card's lists.
@@ -154,10 +192,13 @@ func statusPath(d *core.Document, approval bool) []core.DocStatus {
 	return append(path, core.DocOriginal)
 }
 
-// nextStep says what happens next to the document, and who does it.
-func nextStep(c *bot.Context, d *core.Document) string {
+// nextStep says what happens next to the document, and who does it; when
+// it is to go to the client, which channels are not set up.
+func nextStep(c *bot.Context, d *core.Document, deal *core.Deal) string {
 	key := "doc.next." + string(d.Status)
 	switch {
+	case deal != nil && deal.Stage.Closed() && workable(d) && d.SendID == 0:
+		key = "doc.next.deal_closed"
 	case d.SendID != 0:
 		key = "doc.next.sending"
 	case d.Status == core.DocRequested && d.OfficerID != 0:
@@ -167,7 +208,19 @@ func nextStep(c *bot.Context, d *core.Document) string {
 	case d.WaitsInEDO():
 		key = "doc.next.edo_posted"
 	}
-	return c.T(key, bot.Args{"Officer": userName(c, d.OfficerID)})
+	text := c.T(key, bot.Args{"Officer": userName(c, d.OfficerID)})
+	if key == "doc.next.deal_closed" || !sendable(c, d) {
+		return text
+	}
+	_, edo := c.Svc.EDOAvailable()
+	mail := c.Svc.MailAvailable()
+	if mail && edo {
+		return text
+	}
+	if !mail && !edo && key != "doc.next.send_failed" {
+		text = c.T("doc.next.paper_only", nil)
+	}
+	return text + c.T("doc.next.channels_off", bot.Args{"Mail": !mail, "EDO": !edo})
 }
 
 // buttons are the next steps of a document that the user may take.
@@ -180,7 +233,8 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 	var row []bot.Button
 	cur := d.Current()
 	docs := c.User.Can(core.PermDocuments)
-	if docs && d.SendID == 0 {
+	closed := dealClosed(c, d)
+	if docs && d.SendID == 0 && !closed {
 		switch d.Status {
 		case core.DocRequested:
 			if d.OfficerID == 0 {
@@ -192,6 +246,12 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 			if d.Status == core.DocDraft && c.Svc.DocConfig().NeedsApproval(d.Kind) {
 				row = append(row, btn("btn.doc.submit", core.ActionDocSubmit, id))
 			}
+		case core.DocApproved:
+			// A new version goes to the lawyer again; one posted to EDO
+			// waits there and is not made again.
+			if !d.WaitsInEDO() {
+				row = append(row, btn("btn.doc.produce_again", core.ActionDocProduce, id))
+			}
 		}
 	}
 	if len(row) > 0 {
@@ -202,7 +262,7 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 		rows = append(rows, bot.Row(btn("btn.doc.approve", core.ActionDocApprove, p)),
 			bot.Row(btn("btn.doc.rework", core.ActionDocRework, p), btn("btn.doc.reject", core.ActionDocReject, p)))
 	}
-	if docs && sendable(c, d) {
+	if docs && !closed && sendable(c, d) {
 		if c.Svc.MailAvailable() && d.Status != core.DocSent {
 			row = append(row, btn("btn.doc.send_email", core.ActionDocSend, id+".email"))
 		}
