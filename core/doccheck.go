@@ -63,6 +63,7 @@ type docInputs struct {
 	manager  *User
 	template *DocTemplate
 	file     []byte
+	dealDocs []*Document // the deal's documents: a supplement names its contract
 }
 
 // loadDocInputs reads what a document is produced from; withFile also
@@ -80,6 +81,9 @@ func (s *Service) loadDocInputs(tx Tx, a Actor, docID int64, withFile bool) (*do
 		return nil, err
 	}
 	if in.template, err = activeTemplate(tx, in.doc.Kind); err != nil {
+		return nil, err
+	}
+	if in.dealDocs, err = tx.DocumentsByDeal(in.deal.ID); err != nil {
 		return nil, err
 	}
 	if withFile {
@@ -117,6 +121,7 @@ func (s *Service) checkInputs(in *docInputs, now time.Time) *DocCheck {
 	vat := s.docVAT(in.doc)
 	check := &DocCheck{Template: in.template, VAT: vat}
 	values := DocValuesFor(in.client, in.deal, s.docs.company, in.manager, in.doc, len(in.doc.Versions)+1, now, vat)
+	ContractValues(values, in.dealDocs)
 	used := in.template.Placeholders
 	for _, name := range used {
 		f, ok := DocFieldByName(name)
@@ -134,7 +139,9 @@ func (s *Service) checkInputs(in *docInputs, now time.Time) *DocCheck {
 		check.Missing = append(check.Missing, DocIssue{Code: IssueMissing, Field: "deal.amount"})
 	}
 	check.Warnings = s.docWarnings(in, now)
-	signs := slices.ContainsFunc(used, func(n string) bool { return n == "client.director" || n == "client.signatory" })
+	signs := slices.ContainsFunc(used, func(n string) bool {
+		return n == "client.director" || n == "client.signatory" || n == "client.signatory_name"
+	})
 	if in.doc.Kind.NeedsSignature() && !signs && strings.TrimSpace(in.client.Director) == "" {
 		check.Warnings = append(check.Warnings, DocIssue{Code: IssueNoSignatory})
 	}

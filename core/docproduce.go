@@ -102,6 +102,7 @@ func checkProducible(d *Document) error {
 func (s *Service) render(ctx context.Context, in *docInputs, check *DocCheck, now time.Time) (DocVersion, map[string][]byte, error) {
 	n := len(in.doc.Versions) + 1
 	values := DocValuesFor(in.client, in.deal, s.docs.company, in.manager, in.doc, n, now, check.VAT)
+	ContractValues(values, in.dealDocs)
 	docx, err := s.docs.engine.Fill(in.file, values)
 	if err != nil {
 		return DocVersion{}, nil, Wrap(EINTERNAL, "err.doc.fill_failed", err, "Number", in.doc.Number)

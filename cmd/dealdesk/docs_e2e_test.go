@@ -253,6 +253,19 @@ func TestDocumentsThroughTheConsole(t *testing.T) {
 		t.Fatalf("not approved:\n%s", out)
 	}
 
+	// A supplementary agreement names the deal's contract.
+	out = run("/doc request D-2026-0001 допсоглашение\n/doc ДС-2026-0001\n1\n/doc ДС-2026-0001\n1\n")
+	if !strings.Contains(out, "Готово: ДС-2026-0001") {
+		t.Fatalf("the supplement was not made:\n%s", out)
+	}
+	data, err = os.ReadFile(filepath.Join(dir, "files", "ДС-2026-0001.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, data); !strings.Contains(text, "№ ДГ-2026-0001 от") {
+		t.Fatalf("the supplement does not name the contract:\n%s", text)
+	}
+
 	// An admin's template with a misspelled placeholder is refused, naming it.
 	bad := filepath.Join(dir, "Договор с ошибкой.docx")
 	if err := os.WriteFile(bad, docxWith(t, "Договор с {{client.nmae}}, ИНН {{client.inn}}"), 0o600); err != nil {
