@@ -377,7 +377,11 @@ func entryText(c *bot.Context, h *core.History, e *core.HistoryEntry) string {
 		case "overridden":
 			parts = append(parts, c.T("card.doc.history_overridden", nil))
 		case "vat":
-			parts = append(parts, c.T("card.doc.history_vat", bot.Args{"Rate": ch.New}))
+			rate := ch.New + " %"
+			if ch.New == core.VATNone.Code() {
+				rate = c.T("doc.vat.none", nil)
+			}
+			parts = append(parts, c.T("card.doc.history_vat", bot.Args{"Rate": rate}))
 		}
 	}
 	return strings.Join(parts, ", ")
