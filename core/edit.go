@@ -417,7 +417,13 @@ func planItem(c, nc *Client, e *Edit, op EditOp, value string) error {
 		}
 		e.Account, e.New = &acc, acc.String()
 		for i, have := range c.Accounts {
-			if have.Account == acc.Account && (op == EditAdd || i != e.Index) {
+			switch {
+			case have.Account != acc.Account || op != EditAdd && i == e.Index:
+			case op == EditAdd && have != acc:
+				// The account the card has, given again with its bank's
+				// details: they complete or correct that account.
+				op, e.Op, e.Index, e.Old = EditChange, EditChange, i, items[i]
+			default:
 				return Errorf(EINVALID, "err.edit.account_exists", "Account", acc.Account)
 			}
 		}

@@ -400,7 +400,7 @@ func TestApplyEdit_Accounts(t *testing.T) {
 	before := len(o.changes(core.EntityClient, c.ID))
 	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityClient, c.ID, "account",
 		sberAccount+" "+sberBIK+" к/с "+sberCorr))
-	_, err := o.plan(o.officer, core.EntityClient, c.ID, "account", sberBIK+" "+sberAccount)
+	_, err := o.plan(o.officer, core.EntityClient, c.ID, "account", sberBIK+" "+sberAccount+" к/с "+sberCorr)
 	checkCode(t, err, core.EINVALID, "err.edit.account_exists")
 	got := o.clientByID(c.ID).Accounts
 	if len(got) != 1 || got[0] != (core.BankAccount{BIK: sberBIK, CorrAccount: sberCorr, Account: sberAccount}) {
@@ -489,3 +489,20 @@ func TestClientListsAudited(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestApplyEdit_AccountCompleted: the account a card has, typed again with
+// its bank's details, completes that account instead of being refused (a
+// document's check asks for the bank and the correspondent account).
+func TestApplyEdit_AccountCompleted(t *testing.T) {
+	o, c, _ := editOffice(t)
+	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityClient, c.ID, "account", sberAccount+" "+sberBIK))
+	e := o.mustPlan(o.officer, core.EntityClient, c.ID, "account", sberBIK+" "+sberAccount+" к/с "+sberCorr+" ПАО Сбербанк")
+	if e.Op != core.EditChange || e.Old == "" {
+		t.Fatalf("plan = %+v, want a change of the account", e)
+	}
+	o.mustApply(o.officer, e)
+	got := o.clientByID(c.ID).Accounts
+	if len(got) != 1 || got[0].CorrAccount != sberCorr || got[0].BankName != "ПАО Сбербанк" {
+		t.Fatalf("accounts = %+v", got)
+	}
+}
