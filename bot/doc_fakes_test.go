@@ -32,12 +32,15 @@ func (fakeEngine) Inspect(docx []byte) ([]core.Placeholder, error) {
 	}
 	var out []core.Placeholder
 	for i, line := range strings.Split(string(docx), "\n") {
-		where := fmt.Sprintf("основной текст, абзац %d", i)
+		// Like adapters/docx: the place in English for logs, and as fields.
+		at := core.Placeholder{Where: fmt.Sprintf("body, paragraph %d", i), Part: "body", Paragraph: i, Text: line}
 		if strings.Count(line, "{{") != strings.Count(line, "}}") {
-			return nil, &core.TemplateError{Problem: "unclosed", Placeholder: core.Placeholder{Name: line, Where: where, Text: line}}
+			at.Name = line
+			return nil, &core.TemplateError{Problem: "unclosed", Placeholder: at}
 		}
 		for _, m := range placeholderRE.FindAllStringSubmatch(line, -1) {
-			out = append(out, core.Placeholder{Name: strings.TrimSpace(m[1]), Where: where, Text: line})
+			at.Name = strings.TrimSpace(m[1])
+			out = append(out, at)
 		}
 	}
 	return out, nil

@@ -14,9 +14,17 @@ import (
 // that a broken or unknown one can be named when the template is added.
 type Placeholder struct {
 	Name string // "client.name", "#items" (a list's start), "/items" (its end)
-	// Where is the part and paragraph as a person finds it: "body,
-	// paragraph 12", "header1, paragraph 1", "table 2, row 3".
+	// Where is the part and paragraph in English, for logs: "body,
+	// paragraph 12", "header1, paragraph 1", "table 2, row 3, cell 1".
 	Where string
+	// Part is the part of the document it is in: "body", "header1",
+	// "footer2", "footnotes", "endnotes" ("" when unknown).
+	Part string
+	// Table, Row and Cell place it in a table (1-based; 0 outside tables);
+	// Paragraph is its paragraph in the part outside tables (1-based; 0
+	// in a table or unknown); TextBox is set inside a text box.
+	Table, Row, Cell, Paragraph int
+	TextBox                     bool
 	// Text is the paragraph's text around it, shortened, to recognize it.
 	Text string
 }

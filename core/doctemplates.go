@@ -26,8 +26,8 @@ func (s *Service) inspectTemplate(docx []byte) ([]string, error) {
 	var te *TemplateError
 	switch {
 	case errors.As(err, &te):
-		return nil, Errorf(EINVALID, "err.doc.template_broken", "Problem", te.Problem, "Name", te.Placeholder.Name,
-			"Where", te.Placeholder.Where, "Text", te.Placeholder.Text)
+		return nil, Errorf(EINVALID, "err.doc.template_broken", append([]any{"Problem", te.Problem},
+			placeArgs(te.Placeholder)...)...)
 	case err != nil:
 		return nil, Wrap(EINVALID, "err.doc.template_not_docx", err)
 	}
@@ -39,7 +39,7 @@ func checkPlaceholders(phs []Placeholder) ([]string, error) {
 	var names []string
 	open := ""
 	for _, ph := range phs {
-		args := []any{"Name", ph.Name, "Where", ph.Where, "Text", ph.Text}
+		args := placeArgs(ph)
 		switch {
 		case strings.HasPrefix(ph.Name, "#"):
 			if !slices.Contains(DocLists, ph.Name[1:]) {
@@ -68,6 +68,24 @@ func checkPlaceholders(phs []Placeholder) ([]string, error) {
 		return nil, Errorf(EINVALID, "err.doc.template_unknown_list", "Name", "#"+open)
 	}
 	return names, nil
+}
+
+// placeArgs are the error arguments naming a placeholder and its place,
+// which the locale renders in the user's words: Name, Text, Where (the
+// English place, for a place the adapter did not structure), Part (the
+// part's kind: "body", "header", "footer", "footnotes", "endnotes",
+// "other"; "" when unknown), PartN (a header's or footer's number),
+// Table, Row, Cell, Paragraph and TextBox.
+func placeArgs(ph Placeholder) []any {
+	kind := strings.TrimRight(ph.Part, "0123456789")
+	n, _ := strconv.Atoi(ph.Part[len(kind):])
+	switch kind {
+	case "", "body", "header", "footer", "footnotes", "endnotes":
+	default:
+		kind, n = "other", 0
+	}
+	return []any{"Name", ph.Name, "Text", ph.Text, "Where", ph.Where, "Part", kind, "PartN", n,
+		"Table", ph.Table, "Row", ph.Row, "Cell", ph.Cell, "Paragraph", ph.Paragraph, "TextBox", ph.TextBox}
 }
 
 // diffTemplate lists the changed fields of a template.

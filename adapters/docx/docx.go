@@ -51,8 +51,8 @@ func (Engine) Inspect(docx []byte) ([]core.Placeholder, error) {
 	}
 	out := []core.Placeholder{}
 	for _, p := range parts {
-		for _, ph := range p.phs {
-			out = append(out, core.Placeholder{Name: ph.name, Where: ph.where, Text: ph.text})
+		for i := range p.phs {
+			out = append(out, p.phs[i].placeholder())
 		}
 	}
 	return out, nil

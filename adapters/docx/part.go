@@ -29,9 +29,9 @@ type segment struct {
 
 // placeholder is a {{…}} found in a part.
 type placeholder struct {
-	name  string // "client.name", "#items", "/items"
-	where string
-	text  string
+	name string           // "client.name", "#items", "/items"
+	at   core.Placeholder // where it is: Where, Part, Table… (no Name, Text)
+	text string
 	// segs are the segments it covers in order; it starts at off0 in the
 	// first one's text and ends before off1 in the last one's.
 	segs       []int
@@ -39,6 +39,13 @@ type placeholder struct {
 	tbl        *table // innermost table, nil outside tables
 	row        int    // its row in tbl (1-based)
 	list       int    // index of the list block it is in, -1 if none
+}
+
+// placeholder is the placeholder as core sees it: its name, place and text.
+func (ph *placeholder) placeholder() core.Placeholder {
+	out := ph.at
+	out.Name, out.Text = ph.name, ph.text
+	return out
 }
 
 // list is a block of table rows repeated once per element of a list.
@@ -56,8 +63,8 @@ type table struct {
 }
 
 type para struct {
-	segs  []int
-	where string
+	segs []int
+	at   core.Placeholder // where it is: Where, Part, Table… (no Name, Text)
 }
 
 // part is a parsed XML part of the package: the body, a header, a footer,
@@ -127,10 +134,11 @@ func parsePart(zipName, label string, data []byte) (*part, error) {
 		}
 		return stack[len(stack)-1]
 	}
-	where := func() string {
+	where := func() core.Placeholder {
 		// Body tables are "table 1, row 2, cell 3" as a lawyer counts them;
 		// everything else says its part: "body, paragraph 12",
-		// "header1, table 1, row 1, cell 2".
+		// "header1, table 1, row 1, cell 2". The same place is in the
+		// fields, for the user's language.
 		switch {
 		case len(tables) > 0:
 			t := tables[len(tables)-1]
@@ -138,11 +146,14 @@ func parsePart(zipName, label string, data []byte) (*part, error) {
 			if label != "body" {
 				w = label + ", " + w
 			}
-			return w
+			return core.Placeholder{Where: w, Part: label, Table: t.n, Row: t.row, Cell: t.cell, TextBox: len(paras) > 0}
 		case len(paras) > 0:
-			return paras[len(paras)-1].where + ", text box"
+			at := paras[len(paras)-1].at
+			at.Where += ", text box"
+			at.TextBox = true
+			return at
 		}
-		return label + ", paragraph " + strconv.Itoa(nParas)
+		return core.Placeholder{Where: label + ", paragraph " + strconv.Itoa(nParas), Part: label, Paragraph: nParas}
 	}
 	addPseudo := func(t token, text string) {
 		if len(paras) == 0 || !bytes.Equal(parent(), nameR) {
@@ -187,7 +198,7 @@ func parsePart(zipName, label string, data []byte) (*part, error) {
 					nParas++
 				}
 				if !empty {
-					paras = append(paras, &para{where: where()})
+					paras = append(paras, &para{at: where()})
 				}
 			case bytes.Equal(name, nameT):
 				if empty || len(paras) == 0 {
@@ -390,8 +401,9 @@ func (p *part) findPlaceholders(pr *para, tb *table, row int) error {
 	}
 	text := sb.String()
 	bad := func(problem, name string, at int) error {
-		return &core.TemplateError{Problem: problem, Placeholder: core.Placeholder{
-			Name: clip(name), Where: pr.where, Text: around(text, at, at+len(name))}}
+		ph := pr.at
+		ph.Name, ph.Text = clip(name), around(text, at, at+len(name))
+		return &core.TemplateError{Problem: problem, Placeholder: ph}
 	}
 	if strings.Contains(text, "{") {
 		for _, m := range oneBrace.FindAllStringSubmatchIndex(text, -1) {
@@ -427,7 +439,7 @@ func (p *part) findPlaceholders(pr *para, tb *table, row int) error {
 		if !validPlaceholder(name) {
 			return bad("broken", text[o:end], o)
 		}
-		ph := placeholder{name: name, where: pr.where, text: around(text, o, end), tbl: tb, row: row, list: -1}
+		ph := placeholder{name: name, at: pr.at, text: around(text, o, end), tbl: tb, row: row, list: -1}
 		for k, si := range pr.segs {
 			s0, s1 := offs[k], offs[k]+len(p.segs[si].text)
 			if s1 <= o || s0 >= end {
@@ -480,8 +492,7 @@ func validPlaceholder(name string) bool {
 // findLists pairs list starts and ends into blocks of table rows.
 func (p *part) findLists() error {
 	mismatch := func(ph *placeholder) error {
-		return &core.TemplateError{Problem: "list_mismatch", Placeholder: core.Placeholder{
-			Name: ph.name, Where: ph.where, Text: ph.text}}
+		return &core.TemplateError{Problem: "list_mismatch", Placeholder: ph.placeholder()}
 	}
 	open := -1
 	for i := range p.phs {
