@@ -147,7 +147,7 @@ func TestSendByEmail(t *testing.T) {
 	ctx := context.Background()
 	deal := w.deal("7707083893", "773601001", true)
 	card := w.produceAnyway(w.requestAndTake(deal, "счёт"))
-	wantText(t, card, "[черновик] → отправлен → доставлен → подписан → оригинал получен")
+	wantText(t, card, "[черновик] → отправлен → доставлен\n")
 	to := w.pressIn("o", card, "Отправить по e-mail")
 	w.want(to, "flow.doc.email", map[string]any{"Number": "СЧ-2026-0001", "Client": "ООО «Ромашка»"})
 	// An address that does not read is asked again.

@@ -135,7 +135,9 @@ func vatText(c *bot.Context, r core.VATRate) string {
 // brackets: черновик → [на согласовании] → согласован → отправлен →
 // доставлен → подписан → оригинал получен. Its steps follow the document:
 // the approval steps where its kind is approved (or it was), the branch it
-// took (на доработке, отклонён, отказ, не отправлен).
+// took (на доработке, отклонён, отказ, не отправлен), and the signature
+// steps only for a kind the client signs (a proposal or an invoice ends at
+// доставлен).
 func statusLine(c *bot.Context, d *core.Document) string {
 	steps := statusPath(d, c.Svc.DocConfig().NeedsApproval(d.Kind))
 	words := make([]string, len(steps))
@@ -186,7 +188,14 @@ func statusPath(d *core.Document, approval bool) []core.DocStatus {
 		return append(path, core.DocRefused)
 	case core.DocDisagreed:
 		path = append(path, core.DocDisagreed)
+	case core.DocSigned, core.DocOriginal:
+		path = append(path, core.DocSigned)
 	default:
+		// A proposal or an invoice is not signed: its line ends at
+		// «доставлен» unless the client signed it all the same (in EDO).
+		if !d.Kind.NeedsSignature() {
+			return path
+		}
 		path = append(path, core.DocSigned)
 	}
 	return append(path, core.DocOriginal)
@@ -274,7 +283,8 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 	if len(row) > 0 {
 		rows, row = append(rows, row), nil
 	}
-	if mayMark(c, d) {
+	// Only what the client signs is signed on paper and its original kept.
+	if mayMark(c, d) && d.Kind.NeedsSignature() {
 		switch {
 		case d.Status == core.DocSent || d.Status == core.DocDelivered || sendable(c, d) || d.WaitsInEDO():
 			row = append(row, btn("btn.doc.paper_signed", core.ActionDocPaperSigned, id))
