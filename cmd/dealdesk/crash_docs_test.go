@@ -48,7 +48,7 @@ func TestCrashWhileDocumentsArePostedToEDO(t *testing.T) {
 		if posted(t, dir, ids) == docs {
 			break
 		}
-		if round > 60 {
+		if round > 100 {
 			t.Fatalf("after %d restarts %d of %d documents are recorded as posted", round, posted(t, dir, ids), docs)
 		}
 		log, err := os.OpenFile(filepath.Join(dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -57,10 +57,14 @@ func TestCrashWhileDocumentsArePostedToEDO(t *testing.T) {
 		}
 		cmd := childCommand(t, dir, env...)
 		cmd.Stdout, cmd.Stderr = log, log
+		calls := edo.Calls(diadoctest.PostMessage)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(150+rand.IntN(400)) * time.Millisecond)
+		// Killed once it posts (the start takes long on a busy machine),
+		// at a random moment of the post's answer (PostAnswerDelay) or after.
+		waitUntil(t, "a post to Diadoc", 60*time.Second, func() bool { return edo.Calls(diadoctest.PostMessage) > calls })
+		time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
 		stopChild(t, cmd, syscall.SIGKILL)
 		log.Close()
 		kills++
