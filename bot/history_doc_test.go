@@ -138,12 +138,13 @@ func (e refusingEDO) PostDraft(context.Context, *core.EDODraft) (*core.EDOPosted
 	return nil, e.err
 }
 
-// TestHistoryOfDocumentPostedToAnUnnamedBox: an invoice (no approval) with
+// TestHistoryOfDocumentPostedToAChosenBox: an invoice (no approval) with
 // its VAT rate set is refused by the operator with an error of its own,
-// then posted to a box the operator does not list among the client's: the
-// recipient stays unnamed rather than shown by the box's id, and the
-// history says the rate and the operator's refusal in words.
-func TestHistoryOfDocumentPostedToAnUnnamedBox(t *testing.T) {
+// then posted to the box chosen, which the operator no longer lists by the
+// time it is posted: the recipient is the box's title as it was chosen,
+// never the box's id (kept apart), and the history says the rate and the
+// operator's refusal in words.
+func TestHistoryOfDocumentPostedToAChosenBox(t *testing.T) {
 	w := newDocWorld(t)
 	ctx := context.Background()
 	w.edo.boxes = []core.EDOBox{{ID: boxGUID, Title: "ООО «Ромашка»", INN: "7707083893", KPP: "773601001"}}
@@ -170,12 +171,12 @@ func TestHistoryOfDocumentPostedToAnUnnamedBox(t *testing.T) {
 		t.Fatalf("DeliverDocuments = %d, %v", n, err)
 	}
 	w.deliver()
-	if d := w.doc("СЧ-2026-0001"); d.SentTo != "" || d.EDOBoxID != boxGUID || d.EDOMessageID == "" {
-		t.Fatalf("posted to %q (box %q, message %q), want no recipient's title and the box's id kept",
+	if d := w.doc("СЧ-2026-0001"); d.SentTo != "ООО «Ромашка»" || d.EDOBoxID != boxGUID || d.EDOMessageID == "" {
+		t.Fatalf("posted to %q (box %q, message %q), want the chosen box's title and its id kept",
 			d.SentTo, d.EDOBoxID, d.EDOMessageID)
 	}
 	cardNow := w.say("o", "/doc СЧ-2026-0001")
-	wantText(t, cardNow, "Отправлен через ЭДО (версия 1)")
+	wantText(t, cardNow, "Отправлен через ЭДО: ООО «Ромашка» (версия 1)")
 
 	got := allPages(t, w.harness, "o", deal.Number)
 	for _, want := range []string{
@@ -188,8 +189,8 @@ func TestHistoryOfDocumentPostedToAnUnnamedBox(t *testing.T) {
 			t.Errorf("/history lacks %q:%s", want, got)
 		}
 	}
-	if strings.Contains(got, "получатель") {
-		t.Errorf("an unnamed box shown as the recipient:%s", got)
+	if !strings.Contains(got, "получатель: — → ООО «Ромашка»") {
+		t.Errorf("the recipient is not the chosen box's title:%s", got)
 	}
 	noInternals(t, "/history", got)
 }

@@ -23,7 +23,7 @@ func (o *docOffice) poll() int {
 func (o *docOffice) postedContract() *core.Document {
 	o.t.Helper()
 	d := o.approved()
-	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, "box-romashka"); err != nil {
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, core.EDOBox{ID: "box-romashka"}); err != nil {
 		o.t.Fatal(err)
 	}
 	o.deliver()
@@ -86,7 +86,7 @@ func TestPostedDraftIsNotSentAgain(t *testing.T) {
 	if !d.WaitsInEDO() {
 		t.Fatalf("posted = %+v, not waiting in EDO", d)
 	}
-	_, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, "box-romashka")
+	_, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, core.EDOBox{ID: "box-romashka"})
 	checkCode(t, err, core.ECONFLICT, "err.doc.waits_in_edo")
 	if _, args := core.ErrorKey(err); args["Number"] != d.Number || args["Version"] != 1 {
 		t.Errorf("error arguments = %v", args)
@@ -104,11 +104,11 @@ func TestPostedDraftIsNotSentAgain(t *testing.T) {
 	// A draft of a kind that needs no approval, posted, then made again:
 	// the new version may go.
 	p := o.produced(core.DocProposal)
-	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, "box-romashka"); err != nil {
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, core.EDOBox{ID: "box-romashka"}); err != nil {
 		t.Fatal(err)
 	}
 	o.deliver()
-	_, err = o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, "box-romashka")
+	_, err = o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, core.EDOBox{ID: "box-romashka"})
 	checkCode(t, err, core.ECONFLICT, "err.doc.waits_in_edo")
 	if p, err = o.svc.ProduceDocument(o.ctx(), o.officer, p.ID, nil, ""); err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestPostedDraftIsNotSentAgain(t *testing.T) {
 	if p.WaitsInEDO() {
 		t.Fatal("a new version waits in EDO")
 	}
-	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, "box-romashka"); err != nil {
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, core.EDOBox{ID: "box-romashka"}); err != nil {
 		t.Errorf("the new version: %v", err)
 	}
 }
@@ -127,7 +127,7 @@ func TestSendByEDOTemporaryFailure(t *testing.T) {
 	o := newDocOffice(t)
 	d := o.approved()
 	o.edo.err = core.Errorf(core.EUNAVAILABLE, "err.edo.down")
-	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, "box"); err != nil {
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, core.EDOBox{ID: "box"}); err != nil {
 		t.Fatal(err)
 	}
 	o.deliver()
@@ -142,7 +142,7 @@ func TestSendByEDOTemporaryFailure(t *testing.T) {
 	// A refusal (402: the subscription expired) is told with its key.
 	p := o.produced(core.DocProposal)
 	o.edo.err = core.Errorf(core.EFORBIDDEN, "err.edo.payment_required")
-	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, "box"); err != nil {
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, p.ID, core.EDOBox{ID: "box"}); err != nil {
 		t.Fatal(err)
 	}
 	o.deliver()

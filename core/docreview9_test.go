@@ -86,7 +86,7 @@ func TestClosedDealDocumentsAreNotProducedSubmittedOrSent(t *testing.T) {
 	wantKey(t, err, "err.doc.deal_closed")
 	_, err = o.svc.SendDocumentEmail(o.ctx(), o.officer, approved.ID, nil)
 	wantKey(t, err, "err.doc.deal_closed")
-	_, err = o.svc.SendDocumentEDO(o.ctx(), o.officer, approved.ID, "box")
+	_, err = o.svc.SendDocumentEDO(o.ctx(), o.officer, approved.ID, core.EDOBox{ID: "box"})
 	wantKey(t, err, "err.doc.deal_closed")
 	if d := o.doc(approved.ID); d.SendID != 0 || len(d.Versions) != 1 {
 		t.Fatalf("document changed: send %d, %d versions", d.SendID, len(d.Versions))

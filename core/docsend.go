@@ -102,22 +102,23 @@ func (s *Service) SendDocumentEmail(ctx context.Context, a Actor, docID int64, t
 
 // SendDocumentEDO records the intent to post a document's current version
 // (its PDF, else the DOCX) to EDO as a draft for the client's box (one of
-// EDOBoxes); DeliverDocuments posts it. A person with a qualified
+// EDOBoxes, whose title becomes the document's recipient); DeliverDocuments
+// posts it. A person with a qualified
 // signature signs and sends it in the operator's application: the API
 // never signs. The document must be approved where its kind needs it.
-func (s *Service) SendDocumentEDO(ctx context.Context, a Actor, docID int64, boxID string) (*Document, error) {
+func (s *Service) SendDocumentEDO(ctx context.Context, a Actor, docID int64, box EDOBox) (*Document, error) {
 	if err := a.require(PermDocuments); err != nil {
 		return nil, err
 	}
 	if s.docs.edo == nil {
 		return nil, Errorf(EUNAVAILABLE, "err.doc.edo_unavailable")
 	}
-	boxID = strings.TrimSpace(boxID)
+	boxID := strings.TrimSpace(box.ID)
 	if boxID == "" {
 		return nil, Errorf(EINVALID, "err.doc.box_required")
 	}
 	return s.requestSend(ctx, a, docID, func(_ Tx, _ *Document, send *DocSend) error {
-		send.Channel, send.BoxID = ChannelEDO, boxID
+		send.Channel, send.BoxID, send.BoxTitle = ChannelEDO, boxID, strings.TrimSpace(box.Title)
 		return nil
 	})
 }
@@ -222,49 +223,20 @@ func (s *Service) deliver(ctx context.Context, send *DocSend) error {
 	if files == nil {
 		// The document moved on without this send (it cannot: a send
 		// blocks new versions); keep the record and drop the send.
-		return s.recordSend(ctx, send, nil, "", errors.New("the document no longer waits for this send"), true)
+		return s.recordSend(ctx, send, nil, errors.New("the document no longer waits for this send"), true)
 	}
 	var posted *EDOPosted
 	var sendErr error
-	box := ""
 	switch send.Channel {
 	case ChannelEmail:
 		sendErr = s.sendMail(ctx, send, d, client, sender, files)
 	case ChannelEDO:
 		posted, sendErr = s.postDraft(ctx, send, d, files)
-		if sendErr == nil {
-			box = s.edoBoxTitle(ctx, client, send.BoxID)
-		}
 	}
 	if sendErr != nil && ctx.Err() != nil {
 		return ctx.Err() // stopped: the send stays due, uncounted
 	}
-	return s.recordSend(ctx, send, posted, box, sendErr, false)
-}
-
-// edoBoxTitle is the title the operator gives the client's box: the
-// document's recipient as people read it, where the box's id means nothing
-// to them. It is "" when the operator does not answer or does not list the
-// box among the client's (by INN and KPP, else by the INN alone, as
-// EDOBoxes finds them); the box's id is kept in Document.EDOBoxID anyway.
-func (s *Service) edoBoxTitle(ctx context.Context, c *Client, boxID string) string {
-	kpps := []string{c.KPP}
-	if c.KPP != "" {
-		kpps = append(kpps, "")
-	}
-	for _, kpp := range kpps {
-		boxes, err := s.docs.edo.Boxes(ctx, c.INN, kpp)
-		if err != nil {
-			s.log.Warn().Err(err).Str("box_id", boxID).Msg("the EDO box's title is not known: the operator did not answer")
-			return ""
-		}
-		for _, b := range boxes {
-			if b.ID == boxID {
-				return strings.TrimSpace(b.Title)
-			}
-		}
-	}
-	return ""
+	return s.recordSend(ctx, send, posted, sendErr, false)
 }
 
 // sendMail sends the email of a send: the files attached, the subject and

@@ -174,7 +174,7 @@ func TestSendRules(t *testing.T) {
 	d := o.produced(core.DocContract)
 	_, err := o.svc.SendDocumentEmail(o.ctx(), o.officer, d.ID, nil)
 	checkCode(t, err, core.ECONFLICT, "err.doc.needs_approval")
-	_, err = o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, "box")
+	_, err = o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, core.EDOBox{ID: "box"})
 	checkCode(t, err, core.ECONFLICT, "err.doc.needs_approval")
 	_, err = o.svc.SendDocumentEmail(o.ctx(), o.manager, d.ID, nil)
 	checkCode(t, err, core.EFORBIDDEN, "err.forbidden")
@@ -198,7 +198,7 @@ func TestSendRules(t *testing.T) {
 	d2 := o2.produced(core.DocContract)
 	_, err = o2.svc.SendDocumentEmail(o2.ctx(), o2.officer, d2.ID, nil)
 	checkCode(t, err, core.EUNAVAILABLE, "err.doc.mail_unavailable")
-	if _, err := o2.svc.SendDocumentEDO(o2.ctx(), o2.officer, d2.ID, "box"); err != nil {
+	if _, err := o2.svc.SendDocumentEDO(o2.ctx(), o2.officer, d2.ID, core.EDOBox{ID: "box"}); err != nil {
 		t.Errorf("a contract that needs no approval: %v", err)
 	}
 }
@@ -216,7 +216,7 @@ func TestEmailedContractGoesToEDOForSignature(t *testing.T) {
 	if err := o.svc.CheckSendable(o.doc(d.ID)); err != nil {
 		t.Fatalf("an e-mailed contract may not go to EDO: %v", err)
 	}
-	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, "box-romashka"); err != nil {
+	if _, err := o.svc.SendDocumentEDO(o.ctx(), o.officer, d.ID, core.EDOBox{ID: "box-romashka"}); err != nil {
 		t.Fatal(err)
 	}
 	o.deliver()

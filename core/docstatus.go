@@ -6,11 +6,11 @@ import (
 )
 
 // recordSend records the outcome of a send in one transaction: done (the
-// document sent, or posted to EDO as a draft for the box titled box),
+// document sent, or posted to EDO as a draft for the box chosen),
 // tried again later, or given up (the document send_failed); audited, the
 // officer and the manager told. drop gives the send up without touching
 // its document.
-func (s *Service) recordSend(ctx context.Context, send *DocSend, posted *EDOPosted, box string, sendErr error, drop bool) error {
+func (s *Service) recordSend(ctx context.Context, send *DocSend, posted *EDOPosted, sendErr error, drop bool) error {
 	return s.update(ctx, func(tx Tx) error {
 		cur, err := tx.DocSendByID(send.ID)
 		if err != nil || cur.Status != SendPending {
@@ -42,7 +42,7 @@ func (s *Service) recordSend(ctx context.Context, send *DocSend, posted *EDOPost
 			if err := tx.UpdateDocSend(send); err != nil {
 				return err
 			}
-			return s.sent(tx, a, d, deal, send, posted, box)
+			return s.sent(tx, a, d, deal, send, posted)
 		case temporary(sendErr) && send.Attempts+1 < DocSendMaxAttempts:
 			send.Attempts++
 			send.NextAttemptAt, send.LastError = now.Add(DocSendBackoff(send.Attempts)), sendErr.Error()
@@ -62,16 +62,16 @@ func (s *Service) recordSend(ctx context.Context, send *DocSend, posted *EDOPost
 // sent records a document that went out: by email it is sent to the
 // addresses; posted to EDO it waits, as a draft, for a person to sign and
 // send it there. The recipient (SentTo) is what people read: the
-// addresses, or the EDO box's title (box; "" when the operator did not
-// name it), never the box's id, which EDOBoxID keeps.
-func (s *Service) sent(tx Tx, a Actor, d *Document, deal *Deal, send *DocSend, posted *EDOPosted, box string) error {
+// addresses, or the EDO box's title as it was chosen, never the box's id,
+// which EDOBoxID keeps.
+func (s *Service) sent(tx Tx, a Actor, d *Document, deal *Deal, send *DocSend, posted *EDOPosted) error {
 	old := *d
 	d.SendID, d.SendError, d.Channel, d.SentVersion = 0, "", send.Channel, send.Version
 	key := "notify.doc.sent"
 	if send.Channel == ChannelEmail {
 		d.Status, d.SentTo = DocSent, strings.Join(send.To, ", ")
 	} else {
-		d.SentTo, d.EDOBoxID = box, send.BoxID
+		d.SentTo, d.EDOBoxID = send.BoxTitle, send.BoxID
 		if posted != nil {
 			d.EDOMessageID, d.EDOEntityID = posted.MessageID, posted.EntityID
 		}

@@ -454,6 +454,9 @@ type DocSend struct {
 	Channel DocChannel `json:"channel"`
 	To      []string   `json:"to,omitempty"`     // email addresses
 	BoxID   string     `json:"box_id,omitempty"` // the recipient's EDO box
+	// BoxTitle is the box's title as the operator listed it when it was
+	// chosen: the recipient as people read it.
+	BoxTitle string `json:"box_title,omitempty"`
 	// OperationID is the mail's Message-ID or the EDO operation's id, the
 	// same for every attempt of this send.
 	OperationID   string     `json:"operation_id"`

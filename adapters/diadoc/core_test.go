@@ -76,7 +76,7 @@ func TestCoreFollowsADraftThroughDiadocToTheSignature(t *testing.T) {
 	if err != nil || len(boxes) != 1 || boxes[0].ID != romashka.BoxID {
 		t.Fatalf("boxes = %+v, %v", boxes, err)
 	}
-	if _, err := svc.SendDocumentEDO(ctx, officer, d.ID, boxes[0].ID); err != nil {
+	if _, err := svc.SendDocumentEDO(ctx, officer, d.ID, boxes[0]); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.DeliverDocuments(ctx, time.Now().Add(time.Minute)); err != nil {

@@ -134,7 +134,7 @@ func boxTitle(b core.EDOBox) string {
 // person with a qualified signature signs and sends it in the operator's
 // application.
 func postEDO(c *bot.Context, id int64, box core.EDOBox) error {
-	d, err := c.Svc.SendDocumentEDO(c.Ctx(), c.Actor(), id, box.ID)
+	d, err := c.Svc.SendDocumentEDO(c.Ctx(), c.Actor(), id, box)
 	if err != nil {
 		return err
 	}

@@ -137,7 +137,7 @@ func prepareEDOSends(t *testing.T, dir string, edo *diadoctest.Server, n int) []
 		if _, err := svc.ProduceDocument(ctx, a, doc.ID, check.WarningIDs(), "проверено"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.SendDocumentEDO(ctx, a, doc.ID, boxes[0].ID); err != nil {
+		if _, err := svc.SendDocumentEDO(ctx, a, doc.ID, boxes[0]); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, doc.ID)
