@@ -116,18 +116,15 @@ func sendEDO(c *bot.Context, d *core.Document, data map[string]string) error {
 	}
 	var lines []string
 	for _, b := range boxes[:min(len(boxes), maxBoxes)] {
-		lines = append(lines, b.ID+"\t"+boxTitle(b))
+		lines = append(lines, b.ID+"\t"+b.Title+"\t"+b.KPP)
 	}
 	data["boxes"] = strings.Join(lines, "\n")
 	return c.Start("doc.edo", data)
 }
 
-func boxTitle(b core.EDOBox) string {
-	t := b.Title
-	if b.KPP != "" {
-		t += ", КПП " + b.KPP
-	}
-	return t
+// boxTitle names a box in the user's language: its title and KPP.
+func boxTitle(c *bot.Context, b core.EDOBox) string {
+	return c.T("doc.box.title", bot.Args{"Title": b.Title, "KPP": b.KPP})
 }
 
 // postEDO records the intent to post the draft and says what follows: a
@@ -138,7 +135,7 @@ func postEDO(c *bot.Context, id int64, box core.EDOBox) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply("msg.doc.edo_queued", bot.Args{"Number": d.Number, "Box": boxTitle(box), "Operator": operator(c)})
+	return c.Reply("msg.doc.edo_queued", bot.Args{"Number": d.Number, "Box": boxTitle(c, box), "Operator": operator(c)})
 }
 
 // operator is the EDO operator's name as people know it («Диадок»); an
@@ -159,7 +156,7 @@ func edoFlow() *bot.Flow {
 			Prompt: func(c *bot.Context) error {
 				var rows [][]bot.Button
 				for _, b := range flowBoxes(c) {
-					rows = append(rows, bot.Row(bot.Choice("btn.doc.box", bot.Args{"Title": boxTitle(b)}, b.ID)))
+					rows = append(rows, bot.Row(bot.Choice("btn.doc.box", bot.Args{"Title": boxTitle(c, b)}, b.ID)))
 				}
 				return c.Reply("flow.doc.box", bot.Args{"Operator": operator(c), "Count": len(rows)}, rows...)
 			},
@@ -191,8 +188,8 @@ func edoFlow() *bot.Flow {
 func flowBoxes(c *bot.Context) []core.EDOBox {
 	var out []core.EDOBox
 	for _, line := range strings.Split(c.Conv.Data["boxes"], "\n") {
-		if id, title, ok := strings.Cut(line, "\t"); ok {
-			out = append(out, core.EDOBox{ID: id, Title: title})
+		if f := strings.Split(line, "\t"); len(f) == 3 {
+			out = append(out, core.EDOBox{ID: f[0], Title: f[1], KPP: f[2]})
 		}
 	}
 	return out
