@@ -158,6 +158,12 @@ var aggregates = []aggregate{
 	{bucket: bktDocTemplates, what: "template", since: 9, numbered: true, check: checkTemplate},
 	{bucket: bktDocFiles, what: "file", since: 9, check: checkFile},
 	{bucket: bktDocSends, what: "document send", since: 9, numbered: true, check: checkDocSend},
+	{bucket: bktReminders, what: "reminder", since: 10, numbered: true,
+		check: byID(func(r *core.Reminder) int64 { return r.ID }, reminderEntries)},
+	{bucket: bktControlResults, what: "control result", since: 10, numbered: true,
+		check: byID(func(r *core.ControlResult) int64 { return r.ID }, controlEntries)},
+	{bucket: bktSettings, what: "setting", since: 10, check: checkSetting},
+	{bucket: bktCalendarYears, what: "calendar year", since: 10, check: checkCalendarYear},
 }
 
 // byID checks a record keyed by its ID.
@@ -230,6 +236,27 @@ func checkInviteFailures(_ *checker, _, v []byte) ([]entry, error) {
 	}
 	if len(times) == 0 {
 		return nil, errors.New("it lists no failure")
+	}
+	return nil, nil
+}
+
+// checkSetting checks a setting: the reminder settings are the only one.
+func checkSetting(_ *checker, k, v []byte) ([]entry, error) {
+	if !bytes.Equal(k, keyReminderSettings) {
+		return nil, errors.New("this DealDesk knows no such setting")
+	}
+	var s core.ReminderSettings
+	return nil, decode(v, &s)
+}
+
+// checkCalendarYear checks a loaded production-calendar year: keyed by the
+// year, it holds a file.
+func checkCalendarYear(_ *checker, k, v []byte) ([]entry, error) {
+	if len(k) != 8 {
+		return nil, errors.New("its key is not an 8-byte year")
+	}
+	if len(v) == 0 {
+		return nil, errors.New("its file is empty")
 	}
 	return nil, nil
 }
@@ -350,6 +377,14 @@ var indexes = []index{
 	{bucket: bktDocumentsByNumber, records: bktDocuments, since: 9, target: valueID},
 	{bucket: bktDocumentsByEDO, records: bktDocuments, since: 9, target: valueID},
 	{bucket: bktDocSendsDue, records: bktDocSends, since: 9, target: keyPairID},
+	{bucket: bktRemindersByKey, records: bktReminders, since: 10, target: valueID},
+	{bucket: bktRemindersDue, records: bktReminders, since: 10, target: keyPairID},
+	{bucket: bktRemindersByDeal, records: bktReminders, since: 10, target: keyPairID},
+	{bucket: bktRemindersByTask, records: bktReminders, since: 10, target: keyPairID},
+	{bucket: bktRemindersPendingByUser, records: bktReminders, since: 10, target: keySuffixID},
+	{bucket: bktControlByDeal, records: bktControlResults, since: 10, target: keyPairID},
+	{bucket: bktControlByTask, records: bktControlResults, since: 10, target: keyPairID},
+	{bucket: bktControlByTime, records: bktControlResults, since: 10, target: keyPairID},
 }
 
 // checker is one run of Check's own part.

@@ -76,6 +76,19 @@ var (
 	bktDocSends          = []byte("doc_sends")      // since schema 9
 	bktDocSendsDue       = []byte("doc_sends_due")  // since schema 9
 	bktEDOCursors        = []byte("edo_cursors")    // since schema 9
+
+	bktReminders              = []byte("reminders")                 // since schema 10
+	bktRemindersByKey         = []byte("reminders_by_key")          // since schema 10
+	bktRemindersDue           = []byte("reminders_due")             // since schema 10
+	bktRemindersByDeal        = []byte("reminders_by_deal")         // since schema 10
+	bktRemindersByTask        = []byte("reminders_by_task")         // since schema 10
+	bktRemindersPendingByUser = []byte("reminders_pending_by_user") // since schema 10
+	bktControlResults         = []byte("control_results")           // since schema 10
+	bktControlByDeal          = []byte("control_by_deal")           // since schema 10
+	bktControlByTask          = []byte("control_by_task")           // since schema 10
+	bktControlByTime          = []byte("control_by_time")           // since schema 10
+	bktSettings               = []byte("settings")                  // since schema 10
+	bktCalendarYears          = []byte("calendar_years")            // since schema 10
 )
 
 // keySchemaVersion is the meta key of the number of migrations applied.
@@ -96,6 +109,21 @@ var migrations = []migration{
 	limitInvites,       // 7
 	addJobRuns,         // 8
 	addDocuments,       // 9
+	addReminders,       // 10
+}
+
+// addReminders adds reminders with their indexes, the control results with
+// theirs, the settings and the production calendar's loaded years. They are
+// new records: there is nothing to build from the existing ones.
+func addReminders(tx *bbolt.Tx) error {
+	for _, b := range [][]byte{bktReminders, bktRemindersByKey, bktRemindersDue, bktRemindersByDeal,
+		bktRemindersByTask, bktRemindersPendingByUser, bktControlResults, bktControlByDeal, bktControlByTask,
+		bktControlByTime, bktSettings, bktCalendarYears} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addDocuments adds documents with their indexes, templates, the files of
