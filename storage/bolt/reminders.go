@@ -3,7 +3,6 @@ package bolt
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"time"
@@ -371,36 +370,4 @@ func (tx *Tx) CalendarYears() ([]int, error) {
 		return nil, fmt.Errorf("bolt: calendar years: %w", err)
 	}
 	return years, nil
-}
-
-// OutboxBacklog counts the pending outbox messages by platform and returns
-// the oldest one's creation time (zero when none). It reads only the keys of
-// the pending messages' by-chat index (platform sep chat sep
-// timeKey(createdAt) id), not the messages.
-func (tx *Tx) OutboxBacklog() (map[string]int, time.Time, error) {
-	counts := map[string]int{}
-	var oldest []byte
-	err := tx.tx.Bucket(bktOutboxByChat).ForEach(func(k, _ []byte) error {
-		i := bytes.IndexByte(k, sep)
-		if i < 0 || len(k) < i+1+16 {
-			return fmt.Errorf("malformed entry %x", k)
-		}
-		counts[string(k[:i])]++
-		if at := k[len(k)-16 : len(k)-8]; oldest == nil || bytes.Compare(at, oldest) < 0 {
-			oldest = at
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("bolt: outbox backlog: %w", err)
-	}
-	if oldest == nil {
-		return counts, time.Time{}, nil
-	}
-	return counts, keyTime(oldest), nil
-}
-
-// keyTime decodes a time written by timeKey, in UTC.
-func keyTime(b []byte) time.Time {
-	return time.Unix(0, int64(binary.BigEndian.Uint64(b)^(1<<63))).UTC()
 }
