@@ -45,6 +45,14 @@ const (
 	ActionDocPaperSigned = "doc.paper_signed"
 	ActionDocOriginal    = "doc.original"
 	ActionDocShow        = "doc.show"
+	// Reminders and control (issue 10): a fired reminder's answers (the
+	// payload is the reminder's id; snooze adds the delay: ReminderPayload),
+	// and opening one reminder of a merged message.
+	ActionReminderDone     = "reminder.done"
+	ActionReminderSnooze   = "reminder.snooze"
+	ActionReminderMove     = "reminder.move"
+	ActionReminderEscalate = "reminder.escalate"
+	ActionReminderOpen     = "reminder.open"
 )
 
 // Actions lists every button action.
@@ -55,4 +63,5 @@ var Actions = []string{
 	ActionDealStage, ActionDealEdit, ActionClientEdit, ActionClientShow, ActionHistoryMore,
 	ActionDocRequest, ActionDocTake, ActionDocProduce, ActionDocSubmit, ActionDocApprove, ActionDocRework,
 	ActionDocReject, ActionDocSend, ActionDocPaperSigned, ActionDocOriginal, ActionDocShow,
+	ActionReminderDone, ActionReminderSnooze, ActionReminderMove, ActionReminderEscalate, ActionReminderOpen,
 }

@@ -16,6 +16,10 @@ const (
 	EntityDeal   Entity = "deal"
 	EntityTask   Entity = "task"
 	EntityInvite Entity = "invite"
+	// EntityReminder is a custom reminder; EntitySettings the department's
+	// settings (one record, id 1).
+	EntityReminder Entity = "reminder"
+	EntitySettings Entity = "settings"
 )
 
 // Change is one audited field change. Every mutation writes its changes in
@@ -171,6 +175,8 @@ func diffDeal(a, b *Deal) []*Change {
 	d.add("signing_due", a.SigningDue, b.SigningDue)
 	d.add("payment_due", a.PaymentDue, b.PaymentDue)
 	d.add("contract_end", a.ContractEnd, b.ContractEnd)
+	d.list("payments", strs(a.Payments), strs(b.Payments))
+	d.add("leads", leadsText(a.Leads), leadsText(b.Leads))
 	d.add("override", a.Override, b.Override)
 	return d.changes
 }
@@ -198,5 +204,7 @@ func diffUser(a, b *User) []*Change {
 	d.add("locale", a.Locale, b.Locale)
 	d.add("time_zone", a.TimeZone, b.TimeZone)
 	d.add("active", a.Active, b.Active)
+	d.add("quiet_hours", quietText(a), quietText(b))
+	d.list("muted", kindStrs(a.Muted), kindStrs(b.Muted))
 	return d.changes
 }

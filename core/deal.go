@@ -49,6 +49,12 @@ type Deal struct {
 	SigningDue  time.Time `json:"signing_due,omitzero"`
 	PaymentDue  time.Time `json:"payment_due,omitzero"`
 	ContractEnd time.Time `json:"contract_end,omitzero"` // for renewal reminders
+	// Payments is the deal's payment schedule when it has more than one
+	// payment, by due date; PaymentDue is then the first one's date.
+	Payments []Payment `json:"payments,omitempty"`
+	// Leads are the deal's own reminder lead days by kind, replacing the
+	// department's (ReminderSettings.Leads) for the kinds it names.
+	Leads map[ReminderKind][]int `json:"leads,omitempty"`
 	// Override is set when a head opened the deal although the registry
 	// says the counterparty is liquidated or bankrupt.
 	Override bool `json:"override,omitempty"`
@@ -79,6 +85,25 @@ func (d *Deal) Validate() error {
 		return Errorf(EINVALID, "err.amount.too_large", "Max", int64(MaxAmount))
 	case !d.Stage.Valid():
 		return Errorf(EINVALID, "err.deal.stage_unknown", "Stage", string(d.Stage))
+	}
+	for k, v := range d.Leads {
+		if !k.DealDate() {
+			return Errorf(EINVALID, "err.reminder.kind_unknown", "Kind", string(k))
+		}
+		if err := ValidateLeads(v); err != nil {
+			return err
+		}
+	}
+	if len(d.Payments) > MaxPayments {
+		return Errorf(EINVALID, "err.payments.too_many", "Max", MaxPayments)
+	}
+	for _, p := range d.Payments {
+		if p.Due.IsZero() {
+			return Errorf(EINVALID, "err.payments.date_required")
+		}
+		if err := ValidateAmount(p.Amount); err != nil {
+			return err
+		}
 	}
 	return ValidateContractEnd(d.SigningDue, d.ContractEnd)
 }

@@ -20,6 +20,7 @@ type Service struct {
 	registries  []Registry
 	registryTTL time.Duration
 	docs        docDeps // the documents use case's ports and rules (docservice.go)
+	cal         WorkCalendar
 }
 
 // Option configures a Service.
@@ -65,8 +66,10 @@ func NewButton(action, payload string, userID int64, chatKey string, now time.Ti
 // ButtonSpec is a button of a notification before its token is issued.
 type ButtonSpec struct {
 	LabelKey string
-	Action   string
-	Payload  string
+	// Label is a literal label (a number), used when LabelKey is empty.
+	Label   string
+	Action  string
+	Payload string
 }
 
 // Note is a notification to be written to the outbox.
@@ -172,7 +175,7 @@ func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale s
 			if err := tx.PutButton(btn); err != nil {
 				return err
 			}
-			out = append(out, OutboxButton{LabelKey: b.LabelKey, Token: btn.Token})
+			out = append(out, OutboxButton{LabelKey: b.LabelKey, Label: b.Label, Token: btn.Token})
 		}
 		m.Buttons = append(m.Buttons, out)
 	}
@@ -181,10 +184,11 @@ func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale s
 
 // update runs fn in a store transaction: the unit's, when ctx carries one.
 func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
+	sync := func(tx Tx) error { return fn(s.synced(tx)) }
 	if u := unitFrom(ctx); u != nil {
-		return u.update(fn)
+		return u.update(sync)
 	}
-	return s.store.Update(ctx, fn)
+	return s.store.Update(ctx, sync)
 }
 
 // sideUpdate writes what belongs to no change and may be lost or written

@@ -42,6 +42,7 @@ type Tx interface {
 	InboxTx
 	JobTx
 	DocumentTx
+	ReminderTx
 }
 
 // DocumentTx stores documents with their versions' files, templates, the

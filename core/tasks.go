@@ -105,45 +105,56 @@ func (s *Service) MyTasks(ctx context.Context, a Actor) ([]*Task, error) {
 // CompleteTask closes an open task with its result, audited; whoever set the
 // task is told.
 func (s *Service) CompleteTask(ctx context.Context, a Actor, id int64, result string) (*Task, error) {
-	result = strings.TrimSpace(result)
-	if result == "" {
-		return nil, Errorf(EINVALID, "err.task.result_required")
-	}
 	var t *Task
 	err := s.update(ctx, func(tx Tx) (err error) {
-		if t, err = tx.TaskByID(id); err != nil {
-			return err
-		}
-		if t.AssigneeID != a.ID() && !a.Can(PermAssignTasks) {
-			return Errorf(ENOTFOUND, "err.task.not_found")
-		}
-		if t.IntakeID != 0 {
-			return Errorf(EINVALID, "err.task.intake", "ID", t.IntakeID)
-		}
-		if t.Status != TaskOpen {
-			return Errorf(ECONFLICT, "err.task.not_open", "ID", t.ID)
-		}
-		old := *t
-		t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
-		if err := t.Validate(); err != nil {
-			return err
-		}
-		if err := tx.UpdateTask(t); err != nil {
-			return err
-		}
-		if err := tx.AddChanges(stamp(diffTask(&old, t), a, "done")...); err != nil {
-			return err
-		}
-		if t.CreatedBy == 0 || t.CreatedBy == a.ID() {
-			return nil
-		}
-		return s.notifyUser(tx, t.CreatedBy, Note{Key: "notify.task.done", Args: map[string]any{
-			"ID": t.ID, "Title": t.Title, "Result": t.Result, "By": describeUser(tx, a.ID())}})
+		t, err = s.completeTask(tx, a, id, result)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// completeTask is CompleteTask in tx; the task's fired reminders and
+// alerts are settled with it.
+func (s *Service) completeTask(tx Tx, a Actor, id int64, result string) (*Task, error) {
+	result = strings.TrimSpace(result)
+	if result == "" {
+		return nil, Errorf(EINVALID, "err.task.result_required")
+	}
+	t, err := tx.TaskByID(id)
+	if err != nil {
+		return nil, err
+	}
+	if t.AssigneeID != a.ID() && !a.Can(PermAssignTasks) {
+		return nil, Errorf(ENOTFOUND, "err.task.not_found")
+	}
+	if t.IntakeID != 0 {
+		return nil, Errorf(EINVALID, "err.task.intake", "ID", t.IntakeID)
+	}
+	if t.Status != TaskOpen {
+		return nil, Errorf(ECONFLICT, "err.task.not_open", "ID", t.ID)
+	}
+	old := *t
+	t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if err := tx.UpdateTask(t); err != nil {
+		return nil, err
+	}
+	if err := tx.AddChanges(stamp(diffTask(&old, t), a, "done")...); err != nil {
+		return nil, err
+	}
+	if err := closeTaskReminders(tx, t.ID); err != nil {
+		return nil, err
+	}
+	if t.CreatedBy == 0 || t.CreatedBy == a.ID() {
+		return t, nil
+	}
+	return t, s.notifyUser(tx, t.CreatedBy, Note{Key: "notify.task.done", Args: map[string]any{
+		"ID": t.ID, "Title": t.Title, "Result": t.Result, "By": describeUser(tx, a.ID())}})
 }
 
 // optTime is a time for a message template's {{if}}: nil when zero.

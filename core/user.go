@@ -139,16 +139,24 @@ func SplitIdentity(identity string) (platform, id string, ok bool) {
 
 // User is a person who may use DealDesk.
 type User struct {
-	ID         int64     `json:"id"`
-	Identities []string  `json:"identities"`
-	Name       string    `json:"name"`
-	Role       Role      `json:"role"`
-	HeadID     int64     `json:"head_id,omitempty"` // who gets their escalations
-	Locale     string    `json:"locale,omitempty"`  // "" = the platform's or the default
-	TimeZone   string    `json:"time_zone,omitempty"`
-	Active     bool      `json:"active"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         int64    `json:"id"`
+	Identities []string `json:"identities"`
+	Name       string   `json:"name"`
+	Role       Role     `json:"role"`
+	HeadID     int64    `json:"head_id,omitempty"` // who gets their escalations
+	Locale     string   `json:"locale,omitempty"`  // "" = the platform's or the default
+	TimeZone   string   `json:"time_zone,omitempty"`
+	// QuietFrom and QuietTo are the user's quiet hours, minutes from
+	// midnight in their time zone (QuietFrom > QuietTo spans midnight);
+	// equal means none. Reminders that fall in them wait.
+	QuietFrom int `json:"quiet_from,omitempty"`
+	QuietTo   int `json:"quiet_to,omitempty"`
+	// Muted are the reminder kinds the user does not want; escalations
+	// cannot be muted.
+	Muted     []ReminderKind `json:"muted,omitempty"`
+	Active    bool           `json:"active"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
 }
 
 // Can reports whether an active user's role grants the permission.

@@ -195,6 +195,10 @@ type UserUpdate struct {
 	Locale   *string
 	TimeZone *string
 	Name     *string
+	// Quiet sets the quiet hours ([from, to] minutes from midnight; equal
+	// values clear them); Muted replaces the muted reminder kinds.
+	Quiet *[2]int
+	Muted *[]ReminderKind
 }
 
 // UpdateUser changes a user, audited. Admins may change anyone; a user may
@@ -232,6 +236,13 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpd
 		}
 		if err := s.tellUserChange(tx, a, &old, u); err != nil {
 			return err
+		}
+		if old.HeadID != u.HeadID || old.TimeZone != u.TimeZone || old.Active != u.Active {
+			// Escalations go to the new head; key dates fire at nine in
+			// the new zone.
+			if err := s.resyncUser(tx, u); err != nil {
+				return err
+			}
 		}
 		if old.Role != u.Role || old.Active != u.Active || old.Locale != u.Locale {
 			// What the user may run, or the language they read, changed:
@@ -319,6 +330,33 @@ func applyUserUpdate(tx Tx, u *User, upd UserUpdate) error {
 			return Errorf(EINVALID, "err.tz.unknown", "Zone", *upd.TimeZone)
 		}
 		u.TimeZone = *upd.TimeZone
+	}
+	if upd.Quiet != nil {
+		q := *upd.Quiet
+		if q[0] < 0 || q[0] >= 24*60 || q[1] < 0 || q[1] >= 24*60 {
+			return Errorf(EINVALID, "err.quiet.range")
+		}
+		if q[0] == q[1] {
+			q = [2]int{}
+		}
+		u.QuietFrom, u.QuietTo = q[0], q[1]
+	}
+	if upd.Muted != nil {
+		var kinds []ReminderKind
+		for _, k := range ReminderKinds { // a known order, each kind once
+			if slices.Contains(*upd.Muted, k) {
+				if !k.Mutable() {
+					return Errorf(EINVALID, "err.mute.escalation")
+				}
+				kinds = append(kinds, k)
+			}
+		}
+		for _, k := range *upd.Muted {
+			if !k.Valid() {
+				return Errorf(EINVALID, "err.reminder.kind_unknown", "Kind", string(k))
+			}
+		}
+		u.Muted = kinds
 	}
 	if upd.Name != nil {
 		u.Name = strings.TrimSpace(*upd.Name)

@@ -1,0 +1,194 @@
+package core
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// WorkCalendar is the production calendar: which days are working days,
+// days off and shortened days (a pre-holiday day an hour shorter). Dates
+// are read by their year, month and day, whatever their location.
+type WorkCalendar interface {
+	// Workday reports whether the day is a working day: a weekday that is
+	// no holiday, or a weekend day made working by a transfer.
+	Workday(day time.Time) bool
+	// Shortened reports whether the working day is an hour shorter.
+	Shortened(day time.Time) bool
+	// HasYear reports whether the calendar knows the year's holidays and
+	// transfers; a year it does not know has only weekends off.
+	HasYear(year int) bool
+}
+
+// WeekendCalendar is a calendar that knows only Saturdays and Sundays: the
+// fallback for years no production calendar covers.
+type WeekendCalendar struct{}
+
+// Workday reports whether the day is Monday to Friday.
+func (WeekendCalendar) Workday(day time.Time) bool {
+	wd := day.Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+
+// Shortened is always false.
+func (WeekendCalendar) Shortened(time.Time) bool { return false }
+
+// HasYear is always false.
+func (WeekendCalendar) HasYear(int) bool { return false }
+
+// AddWorkdays returns the day n working days after day (n > 0) or before
+// it (n < 0), at day's clock time; n == 0 returns day. Days off in between
+// are skipped: «через 5 рабочих дней» from a Friday before a holiday week
+// lands after it.
+func AddWorkdays(cal WorkCalendar, day time.Time, n int) time.Time {
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		day = day.AddDate(0, 0, step)
+		if cal.Workday(day) {
+			n--
+		}
+	}
+	return day
+}
+
+// WorkdayOnOrBefore returns day if it is a working day, else the last
+// working day before it (at most a month back; past that, day itself).
+func WorkdayOnOrBefore(cal WorkCalendar, day time.Time) time.Time {
+	for i := 0; i < 31; i++ {
+		if d := day.AddDate(0, 0, -i); cal.Workday(d) {
+			return d
+		}
+	}
+	return day
+}
+
+// WorkdayOnOrAfter returns day if it is a working day, else the first
+// working day after it (at most a month on; past that, day itself).
+func WorkdayOnOrAfter(cal WorkCalendar, day time.Time) time.Time {
+	for i := 0; i < 31; i++ {
+		if d := day.AddDate(0, 0, i); cal.Workday(d) {
+			return d
+		}
+	}
+	return day
+}
+
+// CalendarLoader is a production calendar that takes a year's file at run
+// time (an admin loads next year's).
+type CalendarLoader interface {
+	WorkCalendar
+	// Load reads a year file and adds or replaces its year.
+	Load(data []byte) (year int, err error)
+	// Years lists the years the calendar knows.
+	Years() []int
+}
+
+// WithCalendar sets the production calendar the reminders and «рабочих
+// дней» counts follow; without it only weekends are days off.
+func WithCalendar(c WorkCalendar) Option { return func(s *Service) { s.cal = c } }
+
+// calendar is the service's production calendar.
+func (s *Service) calendar() WorkCalendar {
+	if s.cal == nil {
+		return WeekendCalendar{}
+	}
+	return s.cal
+}
+
+// LoadCalendarYear takes a production-calendar year file from an admin (the
+// xmlcalendar format), checks it by loading it into the calendar and keeps
+// it in the store, so it is loaded again at every start. It returns the
+// year.
+func (s *Service) LoadCalendarYear(ctx context.Context, a Actor, data []byte) (int, error) {
+	if err := a.require(PermAdmin); err != nil {
+		return 0, err
+	}
+	l, ok := s.cal.(CalendarLoader)
+	if !ok {
+		return 0, Errorf(EINVALID, "err.calendar.fixed")
+	}
+	year, err := l.Load(data)
+	if err != nil {
+		return 0, Errorf(EINVALID, "err.calendar.bad_file", "Error", err.Error())
+	}
+	err = s.update(ctx, func(tx Tx) error {
+		if err := tx.PutCalendarYear(year, data); err != nil {
+			return err
+		}
+		return tx.AddChanges(stamp([]*Change{{Entity: EntitySettings, EntityID: 1, Field: "calendar",
+			New: strconv.Itoa(year)}}, a, "calendar")...)
+	})
+	return year, err
+}
+
+// RestoreCalendar loads the year files admins loaded before into the
+// calendar; it runs at start. A stored file the calendar now refuses is
+// logged and skipped: the embedded years still hold.
+func (s *Service) RestoreCalendar(ctx context.Context) error {
+	l, ok := s.cal.(CalendarLoader)
+	if !ok {
+		return nil
+	}
+	return s.view(ctx, func(tx Tx) error {
+		years, err := tx.CalendarYears()
+		if err != nil {
+			return err
+		}
+		for _, y := range years {
+			data, err := tx.CalendarYear(y)
+			if err != nil {
+				return err
+			}
+			if _, err := l.Load(data); err != nil {
+				s.log.Error().Err(err).Int("year", y).Msg("a stored production calendar year is refused")
+			}
+		}
+		return nil
+	})
+}
+
+// CalendarYears lists the years the production calendar knows.
+func (s *Service) CalendarYears() []int {
+	if l, ok := s.cal.(CalendarLoader); ok {
+		return l.Years()
+	}
+	return nil
+}
+
+// CheckCalendar warns the admins, once a day in December, that next year's
+// production calendar is missing: without it «рабочих дней» counts and
+// reminders would take only weekends as days off. It returns 1 when it
+// warned.
+func (s *Service) CheckCalendar(ctx context.Context, now time.Time) (int, error) {
+	t := now.In(Location(""))
+	if t.Month() != time.December || s.calendar().HasYear(t.Year()+1) {
+		return 0, nil
+	}
+	warned := 0
+	err := s.update(ctx, func(tx Tx) error {
+		warned = 0
+		const job = "calendar_warning"
+		r, err := tx.JobRun(job)
+		if IsNotFound(err) {
+			r = &JobRun{Name: job}
+		} else if err != nil {
+			return err
+		}
+		if last := r.LastSuccess.In(Location("")); !r.LastSuccess.IsZero() &&
+			last.Year() == t.Year() && last.YearDay() == t.YearDay() {
+			return nil // told today
+		}
+		r.LastSuccess = now
+		r.Runs++
+		if err := tx.PutJobRun(r); err != nil {
+			return err
+		}
+		warned = 1
+		return s.notifyUsersOfRole(tx, RoleAdmin, Note{Key: "notify.calendar.missing",
+			Args: map[string]any{"Year": t.Year() + 1}})
+	})
+	return warned, err
+}

@@ -1,0 +1,245 @@
+package core
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Reminders follow their sources: every write of a deal or a task through
+// a transaction of the service (syncTx) makes the record's reminders agree
+// with it in the same transaction. A date that changes cancels the pending
+// reminders of the old date and schedules the new one's; a deal that
+// closes or a task that is done cancels them. Each reminder's key names its
+// source, kind, date and lead, so a reminder that fired is never made
+// again and one cancelled comes back when its date does.
+
+// syncTx is a transaction whose deal and task writes reschedule their
+// reminders. The service's update wraps every transaction in it.
+type syncTx struct {
+	Tx
+	s *Service
+}
+
+func (t syncTx) CreateDeal(d *Deal) error {
+	if err := t.Tx.CreateDeal(d); err != nil {
+		return err
+	}
+	return t.s.syncDeal(t.Tx, d)
+}
+
+func (t syncTx) UpdateDeal(d *Deal) error {
+	if err := t.Tx.UpdateDeal(d); err != nil {
+		return err
+	}
+	return t.s.syncDeal(t.Tx, d)
+}
+
+func (t syncTx) CreateTask(task *Task) error {
+	if err := t.Tx.CreateTask(task); err != nil {
+		return err
+	}
+	return t.s.syncTask(t.Tx, task)
+}
+
+func (t syncTx) UpdateTask(task *Task) error {
+	if err := t.Tx.UpdateTask(task); err != nil {
+		return err
+	}
+	return t.s.syncTask(t.Tx, task)
+}
+
+// synced wraps tx so that its deal and task writes keep their reminders.
+func (s *Service) synced(tx Tx) Tx {
+	if _, ok := tx.(syncTx); ok {
+		return tx
+	}
+	return syncTx{Tx: tx, s: s}
+}
+
+// reminderSettings returns the stored settings with the defaults filled.
+func reminderSettings(tx Tx) (ReminderSettings, error) {
+	st, err := tx.ReminderSettings()
+	if err != nil {
+		return ReminderSettings{}, err
+	}
+	return st.WithDefaults(), nil
+}
+
+// dealDates lists a deal's key dates by kind: the signing date while the
+// deal is not yet signed, each payment of its schedule (or its payment
+// date), the contract's end.
+func dealDates(d *Deal) []Reminder {
+	var out []Reminder
+	if !d.SigningDue.IsZero() && stageIndex(d.Stage) < stageIndex(StageActive) {
+		out = append(out, Reminder{Kind: ReminderSigning, Target: d.SigningDue})
+	}
+	if len(d.Payments) > 0 {
+		for _, p := range d.Payments {
+			out = append(out, Reminder{Kind: ReminderPayment, Target: p.Due, Amount: p.Amount})
+		}
+	} else if !d.PaymentDue.IsZero() {
+		out = append(out, Reminder{Kind: ReminderPayment, Target: d.PaymentDue, Amount: d.Amount})
+	}
+	if !d.ContractEnd.IsZero() {
+		out = append(out, Reminder{Kind: ReminderRenewal, Target: d.ContractEnd})
+	}
+	return out
+}
+
+func stageIndex(s Stage) int { return slices.Index(Stages, s) }
+
+// syncDeal makes a deal's key-date reminders agree with the deal: for an
+// open deal with a manager, one for each lead of each key date that is
+// still ahead, to the manager; none for a closed deal.
+func (s *Service) syncDeal(tx Tx, d *Deal) error {
+	st, err := reminderSettings(tx)
+	if err != nil {
+		return err
+	}
+	want := map[string]*Reminder{}
+	if !d.Stage.Closed() && d.ManagerID != 0 {
+		u, err := tx.UserByID(d.ManagerID)
+		if err != nil {
+			return err
+		}
+		loc := u.Location()
+		for _, kd := range dealDates(d) {
+			leads, ok := d.Leads[kd.Kind]
+			if !ok {
+				leads = st.Leads[kd.Kind]
+			}
+			for _, lead := range leads {
+				due := keyDateDue(s.calendar(), kd.Target, lead, loc, st.DayStart)
+				r := kd
+				r.Key = fmt.Sprintf("deal:%d:%s:%s:%d", d.ID, kd.Kind, kd.Target.In(loc).Format("2006-01-02"), lead)
+				r.UserID, r.DealID, r.ClientID, r.Lead, r.DueAt = d.ManagerID, d.ID, d.ClientID, lead, due
+				want[r.Key] = &r
+			}
+		}
+	}
+	have, err := tx.RemindersByDeal(d.ID)
+	if err != nil {
+		return err
+	}
+	return s.reconcile(tx, have, want, func(r *Reminder) bool { return r.Kind.DealDate() })
+}
+
+// keyDateDue is when a reminder lead days before a key date fires: at the
+// start of the working day that many days before, or of the last working
+// day before that when it is a day off.
+func keyDateDue(cal WorkCalendar, target time.Time, lead int, loc *time.Location, dayStart int) time.Time {
+	t := target.In(loc)
+	day := time.Date(t.Year(), t.Month(), t.Day()-lead, 0, 0, 0, 0, loc)
+	day = WorkdayOnOrBefore(cal, day)
+	return time.Date(day.Year(), day.Month(), day.Day(), dayStart/60, dayStart%60, 0, 0, loc)
+}
+
+// syncTask makes a task's reminders agree with it: for an open task with an
+// assignee and a due time, one before the due time (when that is still
+// ahead), the overdue alert at the due time, and the escalation to the
+// assignee's head EscalateAfter later; none once it is done or cancelled.
+func (s *Service) syncTask(tx Tx, t *Task) error {
+	st, err := reminderSettings(tx)
+	if err != nil {
+		return err
+	}
+	want := map[string]*Reminder{}
+	if t.Status == TaskOpen && t.AssigneeID != 0 && !t.Due.IsZero() {
+		stamp := t.Due.UTC().Format("20060102T1504")
+		add := func(kind ReminderKind, user int64, at time.Time) {
+			key := fmt.Sprintf("task:%d:%s:%s", t.ID, kind, stamp)
+			want[key] = &Reminder{Key: key, Kind: kind, UserID: user, TaskID: t.ID, DealID: t.DealID,
+				ClientID: t.ClientID, Target: t.Due, DueAt: at}
+		}
+		if at := t.Due.Add(-st.TaskLead); at.After(t.CreatedAt) {
+			add(ReminderTaskDue, t.AssigneeID, at)
+		}
+		add(ReminderOverdue, t.AssigneeID, t.Due)
+		if head := headOf(tx, t.AssigneeID); head != 0 {
+			add(ReminderEscalation, head, t.Due.Add(st.EscalateAfter))
+		}
+	}
+	have, err := tx.RemindersByTask(t.ID)
+	if err != nil {
+		return err
+	}
+	return s.reconcile(tx, have, want, func(r *Reminder) bool {
+		return r.Kind == ReminderTaskDue || r.Kind == ReminderOverdue || r.Kind == ReminderEscalation
+	})
+}
+
+// headOf returns the active head of a user, 0 when they have none.
+func headOf(tx Tx, userID int64) int64 {
+	u, err := tx.UserByID(userID)
+	if err != nil || u.HeadID == 0 || u.HeadID == u.ID {
+		return 0
+	}
+	h, err := tx.UserByID(u.HeadID)
+	if err != nil || !h.Active {
+		return 0
+	}
+	return h.ID
+}
+
+// reconcile makes the reminders of a source (have, those that owned says
+// the sync owns) agree with want: pending ones not wanted are cancelled;
+// wanted ones still ahead are created, updated while pending, or brought
+// back when they were cancelled (a lead already past when its date was set
+// is not made; an overdue alert is made even then). One that fired or was
+// answered stays as it is, and so does one its user snoozed.
+func (s *Service) reconcile(tx Tx, have []*Reminder, want map[string]*Reminder, owned func(*Reminder) bool) error {
+	now := tx.Now()
+	for _, r := range have {
+		if r.Status != ReminderPending || !owned(r) || want[r.Key] != nil {
+			continue
+		}
+		r.Status = ReminderCancelled
+		if err := tx.UpdateReminder(r); err != nil {
+			return err
+		}
+	}
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		w := want[k]
+		ahead := w.DueAt.After(now) || w.Kind == ReminderOverdue
+		r, err := tx.ReminderByKey(k)
+		switch {
+		case IsNotFound(err):
+			if !ahead {
+				continue
+			}
+			w.Status = ReminderPending
+			if err := tx.CreateReminder(w); err != nil {
+				return err
+			}
+			continue
+		case err != nil:
+			return err
+		}
+		switch r.Status {
+		case ReminderPending, ReminderCancelled:
+			if r.Status == ReminderPending && (r.Snoozes > 0 || !ahead) {
+				if r.UserID != w.UserID { // a new manager or head takes it over
+					r.UserID = w.UserID
+					if err := tx.UpdateReminder(r); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if !ahead || r.Status == ReminderPending && r.UserID == w.UserID && r.DueAt.Equal(w.DueAt) && r.Amount == w.Amount {
+				continue
+			}
+			r.Status, r.UserID, r.DueAt, r.Amount, r.Target = ReminderPending, w.UserID, w.DueAt, w.Amount, w.Target
+			if err := tx.UpdateReminder(r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
