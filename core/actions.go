@@ -53,6 +53,10 @@ const (
 	ActionReminderMove     = "reminder.move"
 	ActionReminderEscalate = "reminder.escalate"
 	ActionReminderOpen     = "reminder.open"
+	// ActionReminderCancel cancels one's own custom reminder;
+	// ActionReminderRetime corrects its time right after /remind echoed it.
+	ActionReminderCancel = "reminder.cancel"
+	ActionReminderRetime = "reminder.retime"
 )
 
 // Actions lists every button action.
@@ -64,4 +68,5 @@ var Actions = []string{
 	ActionDocRequest, ActionDocTake, ActionDocProduce, ActionDocSubmit, ActionDocApprove, ActionDocRework,
 	ActionDocReject, ActionDocSend, ActionDocPaperSigned, ActionDocOriginal, ActionDocShow,
 	ActionReminderDone, ActionReminderSnooze, ActionReminderMove, ActionReminderEscalate, ActionReminderOpen,
+	ActionReminderCancel, ActionReminderRetime,
 }

@@ -773,3 +773,35 @@ func (s *Service) resyncUser(tx Tx, u *User) error {
 	}
 	return nil
 }
+
+// RetimeReminder corrects the time of one's own pending custom reminder
+// (the «Исправить» under /remind's echo); no reason is asked, as nothing
+// was promised to anyone yet.
+func (s *Service) RetimeReminder(ctx context.Context, a Actor, id int64, at time.Time) (*Reminder, error) {
+	var r *Reminder
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if r, err = tx.ReminderByID(id); err != nil || r.UserID != a.ID() || r.Kind != ReminderCustom {
+			return Errorf(ENOTFOUND, "err.reminder.not_found")
+		}
+		if r.Status != ReminderPending {
+			return Errorf(ECONFLICT, "err.reminder.answered")
+		}
+		now := tx.Now()
+		if !at.After(now) {
+			return Errorf(EINVALID, "err.reminder.past", "At", at)
+		}
+		if at.Sub(now) > MaxCustomReminderAhead {
+			return Errorf(EINVALID, "err.reminder.too_far")
+		}
+		r.DueAt, r.Target = at, at
+		if err := tx.UpdateReminder(r); err != nil {
+			return err
+		}
+		return tx.AddChanges(reminderChange(r, a, "retimed"))
+	})
+	return r, err
+}
+
+// Calendar returns the production calendar the service follows, for the
+// chat to count «рабочих дней» when it reads a date.
+func (s *Service) Calendar() WorkCalendar { return s.calendar() }
