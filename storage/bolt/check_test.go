@@ -1,8 +1,10 @@
 package bolt_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -95,6 +97,26 @@ func seedAll(t *testing.T, path string) {
 		if err := tx.PutInviteFailures("telegram:9", []time.Time{tx.Now()}); err != nil {
 			return err
 		}
+		// Reminder 1 is pending (in every index), reminder 2 fired (out of
+		// the due ones).
+		if err := tx.CreateReminder(&core.Reminder{Key: "deal:1:signing:0", Kind: core.ReminderSigning, UserID: u.ID,
+			DealID: 1, TaskID: 1, DueAt: tx.Now().Add(time.Hour)}); err != nil {
+			return err
+		}
+		if err := tx.CreateReminder(&core.Reminder{Key: "deal:2:payment:0", Kind: core.ReminderPayment, UserID: u.ID,
+			DealID: 2, DueAt: tx.Now().Add(-time.Hour), Status: core.ReminderFired, FiredAt: tx.Now()}); err != nil {
+			return err
+		}
+		if err := tx.AddControlResult(&core.ControlResult{ReminderID: 2, Kind: core.ReminderPayment, DealID: 2,
+			TaskID: 2, UserID: u.ID, Outcome: core.ControlDone, Text: "оплачено"}); err != nil {
+			return err
+		}
+		if err := tx.PutReminderSettings(core.DefaultReminderSettings()); err != nil {
+			return err
+		}
+		if err := tx.PutCalendarYear(2027, []byte("<calendar/>")); err != nil {
+			return err
+		}
 		return tx.PutButton(&core.Button{Token: "tok", Action: "deal.open", ExpiresAt: tx.Now().Add(time.Hour)})
 	})
 	if err := db.Close(); err != nil {
@@ -156,8 +178,9 @@ func TestCheck_Healthy(t *testing.T) {
 	}
 	// users 1, invites 1, chats 1, clients 3, deals 3, tasks 3, intakes 1,
 	// registry 1, changes 3, outbox 2, conversations 1, buttons 1, job runs 1,
-	// invite failures 1.
-	if r.Records != 23 || r.IndexEntries < 30 || r.Counters < 8 {
+	// invite failures 1, reminders 2, control results 1, settings 1,
+	// calendar years 1.
+	if r.Records != 28 || r.IndexEntries < 40 || r.Counters < 10 {
 		t.Errorf("checked %d records, %d index entries, %d counters", r.Records, r.IndexEntries, r.Counters)
 	}
 }
@@ -208,6 +231,51 @@ func TestCheck_UndecodableRecord(t *testing.T) {
 		if strings.Contains(p, "stale") {
 			t.Errorf("unexpected problem: %s", p)
 		}
+	}
+}
+
+// TestCheck_Reminders: the reminders' and control results' indexes are
+// checked like the others: an entry lost, a stale one, one pointing at
+// nothing; and a setting or calendar year that cannot be read.
+func TestCheck_Reminders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dealdesk.db")
+	seedAll(t, path)
+	var dueKey []byte
+	rawUpdate(t, path, func(tx *bbolt.Tx) error {
+		due := tx.Bucket([]byte("reminders_due"))
+		k, _ := due.Cursor().First()
+		dueKey = bytes.Clone(k)
+		if err := due.Delete(dueKey); err != nil {
+			return err
+		}
+		// Reminder 2 fired: it has no place in a user's pending list.
+		if err := tx.Bucket([]byte("reminders_pending_by_user")).Put(append(id(1), append(dueKey[:8:8], id(2)...)...),
+			[]byte{}); err != nil {
+			return err
+		}
+		if err := tx.Bucket([]byte("reminders_by_key")).Put([]byte("deal:3:renewal:0"), id(9)); err != nil {
+			return err
+		}
+		if err := tx.Bucket([]byte("control_by_task")).Delete(append(id(2), id(1)...)); err != nil {
+			return err
+		}
+		if err := tx.Bucket([]byte("settings")).Put([]byte("colours"), []byte(`{}`)); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("calendar_years")).Put(id(2028), []byte{})
+	})
+	r := mustCheck(t, path)
+	wantProblems(t, r,
+		"reminder 1: its entry 0x"+hex.EncodeToString(dueKey)+" is missing from index reminders_due",
+		"index reminders_pending_by_user: entry 0x"+hex.EncodeToString(id(1))+hex.EncodeToString(dueKey[:8])+
+			hex.EncodeToString(id(2))+" points at reminder 2, which does not list it (a stale entry)",
+		`index reminders_by_key: entry "deal:3:renewal:0" points at reminder 9, which does not exist`,
+		"control result 1: its entry 0x"+hex.EncodeToString(id(2))+hex.EncodeToString(id(1))+
+			" is missing from index control_by_task",
+		`setting "colours": it cannot be read: this DealDesk knows no such setting`,
+		"calendar year 0x"+hex.EncodeToString(id(2028))+": it cannot be read: its file is empty")
+	if len(r.Problems) != 6 {
+		t.Errorf("want 6 problems:\n%s", strings.Join(r.Problems, "\n"))
 	}
 }
 

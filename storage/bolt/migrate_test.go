@@ -211,3 +211,55 @@ func TestMigrate_OutboxIndexes(t *testing.T) {
 		return err
 	})
 }
+
+// TestMigrate_Reminders opens a schema-9 file: migration 10 adds the
+// buckets of reminders, control results, settings and calendar years, and
+// the records there were are untouched.
+func TestMigrate_Reminders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dealdesk.db")
+	db := MustOpenDBAt(t, path)
+	MustUpdate(t, db, func(tx core.Tx) error {
+		return tx.CreateTask(&core.Task{Title: "Подписать", AssigneeID: 1, DealID: 7, Status: core.TaskOpen})
+	})
+	db.Close()
+	rawUpdate(t, path, func(tx *bbolt.Tx) error {
+		for _, b := range []string{"reminders", "reminders_by_key", "reminders_due", "reminders_by_deal",
+			"reminders_by_task", "reminders_pending_by_user", "control_results", "control_by_deal",
+			"control_by_task", "control_by_time", "settings", "calendar_years"} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte{0, 0, 0, 0, 0, 0, 0, 9})
+	})
+	db = MustOpenDBAt(t, path)
+	if got := schemaVersion(t, db); got != 10 {
+		t.Fatalf("schema version = %d, want 10", got)
+	}
+	due := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	MustUpdate(t, db, func(tx core.Tx) error {
+		if err := tx.CreateReminder(newReminder("deal:7:payment", due)); err != nil {
+			return err
+		}
+		if err := tx.AddControlResult(&core.ControlResult{ReminderID: 1, Kind: core.ReminderPayment, DealID: 7,
+			UserID: 1, Outcome: core.ControlDone}); err != nil {
+			return err
+		}
+		if err := tx.PutReminderSettings(core.DefaultReminderSettings()); err != nil {
+			return err
+		}
+		return tx.PutCalendarYear(2027, []byte("<calendar/>"))
+	})
+	MustView(t, db, func(tx core.Tx) error {
+		rs, err := tx.DueReminders(due, 0)
+		if err == nil && len(rs) != 1 {
+			t.Errorf("DueReminders after the upgrade = %v", reminderKeys(rs))
+		}
+		ts, err := tx.FindTasks(core.TaskFilter{DealID: 7})
+		if err == nil && (len(ts) != 1 || ts[0].Title != "Подписать") {
+			t.Errorf("the task after the upgrade: %+v", ts)
+		}
+		return err
+	})
+	mustConsistent(t, db)
+}
