@@ -68,7 +68,7 @@ func (s *Service) fireBatch(ctx context.Context, now time.Time) (fired int, more
 				}
 				users[r.UserID] = u
 			}
-			live, err := s.reminderLive(tx, r, u)
+			live, err := s.reminderLive(tx, r, u, now)
 			if err != nil {
 				return err
 			}
@@ -118,8 +118,9 @@ func (s *Service) fireBatch(ctx context.Context, now time.Time) (fired int, more
 
 // reminderLive reports whether a due reminder still has a reason to fire:
 // its user is active, its deal open (for a key date), its task open and
-// still due when it was made for.
-func (s *Service) reminderLive(tx Tx, r *Reminder, u *User) (bool, error) {
+// still due when it was made for — and, for the reminder before a task's
+// due time, that time still ahead (past it, the overdue alert says more).
+func (s *Service) reminderLive(tx Tx, r *Reminder, u *User, now time.Time) (bool, error) {
 	if u == nil || !u.Active {
 		return false, nil
 	}
@@ -130,7 +131,7 @@ func (s *Service) reminderLive(tx Tx, r *Reminder, u *User) (bool, error) {
 		} else if err != nil {
 			return false, err
 		}
-		return t.Status == TaskOpen && t.Due.Equal(r.Target), nil
+		return t.Status == TaskOpen && t.Due.Equal(r.Target) && (r.Kind != ReminderTaskDue || now.Before(t.Due)), nil
 	}
 	if r.DealID != 0 {
 		d, err := tx.DealByID(r.DealID)

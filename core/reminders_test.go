@@ -1,0 +1,560 @@
+package core_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+var msk = core.Location("Europe/Moscow")
+
+// holidayCalendar is a production calendar with the days off given (and
+// weekends), for tests that need a holiday.
+type holidayCalendar map[string]bool
+
+func (h holidayCalendar) Workday(d time.Time) bool {
+	if h[d.Format("2006-01-02")] {
+		return false
+	}
+	return core.WeekendCalendar{}.Workday(d)
+}
+func (holidayCalendar) Shortened(time.Time) bool { return false }
+func (holidayCalendar) HasYear(int) bool         { return true }
+
+// newYearBreak has 31 Dec 2026 and 1–8 Jan 2027 off.
+var newYearBreak = holidayCalendar{"2026-12-31": true, "2027-01-01": true, "2027-01-02": true, "2027-01-03": true,
+	"2027-01-04": true, "2027-01-05": true, "2027-01-06": true, "2027-01-07": true, "2027-01-08": true}
+
+// at sets the office clock to a Moscow wall time.
+func (o *office) at(y int, m time.Month, d, hh, mm int) time.Time {
+	o.t.Helper()
+	t := time.Date(y, m, d, hh, mm, 0, 0, msk)
+	o.clock.Add(t.Sub(o.clock.Now()))
+	return t
+}
+
+// fire runs the tick at the office's time and returns the new reminder
+// messages it wrote.
+func (o *office) fire() (int, []*core.OutboxMessage) {
+	o.t.Helper()
+	before := len(o.messages())
+	n, err := o.svc.FireDueReminders(o.ctx(), o.clock.Now())
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	return n, o.messages()[before:]
+}
+
+func (o *office) reminders(dealID int64) []*core.Reminder {
+	o.t.Helper()
+	var rs []*core.Reminder
+	o.view(func(tx core.Tx) (err error) {
+		rs, err = tx.RemindersByDeal(dealID)
+		return err
+	})
+	return rs
+}
+
+func pendingOf(rs []*core.Reminder) []*core.Reminder {
+	var out []*core.Reminder
+	for _, r := range rs {
+		if r.Status == core.ReminderPending {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// paymentDeal is a deal of the manager's with a payment date.
+func (o *office) paymentDeal(due time.Time) *core.Deal {
+	o.t.Helper()
+	c := o.client(sberINN, sberKPP, "ПАО Сбербанк")
+	d := o.deal(o.manager, c.ID, "Поставка", o.manager)
+	d, err := o.svc.UpdateDeal(o.ctx(), o.manager, d.ID, "", func(d *core.Deal) error {
+		d.PaymentDue, d.Amount = due, 150_000_00
+		return nil
+	})
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	return d
+}
+
+func TestPaymentTomorrowRemindsTheManagerAtNineInTheirZone(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 12, 0) // Monday noon
+	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
+	// Seven days and one day before are past; the day itself is ahead.
+	pend := pendingOf(o.reminders(d.ID))
+	if len(pend) != 1 || pend[0].Lead != 0 || !pend[0].DueAt.Equal(time.Date(2026, 12, 1, 9, 0, 0, 0, msk)) {
+		t.Fatalf("pending = %+v", pend)
+	}
+	o.at(2026, 12, 1, 8, 59)
+	if n, _ := o.fire(); n != 0 {
+		t.Fatalf("fired %d before nine", n)
+	}
+	o.at(2026, 12, 1, 9, 0)
+	n, ms := o.fire()
+	if n != 1 || len(ms) != 1 || ms[0].Key != "notify.reminder.payment" || ms[0].ChatID != "12" {
+		t.Fatalf("fired %d: %+v", n, ms)
+	}
+	if ms[0].Args["Deal"] != d.Number || len(ms[0].Buttons) != 2 || ms[0].Args["Late"] != false {
+		t.Fatalf("message = %+v", ms[0])
+	}
+	// Firing again changes nothing: exactly once.
+	if n, ms := o.fire(); n != 0 || len(ms) != 0 {
+		t.Fatalf("second tick fired %d, wrote %d", n, len(ms))
+	}
+
+	// A manager in Yekaterinburg (UTC+5) hears at nine there: 07:00 Moscow.
+	tz := "Asia/Yekaterinburg"
+	if _, err := o.svc.UpdateUser(o.ctx(), o.manager2, o.manager2.ID(), core.UserUpdate{TimeZone: &tz}, ""); err != nil {
+		t.Fatal(err)
+	}
+	c := o.client(yandexINN, yandexKPP, "ООО Яндекс")
+	d2 := o.deal(o.manager2, c.ID, "Лицензии", o.manager2)
+	if _, err := o.svc.UpdateDeal(o.ctx(), o.manager2, d2.ID, "", func(d *core.Deal) error {
+		d.SigningDue = time.Date(2026, 12, 3, 18, 0, 0, 0, msk)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 2, 6, 59)
+	if n, _ := o.fire(); n != 0 {
+		t.Fatal("fired before nine in Yekaterinburg")
+	}
+	o.at(2026, 12, 2, 7, 0)
+	if n, ms := o.fire(); n != 1 || ms[0].Key != "notify.reminder.signing" || ms[0].ChatID != "13" {
+		t.Fatalf("fired %d: %+v", n, ms)
+	}
+}
+
+func TestChangingADateReschedulesAndClosingCancels(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Date(2026, 12, 15, 18, 0, 0, 0, msk))
+	if got := len(pendingOf(o.reminders(d.ID))); got != 3 { // 7, 1, 0 days before
+		t.Fatalf("pending = %d", got)
+	}
+	if _, err := o.svc.UpdateDeal(o.ctx(), o.manager, d.ID, "", func(d *core.Deal) error {
+		d.PaymentDue = time.Date(2026, 12, 22, 18, 0, 0, 0, msk)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pend := pendingOf(o.reminders(d.ID))
+	if len(pend) != 3 || !pend[0].Target.Equal(time.Date(2026, 12, 22, 18, 0, 0, 0, msk)) {
+		t.Fatalf("after the move: %+v", pend)
+	}
+	// Back to the first date: the cancelled reminders come back, none doubled.
+	if _, err := o.svc.UpdateDeal(o.ctx(), o.manager, d.ID, "", func(d *core.Deal) error {
+		d.PaymentDue = time.Date(2026, 12, 15, 18, 0, 0, 0, msk)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if all, pend := o.reminders(d.ID), pendingOf(o.reminders(d.ID)); len(all) != 6 || len(pend) != 3 {
+		t.Fatalf("all %d, pending %d", len(all), len(pend))
+	}
+	if _, err := o.svc.MoveDeal(o.ctx(), o.manager, d.ID, core.StageNew, core.StageClosedLost, "клиент отказался"); err != nil {
+		t.Fatal(err)
+	}
+	if pend := pendingOf(o.reminders(d.ID)); len(pend) != 0 {
+		t.Fatalf("a closed deal keeps %d reminders", len(pend))
+	}
+	o.at(2026, 12, 15, 10, 0)
+	if n, _ := o.fire(); n != 0 {
+		t.Fatalf("a closed deal's reminder fired")
+	}
+}
+
+func TestAHolidayOnTheDueDateRemindsOnTheWorkingDayBefore(t *testing.T) {
+	o := newOffice(t, core.WithCalendar(newYearBreak))
+	o.at(2026, 12, 1, 12, 0)
+	d := o.paymentDeal(time.Date(2027, 1, 4, 18, 0, 0, 0, msk)) // inside the New Year break
+	var days []string
+	for _, r := range pendingOf(o.reminders(d.ID)) {
+		days = append(days, r.DueAt.In(msk).Format("2006-01-02 15:04"))
+	}
+	// 7 days before is 28.12 (Mon); 1 day before and the day itself fall in
+	// the break, so they come on 30.12, the last working day before it.
+	want := []string{"2026-12-28 09:00", "2026-12-30 09:00", "2026-12-30 09:00"}
+	if len(days) != len(want) {
+		t.Fatalf("due = %v", days)
+	}
+	for i := range want {
+		if days[i] != want[i] {
+			t.Fatalf("due = %v, want %v", days, want)
+		}
+	}
+	o.at(2026, 12, 28, 9, 0)
+	if n, _ := o.fire(); n != 1 {
+		t.Fatalf("fired %d a week before", n)
+	}
+	// Two on one morning reach the manager as one message.
+	o.at(2026, 12, 30, 9, 0)
+	n, ms := o.fire()
+	if n != 2 || len(ms) != 1 || ms[0].Key != "notify.reminder.many" {
+		t.Fatalf("fired %d: %+v", n, ms)
+	}
+}
+
+func TestOverdueTaskAlertsAndEscalatesToTheHead(t *testing.T) {
+	o := newOffice(t)
+	headID := o.head.ID()
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 10, 0)
+	task, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Собрать подписи",
+		Due: time.Date(2026, 12, 1, 15, 0, 0, 0, msk)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 1, 13, 0)
+	if n, ms := o.fire(); n != 1 || ms[0].Key != "notify.reminder.task_due" {
+		t.Fatalf("before due: %d %+v", n, ms)
+	}
+	o.at(2026, 12, 1, 15, 0)
+	if n, ms := o.fire(); n != 1 || ms[0].Key != "notify.reminder.overdue" || ms[0].ChatID != "12" {
+		t.Fatalf("overdue: %d %+v", n, ms)
+	}
+	// A day later it is still open: the head is told, with the assignee named.
+	o.at(2026, 12, 2, 15, 0)
+	n, ms := o.fire()
+	if n != 1 || ms[0].Key != "notify.reminder.escalation" || ms[0].ChatID != "16" ||
+		ms[0].Args["Assignee"] != "Максим Менеджеров" {
+		t.Fatalf("escalation: %d %+v", n, ms)
+	}
+	// Done by the head through the escalation: the task closes, the result
+	// is recorded.
+	var esc *core.Reminder
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.RemindersByTask(task.ID)
+		for _, r := range rs {
+			if r.Kind == core.ReminderEscalation {
+				esc = r
+			}
+		}
+		return err
+	})
+	if _, err := o.svc.ReminderDone(o.ctx(), o.head, esc.ID, "подписи собраны"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := o.svc.TaskByID(o.ctx(), o.head, task.ID)
+	if got.Status != core.TaskDone || got.Result != "подписи собраны" {
+		t.Fatalf("task = %+v", got)
+	}
+	var cs []*core.ControlResult
+	o.view(func(tx core.Tx) (err error) {
+		cs, err = tx.ControlResultsByTask(task.ID)
+		return err
+	})
+	if len(cs) != 1 || cs[0].Outcome != core.ControlDone || cs[0].UserID != o.head.ID() || !cs[0].Late {
+		t.Fatalf("control = %+v", cs)
+	}
+	// The manager's overdue alert is settled too: answering it is a conflict.
+	var alert *core.Reminder
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.RemindersByTask(task.ID)
+		for _, r := range rs {
+			if r.Kind == core.ReminderOverdue {
+				alert = r
+			}
+		}
+		return err
+	})
+	if alert.Status != core.ReminderClosed {
+		t.Fatalf("alert = %+v", alert)
+	}
+	if _, err := o.svc.ReminderDone(o.ctx(), o.manager, alert.ID, "ещё раз"); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("second answer: %v", err)
+	}
+}
+
+func TestAnOverdueAlertAtTheEndOfTheDayWaitsForTheMorning(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 10, 0)
+	if _, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Отчёт",
+		Due: time.Date(2026, 12, 4, 18, 0, 0, 0, msk)}); err != nil { // Friday 18:00
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 4, 18, 0)
+	o.fire() // the reminder before is long fired or waits; the alert waits
+	o.at(2026, 12, 4, 18, 1)
+	if _, ms := o.fire(); len(withKey(ms, "notify.reminder.overdue")) != 0 {
+		t.Fatal("an alert after working hours")
+	}
+	o.at(2026, 12, 7, 8, 59) // Monday
+	if _, ms := o.fire(); len(withKey(ms, "notify.reminder.overdue")) != 0 {
+		t.Fatal("an alert before nine")
+	}
+	o.at(2026, 12, 7, 9, 0)
+	if _, ms := o.fire(); len(withKey(ms, "notify.reminder.overdue")) != 1 {
+		t.Fatalf("no alert on Monday morning: %+v", ms)
+	}
+}
+
+func TestMissedRemindersFireOnceLateAndMerged(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 10, 0)
+	for i, title := range []string{"Звонок", "Письмо", "Встреча"} {
+		at := time.Date(2026, 12, 1, 10+i, 0, 0, 0, msk)
+		if _, err := o.svc.CreateReminder(o.ctx(), o.manager, core.CustomReminder{At: at, Text: title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// DealDesk was down all day; it starts at 16:00.
+	o.at(2026, 12, 1, 16, 0)
+	n, ms := o.fire()
+	if n != 3 || len(ms) != 1 || ms[0].Key != "notify.reminder.many" || ms[0].Args["Late"] != true ||
+		len(ms[0].Buttons) != 1 || len(ms[0].Buttons[0]) != 3 {
+		t.Fatalf("fired %d: %+v", n, ms)
+	}
+	// The clock jumps back an hour, then forward again: nothing fires twice.
+	o.clock.Add(-time.Hour)
+	if n, _ := o.fire(); n != 0 {
+		t.Fatal("fired again after a clock jump back")
+	}
+	o.clock.Add(48 * time.Hour)
+	if n, _ := o.fire(); n != 0 {
+		t.Fatal("fired again after a clock jump forward")
+	}
+}
+
+func TestMutedKindsAreSkippedButEscalationsCannotBeMuted(t *testing.T) {
+	o := newOffice(t)
+	muted := []core.ReminderKind{core.ReminderPayment}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.manager, o.manager.ID(), core.UserUpdate{Muted: &muted}, ""); err != nil {
+		t.Fatal(err)
+	}
+	bad := []core.ReminderKind{core.ReminderEscalation}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.head, o.head.ID(), core.UserUpdate{Muted: &bad}, ""); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("muting escalations: %v", err)
+	}
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
+	o.at(2026, 12, 1, 9, 0)
+	if _, ms := o.fire(); len(ms) != 0 {
+		t.Fatalf("a muted reminder was sent: %+v", ms)
+	}
+	rs := o.reminders(d.ID)
+	fired := 0
+	for _, r := range rs {
+		if r.Status == core.ReminderFired && r.Muted {
+			fired++
+		}
+	}
+	if fired != 1 {
+		t.Fatalf("reminders = %+v", rs)
+	}
+}
+
+func TestQuietHoursHoldAnExactReminderUntilMorning(t *testing.T) {
+	o := newOffice(t)
+	q := [2]int{22 * 60, 8 * 60}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.manager, o.manager.ID(), core.UserUpdate{Quiet: &q}, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 12, 0)
+	if _, err := o.svc.CreateReminder(o.ctx(), o.manager, core.CustomReminder{
+		At: time.Date(2026, 11, 30, 23, 0, 0, 0, msk), Text: "проверить почту"}); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 23, 0)
+	if n, _ := o.fire(); n != 0 {
+		t.Fatal("fired in quiet hours")
+	}
+	o.at(2026, 12, 1, 8, 0)
+	if n, ms := o.fire(); n != 1 || ms[0].Key != "notify.reminder.custom" || ms[0].Args["Late"] != false {
+		t.Fatalf("after quiet hours: %d %+v", n, ms)
+	}
+}
+
+func TestSnoozeMoveAndEscalateAreRecorded(t *testing.T) {
+	o := newOffice(t)
+	headID := o.head.ID()
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
+	o.at(2026, 12, 1, 9, 0)
+	o.fire()
+	r := pendingOrFired(o, d.ID)
+	if _, err := o.svc.SnoozeReminder(o.ctx(), o.manager2, r.ID, core.SnoozeHour); !core.IsNotFound(err) {
+		t.Fatalf("someone else's snooze: %v", err)
+	}
+	if _, err := o.svc.SnoozeReminder(o.ctx(), o.manager, r.ID, core.SnoozeHour); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 1, 9, 59)
+	if n, _ := o.fire(); n != 0 {
+		t.Fatal("a snoozed reminder fired early")
+	}
+	o.at(2026, 12, 1, 10, 0)
+	if n, _ := o.fire(); n != 1 {
+		t.Fatal("a snoozed reminder did not come back")
+	}
+	// Перенести: the deal's payment date moves, with the reason audited.
+	to := time.Date(2026, 12, 10, 18, 0, 0, 0, msk)
+	if _, err := o.svc.MoveReminder(o.ctx(), o.manager, r.ID, to, ""); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("a move without a reason: %v", err)
+	}
+	if _, err := o.svc.MoveReminder(o.ctx(), o.manager, r.ID, to, "клиент просит отсрочку"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := o.svc.DealByID(o.ctx(), o.manager, d.ID)
+	if !got.PaymentDue.Equal(to) {
+		t.Fatalf("payment due = %v", got.PaymentDue)
+	}
+	if c := change(t, o.changes(core.EntityDeal, d.ID), "payment_due"); c.Reason != "клиент просит отсрочку" {
+		t.Fatalf("audit = %+v", c)
+	}
+	// The new date's reminders are scheduled: 7 and 1 days before and the day.
+	if pend := pendingOf(o.reminders(d.ID)); len(pend) != 3 {
+		t.Fatalf("pending after the move = %d", len(pend))
+	}
+	o.at(2026, 12, 9, 9, 0)
+	o.fire()
+	r2 := pendingOrFired(o, d.ID)
+	if _, err := o.svc.EscalateReminder(o.ctx(), o.manager, r2.ID, "клиент не отвечает"); err != nil {
+		t.Fatal(err)
+	}
+	ms := withKey(o.messages(), "notify.reminder.escalated")
+	if len(ms) != 1 || ms[0].ChatID != "16" || ms[0].Args["Reason"] != "клиент не отвечает" {
+		t.Fatalf("escalated = %+v", ms)
+	}
+	cs, err := o.svc.DealControl(o.ctx(), o.manager, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []core.ControlOutcome
+	for _, c := range cs {
+		outcomes = append(outcomes, c.Outcome)
+	}
+	want := []core.ControlOutcome{core.ControlSnoozed, core.ControlMoved, core.ControlEscalated}
+	if len(outcomes) != 3 || outcomes[0] != want[0] || outcomes[1] != want[1] || outcomes[2] != want[2] {
+		t.Fatalf("control = %v", outcomes)
+	}
+}
+
+// pendingOrFired is the deal's reminder that fired last and is unanswered.
+func pendingOrFired(o *office, dealID int64) *core.Reminder {
+	o.t.Helper()
+	var last *core.Reminder
+	for _, r := range o.reminders(dealID) {
+		if r.Status == core.ReminderFired && (last == nil || r.FiredAt.After(last.FiredAt)) {
+			last = r
+		}
+	}
+	if last == nil {
+		o.t.Fatal("no fired reminder")
+	}
+	return last
+}
+
+func TestDSTZoneKeepsNineOClockAcrossTheChange(t *testing.T) {
+	o := newOffice(t)
+	tz := "Europe/Berlin"
+	if _, err := o.svc.UpdateUser(o.ctx(), o.manager, o.manager.ID(), core.UserUpdate{TimeZone: &tz}, ""); err != nil {
+		t.Fatal(err)
+	}
+	berlin := core.Location(tz)
+	o.at(2027, 3, 20, 12, 0)
+	c := o.client(sberINN, sberKPP, "ПАО Сбербанк")
+	d := o.deal(o.manager, c.ID, "Поставка", o.manager)
+	if _, err := o.svc.UpdateDeal(o.ctx(), o.manager, d.ID, "", func(d *core.Deal) error {
+		d.ContractEnd = time.Date(2027, 3, 30, 18, 0, 0, 0, berlin) // after the change on 28 March
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range pendingOf(o.reminders(d.ID)) {
+		if l := r.DueAt.In(berlin); l.Hour() != 9 || l.Minute() != 0 {
+			t.Fatalf("due %v in Berlin", l)
+		}
+	}
+	o.at(2027, 3, 23, 12, 0) // the week-before one, in winter time
+	if n, _ := o.fire(); n != 1 {
+		t.Fatal("the week-before reminder did not fire")
+	}
+	// 29 March 9:00 CEST is 07:00 UTC, an hour earlier than it would be in winter.
+	o.clock.Add(time.Date(2027, 3, 29, 6, 59, 0, 0, time.UTC).Sub(o.clock.Now()))
+	if n, _ := o.fire(); n != 0 {
+		t.Fatal("fired before nine CEST")
+	}
+	o.clock.Add(time.Minute)
+	if n, _ := o.fire(); n != 1 {
+		t.Fatal("did not fire at nine CEST")
+	}
+}
+
+func TestDigestListsOverdueAndTodayAndFiresOnce(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 10, 0)
+	if _, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Вчерашнее",
+		Due: time.Date(2026, 11, 30, 12, 0, 0, 0, msk)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Сегодняшнее",
+		Due: time.Date(2026, 12, 1, 17, 0, 0, 0, msk)}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := o.svc.EnsureDigests(o.ctx(), o.clock.Now()); err != nil || n == 0 {
+		t.Fatalf("ensure: %d %v", n, err)
+	}
+	if n, _ := o.svc.EnsureDigests(o.ctx(), o.clock.Now()); n != 0 {
+		t.Fatalf("ensure twice scheduled %d more", n)
+	}
+	o.at(2026, 12, 1, 9, 0)
+	_, ms := o.fire()
+	ds := withKey(ms, "notify.digest")
+	if len(ds) != 1 || ds[0].ChatID != "12" || fmt.Sprint(ds[0].Args["OverdueCount"]) != "1" ||
+		fmt.Sprint(ds[0].Args["TodayCount"]) != "1" {
+		t.Fatalf("digests = %+v", ds)
+	}
+	// The next one is scheduled for the next working morning.
+	var next []*core.Reminder
+	o.view(func(tx core.Tx) (err error) {
+		next, err = tx.PendingRemindersByUser(o.manager.ID())
+		return err
+	})
+	found := false
+	for _, r := range next {
+		found = found || r.Kind == core.ReminderDigest && r.DueAt.Equal(time.Date(2026, 12, 2, 9, 0, 0, 0, msk))
+	}
+	if !found {
+		t.Fatalf("next digest not scheduled: %+v", next)
+	}
+}
+
+func TestPaymentScheduleRemindsEachPayment(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Time{})
+	ps := []core.Payment{{Due: time.Date(2027, 2, 1, 18, 0, 0, 0, msk), Amount: 50_000_00},
+		{Due: time.Date(2027, 1, 11, 18, 0, 0, 0, msk), Amount: 100_000_00}}
+	got, err := o.svc.SetPayments(o.ctx(), o.manager, d.ID, ps, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.PaymentDue.Equal(ps[1].Due) || !got.Payments[0].Due.Equal(ps[1].Due) {
+		t.Fatalf("schedule = %+v", got.Payments)
+	}
+	if pend := pendingOf(o.reminders(d.ID)); len(pend) != 6 {
+		t.Fatalf("pending = %d, want 3 for each payment", len(pend))
+	}
+	// A deal's own leads replace the department's.
+	if _, err := o.svc.SetDealLeads(o.ctx(), o.manager, d.ID, core.ReminderPayment, []int{3}); err != nil {
+		t.Fatal(err)
+	}
+	if pend := pendingOf(o.reminders(d.ID)); len(pend) != 2 || pend[0].Lead != 3 {
+		t.Fatalf("pending with own leads = %+v", pend)
+	}
+	if _, err := o.svc.SetDealLeads(o.ctx(), o.manager2, d.ID, core.ReminderPayment, []int{1}); err == nil {
+		t.Fatal("another manager changed the deal's leads")
+	}
+}
