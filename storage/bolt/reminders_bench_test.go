@@ -1,0 +1,407 @@
+package bolt_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/bolt"
+)
+
+// The reminder benchmarks read a database of remindersPending pending
+// reminders. It takes a while to build, so it is built once and kept in
+// os.TempDir under a name with remindersFixtureVersion: bump the version
+// when the fixture or the reminders' layout changes. Delete the file to
+// rebuild it.
+const (
+	remindersPending        = 1_000_000
+	remindersFixtureVersion = 1
+	remindersFillBatch      = 100_000
+	// remindersStep is the time between one reminder's DueAt and the
+	// next's: a million reminders spread over about a year.
+	remindersStep = 30 * time.Second
+	// remindersStride permutes the reminders' order: the i-th created is
+	// due (i*remindersStride mod remindersPending) steps after
+	// remindersStart, so the due ones are scattered through the file as
+	// they would be after a year of use, not created one after the other.
+	remindersStride = 999_983 // prime, so coprime with remindersPending
+)
+
+// remindersStart is the earliest DueAt of the fixture.
+var remindersStart = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// remindersDueBy returns the time at which exactly n of the fixture's
+// reminders are due (at or before it); n = 0 is a second before the first.
+func remindersDueBy(n int) time.Time {
+	if n == 0 {
+		return remindersStart.Add(-time.Second)
+	}
+	return remindersStart.Add(time.Duration(n-1) * remindersStep)
+}
+
+// benchReminder is the i-th reminder of a fixture of n.
+func benchReminder(i, n int) *core.Reminder {
+	slot := int(int64(i) * remindersStride % int64(n))
+	due := remindersStart.Add(time.Duration(slot) * remindersStep)
+	deal := int64(1 + i/4)
+	r := &core.Reminder{Kind: core.ReminderPayment, UserID: int64(1 + i%200), DealID: deal, ClientID: deal%5000 + 1,
+		DueAt: due, Target: due.AddDate(0, 0, 7), Lead: 7, Amount: core.Money(1_000_00 * (1 + i%1000)),
+		CreatedBy: 1, Status: core.ReminderPending}
+	switch i % 4 {
+	case 1:
+		r.Kind, r.Amount, r.Lead = core.ReminderSigning, 0, 1
+	case 2:
+		r.Kind, r.Amount, r.Lead = core.ReminderRenewal, 0, 30
+	case 3:
+		r.Kind, r.TaskID, r.Lead, r.Target = core.ReminderTaskDue, int64(i), 0, due.Add(2*time.Hour)
+	}
+	r.Key = "deal:" + strconv.FormatInt(deal, 10) + ":" + string(r.Kind) + ":" + r.Target.Format("2006-01-02") +
+		":" + strconv.Itoa(r.Lead) + ":" + strconv.Itoa(i)
+	return r
+}
+
+// fillReminders writes reminders [0, n) of a fixture of n into db in
+// transactions of remindersFillBatch.
+func fillReminders(db *bolt.DB, n int) error {
+	for start := 0; start < n; start += remindersFillBatch {
+		err := db.Update(context.Background(), func(tx core.Tx) error {
+			for i := start; i < min(start+remindersFillBatch, n); i++ {
+				if err := tx.CreateReminder(benchReminder(i, n)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var remindersFixture struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// remindersFixturePath returns the path of the database of a million
+// pending reminders, building it when it is not there yet. The file is
+// written under a temporary name and renamed when complete, so an
+// interrupted build leaves no half file behind it.
+func remindersFixturePath(b *testing.B) string {
+	b.Helper()
+	f := &remindersFixture
+	f.once.Do(func() {
+		f.path = filepath.Join(os.TempDir(),
+			fmt.Sprintf("dealdesk-bench-reminders-v%d-%d.db", remindersFixtureVersion, remindersPending))
+		if _, err := os.Stat(f.path); err == nil {
+			return
+		}
+		tmp := fmt.Sprintf("%s.%d.tmp", f.path, os.Getpid())
+		start := time.Now()
+		db, err := bolt.Open(tmp, bolt.WithNoSync(true))
+		if err != nil {
+			f.err = err
+			return
+		}
+		if err = fillReminders(db, remindersPending); err == nil {
+			err = db.Close()
+		} else {
+			_ = db.Close()
+		}
+		if err == nil {
+			err = os.Rename(tmp, f.path)
+		}
+		if err != nil {
+			_ = os.Remove(tmp)
+			f.err = err
+			return
+		}
+		b.Logf("built %s (%d pending reminders) in %v", f.path, remindersPending, time.Since(start).Round(time.Millisecond))
+	})
+	if f.err != nil {
+		b.Fatal(f.err)
+	}
+	return f.path
+}
+
+// openRemindersFixture opens the fixture for the benchmark, with fsync on
+// as in production.
+func openRemindersFixture(b *testing.B) *bolt.DB {
+	b.Helper()
+	db, err := bolt.Open(remindersFixturePath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// heapInUse returns the bytes of heap in use after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}
+
+// tickHeap opens db, runs a tick that finds nothing due and returns the heap
+// in use with the database open, then closes it.
+func tickHeap(b *testing.B, path string) uint64 {
+	b.Helper()
+	db, err := bolt.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	var n int
+	err = db.View(context.Background(), func(tx core.Tx) error {
+		rs, err := tx.DueReminders(remindersDueBy(0), 1000)
+		if err != nil {
+			return err
+		} else if len(rs) != 0 {
+			return fmt.Errorf("%d due, want none", len(rs))
+		}
+		n, err = tx.CountPendingReminders()
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: %d pending", filepath.Base(path), n)
+	return heapInUse()
+}
+
+// BenchmarkDueRemindersNone is a tick when nothing is due among a million
+// pending reminders: one cursor step. It reports, besides, the heap in use
+// with the million-reminder database open and with a database of a
+// thousand: the reminders live in the file, not in memory.
+func BenchmarkDueRemindersNone(b *testing.B) {
+	path := remindersFixturePath(b)
+	small := filepath.Join(b.TempDir(), "small.db")
+	sdb, err := bolt.Open(small, bolt.WithNoSync(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := fillReminders(sdb, 1000); err != nil {
+		b.Fatal(err)
+	}
+	if err := sdb.Close(); err != nil {
+		b.Fatal(err)
+	}
+	heap1k := tickHeap(b, small)
+	heap1M := tickHeap(b, path)
+
+	db := openRemindersFixture(b)
+	now := remindersDueBy(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.View(context.Background(), func(tx core.Tx) error {
+			rs, err := tx.DueReminders(now, 1000)
+			if err == nil && len(rs) != 0 {
+				err = fmt.Errorf("%d due, want none", len(rs))
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	// Reported after the loop, which drops metrics reported before it.
+	b.ReportMetric(float64(heap1k)/(1<<20), "heap-MiB-1k-pending")
+	b.ReportMetric(float64(heap1M)/(1<<20), "heap-MiB-1M-pending")
+}
+
+// BenchmarkDueReminders1000 reads the 1,000 due reminders of a million
+// pending, scattered through the file.
+func BenchmarkDueReminders1000(b *testing.B) {
+	db := openRemindersFixture(b)
+	now := remindersDueBy(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.View(context.Background(), func(tx core.Tx) error {
+			rs, err := tx.DueReminders(now, 0)
+			if err == nil && len(rs) != 1000 {
+				err = fmt.Errorf("%d due, want 1000", len(rs))
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDueReminders1000BareBolt is the ceiling of
+// BenchmarkDueReminders1000 on the same file: bbolt alone, a cursor Seek
+// on the due index, 1,000 Next and a Get of each record's value (no
+// decoding, no DealDesk code).
+func BenchmarkDueReminders1000BareBolt(b *testing.B) {
+	raw, err := bbolt.Open(remindersFixturePath(b), 0o600, &bbolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = raw.Close() })
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		size = 0
+		err := raw.View(func(tx *bbolt.Tx) error {
+			records := tx.Bucket([]byte("reminders"))
+			c := tx.Bucket([]byte("reminders_due")).Cursor()
+			n := 0
+			for k, _ := c.Seek(make([]byte, 8)); k != nil && n < 1000; k, _ = c.Next() {
+				v := records.Get(k[8:])
+				if v == nil {
+					return errors.New("a due reminder's record is missing")
+				}
+				size += len(v)
+				n++
+			}
+			if n != 1000 {
+				return fmt.Errorf("%d due, want 1000", n)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(size)/1000, "B/record")
+}
+
+// BenchmarkFire1000 is a tick that fires 1,000 due reminders of a million
+// pending: in one transaction, with fsync, it reads them, marks each fired
+// and writes its notification into the outbox. It runs on a copy of the
+// fixture; each iteration fires the next 1,000. ns-before-commit/op is the
+// part spent before bbolt's commit (reading, encoding, updating the tree).
+func BenchmarkFire1000(b *testing.B) {
+	src := remindersFixturePath(b)
+	path := filepath.Join(b.TempDir(), "fire.db")
+	if err := copyFile(src, path); err != nil {
+		b.Fatal(err)
+	}
+	db, err := bolt.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+	fired := 0
+	var inTx time.Duration // the time spent in the function, before the commit
+	b.ReportAllocs()
+	for b.Loop() {
+		if fired+1000 > remindersPending {
+			b.Fatal("the fixture has no more reminders to fire")
+		}
+		now := remindersDueBy(fired + 1000)
+		start := time.Now()
+		err := db.Update(context.Background(), func(tx core.Tx) error {
+			defer func() { inTx += time.Since(start) }()
+			rs, err := tx.DueReminders(now, 1000)
+			if err != nil {
+				return err
+			}
+			if len(rs) != 1000 {
+				return fmt.Errorf("%d due, want 1000", len(rs))
+			}
+			for _, r := range rs {
+				r.Status, r.FiredAt = core.ReminderFired, tx.Now()
+				if err := tx.UpdateReminder(r); err != nil {
+					return err
+				}
+				if err := tx.Enqueue(&core.OutboxMessage{Platform: core.PlatformTelegram,
+					ChatID: strconv.FormatInt(100+r.UserID, 10), UserID: r.UserID, Locale: "ru",
+					Key: "notify.reminder." + string(r.Kind), Args: map[string]any{"ReminderID": r.ID,
+						"DealID": r.DealID, "Target": r.Target, "Amount": int64(r.Amount)}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fired += 1000
+	}
+	// The rest of ns/op is bbolt's commit: writing the dirty pages, fsync.
+	b.ReportMetric(float64(inTx.Nanoseconds())/float64(b.N), "ns-before-commit/op")
+}
+
+// copyFile copies the file at src to dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		_ = out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// TestBenchReminders checks the fixture's arithmetic on a small one: the
+// n-th reminder by due time is due exactly at remindersDueBy(n), so the
+// benchmarks find the number of due reminders they expect.
+func TestBenchReminders(t *testing.T) {
+	const n = 1000
+	seen := map[time.Time]bool{}
+	keys := map[string]bool{}
+	for i := range n {
+		r := benchReminder(i, n)
+		if err := r.Validate(); err != nil {
+			t.Fatalf("reminder %d: %v", i, err)
+		}
+		seen[r.DueAt], keys[r.Key] = true, true
+	}
+	if len(seen) != n || len(keys) != n {
+		t.Fatalf("%d distinct due times and %d keys of %d reminders", len(seen), len(keys), n)
+	}
+	for _, due := range []int{0, 1, 10, n} {
+		count := 0
+		for at := range seen {
+			if !at.After(remindersDueBy(due)) {
+				count++
+			}
+		}
+		if count != due {
+			t.Errorf("%d due at remindersDueBy(%d)", count, due)
+		}
+	}
+}
+
+// BenchmarkCountPendingReminders counts a million pending reminders from
+// the due index's pages (for /status), without reading the reminders.
+func BenchmarkCountPendingReminders(b *testing.B) {
+	db := openRemindersFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.View(context.Background(), func(tx core.Tx) error {
+			n, err := tx.CountPendingReminders()
+			if err == nil && n != remindersPending {
+				err = fmt.Errorf("%d pending, want %d", n, remindersPending)
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
