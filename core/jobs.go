@@ -22,6 +22,22 @@ type JobRun struct {
 	LastErrorAt time.Time `json:"last_error_at,omitzero"`
 	// Runs counts the runs, failed ones included.
 	Runs int64 `json:"runs"`
+
+	// The watchdog's (CheckJobs) view of the job. AlertedAt is when it
+	// told the admins that the job had stopped succeeding: zero while no
+	// such incident is open. AlertedSuccess is the job's LastSuccess then:
+	// the incident closes once another success is recorded, whatever the
+	// clock did meanwhile.
+	AlertedAt      time.Time `json:"alerted_at,omitzero"`
+	AlertedSuccess time.Time `json:"alerted_success,omitzero"`
+	// CheckedAt is the watchdog's last look at the job. WatchFrom, when
+	// set, is a time the watchdog measures the job's silence from instead
+	// of an older success: the clock jumped (back, or forward by more than
+	// ClockJumpAfter between two looks), so the time since the last
+	// success said nothing about the job. It is cleared by the job's next
+	// success.
+	CheckedAt time.Time `json:"checked_at,omitzero"`
+	WatchFrom time.Time `json:"watch_from,omitzero"`
 }
 
 // MaxJobErrorLen is how many bytes of a job's error text are kept.

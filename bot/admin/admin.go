@@ -1,5 +1,5 @@
-// Package admin is the admin's chat commands: invites, users, roles, heads
-// and work chats.
+// Package admin is the admin's chat commands: invites, users, roles, heads,
+// work chats and DealDesk's status.
 package admin
 
 import (
@@ -10,7 +10,7 @@ import (
 )
 
 // Register registers the admin's commands: invites, users, roles, heads,
-// work chats.
+// work chats, status.
 func Register(r *bot.Router) {
 	r.Command("invite", core.PermAdmin, invite)
 	r.Command("users", core.PermAdmin, users)
@@ -19,6 +19,7 @@ func Register(r *bot.Router) {
 	r.Command("active", core.PermAdmin, active)
 	r.Command("bind", core.PermAdmin, bind)
 	r.Command("unbind", core.PermAdmin, unbind)
+	r.Command("status", core.PermAdmin, status)
 }
 
 // invite issues a one-time invite code: /invite <role>, the role by its

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -32,13 +33,29 @@ func (m *Main) jobs() []job {
 		{Name: "purge_inbox", Every: time.Hour, Run: m.Service.PurgeInbox},
 		// The registry drift watch (registries.go).
 		{Name: "registry_recheck", Every: m.recheckEvery(), Run: m.recheckClients},
+		// The watchdog: tells the admins of a job that stopped succeeding.
+		{Name: core.WatchdogJob, Every: time.Minute, Run: m.checkJobs},
 	}
+}
+
+// checkJobs runs the watchdog over the jobs the scheduler runs, with their
+// intervals, counting from the scheduler's start.
+func (m *Main) checkJobs(ctx context.Context, now time.Time) (int, error) {
+	s := m.sched
+	if s == nil {
+		return 0, errors.New("watchdog: no jobs are scheduled")
+	}
+	return m.Service.CheckJobs(ctx, now, s.every, s.started)
 }
 
 // scheduler runs the jobs with gocron, one run of a job at a time, and
 // lets Close wait for the runs in progress.
 type scheduler struct {
-	cron    gocron.Scheduler
+	cron gocron.Scheduler
+	// every is each scheduled job's interval and started the clock's time
+	// at the start: what the watchdog measures the jobs by.
+	every   map[string]time.Duration
+	started time.Time
 	mu      sync.Mutex
 	stopped bool
 	running sync.WaitGroup
@@ -52,11 +69,12 @@ func (m *Main) startJobs(ctx context.Context, jobs []job) error {
 	if err != nil {
 		return err
 	}
-	s := &scheduler{cron: cron}
+	s := &scheduler{cron: cron, every: map[string]time.Duration{}, started: m.now()}
 	for _, j := range jobs {
 		if j.Every <= 0 {
 			continue
 		}
+		s.every[j.Name] = j.Every
 		_, err := cron.NewJob(gocron.DurationJob(j.Every), gocron.NewTask(func() {
 			if !s.begin() {
 				return
@@ -69,8 +87,9 @@ func (m *Main) startJobs(ctx context.Context, jobs []job) error {
 			return fmt.Errorf("job %s: %w", j.Name, err)
 		}
 	}
-	cron.Start()
+	// Set before the start, so that the runs (the watchdog's) see it.
 	m.sched = s
+	cron.Start()
 	return nil
 }
 

@@ -141,7 +141,8 @@ func TestJobs_Table(t *testing.T) {
 		table[j.Name] = j
 	}
 	for name, every := range map[string]time.Duration{"purge_expired": time.Hour, "purge_inbox": time.Hour,
-		"registry_recheck": 0} { // no registry configured
+		"registry_recheck": 0, // no registry configured
+		"watchdog":         time.Minute} {
 		if j, ok := table[name]; !ok || j.Every != every || j.Run == nil {
 			t.Errorf("job %s: %+v, want it every %v", name, j, every)
 		}
@@ -264,7 +265,68 @@ func TestServe_SchedulesTheJobs(t *testing.T) {
 		names = append(names, j.Name())
 	}
 	slices.Sort(names)
-	if want := []string{"deliver_documents", "purge_expired", "purge_inbox"}; !slices.Equal(names, want) {
+	if want := []string{"deliver_documents", "purge_expired", "purge_inbox", "watchdog"}; !slices.Equal(names, want) {
 		t.Fatalf("scheduled jobs = %q, want %q", names, want)
+	}
+}
+
+// TestJobs_Watchdog: the watchdog job watches the jobs the scheduler runs,
+// with their intervals, from the scheduler's start: a job that has not
+// succeeded for three of its intervals opens an incident, told to the
+// admins; one that runs on time and one that is not scheduled do not.
+func TestJobs_Watchdog(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	clock := &fakeClock{t: t0}
+	m, ctx := jobsMain(t, t.TempDir(), clock)
+	if err := m.Service.SeedAdmins(ctx, []core.Admin{{Identity: "telegram:1", Name: "Админ"}}); err != nil {
+		t.Fatal(err)
+	}
+	never := func(context.Context, time.Time) (int, error) { return 0, nil }
+	var watchdog job
+	for _, j := range m.jobs() {
+		if j.Name == core.WatchdogJob {
+			watchdog = j
+		}
+	}
+	// Hourly jobs: gocron does not run them while the test lasts.
+	err := m.startJobs(ctx, []job{{Name: "stuck", Every: time.Hour, Run: never},
+		{Name: "fine", Every: time.Hour, Run: never}, {Name: "unscheduled", Run: never}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The watchdog looks every few minutes; "fine" succeeds on time.
+	for at := t0; !at.After(t0.Add(3*time.Hour + 5*time.Minute)); at = at.Add(5 * time.Minute) {
+		clock.Set(at)
+		if at.Sub(t0)%time.Hour == 0 && at != t0 {
+			if err := m.Service.RecordJobRun(ctx, "fine", at, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m.runJob(ctx, watchdog)
+	}
+	if r := jobRun(t, m, "stuck"); r == nil || !r.Stale() || !r.AlertedAt.Equal(t0.Add(3*time.Hour+5*time.Minute)) {
+		t.Fatalf("stuck = %+v, want an incident opened at 3 h 5 min", r)
+	}
+	if r := jobRun(t, m, "fine"); r == nil || r.Stale() {
+		t.Fatalf("fine = %+v, want no incident", r)
+	}
+	if r := jobRun(t, m, "unscheduled"); r != nil {
+		t.Fatalf("a job without an interval was watched: %+v", r)
+	}
+	if r := jobRun(t, m, core.WatchdogJob); r == nil || r.Failing() || r.Runs != 38 {
+		t.Fatalf("watchdog runs = %+v, want 38 successes", r)
+	}
+	var told int
+	err = m.DB.View(ctx, func(tx core.Tx) error {
+		ms, err := tx.DueMessages(core.OutboxQuery{Platform: "telegram", Now: t0.Add(4 * time.Hour)})
+		for _, msg := range ms {
+			if msg.Key == "notify.job.stale" && msg.Args["Job"] == "stuck" && msg.ChatID == "1" {
+				told++
+			}
+		}
+		return err
+	})
+	if err != nil || told != 1 {
+		t.Fatalf("stale notices to the admin about stuck: %d (%v), want 1", told, err)
 	}
 }
