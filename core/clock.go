@@ -1,6 +1,13 @@
 package core
 
-import "time"
+import (
+	"sync"
+	"time"
+)
+
+// locations caches the zones Location loaded: loading one reads and parses
+// its tzdata file, and a tick asks for each recipient's.
+var locations sync.Map
 
 // Clock tells the time. Services take it by injection so tests can fix it.
 type Clock interface {
@@ -22,7 +29,11 @@ func Location(tz string) *time.Location {
 	if tz == "" {
 		tz = DefaultTimeZone
 	}
+	if loc, ok := locations.Load(tz); ok {
+		return loc.(*time.Location)
+	}
 	if loc, err := time.LoadLocation(tz); err == nil {
+		locations.Store(tz, loc)
 		return loc
 	}
 	if loc, err := time.LoadLocation(DefaultTimeZone); err == nil {
