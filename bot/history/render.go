@@ -187,8 +187,11 @@ func (r *renderer) fieldValue(ch *core.Change, v string) string {
 		key = "stage." + v
 	case "status":
 		key = "task_status." + v
-		if ch.Entity == core.EntityDocument {
+		switch ch.Entity {
+		case core.EntityDocument:
 			key = "doc.status." + v
+		case core.EntityReminder:
+			key = "reminder.status." + v
 		}
 	case "channel":
 		key = "doc.channel." + v
@@ -211,6 +214,14 @@ func (r *renderer) fieldValue(ch *core.Change, v string) string {
 		return c.P.Money(n)
 	case "due", "signing_due", "payment_due", "contract_end", "done_at":
 		return c.P.DateTime(v)
+	case "payments":
+		return r.payment(v)
+	case "leads":
+		return r.leads(v)
+	case "muted":
+		key = "reminder.name." + v
+	case "quiet_hours":
+		return strings.Replace(v, "-", "–", 1)
 	case "override", "active":
 		if b, err := strconv.ParseBool(v); err == nil && b {
 			key = "msg.history.yes"
@@ -273,4 +284,36 @@ func (r *renderer) warning(id string) string {
 	}
 	// The id keeps no value: a text that would show one ends at its colon.
 	return strings.TrimRight(r.c.T(key, bot.Args{"Field": name}), ": ")
+}
+
+// payment shows one payment of a deal's schedule as the audit trail keeps
+// it ("2026-12-15T15:00:00Z 150000000": its date and amount in kopecks) in
+// the user's forms.
+func (r *renderer) payment(v string) string {
+	due, amount, ok := strings.Cut(v, " ")
+	n, err := strconv.ParseInt(amount, 10, 64)
+	if !ok || err != nil || r.c.P.Date(due) == "" {
+		return v
+	}
+	return r.c.T("msg.history.payment", bot.Args{"Date": r.c.P.Date(due), "Amount": r.c.P.Money(n)})
+}
+
+// leads shows the lead days of key-date reminders as the audit trail
+// keeps them ("payment 7,1,0; signing 7,1") in the user's words: «оплата:
+// за 7, 1, 0 дн.; подписание: за 7, 1 дн.».
+func (r *renderer) leads(v string) string {
+	var out []string
+	for _, part := range strings.Split(v, "; ") {
+		kind, days, _ := strings.Cut(part, " ")
+		name := kind
+		if key := "reminder.name." + kind; r.c.P.Has(key) {
+			name = r.c.T(key, nil)
+		}
+		text := r.c.T("msg.leads.never", nil)
+		if days != "" {
+			text = r.c.T("msg.history.days", bot.Args{"Days": strings.ReplaceAll(days, ",", ", ")})
+		}
+		out = append(out, r.c.T("msg.history.lead", bot.Args{"Kind": name, "Days": text}))
+	}
+	return strings.Join(out, "; ")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot/history"
 	"github.com/dealdesk/dealdesk/bot/intake"
 	"github.com/dealdesk/dealdesk/bot/profile"
+	"github.com/dealdesk/dealdesk/bot/reminders"
 	"github.com/dealdesk/dealdesk/bot/tasks"
 )
 
@@ -24,6 +25,7 @@ var All = []bot.UseCase{
 	documents.Register,
 	edit.Register,
 	tasks.Register,
+	reminders.Register,
 	history.Register,
 	profile.Register,
 	admin.Register,
