@@ -19,6 +19,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot/telegram"
 	"github.com/dealdesk/dealdesk/bot/usecases"
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/workcal"
 	"github.com/dealdesk/dealdesk/locales"
 	"github.com/dealdesk/dealdesk/storage/bolt"
 )
@@ -172,6 +173,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	docs = append(docs, core.WithCalendar(workcal.New()))
 	if err := m.open(docs, platforms...); err != nil {
 		return err
 	}
@@ -202,7 +204,10 @@ func (m *Main) serve(ctx context.Context) error {
 	if m.ctl, err = listenControl(m.Config.ControlSocket, m, m.Log); err != nil {
 		return err
 	}
-	if err := m.startJobs(ctx, append(m.jobs(), m.docJobs()...)); err != nil {
+	if err := m.startReminders(ctx); err != nil {
+		return err
+	}
+	if err := m.startJobs(ctx, m.allJobs()); err != nil {
 		return err
 	}
 	m.goRun(func() { m.Bot.SetupMenus(ctx) })

@@ -24,6 +24,7 @@ type Config struct {
 	FilesDir       string
 	ControlSocket  string
 	OutboxInterval time.Duration
+	RemindTick     time.Duration
 	DrainTimeout   time.Duration
 	ChatBurst      int
 	ChatRate       float64
@@ -113,6 +114,8 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.ControlSocket })},
 	{name: "DEALDESK_OUTBOX_INTERVAL", def: "1s", help: "how often the outbox looks for notifications to send",
 		set: func(c *Config, v string) (err error) { c.OutboxInterval, err = time.ParseDuration(v); return err }},
+	{name: "DEALDESK_REMIND_TICK", def: "5s", help: "how often due reminders are fired (missed ones fire at start, marked late)",
+		set: func(c *Config, v string) (err error) { c.RemindTick, err = time.ParseDuration(v); return err }},
 	{name: "DEALDESK_DRAIN_TIMEOUT", def: "10s", help: "on stop, how long updates already received are handled and replies sent before exit (the rest waits for the next start)",
 		set: func(c *Config, v string) (err error) { c.DrainTimeout, err = time.ParseDuration(v); return err }},
 	{name: "DEALDESK_CHAT_BURST", def: "20", help: "messages one chat may send at once before DealDesk slows it down",
@@ -299,6 +302,9 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	}
 	if c.OutboxInterval <= 0 {
 		return c, fmt.Errorf("config: DEALDESK_OUTBOX_INTERVAL must be positive")
+	}
+	if c.RemindTick <= 0 {
+		return c, fmt.Errorf("config: DEALDESK_REMIND_TICK must be positive")
 	}
 	if c.ChatBurst < 1 || c.ChatRate <= 0 {
 		return c, fmt.Errorf("config: DEALDESK_CHAT_BURST and DEALDESK_CHAT_RATE must be positive")
