@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf16"
 
 	"golang.org/x/sync/errgroup"
 
@@ -173,32 +176,47 @@ func (b *Bot) DeliverDue(ctx context.Context, platform string) (int, error) {
 	}
 }
 
-// deliverChat sends one chat's messages in order. Once the platform rate
-// limits the chat, the rest wait as long as it asked, without an attempt;
-// after a failure the rest wait for the next round, keeping the order.
+// deliverChat sends one chat's messages in order. A run of personal
+// notifications goes out as one message (see merged). Once the platform
+// rate limits the chat, the rest wait as long as it asked, without an
+// attempt; after a failure the rest wait for the next round, keeping the
+// order.
 func (b *Bot) deliverChat(ctx context.Context, t Transport, msgs []*core.OutboxMessage) (int, error) {
 	n := 0
 	var wait time.Duration
-	for _, m := range msgs {
+	for i := 0; i < len(msgs); {
 		if ctx.Err() != nil {
 			return n, ctx.Err()
 		}
 		if wait > 0 {
-			if err := b.svc.PostponeMessage(ctx, m, wait); err != nil {
+			if err := b.svc.PostponeMessage(ctx, msgs[i], wait); err != nil {
 				return n, err
 			}
+			i++
 			continue
 		}
-		chat := m.ChatID
-		d, err := b.deliver(ctx, t, m)
-		if err == nil && d.MovedTo != "" && m.ChatID != chat {
-			d, err = b.deliver(ctx, t, m) // the chat moved: follow it now
+		var (
+			d   core.Delivery
+			err error
+			k   = 1
+		)
+		if msg, run := b.merged(ctx, t, msgs[i:]); msg != nil {
+			k = len(run)
+			d, err = b.deliverMerged(ctx, t, run, msg)
+		} else {
+			m := msgs[i]
+			chat := m.ChatID
+			d, err = b.deliver(ctx, t, m)
+			if err == nil && d.MovedTo != "" && m.ChatID != chat {
+				d, err = b.deliver(ctx, t, m) // the chat moved: follow it now
+			}
 		}
 		if err != nil {
 			return n, err
 		}
+		i += k
 		if d.Err == nil {
-			n++
+			n += k
 			continue
 		}
 		if d.RetryAfter > 0 {
@@ -208,6 +226,139 @@ func (b *Bot) deliverChat(ctx context.Context, t Transport, msgs []*core.OutboxM
 		return n, nil // failed: the rest keep their order behind it
 	}
 	return n, nil
+}
+
+// Merging: several notifications for one person written within
+// mergeWindow of each other go out as one message, as long as it stays
+// within mergeMaxText UTF-16 code units (Telegram takes 4096) and
+// mergeMaxRows rows of buttons.
+const (
+	mergeWindow  = 2 * time.Minute
+	mergeMaxText = 3500
+	mergeMaxRows = 20
+)
+
+// mergeable reports whether m may go out merged with others: a personal
+// notification (rendered from its key), with no files, not placed as an
+// answer, an edit or in a thread, and no command-menu record.
+func mergeable(m *core.OutboxMessage) bool {
+	return m.UserID != 0 && m.Key != "" && m.Key != core.OutboxCommandMenu && len(m.Files) == 0 &&
+		m.EditID == "" && m.ReplyTo == "" && m.ThreadID == ""
+}
+
+// merged renders the run of notifications at the head of msgs (one chat's,
+// in order) that go out as one message: mergeable ones for the same user,
+// written within mergeWindow of the first, as many as fit. Their texts are
+// joined with a blank line and their rows of buttons follow each other;
+// when more than one of them has buttons, each text and its buttons carry
+// the same number (1️⃣, 2️⃣…), so that «Выполнено» under the message says
+// which one it answers. It returns nil when fewer than two would go.
+func (b *Bot) merged(ctx context.Context, t Transport, msgs []*core.OutboxMessage) (*Message, []*core.OutboxMessage) {
+	if len(msgs) < 2 || !mergeable(msgs[0]) || !mergeable(msgs[1]) {
+		return nil, nil
+	}
+	first := msgs[0]
+	var (
+		parts      []*Message
+		size, rows int
+	)
+	for _, m := range msgs {
+		if !mergeable(m) || m.UserID != first.UserID || m.CreatedAt.Sub(first.CreatedAt).Abs() > mergeWindow {
+			break
+		}
+		msg, err := b.render(ctx, t, m)
+		if err != nil {
+			break // it goes alone, and fails alone
+		}
+		n := utf16Len(msg.Text) + utf16Len(mergeMark(len(parts)+1)) + 2 // its mark and the blank line
+		if len(parts) > 0 && (size+n > mergeMaxText || rows+len(msg.Buttons) > mergeMaxRows) {
+			break
+		}
+		parts = append(parts, msg)
+		size += n
+		rows += len(msg.Buttons)
+	}
+	if len(parts) < 2 {
+		return nil, nil
+	}
+	withButtons := 0
+	for _, p := range parts {
+		if len(p.Buttons) > 0 {
+			withButtons++
+		}
+	}
+	out := &Message{ChatID: first.ChatID, Direct: true}
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		texts[i] = p.Text
+		mark := ""
+		if withButtons > 1 {
+			mark = mergeMark(i + 1)
+			texts[i] = mark + " " + p.Text
+		}
+		for _, row := range p.Buttons {
+			views := make([]ButtonView, len(row))
+			for j, v := range row {
+				if mark != "" {
+					v.Label = mark + " " + v.Label
+				}
+				views[j] = v
+			}
+			out.Buttons = append(out.Buttons, views)
+		}
+		for _, id := range p.Mentions {
+			if !slices.Contains(out.Mentions, id) {
+				out.Mentions = append(out.Mentions, id)
+			}
+		}
+	}
+	out.Text = strings.Join(texts, "\n\n")
+	return out, msgs[:len(parts)]
+}
+
+// mergeMark is the number of the i-th part of a merged message: a keycap
+// emoji up to 10, then (11), (12)…
+func mergeMark(i int) string {
+	switch {
+	case i < 10:
+		return strconv.Itoa(i) + "\uFE0F\u20E3"
+	case i == 10:
+		return "🔟"
+	}
+	return "(" + strconv.Itoa(i) + ")"
+}
+
+// utf16Len is the length of s in UTF-16 code units, as Telegram counts.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// deliverMerged sends the merged message of a run of notifications and
+// records the outcome for all of them at once: delivered together, or
+// each retried.
+func (b *Bot) deliverMerged(ctx context.Context, t Transport, ms []*core.OutboxMessage, msg *Message) (core.Delivery, error) {
+	id, sendErr := t.Send(ctx, msg)
+	if sendErr != nil && ctx.Err() != nil {
+		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the messages stay pending
+	}
+	d := outcome(id, sendErr)
+	// Recorded even when the stop came meanwhile (see deliver).
+	if err := b.svc.RecordDeliveries(context.WithoutCancel(ctx), ms, d); err != nil {
+		return d, err
+	}
+	if sendErr != nil {
+		ids := make([]int64, len(ms))
+		for i, m := range ms {
+			ids[i] = m.ID
+		}
+		b.log.Warn().Err(sendErr).Ints64("outbox_ids", ids).Str("platform", ms[0].Platform).
+			Str("chat_id", ms[0].ChatID).Msg("outbox delivery of merged notifications failed")
+	}
+	return d, nil
 }
 
 // deliver sends one message and records the outcome. A command-menu
@@ -229,15 +380,7 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 	if sendErr != nil && ctx.Err() != nil {
 		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the message stays pending
 	}
-	d := core.Delivery{MessageID: id, Err: sendErr, Permanent: IsPermanent(sendErr)}
-	var rl *RateLimitError
-	if errors.As(sendErr, &rl) {
-		d.RetryAfter = max(rl.RetryAfter, time.Millisecond)
-	}
-	var moved *ChatMovedError
-	if errors.As(sendErr, &moved) {
-		d.MovedTo = moved.NewChatID
-	}
+	d := outcome(id, sendErr)
 	// Recorded even when the stop came meanwhile: a message that went out
 	// and is not marked so would go out again after the restart.
 	if err := b.svc.RecordDelivery(context.WithoutCancel(ctx), m, d); err != nil {
@@ -252,6 +395,21 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 			Int("attempts", m.Attempts).Msg("outbox delivery failed")
 	}
 	return d, nil
+}
+
+// outcome is the Delivery of a send that returned the platform's message
+// id and err.
+func outcome(id string, sendErr error) core.Delivery {
+	d := core.Delivery{MessageID: id, Err: sendErr, Permanent: IsPermanent(sendErr)}
+	var rl *RateLimitError
+	if errors.As(sendErr, &rl) {
+		d.RetryAfter = max(rl.RetryAfter, time.Millisecond)
+	}
+	var moved *ChatMovedError
+	if errors.As(sendErr, &moved) {
+		d.MovedTo = moved.NewChatID
+	}
+	return d
 }
 
 // render makes the message to send: a reply as it was written, a
