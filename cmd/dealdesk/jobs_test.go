@@ -265,7 +265,8 @@ func TestServe_SchedulesTheJobs(t *testing.T) {
 		names = append(names, j.Name())
 	}
 	slices.Sort(names)
-	if want := []string{"deliver_documents", "purge_expired", "purge_inbox", "watchdog"}; !slices.Equal(names, want) {
+	if want := []string{"calendar_check", "deliver_documents", "ensure_digests", "purge_expired", "purge_inbox",
+		"remind_tick", "watchdog"}; !slices.Equal(names, want) {
 		t.Fatalf("scheduled jobs = %q, want %q", names, want)
 	}
 }
