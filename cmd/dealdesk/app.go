@@ -196,7 +196,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	m.Bot = bot.New(bot.Config{Service: m.Service, Locales: bundle,
 		Logger:    m.Log.With().Str("component", "bot").Logger(),
-		ChatBurst: m.Config.ChatBurst, ChatRate: m.Config.ChatRate, UseCases: usecases.All})
+		ChatBurst: m.Config.ChatBurst, ChatRate: m.Config.ChatRate, UseCases: usecases.All, Clock: m.Clock})
 	for _, t := range transports {
 		m.Bot.AddTransport(t)
 	}

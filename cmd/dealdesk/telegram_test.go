@@ -31,8 +31,18 @@ type tgRun struct {
 
 func startTelegram(t *testing.T, dir string, srv *telegramtest.Server, extra ...map[string]string) *tgRun {
 	t.Helper()
+	return startTelegramAt(t, dir, srv, nil, extra...)
+}
+
+// startTelegramAt is startTelegram with the program's clock (nil: the
+// system's), for reminders that come due.
+func startTelegramAt(t *testing.T, dir string, srv *telegramtest.Server, clock core.Clock, extra ...map[string]string) *tgRun {
+	t.Helper()
 	var logs bytes.Buffer
 	m := NewMain()
+	if clock != nil {
+		m.Clock = clock
+	}
 	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &bytes.Buffer{}, &logs
 	env := map[string]string{
 		"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT": "json",
