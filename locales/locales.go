@@ -98,7 +98,11 @@ func (b *Bundle) Printer(lang string, loc *time.Location) *Printer {
 	p := &Printer{lang: lang, loc: loc, l: i18n.NewLocalizer(b.b, lang, Default), keys: b.keys[lang]}
 	p.funcs = template.FuncMap{"money": p.Money, "date": p.Date, "datetime": p.DateTime,
 		// tr translates a key built in a template, e.g. {{tr (print "role." .Role)}}.
-		"tr": func(key any) string { return p.T(fmt.Sprint(key), nil) }}
+		"tr": func(key any) string { return p.T(fmt.Sprint(key), nil) },
+		// plural picks a word's form for a number other than Count (which
+		// the messages' own plural forms take): {{plural .Lead "день" "дня"
+		// "дней"}}, {{plural .Lead "day" "days"}}.
+		"plural": Plural}
 	return p
 }
 
@@ -147,6 +151,34 @@ func (p *Printer) T(key string, args map[string]any) string {
 
 // Has reports whether the key exists in the printer's language.
 func (p *Printer) Has(key string) bool { return p.keys[key] }
+
+// Plural returns the form of a word for the number n: Russian rules with
+// three forms (1 день, 2 дня, 5 дней, 11 дней, 21 день), English with two
+// (1 day, 2 days). n may be any integer type or a JSON number.
+func Plural(n any, forms ...string) string {
+	k, _ := toInt64(n)
+	if k < 0 {
+		k = -k
+	}
+	switch len(forms) {
+	case 0:
+		return ""
+	case 1:
+		return forms[0]
+	case 2:
+		if k == 1 {
+			return forms[0]
+		}
+		return forms[1]
+	}
+	switch {
+	case k%10 == 1 && k%100 != 11:
+		return forms[0]
+	case k%10 >= 2 && k%10 <= 4 && (k%100 < 12 || k%100 > 14):
+		return forms[1]
+	}
+	return forms[2]
+}
 
 // Money formats kopecks as «1 234 567,89 ₽» (ru) or «₽1,234,567.89» (en).
 // It takes the numeric types an amount may have after a JSON round trip.

@@ -344,3 +344,18 @@ func TestLoadRefusesAKeyInTwoFiles(t *testing.T) {
 		t.Fatal("a German file was loaded")
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, c := range []struct {
+		n    any
+		want string
+	}{{1, "день"}, {2, "дня"}, {4, "дня"}, {5, "дней"}, {11, "дней"}, {12, "дней"}, {14, "дней"}, {21, "день"},
+		{22, "дня"}, {111, "дней"}, {0, "дней"}, {float64(3), "дня"}, {int64(101), "день"}} {
+		if got := locales.Plural(c.n, "день", "дня", "дней"); got != c.want {
+			t.Errorf("Plural(%v) = %q, want %q", c.n, got, c.want)
+		}
+	}
+	if locales.Plural(1, "day", "days") != "day" || locales.Plural(7, "day", "days") != "days" {
+		t.Error("English forms")
+	}
+}
