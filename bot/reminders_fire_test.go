@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,4 +114,36 @@ func TestSeveralRemindersAreMergedIntoOne(t *testing.T) {
 	has(t, last(t, o.say("m", "Готово")), "Записано: выполнено")
 	o.refused(p, o.pressVia("m", []*bot.Message{merged}, "2"), "err.button.reminder_answered")
 	wantButtons(t, o.pressVia("m", []*bot.Message{merged}, "1")[0], answerButtons...)
+}
+
+// TestMorningDigestsInSections: at nine on a working morning the manager
+// gets their overdue tasks and the week's key dates, the head their
+// people's overdue work, each section with its count.
+func TestMorningDigestsInSections(t *testing.T) {
+	o := newRemindOffice(t)
+	ctx := context.Background()
+	d := o.payDeal()
+	for _, title := range []string{"Позвонить клиенту", "Отправить КП"} {
+		if _, err := o.svc.CreateTask(ctx, o.admin(), &core.Task{Title: title, AssigneeID: o.m.ID,
+			Due: time.Date(2026, 11, 30, 12, 0, 0, 0, msk), DealID: d.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := o.svc.EnsureDigests(ctx, o.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	o.drain()
+	got := o.fireAt(time.Date(2026, 11, 30, 9, 0, 0, 0, msk))
+	has(t, one(t, got, "m").Text, "☀️ Сводка на 30.11.2026", "📅 На неделе: 1 ключевая дата",
+		"• 03.12.2026 — оплата, сделка "+d.Number+" «Лизинг», 1\u00a0500\u00a0000,00\u00a0₽")
+	digests := map[string]string{}
+	for chat, ms := range o.fireAt(time.Date(2026, 12, 1, 9, 0, 0, 0, msk)) {
+		for _, m := range ms {
+			if strings.Contains(m.Text, "Сводка") {
+				digests[chat] = m.Text
+			}
+		}
+	}
+	has(t, digests["m"], "⚠️ Просрочено: 2 задачи", "• #1 Позвонить клиенту — срок был 30.11.2026 12:00 ("+d.Number+")")
+	has(t, digests["hd"], "👥 Просрочки ваших сотрудников:\nМаксим — 2 задачи")
 }

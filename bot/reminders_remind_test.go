@@ -1,0 +1,197 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// holidayCalendar is a production calendar with weekends and a set of
+// holidays, that loads "year NNNN" files as an admin's year file.
+type holidayCalendar struct {
+	off   map[string]bool // "2006-01-02"
+	years []int
+}
+
+func (c *holidayCalendar) Workday(day time.Time) bool {
+	return core.WeekendCalendar{}.Workday(day) && !c.off[day.Format("2006-01-02")]
+}
+
+func (c *holidayCalendar) Shortened(time.Time) bool { return false }
+
+func (c *holidayCalendar) HasYear(y int) bool { return slices.Contains(c.years, y) }
+
+func (c *holidayCalendar) Load(data []byte) (int, error) {
+	y, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(string(data)), "year "))
+	if err != nil {
+		return 0, errors.New("not a calendar year")
+	}
+	if !slices.Contains(c.years, y) {
+		c.years = append(c.years, y)
+		slices.Sort(c.years)
+	}
+	return y, nil
+}
+
+func (c *holidayCalendar) Years() []int { return slices.Clone(c.years) }
+
+// remindOfficeAt is an office whose clock reads Saturday the 28th of
+// November 2026, 12:00 Moscow time, and whose production calendar makes
+// Tuesday the 1st of December a holiday.
+func remindOfficeAt(t *testing.T) (*remindOffice, *holidayCalendar) {
+	t.Helper()
+	cal := &holidayCalendar{off: map[string]bool{"2026-12-01": true}, years: []int{2026}}
+	o := newRemindOffice(t, core.WithCalendar(cal))
+	o.clock.Add(time.Date(2026, 11, 28, 12, 0, 0, 0, msk).Sub(o.clock.Now()))
+	return o, cal
+}
+
+// TestRemindEchoesTheTimeAcrossAHoliday: «через 3 рабочих дня» from a
+// Saturday skips the weekend and Tuesday's holiday; the echo names the
+// day, its weekday, the time and the zone, and the deal; the reminder
+// fires at that time, not before.
+func TestRemindEchoesTheTimeAcrossAHoliday(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	d := o.deal("Лизинг", nil)
+
+	echo := o.say("m", "/remind "+d.Number+" через 3 рабочих дня позвонить")
+	o.wantIn("ru", echo, "msg.remind.set", bot.Args{"Date": "03.12.2026", "Weekday": "чт", "Clock": "09:00",
+		"Zone": "по Москве", "About": "сделка " + d.Number + " «Лизинг»", "Text": "позвонить", "Default": true})
+	has(t, echo[0].Text, "Напомню 03.12.2026 (чт) в 09:00 по Москве — сделка "+d.Number+" «Лизинг»: позвонить")
+	wantButtons(t, echo[0], "Исправить", "Отменить")
+
+	nothing(t, o.fireAt(time.Date(2026, 12, 3, 8, 59, 0, 0, msk)))
+	got := one(t, o.fireAt(time.Date(2026, 12, 3, 9, 0, 0, 0, msk)), "m")
+	has(t, got.Text, "🔔 Напоминание: позвонить", "Сделка "+d.Number+" «Лизинг»", "Клиент: ПАО Сбербанк")
+	wantButtons(t, got, answerButtons...)
+}
+
+// TestRemindEchoInOtherZonesAndEnglish: a time given is kept; the zone is
+// named when it is not Moscow's, with its offset; English reads its own
+// words.
+func TestRemindEchoInOtherZonesAndEnglish(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	has(t, last(t, o.say("m", "/remind завтра 10:00 отправить КП")),
+		"Напомню 29.11.2026 (вс) в 10:00 по Москве: отправить КП")
+
+	o.say("m", "/tz Asia/Yekaterinburg")
+	echo := last(t, o.say("m", "/remind в пятницу в 15:00 проверить оплату"))
+	has(t, echo, "Напомню 04.12.2026 (пт) в 15:00 по времени Asia/Yekaterinburg (UTC+5): проверить оплату")
+	lacks(t, echo, "Время не указано")
+
+	o.say("m", "/tz Europe/Moscow")
+	o.say("m", "/lang en")
+	has(t, last(t, o.say("m", "/remind tomorrow 10:00 send the proposal")),
+		"I'll remind you on Sun 2026-11-29 at 10:00 Moscow time: send the proposal")
+}
+
+// TestRemindCorrectionAndCancel: «Исправить» asks a new time in the same
+// words and echoes it again; «Отменить» cancels; a button of a reminder
+// that has fired already says so in a pop-up.
+func TestRemindCorrectionAndCancel(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	p := o.usePopups()
+	echo := o.pressVia("m", o.say("m", "/remind завтра 10:00 отправить КП"), "Исправить")
+	has(t, last(t, echo), "Когда напомнить «отправить КП»?")
+	again := o.say("m", "послезавтра 11:30")
+	has(t, last(t, again), "Напомню 30.11.2026 (пн) в 11:30 по Москве: отправить КП")
+	wantButtons(t, again[len(again)-1], "Исправить", "Отменить")
+
+	nothing(t, o.fireAt(time.Date(2026, 11, 29, 10, 0, 0, 0, msk)))
+	fired := one(t, o.fireAt(time.Date(2026, 11, 30, 11, 30, 0, 0, msk)), "m")
+	has(t, fired.Text, "Напоминание: отправить КП")
+	o.refused(p, o.pressVia("m", again, "Отменить"), "err.button.reminder_not_pending")
+	o.refused(p, o.pressVia("m", again, "Исправить"), "err.button.reminder_not_pending")
+
+	set := o.say("m", "/remind завтра 10:00 позвонить")
+	has(t, last(t, o.pressVia("m", set, "Отменить")), "Напоминание на 01.12.2026 (вт) 10:00 отменено: позвонить")
+	nothing(t, o.fireAt(time.Date(2026, 12, 1, 10, 0, 0, 0, msk)))
+}
+
+// TestRemindRefusesWhatItCannotRead: a time it cannot read is answered
+// with the forms it reads; a time that has passed has its own answer;
+// a time without a text asks for the text; nothing is set.
+func TestRemindRefusesWhatItCannotRead(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	for _, lang := range []string{"ru", "en"} {
+		o.say("m", "/lang "+lang)
+		p := bundle.Printer(lang, msk)
+		o.wantIn(lang, o.say("m", "/remind когда-нибудь позвонить"), "msg.remind.unreadable",
+			bot.Args{"Text": "когда-нибудь позвонить"})
+		bad := last(t, o.say("m", "/remind 31.02 10:00 позвонить"))
+		has(t, bad, p.T("msg.when.examples", nil))
+		past := o.say("m", "/remind сегодня 08:00 позвонить")
+		o.wantIn(lang, past, "msg.remind.past", bot.Args{"Date": p.Date(time.Date(2026, 11, 28, 0, 0, 0, 0, msk)),
+			"Weekday": p.T("remind.wd.6", nil), "Clock": "08:00", "Zone": p.T("msg.remind.zone_moscow", nil),
+			"Text": "сегодня 08:00"})
+		o.wantIn(lang, o.say("m", "/remind завтра 10:00"), "msg.remind.no_text", bot.Args{"When": "завтра 10:00"})
+	}
+	if rs, err := o.svc.MyReminders(context.Background(), core.Actor{User: o.m}); err != nil || len(rs) != 0 {
+		t.Fatalf("reminders set: %v %v", rs, err)
+	}
+}
+
+// TestRemindAboutATaskOrAClient: «#12» names a task, an INN or a client's
+// name before the time names the client; /remind alone lists what is
+// pending with a cancel button for one's own.
+func TestRemindAboutATaskOrAClient(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	task, err := o.svc.CreateTask(context.Background(), o.admin(), &core.Task{Title: "Проверить оплату",
+		AssigneeID: o.m.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has(t, last(t, o.say("m", "/remind #"+id(task.ID)+" завтра 10:00 напомнить клиенту")),
+		"— задача #"+id(task.ID)+" «Проверить оплату»: напомнить клиенту")
+	has(t, last(t, o.say("m", "/remind 7707083893 в понедельник созвон")),
+		"Напомню 30.11.2026 (пн) в 09:00 по Москве — клиент ПАО Сбербанк, ИНН 7707083893: созвон")
+	has(t, last(t, o.say("m", "/remind сбербанк 1 декабря 9:30 созвон")),
+		"Напомню 01.12.2026 (вт) в 09:30 по Москве — клиент ПАО Сбербанк, ИНН 7707083893: созвон")
+	o.want(o.say("m", "/remind #999 завтра позвонить"), "err.task.not_found", nil)
+
+	list := o.say("m", "/remind")
+	has(t, last(t, list), "Ожидают 3 напоминания:", "1. 29.11.2026 (вс) 10:00 — напоминание: задача #"+id(task.ID))
+	wantButtons(t, list[0], "Отменить 1", "Отменить 2", "Отменить 3")
+	has(t, last(t, o.press("m", list, "Отменить 2")), "отменено: созвон")
+	has(t, last(t, o.say("m", "/remind")), "Ожидают 2 напоминания:")
+}
+
+// TestCalendarShowsAndLoadsYears: /calendar shows the years the calendar
+// knows; an XML file sent with it loads the year, audited.
+func TestCalendarShowsAndLoadsYears(t *testing.T) {
+	o, cal := remindOfficeAt(t)
+	has(t, last(t, o.say("admin", "/calendar")), "известны годы 2026", "Чтобы загрузить 2027 год")
+	fc := newFileChat(o.rec)
+	o.bot.AddTransport(fc)
+	got := o.sendFile(fc, "admin", "/calendar", fc.put("calendar2027.xml", []byte("year 2027")))
+	has(t, last(t, got), "Производственный календарь на 2027 год загружен. Известные годы: 2026, 2027.")
+	if !cal.HasYear(2027) {
+		t.Fatal("the year is not loaded")
+	}
+	if cs := o.changes(core.EntitySettings, 1); len(cs) != 1 || cs[0].New != "2027" {
+		t.Fatalf("changes %+v", cs)
+	}
+	o.want(o.sendFile(fc, "admin", "/calendar", fc.put("bad.xml", []byte("garbage"))), "err.calendar.bad_file",
+		bot.Args{"Error": "not a calendar year"})
+	o.want(o.say("m", "/calendar"), "err.forbidden", nil)
+}
+
+// TestDecemberWarnsOfAMissingCalendarYear: in December, with next year's
+// production calendar missing, the admins are told once a day how to load
+// it.
+func TestDecemberWarnsOfAMissingCalendarYear(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	o.clock.Add(72 * time.Hour)
+	if n, err := o.svc.CheckCalendar(context.Background(), o.clock.Now()); err != nil || n != 1 {
+		t.Fatalf("CheckCalendar = %d, %v", n, err)
+	}
+	has(t, one(t, o.fireAt(o.clock.Now()), "admin").Text, "Производственный календарь на 2027 год не загружен",
+		"с подписью /calendar")
+}
