@@ -195,3 +195,23 @@ func TestDecemberWarnsOfAMissingCalendarYear(t *testing.T) {
 	has(t, one(t, o.fireAt(o.clock.Now()), "admin").Text, "Производственный календарь на 2027 год не загружен",
 		"с подписью /calendar")
 }
+
+// TestRemindAsksWhichClientWhenSeveralMatch: a name that several cards
+// share offers them; the one picked is named in the echo.
+func TestRemindAsksWhichClientWhenSeveralMatch(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	ctx := context.Background()
+	for _, c := range []*core.Client{{INN: "7736207543", ShortName: "ООО «Ромашка»"},
+		{INN: "7702070139", ShortName: "ООО «Ромашка-Юг»"}} {
+		if _, err := o.svc.CreateClient(ctx, o.admin(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ask := o.say("m", "/remind ромашка завтра 10:00 созвон")
+	o.want(ask, "flow.remind.client", bot.Args{"Query": "ромашка"})
+	echo := o.press("m", ask, o.p.T("btn.client.pick", bot.Args{"Name": "ООО «Ромашка-Юг»", "INN": "7702070139"}))
+	has(t, last(t, echo), "Напомню 29.11.2026 (вс) в 10:00 по Москве — клиент ООО «Ромашка-Юг», ИНН 7702070139: созвон")
+
+	ask = o.say("m", "/remind ромашка завтра 11:00 созвон")
+	has(t, last(t, o.press("m", ask, "Без клиента")), "Напомню 29.11.2026 (вс) в 11:00 по Москве: созвон")
+}
