@@ -118,3 +118,23 @@ func TestLeadsOfTheDepartmentAndADeal(t *testing.T) {
 	o.want(o.say("admin", "/leads оплата 400"), "err.reminder.lead_range", bot.Args{"Max": core.MaxLeadDays})
 	has(t, allPages(t, o.harness, "m", d.Number), "сроки напоминаний: — → оплата: за 2 дн.")
 }
+
+// TestMuteListButtonsSayWhatTheyDo: a button of a list shown before does
+// not undo a later change, and a kind's name typed to the list turns it
+// the other way.
+func TestMuteListButtonsSayWhatTheyDo(t *testing.T) {
+	o := newRemindOffice(t)
+	first := o.say("m", "/mute")
+	o.press("m", first, "Отключить: оплата")
+	o.press("m", first, "Отключить: оплата") // the first list again
+	if u := o.user("test:m"); !slices.Equal(u.Muted, []core.ReminderKind{core.ReminderPayment}) {
+		t.Fatalf("muted %v", u.Muted)
+	}
+	has(t, last(t, o.say("m", "оплата")), "🔔 оплата")
+	if u := o.user("test:m"); len(u.Muted) != 0 {
+		t.Fatalf("muted %v", u.Muted)
+	}
+	wrong := o.say("m", "погода")
+	has(t, wrong[0].Text, o.p.T("err.mute.choose", nil))
+	has(t, last(t, wrong), o.p.T("msg.mute.title", nil))
+}

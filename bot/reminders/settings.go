@@ -91,10 +91,10 @@ func muteFlow() *bot.Flow {
 					continue
 				case slices.Contains(c.User.Muted, k):
 					b.WriteString("\n" + c.T("msg.mute.line_off", bot.Args{"Kind": name}))
-					row = append(row, bot.Choice("btn.mute.on", bot.Args{"Kind": name}, string(k)))
+					row = append(row, bot.Choice("btn.mute.on", bot.Args{"Kind": name}, "on:"+string(k)))
 				default:
 					b.WriteString("\n" + c.T("msg.mute.line_on", bot.Args{"Kind": name}))
-					row = append(row, bot.Choice("btn.mute.off", bot.Args{"Kind": name}, string(k)))
+					row = append(row, bot.Choice("btn.mute.off", bot.Args{"Kind": name}, "off:"+string(k)))
 				}
 				if len(row) == 2 {
 					rows, row = append(rows, row), nil
@@ -113,11 +113,23 @@ func muteFlow() *bot.Flow {
 				}
 				return "", c.Reply("msg.mute.saved", nil)
 			}
-			k, ok := parseKind(s)
+			// A button says what it does ("off:payment"), so that a press
+			// of a list shown before does not undo a later one; a kind's
+			// name typed turns it the other way.
+			name, off := s, false
+			if v, ok := strings.CutPrefix(s, "off:"); ok {
+				name, off = v, true
+			} else if v, ok := strings.CutPrefix(s, "on:"); ok {
+				name = v
+			}
+			k, ok := parseKind(name)
 			if !ok {
 				return "", core.Errorf(core.EINVALID, "err.mute.choose")
 			}
-			if err := muteKind(c, k, !slices.Contains(c.User.Muted, k)); err != nil {
+			if name == s {
+				off = !slices.Contains(c.User.Muted, k)
+			}
+			if err := muteKind(c, k, off); err != nil {
 				return "", err
 			}
 			return "kinds", nil
