@@ -126,7 +126,7 @@ func TestRemindRefusesWhatItCannotRead(t *testing.T) {
 		o.wantIn(lang, o.say("m", "/remind когда-нибудь позвонить"), "msg.remind.unreadable",
 			bot.Args{"Text": "когда-нибудь позвонить"})
 		bad := last(t, o.say("m", "/remind 31.02 10:00 позвонить"))
-		has(t, bad, p.T("msg.when.examples", nil))
+		has(t, bad, strings.SplitN(p.T("err.when.format", bot.Args{"Text": "31.02"}), "31.02", 2)[0]+"31.02")
 		past := o.say("m", "/remind сегодня 08:00 позвонить")
 		o.wantIn(lang, past, "msg.remind.past", bot.Args{"Date": p.Date(time.Date(2026, 11, 28, 0, 0, 0, 0, msk)),
 			"Weekday": p.T("remind.wd.6", nil), "Clock": "08:00", "Zone": p.T("msg.remind.zone_moscow", nil),

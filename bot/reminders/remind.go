@@ -73,7 +73,7 @@ func remind(c *bot.Context) error {
 	}
 	switch {
 	case err != nil:
-		return unreadable(c, err)
+		return err // a time meant but wrong («31.02», «завтра 25:00»), said with the forms that are read
 	case !found:
 		return c.Reply("msg.remind.unreadable", bot.Args{"Text": strings.Join(words, " ")})
 	case !w.At.After(now):
@@ -88,16 +88,6 @@ func remind(c *bot.Context) error {
 			"given": strconv.FormatBool(w.TimeGiven), "query": subj.query})
 	}
 	return create(c, subj, w.At, w.TimeGiven, text)
-}
-
-// unreadable answers a time that was meant but is wrong («31.02», «завтра
-// 25:00») with what is wrong and the forms that are read.
-func unreadable(c *bot.Context, err error) error {
-	if core.ErrorCode(err) != core.EINVALID {
-		return err
-	}
-	key, args := core.ErrorKey(err)
-	return c.Send(bot.Reply{Text: c.T(key, args) + "\n" + c.T("msg.when.examples", nil)})
 }
 
 // create sets the reminder and echoes it.
