@@ -97,6 +97,8 @@ func TestPaymentsSchedule(t *testing.T) {
 	o.say("m", "/lang en")
 	has(t, last(t, o.say("m", "/payments "+d.Number+" 10.12.2026 500,000")), "1 payment:",
 		"1. 2026-12-10 — ₽500,000.00", "not the deal's amount, ₽1,500,000.00")
+	has(t, allPages(t, o.harness, "m", d.Number), "(reason: по договору)\n", "• scheduled payment: — → 2026-12-10, ₽500,000.00\n",
+		"(reason: payment schedule)")
 }
 
 // TestLeadsOfTheDepartmentAndADeal: /leads shows the days; an admin sets
@@ -117,6 +119,8 @@ func TestLeadsOfTheDepartmentAndADeal(t *testing.T) {
 	o.want(o.say("admin", "/leads оплата завтра"), "err.leads.days", bot.Args{"Text": "завтра"})
 	o.want(o.say("admin", "/leads оплата 400"), "err.reminder.lead_range", bot.Args{"Max": core.MaxLeadDays})
 	has(t, allPages(t, o.harness, "m", d.Number), "сроки напоминаний: — → оплата: за 2 дн.")
+	o.say("m", "/lang en")
+	has(t, allPages(t, o.harness, "m", d.Number), "reminder days: — → payment: 2 days ahead")
 }
 
 // TestMuteListButtonsSayWhatTheyDo: a button of a list shown before does
