@@ -558,3 +558,29 @@ func TestPaymentScheduleRemindsEachPayment(t *testing.T) {
 		t.Fatal("another manager changed the deal's leads")
 	}
 }
+
+func TestManyRemindersAtOnceAreSplitIntoMessagesOfTwenty(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 10, 0)
+	for i := range 45 {
+		if _, err := o.svc.CreateReminder(o.ctx(), o.manager, core.CustomReminder{
+			At: time.Date(2026, 12, 1, 10, i, 0, 0, msk), Text: fmt.Sprintf("дело %d", i+1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.at(2026, 12, 1, 12, 0)
+	n, ms := o.fire()
+	if n != 45 || len(ms) != 3 {
+		t.Fatalf("fired %d in %d messages", n, len(ms))
+	}
+	for i, want := range []int{20, 20, 5} {
+		items, _ := ms[i].Args["Items"].([]any)
+		buttons := 0
+		for _, row := range ms[i].Buttons {
+			buttons += len(row)
+		}
+		if len(items) != want || buttons != want {
+			t.Fatalf("message %d: %d items, %d buttons", i, len(items), buttons)
+		}
+	}
+}

@@ -10,8 +10,8 @@ import (
 // FireBatch is how many due reminders one transaction of the tick fires.
 const FireBatch = 1000
 
-// MaxMergedButtons is how many reminders of a merged message get a button
-// of their own; the rest are listed and found with /control and /overdue.
+// MaxMergedButtons is how many reminders one merged message lists, each
+// with a numbered button; more go in further messages.
 const MaxMergedButtons = 20
 
 // FireDueReminders fires every reminder due at now: the tick's work. Each
@@ -262,26 +262,32 @@ func (s *Service) sendReminders(tx Tx, u *User, rs []*Reminder, st ReminderSetti
 		return s.notifyUser(tx, u.ID, Note{Key: "notify.reminder." + string(r.Kind), Args: items[0],
 			Buttons: ReminderButtons(r)})
 	}
-	late := false
-	var row []ButtonSpec
-	var rows [][]ButtonSpec
-	for i, r := range reminders {
-		late = late || r.Late
-		items[i]["N"] = i + 1
-		if i >= MaxMergedButtons {
-			continue
+	// Long lists go in messages of MaxMergedButtons, each item with its
+	// numbered button.
+	for from := 0; from < len(reminders); from += MaxMergedButtons {
+		part := reminders[from:min(from+MaxMergedButtons, len(reminders))]
+		late := false
+		var row []ButtonSpec
+		var rows [][]ButtonSpec
+		for i, r := range part {
+			late = late || r.Late
+			items[from+i]["N"] = i + 1
+			row = append(row, ButtonSpec{Label: strconv.Itoa(i + 1), Action: ActionReminderOpen,
+				Payload: strconv.FormatInt(r.ID, 10)})
+			if len(row) == 5 {
+				rows, row = append(rows, row), nil
+			}
 		}
-		row = append(row, ButtonSpec{Label: strconv.Itoa(i + 1), Action: ActionReminderOpen,
-			Payload: strconv.FormatInt(r.ID, 10)})
-		if len(row) == 5 {
-			rows, row = append(rows, row), nil
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
+		n := Note{Key: "notify.reminder.many", Buttons: rows,
+			Args: map[string]any{"Count": len(part), "Items": items[from : from+len(part)], "Late": late}}
+		if err := s.notifyUser(tx, u.ID, n); err != nil {
+			return err
 		}
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return s.notifyUser(tx, u.ID, Note{Key: "notify.reminder.many", Buttons: rows,
-		Args: map[string]any{"Count": len(reminders), "Items": items, "Late": late}})
+	return nil
 }
 
 // ReminderButtons are the answers a fired reminder offers: Выполнено,

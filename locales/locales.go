@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -135,6 +136,11 @@ func (p *Printer) Location() *time.Location { return p.loc }
 func (p *Printer) T(key string, args map[string]any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: key, TemplateData: args, Funcs: p.funcs}
 	if n, ok := args["Count"]; ok {
+		// A count that went through the outbox's JSON is a float64, which
+		// go-i18n refuses as a plural count.
+		if f, ok := n.(float64); ok && f == math.Trunc(f) {
+			n = int64(f)
+		}
 		cfg.PluralCount = n
 	}
 	s, err := p.l.Localize(cfg)
