@@ -168,6 +168,15 @@ func record(tx Tx, r *Reminder, a Actor, outcome ControlOutcome, text string, un
 		Late: !r.Target.IsZero() && tx.Now().After(r.Target)})
 }
 
+// settle closes a reminder answered for good and records the answer.
+func settle(tx Tx, r *Reminder, a Actor, outcome ControlOutcome, text string) error {
+	r.Status = ReminderClosed
+	if err := tx.UpdateReminder(r); err != nil {
+		return err
+	}
+	return record(tx, r, a, outcome, text, time.Time{})
+}
+
 // closeTaskReminders closes a task's fired reminders once it is answered
 // for good (done, moved): the alerts that went out are settled.
 func closeTaskReminders(tx Tx, taskID int64) error {
@@ -221,11 +230,7 @@ func (s *Service) ReminderDone(ctx context.Context, a Actor, id int64, result st
 				return err
 			}
 		}
-		r.Status = ReminderClosed
-		if err := tx.UpdateReminder(r); err != nil {
-			return err
-		}
-		return record(tx, r, a, ControlDone, result, time.Time{})
+		return settle(tx, r, a, ControlDone, result)
 	})
 	return r, err
 }
@@ -432,11 +437,7 @@ func (s *Service) EscalateReminder(ctx context.Context, a Actor, id int64, reaso
 			Buttons: ReminderButtons(e)}); err != nil {
 			return err
 		}
-		r.Status = ReminderClosed
-		if err := tx.UpdateReminder(r); err != nil {
-			return err
-		}
-		return record(tx, r, a, ControlEscalated, reason, time.Time{})
+		return settle(tx, r, a, ControlEscalated, reason)
 	})
 	return r, err
 }
