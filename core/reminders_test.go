@@ -584,3 +584,27 @@ func TestManyRemindersAtOnceAreSplitIntoMessagesOfTwenty(t *testing.T) {
 		}
 	}
 }
+
+func TestQuietHoursHoldEveryPersonalNotification(t *testing.T) {
+	o := newOffice(t)
+	q := [2]int{20 * 60, 9 * 60}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.manager, o.manager.ID(), core.UserUpdate{Quiet: &q}, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 21, 30)
+	if _, err := o.svc.CreateTask(o.ctx(), o.officer, &core.Task{Title: "Проверить договор",
+		AssigneeID: o.manager.ID()}); err != nil {
+		t.Fatal(err)
+	}
+	ms := withKey(o.messages(), "notify.task.assigned")
+	if len(ms) != 1 || !ms[0].NextAttemptAt.Equal(time.Date(2026, 12, 1, 9, 0, 0, 0, msk)) {
+		t.Fatalf("assigned = %+v", ms)
+	}
+	if len(withKey(o.due(), "notify.task.assigned")) != 0 {
+		t.Fatal("delivered in quiet hours")
+	}
+	o.at(2026, 12, 1, 9, 0)
+	if len(withKey(o.due(), "notify.task.assigned")) != 1 {
+		t.Fatal("not delivered after quiet hours")
+	}
+}

@@ -181,7 +181,7 @@ func (s *Service) allowedAt(u *User, now time.Time, st ReminderSettings, exact b
 				continue
 			}
 		}
-		if q, until := quietUntil(u, day, m); q {
+		if q, until := quietUntil(u, t); q {
 			t = until
 			continue
 		}
@@ -193,9 +193,12 @@ func (s *Service) allowedAt(u *User, now time.Time, st ReminderSettings, exact b
 	return now
 }
 
-// quietUntil reports whether minute m of day falls in u's quiet hours and
+// quietUntil reports whether t falls in u's quiet hours (in u's zone) and
 // when they end.
-func quietUntil(u *User, day time.Time, m int) (bool, time.Time) {
+func quietUntil(u *User, t time.Time) (bool, time.Time) {
+	t = t.In(u.Location())
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	m := t.Hour()*60 + t.Minute()
 	from, to := u.QuietFrom, u.QuietTo
 	switch {
 	case from == to:

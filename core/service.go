@@ -92,6 +92,9 @@ type Note struct {
 	// Secret says that Args hold a secret (an invite code): the outbox
 	// forgets them once the message is delivered or given up.
 	Secret bool
+	// notBefore holds a personal notification until its reader's quiet
+	// hours end.
+	notBefore time.Time
 }
 
 // notifyUser writes a personal notification for the user to the outbox: one
@@ -120,6 +123,9 @@ func (s *Service) notifyIdentities(tx Tx, u *User, n Note) error {
 	}
 	if len(targets) == 0 && len(u.Identities) > 0 {
 		targets = u.Identities[:1]
+	}
+	if q, until := quietUntil(u, tx.Now()); q {
+		n.notBefore = until // waits for the end of the reader's quiet hours
 	}
 	for _, id := range targets {
 		p, chatID, _ := SplitIdentity(id)
@@ -174,7 +180,8 @@ func (s *Service) notifyUsersOfRole(tx Tx, r Role, n Note) error {
 
 func (s *Service) enqueue(tx Tx, platform, chatID string, userID int64, locale string, n Note) error {
 	m := &OutboxMessage{Platform: platform, ChatID: chatID, UserID: userID, Locale: locale,
-		Key: n.Key, Args: n.Args, Mentions: n.Mentions, Status: OutboxPending, Secret: n.Secret}
+		Key: n.Key, Args: n.Args, Mentions: n.Mentions, Status: OutboxPending, Secret: n.Secret,
+		NextAttemptAt: n.notBefore}
 	for _, row := range n.Buttons {
 		var out []OutboxButton
 		for _, b := range row {
