@@ -20,9 +20,13 @@ import (
 // Outbox delivery settings. The rules of attempts, backoff and failure are
 // core's (core.RecordDelivery); these say how much is sent at once.
 const (
-	outboxBatch    = 100
-	outboxPerChat  = 10 // messages of one chat read in a batch
-	outboxParallel = 8  // chats served at once
+	outboxBatch   = 100
+	outboxPerChat = 10 // messages of one chat read in a batch
+	// outboxParallel is how many chats are served at once. A chat's lane
+	// spends most of its time waiting for the chat's own limit (Telegram: a
+	// message a second), so reaching the global one (30 a second) takes
+	// more than 30 chats in flight.
+	outboxParallel = 64
 )
 
 // Run handles the taken updates and delivers the outbox until ctx is done,

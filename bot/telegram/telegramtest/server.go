@@ -3,7 +3,8 @@
 // requests; {"ok":…,"result":…} answers with Telegram's error codes and
 // descriptions), holds getUpdates like a long poll, records every call and
 // every message the bot sends, and lets a test act as users (send text,
-// press buttons) and inject faults (429 with retry_after, 5xx, 403, 400).
+// press buttons), inject faults (429 with retry_after, 5xx, 403, 400) and
+// enforce Telegram's rate limits (LimitRate).
 //
 // Point a bot at it with APIURL = s.URL and Token = s.Token.
 package telegramtest
@@ -58,6 +59,7 @@ type Server struct {
 	pollGen   int
 	atOnce    bool
 	deliverer sync.WaitGroup
+	rate      *rateState      // the sending limits, when set (LimitRate)
 	stop      context.Context // done when the server closes
 	stopFn    context.CancelFunc
 }
@@ -190,6 +192,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls = append(s.calls, *c)
 	f, failing := s.takeFault(method)
+	if !failing {
+		f, failing = s.rateLimit(c)
+	}
 	s.notify()
 	s.mu.Unlock()
 	if failing {
