@@ -171,9 +171,11 @@ func TestDealLostWithReasonAndReopenedByHead(t *testing.T) {
 		return h.p.T(key, bot.Args{"Number": "D-2026-0001", "Title": "Лизинг", "From": from, "To": to, "By": "Ольга",
 			"Reason": reason})
 	}
-	want := []string{note("notify.deal.stage.forward", "new", "verification", ""),
-		note("notify.deal.stage.back", "verification", "new", "Нет выписки из ЕГРЮЛ"),
-		note("notify.deal.stage.lost", "new", "closed_lost", "Клиент выбрал другого поставщика")}
+	// The three moves came within two minutes: one message, numbered as
+	// each carries its buttons.
+	want := []string{strings.Join([]string{"1️⃣ " + note("notify.deal.stage.forward", "new", "verification", ""),
+		"2️⃣ " + note("notify.deal.stage.back", "verification", "new", "Нет выписки из ЕГРЮЛ"),
+		"3️⃣ " + note("notify.deal.stage.lost", "new", "closed_lost", "Клиент выбрал другого поставщика")}, "\n\n")}
 	if !slices.Equal(told, want) {
 		t.Fatalf("the manager was told %q\nwant %q", told, want)
 	}

@@ -116,7 +116,7 @@ func TestDocumentFromRequestToOriginal(t *testing.T) {
 	}
 
 	// The manager records the original from the document's button.
-	back := w.pressIn("m", toManager, "Открыть документ")
+	back := w.pressIn("m", toManager, "2️⃣ Открыть документ") // delivered and signed came as one message
 	original := w.pressIn("m", back, "Оригинал получен")
 	wantText(t, original, "Отмечено: оригинал ДГ-2026-0001 получен.",
 		"черновик → на согласовании → согласован → отправлен → доставлен → подписан → [оригинал получен]",

@@ -48,10 +48,20 @@ type chatWindows struct {
 	last        time.Time // latest reservation
 }
 
+// slack is added to the period of the chat, group and global limits: a
+// request reaches Telegram some milliseconds after its slot, by a delay
+// that varies, so two sends exactly one period apart can arrive less than
+// a period apart and be refused with 429.
+const slack = 50 * time.Millisecond
+
 func newLimiter(l Limits) *limiter {
+	l.Chat.Per += slack
+	l.Group.Per += slack
 	lim := &limiter{lim: l, chats: make(map[int64]*chatWindows)}
 	if l.Global.N > 0 {
-		lim.global = &bucket{interval: l.Global.Per / time.Duration(l.Global.N), burst: l.Global.N}
+		// Evenly spaced, no burst: a burst of N and then one every Per/N
+		// would make N+1 within a period.
+		lim.global = &bucket{interval: (l.Global.Per + slack) / time.Duration(l.Global.N), burst: 1}
 	}
 	if l.Menu.N > 0 {
 		lim.menu = &bucket{interval: l.Menu.Per / time.Duration(l.Menu.N), burst: l.Menu.N}
