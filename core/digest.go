@@ -146,7 +146,7 @@ func (s *Service) sendDigest(tx Tx, u *User, r *Reminder, now time.Time) error {
 	if len(overdue)+len(dueToday)+len(dates)+len(team) == 0 {
 		return nil
 	}
-	args := map[string]any{"Day": today, "Late": r.Late,
+	args := map[string]any{"Day": today, "Late": r.Late, "CanOverdue": u.Can(PermAssignTasks),
 		"OverdueCount": len(overdue), "TodayCount": len(dueToday), "DatesCount": len(dates)}
 	args["Overdue"], args["Today"], args["Dates"] = capItems(overdue), capItems(dueToday), capItems(dates)
 	args["Team"] = team
