@@ -261,6 +261,8 @@ func (s *Service) SnoozeReminder(ctx context.Context, a Actor, id int64, opt Sno
 		default:
 			return Errorf(EINVALID, "err.reminder.snooze_unknown")
 		}
+		// When it will really come: working hours and quiet hours apply.
+		until = s.allowedAt(u, until, st, r.Kind.Exact())
 		r.Status, r.DueAt, r.Late = ReminderPending, until, false
 		r.Snoozes++
 		if err := tx.UpdateReminder(r); err != nil {
@@ -308,18 +310,16 @@ func (s *Service) MoveReminder(ctx context.Context, a Actor, id int64, to time.T
 			if err != nil {
 				return err
 			}
-		case r.Kind.DealDate():
+		case r.Subject().DealDate():
 			if err := s.moveDealDate(tx, a, r, to, reason); err != nil {
 				return err
 			}
 			if r, err = tx.ReminderByID(r.ID); err != nil {
 				return err
 			}
-			if r.Status == ReminderFired || r.Status == ReminderPending {
-				r.Status = ReminderClosed
-				if err := tx.UpdateReminder(r); err != nil {
-					return err
-				}
+			r.Status = ReminderClosed // the sync cancelled it with its old date: it is answered
+			if err := tx.UpdateReminder(r); err != nil {
+				return err
 			}
 		default:
 			r.Status, r.DueAt, r.Target, r.Late = ReminderPending, to, to, false
@@ -368,7 +368,10 @@ func (s *Service) moveDealDate(tx Tx, a Actor, r *Reminder, to time.Time, reason
 	}
 	old := *d
 	old.Payments = slices.Clone(d.Payments)
-	switch r.Kind {
+	if !dealHasDate(d, r.Subject(), r.Target) {
+		return Errorf(ECONFLICT, "err.reminder.date_gone", "Number", d.Number)
+	}
+	switch r.Subject() {
 	case ReminderSigning:
 		d.SigningDue = to
 	case ReminderRenewal:
@@ -394,6 +397,16 @@ func (s *Service) moveDealDate(tx Tx, a Actor, r *Reminder, to time.Time, reason
 		return err
 	}
 	return tx.AddChanges(stamp(diffDeal(&old, d), a, reason)...)
+}
+
+// dealHasDate reports whether the deal still has the key date of the kind.
+func dealHasDate(d *Deal, kind ReminderKind, target time.Time) bool {
+	for _, kd := range dealDates(d) {
+		if kd.Kind == kind && kd.Target.Equal(target) {
+			return true
+		}
+	}
+	return false
 }
 
 // canEditDeal reports whether the actor may change the deal: its manager,
@@ -422,11 +435,17 @@ func (s *Service) EscalateReminder(ctx context.Context, a Actor, id int64, reaso
 			return err
 		}
 		e := &Reminder{Key: "escalate:" + strconv.FormatInt(r.ID, 10) + ":" + strconv.FormatUint(n, 10),
-			Kind: ReminderEscalation, UserID: head, DealID: r.DealID, TaskID: r.TaskID, ClientID: r.ClientID,
+			Kind: ReminderEscalation, Origin: r.Subject(), UserID: head, DealID: r.DealID, TaskID: r.TaskID, ClientID: r.ClientID,
 			Target: r.Target, Amount: r.Amount, Text: r.Text, DueAt: now, FiredAt: now, Status: ReminderFired,
 			CreatedBy: a.ID()}
 		if err := tx.CreateReminder(e); err != nil {
 			return err
+		}
+		if r.TaskID != 0 {
+			// The head hears now: the automatic escalation would tell them again.
+			if err := cancelPendingEscalations(tx, r.TaskID); err != nil {
+				return err
+			}
 		}
 		args, err := s.reminderArgs(tx, r)
 		if err != nil {
@@ -440,6 +459,24 @@ func (s *Service) EscalateReminder(ctx context.Context, a Actor, id int64, reaso
 		return settle(tx, r, a, ControlEscalated, reason)
 	})
 	return r, err
+}
+
+// cancelPendingEscalations cancels a task's automatic escalations still
+// waiting.
+func cancelPendingEscalations(tx Tx, taskID int64) error {
+	rs, err := tx.RemindersByTask(taskID)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.Kind == ReminderEscalation && r.Status == ReminderPending && strings.HasPrefix(r.Key, "task:") {
+			r.Status = ReminderCancelled
+			if err := tx.UpdateReminder(r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // CancelReminder cancels a pending custom reminder of the actor's.
@@ -689,9 +726,20 @@ func (s *Service) SetPayments(ctx context.Context, a Actor, dealID int64, ps []P
 	if strings.TrimSpace(reason) == "" {
 		reason = "payments"
 	}
+	var now time.Time
+	if err := s.view(ctx, func(tx Tx) error { now = tx.Now(); return nil }); err != nil {
+		return nil, err
+	}
 	return s.UpdateDeal(ctx, a, dealID, reason, func(d *Deal) error {
 		if !canEditDeal(a, d) {
 			return Errorf(EFORBIDDEN, "err.forbidden")
+		}
+		// A new date in the past is a typo; one the schedule had may stay.
+		for _, p := range ps {
+			if p.Due.Before(now) && !slices.ContainsFunc(d.Payments, func(q Payment) bool { return q.Due.Equal(p.Due) }) &&
+				!d.PaymentDue.Equal(p.Due) {
+				return Errorf(EINVALID, "err.date.past", "Date", p.Due, "Now", now)
+			}
 		}
 		d.Payments = slices.Clone(ps)
 		sortPayments(d)
@@ -752,8 +800,27 @@ func kindStrs(ks []ReminderKind) []string {
 }
 
 // resyncUser reschedules the reminders that depend on a user's head, time
-// zone or access: their open tasks' and their open deals'.
+// zone or access: their open tasks' and their open deals', and, as they may
+// have stopped (or started) being someone's head, their people's tasks'.
 func (s *Service) resyncUser(tx Tx, u *User) error {
+	users, err := tx.ListUsers()
+	if err != nil {
+		return err
+	}
+	for _, p := range users {
+		if p.HeadID != u.ID || p.ID == u.ID {
+			continue
+		}
+		ts, err := tx.FindTasks(TaskFilter{AssigneeID: p.ID, Status: TaskOpen})
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if err := s.syncTask(tx, t); err != nil {
+				return err
+			}
+		}
+	}
 	ts, err := tx.FindTasks(TaskFilter{AssigneeID: u.ID, Status: TaskOpen})
 	if err != nil {
 		return err

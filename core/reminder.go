@@ -43,8 +43,8 @@ func (k ReminderKind) DealDate() bool {
 }
 
 // Mutable reports whether a user may mute the kind: every kind but
-// escalations to heads.
-func (k ReminderKind) Mutable() bool { return k != ReminderEscalation }
+// escalations to heads and the reminders a user set themselves.
+func (k ReminderKind) Mutable() bool { return k != ReminderEscalation && k != ReminderCustom }
 
 // Exact reports whether a reminder of the kind fires at its time whatever
 // the hour: a custom reminder's time was chosen by its user. The others
@@ -94,7 +94,11 @@ type Reminder struct {
 	// DueAt is when it fires: indexed while pending.
 	DueAt time.Time `json:"due_at"`
 	// Text is a custom reminder's text.
-	Text   string         `json:"text,omitempty"`
+	Text string `json:"text,omitempty"`
+	// Origin is, for an escalation a user asked for, the kind of the
+	// reminder escalated: answering it answers about that (a deal's
+	// payment date moves).
+	Origin ReminderKind `json:"origin,omitempty"`
 	Status ReminderStatus `json:"status"`
 	// FiredAt is when it fired; Late that it fired well after DueAt (the
 	// program was down); Muted that its user had muted the kind, so
@@ -133,6 +137,15 @@ func (r *Reminder) Validate() error {
 		return nil
 	}
 	return Errorf(EINVALID, "err.reminder.status_unknown", "Status", string(r.Status))
+}
+
+// Subject is the kind a reminder is about: its own, or for an escalation a
+// user asked for, the escalated one's.
+func (r *Reminder) Subject() ReminderKind {
+	if r.Kind == ReminderEscalation && r.Origin != "" {
+		return r.Origin
+	}
+	return r.Kind
 }
 
 // ControlOutcome is what was done about a reminder or an alert.

@@ -179,8 +179,9 @@ func TestAHolidayOnTheDueDateRemindsOnTheWorkingDayBefore(t *testing.T) {
 		days = append(days, r.DueAt.In(msk).Format("2006-01-02 15:04"))
 	}
 	// 7 days before is 28.12 (Mon); 1 day before and the day itself fall in
-	// the break, so they come on 30.12, the last working day before it.
-	want := []string{"2026-12-28 09:00", "2026-12-30 09:00", "2026-12-30 09:00"}
+	// the break, so they would both come on 30.12, the last working day
+	// before it: one reminder, the nearer lead's, not two at once.
+	want := []string{"2026-12-28 09:00", "2026-12-30 09:00"}
 	if len(days) != len(want) {
 		t.Fatalf("due = %v", days)
 	}
@@ -193,10 +194,9 @@ func TestAHolidayOnTheDueDateRemindsOnTheWorkingDayBefore(t *testing.T) {
 	if n, _ := o.fire(); n != 1 {
 		t.Fatalf("fired %d a week before", n)
 	}
-	// Two on one morning reach the manager as one message.
 	o.at(2026, 12, 30, 9, 0)
 	n, ms := o.fire()
-	if n != 2 || len(ms) != 1 || ms[0].Key != "notify.reminder.many" {
+	if n != 1 || len(ms) != 1 || ms[0].Key != "notify.reminder.payment" || fmt.Sprint(ms[0].Args["Lead"]) != "0" {
 		t.Fatalf("fired %d: %+v", n, ms)
 	}
 }
@@ -607,4 +607,180 @@ func TestQuietHoursHoldEveryPersonalNotification(t *testing.T) {
 	if len(withKey(o.due(), "notify.task.assigned")) != 1 {
 		t.Fatal("not delivered after quiet hours")
 	}
+}
+
+// Review of issue 10: what a new user found.
+
+func TestAFiredKeyDateReminderGoesWithItsDateAndItsDeal(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
+	o.at(2026, 12, 1, 9, 0)
+	o.fire()
+	r := pendingOrFired(o, d.ID)
+	if _, err := o.svc.SetPayments(o.ctx(), o.manager, d.ID,
+		[]core.Payment{{Due: time.Date(2026, 12, 20, 18, 0, 0, 0, msk), Amount: 150_000_00}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.SnoozeReminder(o.ctx(), o.manager, r.ID, core.SnoozeHour); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("snoozing a reminder of a date the deal no longer has: %v", err)
+	}
+	// A closed deal takes its fired reminders along.
+	o.at(2026, 12, 18, 9, 0)
+	o.fire()
+	r = pendingOrFired(o, d.ID)
+	if _, err := o.svc.MoveDeal(o.ctx(), o.manager, d.ID, core.StageNew, core.StageClosedLost, "отказ"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.ReminderDone(o.ctx(), o.manager, r.ID, "ок"); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("answering a closed deal's reminder: %v", err)
+	}
+}
+
+func TestPaymentsOnOneDateAreOneReminderOfTheirSum(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Time{})
+	day := time.Date(2026, 12, 10, 18, 0, 0, 0, msk)
+	if _, err := o.svc.SetPayments(o.ctx(), o.manager, d.ID, []core.Payment{{Due: day, Amount: 500_000_00},
+		{Due: day, Amount: 700_000_00}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	pend := pendingOf(o.reminders(d.ID))
+	if len(pend) != 3 || pend[0].Amount != 1_200_000_00 {
+		t.Fatalf("pending = %+v", pend)
+	}
+	if _, err := o.svc.SetPayments(o.ctx(), o.manager, d.ID, []core.Payment{{Due: day.AddDate(0, -1, 0),
+		Amount: 1}}, ""); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("a payment date in the past: %v", err)
+	}
+}
+
+func TestAHeadMovesTheDealDateOfAnEscalatedReminderAndHearsOnce(t *testing.T) {
+	o := newOffice(t)
+	headID := o.head.ID()
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
+	o.at(2026, 12, 1, 9, 0)
+	o.fire()
+	r := pendingOrFired(o, d.ID)
+	if _, err := o.svc.EscalateReminder(o.ctx(), o.manager, r.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	var copyID int64
+	o.view(func(tx core.Tx) error {
+		all, err := tx.RemindersByDeal(d.ID)
+		for _, x := range all {
+			if x.Kind == core.ReminderEscalation {
+				copyID = x.ID
+			}
+		}
+		return err
+	})
+	to := time.Date(2026, 12, 10, 18, 0, 0, 0, msk)
+	if _, err := o.svc.MoveReminder(o.ctx(), o.head, copyID, to, "договорились об отсрочке"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := o.svc.DealByID(o.ctx(), o.head, d.ID); !got.PaymentDue.Equal(to) {
+		t.Fatalf("payment due = %v", got.PaymentDue)
+	}
+
+	// A task escalated by hand is not escalated again automatically.
+	task, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Акт",
+		Due: time.Date(2026, 12, 2, 15, 0, 0, 0, msk)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 2, 15, 0)
+	o.fire()
+	var alert *core.Reminder
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.RemindersByTask(task.ID)
+		for _, x := range rs {
+			if x.Kind == core.ReminderOverdue {
+				alert = x
+			}
+		}
+		return err
+	})
+	if _, err := o.svc.EscalateReminder(o.ctx(), o.manager, alert.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 3, 16, 0)
+	if _, ms := o.fire(); len(withKey(ms, "notify.reminder.escalation")) != 0 {
+		t.Fatal("the head was told twice")
+	}
+}
+
+func TestOwnRemindersCannotBeMutedAndSnoozeSaysWhenItComes(t *testing.T) {
+	o := newOffice(t)
+	muted := []core.ReminderKind{core.ReminderCustom}
+	if _, err := o.svc.UpdateUser(o.ctx(), o.manager, o.manager.ID(), core.UserUpdate{Muted: &muted}, ""); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("muting one's own reminders: %v", err)
+	}
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
+	o.at(2026, 12, 1, 17, 30)
+	o.fire()
+	r := pendingOrFired(o, d.ID)
+	got, err := o.svc.SnoozeReminder(o.ctx(), o.manager, r.ID, core.SnoozeHour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 2, 9, 0, 0, 0, msk); !got.DueAt.Equal(want) {
+		t.Fatalf("snoozed until %v, want the next working morning %v", got.DueAt.In(msk), want)
+	}
+}
+
+func TestATaskDueInTheEveningIsRemindedWithinWorkingHours(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 10, 0)
+	task, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Вечерний звонок",
+		Due: time.Date(2026, 11, 30, 20, 0, 0, 0, msk)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var due time.Time
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.RemindersByTask(task.ID)
+		for _, x := range rs {
+			if x.Kind == core.ReminderTaskDue {
+				due = x.DueAt
+			}
+		}
+		return err
+	})
+	if want := time.Date(2026, 11, 30, 17, 0, 0, 0, msk); !due.Equal(want) {
+		t.Fatalf("reminder before the due time at %v, want %v", due.In(msk), want)
+	}
+}
+
+func TestADeactivatedHeadLeavesNoEscalationWaitingForThem(t *testing.T) {
+	o := newOffice(t)
+	headID := o.head.ID()
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 10, 0)
+	task, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Акт",
+		Due: time.Date(2026, 12, 1, 15, 0, 0, 0, msk)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := false
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, headID, core.UserUpdate{Active: &off}, ""); err != nil {
+		t.Fatal(err)
+	}
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.RemindersByTask(task.ID)
+		for _, x := range rs {
+			if x.Kind == core.ReminderEscalation && x.Status == core.ReminderPending {
+				t.Errorf("an escalation waits for a deactivated head: %+v", x)
+			}
+		}
+		return err
+	})
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -75,7 +76,14 @@ func dealDates(d *Deal) []Reminder {
 		out = append(out, Reminder{Kind: ReminderSigning, Target: d.SigningDue})
 	}
 	if len(d.Payments) > 0 {
+		// Payments due on one date are one reminder of their sum.
+		at := map[int64]int{}
 		for _, p := range d.Payments {
+			if i, ok := at[p.Due.Unix()]; ok {
+				out[i].Amount += p.Amount
+				continue
+			}
+			at[p.Due.Unix()] = len(out)
 			out = append(out, Reminder{Kind: ReminderPayment, Target: p.Due, Amount: p.Amount})
 		}
 	} else if !d.PaymentDue.IsZero() {
@@ -109,8 +117,15 @@ func (s *Service) syncDeal(tx Tx, d *Deal) error {
 			if !ok {
 				leads = st.Leads[kd.Kind]
 			}
-			for _, lead := range leads {
+			sorted := slices.Clone(leads)
+			slices.Sort(sorted) // the nearest first: of leads that land on one morning, it is kept
+			seen := map[int64]bool{}
+			for _, lead := range sorted {
 				due := keyDateDue(s.calendar(), kd.Target, lead, loc, st.DayStart)
+				if seen[due.Unix()] {
+					continue
+				}
+				seen[due.Unix()] = true
 				r := kd
 				r.Key = fmt.Sprintf("deal:%d:%s:%s:%d", d.ID, kd.Kind, kd.Target.In(loc).Format("2006-01-02"), lead)
 				r.UserID, r.DealID, r.ClientID, r.Lead, r.DueAt = d.ManagerID, d.ID, d.ClientID, lead, due
@@ -122,8 +137,29 @@ func (s *Service) syncDeal(tx Tx, d *Deal) error {
 	if err != nil {
 		return err
 	}
-	return s.reconcile(tx, have, want, func(r *Reminder) bool { return r.Kind.DealDate() })
+	// An escalation of a key date goes with the date: when the deal closes
+	// or the date is no longer the deal's.
+	dates := map[string]bool{}
+	if !d.Stage.Closed() {
+		for _, kd := range dealDates(d) {
+			dates[string(kd.Kind)+kd.Target.UTC().Format(time.RFC3339)] = true
+		}
+	}
+	for _, r := range have {
+		if r.Kind == ReminderEscalation && r.Subject().DealDate() && open(r) &&
+			!dates[string(r.Subject())+r.Target.UTC().Format(time.RFC3339)] {
+			r.Status = ReminderCancelled
+			if err := tx.UpdateReminder(r); err != nil {
+				return err
+			}
+		}
+	}
+	prefix := fmt.Sprintf("deal:%d:", d.ID)
+	return s.reconcile(tx, have, want, func(r *Reminder) bool { return strings.HasPrefix(r.Key, prefix) })
 }
+
+// open reports whether a reminder may still fire or be answered.
+func open(r *Reminder) bool { return r.Status == ReminderPending || r.Status == ReminderFired }
 
 // keyDateDue is when a reminder lead days before a key date fires: at the
 // start of the working day that many days before, or of the last working
@@ -152,7 +188,7 @@ func (s *Service) syncTask(tx Tx, t *Task) error {
 			want[key] = &Reminder{Key: key, Kind: kind, UserID: user, TaskID: t.ID, DealID: t.DealID,
 				ClientID: t.ClientID, Target: t.Due, DueAt: at}
 		}
-		if at := t.Due.Add(-st.TaskLead); at.After(t.CreatedAt) {
+		if at := s.beforeWithinHours(tx, t.AssigneeID, t.Due.Add(-st.TaskLead), st); at.After(t.CreatedAt) {
 			add(ReminderTaskDue, t.AssigneeID, at)
 		}
 		add(ReminderOverdue, t.AssigneeID, t.Due)
@@ -160,13 +196,46 @@ func (s *Service) syncTask(tx Tx, t *Task) error {
 			add(ReminderEscalation, head, t.Due.Add(st.EscalateAfter))
 		}
 	}
+	if t.Status != TaskOpen {
+		// Done or cancelled: the alerts that went out are settled.
+		if err := closeTaskReminders(tx, t.ID); err != nil {
+			return err
+		}
+	}
 	have, err := tx.RemindersByTask(t.ID)
 	if err != nil {
 		return err
 	}
-	return s.reconcile(tx, have, want, func(r *Reminder) bool {
-		return r.Kind == ReminderTaskDue || r.Kind == ReminderOverdue || r.Kind == ReminderEscalation
-	})
+	prefix := fmt.Sprintf("task:%d:", t.ID)
+	return s.reconcile(tx, have, want, func(r *Reminder) bool { return strings.HasPrefix(r.Key, prefix) })
+}
+
+// beforeWithinHours is at when it falls in the user's working hours, else
+// an hour before the end of the last working day before it: a reminder
+// ahead of a due time of 20:00 comes at 17:00, not the next morning, when
+// the due time has passed.
+func (s *Service) beforeWithinHours(tx Tx, userID int64, at time.Time, st ReminderSettings) time.Time {
+	u, err := tx.UserByID(userID)
+	if err != nil {
+		return at
+	}
+	cal := s.calendar()
+	t := at.In(u.Location())
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	end := func(d time.Time) int {
+		if cal.Shortened(d) {
+			return st.DayEnd - 60
+		}
+		return st.DayEnd
+	}
+	m := t.Hour()*60 + t.Minute()
+	if cal.Workday(day) && m >= st.DayStart && m < end(day) {
+		return at
+	}
+	if !cal.Workday(day) || m < st.DayStart {
+		day = WorkdayOnOrBefore(cal, day.AddDate(0, 0, -1))
+	}
+	return atMinute(day, max(end(day)-60, st.DayStart))
 }
 
 // headOf returns the active head of a user, 0 when they have none.
@@ -183,7 +252,9 @@ func headOf(tx Tx, userID int64) int64 {
 }
 
 // reconcile makes the reminders of a source (have, those that owned says
-// the sync owns) agree with want: pending ones not wanted are cancelled;
+// the sync owns) agree with want: pending ones not wanted are cancelled,
+// and so are fired ones still unanswered (their date is gone: an answer
+// would be about nothing);
 // wanted ones still ahead are created, updated while pending, or brought
 // back when they were cancelled (a lead already past when its date was set
 // is not made; an overdue alert is made even then). One that fired or was
@@ -191,7 +262,7 @@ func headOf(tx Tx, userID int64) int64 {
 func (s *Service) reconcile(tx Tx, have []*Reminder, want map[string]*Reminder, owned func(*Reminder) bool) error {
 	now := tx.Now()
 	for _, r := range have {
-		if r.Status != ReminderPending || !owned(r) || want[r.Key] != nil {
+		if !open(r) || !owned(r) || want[r.Key] != nil {
 			continue
 		}
 		r.Status = ReminderCancelled
