@@ -784,3 +784,33 @@ func TestADeactivatedHeadLeavesNoEscalationWaitingForThem(t *testing.T) {
 		return err
 	})
 }
+
+func TestAClockJumpIsToldToTheAdminsOnce(t *testing.T) {
+	o := newOffice(t)
+	every := map[string]time.Duration{"remind_tick": 5 * time.Second, "purge_expired": time.Hour}
+	start := o.clock.Now()
+	for range 3 {
+		o.clock.Add(time.Minute)
+		if err := o.svc.RecordJobRun(o.ctx(), "remind_tick", o.clock.Now(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.svc.CheckJobs(o.ctx(), o.clock.Now(), every, start); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(withKey(o.messages(), "notify.clock.jumped")); n != 0 {
+		t.Fatalf("%d jump notices with a steady clock", n)
+	}
+	o.clock.Add(3 * time.Hour) // the machine slept
+	if _, err := o.svc.CheckJobs(o.ctx(), o.clock.Now(), every, start); err != nil {
+		t.Fatal(err)
+	}
+	o.clock.Add(time.Minute)
+	if _, err := o.svc.CheckJobs(o.ctx(), o.clock.Now(), every, start); err != nil {
+		t.Fatal(err)
+	}
+	ms := withKey(o.messages(), "notify.clock.jumped")
+	if len(ms) != 1 || ms[0].ChatID != "10" {
+		t.Fatalf("jump notices = %+v", ms)
+	}
+}

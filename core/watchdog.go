@@ -30,8 +30,9 @@ const (
 // transaction that records it; a stale job whose success is recorded
 // later closes it, and the admins are told it recovered. A clock that
 // jumps back (now before the last success or the last look) or forward by
-// more than ClockJumpAfter opens nothing: the jobs are measured from the
-// jump on. It returns how many incidents it opened or closed.
+// more than ClockJumpAfter opens no incident: the jobs are measured from
+// the jump on; the jump itself is logged as an error and told to the
+// admins once. It returns how many incidents it opened or closed.
 func (s *Service) CheckJobs(ctx context.Context, now time.Time, every map[string]time.Duration, started time.Time) (int, error) {
 	var names []string
 	for name, d := range every {
@@ -68,6 +69,14 @@ func (s *Service) CheckJobs(ctx context.Context, now time.Time, every map[string
 			}
 			events = append(events, ev)
 		}
+		// A clock jump (or the machine asleep) is told once, whatever the
+		// number of jobs that saw it: reminders due in between fire late.
+		for _, ev := range events {
+			if ev.jumped {
+				return s.notifyUsersOfRole(tx, RoleAdmin, Note{Key: "notify.clock.jumped",
+					Args: map[string]any{"From": ev.checked, "To": now}})
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -86,8 +95,8 @@ func (s *Service) CheckJobs(ctx context.Context, now time.Time, every map[string
 			log.Info().Time("last_success", ev.job.LastSuccess).Time("alerted_at", ev.alerted).Msg("job recovered")
 		}
 		if ev.jumped {
-			log.Warn().Time("now", now).Time("checked_at", ev.checked).
-				Msg("clock jump (or the watchdog did not run for a while): the job is measured from now")
+			log.Error().Time("now", now).Time("checked_at", ev.checked).
+				Msg("clock jump (or the watchdog did not run for a while): admins told; the job is measured from now")
 		}
 	}
 	return n, nil
