@@ -11,6 +11,7 @@ import (
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/workcal"
 )
 
 // holidayCalendar is a production calendar with weekends and a set of
@@ -181,6 +182,25 @@ func TestCalendarShowsAndLoadsYears(t *testing.T) {
 	o.want(o.sendFile(fc, "admin", "/calendar", fc.put("bad.xml", []byte("garbage"))), "err.calendar.bad_file",
 		bot.Args{"Error": "not a calendar year"})
 	o.want(o.say("m", "/calendar"), "err.forbidden", nil)
+}
+
+// TestCalendarFileRefusedInTheUsersLanguage: a year file the production
+// calendar refuses is answered in the admin's language with the line and
+// the day, not with the calendar's English text.
+func TestCalendarFileRefusedInTheUsersLanguage(t *testing.T) {
+	o := newRemindOffice(t, core.WithCalendar(workcal.New()))
+	fc := newFileChat(o.rec)
+	o.bot.AddTransport(fc)
+	cut := []byte("<calendar year=\"2028\" country=\"ru\">\n<days>\n<day d=\"01.01\" t=\"1\"/>")
+	got := last(t, o.sendFile(fc, "admin", "/calendar", fc.put("2028.xml", cut)))
+	has(t, got, "Файл календаря не прочитан (строка 3): это не XML-документ или файл оборван.")
+	lacks(t, got, "workcal", "EOF", "line")
+	bad := []byte("<calendar year=\"2028\">\n<days>\n<day d=\"02.30\" t=\"1\"/>\n</days></calendar>")
+	has(t, last(t, o.sendFile(fc, "admin", "/calendar", fc.put("2028.xml", bad))),
+		"Строка 3 файла календаря: такого дня («02.30») в этом году нет")
+	o.say("admin", "/lang en")
+	has(t, last(t, o.sendFile(fc, "admin", "/calendar", fc.put("2028.xml", cut))),
+		"The calendar file could not be read (line 3): it is not an XML document, or it is cut off.")
 }
 
 // TestDecemberWarnsOfAMissingCalendarYear: in December, with next year's

@@ -2,6 +2,9 @@ package core
 
 import (
 	"context"
+	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -112,7 +115,7 @@ func (s *Service) LoadCalendarYear(ctx context.Context, a Actor, data []byte) (i
 	}
 	year, err := l.Load(data)
 	if err != nil {
-		return 0, Errorf(EINVALID, "err.calendar.bad_file", "Error", err.Error())
+		return 0, calendarFileError(err)
 	}
 	err = s.update(ctx, func(tx Tx) error {
 		if err := tx.PutCalendarYear(year, data); err != nil {
@@ -122,6 +125,30 @@ func (s *Service) LoadCalendarYear(ctx context.Context, a Actor, data []byte) (i
 			New: strconv.Itoa(year)}}, a, "calendar")...)
 	})
 	return year, err
+}
+
+// localizedError is an error that names its message in the locale files
+// (the production calendar's refusals of a year file do).
+type localizedError interface {
+	LocaleKey() (key string, args map[string]any)
+}
+
+// calendarFileError is the refusal of a year file in the user's language:
+// the calendar's own message when its error names one, else the generic
+// one with the error's text. The error itself is kept for the log.
+func calendarFileError(err error) error {
+	var le localizedError
+	if !errors.As(err, &le) {
+		return Errorf(EINVALID, "err.calendar.bad_file", "Error", err.Error())
+	}
+	key, args := le.LocaleKey()
+	var kv []any
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		kv = append(kv, k, args[k])
+	}
+	e := Errorf(EINVALID, key, kv...)
+	e.Err = err
+	return e
 }
 
 // RestoreCalendar loads the year files admins loaded before into the

@@ -88,7 +88,8 @@ type Year struct {
 // offending day where there is one.
 func Parse(data []byte) (*Year, error) {
 	if len(data) > MaxFileSize {
-		return nil, &ParseError{Err: ErrTooLarge, Detail: fmt.Sprintf("%d bytes, at most %d", len(data), MaxFileSize)}
+		return nil, &ParseError{Err: ErrTooLarge, Detail: fmt.Sprintf("%d bytes, at most %d", len(data), MaxFileSize),
+			args: map[string]any{"Max": MaxFileSize >> 10}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte order mark, as Windows editors save
 	p := &parser{dec: xmlDecoder(data)}
@@ -209,20 +210,38 @@ func (y *Year) Encode() []byte {
 	return b.Bytes()
 }
 
-// Parse errors: a *ParseError wraps one of them (errors.Is).
+// Parse errors: a *ParseError wraps one of them (errors.Is). Each has a
+// locale key too (LocaleKey), for the message a user reads in their own
+// language.
 var (
-	ErrTooLarge     = errors.New("file too large")
-	ErrNotXML       = errors.New("not an XML document")
-	ErrRoot         = errors.New("root element is not <calendar>")
-	ErrCountry      = errors.New("not the Russian calendar")
-	ErrYear         = errors.New("year missing or outside 2000-2100")
-	ErrDate         = errors.New("bad day, want MM.DD")
-	ErrNoSuchDate   = errors.New("no such date")
-	ErrDuplicateDay = errors.New("day listed twice")
-	ErrDayType      = errors.New("unknown day type, want t=1, 2 or 3")
-	ErrHoliday      = errors.New("bad holiday")
-	ErrNoDays       = errors.New("no days listed")
+	ErrTooLarge     error = &sentinel{"file too large", "err.calendar.too_large"}
+	ErrNotXML       error = &sentinel{"not an XML document", "err.calendar.not_xml"}
+	ErrEncoding     error = &sentinel{"not UTF-8", "err.calendar.encoding"}
+	ErrRoot         error = &sentinel{"root element is not <calendar>", "err.calendar.root"}
+	ErrCountry      error = &sentinel{"not the Russian calendar", "err.calendar.country"}
+	ErrYear         error = &sentinel{"year missing or outside 2000-2100", "err.calendar.year"}
+	ErrDate         error = &sentinel{"bad day, want MM.DD", "err.calendar.date"}
+	ErrNoSuchDate   error = &sentinel{"no such date", "err.calendar.no_such_date"}
+	ErrDuplicateDay error = &sentinel{"day listed twice", "err.calendar.duplicate_day"}
+	ErrDayType      error = &sentinel{"unknown day type, want t=1, 2 or 3", "err.calendar.day_type"}
+	ErrHoliday      error = &sentinel{"bad holiday", "err.calendar.holiday"}
+	ErrNoDays       error = &sentinel{"no days listed", "err.calendar.no_days"}
 )
+
+// localized is an error with a message in DealDesk's locale files.
+type localized interface {
+	LocaleKey() (key string, args map[string]any)
+}
+
+// sentinel is one of the Err values: an English message for logs and the
+// locale key of the message for users.
+type sentinel struct{ msg, key string }
+
+func (e *sentinel) Error() string { return e.msg }
+
+// LocaleKey returns the key of the fault's message in DealDesk's locale
+// files, with no arguments.
+func (e *sentinel) LocaleKey() (key string, args map[string]any) { return e.key, nil }
 
 // ParseError is what Parse returns for a file it refuses.
 type ParseError struct {
@@ -235,6 +254,8 @@ type ParseError struct {
 	Day string
 	// Detail says more, for logs.
 	Detail string
+	// args are the message's arguments besides Line and Day.
+	args map[string]any
 }
 
 func (e *ParseError) Error() string {
@@ -252,6 +273,30 @@ func (e *ParseError) Error() string {
 		b.WriteString(e.Detail)
 	}
 	return b.String()
+}
+
+// LocaleKey returns the key of the fault's message in DealDesk's locale
+// files (err.calendar.…, one per sentinel) and its arguments: Line (the
+// file's line) and Day (the day as written) where the fault has them, Max
+// (kilobytes) for a file too large, Encoding for an encoding declared that
+// is not UTF-8. Detail is English and for logs only: it is not among them.
+func (e *ParseError) LocaleKey() (key string, args map[string]any) {
+	key = "err.calendar.not_xml"
+	var k localized
+	if errors.As(e.Err, &k) {
+		key, _ = k.LocaleKey()
+	}
+	args = map[string]any{}
+	for n, v := range e.args {
+		args[n] = v
+	}
+	if e.Line > 0 {
+		args["Line"] = e.Line
+	}
+	if e.Day != "" {
+		args["Day"] = e.Day
+	}
+	return key, args
 }
 
 // Unwrap returns the sentinel.
@@ -500,13 +545,24 @@ func (p *parser) monthDay(s string, line int, day string) (time.Time, error) {
 	return t, nil
 }
 
-// syntax turns a decoder error into a ParseError.
+// syntax turns a decoder error into a ParseError: a file in another
+// encoding than UTF-8 (declared, or bytes that are not UTF-8) is
+// ErrEncoding, any other fault of the XML ErrNotXML.
 func (p *parser) syntax(err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		return p.fail(ErrNotXML, 0, "", "the file ends inside an element")
 	}
+	var ce *charsetError
+	if errors.As(err, &ce) {
+		pe := p.fail(ErrEncoding, 0, "", "encoding %q declared, want UTF-8", ce.charset)
+		pe.args = map[string]any{"Encoding": ce.charset}
+		return pe
+	}
 	var se *syntaxError
 	if errors.As(err, &se) {
+		if strings.Contains(se.Msg, "invalid UTF-8") {
+			return p.fail(ErrEncoding, se.Line, "", "%s", se.Msg)
+		}
 		return p.fail(ErrNotXML, se.Line, "", "%s", se.Msg)
 	}
 	return p.fail(ErrNotXML, 0, "", "%v", err)

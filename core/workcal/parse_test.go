@@ -3,6 +3,7 @@ package workcal
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,9 @@ func TestParseErrors(t *testing.T) {
 		{"cut off", `<calendar year="2026" country="ru"><days><day d="01.01" t="1"/>`, ErrNotXML, 0, ""},
 		{"broken tag", "<calendar year=\"2026\">\n<days><day d=\"01.01\" t=1/></days></calendar>", ErrNotXML, 2, ""},
 		{"a second root", `<calendar year="2026"><days><day d="01.01" t="1"/></days></calendar><calendar/>`, ErrNotXML, 0, ""},
-		{"windows-1251", `<?xml version="1.0" encoding="windows-1251"?><calendar year="2026"/>`, ErrNotXML, 0, ""},
+		{"windows-1251", `<?xml version="1.0" encoding="windows-1251"?><calendar year="2026"/>`, ErrEncoding, 0, ""},
+		{"cp1251 bytes undeclared", "<calendar year=\"2026\">\n<holidays><holiday id=\"1\" title=\"\xcd\xee\xe2\xfb\xe9 \xe3\xee\xe4\"/></holidays></calendar>",
+			ErrEncoding, 2, ""},
 		{"HTML page", "<!DOCTYPE html>\n<html><body>404</body></html>", ErrRoot, 2, ""},
 		{"another root", `<root><calendar year="2026"/></root>`, ErrRoot, 1, ""},
 		{"no year", `<calendar country="ru"><days><day d="01.01" t="1"/></days></calendar>`, ErrYear, 1, ""},
@@ -76,7 +79,7 @@ func TestParseErrors(t *testing.T) {
 		{"no days element", `<calendar year="2026" country="ru"><holidays/></calendar>`, ErrNoDays, 0, ""},
 		{"too large", file(oneHoliday, strings.Repeat(" ", MaxFileSize)), ErrTooLarge, 0, ""},
 	}
-	sentinels := []error{ErrTooLarge, ErrNotXML, ErrRoot, ErrCountry, ErrYear, ErrDate, ErrNoSuchDate,
+	sentinels := []error{ErrTooLarge, ErrNotXML, ErrEncoding, ErrRoot, ErrCountry, ErrYear, ErrDate, ErrNoSuchDate,
 		ErrDuplicateDay, ErrDayType, ErrHoliday, ErrNoDays}
 	for _, tc := range cases {
 		y, err := Parse([]byte(tc.data))
@@ -99,6 +102,65 @@ func TestParseErrors(t *testing.T) {
 		}
 		if pe.Day != tc.day {
 			t.Errorf("%s: day %q, want %q (%v)", tc.name, pe.Day, tc.day, err)
+		}
+	}
+}
+
+// TestParseErrorLocaleKey: every refusal names its message in the locale
+// files and gives it the line and the day, not the English detail.
+func TestParseErrorLocaleKey(t *testing.T) {
+	cases := []struct {
+		name, data string
+		key        string
+		args       map[string]any
+	}{
+		{"cut off", "<calendar year=\"2026\" country=\"ru\">\n<days>\n<day d=\"01.01\" t=\"1\"/>", "err.calendar.not_xml",
+			map[string]any{"Line": 3}},
+		{"broken tag", "<calendar year=\"2026\">\n<days><day d=\"01.01\" t=1/></days></calendar>", "err.calendar.not_xml",
+			map[string]any{"Line": 2}},
+		{"windows-1251", `<?xml version="1.0" encoding="windows-1251"?><calendar year="2026"/>`, "err.calendar.encoding",
+			map[string]any{"Encoding": "windows-1251"}},
+		{"HTML page", "<!DOCTYPE html>\n<html><body>404</body></html>", "err.calendar.root", map[string]any{"Line": 2}},
+		{"Belarus", `<calendar year="2026" country="by"/>`, "err.calendar.country", map[string]any{"Line": 1}},
+		{"year 1999", `<calendar year="1999"/>`, "err.calendar.year", map[string]any{"Line": 1}},
+		{"day in DD.MM.YYYY", file(oneHoliday, `<day d="01.01.2026" t="1"/>`), "err.calendar.date",
+			map[string]any{"Line": 4, "Day": "01.01.2026"}},
+		{"30 February", file(oneHoliday, `<day d="02.30" t="1"/>`), "err.calendar.no_such_date",
+			map[string]any{"Line": 4, "Day": "02.30"}},
+		{"day twice", file(oneHoliday, "<day d=\"01.01\" t=\"1\"/>\n<day d=\"01.01\" t=\"1\"/>"),
+			"err.calendar.duplicate_day", map[string]any{"Line": 5, "Day": "01.01"}},
+		{"type 4", file(oneHoliday, `<day d="01.01" t="4"/>`), "err.calendar.day_type", map[string]any{"Line": 4, "Day": "01.01"}},
+		{"holiday without title", file(`<holiday id="1"/>`, `<day d="01.01" t="1"/>`), "err.calendar.holiday",
+			map[string]any{"Line": 3}},
+		{"no days", file(oneHoliday, ""), "err.calendar.no_days", map[string]any{}},
+		{"too large", file(oneHoliday, strings.Repeat(" ", MaxFileSize)), "err.calendar.too_large",
+			map[string]any{"Max": 256}},
+	}
+	for _, tc := range cases {
+		_, err := Parse([]byte(tc.data))
+		var k interface {
+			LocaleKey() (string, map[string]any)
+		}
+		if !errors.As(err, &k) {
+			t.Errorf("%s: %v has no LocaleKey", tc.name, err)
+			continue
+		}
+		key, args := k.LocaleKey()
+		if key != tc.key || !maps.Equal(args, tc.args) {
+			t.Errorf("%s: LocaleKey = %s %v, want %s %v", tc.name, key, args, tc.key, tc.args)
+		}
+	}
+	for _, s := range []error{ErrTooLarge, ErrNotXML, ErrEncoding, ErrRoot, ErrCountry, ErrYear, ErrDate,
+		ErrNoSuchDate, ErrDuplicateDay, ErrDayType, ErrHoliday, ErrNoDays} {
+		k, ok := s.(interface {
+			LocaleKey() (string, map[string]any)
+		})
+		if !ok {
+			t.Errorf("%v has no LocaleKey", s)
+			continue
+		}
+		if key, _ := k.LocaleKey(); !strings.HasPrefix(key, "err.calendar.") {
+			t.Errorf("%v: key %q", s, key)
 		}
 	}
 }

@@ -52,9 +52,17 @@ func xmlDecoder(data []byte) decoder {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	d.CharsetReader = func(charset string, _ io.Reader) (io.Reader, error) {
-		return nil, fmt.Errorf("encoding %q is not supported, save the file as UTF-8", charset)
+		return nil, &charsetError{charset: charset}
 	}
 	return decoder{d}
+}
+
+// charsetError is the refusal of an encoding other than UTF-8 declared in
+// the file's XML declaration.
+type charsetError struct{ charset string }
+
+func (e *charsetError) Error() string {
+	return fmt.Sprintf("encoding %q is not supported, save the file as UTF-8", e.charset)
 }
 
 // next returns the next token; io.EOF at the end of the input.
