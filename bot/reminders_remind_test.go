@@ -203,6 +203,32 @@ func TestCalendarFileRefusedInTheUsersLanguage(t *testing.T) {
 		"The calendar file could not be read (line 3): it is not an XML document, or it is cut off.")
 }
 
+// TestCalendarSaysWhichYearIsProvisional: the built-in 2027, made before
+// the decree, is listed as provisional until the official file is loaded,
+// and in December the admins are told that it is.
+func TestCalendarSaysWhichYearIsProvisional(t *testing.T) {
+	cal := workcal.New()
+	o := newRemindOffice(t, core.WithCalendar(cal))
+	years := last(t, o.say("admin", "/calendar"))
+	has(t, years, "известны годы 2026, 2027 (предварительный).", "Предварительный год — встроенный в DealDesk до постановления")
+
+	o.clock.Add(time.Date(2026, 12, 2, 10, 0, 0, 0, msk).Sub(o.clock.Now()))
+	if n, err := o.svc.CheckCalendar(context.Background(), o.clock.Now()); err != nil || n != 1 {
+		t.Fatalf("CheckCalendar = %d, %v", n, err)
+	}
+	has(t, one(t, o.fireAt(o.clock.Now()), "admin").Text, "Производственный календарь на 2027 год предварительный",
+		"с подписью /calendar")
+
+	fc := newFileChat(o.rec)
+	o.bot.AddTransport(fc)
+	y, _ := cal.Year(2027)
+	loaded := last(t, o.sendFile(fc, "admin", "/calendar", fc.put("2027.xml", y.Encode())))
+	has(t, loaded, "Известные годы: 2026, 2027.")
+	lacks(t, loaded, "предварительный")
+	o.say("admin", "/lang en")
+	lacks(t, last(t, o.say("admin", "/calendar")), "provisional")
+}
+
 // TestDecemberWarnsOfAMissingCalendarYear: in December, with next year's
 // production calendar missing, the admins are told once a day how to load
 // it.

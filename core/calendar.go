@@ -185,13 +185,33 @@ func (s *Service) CalendarYears() []int {
 	return nil
 }
 
+// provisionalCalendar is a production calendar that knows some years only
+// provisionally: workcal's built-in year made before the government's
+// decree on the year's transfers was out.
+type provisionalCalendar interface {
+	Provisional(year int) bool
+}
+
+// CalendarProvisional reports whether the production calendar knows the
+// year only provisionally: its holidays are right, but the transfers of
+// days off the government's decree will make are missing until an admin
+// loads the official file.
+func (s *Service) CalendarProvisional(year int) bool {
+	p, ok := s.cal.(provisionalCalendar)
+	return ok && p.Provisional(year)
+}
+
 // CheckCalendar warns the admins, once a day in December, that next year's
-// production calendar is missing: without it «рабочих дней» counts and
-// reminders would take only weekends as days off. It returns 1 when it
-// warned.
+// production calendar is missing or only provisional: without the
+// official one «рабочих дней» counts and reminders would take only
+// weekends (or, provisional, days off without the decree's transfers) as
+// days off. It returns 1 when it warned.
 func (s *Service) CheckCalendar(ctx context.Context, now time.Time) (int, error) {
 	t := now.In(Location(""))
-	if t.Month() != time.December || s.calendar().HasYear(t.Year()+1) {
+	next := t.Year() + 1
+	missing := !s.calendar().HasYear(next)
+	provisional := !missing && s.CalendarProvisional(next)
+	if t.Month() != time.December || !missing && !provisional {
 		return 0, nil
 	}
 	warned := 0
@@ -215,7 +235,7 @@ func (s *Service) CheckCalendar(ctx context.Context, now time.Time) (int, error)
 		}
 		warned = 1
 		return s.notifyUsersOfRole(tx, RoleAdmin, Note{Key: "notify.calendar.missing",
-			Args: map[string]any{"Year": t.Year() + 1}})
+			Args: map[string]any{"Year": next, "Provisional": provisional}})
 	})
 	return warned, err
 }

@@ -256,7 +256,8 @@ func calendar(c *bot.Context) error {
 	case len(files) > 1:
 		return core.Errorf(core.EINVALID, "err.file.several", "N", len(files))
 	case len(files) == 0:
-		return c.Reply("msg.calendar.years", bot.Args{"Years": yearsText(c.Svc.CalendarYears()),
+		years, provisional := yearsText(c)
+		return c.Reply("msg.calendar.years", bot.Args{"Years": years, "Provisional": provisional,
 			"Next": c.Now().Year() + 1})
 	}
 	data, err := c.Download(files[0])
@@ -267,13 +268,21 @@ func calendar(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply("msg.calendar.loaded", bot.Args{"Year": year, "Years": yearsText(c.Svc.CalendarYears())})
+	years, provisional := yearsText(c)
+	return c.Reply("msg.calendar.loaded", bot.Args{"Year": year, "Years": years, "Provisional": provisional})
 }
 
-func yearsText(ys []int) string {
+// yearsText lists the years the production calendar knows, a provisional
+// one (made before the government's decree on its transfers) marked as
+// such, and says whether there is one.
+func yearsText(c *bot.Context) (text string, provisional bool) {
 	var s []string
-	for _, y := range ys {
-		s = append(s, strconv.Itoa(y))
+	for _, y := range c.Svc.CalendarYears() {
+		key := "msg.calendar.year"
+		if c.Svc.CalendarProvisional(y) {
+			key, provisional = "msg.calendar.year_provisional", true
+		}
+		s = append(s, c.T(key, bot.Args{"Year": y}))
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, ", "), provisional
 }
