@@ -144,6 +144,8 @@ func TestMorningDigestsInSections(t *testing.T) {
 			}
 		}
 	}
-	has(t, digests["m"], "⚠️ Просрочено: 2 задачи", "• #1 Позвонить клиенту — срок был 30.11.2026 12:00 ("+d.Number+")")
-	has(t, digests["hd"], "👥 Просрочки ваших сотрудников:\nМаксим — 2 задачи")
+	has(t, digests["m"], "⚠️ Просрочено: 2 задачи", "• #1 Позвонить клиенту — срок был 30.11.2026 12:00 ("+d.Number+")",
+		"Задачи — /tasks.")
+	lacks(t, digests["m"], "/overdue") // a manager cannot list the department's overdue work
+	has(t, digests["hd"], "👥 Просрочки ваших сотрудников:\nМаксим — 2 задачи", "Задачи — /tasks, просрочки отдела — /overdue.")
 }

@@ -92,16 +92,22 @@ func TestNotificationsRenderAfterTheOutbox(t *testing.T) {
 			return a
 		}(), []string{"Максим передаёт вам на контроль: просроченная задача — задача #3 «Позвонить»", "Причина: молчат"},
 			[]string{"Максим hands you over for control: overdue task — task #3 “Позвонить”", "Reason: молчат"}},
-		{"notify.digest", map[string]any{"Day": at, "Late": false, "OverdueCount": 21, "TodayCount": 2, "DatesCount": 5,
+		{"notify.digest", map[string]any{"Day": at, "Late": false, "CanOverdue": true, "OverdueCount": 21, "TodayCount": 2, "DatesCount": 5,
 			"Overdue": []map[string]any{{"ID": 3, "Title": "Позвонить", "Due": at, "Deal": "D-2026-0001"}},
 			"Today":   []map[string]any{{"ID": 4, "Title": "Отправить КП", "Due": at}},
 			"Dates":   []map[string]any{{"Kind": "payment", "Date": at, "Deal": "D-2026-0001", "Title": "Лизинг", "Amount": 100}},
 			"Team":    []map[string]any{{"Name": "Максим", "Count": 12, "Items": []map[string]any{{"ID": 3, "Title": "Позвонить", "Due": at}}}}},
 			[]string{"Просрочено: 21 задача", "На сегодня: 2 задачи", "На неделе: 5 ключевых дат", "Максим — 12 задач",
-				"• 03.12.2026 — оплата, сделка D-2026-0001 «Лизинг», 1,00\u00a0₽"},
-			[]string{"Overdue: 21 tasks", "Due today: 2 tasks", "This week: 5 key dates", "Максим — 12 tasks"}},
+				"• 03.12.2026 — оплата, сделка D-2026-0001 «Лизинг», 1,00\u00a0₽", "просрочки отдела — /overdue."},
+			[]string{"Overdue: 21 tasks", "Due today: 2 tasks", "This week: 5 key dates", "Максим — 12 tasks",
+				"the department's overdue work — /overdue."}},
+		{"notify.digest", map[string]any{"Day": at, "Late": false, "CanOverdue": false, "TodayCount": 1,
+			"Today": []map[string]any{{"ID": 4, "Title": "Отправить КП", "Due": at}}},
+			[]string{"На сегодня: 1 задача", "Задачи — /tasks."}, []string{"Due today: 1 task", "Tasks — /tasks."}},
 		{"notify.calendar.missing", map[string]any{"Year": 2027}, []string{"календарь на 2027 год не загружен"},
 			[]string{"calendar for 2027 is not loaded"}},
+		{"notify.calendar.missing", map[string]any{"Year": 2027, "Provisional": true},
+			[]string{"календарь на 2027 год предварительный"}, []string{"calendar for 2027 is provisional"}},
 	}
 	for _, c := range cases {
 		args := roundTrip(t, c.args)
