@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -11,7 +12,8 @@ import (
 
 // TestMuteStopsAKindButNotEscalations: a kind muted by name in either
 // language fires without a message; unmuted it comes again; escalations
-// cannot be muted; the list's buttons turn kinds off and on.
+// and one's own reminders cannot be muted, each saying why; the list's
+// buttons turn kinds off and on.
 func TestMuteStopsAKindButNotEscalations(t *testing.T) {
 	o := newRemindOffice(t)
 	o.payDeal()
@@ -20,13 +22,15 @@ func TestMuteStopsAKindButNotEscalations(t *testing.T) {
 	o.want(o.say("m", "/unmute payment"), "msg.mute.on", bot.Args{"Kind": "оплата"})
 	has(t, one(t, o.fireAt(time.Date(2026, 12, 3, 9, 0, 0, 0, msk)), "m").Text, "Оплата по сделке", "сегодня")
 
-	o.want(o.say("hd", "/mute эскалации"), "err.mute.escalation", nil)
+	o.want(o.say("hd", "/mute эскалации"), "msg.mute.fixed.escalation", bot.Args{"Kind": "эскалации"})
+	o.want(o.say("m", "/mute мои напоминания"), "msg.mute.fixed.custom", bot.Args{"Kind": "мои напоминания"})
 	o.want(o.say("m", "/mute погода"), "msg.mute.unknown", bot.Args{"Text": "погода",
-		"Kinds": "подписание, оплата, продление, мои напоминания, сроки задач, просрочки, утренняя сводка"})
+		"Kinds": "подписание, оплата, продление, сроки задач, просрочки, утренняя сводка"})
 
 	list := o.say("m", "/mute")
-	has(t, last(t, list), "🔔 оплата", "🚨 эскалации — не отключаются")
-	lacks(t, last(t, list), "Отключить: эскалации")
+	has(t, last(t, list), "🔔 оплата", "🚨 эскалации — не отключаются: руководитель",
+		"📌 мои напоминания — не отключаются: их вы ставите сами")
+	lacks(t, last(t, list), "Отключить: эскалации", "Отключить: мои напоминания")
 	list = o.press("m", list, "Отключить: сроки задач")
 	has(t, last(t, list), "🔕 сроки задач — отключено")
 	if !slices.Contains(buttonLabels(list[len(list)-1]), "Включить: сроки задач") {
@@ -38,8 +42,30 @@ func TestMuteStopsAKindButNotEscalations(t *testing.T) {
 	}
 
 	o.say("m", "/lang en")
-	o.wantIn("en", o.say("m", "/mute my reminders"), "msg.mute.off", bot.Args{"Kind": "my reminders"})
-	o.wantIn("en", o.say("m", "/unmute мои напоминания"), "msg.mute.on", bot.Args{"Kind": "my reminders"})
+	o.wantIn("en", o.say("m", "/mute my reminders"), "msg.mute.fixed.custom", bot.Args{"Kind": "my reminders"})
+	o.wantIn("en", o.say("m", "/unmute tasks"), "msg.mute.on", bot.Args{"Kind": "task due"})
+}
+
+// TestOwnRemindersMutedBeforeAreDropped: a user who had muted their own
+// reminders before that was refused gets them, and changing another kind
+// drops the old mute instead of failing.
+func TestOwnRemindersMutedBeforeAreDropped(t *testing.T) {
+	o := newRemindOffice(t)
+	err := o.db.Update(context.Background(), func(tx core.Tx) error {
+		u, err := tx.UserByID(o.m.ID)
+		if err != nil {
+			return err
+		}
+		u.Muted = []core.ReminderKind{core.ReminderCustom}
+		return tx.UpdateUser(u)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.want(o.say("m", "/mute оплата"), "msg.mute.off", bot.Args{"Kind": "оплата"})
+	if u := o.user("test:m"); !slices.Equal(u.Muted, []core.ReminderKind{core.ReminderPayment}) {
+		t.Fatalf("muted %v", u.Muted)
+	}
 }
 
 // TestQuietHoursHoldRemindersUntilTheyEnd: a reminder due in the quiet

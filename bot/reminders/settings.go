@@ -38,6 +38,9 @@ func setMute(c *bot.Context, off bool) error {
 	if !ok {
 		return c.Reply("msg.mute.unknown", bot.Args{"Text": arg, "Kinds": kindList(c)})
 	}
+	if !k.Mutable() && off {
+		return c.Reply(fixedKey(c, "msg.mute.fixed", k), bot.Args{"Kind": kindName(c, k)})
+	}
 	if err := muteKind(c, k, off); err != nil {
 		return err
 	}
@@ -57,9 +60,22 @@ func kindList(c *bot.Context) string {
 	return strings.Join(names, ", ")
 }
 
-// muteKind turns a kind off or on for the user; escalations are refused.
+// fixedKey is the message that says why a kind cannot be muted: the
+// kind's own (base.custom, base.escalation) where the locale has one.
+func fixedKey(c *bot.Context, base string, k core.ReminderKind) string {
+	if key := base + "." + string(k); c.P.Has(key) {
+		return key
+	}
+	return base
+}
+
+// muteKind turns a kind off or on for the user. A kind that may not be
+// muted (one's own reminders, escalations) is never sent as muted: one
+// muted before it became so is dropped from the list.
 func muteKind(c *bot.Context, k core.ReminderKind, off bool) error {
-	muted := slices.DeleteFunc(slices.Clone(c.User.Muted), func(m core.ReminderKind) bool { return m == k })
+	muted := slices.DeleteFunc(slices.Clone(c.User.Muted), func(m core.ReminderKind) bool {
+		return m == k || !m.Mutable()
+	})
 	if off {
 		muted = append(muted, k)
 	}
@@ -87,7 +103,7 @@ func muteFlow() *bot.Flow {
 				name := kindName(c, k)
 				switch {
 				case !k.Mutable():
-					b.WriteString("\n" + c.T("msg.mute.line_fixed", bot.Args{"Kind": name}))
+					b.WriteString("\n" + c.T(fixedKey(c, "msg.mute.line_fixed", k), bot.Args{"Kind": name}))
 					continue
 				case slices.Contains(c.User.Muted, k):
 					b.WriteString("\n" + c.T("msg.mute.line_off", bot.Args{"Kind": name}))
@@ -125,6 +141,9 @@ func muteFlow() *bot.Flow {
 			k, ok := parseKind(name)
 			if !ok {
 				return "", core.Errorf(core.EINVALID, "err.mute.choose")
+			}
+			if !k.Mutable() {
+				return "", core.Errorf(core.EINVALID, fixedKey(c, "msg.mute.fixed", k), "Kind", kindName(c, k))
 			}
 			if name == s {
 				off = !slices.Contains(c.User.Muted, k)
