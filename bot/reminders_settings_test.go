@@ -31,14 +31,15 @@ func TestMuteStopsAKindButNotEscalations(t *testing.T) {
 	has(t, last(t, list), "🔔 оплата", "🚨 эскалации — не отключаются: руководитель",
 		"📌 мои напоминания — не отключаются: их вы ставите сами")
 	lacks(t, last(t, list), "Отключить: эскалации", "Отключить: мои напоминания")
-	list = o.press("m", list, "Отключить: сроки задач")
-	has(t, last(t, list), "🔕 сроки задач — отключено")
-	if !slices.Contains(buttonLabels(list[len(list)-1]), "Включить: сроки задач") {
-		t.Fatalf("no button to turn it on: %s", dump(list))
-	}
-	o.want(o.press("m", list, "Готово"), "msg.mute.saved", nil)
+	changed := o.press("m", list, "Отключить: сроки задач")
+	has(t, last(t, changed), "Напоминания «сроки задач» больше не приходят", "🔕 сроки задач — отключено",
+		"Изменить другой вид — /mute.")
 	if u := o.user("test:m"); !slices.Equal(u.Muted, []core.ReminderKind{core.ReminderTaskDue}) {
 		t.Fatalf("muted %v", u.Muted)
+	}
+	list = o.say("m", "/mute")
+	if !slices.Contains(buttonLabels(list[len(list)-1]), "Включить: сроки задач") {
+		t.Fatalf("no button to turn it on: %s", dump(list))
 	}
 
 	o.say("m", "/lang en")
@@ -149,22 +150,41 @@ func TestLeadsOfTheDepartmentAndADeal(t *testing.T) {
 	has(t, allPages(t, o.harness, "m", d.Number), "reminder days: — → payment: 2 days ahead")
 }
 
-// TestMuteListButtonsSayWhatTheyDo: a button of a list shown before does
-// not undo a later change, and a kind's name typed to the list turns it
-// the other way.
+// TestMuteListButtonsSayWhatTheyDo: a button says what it does, and a
+// kind's name typed to the list turns it the other way.
 func TestMuteListButtonsSayWhatTheyDo(t *testing.T) {
 	o := newRemindOffice(t)
-	first := o.say("m", "/mute")
-	o.press("m", first, "Отключить: оплата")
-	o.press("m", first, "Отключить: оплата") // the first list again
+	o.press("m", o.say("m", "/mute"), "Отключить: оплата")
 	if u := o.user("test:m"); !slices.Equal(u.Muted, []core.ReminderKind{core.ReminderPayment}) {
 		t.Fatalf("muted %v", u.Muted)
 	}
-	has(t, last(t, o.say("m", "оплата")), "🔔 оплата")
+	o.say("m", "/mute")
+	has(t, last(t, o.say("m", "оплата")), "Напоминания «оплата» снова приходят.", "🔔 оплата")
 	if u := o.user("test:m"); len(u.Muted) != 0 {
 		t.Fatalf("muted %v", u.Muted)
 	}
-	wrong := o.say("m", "погода")
-	has(t, wrong[0].Text, o.p.T("err.mute.choose", nil))
-	has(t, last(t, wrong), o.p.T("msg.mute.title", nil))
+}
+
+// TestMuteListHoldsNoDialog: the list is one question. After a press, what
+// the user types goes where it would without /mute, however many times;
+// text typed to the list that is no kind closes it, saying so.
+func TestMuteListHoldsNoDialog(t *testing.T) {
+	o := newRemindOffice(t)
+	list := o.say("m", "/mute")
+	o.press("m", list, "Отключить: оплата")
+	for range 2 {
+		o.want(o.say("m", "привет"), "msg.unknown_text", nil)
+	}
+	p := o.usePopups()
+	o.refused(p, o.pressVia("m", list, "Отключить: утренняя сводка"), "err.button.expired")
+	if u := o.user("test:m"); !slices.Equal(u.Muted, []core.ReminderKind{core.ReminderPayment}) {
+		t.Fatalf("muted %v", u.Muted)
+	}
+
+	o.say("m", "/mute")
+	o.want(o.say("m", "привет"), "msg.mute.closed", nil)
+	o.want(o.say("m", "привет"), "msg.unknown_text", nil)
+	o.say("m", "/mute")
+	o.want(o.say("m", "мои напоминания"), "msg.mute.fixed.custom", bot.Args{"Kind": "мои напоминания"})
+	o.want(o.say("m", "/cancel"), "msg.cancel.nothing", nil)
 }

@@ -23,7 +23,7 @@ func kindName(c *bot.Context, k core.ReminderKind) string {
 }
 
 // mute turns a kind of reminders off (/mute <kind>); /mute alone shows
-// every kind with a button to turn it off or on.
+// every kind with a button to turn it off or on (muteFlow).
 func mute(c *bot.Context) error { return setMute(c, true) }
 
 // unmute turns a kind of reminders back on.
@@ -87,29 +87,24 @@ func muteKind(c *bot.Context, k core.ReminderKind, off bool) error {
 	return nil
 }
 
-// muteDone is the value of the «Готово» choice of /mute's list.
-const muteDone = "done"
-
-// muteFlow shows the kinds with their state; each button turns its kind
-// off or on and shows the list again.
+// muteFlow shows the kinds with their state, each mutable one with a
+// button that turns it off or on. It is one question: the first answer —
+// a button, or a kind's name typed — ends it, so that what the user types
+// afterwards («привет», a pasted company card) goes where it would have
+// gone without /mute. /mute again shows the list again.
 func muteFlow() *bot.Flow {
 	return &bot.Flow{Name: "reminder.mute", First: "kinds", Steps: map[string]*bot.Step{
 		"kinds": {Prompt: func(c *bot.Context) error {
-			var b strings.Builder
-			b.WriteString(c.T("msg.mute.title", nil))
 			var rows [][]bot.Button
 			var row []bot.Button
 			for _, k := range core.ReminderKinds {
 				name := kindName(c, k)
 				switch {
 				case !k.Mutable():
-					b.WriteString("\n" + c.T(fixedKey(c, "msg.mute.line_fixed", k), bot.Args{"Kind": name}))
 					continue
 				case slices.Contains(c.User.Muted, k):
-					b.WriteString("\n" + c.T("msg.mute.line_off", bot.Args{"Kind": name}))
 					row = append(row, bot.Choice("btn.mute.on", bot.Args{"Kind": name}, "on:"+string(k)))
 				default:
-					b.WriteString("\n" + c.T("msg.mute.line_on", bot.Args{"Kind": name}))
 					row = append(row, bot.Choice("btn.mute.off", bot.Args{"Kind": name}, "off:"+string(k)))
 				}
 				if len(row) == 2 {
@@ -119,15 +114,10 @@ func muteFlow() *bot.Flow {
 			if len(row) > 0 {
 				rows = append(rows, row)
 			}
-			rows = append(rows, bot.Row(bot.Choice("btn.mute.done", nil, muteDone)))
-			b.WriteString("\n\n" + c.T("msg.mute.hint", nil))
-			return c.Send(bot.Reply{Text: b.String(), Buttons: rows})
+			return c.Send(bot.Reply{Text: muteList(c) + "\n\n" + c.T("msg.mute.hint", nil), Buttons: rows})
 		}, Input: func(c *bot.Context, s string) (string, error) {
-			if s == muteDone {
-				if err := c.Finish(); err != nil {
-					return "", err
-				}
-				return "", c.Reply("msg.mute.saved", nil)
+			if err := c.Finish(); err != nil {
+				return "", err
 			}
 			// A button says what it does ("off:payment"), so that a press
 			// of a list shown before does not undo a later one; a kind's
@@ -139,11 +129,11 @@ func muteFlow() *bot.Flow {
 				name = v
 			}
 			k, ok := parseKind(name)
-			if !ok {
-				return "", core.Errorf(core.EINVALID, "err.mute.choose")
-			}
-			if !k.Mutable() {
-				return "", core.Errorf(core.EINVALID, fixedKey(c, "msg.mute.fixed", k), "Kind", kindName(c, k))
+			switch {
+			case !ok:
+				return "", c.Reply("msg.mute.closed", nil)
+			case !k.Mutable():
+				return "", c.Reply(fixedKey(c, "msg.mute.fixed", k), bot.Args{"Kind": kindName(c, k)})
 			}
 			if name == s {
 				off = !slices.Contains(c.User.Muted, k)
@@ -151,9 +141,33 @@ func muteFlow() *bot.Flow {
 			if err := muteKind(c, k, off); err != nil {
 				return "", err
 			}
-			return "kinds", nil
+			key := "msg.mute.off"
+			if !off {
+				key = "msg.mute.on"
+			}
+			return "", c.Send(bot.Reply{Text: c.T(key, bot.Args{"Kind": kindName(c, k)}) + "\n\n" + muteList(c) +
+				"\n\n" + c.T("msg.mute.again", nil)})
 		}},
 	}}
+}
+
+// muteList is every kind with whether it reaches the user, and why the
+// ones that cannot be muted cannot.
+func muteList(c *bot.Context) string {
+	var b strings.Builder
+	b.WriteString(c.T("msg.mute.title", nil))
+	for _, k := range core.ReminderKinds {
+		name := kindName(c, k)
+		switch {
+		case !k.Mutable():
+			b.WriteString("\n" + c.T(fixedKey(c, "msg.mute.line_fixed", k), bot.Args{"Kind": name}))
+		case slices.Contains(c.User.Muted, k):
+			b.WriteString("\n" + c.T("msg.mute.line_off", bot.Args{"Kind": name}))
+		default:
+			b.WriteString("\n" + c.T("msg.mute.line_on", bot.Args{"Kind": name}))
+		}
+	}
+	return b.String()
 }
 
 // quietOff are the words that clear the quiet hours.
