@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +43,18 @@ func TestSnoozeFiresAgainAfterAnHour(t *testing.T) {
 	// Until tomorrow: the next working morning, at nine.
 	got = o.press("m", o.press("m", []*bot.Message{again}, "Отложить"), "До завтра")
 	has(t, last(t, got), "Отложено до 03.12.2026 (чт) 09:00 по Москве")
+}
+
+// TestSnoozeSaysWhenItReallyComes: an hour's snooze at half past five
+// would end after working hours: the echo names the next working morning,
+// when the reminder will come.
+func TestSnoozeSaysWhenItReallyComes(t *testing.T) {
+	o := newRemindOffice(t)
+	_, msg := o.firedPayment()
+	o.clock.Add(time.Date(2026, 12, 2, 17, 30, 0, 0, msk).Sub(o.clock.Now()))
+	got := o.press("m", o.press("m", []*bot.Message{msg}, "Отложить"), "На 1 час")
+	has(t, last(t, got), "Отложено до 03.12.2026 (чт) 09:00 по Москве")
+	nothing(t, o.fireAt(time.Date(2026, 12, 2, 18, 31, 0, 0, msk)))
 }
 
 // TestDoneAsksTheResultAndControlListsIt: «Выполнено» asks what was done;
@@ -111,7 +124,10 @@ func TestMoveAsksDateAndReasonAndMovesTheDeal(t *testing.T) {
 	has(t, last(t, again), "На когда перенести?")
 	has(t, last(t, o.say("m", "10.12.2026")), "Переношу на 10.12.2026 (чт) 18:00. Почему?")
 	done := last(t, o.say("m", "Клиент просит отсрочку"))
-	has(t, done, "Перенесено на 10.12.2026 (чт) 18:00", "Дата в сделке изменена", "Причина: Клиент просит отсрочку")
+	if want := "Дата оплаты по сделке " + d.Number + " «Лизинг» перенесена на 10.12.2026 (чт); напоминания пересчитаны.\n" +
+		"Причина: Клиент просит отсрочку"; done != want {
+		t.Fatalf("move echo %q, want %q", done, want)
+	}
 
 	if got, want := o.getDeal(d.ID).PaymentDue, time.Date(2026, 12, 10, 18, 0, 0, 0, msk); !got.Equal(want) {
 		t.Fatalf("payment due %v, want %v", got, want)
@@ -123,6 +139,56 @@ func TestMoveAsksDateAndReasonAndMovesTheDeal(t *testing.T) {
 	has(t, last(t, o.say("m", "/control "+d.Number)), "оплата — перенесено на 10.12.2026 18:00, причина: Клиент просит отсрочку")
 	has(t, allPages(t, o.harness, "m", d.Number), "срок оплаты: 03.12.2026 18:00 → 10.12.2026 18:00",
 		"Клиент просит отсрочку")
+}
+
+// TestAHeadMovesTheDateOfAnEscalatedPaymentReminder: «Перенести» on a
+// reminder a manager escalated moves the deal's payment date, and the
+// head's echo says so — not when a reminder comes again.
+func TestAHeadMovesTheDateOfAnEscalatedPaymentReminder(t *testing.T) {
+	o := newRemindOffice(t)
+	d, msg := o.firedPayment()
+	o.press("m", o.press("m", []*bot.Message{msg}, "Эскалировать"), "Без причины")
+	esc := one(t, o.fireAt(o.clock.Now()), "hd")
+	o.press("hd", []*bot.Message{esc}, "Перенести")
+	o.say("hd", "10.12.2026")
+	done := last(t, o.say("hd", "Клиент просит отсрочку"))
+	has(t, done, "Дата оплаты по сделке "+d.Number+" «Лизинг» перенесена на 10.12.2026 (чт); напоминания пересчитаны.")
+	lacks(t, done, "Напомню")
+	if got, want := o.getDeal(d.ID).PaymentDue, time.Date(2026, 12, 10, 18, 0, 0, 0, msk); !got.Equal(want) {
+		t.Fatalf("payment due %v, want %v", got, want)
+	}
+}
+
+// TestMoveEchoesATaskDueAndACustomReminder: moving an overdue task's alert
+// moves the task's due time and says so with the task; moving one's own
+// reminder says when it comes again.
+func TestMoveEchoesATaskDueAndACustomReminder(t *testing.T) {
+	o := newRemindOffice(t)
+	task, err := o.svc.CreateTask(context.Background(), o.admin(), &core.Task{Title: "Позвонить клиенту",
+		AssigneeID: o.m.ID, Due: time.Date(2026, 11, 30, 12, 0, 0, 0, msk)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.drain()
+	var alert *bot.Message
+	for _, m := range o.fireAt(time.Date(2026, 11, 30, 12, 1, 0, 0, msk))["m"] {
+		if strings.Contains(m.Text, "Просрочено") {
+			alert = m
+		}
+	}
+	if alert == nil {
+		t.Fatal("no overdue alert")
+	}
+	o.press("m", []*bot.Message{alert}, "Перенести")
+	o.say("m", "02.12.2026 15:00")
+	has(t, last(t, o.say("m", "Клиент в отпуске")), "Срок задачи #"+id(task.ID)+" «Позвонить клиенту» перенесён на "+
+		"02.12.2026 (ср) 15:00 по Москве; напоминания пересчитаны.")
+
+	o.say("m", "/remind 01.12.2026 10:00 проверить почту")
+	mine := one(t, o.fireAt(time.Date(2026, 12, 1, 10, 0, 0, 0, msk)), "m")
+	o.press("m", []*bot.Message{mine}, "Перенести")
+	o.say("m", "03.12.2026 11:30")
+	has(t, last(t, o.say("m", "Не успел")), "Напомню снова 03.12.2026 (чт) в 11:30 по Москве")
 }
 
 // TestEscalateReachesTheHead: «Эскалировать» asks an optional reason;

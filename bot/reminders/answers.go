@@ -1,6 +1,7 @@
 package reminders
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -106,6 +107,13 @@ func moveAction(c *bot.Context) error {
 	if t, ok := v.Args["Target"].(time.Time); ok {
 		d["target"] = t.Format(time.RFC3339)
 	}
+	// What the echo of a moved deal's date or task's due time names.
+	for _, a := range [][2]string{{"Deal", "deal"}, {"DealTitle", "deal_title"}, {"Task", "task"},
+		{"TaskTitle", "task_title"}} {
+		if x, ok := v.Args[a[0]]; ok && x != nil {
+			d[a[1]] = fmt.Sprint(x)
+		}
+	}
 	return c.Start("reminder.move", d)
 }
 
@@ -171,21 +179,34 @@ func moveFlow() *bot.Flow {
 			if err := c.Finish(); err != nil {
 				return "", err
 			}
-			args := whenArgs(c, to)
-			args["What"], args["Reason"] = d["what"], s
-			return "", c.Reply("msg.reminder.moved."+movedKind(r), args)
+			// The echo says what moved: a deal's date or a task's due time
+			// (their reminders follow it, at their own lead days and
+			// hours), or when the reminder itself comes now.
+			kind := movedKind(r)
+			at := to
+			if kind == "reminder" {
+				at = r.DueAt
+			}
+			args := whenArgs(c, at)
+			args["What"], args["Reason"], args["Kind"] = d["what"], s, string(r.Subject())
+			args["Deal"], args["DealTitle"], args["Task"], args["TaskTitle"] = d["deal"], d["deal_title"], d["task"],
+				d["task_title"]
+			return "", c.Reply("msg.reminder.moved."+kind, args)
 		}},
 	}}
 }
 
-// movedKind says what a move changed: a deal's key date, a task's due
-// time, or the reminder's own time.
+// movedKind says what a move changed, as core.MoveReminder decides it: a
+// task's due time (a task's reminder, alert or escalation), a deal's key
+// date (its reminder, or an escalation of one), or the reminder's own
+// time.
 func movedKind(r *core.Reminder) string {
 	switch {
-	case r.Kind.DealDate():
-		return "deal"
-	case r.TaskID != 0 && r.Kind != core.ReminderCustom:
+	case r.TaskID != 0 && (r.Kind == core.ReminderTaskDue || r.Kind == core.ReminderOverdue ||
+		r.Kind == core.ReminderEscalation):
 		return "task"
+	case r.Subject().DealDate():
+		return "deal"
 	}
 	return "reminder"
 }
