@@ -158,10 +158,41 @@ func TestRemindAboutATaskOrAClient(t *testing.T) {
 	o.want(o.say("m", "/remind #999 завтра позвонить"), "err.task.not_found", nil)
 
 	list := o.say("m", "/remind")
-	has(t, last(t, list), "Ожидают 3 напоминания:", "1. 29.11.2026 (вс) 10:00 — напоминание: задача #"+id(task.ID))
+	has(t, last(t, list), "Ожидают 3 напоминания:",
+		"\n1. 29.11.2026 (вс) 10:00 — напомнить клиенту (задача #"+id(task.ID)+" «Проверить оплату»)\n",
+		"\n2. 30.11.2026 (пн) 09:00 — созвон (клиент ПАО Сбербанк)\n")
 	wantButtons(t, list[0], "Отменить 1", "Отменить 2", "Отменить 3")
 	has(t, last(t, o.press("m", list, "Отменить 2")), "отменено: созвон")
 	has(t, last(t, o.say("m", "/remind")), "Ожидают 2 напоминания:")
+}
+
+// TestRemindListCancelsBeyondItsButtons: with more of one's own reminders
+// than buttons, the list says how to cancel any by its number; a number
+// not in the list, or a deal's reminder, is refused; a fired reminder
+// about a client names the client.
+func TestRemindListCancelsBeyondItsButtons(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	o.payDeal()
+	for i := 1; i <= 12; i++ {
+		o.say("m", "/remind 02.12.2026 "+strconv.Itoa(10+i/2)+":"+[]string{"00", "30"}[i%2]+" дело "+strconv.Itoa(i))
+	}
+	list := o.say("m", "/remind")
+	text := last(t, list)
+	has(t, text, "Ожидают 14 напоминаний:", "\n13. 02.12.2026 (ср) 16:00 — дело 12\n",
+		"Отменить любое из списка: /remind отменить <номер>")
+	if n := len(buttonLabels(list[0])); n != 10 {
+		t.Fatalf("%d buttons", n)
+	}
+	has(t, text, "\n1. 02.12.2026 (ср) 09:00 — оплата: сделка") // the payment's reminder comes first
+	o.want(o.say("m", "/remind отменить 1"), "err.remind.cancel_kind", bot.Args{"N": 1})
+	o.want(o.say("m", "/remind отменить 15"), "err.remind.cancel_n", bot.Args{"N": 15, "Count": 14})
+	has(t, last(t, o.say("m", "/remind отменить 13")), "Напоминание на 02.12.2026 (ср) 16:00 отменено: дело 12")
+	has(t, last(t, o.say("m", "/remind")), "Ожидают 13 напоминаний:")
+	lacks(t, last(t, o.say("m", "/remind")), "дело 12\n")
+
+	o.say("m", "/remind 7707083893 01.12.2026 9:30 созвон")
+	fired := one(t, o.fireAt(time.Date(2026, 12, 1, 9, 30, 0, 0, msk)), "m")
+	has(t, last(t, o.press("m", []*bot.Message{fired}, "Выполнено")), "напоминание: клиент ПАО Сбербанк — созвон")
 }
 
 // TestCalendarShowsAndLoadsYears: /calendar shows the years the calendar

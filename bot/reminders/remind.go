@@ -18,7 +18,8 @@ const maxNameWords = 4
 const maxChoices = 8
 
 // maxListed is the most pending reminders /remind lists, and maxCancel the
-// most of them that get a cancel button.
+// most of them that get a cancel button (any other is cancelled by
+// «/remind отменить <n>»).
 const (
 	maxListed = 30
 	maxCancel = 10
@@ -44,6 +45,9 @@ func remind(c *bot.Context) error {
 		return list(c)
 	}
 	words := strings.Fields(args)
+	if n, ok := cancelRef(words); ok {
+		return cancelNth(c, n)
+	}
 	subj, words, err := cutSubject(c, words)
 	if err != nil {
 		return err
@@ -254,7 +258,8 @@ func clientFlow() *bot.Flow {
 }
 
 // list answers /remind alone: how to set a reminder, and the user's
-// pending reminders, with a button to cancel each of their own.
+// pending reminders, with a button to cancel each of their own (the first
+// maxCancel; any other by «/remind отменить <n>»).
 func list(c *bot.Context) error {
 	rs, err := c.Svc.MyReminders(c.Ctx(), c.Actor())
 	if err != nil {
@@ -268,6 +273,7 @@ func list(c *bot.Context) error {
 	}
 	b.WriteString("\n\n" + c.T("msg.remind.pending", bot.Args{"Count": len(rs)}))
 	var rows [][]bot.Button
+	unbuttoned := false
 	for i, r := range rs {
 		if i == maxListed {
 			b.WriteString("\n" + c.T("msg.remind.more", bot.Args{"Count": len(rs) - maxListed}))
@@ -278,14 +284,61 @@ func list(c *bot.Context) error {
 			return err
 		}
 		args := whenArgs(c, r.DueAt)
-		args["N"], args["What"] = i+1, what(c, v)
-		b.WriteString("\n" + c.T("msg.remind.line", args))
-		if r.Kind == core.ReminderCustom && len(rows) < maxCancel {
-			rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.remind.cancel_n", Args: bot.Args{"N": i + 1},
-				Action: core.ActionReminderCancel, Payload: strconv.FormatInt(r.ID, 10)}))
+		args["N"] = i + 1
+		if r.Kind != core.ReminderCustom {
+			args["What"] = what(c, v)
+			b.WriteString("\n" + c.T("msg.remind.line", args))
+			continue
 		}
+		// One's own: its text and what it is about; its time is the line's.
+		args["Text"], args["About"] = r.Text, aboutOf(c, v.Args)
+		b.WriteString("\n" + c.T("msg.remind.line_custom", args))
+		if len(rows) == maxCancel {
+			unbuttoned = true
+			continue
+		}
+		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.remind.cancel_n", Args: bot.Args{"N": i + 1},
+			Action: core.ActionReminderCancel, Payload: strconv.FormatInt(r.ID, 10)}))
+	}
+	if unbuttoned {
+		b.WriteString("\n\n" + c.T("msg.remind.cancel_hint", nil))
 	}
 	return c.Send(bot.Reply{Text: b.String(), Buttons: rows})
+}
+
+// cancelWords start «/remind отменить <n>».
+var cancelWords = []string{"отменить", "отмени", "отмена", "cancel"}
+
+// cancelRef reads «отменить <n>» (n as /remind lists it, «№5» and «#5»
+// too).
+func cancelRef(words []string) (int, bool) {
+	if len(words) != 2 || !slices.Contains(cancelWords, normWord(words[0])) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimLeft(normWord(words[1]), "№#"))
+	return n, err == nil
+}
+
+// cancelNth cancels one's own pending reminder by its number in /remind's
+// list, which it reads again (the echo names the one cancelled).
+func cancelNth(c *bot.Context, n int) error {
+	rs, err := c.Svc.MyReminders(c.Ctx(), c.Actor())
+	if err != nil {
+		return err
+	}
+	if n < 1 || n > len(rs) {
+		return core.Errorf(core.EINVALID, "err.remind.cancel_n", "N", n, "Count", len(rs))
+	}
+	r := rs[n-1]
+	if r.Kind != core.ReminderCustom {
+		return core.Errorf(core.EINVALID, "err.remind.cancel_kind", "N", n)
+	}
+	if r, err = c.Svc.CancelReminder(c.Ctx(), c.Actor(), r.ID); err != nil {
+		return err
+	}
+	args := whenArgs(c, r.DueAt)
+	args["Text"] = r.Text
+	return c.Reply("msg.remind.cancelled", args)
 }
 
 // ownPending reads the custom reminder a button names, the user's own and
