@@ -139,6 +139,30 @@ func TestRemindRefusesWhatItCannotRead(t *testing.T) {
 	}
 }
 
+// TestRemindNeverMisreadsWhatGoesOnWithTheTime: a weekday with a date is
+// the date when they agree and refused, saying why, when they do not; a
+// part of the day is a time; minutes after a count are refused, not left
+// in the text.
+func TestRemindNeverMisreadsWhatGoesOnWithTheTime(t *testing.T) {
+	o, _ := remindOfficeAt(t)
+	has(t, last(t, o.say("m", "/remind в пятницу 4 декабря позвонить")),
+		"Напомню 04.12.2026 (пт) в 09:00 по Москве: позвонить")
+	o.want(o.say("m", "/remind в субботу 4 декабря позвонить"), "err.when.weekday", bot.Args{
+		"Text": "в субботу 4 декабря", "Date": time.Date(2026, 12, 4, 12, 0, 0, 0, msk), "Actual": 5, "Said": 6})
+	has(t, last(t, o.say("m", "/remind в субботу 4 декабря позвонить")),
+		"«в субботу 4 декабря»: 04.12.2026 — пятница, а не суббота.")
+	morning := last(t, o.say("m", "/remind завтра утром позвонить"))
+	has(t, morning, "Напомню 29.11.2026 (вс) в 09:00 по Москве: позвонить")
+	lacks(t, morning, "Время не указано")
+	has(t, last(t, o.say("m", "/remind через 2 часа 30 минут позвонить")), "«через 2 часа 30 минут»")
+	if rs, err := o.svc.MyReminders(context.Background(), core.Actor{User: o.m}); err != nil || len(rs) != 2 {
+		t.Fatalf("reminders set: %d %v", len(rs), err)
+	}
+	o.say("m", "/lang en")
+	has(t, last(t, o.say("m", "/remind on saturday december 4 call")),
+		"“on saturday december 4”: 2026-12-04 is a Friday, not a Saturday.")
+}
+
 // TestRemindAboutATaskOrAClient: «#12» names a task, an INN or a client's
 // name before the time names the client; /remind alone lists what is
 // pending with a cancel button for one's own.

@@ -58,7 +58,19 @@ type When struct {
 //   - hours and minutes from now: «через 2 часа», «через час», «через 30
 //     минут», «через полчаса», «через полтора часа», «через 1,5 часа», "in
 //     2 hours", "in an hour", "in 30 minutes", "in half an hour", "in 1.5
-//     hours": exact from now, with TimeGiven set.
+//     hours": exact from now, with TimeGiven set;
+//   - a part of the day in a word after a day: «завтра утром», «с утра»
+//     (9:00), «днём» (13:00), «вечером» (18:00), "tomorrow morning", "in
+//     the afternoon", "friday evening", with TimeGiven set; with an hour
+//     the part says which half of the day it is in («завтра вечером в 7»
+//     is 19:00, «утром в 5» 05:00, «в 7 вечером» 19:00); «ночью» and "at
+//     night" need an hour («ночью в 2»);
+//   - a weekday and a date together, either way round: «в пятницу 4
+//     декабря», «4 декабря, пятница», «04.12 в пт» — the date, when it is
+//     that weekday, else EINVALID with err.when.weekday (Text, Date, and
+//     the weekdays Actual and Said as numbers, Sunday 0). After a weekday
+//     a day and a month with a point that are also a time are the time
+//     unless the date is that weekday («в пятницу 10.30» is 10:30).
 //
 // A day without a time gets defaultClock (minutes from midnight: the
 // working day's start; outside 0…1439 it is clamped), and TimeGiven is
@@ -80,14 +92,14 @@ type When struct {
 // colons after a word are ignored. A phrase that cannot be read is EINVALID with
 // err.when.format (Text: s), an empty one err.when.empty.
 //
-// What it deliberately does not read: times of day said as words alone
-// («утром», «вечером», "in the morning") or with minutes as a bare number
-// («в 9 30», «в половине десятого», «в 10-00»), dates with slashes
-// (01/12/2026: day/month or month/day is a guess), a weekday and a date
-// together («в пятницу 4 декабря»: which one wins if they disagree?),
-// dates without a day («в декабре»), counts back («3 дня назад»), ranges
-// and repeats («каждый понедельник»), a count and then a day («через
-// неделю в пятницу»), fractions of anything but hours («через 1,5 дня»),
+// What it deliberately does not read: a part of the day without a day
+// («утром» alone: this morning or tomorrow's?), times with minutes as a
+// bare number («в 9 30», «в половине десятого», «в 10-00»), dates with
+// slashes (01/12/2026: day/month or month/day is a guess), dates without
+// a day («в декабре»), counts back («3 дня назад»), ranges and repeats
+// («каждый понедельник»), a count and then a day or a time («через неделю
+// в пятницу», «через 2 часа в 10:00»), hours and minutes counted together
+// («через 2 часа 30 минут»), fractions of anything but hours («через 1,5 дня»),
 // numbers in words above ten, seconds and time zones in the ISO form or
 // in words («в 10:00 по Москве»: the time is always in loc), and anything
 // more than about ten years ahead. A point between hour and
@@ -99,6 +111,9 @@ func ParseWhen(s string, now time.Time, loc *time.Location, cal WorkCalendar, de
 		return When{}, Errorf(EINVALID, "err.when.empty")
 	}
 	p, st := r.read(0)
+	if st == whenBad && r.err != nil {
+		return When{}, r.err
+	}
 	if st != whenRead || len(r.tail(p)) > 0 {
 		return When{}, Errorf(EINVALID, "err.when.format", "Text", strings.Join(r.fields, " "))
 	}
@@ -119,6 +134,15 @@ func ParseWhen(s string, now time.Time, loc *time.Location, cal WorkCalendar, de
 // утра») — found is set, rest is s with single spaces, and err is EINVALID
 // with err.when.format, Text the words that are wrong. A moment that reads
 // is never refused for being past: that is the caller's to say.
+//
+// A moment followed by words that go on with it, which ParseWhen does not
+// read with it — another date or day («завтра в пятницу», «завтра 4
+// декабря»), a time («через 2 часа в 10:00»), minutes («через 2 часа 30
+// минут»), a part of the day («через 2 часа утром») — is refused too:
+// taking the moment and leaving the rest as the text would misread it.
+// found is set and err is err.when.format with Text the moment and what
+// goes on with it. A weekday and a date that disagree are
+// err.when.weekday (see ParseWhen).
 func CutWhen(s string, now time.Time, loc *time.Location, cal WorkCalendar, defaultClock int) (w When, rest string, found bool, err error) {
 	r := newWhenReader(s, now, loc, cal, defaultClock)
 	all := strings.Join(r.fields, " ")
@@ -127,9 +151,60 @@ func CutWhen(s string, now time.Time, loc *time.Location, cal WorkCalendar, defa
 	case whenNone:
 		return When{}, all, false, nil
 	case whenBad:
+		if r.err != nil {
+			return When{}, all, true, r.err
+		}
 		return When{}, all, true, Errorf(EINVALID, "err.when.format", "Text", r.text(0, p.end))
 	}
+	if end, ok := r.continues(p.end); ok {
+		// «в пятницу 4 декабря», «через 2 часа 30 минут», «завтра в 10
+		// в пятницу»: taking the first part and leaving the rest in the
+		// text would be a silent misreading.
+		return When{}, all, true, Errorf(EINVALID, "err.when.format", "Text", r.text(0, end))
+	}
 	return r.when(p), strings.Join(r.tail(p), " "), true, nil
+}
+
+// continues reports whether the words at k go on with the moment read
+// before them: a part of the day («утром», "in the evening"), minutes
+// («30 минут»), another count from now, a time of day, or another day — a
+// date, or a day after a preposition («в пятницу», «на завтра»), or a day
+// word that cannot begin a reminder's text («сегодня», «пятница»). It
+// returns the end of what continues.
+func (r *whenReader) continues(k int) (int, bool) {
+	if k >= len(r.words) {
+		return 0, false
+	}
+	saved := r.err
+	defer func() { r.err = saved }()
+	if _, end, ok := r.partOfDay(k); ok {
+		return end, true
+	}
+	if allDigits(r.word(k)) && whenUnits[r.word(k+1)] == unitMinute {
+		return k + 2, true
+	}
+	if p, st := r.relative(k); st != whenNone {
+		return max(p.end, k+1), true
+	}
+	if p, st := r.timeFirst(k); st != whenNone {
+		return max(p.end, k+1), true
+	}
+	j, prep := k, dayPrepositions[r.word(k)]
+	if prep {
+		j++
+	}
+	if _, _, end, st := r.explicitDate(j); st != whenNone {
+		return end, true
+	}
+	if _, _, end, st := r.day(j); st == whenRead {
+		w := r.word(j)
+		_, rel := relativeDays[w]
+		_, wd := weekdays[w]
+		if prep || rel || nextWords[w] || thisWords[w] || wd && len([]rune(w)) > 3 {
+			return end, true
+		}
+	}
+	return 0, false
 }
 
 // tail is the words after a moment, without a separator before them.
@@ -215,6 +290,9 @@ type whenReader struct {
 	loc      *time.Location
 	cal      WorkCalendar
 	defClock int // minutes from midnight of a day without a time
+	// err is a refusal more precise than err.when.format, of the phrase
+	// read last that was wrong (a weekday that is not the date's).
+	err error
 }
 
 func newWhenReader(s string, now time.Time, loc *time.Location, cal WorkCalendar, defaultClock int) *whenReader {
@@ -483,7 +561,7 @@ func (r *whenReader) timeFirst(i int) (whenPart, whenStatus) {
 	case "на":
 		j = i + 1
 	}
-	clock, end, st := r.clock(j, prep, false)
+	clock, end, st := r.clock(j, prep, false, "")
 	switch st {
 	case whenNone:
 		return whenPart{}, whenNone
@@ -512,17 +590,57 @@ func (r *whenReader) timeFirst(i int) (whenPart, whenStatus) {
 // "tomorrow at 10am".
 var timePrepositions = map[string]bool{"в": true, "во": true, "at": true, ",": true}
 
-// slot reads the time of day after a day, with or without «в» or "at".
+// slot reads the time of day after a day, with or without «в» or "at",
+// or a part of the day said in a word, alone («завтра утром»: 9:00, «днём»
+// 13:00, «вечером» 18:00; «ночью» alone is refused) or with an hour in it
+// («утром в 10», «вечером в 7»: 19:00).
 func (r *whenReader) slot(j int) (clock, end int, st whenStatus) {
+	hint := ""
+	if part, e, ok := r.partOfDay(j); ok {
+		hint, j = part, e
+	}
 	k, prep := j, false
 	if timePrepositions[r.word(k)] {
 		k, prep = k+1, true
 	}
-	clock, end, st = r.clock(k, prep, true)
-	if st == whenNone {
+	clock, end, st = r.clock(k, prep, true, hint)
+	switch {
+	case st != whenNone:
+		return clock, end, st
+	case hint == "":
 		return 0, j, whenNone
 	}
-	return clock, end, st
+	c, ok := partClocks[hint]
+	if !ok {
+		return 0, j, whenBad // «завтра ночью»: at what hour?
+	}
+	return c, j, whenRead
+}
+
+// partWords say the part of the day in a word, by the part's word after
+// an hour: «утром» is «утра» («в 10 утра»).
+var partWords = map[string]string{"утром": "утра", "днем": "дня", "вечером": "вечера", "ночью": "ночи",
+	"morning": "утра", "afternoon": "дня", "evening": "вечера", "night": "ночи"}
+
+// partClocks are the times a part of the day said alone means: the working
+// morning's start, after lunch, the working day's end.
+var partClocks = map[string]int{"утра": 9 * 60, "дня": 13 * 60, "вечера": 18 * 60}
+
+// partOfDay reads a part of the day in words at words[j:]: «утром», «с
+// утра», «днём», «вечером», «ночью», "morning", "in the evening", "at
+// night". It returns the part as an hour's word («утра») and the end.
+func (r *whenReader) partOfDay(j int) (part string, end int, ok bool) {
+	switch w := r.word(j); {
+	case partWords[w] != "":
+		return partWords[w], j + 1, true
+	case w == "с" && r.word(j+1) == "утра":
+		return "утра", j + 2, true
+	case w == "in" && r.word(j+1) == "the" && partWords[r.word(j+2)] != "" && r.word(j+2) != "night":
+		return partWords[r.word(j+2)], j + 3, true
+	case w == "at" && r.word(j+1) == "night":
+		return "ночи", j + 2, true
+	}
+	return "", j, false
 }
 
 var (
@@ -599,8 +717,10 @@ func inPart(h int, part string) (int, bool) {
 // clock reads a time of day at words[j:] (see ParseWhen) and returns it in
 // minutes from midnight. prep says that «в» or "at" came before it, slot
 // that a day did: then a bare hour («в 10») and a point («10.30») are a
-// time too.
-func (r *whenReader) clock(j int, prep, slot bool) (clock, end int, st whenStatus) {
+// time too. hint is the part of the day said before it («вечером в 7»,
+// as an hour's word: «вечера»), "" for none: an hour without a part of its
+// own is in it.
+func (r *whenReader) clock(j int, prep, slot bool, hint string) (clock, end int, st whenStatus) {
 	w := r.word(j)
 	switch w {
 	case "полдень", "noon", "midday":
@@ -622,8 +742,16 @@ func (r *whenReader) clock(j int, prep, slot bool) (clock, end int, st whenStatu
 		h, _ := strconv.Atoi(m[1])
 		mins, _ := strconv.Atoi(m[3])
 		end := j + 1
-		if part := r.word(end); dayParts[part] {
+		part := r.word(end)
+		if g, ok := partWords[part]; ok {
+			part = g
+		}
+		if dayParts[part] {
 			end++
+		} else {
+			part = hint
+		}
+		if part != "" {
 			var ok bool
 			if h, ok = inPart(h, part); !ok {
 				return 0, end, whenBad
@@ -658,8 +786,13 @@ func (r *whenReader) clock(j int, prep, slot bool) (clock, end int, st whenStatu
 	// «дня» alone after a number is a count of days («3 дня»), not «3 часа
 	// дня».
 	hasPart := dayParts[part] && (part != "дня" || prep || hourWord)
+	if g, ok := partWords[part]; ok {
+		part, hasPart = g, true // «в 7 вечером»
+	}
 	if hasPart {
 		k++
+	} else if hint != "" {
+		part, hasPart = hint, true
 	}
 	if !prep && !hourWord && !hasPart {
 		return 0, j, whenNone
@@ -783,8 +916,55 @@ func (r *whenReader) day(j int) (day civil, clock, end int, st whenStatus) {
 		} else if a == "next" && b == "week" {
 			return r.today.add(7 - sinceMonday + (int(wd)+6)%7), -1, j + 3, whenRead
 		}
+		// «в пятницу 4 декабря»: the date, when it is that weekday.
+		if d, clock, end, st := r.explicitDate(j + 1); st != whenNone {
+			switch {
+			case st == whenRead && d.weekday() == wd:
+				return d, clock, end, whenRead
+			case pointClock(r.word(j + 1)):
+				// «в пятницу 10.30», «в пятницу 12.10» (not a Friday):
+				// the time of that Friday.
+			case st == whenBad:
+				return civil{}, -1, end, whenBad
+			default:
+				return civil{}, -1, end, r.wrongWeekday(d, wd, end)
+			}
+		}
 		return r.today.add((int(wd)-int(r.today.weekday())+6)%7 + 1), -1, j + 1, whenRead
 	}
+	if d, clock, end, st := r.explicitDate(j); st != whenNone {
+		if st == whenRead {
+			// «4 декабря в пятницу», «04.12, пятница»: the weekday must
+			// be the date's.
+			k := end
+			if p := r.word(k); p == "в" || p == "во" || p == "on" {
+				k++
+			}
+			if wd, ok := weekdays[r.word(k)]; ok && r.word(k) != "среде" {
+				if wd != d.weekday() {
+					return civil{}, -1, k + 1, r.wrongWeekday(d, wd, k+1)
+				}
+				end = k + 1
+			}
+		}
+		return d, clock, end, st
+	}
+	if looksLikeDay(w) {
+		return civil{}, -1, j + 1, whenBad // «2026-13-01», «01/12»
+	}
+	return civil{}, -1, j, whenNone
+}
+
+// dateLikeRE is a day and a month with digits and points, with or without
+// a year: a date meant, whether it exists or not.
+var dateLikeRE = regexp.MustCompile(`^\d{1,2}\.\d{1,2}(\.\d{2}|\.\d{4})?$`)
+
+// explicitDate reads a date written as one at words[j:]: «01.12.2026»,
+// «01.12», «2026-12-01», «2026-12-01T09:30» (with its clock), «1
+// декабря [2026]», "december 1". A date meant and wrong («31.02», «31
+// февраля») is whenBad.
+func (r *whenReader) explicitDate(j int) (day civil, clock, end int, st whenStatus) {
+	w := r.word(j)
 	if m := isoRE.FindStringSubmatch(w); m != nil {
 		t, err := time.Parse("2006-01-02", m[1])
 		h, _ := strconv.Atoi(m[2])
@@ -807,10 +987,31 @@ func (r *whenReader) day(j int) (day civil, clock, end int, st whenStatus) {
 			return r.dayMonth(n, mo, j+2)
 		}
 	}
-	if looksLikeDay(w) {
-		return civil{}, -1, j + 1, whenBad // «31.02», «2026-13-01», «01/12»
+	if dateLikeRE.MatchString(w) {
+		return civil{}, -1, j + 1, whenBad // «31.02», «01.13.2026»
 	}
 	return civil{}, -1, j, whenNone
+}
+
+// pointClock reports whether a word is a time of day with a point that
+// exists («10.30», «04.12»).
+func pointClock(w string) bool {
+	m := clockRE.FindStringSubmatch(w)
+	if m == nil || m[2] != "." {
+		return false
+	}
+	h, _ := strconv.Atoi(m[1])
+	mins, _ := strconv.Atoi(m[3])
+	return h <= 23 && mins <= 59
+}
+
+// wrongWeekday refuses a date said with a weekday that is not its own
+// («в пятницу 4 декабря» when the 4th is a Saturday): err.when.weekday,
+// with the phrase up to end, the date, its weekday and the one said.
+func (r *whenReader) wrongWeekday(d civil, said time.Weekday, end int) whenStatus {
+	r.err = Errorf(EINVALID, "err.when.weekday", "Text", r.text(0, end), "Date", r.at(d, 12*60),
+		"Actual", int(d.weekday()), "Said", int(said))
+	return whenBad
 }
 
 // dayMonth is day d of month m, with the year that may follow at

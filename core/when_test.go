@@ -393,6 +393,64 @@ func TestWhenDefaultClock(t *testing.T) {
 
 // TestWhenErrors: what is not a moment is err.when.format with the text;
 // nothing is err.when.empty.
+// TestWhenPartsOfTheDayAndWeekdaysWithDates: a part of the day in a word
+// after a day is a time (alone its usual hour, with an hour the half of
+// the day it is in); a weekday with a date is the date when they agree.
+// On Tuesday the 3rd of November 2026; Friday is the 6th.
+func TestWhenPartsOfTheDayAndWeekdaysWithDates(t *testing.T) {
+	loc := whenZone(t, "Europe/Moscow")
+	now := time.Date(2026, 11, 3, 10, 15, 30, 0, loc)
+	checkWhen(t, loc, now, []whenCase{
+		{"завтра утром", "2026-11-04 09:00:00", true},
+		{"завтра с утра", "2026-11-04 09:00:00", true},
+		{"послезавтра днём", "2026-11-05 13:00:00", true},
+		{"послезавтра днем", "2026-11-05 13:00:00", true},
+		{"в пятницу вечером", "2026-11-06 18:00:00", true},
+		{"через 3 дня утром", "2026-11-06 09:00:00", true},
+		{"1 декабря вечером", "2026-12-01 18:00:00", true},
+		{"завтра утром в 10", "2026-11-04 10:00:00", true},
+		{"завтра утром в 5", "2026-11-04 05:00:00", true},
+		{"завтра вечером в 7", "2026-11-04 19:00:00", true},
+		{"завтра вечером в 19:30", "2026-11-04 19:30:00", true},
+		{"завтра днём в 2", "2026-11-04 14:00:00", true},
+		{"завтра ночью в 2", "2026-11-04 02:00:00", true},
+		{"в пятницу в 7 вечером", "2026-11-06 19:00:00", true},
+		{"tomorrow morning", "2026-11-04 09:00:00", true},
+		{"tomorrow in the afternoon", "2026-11-04 13:00:00", true},
+		{"friday evening at 7", "2026-11-06 19:00:00", true},
+		{"tomorrow at night at 11", "2026-11-04 23:00:00", true},
+		{"в пятницу 6 ноября", "2026-11-06 09:00:00", false},
+		{"в пятницу, 6 ноября, в 15:00", "2026-11-06 15:00:00", true},
+		{"в пт 06.11", "2026-11-06 09:00:00", false},
+		{"6 ноября в пятницу", "2026-11-06 09:00:00", false},
+		{"06.11, пятница, 12:00", "2026-11-06 12:00:00", true},
+		{"friday november 6", "2026-11-06 09:00:00", false},
+		{"в пятницу 10.30", "2026-11-06 10:30:00", true}, // not a date: a time
+		{"в пятницу 12.10", "2026-11-06 12:10:00", true}, // 12 October is no Friday: a time
+	})
+	for _, tc := range []struct{ in, key, text string }{
+		{"в пятницу 7 ноября", "err.when.weekday", "в пятницу 7 ноября"},
+		{"7 ноября в пятницу", "err.when.weekday", "7 ноября в пятницу"},
+		{"в пт 07.11.2026 10:00", "err.when.weekday", "в пт 07.11.2026"},
+		{"в пятницу 31 ноября", "err.when.format", "в пятницу 31 ноября"},
+		{"завтра ночью", "err.when.format", "завтра ночью"},
+		{"завтра утром в 13", "err.when.format", "завтра утром в 13"},
+		{"утром", "err.when.format", "утром"},
+	} {
+		_, err := core.ParseWhen(tc.in, now, loc, whenCalendar{}, whenDefaultClock)
+		var e *core.Error
+		if !errors.As(err, &e) || e.Code != core.EINVALID || e.Key != tc.key || e.Args["Text"] != tc.text {
+			t.Errorf("ParseWhen(%q) error = %v, want EINVALID %s of %q", tc.in, err, tc.key, tc.text)
+		}
+	}
+	_, err := core.ParseWhen("в пятницу 7 ноября", now, loc, whenCalendar{}, whenDefaultClock)
+	var e *core.Error
+	if errors.As(err, &e) && (e.Args["Actual"] != int(time.Saturday) || e.Args["Said"] != int(time.Friday) ||
+		!e.Args["Date"].(time.Time).Equal(time.Date(2026, 11, 7, 12, 0, 0, 0, loc))) {
+		t.Errorf("weekday args %v", e.Args)
+	}
+}
+
 func TestWhenErrors(t *testing.T) {
 	loc := whenZone(t, "Europe/Moscow")
 	now := time.Date(2026, 11, 3, 10, 15, 30, 0, loc)
@@ -462,7 +520,14 @@ func TestCutWhen(t *testing.T) {
 		{"в пятницу в 10 утра отправить КП", "в пятницу в 10 утра", "отправить КП", at("2026-11-06 10:00")},
 		{"1 декабря 2026 подписать договор", "1 декабря 2026", "подписать договор", at("2026-12-01 09:00")},
 		{"2026-12-01T09:30 созвон", "2026-12-01T09:30", "созвон", at("2026-12-01 09:30")},
-		{"через 2 часа в 10:00", "через 2 часа", "в 10:00", now.Add(2 * time.Hour)},
+		{"завтра утром позвонить", "завтра утром", "позвонить", at("2026-11-04 09:00")},
+		{"в пятницу 6 ноября позвонить", "в пятницу 6 ноября", "позвонить", at("2026-11-06 09:00")},
+		{"завтра 2 документа подписать", "завтра", "2 документа подписать", at("2026-11-04 09:00")},
+		{"завтра 3 дня отпуска оформить", "завтра", "3 дня отпуска оформить", at("2026-11-04 09:00")},
+		{"завтра в офис заехать", "завтра", "в офис заехать", at("2026-11-04 09:00")},
+		{"в пятницу на почту", "в пятницу", "на почту", at("2026-11-06 09:00")},
+		{"завтра пт-отчёт сдать", "завтра", "пт-отчёт сдать", at("2026-11-04 09:00")},
+		{"in 2 hours in the office", "in 2 hours", "in the office", now.Add(2 * time.Hour)},
 		{"завтра в 25 экземплярах", "завтра", "в 25 экземплярах", at("2026-11-04 09:00")},
 		{"tomorrow at 10am call the client", "tomorrow at 10am", "call the client", at("2026-11-04 10:00")},
 		{"in 5 business days send the invoice", "in 5 business days", "send the invoice", at("2026-11-11 09:00")},
@@ -489,12 +554,34 @@ func TestCutWhen(t *testing.T) {
 		{"через 0 часов позвонить", "через 0 часов"},
 		{"31 февраля позвонить", "31 февраля"},
 		{"в 15 утра позвонить", "в 15 утра"},
+		// What goes on with the moment is not left in the text.
+		{"через 2 часа в 10:00", "через 2 часа в 10:00"},
+		{"через 2 часа 30 минут позвонить", "через 2 часа 30 минут"},
+		{"через 2 часа утром позвонить", "через 2 часа утром"},
+		{"завтра в пятницу позвонить", "завтра в пятницу"},
+		{"завтра 4 декабря позвонить", "завтра 4 декабря"},
+		{"завтра, 04.12.2026 позвонить", "завтра, 04.12.2026"},
+		{"через неделю в пятницу созвон", "через неделю в пятницу"},
+		{"завтра послезавтра созвон", "завтра послезавтра"},
+		{"завтра через 2 часа созвон", "завтра через 2 часа"},
+		{"в 10:00 11:00 созвон", "в 10:00 11:00"},
+		{"завтра ночью позвонить", "завтра ночью"},
+		{"tomorrow next week call", "tomorrow next week"},
 	} {
 		_, _, found, err := core.CutWhen(tc.in, now, loc, whenCalendar{}, whenDefaultClock)
 		var e *core.Error
 		if !found || !errors.As(err, &e) || e.Key != "err.when.format" || e.Args["Text"] != tc.text {
 			t.Errorf("CutWhen(%q) = found %v, %v; want err.when.format of %q", tc.in, found, err, tc.text)
 		}
+	}
+	// «в пятницу 4 декабря» on the 30th of December: the next 4 December
+	// is a Saturday; neither the Friday nor the date is taken.
+	dec30 := time.Date(2026, 12, 30, 10, 0, 0, 0, loc)
+	_, rest, found, err := core.CutWhen("в пятницу 4 декабря позвонить", dec30, loc, whenCalendar{}, whenDefaultClock)
+	var e *core.Error
+	if !found || !errors.As(err, &e) || e.Key != "err.when.weekday" || e.Args["Text"] != "в пятницу 4 декабря" ||
+		rest != "в пятницу 4 декабря позвонить" {
+		t.Errorf("CutWhen on the 30th of December = %q, %v, %v", rest, found, err)
 	}
 }
 
