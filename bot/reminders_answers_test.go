@@ -186,7 +186,10 @@ func TestMoveEchoesATaskDueAndACustomReminder(t *testing.T) {
 
 	o.say("m", "/remind 01.12.2026 10:00 проверить почту")
 	mine := one(t, o.fireAt(time.Date(2026, 12, 1, 10, 0, 0, 0, msk)), "m")
-	o.press("m", []*bot.Message{mine}, "Перенести")
+	ask := last(t, o.press("m", []*bot.Message{mine}, "Перенести"))
+	if want := "напоминание — проверить почту (сейчас — 01.12.2026 10:00)\n"; !strings.HasPrefix(ask, want) {
+		t.Fatalf("move question %q, want it to start %q", ask, want)
+	}
 	o.say("m", "03.12.2026 11:30")
 	has(t, last(t, o.say("m", "Не успел")), "Напомню снова 03.12.2026 (чт) в 11:30 по Москве")
 }

@@ -90,8 +90,18 @@ func TestNotificationsRenderAfterTheOutbox(t *testing.T) {
 				a[k] = v
 			}
 			return a
-		}(), []string{"Максим передаёт вам на контроль: просроченная задача — задача #3 «Позвонить»", "Причина: молчат"},
-			[]string{"Максим hands you over for control: overdue task — task #3 “Позвонить”", "Reason: молчат"}},
+		}(), []string{"Максим передаёт вам на контроль: просроченная задача #3 «Позвонить», срок 03.12.2026 18:00.", "Причина: молчат"},
+			[]string{"Максим hands you over for control: overdue task #3 “Позвонить”", "Reason: молчат"}},
+		{"msg.reminder.what", task, []string{"просроченная задача #3 «Позвонить», 03.12.2026 18:00"},
+			[]string{"overdue task #3 “Позвонить”, 2026-12-03 18:00"}},
+		{"msg.reminder.what", map[string]any{"Kind": "custom", "Task": 3, "TaskTitle": "Позвонить", "Text": "уточнить"},
+			[]string{"напоминание: задача #3 «Позвонить» — уточнить"}, []string{"reminder: task #3 “Позвонить” — уточнить"}},
+		{"msg.status.reminders", map[string]any{"N": 3}, []string{"Ожидают срока: 3 напоминания."},
+			[]string{"Waiting for their time: 3 reminders."}},
+		{"msg.status.reminders", map[string]any{"N": 21}, []string{"Ожидают срока: 21 напоминание."},
+			[]string{"Waiting for their time: 21 reminders."}},
+		{"msg.status.reminders", map[string]any{"N": 0}, []string{"Напоминаний, ожидающих срока, нет."},
+			[]string{"No reminders waiting for their time."}},
 		{"notify.digest", map[string]any{"Day": at, "Late": false, "CanOverdue": true, "OverdueCount": 21, "TodayCount": 2, "DatesCount": 5,
 			"Overdue": []map[string]any{{"ID": 3, "Title": "Позвонить", "Due": at, "Deal": "D-2026-0001"}},
 			"Today":   []map[string]any{{"ID": 4, "Title": "Отправить КП", "Due": at}},

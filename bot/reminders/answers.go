@@ -106,6 +106,7 @@ func moveAction(c *bot.Context) error {
 	d := answerData(v, c)
 	if t, ok := v.Args["Target"].(time.Time); ok {
 		d["target"] = t.Format(time.RFC3339)
+		d["what"] = whatUndated(c, v) // the question says the date once, as «сейчас — …»
 	}
 	// What the echo of a moved deal's date or task's due time names.
 	for _, a := range [][2]string{{"Deal", "deal"}, {"DealTitle", "deal_title"}, {"Task", "task"},

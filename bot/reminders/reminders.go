@@ -6,6 +6,7 @@
 package reminders
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -91,6 +92,14 @@ func asPress(err error) error {
 // what is a one-line summary of a reminder, for the questions about it.
 func what(c *bot.Context, v *core.ReminderView) string {
 	return c.T("msg.reminder.what", v.Args)
+}
+
+// whatUndated is the summary without the date the reminder is about, for
+// a message that says the date otherwise.
+func whatUndated(c *bot.Context, v *core.ReminderView) string {
+	args := maps.Clone(v.Args)
+	delete(args, "Target")
+	return c.T("msg.reminder.what", args)
 }
 
 // buttons are a fired reminder's answers as the chat's buttons.
