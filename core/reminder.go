@@ -98,7 +98,7 @@ type Reminder struct {
 	// Origin is, for an escalation a user asked for, the kind of the
 	// reminder escalated: answering it answers about that (a deal's
 	// payment date moves).
-	Origin ReminderKind `json:"origin,omitempty"`
+	Origin ReminderKind   `json:"origin,omitempty"`
 	Status ReminderStatus `json:"status"`
 	// FiredAt is when it fired; Late that it fired well after DueAt (the
 	// program was down); Muted that its user had muted the kind, so

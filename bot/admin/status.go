@@ -3,7 +3,6 @@ package admin
 import (
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,14 +31,19 @@ func status(c *bot.Context) error {
 	}
 	lines = append(lines, "", backlogLine(c, st))
 	lines = append(lines, c.T("msg.status.reminders", bot.Args{"N": st.PendingReminders}))
-	if len(st.CalendarYears) == 0 {
+	if years := c.Svc.CalendarYears(); len(years) == 0 {
 		lines = append(lines, c.T("msg.status.calendar_none", nil))
 	} else {
-		years := make([]string, len(st.CalendarYears))
-		for i, y := range st.CalendarYears {
-			years[i] = strconv.Itoa(y)
+		parts, prov := make([]string, len(years)), false
+		for i, y := range years {
+			key := "msg.calendar.year"
+			if c.Svc.CalendarProvisional(y) {
+				key, prov = "msg.calendar.year_provisional", true
+			}
+			parts[i] = c.T(key, bot.Args{"Year": y})
 		}
-		lines = append(lines, c.T("msg.status.calendar", bot.Args{"Years": strings.Join(years, ", ")}))
+		lines = append(lines, c.T("msg.status.calendar_known", bot.Args{"Years": strings.Join(parts, ", "),
+			"Provisional": prov}))
 	}
 	return c.Send(bot.Reply{Text: strings.Join(lines, "\n")})
 }
