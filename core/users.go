@@ -345,6 +345,9 @@ func applyUserUpdate(tx Tx, u *User, upd UserUpdate) error {
 		var kinds []ReminderKind
 		for _, k := range ReminderKinds { // a known order, each kind once
 			if slices.Contains(*upd.Muted, k) {
+				if k == ReminderCustom {
+					return Errorf(EINVALID, "err.mute.own")
+				}
 				if !k.Mutable() {
 					return Errorf(EINVALID, "err.mute.escalation")
 				}
