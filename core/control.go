@@ -808,26 +808,10 @@ func (s *Service) resyncUser(tx Tx, u *User) error {
 		return err
 	}
 	for _, p := range users {
-		if p.HeadID != u.ID || p.ID == u.ID {
-			continue
-		}
-		ts, err := tx.FindTasks(TaskFilter{AssigneeID: p.ID, Status: TaskOpen})
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			if err := s.syncTask(tx, t); err != nil {
+		if p.ID == u.ID || p.HeadID == u.ID {
+			if err := s.resyncTasksOf(tx, p.ID); err != nil {
 				return err
 			}
-		}
-	}
-	ts, err := tx.FindTasks(TaskFilter{AssigneeID: u.ID, Status: TaskOpen})
-	if err != nil {
-		return err
-	}
-	for _, t := range ts {
-		if err := s.syncTask(tx, t); err != nil {
-			return err
 		}
 	}
 	ds, err := tx.FindDeals(DealFilter{ManagerID: u.ID, Open: true})
@@ -836,6 +820,20 @@ func (s *Service) resyncUser(tx Tx, u *User) error {
 	}
 	for _, d := range ds {
 		if err := s.syncDeal(tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resyncTasksOf reschedules the reminders of a user's open tasks.
+func (s *Service) resyncTasksOf(tx Tx, userID int64) error {
+	ts, err := tx.FindTasks(TaskFilter{AssigneeID: userID, Status: TaskOpen})
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if err := s.syncTask(tx, t); err != nil {
 			return err
 		}
 	}
