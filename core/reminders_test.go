@@ -203,10 +203,7 @@ func TestAHolidayOnTheDueDateRemindsOnTheWorkingDayBefore(t *testing.T) {
 
 func TestOverdueTaskAlertsAndEscalatesToTheHead(t *testing.T) {
 	o := newOffice(t)
-	headID := o.head.ID()
-	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
-		t.Fatal(err)
-	}
+	o.managerReportsToHead()
 	o.at(2026, 11, 30, 10, 0)
 	task, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Собрать подписи",
 		Due: time.Date(2026, 12, 1, 15, 0, 0, 0, msk)})
@@ -230,16 +227,7 @@ func TestOverdueTaskAlertsAndEscalatesToTheHead(t *testing.T) {
 	}
 	// Done by the head through the escalation: the task closes, the result
 	// is recorded.
-	var esc *core.Reminder
-	o.view(func(tx core.Tx) error {
-		rs, err := tx.RemindersByTask(task.ID)
-		for _, r := range rs {
-			if r.Kind == core.ReminderEscalation {
-				esc = r
-			}
-		}
-		return err
-	})
+	esc := o.taskReminder(task.ID, core.ReminderEscalation)
 	if _, err := o.svc.ReminderDone(o.ctx(), o.head, esc.ID, "подписи собраны"); err != nil {
 		t.Fatal(err)
 	}
@@ -256,16 +244,7 @@ func TestOverdueTaskAlertsAndEscalatesToTheHead(t *testing.T) {
 		t.Fatalf("control = %+v", cs)
 	}
 	// The manager's overdue alert is settled too: answering it is a conflict.
-	var alert *core.Reminder
-	o.view(func(tx core.Tx) error {
-		rs, err := tx.RemindersByTask(task.ID)
-		for _, r := range rs {
-			if r.Kind == core.ReminderOverdue {
-				alert = r
-			}
-		}
-		return err
-	})
+	alert := o.taskReminder(task.ID, core.ReminderOverdue)
 	if alert.Status != core.ReminderClosed {
 		t.Fatalf("alert = %+v", alert)
 	}
@@ -375,10 +354,7 @@ func TestQuietHoursHoldAnExactReminderUntilMorning(t *testing.T) {
 
 func TestSnoozeMoveAndEscalateAreRecorded(t *testing.T) {
 	o := newOffice(t)
-	headID := o.head.ID()
-	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
-		t.Fatal(err)
-	}
+	o.managerReportsToHead()
 	o.at(2026, 11, 30, 12, 0)
 	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
 	o.at(2026, 12, 1, 9, 0)
@@ -439,6 +415,36 @@ func TestSnoozeMoveAndEscalateAreRecorded(t *testing.T) {
 	if len(outcomes) != 3 || outcomes[0] != want[0] || outcomes[1] != want[1] || outcomes[2] != want[2] {
 		t.Fatalf("control = %v", outcomes)
 	}
+}
+
+// managerReportsToHead makes the head the manager's head and returns the
+// head's id.
+func (o *office) managerReportsToHead() int64 {
+	o.t.Helper()
+	headID := o.head.ID()
+	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
+		o.t.Fatal(err)
+	}
+	return headID
+}
+
+// taskReminder is the last of a task's reminders of the kind.
+func (o *office) taskReminder(taskID int64, kind core.ReminderKind) *core.Reminder {
+	o.t.Helper()
+	var out *core.Reminder
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.RemindersByTask(taskID)
+		for _, r := range rs {
+			if r.Kind == kind {
+				out = r
+			}
+		}
+		return err
+	})
+	if out == nil {
+		o.t.Fatalf("task %d has no %s reminder", taskID, kind)
+	}
+	return out
 }
 
 // pendingOrFired is the deal's reminder that fired last and is unanswered.
@@ -658,10 +664,7 @@ func TestPaymentsOnOneDateAreOneReminderOfTheirSum(t *testing.T) {
 
 func TestAHeadMovesTheDealDateOfAnEscalatedReminderAndHearsOnce(t *testing.T) {
 	o := newOffice(t)
-	headID := o.head.ID()
-	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
-		t.Fatal(err)
-	}
+	o.managerReportsToHead()
 	o.at(2026, 11, 30, 12, 0)
 	d := o.paymentDeal(time.Date(2026, 12, 1, 18, 0, 0, 0, msk))
 	o.at(2026, 12, 1, 9, 0)
@@ -696,16 +699,7 @@ func TestAHeadMovesTheDealDateOfAnEscalatedReminderAndHearsOnce(t *testing.T) {
 	}
 	o.at(2026, 12, 2, 15, 0)
 	o.fire()
-	var alert *core.Reminder
-	o.view(func(tx core.Tx) error {
-		rs, err := tx.RemindersByTask(task.ID)
-		for _, x := range rs {
-			if x.Kind == core.ReminderOverdue {
-				alert = x
-			}
-		}
-		return err
-	})
+	alert := o.taskReminder(task.ID, core.ReminderOverdue)
 	if _, err := o.svc.EscalateReminder(o.ctx(), o.manager, alert.ID, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -760,10 +754,7 @@ func TestATaskDueInTheEveningIsRemindedWithinWorkingHours(t *testing.T) {
 
 func TestADeactivatedHeadLeavesNoEscalationWaitingForThem(t *testing.T) {
 	o := newOffice(t)
-	headID := o.head.ID()
-	if _, err := o.svc.UpdateUser(o.ctx(), o.admin, o.manager.ID(), core.UserUpdate{HeadID: &headID}, ""); err != nil {
-		t.Fatal(err)
-	}
+	headID := o.managerReportsToHead()
 	o.at(2026, 11, 30, 10, 0)
 	task, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Акт",
 		Due: time.Date(2026, 12, 1, 15, 0, 0, 0, msk)})
