@@ -805,3 +805,20 @@ func TestAClockJumpIsToldToTheAdminsOnce(t *testing.T) {
 		t.Fatalf("jump notices = %+v", ms)
 	}
 }
+
+func TestASnoozedLeadAndTheNextOneOfTheSameDateComeAsOne(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 12, 0)
+	d := o.paymentDeal(time.Date(2026, 12, 2, 18, 0, 0, 0, msk))
+	o.at(2026, 12, 1, 9, 0) // the day before
+	o.fire()
+	r := pendingOrFired(o, d.ID)
+	if _, err := o.svc.SnoozeReminder(o.ctx(), o.manager, r.ID, core.SnoozeTomorrow); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 2, 9, 0) // the day itself: the snoozed one and the day's own
+	n, ms := o.fire()
+	if n != 1 || len(ms) != 1 || ms[0].Key != "notify.reminder.payment" || fmt.Sprint(ms[0].Args["Lead"]) != "0" {
+		t.Fatalf("fired %d: %+v", n, ms)
+	}
+}

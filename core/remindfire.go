@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -70,7 +71,16 @@ func (s *Service) fireBatch(ctx context.Context, now time.Time) (fired int, more
 		byUser := map[int64][]*Reminder{}
 		var order []int64
 		users := map[int64]*User{}
+		nearest := nearestLeads(rs)
 		for _, r := range rs {
+			if r.Kind.DealDate() && nearest[dateKey(r)] != r {
+				// The same date's nearer lead says it all: one line, not two.
+				r.Status = ReminderCancelled
+				if err := tx.UpdateReminder(r); err != nil {
+					return err
+				}
+				continue
+			}
 			u, ok := users[r.UserID]
 			if !ok {
 				if u, err = tx.UserByID(r.UserID); err != nil && !IsNotFound(err) {
@@ -124,6 +134,28 @@ func (s *Service) fireBatch(ctx context.Context, now time.Time) (fired int, more
 		return nil
 	})
 	return fired, more, err
+}
+
+// dateKey names the key date a reminder is about: its user, deal, kind
+// and date.
+func dateKey(r *Reminder) string {
+	return fmt.Sprintf("%d:%d:%s:%d", r.UserID, r.DealID, r.Kind, r.Target.Unix())
+}
+
+// nearestLeads picks, of the due key-date reminders about one date (a lead
+// snoozed to the morning its next lead fires, or leads held over a
+// weekend), the one with the nearest lead.
+func nearestLeads(rs []*Reminder) map[string]*Reminder {
+	out := map[string]*Reminder{}
+	for _, r := range rs {
+		if !r.Kind.DealDate() {
+			continue
+		}
+		if cur, ok := out[dateKey(r)]; !ok || r.Lead < cur.Lead {
+			out[dateKey(r)] = r
+		}
+	}
+	return out
 }
 
 // reminderLive reports whether a due reminder still has a reason to fire:
