@@ -78,35 +78,57 @@ func (s *Service) DueMessages(ctx context.Context, q OutboxQuery) ([]*OutboxMess
 // OutboxMaxAttempts attempts failed, marked failed. A chat that moved
 // takes its work-chat binding along.
 func (s *Service) RecordDelivery(ctx context.Context, m *OutboxMessage, d Delivery) error {
+	return s.RecordDeliveries(ctx, []*OutboxMessage{m}, d)
+}
+
+// RecordDeliveries records one attempt that carried several outbox
+// messages of one chat at once (notifications merged into one chat
+// message), each as RecordDelivery records it, in one transaction: a crash
+// cannot leave some of them delivered and the others pending to be sent
+// again.
+func (s *Service) RecordDeliveries(ctx context.Context, ms []*OutboxMessage, d Delivery) error {
+	if len(ms) == 0 {
+		return nil
+	}
 	if d.MovedTo != "" {
-		if err := s.MoveChat(ctx, m.Platform, m.ChatID, d.MovedTo); err != nil {
+		if err := s.MoveChat(ctx, ms[0].Platform, ms[0].ChatID, d.MovedTo); err != nil {
 			return err
 		}
 	}
 	return s.update(ctx, func(tx Tx) error {
-		now := tx.Now()
-		switch {
-		case d.Err == nil:
-			m.Status, m.DeliveredAt, m.MessageID, m.LastError = OutboxDelivered, now, d.MessageID, ""
-			if err := rememberQuestion(tx, m); err != nil {
+		for _, m := range ms {
+			if err := recordOutcome(tx, m, d); err != nil {
 				return err
 			}
-		case d.MovedTo != "":
-			m.ChatID, m.NextAttemptAt, m.LastError = d.MovedTo, now, d.Err.Error()
-		case d.RetryAfter > 0 && !d.Permanent:
-			m.NextAttemptAt, m.LastError = now.Add(d.RetryAfter), d.Err.Error()
-		case d.Permanent || m.Attempts+1 >= OutboxMaxAttempts:
-			m.Attempts++
-			m.Status, m.LastError = OutboxFailed, d.Err.Error()
-		default:
-			m.Attempts++
-			m.NextAttemptAt, m.LastError = now.Add(OutboxBackoff(m.Attempts)), d.Err.Error()
 		}
-		if m.Secret && m.Status != OutboxPending {
-			m.Text, m.Args = "", nil
-		}
-		return tx.UpdateMessage(m)
+		return nil
 	})
+}
+
+// recordOutcome writes an attempt's outcome into m.
+func recordOutcome(tx Tx, m *OutboxMessage, d Delivery) error {
+	now := tx.Now()
+	switch {
+	case d.Err == nil:
+		m.Status, m.DeliveredAt, m.MessageID, m.LastError = OutboxDelivered, now, d.MessageID, ""
+		if err := rememberQuestion(tx, m); err != nil {
+			return err
+		}
+	case d.MovedTo != "":
+		m.ChatID, m.NextAttemptAt, m.LastError = d.MovedTo, now, d.Err.Error()
+	case d.RetryAfter > 0 && !d.Permanent:
+		m.NextAttemptAt, m.LastError = now.Add(d.RetryAfter), d.Err.Error()
+	case d.Permanent || m.Attempts+1 >= OutboxMaxAttempts:
+		m.Attempts++
+		m.Status, m.LastError = OutboxFailed, d.Err.Error()
+	default:
+		m.Attempts++
+		m.NextAttemptAt, m.LastError = now.Add(OutboxBackoff(m.Attempts)), d.Err.Error()
+	}
+	if m.Secret && m.Status != OutboxPending {
+		m.Text, m.Args = "", nil
+	}
+	return tx.UpdateMessage(m)
 }
 
 // rememberQuestion records, in the same transaction as its delivery, that a
