@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -280,81 +279,6 @@ func BenchmarkDueReminders1000BareBolt(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(size)/1000, "B/record")
-}
-
-// BenchmarkFire1000 is a tick that fires 1,000 due reminders of a million
-// pending: in one transaction, with fsync, it reads them, marks each fired
-// and writes its notification into the outbox. It runs on a copy of the
-// fixture; each iteration fires the next 1,000. ns-before-commit/op is the
-// part spent before bbolt's commit (reading, encoding, updating the tree).
-func BenchmarkFire1000(b *testing.B) {
-	src := remindersFixturePath(b)
-	path := filepath.Join(b.TempDir(), "fire.db")
-	if err := copyFile(src, path); err != nil {
-		b.Fatal(err)
-	}
-	db, err := bolt.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = db.Close() })
-	fired := 0
-	var inTx time.Duration // the time spent in the function, before the commit
-	b.ReportAllocs()
-	for b.Loop() {
-		if fired+1000 > remindersPending {
-			b.Fatal("the fixture has no more reminders to fire")
-		}
-		now := remindersDueBy(fired + 1000)
-		start := time.Now()
-		err := db.Update(context.Background(), func(tx core.Tx) error {
-			defer func() { inTx += time.Since(start) }()
-			rs, err := tx.DueReminders(now, 1000)
-			if err != nil {
-				return err
-			}
-			if len(rs) != 1000 {
-				return fmt.Errorf("%d due, want 1000", len(rs))
-			}
-			for _, r := range rs {
-				r.Status, r.FiredAt = core.ReminderFired, tx.Now()
-				if err := tx.UpdateReminder(r); err != nil {
-					return err
-				}
-				if err := tx.Enqueue(&core.OutboxMessage{Platform: core.PlatformTelegram,
-					ChatID: strconv.FormatInt(100+r.UserID, 10), UserID: r.UserID, Locale: "ru",
-					Key: "notify.reminder." + string(r.Kind), Args: map[string]any{"ReminderID": r.ID,
-						"DealID": r.DealID, "Target": r.Target, "Amount": int64(r.Amount)}}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		fired += 1000
-	}
-	// The rest of ns/op is bbolt's commit: writing the dirty pages, fsync.
-	b.ReportMetric(float64(inTx.Nanoseconds())/float64(b.N), "ns-before-commit/op")
-}
-
-// copyFile copies the file at src to dst.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		_ = out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // TestBenchReminders checks the fixture's arithmetic on a small one: the
