@@ -57,6 +57,21 @@ func AddWorkdays(cal WorkCalendar, day time.Time, n int) time.Time {
 	return day
 }
 
+// dayOf is the midnight that starts t's day, in t's location.
+func dayOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location()) }
+
+// minuteOf is t's time of day in minutes from midnight.
+func minuteOf(t time.Time) int { return t.Hour()*60 + t.Minute() }
+
+// dayEnd is when the working day ends, in minutes from midnight: an hour
+// earlier on a shortened day.
+func (st ReminderSettings) dayEnd(cal WorkCalendar, day time.Time) int {
+	if cal.Shortened(day) {
+		return st.DayEnd - 60
+	}
+	return st.DayEnd
+}
+
 // WorkdayOnOrBefore returns day if it is a working day, else the last
 // working day before it (at most a month back; past that, day itself).
 func WorkdayOnOrBefore(cal WorkCalendar, day time.Time) time.Time {

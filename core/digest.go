@@ -62,7 +62,7 @@ func (s *Service) EnsureDigests(ctx context.Context, now time.Time) (int, error)
 func (s *Service) scheduleDigest(tx Tx, u *User, st ReminderSettings, now time.Time) error {
 	loc := u.Location()
 	t := now.In(loc)
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	day := dayOf(t)
 	at := atMinute(day, st.DigestAt)
 	for !at.After(now) || !s.calendar().Workday(day) {
 		day = day.AddDate(0, 0, 1)
@@ -84,7 +84,7 @@ func (s *Service) scheduleDigest(tx Tx, u *User, st ReminderSettings, now time.T
 func (s *Service) sendDigest(tx Tx, u *User, r *Reminder, now time.Time) error {
 	loc := u.Location()
 	t := now.In(loc)
-	today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	today := dayOf(t)
 	tomorrow := today.AddDate(0, 0, 1)
 	tasks, err := tx.FindTasks(TaskFilter{AssigneeID: u.ID, Status: TaskOpen})
 	if err != nil {

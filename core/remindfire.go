@@ -196,14 +196,11 @@ func (s *Service) allowedAt(u *User, now time.Time, st ReminderSettings, exact b
 	t := now.In(loc)
 	cal := s.calendar()
 	for range 800 {
-		day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		day := dayOf(t)
 		next := day.AddDate(0, 0, 1)
-		m := t.Hour()*60 + t.Minute()
+		m := minuteOf(t)
 		if !exact {
-			start, end := st.DayStart, st.DayEnd
-			if cal.Shortened(day) {
-				end -= 60
-			}
+			start, end := st.DayStart, st.dayEnd(cal, day)
 			switch {
 			case !cal.Workday(day) || m >= end:
 				t = atMinute(next, start)
@@ -229,8 +226,7 @@ func (s *Service) allowedAt(u *User, now time.Time, st ReminderSettings, exact b
 // when they end.
 func quietUntil(u *User, t time.Time) (bool, time.Time) {
 	t = t.In(u.Location())
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-	m := t.Hour()*60 + t.Minute()
+	day, m := dayOf(t), minuteOf(t)
 	from, to := u.QuietFrom, u.QuietTo
 	switch {
 	case from == to:

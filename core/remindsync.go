@@ -165,8 +165,7 @@ func open(r *Reminder) bool { return r.Status == ReminderPending || r.Status == 
 // start of the working day that many days before, or of the last working
 // day before that when it is a day off.
 func keyDateDue(cal WorkCalendar, target time.Time, lead int, loc *time.Location, dayStart int) time.Time {
-	t := target.In(loc)
-	day := time.Date(t.Year(), t.Month(), t.Day()-lead, 0, 0, 0, 0, loc)
+	day := dayOf(target.In(loc)).AddDate(0, 0, -lead)
 	day = WorkdayOnOrBefore(cal, day)
 	return time.Date(day.Year(), day.Month(), day.Day(), dayStart/60, dayStart%60, 0, 0, loc)
 }
@@ -221,21 +220,14 @@ func (s *Service) beforeWithinHours(tx Tx, userID int64, at time.Time, st Remind
 	}
 	cal := s.calendar()
 	t := at.In(u.Location())
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-	end := func(d time.Time) int {
-		if cal.Shortened(d) {
-			return st.DayEnd - 60
-		}
-		return st.DayEnd
-	}
-	m := t.Hour()*60 + t.Minute()
-	if cal.Workday(day) && m >= st.DayStart && m < end(day) {
+	day, m := dayOf(t), minuteOf(t)
+	if cal.Workday(day) && m >= st.DayStart && m < st.dayEnd(cal, day) {
 		return at
 	}
 	if !cal.Workday(day) || m < st.DayStart {
 		day = WorkdayOnOrBefore(cal, day.AddDate(0, 0, -1))
 	}
-	return atMinute(day, max(end(day)-60, st.DayStart))
+	return atMinute(day, max(st.dayEnd(cal, day)-60, st.DayStart))
 }
 
 // headOf returns the active head of a user, 0 when they have none.
