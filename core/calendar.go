@@ -58,7 +58,9 @@ func AddWorkdays(cal WorkCalendar, day time.Time, n int) time.Time {
 }
 
 // dayOf is the midnight that starts t's day, in t's location.
-func dayOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location()) }
+func dayOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+}
 
 // minuteOf is t's time of day in minutes from midnight.
 func minuteOf(t time.Time) int { return t.Hour()*60 + t.Minute() }
