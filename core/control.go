@@ -654,6 +654,113 @@ func (s *Service) SetReminderLeads(ctx context.Context, a Actor, kind ReminderKi
 	})
 }
 
+// RulesUpdate lists the department's reminder rules to change; nil fields
+// stay.
+type RulesUpdate struct {
+	// TaskLead is how long before a task's due time it is reminded;
+	// EscalateAfter how long it may stay overdue before the head is told.
+	TaskLead, EscalateAfter *time.Duration
+	// Hours are the working hours [start, end) in minutes from midnight;
+	// DigestAt the morning digest's time.
+	Hours    *[2]int
+	DigestAt *int
+}
+
+// Bounds of the reminder rules.
+const (
+	MinTaskLead      = 5 * time.Minute
+	MaxTaskLead      = 7 * 24 * time.Hour
+	MinEscalateAfter = time.Hour
+	MaxEscalateAfter = 30 * 24 * time.Hour
+)
+
+// SetReminderRules changes the department's reminder rules (admins),
+// audited: the open tasks' reminders and the pending digests are
+// rescheduled in the same transaction.
+func (s *Service) SetReminderRules(ctx context.Context, a Actor, upd RulesUpdate) (ReminderSettings, error) {
+	if err := a.require(PermAdmin); err != nil {
+		return ReminderSettings{}, err
+	}
+	var out ReminderSettings
+	err := s.update(ctx, func(tx Tx) error {
+		stored, err := tx.ReminderSettings()
+		if err != nil {
+			return err
+		}
+		old := stored.WithDefaults()
+		st := old
+		if d := upd.TaskLead; d != nil {
+			if *d < MinTaskLead || *d > MaxTaskLead {
+				return Errorf(EINVALID, "err.rules.task_lead")
+			}
+			st.TaskLead = *d
+		}
+		if d := upd.EscalateAfter; d != nil {
+			if *d < MinEscalateAfter || *d > MaxEscalateAfter {
+				return Errorf(EINVALID, "err.rules.escalate_after")
+			}
+			st.EscalateAfter = *d
+		}
+		if h := upd.Hours; h != nil {
+			if h[0] < 0 || h[1] > 24*60 || h[1]-h[0] < 2*60 {
+				return Errorf(EINVALID, "err.rules.hours")
+			}
+			st.DayStart, st.DayEnd = h[0], h[1]
+		}
+		if m := upd.DigestAt; m != nil {
+			if *m < 0 || *m >= 24*60 {
+				return Errorf(EINVALID, "err.rules.digest_at")
+			}
+			st.DigestAt = *m
+		}
+		out = st
+		if rulesText(old) == rulesText(st) {
+			return nil
+		}
+		if err := tx.PutReminderSettings(st); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(stamp([]*Change{{Entity: EntitySettings, EntityID: 1, Field: "rules",
+			Old: rulesText(old), New: rulesText(st)}}, a, "settings")...); err != nil {
+			return err
+		}
+		ts, err := tx.FindTasks(TaskFilter{Status: TaskOpen})
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if err := s.syncTask(tx, t); err != nil {
+				return err
+			}
+		}
+		if st.DayStart != old.DayStart {
+			// Key dates remind at the start of the working day.
+			ds, err := tx.FindDeals(DealFilter{Open: true})
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				if err := s.syncDeal(tx, d); err != nil {
+					return err
+				}
+			}
+		}
+		if st.DigestAt != old.DigestAt {
+			return s.rescheduleDigests(tx, st, tx.Now())
+		}
+		return nil
+	})
+	return out, err
+}
+
+// rulesText is the rules as an audit record keeps them.
+func rulesText(st ReminderSettings) string {
+	return fmt.Sprintf("task_lead %s; escalate_after %s; hours %s-%s; digest %s", st.TaskLead, st.EscalateAfter,
+		clockText(st.DayStart), clockText(st.DayEnd), clockText(st.DigestAt))
+}
+
+func clockText(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+
 // SetDealLeads sets a deal's own lead days of a key-date kind; nil leads
 // return the deal to the department's.
 func (s *Service) SetDealLeads(ctx context.Context, a Actor, dealID int64, kind ReminderKind, leads []int) (*Deal, error) {
@@ -788,7 +895,7 @@ func quietText(u *User) string {
 	if u.QuietFrom == u.QuietTo {
 		return ""
 	}
-	return fmt.Sprintf("%02d:%02d-%02d:%02d", u.QuietFrom/60, u.QuietFrom%60, u.QuietTo/60, u.QuietTo%60)
+	return clockText(u.QuietFrom) + "-" + clockText(u.QuietTo)
 }
 
 func kindStrs(ks []ReminderKind) []string {

@@ -69,13 +69,49 @@ func (s *Service) scheduleDigest(tx Tx, u *User, st ReminderSettings, now time.T
 		at = atMinute(day, st.DigestAt)
 	}
 	key := fmt.Sprintf("digest:%d:%s", u.ID, day.Format("2006-01-02"))
-	if _, err := tx.ReminderByKey(key); err == nil {
-		return nil
+	if r, err := tx.ReminderByKey(key); err == nil {
+		if r.Status != ReminderCancelled {
+			return nil
+		}
+		// Cancelled when the digest time changed: back at the new time.
+		r.Status, r.DueAt = ReminderPending, at
+		return tx.UpdateReminder(r)
 	} else if !IsNotFound(err) {
 		return err
 	}
 	return tx.CreateReminder(&Reminder{Key: key, Kind: ReminderDigest, UserID: u.ID, DueAt: at,
 		Status: ReminderPending})
+}
+
+// rescheduleDigests moves every pending digest to the digest time of st:
+// each is cancelled and the user's next one scheduled anew.
+func (s *Service) rescheduleDigests(tx Tx, st ReminderSettings, now time.Time) error {
+	users, err := tx.ListUsers()
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		pending, err := tx.PendingRemindersByUser(u.ID)
+		if err != nil {
+			return err
+		}
+		had := false
+		for _, r := range pending {
+			if r.Kind == ReminderDigest {
+				had = true
+				r.Status = ReminderCancelled
+				if err := tx.UpdateReminder(r); err != nil {
+					return err
+				}
+			}
+		}
+		if had {
+			if err := s.scheduleDigest(tx, u, st, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // sendDigest writes u's digest: their overdue tasks, those due today, their

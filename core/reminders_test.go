@@ -822,3 +822,58 @@ func TestASnoozedLeadAndTheNextOneOfTheSameDateComeAsOne(t *testing.T) {
 		t.Fatalf("fired %d: %+v", n, ms)
 	}
 }
+
+func TestAdminsSetTheEscalationDelayWorkingHoursAndDigestTime(t *testing.T) {
+	o := newOffice(t)
+	o.managerReportsToHead()
+	o.at(2026, 11, 30, 10, 0)
+	task, err := o.svc.CreateTask(o.ctx(), o.manager, &core.Task{Title: "Акт",
+		Due: time.Date(2026, 12, 1, 15, 0, 0, 0, msk)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.EnsureDigests(o.ctx(), o.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	d := o.paymentDeal(time.Date(2026, 12, 3, 18, 0, 0, 0, msk))
+	four, hours, ten := 4*time.Hour, [2]int{8 * 60, 17 * 60}, 10*60
+	if _, err := o.svc.SetReminderRules(o.ctx(), o.manager, core.RulesUpdate{EscalateAfter: &four}); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Fatalf("a manager changed the rules: %v", err)
+	}
+	bad := time.Minute
+	if _, err := o.svc.SetReminderRules(o.ctx(), o.admin, core.RulesUpdate{EscalateAfter: &bad}); core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("an escalation after a minute: %v", err)
+	}
+	st, err := o.svc.SetReminderRules(o.ctx(), o.admin, core.RulesUpdate{EscalateAfter: &four, Hours: &hours, DigestAt: &ten})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.EscalateAfter != four || st.DayStart != 8*60 || st.DigestAt != 10*60 {
+		t.Fatalf("settings = %+v", st)
+	}
+	if esc := o.taskReminder(task.ID, core.ReminderEscalation); esc.Status != core.ReminderPending ||
+		!esc.DueAt.Equal(time.Date(2026, 12, 1, 19, 0, 0, 0, msk)) {
+		t.Fatalf("escalation = %+v", esc)
+	}
+	for _, r := range pendingOf(o.reminders(d.ID)) {
+		if r.DueAt.In(msk).Hour() != 8 {
+			t.Fatalf("a key date reminds at %v, not at the new start of the day", r.DueAt.In(msk))
+		}
+	}
+	var digests []*core.Reminder
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.PendingRemindersByUser(o.manager.ID())
+		for _, r := range rs {
+			if r.Kind == core.ReminderDigest {
+				digests = append(digests, r)
+			}
+		}
+		return err
+	})
+	if len(digests) != 1 || !digests[0].DueAt.Equal(time.Date(2026, 11, 30, 10, 0, 0, 0, msk).Add(24*time.Hour)) {
+		t.Fatalf("digests = %+v", digests)
+	}
+	if c := change(t, o.changes(core.EntitySettings, 1), "rules"); c.ActorID != o.admin.ID() {
+		t.Fatalf("audit = %+v", c)
+	}
+}

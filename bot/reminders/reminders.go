@@ -26,6 +26,7 @@ func Register(r *bot.Router) {
 	r.Command("payments", core.PermEditDeals, payments)
 	r.Command("leads", core.PermEditDeals, leads)
 	r.Command("calendar", core.PermAdmin, calendar)
+	r.Command("rules", core.PermAdmin, rules)
 
 	r.Action(core.ActionReminderDone, core.PermTasks, doneAction)
 	r.Action(core.ActionReminderSnooze, core.PermTasks, snoozeAction)
