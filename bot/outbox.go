@@ -258,23 +258,26 @@ func mergeable(m *core.OutboxMessage) bool {
 // the same number (1️⃣, 2️⃣…), so that «Выполнено» under the message says
 // which one it answers. It returns nil when fewer than two would go.
 func (b *Bot) merged(ctx context.Context, t Transport, msgs []*core.OutboxMessage) (*Message, []*core.OutboxMessage) {
-	if len(msgs) < 2 || !mergeable(msgs[0]) || !mergeable(msgs[1]) {
-		return nil, nil
-	}
 	first := msgs[0]
+	joins := func(m *core.OutboxMessage) bool {
+		return mergeable(m) && m.UserID == first.UserID && m.CreatedAt.Sub(first.CreatedAt).Abs() <= mergeWindow
+	}
+	if len(msgs) < 2 || !joins(msgs[0]) || !joins(msgs[1]) {
+		return nil, nil // nothing rendered for nothing: the first goes alone
+	}
 	var (
 		parts      []*Message
 		size, rows int
 	)
 	for _, m := range msgs {
-		if !mergeable(m) || m.UserID != first.UserID || m.CreatedAt.Sub(first.CreatedAt).Abs() > mergeWindow {
+		if !joins(m) {
 			break
 		}
 		msg, err := b.render(ctx, t, m)
 		if err != nil {
 			break // it goes alone, and fails alone
 		}
-		n := utf16Len(msg.Text) + utf16Len(mergeMark(len(parts)+1)) + 2 // its mark and the blank line
+		n := TextLen(msg.Text) + TextLen(mergeMark(len(parts)+1)) + 2 // its mark and the blank line
 		if len(parts) > 0 && (size+n > mergeMaxText || rows+len(msg.Buttons) > mergeMaxRows) {
 			break
 		}
@@ -332,11 +335,12 @@ func mergeMark(i int) string {
 	return "(" + strconv.Itoa(i) + ")"
 }
 
-// utf16Len is the length of s in UTF-16 code units, as Telegram counts.
-func utf16Len(s string) int {
+// TextLen measures text as Telegram does, in UTF-16 code units (an invalid
+// rune counts as one).
+func TextLen(s string) int {
 	n := 0
 	for _, r := range s {
-		n += utf16.RuneLen(r)
+		n += max(utf16.RuneLen(r), 1)
 	}
 	return n
 }

@@ -100,19 +100,19 @@ func showPage(c *bot.Context, ref string, cur core.HistoryCursor) error {
 	// The longest header this page may get, so that the page fits under it.
 	longest := c.T("msg.history.title", bot.Args{"Title": h.Title, "Count": len(h.Entries)}) +
 		c.T("msg.history.shown", bot.Args{"From": end, "To": end})
-	budget := bot.MaxTextLen - textLen(longest)
+	budget := bot.MaxTextLen - bot.TextLen(longest)
 	var texts []string
 	size := 0
 	from := end
 	for from > 0 && len(texts) < pageEntries {
 		t := r.entry(h.Entries[from-1])
-		n := textLen(t) + 1 // and its line break
+		n := bot.TextLen(t) + 1 // and its line break
 		if size+n > budget {
 			if len(texts) > 0 {
 				break
 			}
 			t = cut(t, budget-1) // one entry longer than a message
-			n = textLen(t) + 1
+			n = bot.TextLen(t) + 1
 		}
 		texts = append(texts, t)
 		size += n
@@ -145,18 +145,9 @@ func header(c *bot.Context, h *core.History, from, to int) string {
 	return s
 }
 
-// textLen measures text as Telegram does, in UTF-16 code units.
-func textLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n += max(utf16.RuneLen(r), 1)
-	}
-	return n
-}
-
 // cut shortens s to at most limit UTF-16 code units, ending with «…».
 func cut(s string, limit int) string {
-	if textLen(s) <= limit {
+	if bot.TextLen(s) <= limit {
 		return s
 	}
 	n := 0

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/dealdesk/dealdesk/bot"
 )
 
 // TestCut: a text is cut to a length counted in UTF-16 code units, as
@@ -24,8 +26,8 @@ func TestCut(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("cut(%q, %d) = %q, want %q", tc.s, tc.limit, got, tc.want)
 		}
-		if n := len(utf16.Encode([]rune(got))); n > tc.limit || n != textLen(got) {
-			t.Errorf("cut(%q, %d) is %d units long (textLen %d)", tc.s, tc.limit, n, textLen(got))
+		if n := len(utf16.Encode([]rune(got))); n > tc.limit || n != bot.TextLen(got) {
+			t.Errorf("cut(%q, %d) is %d units long (TextLen %d)", tc.s, tc.limit, n, bot.TextLen(got))
 		}
 	}
 }

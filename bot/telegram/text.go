@@ -3,20 +3,13 @@ package telegram
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dealdesk/dealdesk/bot"
 )
 
 // textLen is the length of s as Telegram measures it: UTF-16 code units,
 // so a character outside the BMP (most emoji) counts twice.
-func textLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r > 0xFFFF {
-			n++
-		}
-	}
-	return n
-}
+var textLen = bot.TextLen
 
 // prefixLen returns the byte length of the longest prefix of s that is at
 // most limit UTF-16 units long.
