@@ -146,7 +146,25 @@ func ParseID(s, key string) (int64, error) {
 	return id, nil
 }
 
-// firstWord splits off the first word of s.
+// CutReason splits a reason typed after a value in one message: «2 000 000
+// причина: допсоглашение №2» or "… reason: …" (the last such marker). ok
+// reports that one was typed.
+func CutReason(s string) (value, reason string, ok bool) {
+	lower := strings.ToLower(s)
+	at := -1
+	var marker string
+	for _, m := range []string{"причина:", "reason:"} {
+		if i := strings.LastIndex(lower, m); i > at {
+			at, marker = i, m
+		}
+	}
+	if at < 0 {
+		return strings.TrimSpace(s), "", false
+	}
+	return strings.TrimSpace(s[:at]), strings.TrimSpace(s[at+len(marker):]), true
+}
+
+// FirstWord splits off the first word of s.
 func FirstWord(s string) (string, string) {
 	s = strings.TrimSpace(s)
 	i := strings.IndexAny(s, " \t\n")

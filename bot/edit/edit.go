@@ -162,7 +162,7 @@ func advance(c *bot.Context, d map[string]string) (string, error) {
 // plan checks the value typed for the field (a reason may follow it after
 // «причина:»), then saves when the reason is given, or asks for it.
 func plan(c *bot.Context, d map[string]string, value string) (string, error) {
-	value, reason, withReason := cutReason(value)
+	value, reason, withReason := bot.CutReason(value)
 	index, _ := strconv.Atoi(d[keyIndex])
 	e, err := c.Svc.PlanEdit(c.Ctx(), c.Actor(), core.EditRequest{Entity: core.Entity(d[keyEntity]),
 		ID: parseID(d[keyID]), Field: d[keyField], Op: core.EditOp(d[keyOp]), Index: index, Value: value,
@@ -247,23 +247,6 @@ func afterButtons(c *bot.Context, e *core.Edit) [][]bot.Button {
 		row = append(row, bot.Button{LabelKey: "btn.history", Action: core.ActionHistoryShow, Payload: ref})
 	}
 	return [][]bot.Button{row}
-}
-
-// cutReason splits a reason typed after the value: «2 000 000 причина:
-// допсоглашение №2» or "… reason: …". ok reports that one was typed.
-func cutReason(s string) (value, reason string, ok bool) {
-	lower := strings.ToLower(s)
-	at := -1
-	var marker string
-	for _, m := range []string{"причина:", "reason:"} {
-		if i := strings.LastIndex(lower, m); i > at {
-			at, marker = i, m
-		}
-	}
-	if at < 0 {
-		return strings.TrimSpace(s), "", false
-	}
-	return strings.TrimSpace(s[:at]), strings.TrimSpace(s[at+len(marker):]), true
 }
 
 // findCards finds the cards meant by what /edit was given: the longest

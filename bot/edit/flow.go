@@ -239,7 +239,7 @@ func partInput(c *bot.Context, s string) (string, error) {
 		return "", err
 	}
 	d := c.Conv.Data
-	value, reason, withReason := cutReason(s)
+	value, reason, withReason := bot.CutReason(s)
 	switch {
 	case bot.IsSkip(value) || core.IsClear(value):
 		value = d[keyDraft]

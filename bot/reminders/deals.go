@@ -15,9 +15,6 @@ import (
 // clearWords empty a payment schedule.
 var clearWords = []string{"нет", "none", "off", "-", "—", "очистить", "clear"}
 
-// reasonMarks start a reason at the end of a command.
-var reasonMarks = []string{"причина:", "reason:"}
-
 // payments shows a deal's payment schedule (/payments <deal>) or replaces
 // it: /payments <deal> <date> <amount>; <date> <amount>; … [причина: …].
 func payments(c *bot.Context) error {
@@ -32,7 +29,7 @@ func payments(c *bot.Context) error {
 	if rest == "" {
 		return c.Send(bot.Reply{Text: schedule(c, d)})
 	}
-	rest, reason := cutReason(rest)
+	rest, reason, _ := bot.CutReason(rest)
 	var ps []core.Payment
 	if !slices.Contains(clearWords, normWord(rest)) {
 		for i, entry := range strings.FieldsFunc(rest, func(r rune) bool { return r == ';' || r == '\n' }) {
@@ -52,17 +49,6 @@ func payments(c *bot.Context) error {
 		return err
 	}
 	return c.Send(bot.Reply{Text: c.T("msg.payments.saved", nil) + "\n" + schedule(c, d)})
-}
-
-// cutReason splits «… причина: …» off the end of a command.
-func cutReason(s string) (rest, reason string) {
-	low := strings.ToLower(s)
-	for _, m := range reasonMarks {
-		if i := strings.Index(low, m); i >= 0 {
-			return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+len(m):])
-		}
-	}
-	return strings.TrimSpace(s), ""
 }
 
 // parsePayment reads one payment: a date (with a time, if typed) and an
