@@ -641,16 +641,7 @@ func (s *Service) SetReminderLeads(ctx context.Context, a Actor, kind ReminderKi
 			Old: old, New: leadsText(st.WithDefaults().Leads)}}, a, "settings")...); err != nil {
 			return err
 		}
-		deals, err := tx.FindDeals(DealFilter{Open: true})
-		if err != nil {
-			return err
-		}
-		for _, d := range deals {
-			if err := s.syncDeal(tx, d); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.resyncDeals(tx, DealFilter{Open: true})
 	})
 }
 
@@ -724,25 +715,13 @@ func (s *Service) SetReminderRules(ctx context.Context, a Actor, upd RulesUpdate
 			Old: rulesText(old), New: rulesText(st)}}, a, "settings")...); err != nil {
 			return err
 		}
-		ts, err := tx.FindTasks(TaskFilter{Status: TaskOpen})
-		if err != nil {
+		if err := s.resyncTasks(tx, TaskFilter{Status: TaskOpen}); err != nil {
 			return err
-		}
-		for _, t := range ts {
-			if err := s.syncTask(tx, t); err != nil {
-				return err
-			}
 		}
 		if st.DayStart != old.DayStart {
 			// Key dates remind at the start of the working day.
-			ds, err := tx.FindDeals(DealFilter{Open: true})
-			if err != nil {
+			if err := s.resyncDeals(tx, DealFilter{Open: true}); err != nil {
 				return err
-			}
-			for _, d := range ds {
-				if err := s.syncDeal(tx, d); err != nil {
-					return err
-				}
 			}
 		}
 		if st.DigestAt != old.DigestAt {
@@ -916,31 +895,36 @@ func (s *Service) resyncUser(tx Tx, u *User) error {
 	}
 	for _, p := range users {
 		if p.ID == u.ID || p.HeadID == u.ID {
-			if err := s.resyncTasksOf(tx, p.ID); err != nil {
+			if err := s.resyncTasks(tx, TaskFilter{AssigneeID: p.ID, Status: TaskOpen}); err != nil {
 				return err
 			}
 		}
 	}
-	ds, err := tx.FindDeals(DealFilter{ManagerID: u.ID, Open: true})
+	return s.resyncDeals(tx, DealFilter{ManagerID: u.ID, Open: true})
+}
+
+// resyncTasks reschedules the reminders of the tasks f selects.
+func (s *Service) resyncTasks(tx Tx, f TaskFilter) error {
+	ts, err := tx.FindTasks(f)
 	if err != nil {
 		return err
 	}
-	for _, d := range ds {
-		if err := s.syncDeal(tx, d); err != nil {
+	for _, t := range ts {
+		if err := s.syncTask(tx, t); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// resyncTasksOf reschedules the reminders of a user's open tasks.
-func (s *Service) resyncTasksOf(tx Tx, userID int64) error {
-	ts, err := tx.FindTasks(TaskFilter{AssigneeID: userID, Status: TaskOpen})
+// resyncDeals reschedules the reminders of the deals f selects.
+func (s *Service) resyncDeals(tx Tx, f DealFilter) error {
+	ds, err := tx.FindDeals(f)
 	if err != nil {
 		return err
 	}
-	for _, t := range ts {
-		if err := s.syncTask(tx, t); err != nil {
+	for _, d := range ds {
+		if err := s.syncDeal(tx, d); err != nil {
 			return err
 		}
 	}
