@@ -349,13 +349,11 @@ func TextLen(s string) int {
 // records the outcome for all of them at once: delivered together, or
 // each retried.
 func (b *Bot) deliverMerged(ctx context.Context, t Transport, ms []*core.OutboxMessage, msg *Message) (core.Delivery, error) {
-	id, sendErr := t.Send(ctx, msg)
-	if sendErr != nil && ctx.Err() != nil {
-		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the messages stay pending
-	}
+	sctx := sendContext(ctx)
+	id, sendErr := t.Send(sctx, msg)
 	d := outcome(id, sendErr)
 	// Recorded even when the stop came meanwhile (see deliver).
-	if err := b.svc.RecordDeliveries(context.WithoutCancel(ctx), ms, d); err != nil {
+	if err := b.svc.RecordDeliveries(sctx, ms, d); err != nil {
 		return d, err
 	}
 	if sendErr != nil {
@@ -376,22 +374,20 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 		id      string
 		sendErr error
 	)
+	sctx := sendContext(ctx)
 	if m.Key == core.OutboxCommandMenu {
 		if menu, ok := unwrap(t).(CommandMenu); ok {
-			sendErr = b.publishMenuOf(ctx, menu, m.Platform, m.ChatID)
+			sendErr = b.publishMenuOf(sctx, menu, m.Platform, m.ChatID)
 		}
-	} else if msg, err := b.render(ctx, t, m); err != nil {
+	} else if msg, err := b.render(sctx, t, m); err != nil {
 		sendErr = err // a stored file not read: tried again like a failed send, or given up when it is gone
 	} else {
-		id, sendErr = t.Send(ctx, msg)
-	}
-	if sendErr != nil && ctx.Err() != nil {
-		return core.Delivery{Err: sendErr}, ctx.Err() // shutting down: the message stays pending
+		id, sendErr = t.Send(sctx, msg)
 	}
 	d := outcome(id, sendErr)
 	// Recorded even when the stop came meanwhile: a message that went out
 	// and is not marked so would go out again after the restart.
-	if err := b.svc.RecordDelivery(context.WithoutCancel(ctx), m, d); err != nil {
+	if err := b.svc.RecordDelivery(sctx, m, d); err != nil {
 		return d, err
 	}
 	if sendErr != nil {
@@ -404,6 +400,13 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 	}
 	return d, nil
 }
+
+// sendContext is the context of one delivery: a stop (ctx done) is not
+// passed on, since a call cut after the chat's server took it leaves a
+// message that went out but stays pending, and goes out again after the
+// restart; deliverChat starts no new delivery after the stop instead, and
+// each transport's HTTP client bounds a call.
+func sendContext(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // outcome is the Delivery of a send that returned the platform's message
 // id and err.
