@@ -94,11 +94,12 @@ func (s *Server) TextMessage(chatID, userID int64, text string) map[string]any {
 	id := s.newMessageID(chatID)
 	s.chats[chatID] = true
 	from := s.userObject(userID)
+	chat := s.chatObjectLocked(chatID)
 	s.mu.Unlock()
 	return map[string]any{
 		"message_id": id,
 		"date":       time.Now().Unix(),
-		"chat":       chatObject(chatID),
+		"chat":       chat,
 		"from":       from,
 		"text":       text,
 	}
@@ -130,7 +131,7 @@ func (s *Server) Press(chatID, userID int64, messageID int, data string) string 
 	msg := map[string]any{
 		"message_id": messageID,
 		"date":       time.Now().Unix(),
-		"chat":       chatObject(chatID),
+		"chat":       s.chatObjectLocked(chatID),
 		"from":       botObject(),
 	}
 	if m := s.messages[msgKey{chatID, messageID}]; m != nil {
@@ -155,6 +156,8 @@ func (s *Server) newMessageID(chatID int64) int {
 	return s.nextMsg[chatID]
 }
 
+// chatObject is the Chat object of a chat: a supergroup for a negative
+// id, a private chat for a positive one.
 func chatObject(chatID int64) map[string]any {
 	if chatID < 0 {
 		return map[string]any{"id": chatID, "type": "supergroup", "title": fmt.Sprintf("Group %d", -chatID)}

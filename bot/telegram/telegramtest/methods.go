@@ -83,6 +83,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, _ *http.Request, c *Call) {
 	if !ok {
 		return
 	}
+	if !s.threadParam(w, c, chatID) {
+		return
+	}
 	text := c.Params["text"]
 	switch {
 	case strings.TrimSpace(text) == "":
@@ -102,6 +105,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, _ *http.Request, c *Call) {
 func (s *Server) sendDocument(w http.ResponseWriter, _ *http.Request, c *Call) {
 	chatID, ok := chatParam(w, c)
 	if !ok {
+		return
+	}
+	if !s.threadParam(w, c, chatID) {
 		return
 	}
 	var doc *Upload
@@ -144,10 +150,11 @@ func (s *Server) record(c *Call, chatID int64, text string, buttons [][]Button, 
 		Method: c.Method, ChatID: chatID, MessageID: id, ThreadID: thread, ReplyTo: reply,
 		Text: text, Buttons: buttons, Document: doc, FileID: fileID,
 	})
+	chat := s.chatObjectLocked(chatID)
 	s.notify()
 	s.mu.Unlock()
 
-	m := messageObject(chatID, id, text, buttons)
+	m := messageObject(chat, id, text, buttons)
 	if thread != 0 {
 		m["message_thread_id"] = thread
 		m["is_topic_message"] = true
@@ -206,9 +213,10 @@ func (s *Server) edit(w http.ResponseWriter, c *Call, text string, withText bool
 	}
 	m.text, m.buttons = text, buttons
 	s.sent = append(s.sent, SentMessage{Method: c.Method, ChatID: chatID, MessageID: id, Text: text, Buttons: buttons})
+	chat := s.chatObjectLocked(chatID)
 	s.notify()
 	s.mu.Unlock()
-	writeResult(w, messageObject(chatID, id, text, buttons))
+	writeResult(w, messageObject(chat, id, text, buttons))
 }
 
 func (s *Server) answerCallbackQuery(w http.ResponseWriter, _ *http.Request, c *Call) {
@@ -401,11 +409,11 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, _ *http.Request, c *Call) 
 	writeResult(w, true)
 }
 
-func messageObject(chatID int64, id int, text string, buttons [][]Button) map[string]any {
+func messageObject(chat map[string]any, id int, text string, buttons [][]Button) map[string]any {
 	m := map[string]any{
 		"message_id": id,
 		"from":       botObject(),
-		"chat":       chatObject(chatID),
+		"chat":       chat,
 		"date":       time.Now().Unix(),
 		"text":       text,
 	}

@@ -3,7 +3,7 @@
 // requests; {"ok":…,"result":…} answers with Telegram's error codes and
 // descriptions), holds getUpdates like a long poll, records every call and
 // every message the bot sends, and lets a test act as users (send text,
-// press buttons), inject faults (429 with retry_after, 5xx, 403, 400) and
+// press buttons, write in forum topics), inject faults (429 with retry_after, 5xx, 403, 400) and
 // enforce Telegram's rate limits (LimitRate).
 //
 // Point a bot at it with APIURL = s.URL and Token = s.Token.
@@ -52,6 +52,7 @@ type Server struct {
 	answers   []Answer
 	commands  map[menuKey][]BotCommand
 	chats     map[int64]bool   // chats the bot knows: a user wrote or pressed there
+	forums    map[int64]*forum // forum supergroups (SetForum) and their topics
 	langs     map[int64]string // users' app languages
 	files     map[string]*file // by file_id: files users and the bot sent
 	nextFile  int
@@ -102,6 +103,7 @@ func NewServer(tb testing.TB) *Server {
 		callbacks: make(map[string]bool),
 		commands:  make(map[menuKey][]BotCommand),
 		chats:     make(map[int64]bool),
+		forums:    make(map[int64]*forum),
 		langs:     make(map[int64]string),
 		files:     make(map[string]*file),
 	}
@@ -155,6 +157,7 @@ var methods = map[string]handlerFunc{
 	"editmessagetext":        (*Server).editMessageText,
 	"editmessagereplymarkup": (*Server).editMessageReplyMarkup,
 	"answercallbackquery":    (*Server).answerCallbackQuery,
+	"createforumtopic":       (*Server).createForumTopic,
 	"setmycommands":          (*Server).setMyCommands,
 	"deletemycommands":       (*Server).deleteMyCommands,
 	"getmycommands":          (*Server).getMyCommands,
