@@ -186,6 +186,15 @@ type Popups interface {
 	Popup(ctx context.Context, callbackID, text string) error
 }
 
+// ThreadOpener is implemented by transports whose chats have threads: it
+// opens one named title in a chat and returns its id, the ThreadID that
+// messages in it carry (a Telegram forum topic's message_thread_id, a
+// Mattermost root post's id). A chat that cannot have threads (a Telegram
+// group that is no forum) is a *PermanentError.
+type ThreadOpener interface {
+	OpenThread(ctx context.Context, chatID, title string) (threadID string, err error)
+}
+
 // CommandMenu is implemented by transports that show a command menu
 // (Telegram's setMyCommands): one of its own for each known user, and a
 // default one for everyone else, each in several languages.

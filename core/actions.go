@@ -57,6 +57,30 @@ const (
 	// ActionReminderRetime corrects its time right after /remind echoed it.
 	ActionReminderCancel = "reminder.cancel"
 	ActionReminderRetime = "reminder.retime"
+	// Requests (issue 11): file one about a card, a deal or a document (the
+	// payload names it: "client:12"), take it, pass it to another officer,
+	// ask the requester, answer the question, mark it done or reject it,
+	// and show it (the payload is the request's number).
+	ActionRequestNew    = "request.new"
+	ActionRequestTake   = "request.take"
+	ActionRequestPass   = "request.pass"
+	ActionRequestAsk    = "request.ask"
+	ActionRequestAnswer = "request.answer"
+	ActionRequestDone   = "request.done"
+	ActionRequestReject = "request.reject"
+	ActionRequestShow   = "request.show"
+	// Corrections: start one from a card (payload "client:12" or "deal:5"),
+	// approve or reject a sensitive one (payload: the correction's id),
+	// and roll back an audited change (payload: the change's id).
+	ActionFixStart     = "fix.start"
+	ActionFixApprove   = "fix.approve"
+	ActionFixReject    = "fix.reject"
+	ActionChangeRevert = "change.revert"
+	// Case discussions: open one from a deal or a card (payload "deal:5"),
+	// show one, and close it (asks for the resolution).
+	ActionCaseOpen  = "case.open"
+	ActionCaseShow  = "case.show"
+	ActionCaseClose = "case.close"
 )
 
 // Actions lists every button action.
@@ -69,4 +93,8 @@ var Actions = []string{
 	ActionDocReject, ActionDocSend, ActionDocPaperSigned, ActionDocOriginal, ActionDocShow,
 	ActionReminderDone, ActionReminderSnooze, ActionReminderMove, ActionReminderEscalate, ActionReminderOpen,
 	ActionReminderCancel, ActionReminderRetime,
+	ActionRequestNew, ActionRequestTake, ActionRequestPass, ActionRequestAsk, ActionRequestAnswer, ActionRequestDone,
+	ActionRequestReject, ActionRequestShow,
+	ActionFixStart, ActionFixApprove, ActionFixReject, ActionChangeRevert,
+	ActionCaseOpen, ActionCaseShow, ActionCaseClose,
 }

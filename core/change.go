@@ -20,6 +20,11 @@ const (
 	// settings (one record, id 1).
 	EntityReminder Entity = "reminder"
 	EntitySettings Entity = "settings"
+	// Cross-department work: requests (обращения), corrections and case
+	// discussions.
+	EntityRequest    Entity = "request"
+	EntityCorrection Entity = "correction"
+	EntityCase       Entity = "case"
 )
 
 // Change is one audited field change. Every mutation writes its changes in
@@ -35,6 +40,11 @@ type Change struct {
 	New      string    `json:"new,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
 	Source   string    `json:"source,omitempty"` // the chat message or job that caused it
+	// Request is the request (обращение) the change answers; Reverts the
+	// change it rolls back; Correction the correction that made it.
+	Request    int64 `json:"request,omitempty"`
+	Reverts    int64 `json:"reverts,omitempty"`
+	Correction int64 `json:"correction,omitempty"`
 }
 
 // Actor is who does something, and from where.

@@ -176,17 +176,19 @@ type Task struct {
 	AssigneeID int64  `json:"assignee_id"` // 0 while it waits in a queue
 	// Queue is the group whose first member to take the task does it
 	// (the officers, for an intake), while AssigneeID is 0.
-	Queue     ChatPurpose `json:"queue,omitempty"`
-	IntakeID  int64       `json:"intake_id,omitempty"`
-	DealID    int64       `json:"deal_id,omitempty"`
-	ClientID  int64       `json:"client_id,omitempty"`
-	Due       time.Time   `json:"due,omitzero"`
-	Status    TaskStatus  `json:"status"`
-	Result    string      `json:"result,omitempty"`
-	CreatedBy int64       `json:"created_by"`
-	CreatedAt time.Time   `json:"created_at"`
-	UpdatedAt time.Time   `json:"updated_at"`
-	DoneAt    time.Time   `json:"done_at,omitzero"`
+	Queue    ChatPurpose `json:"queue,omitempty"`
+	IntakeID int64       `json:"intake_id,omitempty"`
+	// RequestID is the request whose SLA the task carries.
+	RequestID int64      `json:"request_id,omitempty"`
+	DealID    int64      `json:"deal_id,omitempty"`
+	ClientID  int64      `json:"client_id,omitempty"`
+	Due       time.Time  `json:"due,omitzero"`
+	Status    TaskStatus `json:"status"`
+	Result    string     `json:"result,omitempty"`
+	CreatedBy int64      `json:"created_by"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	DoneAt    time.Time  `json:"done_at,omitzero"`
 }
 
 // Overdue reports whether an open task is past its due time at now.

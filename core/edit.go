@@ -70,6 +70,10 @@ type Edit struct {
 	// Contact and Account are the item added or the item as changed.
 	Contact *Contact     `json:"contact,omitempty"`
 	Account *BankAccount `json:"account,omitempty"`
+	// RequestID is the request the edit answers; Reverts the audit record
+	// (Change.ID) it rolls back. Both travel into its audit records.
+	RequestID int64 `json:"request_id,omitempty"`
+	Reverts   int64 `json:"reverts,omitempty"`
 }
 
 // PlanEdit checks an edit without writing it: the actor may edit the

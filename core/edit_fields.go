@@ -22,6 +22,10 @@ const (
 	FieldDirector    = "director"
 	FieldContacts    = "contacts"
 	FieldAccounts    = "accounts"
+	// A card's identity: corrected only by /fix, with a second approval.
+	FieldINN  = "inn"
+	FieldKPP  = "kpp"
+	FieldOGRN = "ogrn"
 )
 
 // EditFields lists the fields of a deal and of a card that can be edited,

@@ -26,6 +26,14 @@ const (
 // delivered.
 const OutboxCommandMenu = "outbox.command_menu"
 
+// OutboxOpenThread is the Key of an outbox record that opens a case's
+// thread in its chat (a Telegram forum topic named Text, a Mattermost root
+// post) instead of sending a message; CaseID names the case. Its delivery
+// records the thread on the case (Delivery.ThreadID), in the transaction
+// that marks it delivered, and writes the case's first message into it. A
+// chat that cannot have threads keeps the case in the chat itself.
+const OutboxOpenThread = "outbox.open_thread"
+
 // QuestionData is the key in Conversation.Data under which a conversation
 // keeps the platform's id of the delivered message that asks its current
 // step with choice buttons: when the step is answered by typing instead,
@@ -60,6 +68,8 @@ type Delivery struct {
 	Permanent bool
 	// MovedTo is the chat's new id when the platform said it moved.
 	MovedTo string
+	// ThreadID is the thread an OutboxOpenThread record opened.
+	ThreadID string
 }
 
 // DueMessages returns the messages of a platform due at q.Now.

@@ -86,6 +86,8 @@ type OutboxMessage struct {
 	ReplyTo  string       `json:"reply_to,omitempty"`
 	EditID   string       `json:"edit_id,omitempty"`
 	Files    []OutboxFile `json:"files,omitempty"`
+	// CaseID is the case an OutboxOpenThread record opens a thread for.
+	CaseID int64 `json:"case_id,omitempty"`
 	// InboxID is the update a reply answers.
 	InboxID int64 `json:"inbox_id,omitempty"`
 	// Secret: the text and arguments are forgotten once the message is

@@ -43,6 +43,9 @@ type Tx interface {
 	JobTx
 	DocumentTx
 	ReminderTx
+	RequestTx
+	CorrectionTx
+	CaseTx
 }
 
 // DocumentTx stores documents with their versions' files, templates, the

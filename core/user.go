@@ -98,7 +98,9 @@ const (
 	PermAssignTasks  Permission = "tasks.assign"
 	PermHistory      Permission = "history"
 	PermApprove      Permission = "documents.approve"
-	PermVerify       Permission = "clients.verify" // work intake requests: verify, write cards, return, merge
+	PermVerify       Permission = "clients.verify" // work requests (intakes too): take, pass, verify, write cards, return, merge
+	PermRequests     Permission = "requests"       // file requests (обращения) and answer their questions
+	PermCorrect      Permission = "corrections"    // correct any field with a reason (/fix), roll changes back
 	PermDocuments    Permission = "documents"      // take document requests, produce, submit and send documents
 	PermExport       Permission = "reports.export"
 	PermAdmin        Permission = "admin"
@@ -106,12 +108,12 @@ const (
 
 var rolePerms = map[Role][]Permission{
 	RoleOfficer: {PermViewClients, PermEditClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals,
-		PermTasks, PermAssignTasks, PermHistory, PermExport, PermDocuments},
-	RoleManager:     {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermTasks, PermHistory},
-	RoleLawyer:      {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermApprove},
-	RoleUnderwriter: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory},
+		PermTasks, PermAssignTasks, PermHistory, PermExport, PermDocuments, PermRequests, PermCorrect},
+	RoleManager:     {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermTasks, PermHistory, PermRequests},
+	RoleLawyer:      {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermApprove, PermRequests},
+	RoleUnderwriter: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermRequests},
 	RoleHead: {PermViewClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals, PermTasks, PermAssignTasks, PermHistory,
-		PermExport},
+		PermExport, PermRequests, PermCorrect},
 }
 
 // Can reports whether the role has the permission. Admins may do everything.

@@ -164,6 +164,13 @@ var aggregates = []aggregate{
 		check: byID(func(r *core.ControlResult) int64 { return r.ID }, controlEntries)},
 	{bucket: bktSettings, what: "setting", since: 10, check: checkSetting},
 	{bucket: bktCalendarYears, what: "calendar year", since: 10, check: checkCalendarYear},
+	{bucket: bktRequests, what: "request", since: 11, numbered: true,
+		check: byID(func(r *core.Request) int64 { return r.ID }, requestEntries)},
+	{bucket: bktCorrections, what: "correction", since: 11, numbered: true,
+		check: byID(func(c *core.Correction) int64 { return c.ID }, correctionEntries)},
+	{bucket: bktCases, what: "case", since: 11, numbered: true,
+		check: byID(func(c *core.Case) int64 { return c.ID }, caseEntries)},
+	{bucket: bktCaseMessages, what: "case message", since: 11, check: checkCaseMessage},
 }
 
 // byID checks a record keyed by its ID.
@@ -240,13 +247,38 @@ func checkInviteFailures(_ *checker, _, v []byte) ([]entry, error) {
 	return nil, nil
 }
 
-// checkSetting checks a setting: the reminder settings are the only one.
+// checkSetting checks a setting: the reminder settings or the work
+// settings.
 func checkSetting(_ *checker, k, v []byte) ([]entry, error) {
-	if !bytes.Equal(k, keyReminderSettings) {
-		return nil, errors.New("this DealDesk knows no such setting")
+	switch {
+	case bytes.Equal(k, keyReminderSettings):
+		var s core.ReminderSettings
+		return nil, decode(v, &s)
+	case isWorkSettings(k):
+		var s core.WorkSettings
+		return nil, decode(v, &s)
 	}
-	var s core.ReminderSettings
-	return nil, decode(v, &s)
+	return nil, errors.New("this DealDesk knows no such setting")
+}
+
+// checkCaseMessage checks a case message, keyed by its case's ID and its
+// own, and notes its ID for the check of the messages' counter.
+func checkCaseMessage(c *checker, k, v []byte) ([]entry, error) {
+	var m core.CaseMessage
+	if err := decode(v, &m); err != nil {
+		return nil, err
+	}
+	if len(k) != 16 {
+		return nil, errors.New("its key is not a case ID and a message ID")
+	}
+	if m.CaseID != btoi(k[:8]) || m.ID != btoi(k[8:]) {
+		return nil, fmt.Errorf("it says it is message %d of case %d", m.ID, m.CaseID)
+	}
+	c.caseMessageMax = max(c.caseMessageMax, m.ID)
+	if c.tx.Bucket(bktCases).Get(k[:8]) == nil {
+		return nil, fmt.Errorf("its case %d does not exist", m.CaseID)
+	}
+	return caseMessageEntries(&m), nil
 }
 
 // checkCalendarYear checks a loaded production-calendar year: keyed by the
@@ -385,6 +417,25 @@ var indexes = []index{
 	{bucket: bktControlByDeal, records: bktControlResults, since: 10, target: keyPairID},
 	{bucket: bktControlByTask, records: bktControlResults, since: 10, target: keyPairID},
 	{bucket: bktControlByTime, records: bktControlResults, since: 10, target: keyPairID},
+	{bucket: bktRequestsOpen, records: bktRequests, since: 11, target: keyPairID},
+	{bucket: bktRequestsByRequester, records: bktRequests, since: 11, target: keySuffixID},
+	{bucket: bktRequestsByAssignee, records: bktRequests, since: 11, target: keySuffixID},
+	{bucket: bktRequestsByClient, records: bktRequests, since: 11, target: keySuffixID},
+	{bucket: bktRequestsByDeal, records: bktRequests, since: 11, target: keySuffixID},
+	{bucket: bktCorrectionsPending, records: bktCorrections, since: 11, target: keySuffixID},
+	{bucket: bktCasesByThread, records: bktCases, since: 11, target: valueID},
+	{bucket: bktCasesByDeal, records: bktCases, since: 11, target: keyPairID},
+	{bucket: bktCasesByClient, records: bktCases, since: 11, target: keyPairID},
+	{bucket: bktCaseMessagesByPID, records: bktCaseMessages, since: 11, target: caseMessageTarget},
+}
+
+// caseMessageTarget: an entry of case_messages_by_pid holds the 16-byte
+// key of its message.
+func caseMessageTarget(_, v []byte) []byte {
+	if len(v) != 16 {
+		return nil
+	}
+	return v
 }
 
 // checker is one run of Check's own part.
@@ -401,6 +452,8 @@ type checker struct {
 	broken      map[uint64]struct{} // records that could not be decoded: hash of bucket and key
 	dealNumbers map[int]uint64      // the highest deal number in use of each year
 	docNumbers  map[string]uint64   // the highest document number in use of each counter
+	// caseMessageMax is the highest case message ID in use.
+	caseMessageMax int64
 }
 
 func (c *checker) run() error {
@@ -638,6 +691,21 @@ func (c *checker) counters() {
 		}
 	}
 	c.docCounters(b)
+	c.caseMessageCounter()
+}
+
+// caseMessageCounter checks that the case messages' ID counter is ahead of
+// every message ID in use.
+func (c *checker) caseMessageCounter() {
+	b := c.tx.Bucket(bktCaseMessages)
+	if b == nil || c.version < 11 {
+		return
+	}
+	c.r.Counters++
+	if seq := b.Sequence(); seq < uint64(c.caseMessageMax) {
+		c.r.problem("bucket %s: the ID counter is at %d, behind the highest message ID in use, %d: "+
+			"a new message could overwrite one", bktCaseMessages, seq, c.caseMessageMax)
+	}
 }
 
 // describe names a record for a message: "client 7", `invite "ab12"`.

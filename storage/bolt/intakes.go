@@ -19,10 +19,23 @@ func (tx *Tx) IntakeByID(id int64) (*core.Intake, error) {
 	return in, nil
 }
 
-// CreateIntake assigns the intake an ID and stores it.
+// CreateIntake stores an intake. An intake with an ID is its request's
+// (the same number): it is stored under it, ECONFLICT when the number is
+// taken, and the intakes' counter is moved up to it. One without gets the
+// next ID of the intakes.
 func (tx *Tx) CreateIntake(in *core.Intake) (err error) {
 	defer wrapf(&err, "create intake")
-	if in.ID, err = tx.nextID(bktIntakes); err != nil {
+	b := tx.tx.Bucket(bktIntakes)
+	if in.ID != 0 {
+		if b.Get(itob(in.ID)) != nil {
+			return core.Errorf(core.ECONFLICT, "err.request.taken", "ID", in.ID)
+		}
+		if uint64(in.ID) > b.Sequence() {
+			if err := b.SetSequence(uint64(in.ID)); err != nil {
+				return err
+			}
+		}
+	} else if in.ID, err = tx.nextID(bktIntakes); err != nil {
 		return err
 	}
 	if in.CreatedAt.IsZero() {

@@ -1,8 +1,10 @@
 package bolt
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.etcd.io/bbolt"
 	bbolterrors "go.etcd.io/bbolt/errors"
@@ -89,6 +91,21 @@ var (
 	bktControlByTime          = []byte("control_by_time")           // since schema 10
 	bktSettings               = []byte("settings")                  // since schema 10
 	bktCalendarYears          = []byte("calendar_years")            // since schema 10
+
+	bktRequests            = []byte("requests")              // since schema 11
+	bktRequestsOpen        = []byte("requests_open")         // since schema 11
+	bktRequestsByRequester = []byte("requests_by_requester") // since schema 11
+	bktRequestsByAssignee  = []byte("requests_by_assignee")  // since schema 11
+	bktRequestsByClient    = []byte("requests_by_client")    // since schema 11
+	bktRequestsByDeal      = []byte("requests_by_deal")      // since schema 11
+	bktCorrections         = []byte("corrections")           // since schema 11
+	bktCorrectionsPending  = []byte("corrections_pending")   // since schema 11
+	bktCases               = []byte("cases")                 // since schema 11
+	bktCasesByThread       = []byte("cases_by_thread")       // since schema 11
+	bktCasesByDeal         = []byte("cases_by_deal")         // since schema 11
+	bktCasesByClient       = []byte("cases_by_client")       // since schema 11
+	bktCaseMessages        = []byte("case_messages")         // since schema 11
+	bktCaseMessagesByPID   = []byte("case_messages_by_pid")  // since schema 11
 )
 
 // keySchemaVersion is the meta key of the number of migrations applied.
@@ -110,6 +127,88 @@ var migrations = []migration{
 	addJobRuns,         // 8
 	addDocuments,       // 9
 	addReminders,       // 10
+	addRequests,        // 11
+}
+
+// addRequests adds requests, corrections and case discussions with their
+// indexes, and makes every intake a request of type intake under the same
+// number: the requests' counter goes on from the intakes', and each
+// intake's task learns its request.
+func addRequests(tx *bbolt.Tx) error {
+	for _, b := range [][]byte{bktRequests, bktRequestsOpen, bktRequestsByRequester, bktRequestsByAssignee,
+		bktRequestsByClient, bktRequestsByDeal, bktCorrections, bktCorrectionsPending, bktCases, bktCasesByThread,
+		bktCasesByDeal, bktCasesByClient, bktCaseMessages, bktCaseMessagesByPID} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	intakes, requests, tasks := tx.Bucket(bktIntakes), tx.Bucket(bktRequests), tx.Bucket(bktTasks)
+	err := intakes.ForEach(func(k, v []byte) error {
+		var in core.Intake
+		if err := decode(v, &in); err != nil {
+			return fmt.Errorf("intake %x: %w", k, err)
+		}
+		r := requestOfIntake(&in)
+		var task *core.Task
+		if data := tasks.Get(itob(in.TaskID)); in.TaskID != 0 && data != nil {
+			task = new(core.Task)
+			if err := decode(data, task); err != nil {
+				return fmt.Errorf("task %d of intake %d: %w", in.TaskID, in.ID, err)
+			}
+			// The officer who took it works it, or did.
+			r.AssigneeID = task.AssigneeID
+			if r.Status == core.RequestNew && task.AssigneeID != 0 {
+				r.Status = core.RequestInWork
+			}
+		}
+		data, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if err := requests.Put(itob(r.ID), data); err != nil {
+			return err
+		}
+		for _, e := range requestEntries(r) {
+			if err := tx.Bucket(e.bucket).Put(e.key, []byte{}); err != nil {
+				return err
+			}
+		}
+		if task == nil {
+			return nil
+		}
+		// The task's indexes do not depend on RequestID: they stay valid.
+		task.RequestID = r.ID
+		if data, err = json.Marshal(task); err != nil {
+			return err
+		}
+		return tasks.Put(itob(task.ID), data)
+	})
+	if err != nil {
+		return err
+	}
+	seq := intakes.Sequence()
+	if k, _ := intakes.Cursor().Last(); len(k) == 8 {
+		seq = max(seq, uint64(btoi(k)))
+	}
+	return requests.SetSequence(seq)
+}
+
+// requestOfIntake is the request an intake stored before schema 11 is.
+func requestOfIntake(in *core.Intake) *core.Request {
+	r := &core.Request{ID: in.ID, Type: core.RequestIntake, Status: core.RequestNew, RequesterID: in.ManagerID,
+		ClientID: in.ClientID, TaskID: in.TaskID, IntakeID: in.ID,
+		Text:      strings.TrimSpace(in.Given.Name() + " " + in.Given.INN),
+		CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
+	switch in.Status {
+	case core.IntakeDone:
+		r.Status = core.RequestDone
+	case core.IntakeReturned:
+		r.Status, r.Result = core.RequestRejected, in.ReturnNote
+	}
+	if r.Status.Closed() {
+		r.ClosedAt = in.UpdatedAt
+	}
+	return r
 }
 
 // addReminders adds reminders with their indexes, the control results with
