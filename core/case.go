@@ -33,7 +33,7 @@ type Case struct {
 	Opening bool `json:"opening,omitempty"`
 	// Participants are the people mentioned when it opened and those who
 	// joined the discussion since.
-	Participants []int64 `json:"participants,omitempty"`
+	Participants []int64    `json:"participants,omitempty"`
 	Status       CaseStatus `json:"status"`
 	// Resolution is what /case close recorded.
 	Resolution string    `json:"resolution,omitempty"`

@@ -49,7 +49,8 @@ type InboxTx interface {
 	// PendingChatItems returns up to limit (all when limit <= 0) items of
 	// one chat not yet handled, oldest first.
 	PendingChatItems(platform, chatID string, limit int) ([]*InboxItem, error)
-	// MarkInboxHandled sets HandledAt to Now; ECONFLICT when the item was
+	// MarkInboxHandled sets HandledAt to Now and forgets the Payload (what
+	// was said is not kept once handled); ECONFLICT when the item was
 	// handled already, ENOTFOUND when there is none.
 	MarkInboxHandled(id int64) error
 	// PurgeInbox deletes the items handled before t and returns how many.

@@ -95,7 +95,9 @@ func (tx *Tx) MarkInboxHandled(id int64) (err error) {
 		return core.Errorf(core.ECONFLICT, "err.inbox.handled", "ID", id)
 	}
 	old := *it
-	it.HandledAt = tx.now
+	// What was said is not kept once handled (a stranger's message, an
+	// invite code): the platform and key recognize a redelivery.
+	it.HandledAt, it.Payload = tx.now, nil
 	if err := tx.put(bktInbox, itob(id), it); err != nil {
 		return err
 	}
