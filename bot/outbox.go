@@ -244,10 +244,10 @@ const (
 
 // mergeable reports whether m may go out merged with others: a personal
 // notification (rendered from its key), with no files, not placed as an
-// answer, an edit or in a thread, and no command-menu record.
+// answer, an edit or in a thread, and no command-menu or thread record.
 func mergeable(m *core.OutboxMessage) bool {
-	return m.UserID != 0 && m.Key != "" && m.Key != core.OutboxCommandMenu && len(m.Files) == 0 &&
-		m.EditID == "" && m.ReplyTo == "" && m.ThreadID == ""
+	return m.UserID != 0 && m.Key != "" && m.Key != core.OutboxCommandMenu && m.Key != core.OutboxOpenThread &&
+		len(m.Files) == 0 && m.EditID == "" && m.ReplyTo == "" && m.ThreadID == ""
 }
 
 // merged renders the run of notifications at the head of msgs (one chat's,
@@ -368,23 +368,32 @@ func (b *Bot) deliverMerged(ctx context.Context, t Transport, ms []*core.OutboxM
 }
 
 // deliver sends one message and records the outcome. A command-menu
-// record publishes the user's menu instead (see core.OutboxCommandMenu).
+// record publishes the user's menu instead (see core.OutboxCommandMenu),
+// and a thread record opens a case's thread (see openThread).
 func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (core.Delivery, error) {
 	var (
-		id      string
-		sendErr error
+		id, thread string
+		sendErr    error
 	)
 	sctx := sendContext(ctx)
-	if m.Key == core.OutboxCommandMenu {
+	switch m.Key {
+	case core.OutboxCommandMenu:
 		if menu, ok := unwrap(t).(CommandMenu); ok {
 			sendErr = b.publishMenuOf(sctx, menu, m.Platform, m.ChatID)
 		}
-	} else if msg, err := b.render(sctx, t, m); err != nil {
-		sendErr = err // a stored file not read: tried again like a failed send, or given up when it is gone
-	} else {
-		id, sendErr = t.Send(sctx, msg)
+	case core.OutboxOpenThread:
+		thread, sendErr = openThread(sctx, t, m)
+	default:
+		if msg, err := b.render(sctx, t, m); err != nil {
+			sendErr = err // a stored file not read: tried again like a failed send, or given up when it is gone
+		} else {
+			id, sendErr = t.Send(sctx, msg)
+		}
 	}
 	d := outcome(id, sendErr)
+	if sendErr == nil {
+		d.ThreadID = thread
+	}
 	// Recorded even when the stop came meanwhile: a message that went out
 	// and is not marked so would go out again after the restart.
 	if err := b.svc.RecordDelivery(sctx, m, d); err != nil {
@@ -399,6 +408,19 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 			Int("attempts", m.Attempts).Msg("outbox delivery failed")
 	}
 	return d, nil
+}
+
+// openThread opens the thread of a case (core.OutboxOpenThread): named
+// m.Text in the chat, where the transport has threads (ThreadOpener), and
+// returns its id. Its errors are a send's, retried or given up alike. A
+// transport without threads (the console) opens none: "" with no error,
+// and the case is kept in the chat itself.
+func openThread(ctx context.Context, t Transport, m *core.OutboxMessage) (string, error) {
+	opener, ok := unwrap(t).(ThreadOpener)
+	if !ok {
+		return "", nil
+	}
+	return opener.OpenThread(ctx, m.ChatID, m.Text)
 }
 
 // sendContext is the context of one delivery: a stop (ctx done) is not
