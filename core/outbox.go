@@ -135,6 +135,12 @@ func recordOutcome(tx Tx, m *OutboxMessage, d Delivery) error {
 		m.Attempts++
 		m.NextAttemptAt, m.LastError = now.Add(OutboxBackoff(m.Attempts)), d.Err.Error()
 	}
+	if m.Key == OutboxOpenThread {
+		// The case takes its thread, or the chat when it cannot have one.
+		if err := threadOpened(tx, m, d); err != nil {
+			return err
+		}
+	}
 	if m.Secret && m.Status != OutboxPending {
 		m.Text, m.Args = "", nil
 	}
