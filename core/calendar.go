@@ -256,3 +256,100 @@ func (s *Service) CheckCalendar(ctx context.Context, now time.Time) (int, error)
 	})
 	return warned, err
 }
+
+// maxWorkSpanDays bounds the days AddWorkingTime and WorkingTimeBetween
+// walk: ten years, far beyond any SLA, so that a calendar with no working
+// day cannot make them loop for ever.
+const maxWorkSpanDays = 3660
+
+// workHours is the working window of day (midnight in its location):
+// from the start of the working hours to their end, an hour earlier on a
+// shortened day; ok is false on a day off.
+func workHours(cal WorkCalendar, st ReminderSettings, day time.Time) (start, end time.Time, ok bool) {
+	if !cal.Workday(day) {
+		return time.Time{}, time.Time{}, false
+	}
+	start, end = atMinute(day, st.DayStart), atMinute(day, st.dayEnd(cal, day))
+	return start, end, end.After(start)
+}
+
+// AddWorkingTime returns the moment d of working time after from (before
+// it, when d is negative): only the working hours of working days count,
+// in loc, by the production calendar (a shortened day an hour shorter, a
+// holiday not at all). From outside the working hours the count starts at
+// the next working hours' start (ends at the last one's end, backwards).
+// A span that ends exactly at the end of a working day ends there, not at
+// the next morning. d == 0 returns from.
+func AddWorkingTime(cal WorkCalendar, st ReminderSettings, loc *time.Location, from time.Time, d time.Duration) time.Time {
+	if d == 0 {
+		return from
+	}
+	t := from.In(loc)
+	if d > 0 {
+		for range maxWorkSpanDays {
+			day := dayOf(t)
+			if start, end, ok := workHours(cal, st, day); ok {
+				if t.Before(start) {
+					t = start
+				}
+				if t.Before(end) {
+					if left := end.Sub(t); d <= left {
+						return t.Add(d)
+					}
+					d -= end.Sub(t)
+				}
+			}
+			t = day.AddDate(0, 0, 1)
+		}
+		return t
+	}
+	d = -d
+	for range maxWorkSpanDays {
+		day := dayOf(t)
+		if start, end, ok := workHours(cal, st, day); ok {
+			if t.After(end) {
+				t = end
+			}
+			if t.After(start) {
+				if left := t.Sub(start); d <= left {
+					return t.Add(-d)
+				}
+				d -= t.Sub(start)
+			}
+		}
+		t = day.Add(-time.Nanosecond) // the end of the day before
+	}
+	return t
+}
+
+// WorkingTimeBetween is the working time from from to to, as
+// AddWorkingTime counts it: AddWorkingTime(from, WorkingTimeBetween(from,
+// to)) is to when to falls in working hours. It is negative when to is
+// before from.
+func WorkingTimeBetween(cal WorkCalendar, st ReminderSettings, loc *time.Location, from, to time.Time) time.Duration {
+	if to.Before(from) {
+		return -WorkingTimeBetween(cal, st, loc, to, from)
+	}
+	var sum time.Duration
+	t := from.In(loc)
+	for range maxWorkSpanDays {
+		if !t.Before(to) {
+			break
+		}
+		day := dayOf(t)
+		if start, end, ok := workHours(cal, st, day); ok {
+			s, e := start, end
+			if t.After(s) {
+				s = t
+			}
+			if to.Before(e) {
+				e = to
+			}
+			if e.After(s) {
+				sum += e.Sub(s)
+			}
+		}
+		t = day.AddDate(0, 0, 1)
+	}
+	return sum
+}

@@ -5,13 +5,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// CreateIntake records a manager's request to add or check a counterparty
-// and puts a task in the officers' queue; the officers' work chat (or each
-// officer, when none is bound) is told, with buttons to verify, to create
-// or update the card, and to return it to the manager. An INN that is
-// missing or wrong is refused at once; other problems travel with it.
+// CreateIntake records a manager's request to add or check a counterparty:
+// a request of type intake (the intake has its number) with a task in the
+// officers' queue, due at the intake's SLA; the officers' work chat (or
+// each officer, when none is bound) is told, with buttons to verify, to
+// create or update the card, and to return it to the manager. An INN that
+// is missing or wrong is refused at once; other problems travel with it.
 func (s *Service) CreateIntake(ctx context.Context, a Actor, given Requisites, unread []string) (*Intake, error) {
 	if err := a.require(PermEditClients); err != nil {
 		return nil, err
@@ -21,19 +23,15 @@ func (s *Service) CreateIntake(ctx context.Context, a Actor, given Requisites, u
 	}
 	in := &Intake{ManagerID: a.ID(), Given: given, Unread: unread, Status: IntakeOpen}
 	err := s.update(ctx, func(tx Tx) error {
+		// The intake is a request of type intake, under its number: one
+		// queue, one numbering, one status line with the other requests.
+		title := strings.TrimSpace(given.Name() + " " + given.INN)
+		r := &Request{Type: RequestIntake, Status: RequestNew, RequesterID: a.ID(), Text: title}
+		if err := s.fileRequest(tx, a, r, title); err != nil {
+			return err
+		}
+		in.ID, in.TaskID = r.ID, r.TaskID
 		if err := tx.CreateIntake(in); err != nil {
-			return err
-		}
-		t := &Task{Title: strings.TrimSpace(given.Name() + " " + given.INN), Queue: PurposeOfficers,
-			Status: TaskOpen, CreatedBy: a.ID(), IntakeID: in.ID}
-		if err := tx.CreateTask(t); err != nil {
-			return err
-		}
-		in.TaskID = t.ID
-		if err := tx.UpdateIntake(in); err != nil {
-			return err
-		}
-		if err := tx.AddChanges(stamp(diffTask(&Task{}, t), a, "intake")...); err != nil {
 			return err
 		}
 		return s.notifyOfficers(tx, in, a)
@@ -112,7 +110,10 @@ func (s *Service) VerifyIntake(ctx context.Context, a Actor, id int64) (*Intake,
 		if err := tx.UpdateIntake(in); err != nil {
 			return err
 		}
-		return s.takeTask(tx, a, in.TaskID)
+		if err := s.takeTask(tx, a, in.TaskID); err != nil {
+			return err
+		}
+		return s.intakeTaken(tx, a, in)
 	})
 	return in, err
 }
@@ -163,21 +164,93 @@ func (s *Service) takeTask(tx Tx, a Actor, id int64) error {
 	return tx.AddChanges(stamp(diffTask(&old, t), a, "taken")...)
 }
 
-// closeIntakeTask marks an intake's task done with a result.
+// closeIntakeTask marks an intake's task done with a result, and closes
+// its request: done when the card is saved, rejected with the officer's
+// note when the intake is returned.
 func (s *Service) closeIntakeTask(tx Tx, a Actor, in *Intake, result string) error {
 	if err := s.takeTask(tx, a, in.TaskID); err != nil {
 		return err
 	}
 	t, err := tx.TaskByID(in.TaskID)
-	if err != nil || t.Status != TaskOpen {
+	if err != nil {
 		return err
 	}
-	old := *t
-	t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
-	if err := tx.UpdateTask(t); err != nil {
+	if t.Status == TaskOpen {
+		old := *t
+		t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
+		if err := tx.UpdateTask(t); err != nil {
+			return err
+		}
+		if err := tx.AddChanges(stamp(diffTask(&old, t), a, "intake")...); err != nil {
+			return err
+		}
+	}
+	return s.closeIntakeRequest(tx, a, in, result)
+}
+
+// intakeRequest is an intake's request; nil for an intake filed before
+// intakes were requests and not migrated (none after schema 11).
+func intakeRequest(tx Tx, in *Intake) (*Request, error) {
+	r, err := tx.RequestByID(in.ID)
+	if IsNotFound(err) || err == nil && r.IntakeID != in.ID {
+		return nil, nil
+	}
+	return r, err
+}
+
+// intakeTaken moves an intake's request in work with the officer who
+// verifies it first; its manager is told.
+func (s *Service) intakeTaken(tx Tx, a Actor, in *Intake) error {
+	r, err := intakeRequest(tx, in)
+	if err != nil || r == nil || r.Status != RequestNew {
 		return err
 	}
-	return tx.AddChanges(stamp(diffTask(&old, t), a, "intake")...)
+	old := *r
+	old.Messages = slices.Clone(r.Messages)
+	if err := s.takeRequest(tx, a, r, "taken"); err != nil {
+		return err
+	}
+	if err := tx.UpdateRequest(r); err != nil {
+		return err
+	}
+	return tx.AddChanges(stamp(diffRequest(&old, r), a, "request_taken")...)
+}
+
+// closeIntakeRequest closes an intake's request as its intake closed:
+// done with the card saved, or rejected with the note it was returned
+// with. Its manager hears of it from the intake's own notice.
+func (s *Service) closeIntakeRequest(tx Tx, a Actor, in *Intake, result string) error {
+	r, err := intakeRequest(tx, in)
+	if err != nil || r == nil || r.Status.Closed() {
+		return err
+	}
+	status := RequestDone
+	switch in.Status {
+	case IntakeReturned:
+		status = RequestRejected
+	case IntakeDone:
+	default:
+		return nil
+	}
+	old := *r
+	old.Messages = slices.Clone(r.Messages)
+	if r.AssigneeID == 0 {
+		r.AssigneeID = a.ID()
+	}
+	if in.ClientID != 0 {
+		r.ClientID = in.ClientID
+	}
+	r.Status, r.Result, r.ClosedAt = status, result, tx.Now()
+	r.Due, r.SLALeft = time.Time{}, 0
+	addMessage(tx, a, r, RequestMsgStatus, result, nil)
+	if err := tx.UpdateRequest(r); err != nil {
+		return err
+	}
+	reason := "request_done"
+	if status == RequestRejected {
+		reason = result
+	}
+	return tx.AddChanges(stamp(diffRequest(&old, r), a, reason)...)
 }
 
 // ReturnIntake sends an intake back to its manager with the officer's note
