@@ -68,6 +68,7 @@ func TestEditContactAddChangeRemove(t *testing.T) {
 // command; a wrong account is refused with what is wrong.
 func TestEditAccountAndPick(t *testing.T) {
 	h := newEditHarness(t)
+	h.addUser("head", "Глеб", core.RoleHead)
 	if _, err := h.svc.CreateClient(context.Background(), core.Actor{User: h.admin},
 		&core.Client{INN: "7707083893", KPP: "784243001", ShortName: "Северо-Западный банк ПАО Сбербанк"}); err != nil {
 		t.Fatal(err)
@@ -85,11 +86,16 @@ func TestEditAccountAndPick(t *testing.T) {
 	if got := h.client(h.card.ID).Accounts; len(got) != 1 || got[0].Account != "40702810938000000001" {
 		t.Fatalf("accounts = %+v", got)
 	}
-	// «Изменить ещё» (the card edit action) → Счета → ✕ 1 → «Без причины».
+	// «Изменить ещё» (the card edit action) → Счета → ✕ 1 → «Без причины»:
+	// bank details the card has are removed once a head approves.
 	msgs = h.press("o", h.rec.sentLast(), "Изменить ещё")
 	msgs = h.press("o", msgs, "Счета")
 	msgs = h.press("o", msgs, "✕ 1")
-	h.wantIn(h.press("o", msgs, "Без причины"), "Счёт удалён")
+	h.wantIn(h.press("o", msgs, "Без причины"), "Ждёт одобрения", "Удалить счёт: 40702810938000000001 (044525225)")
+	if got := h.client(h.card.ID).Accounts; len(got) != 1 {
+		t.Fatalf("accounts = %+v before the approval", got)
+	}
+	h.pressDelivered("head", "Одобрить")
 	if got := h.client(h.card.ID).Accounts; len(got) != 0 {
 		t.Fatalf("accounts = %+v", got)
 	}
@@ -138,11 +144,11 @@ func TestEditCardRegistryField(t *testing.T) {
 // the field is refused, says so, and ends.
 func TestEditStale(t *testing.T) {
 	h := newEditHarness(t)
-	msgs := h.say("m", "/edit D-2026-0001 сумма 2 000 000")
-	h.press("o", h.say("o", "/edit D-2026-0001 сумма 1 800 000"), "Без причины")
+	msgs := h.say("m", "/edit D-2026-0001 название Лизинг станков")
+	h.press("o", h.say("o", "/edit D-2026-0001 название Лизинг оборудования"), "Без причины")
 	h.want(h.press("m", msgs, "Без причины"), "err.edit.stale", map[string]any{"Label": "D-2026-0001 «Лизинг»"})
-	if got := h.dealNow().Amount; got != 1_800_000_00 {
-		t.Fatalf("amount = %d", got)
+	if got := h.dealNow().Title; got != "Лизинг оборудования" {
+		t.Fatalf("title = %q", got)
 	}
 	h.want(h.say("m", "причина"), "msg.unknown_text", nil) // the dialog is over
 }

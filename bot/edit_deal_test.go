@@ -72,13 +72,19 @@ func (h *editHarness) wantIn(msgs []*bot.Message, texts ...string) {
 }
 
 // TestEditDealAmountInOneMessage: /edit with the deal, field, value and
-// reason saves at once, shows old → new, and the audit trail has the
-// reason and both amounts.
+// reason shows old → new at once; a deal's amount is sensitive, so it
+// waits for a head's approval, and once the head approves it by its button
+// the audit trail has the manager's reason and both amounts.
 func TestEditDealAmountInOneMessage(t *testing.T) {
 	h := newEditHarness(t)
+	h.addUser("head", "Глеб", core.RoleHead)
 	msgs := h.say("m", "/edit D-2026-0001 сумма 2 000 000 причина: допсоглашение №2")
-	h.wantIn(msgs, "Сохранено: D-2026-0001 «Лизинг»", "Сумма: 1\u00a0500\u00a0000,00\u00a0₽ → 2\u00a0000\u00a0000,00\u00a0₽",
-		"Причина: допсоглашение №2")
+	h.wantIn(msgs, "Ждёт одобрения: D-2026-0001 «Лизинг»", "Сумма: 1\u00a0500\u00a0000,00\u00a0₽ → 2\u00a0000\u00a0000,00\u00a0₽",
+		"Причина: допсоглашение №2", "корректировка #1", "руководитель или юрист")
+	if got := h.dealNow().Amount; got != 1_500_000_00 {
+		t.Fatalf("amount = %d before the approval", got)
+	}
+	h.pressDelivered("head", "Одобрить")
 	if got := h.dealNow().Amount; got != 2_000_000_00 {
 		t.Fatalf("amount = %d", got)
 	}
@@ -93,22 +99,23 @@ func TestEditDealAmountInOneMessage(t *testing.T) {
 }
 
 // TestEditDealAmountWithoutReason: without a reason typed, old → new is
-// shown with «Без причины» and «Отмена»; «Без причины» saves.
+// shown with «Без причины» and «Отмена»; «Без причины» saves (a field that
+// needs no approval, the title).
 func TestEditDealAmountWithoutReason(t *testing.T) {
 	h := newEditHarness(t)
-	msgs := h.say("m", "/edit D-2026-0001 сумма 1 750 000,50")
-	h.wantIn(msgs, "Сумма: 1\u00a0500\u00a0000,00\u00a0₽ → 1\u00a0750\u00a0000,50\u00a0₽", "Без причины")
-	if got := h.dealNow().Amount; got != 1_500_000_00 {
-		t.Fatalf("saved before the answer: %d", got)
+	msgs := h.say("m", "/edit D-2026-0001 название Лизинг станков")
+	h.wantIn(msgs, "Название: Лизинг → Лизинг станков", "Без причины")
+	if got := h.dealNow().Title; got != "Лизинг" {
+		t.Fatalf("saved before the answer: %q", got)
 	}
 	h.wantIn(h.press("m", msgs, "Без причины"), "Сохранено")
-	if ch := h.lastChange(core.EntityDeal, h.deal.ID); ch.Field != "amount" || ch.New != "175000050" || ch.Reason != "" {
+	if ch := h.lastChange(core.EntityDeal, h.deal.ID); ch.Field != "title" || ch.New != "Лизинг станков" || ch.Reason != "" {
 		t.Fatalf("audited %+v", ch)
 	}
 	// «Отмена» saves nothing.
 	msgs = h.say("m", "/edit D-2026-0001 сумма 3 000 000")
 	h.want(h.press("m", msgs, "Отмена"), "msg.edit.cancelled", nil)
-	if got := h.dealNow().Amount; got != 1_750_000_50 {
+	if got := h.dealNow().Amount; got != 1_500_000_00 {
 		t.Fatalf("cancelled edit saved: %d", got)
 	}
 }
@@ -121,18 +128,18 @@ func TestEditDealButtons(t *testing.T) {
 	h := newEditHarness(t)
 	msgs := h.say("o", "/edit D-2026-0001")
 	h.wantIn(msgs, "Что изменить в сделке D-2026-0001 «Лизинг»?")
-	msgs = h.press("o", msgs, "Сумма")
-	h.wantIn(msgs, "Сумма сейчас: 1\u00a0500\u00a0000,00\u00a0₽")
-	msgs = h.say("o", "2 000 000")
-	h.wantIn(msgs, "Сумма: 1\u00a0500\u00a0000,00\u00a0₽ → 2\u00a0000\u00a0000,00\u00a0₽")
+	msgs = h.press("o", msgs, "Название")
+	h.wantIn(msgs, "Название сейчас: Лизинг")
+	msgs = h.say("o", "Лизинг станков")
+	h.wantIn(msgs, "Название: Лизинг → Лизинг станков")
 	msgs = h.press("o", msgs, "Без причины")
 	h.wantIn(msgs, "Сохранено")
-	if got := h.dealNow().Amount; got != 2_000_000_00 {
-		t.Fatalf("amount = %d", got)
+	if got := h.dealNow().Title; got != "Лизинг станков" {
+		t.Fatalf("title = %q", got)
 	}
 	// The manager is told of the officer's edit.
 	h.bot.DeliverDue(context.Background(), "test")
-	if told := dump(h.rec.take()); !strings.Contains(told, "В сделке D-2026-0001 «Лизинг» изменение: сумма: 1\u00a0500\u00a0000,00\u00a0₽ → 2\u00a0000\u00a0000,00\u00a0₽. Автор: Ольга.") {
+	if told := dump(h.rec.take()); !strings.Contains(told, "В сделке D-2026-0001 «Лизинг станков» изменение: название: Лизинг → Лизинг станков. Автор: Ольга.") {
 		t.Fatalf("the manager was not told:%s", told)
 	}
 
@@ -192,7 +199,7 @@ func TestEditDealReasonRequired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := h.say("m", "/edit D-2026-0001 сумма 2 000 000")
+	msgs := h.say("m", "/edit D-2026-0001 оплата 20.12.2026")
 	h.wantIn(msgs, "только с причиной")
 	if strings.Contains(dump(msgs), "Без причины") {
 		t.Fatalf("«Без причины» offered:%s", dump(msgs))
@@ -201,8 +208,8 @@ func TestEditDealReasonRequired(t *testing.T) {
 	if !strings.Contains(dump(msgs), h.p.T("err.edit.reason_required", nil)) {
 		t.Fatalf("no rule:%s", dump(msgs))
 	}
-	if got := h.dealNow().Amount; got != 1_500_000_00 {
-		t.Fatalf("saved without a reason: %d", got)
+	if got := h.dealNow().PaymentDue; !got.IsZero() {
+		t.Fatalf("saved without a reason: %v", got)
 	}
 	h.wantIn(h.say("m", "протокол разногласий"), "Сохранено")
 	if ch := h.lastChange(core.EntityDeal, h.deal.ID); ch.Reason != "протокол разногласий" {
@@ -239,7 +246,8 @@ func TestEditInEnglish(t *testing.T) {
 	h := newEditHarness(t)
 	h.say("m", "/lang en")
 	msgs := h.say("m", "/edit D-2026-0001 amount 2,000,000.50 reason: addendum 2")
-	h.wantIn(msgs, "Saved: D-2026-0001", "Amount: ₽1,500,000.00 → ₽2,000,000.50", "Reason: addendum 2")
+	h.wantIn(msgs, "Waiting for approval: D-2026-0001", "Amount: ₽1,500,000.00 → ₽2,000,000.50", "Reason: addendum 2",
+		"head or lawyer")
 	msgs = h.say("m", "/edit D-2026-0001 payment due 2026-12-20 12:00")
 	h.wantIn(msgs, "Payment due: — → 2026-12-20 12:00", "No reason")
 	h.wantIn(h.press("m", msgs, "No reason"), "Saved")
@@ -294,10 +302,10 @@ func TestEditFromCards(t *testing.T) {
 	h := newEditHarness(t)
 	msgs := h.press("m", h.say("m", "/deal D-2026-0001"), h.p.T("btn.deal.edit", nil))
 	h.wantIn(msgs, "Что изменить в сделке D-2026-0001 «Лизинг»?")
-	msgs = h.say("m", "сумма 2 000 000") // the field with its value: no value question
+	msgs = h.say("m", "название Лизинг станков") // the field with its value: no value question
 	h.wantIn(h.press("m", msgs, "Без причины"), "Сохранено")
-	if got := h.dealNow().Amount; got != 2_000_000_00 {
-		t.Fatalf("amount = %d", got)
+	if got := h.dealNow().Title; got != "Лизинг станков" {
+		t.Fatalf("title = %q", got)
 	}
 
 	msgs = h.press("o", h.say("o", "/client 7707083893"), h.p.T("btn.client.edit", nil))

@@ -78,10 +78,10 @@ func TestEditOptionalReasonRule(t *testing.T) {
 	}
 	h.wantIn(h.press("m", h.say("m", "/edit 7707083893"), "Директор"), "Новое значение")
 	h.wantIn(h.say("m", "Петров П. П. причина: новый директор"), "Сохранено", "Причина: новый директор")
-	msgs = h.say("m", "/edit 7707083893 директор Иванов И. И.")
-	h.wantIn(msgs, "Директор: Петров П. П. → Иванов И. И.", "Без причины")
+	msgs = h.say("m", "/edit 7707083893 адрес г. Москва, ул. Вавилова, д. 19")
+	h.wantIn(msgs, "Адрес: г. Москва → г. Москва, ул. Вавилова, д. 19", "Без причины")
 	h.wantIn(h.press("m", msgs, "Без причины"), "Сохранено")
-	if got := h.client(h.card.ID); got.Address != "г. Москва" || got.Director != "Иванов И. И." {
+	if got := h.client(h.card.ID); got.Address != "г. Москва, ул. Вавилова, д. 19" || got.Director != "Петров П. П." {
 		t.Fatalf("card = %+v", got)
 	}
 	for _, lang := range []string{"ru", "en"} {

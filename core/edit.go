@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dealdesk/dealdesk/core/requisite"
 )
 
 // EditOp is what an edit does to its field: sets it, or adds, changes or
@@ -83,7 +85,13 @@ type Edit struct {
 // the old and new values and whether a reason is needed. A value equal to
 // the current one is refused.
 func (s *Service) PlanEdit(ctx context.Context, a Actor, r EditRequest) (*Edit, error) {
-	field, err := editField(r.Entity, r.Field)
+	return s.plan(ctx, a, r, false)
+}
+
+// plan checks an edit (fix false) or a correction (fix true, see
+// PlanCorrection) without writing it.
+func (s *Service) plan(ctx context.Context, a Actor, r EditRequest, fix bool) (*Edit, error) {
+	field, err := lookupField(r.Entity, r.Field, fix)
 	if err != nil {
 		return nil, err
 	}
@@ -94,9 +102,9 @@ func (s *Service) PlanEdit(ctx context.Context, a Actor, r EditRequest) (*Edit, 
 	err = s.view(ctx, func(tx Tx) (err error) {
 		switch r.Entity {
 		case EntityDeal:
-			e, err = planDeal(tx, a, r, field)
+			e, err = planDeal(tx, a, r, field, fix)
 		default:
-			e, err = planClient(tx, a, r, field)
+			e, err = planClient(tx, a, r, field, fix)
 		}
 		return err
 	})
@@ -132,27 +140,53 @@ func EditNeedsReason(e Entity, field string, deal *Deal, client *Client) bool {
 // the record needs one now, and a new manager must still be one who may be
 // given deals. A deal's new manager and the one who led it are told, and
 // so is a deal's or card's manager of an edit someone else made.
-func (s *Service) ApplyEdit(ctx context.Context, a Actor, e *Edit) error {
+//
+// An edit that needs a second approval (NeedsApproval: a bank account, the
+// director, a deal's amount) is not written: it becomes a pending
+// correction, returned, that waits for an approver as a /fix of the field
+// does. Otherwise the correction returned is nil.
+func (s *Service) ApplyEdit(ctx context.Context, a Actor, e *Edit) (*Correction, error) {
 	e.Reason = strings.TrimSpace(e.Reason)
 	if len([]rune(e.Reason)) > MaxReasonLen {
-		return Errorf(EINVALID, "err.edit.reason_too_long", "Max", MaxReasonLen)
+		return nil, Errorf(EINVALID, "err.edit.reason_too_long", "Max", MaxReasonLen)
 	}
 	if unitFrom(ctx) != nil {
 		return s.applyEdit(ctx, a, e)
 	}
 	uctx, u := s.Begin(ctx)
 	defer u.Rollback()
-	if err := s.applyEdit(uctx, a, e); err != nil {
-		return err
+	corr, err := s.applyEdit(uctx, a, e)
+	if err != nil {
+		return nil, err
 	}
-	return u.Commit()
+	return corr, u.Commit()
 }
 
-func (s *Service) applyEdit(ctx context.Context, a Actor, e *Edit) error {
+func (s *Service) applyEdit(ctx context.Context, a Actor, e *Edit) (*Correction, error) {
 	// The rules are checked before the write, so that a refusal leaves the
 	// unit as it was; the write checks them again in its transaction.
-	if err := s.view(ctx, func(tx Tx) error { return recheck(tx, a, e) }); err != nil {
+	approval := false
+	err := s.view(ctx, func(tx Tx) (err error) {
+		if err := recheck(tx, a, e); err != nil {
+			return err
+		}
+		approval, err = needsApproval(tx, e)
 		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if approval {
+		// No edit bypasses the second approval: it waits as a correction.
+		var corr *Correction
+		err := s.update(ctx, func(tx Tx) (err error) {
+			if err := recheck(tx, a, e); err != nil {
+				return err
+			}
+			corr, err = s.propose(tx, a, e)
+			return err
+		})
+		return corr, err
 	}
 	switch e.Entity {
 	case EntityDeal:
@@ -165,9 +199,9 @@ func (s *Service) applyEdit(ctx context.Context, a Actor, e *Edit) error {
 			return setDealValue(d, e)
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return s.update(ctx, func(tx Tx) error { return s.tellDealEdit(tx, a, &old, d, e) })
+		return nil, s.update(ctx, func(tx Tx) error { return s.tellDealEdit(tx, a, &old, d, e) })
 	default:
 		var old *Client
 		c, err := s.UpdateClient(ctx, a, e.ID, e.Reason, func(c *Client) error {
@@ -178,9 +212,9 @@ func (s *Service) applyEdit(ctx context.Context, a Actor, e *Edit) error {
 			return setClientValue(c, e)
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return s.update(ctx, func(tx Tx) error { return s.tellClientEdit(tx, a, old, c, e) })
+		return nil, s.update(ctx, func(tx Tx) error { return s.tellClientEdit(tx, a, old, c, e) })
 	}
 }
 
@@ -223,9 +257,14 @@ func recheck(tx Tx, a Actor, e *Edit) error {
 	return Errorf(EINVALID, "err.edit.field_unknown", "Field", e.Field)
 }
 
-// planDeal checks an edit of a deal's field.
-func planDeal(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
-	if err := a.require(PermEditDeals); err != nil {
+// planDeal checks an edit of a deal's field; fix plans a correction, which
+// needs PermCorrect instead of PermEditDeals and always a reason.
+func planDeal(tx Tx, a Actor, r EditRequest, field string, fix bool) (*Edit, error) {
+	perm := PermEditDeals
+	if fix {
+		perm = PermCorrect
+	}
+	if err := a.require(perm); err != nil {
 		return nil, err
 	}
 	d, err := tx.DealByID(r.ID)
@@ -278,13 +317,19 @@ func planDeal(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 	if e.New == e.Old {
 		return nil, Errorf(EINVALID, "err.edit.same")
 	}
-	e.NeedsReason = EditNeedsReason(EntityDeal, field, d, nil)
+	e.NeedsReason = fix || EditNeedsReason(EntityDeal, field, d, nil)
 	return e, nil
 }
 
-// planClient checks an edit of a card's field.
-func planClient(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
-	if err := a.require(PermEditClients); err != nil {
+// planClient checks an edit of a card's field; fix plans a correction,
+// which needs PermCorrect instead of the right to edit the card, may change
+// the card's INN, KPP and OGRN, and always needs a reason.
+func planClient(tx Tx, a Actor, r EditRequest, field string, fix bool) (*Edit, error) {
+	perm := PermEditClients
+	if fix {
+		perm = PermCorrect
+	}
+	if err := a.require(perm); err != nil {
 		return nil, err
 	}
 	c, err := tx.ClientByID(r.ID)
@@ -294,8 +339,10 @@ func planClient(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 	if c.MergedInto != 0 {
 		return nil, mergedErr(tx, ECONFLICT, c)
 	}
-	if err := mayEditClient(tx, a, c); err != nil {
-		return nil, err
+	if !fix {
+		if err := mayEditClient(tx, a, c); err != nil {
+			return nil, err
+		}
 	}
 	e := &Edit{Entity: EntityClient, ID: c.ID, Label: QuoteName(clientLabel(c)), Field: field, Op: EditSet,
 		Index: r.Index}
@@ -326,6 +373,12 @@ func planClient(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 		if err := planItem(c, nc, e, r.Op, value); err != nil {
 			return nil, err
 		}
+	case FieldINN, FieldKPP, FieldOGRN:
+		v := requisite.Clean(value)
+		if IsClear(v) && field != FieldINN {
+			v = ""
+		}
+		*clientText(nc, field) = v
 	}
 	if err := nc.Validate(); err != nil {
 		return nil, err
@@ -336,7 +389,12 @@ func planClient(tx Tx, a Actor, r EditRequest, field string) (*Edit, error) {
 	if e.New == e.Old {
 		return nil, Errorf(EINVALID, "err.edit.same")
 	}
-	e.NeedsReason = EditNeedsReason(EntityClient, field, nil, c)
+	if fix {
+		if err := checkIdentity(tx, c, nc); err != nil {
+			return nil, err
+		}
+	}
+	e.NeedsReason = fix || EditNeedsReason(EntityClient, field, nil, c)
 	return e, nil
 }
 

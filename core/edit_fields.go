@@ -39,6 +39,19 @@ var EditFields = map[Entity][]string{
 	EntityClient: {FieldShortName, FieldFullName, FieldAddress, FieldDirector, FieldContacts, FieldAccounts, FieldManager},
 }
 
+// FixFields lists the fields a correction (/fix) changes, in the order
+// they are offered: the editable ones and, on a card, its identity (INN,
+// KPP, OGRN), which only a correction changes, with a second approval.
+var FixFields = map[Entity][]string{
+	EntityDeal: EditFields[EntityDeal],
+	EntityClient: {FieldINN, FieldKPP, FieldOGRN, FieldShortName, FieldFullName, FieldAddress, FieldDirector,
+		FieldContacts, FieldAccounts, FieldManager},
+}
+
+// IsSensitive reports whether a field is one of SensitiveFields: its
+// correction waits for a second approval (see NeedsApproval).
+func IsSensitive(e Entity, field string) bool { return slices.Contains(SensitiveFields[e], field) }
+
 // EditValueKind says how a field's values are shown: "money" (kopecks),
 // "date" (RFC 3339, "" for none), "user" (a user id, 0 for none) or "text".
 func EditValueKind(field string) string {
@@ -143,6 +156,12 @@ func clientText(c *Client, field string) *string {
 		return &c.Address
 	case FieldDirector:
 		return &c.Director
+	case FieldINN:
+		return &c.INN
+	case FieldKPP:
+		return &c.KPP
+	case FieldOGRN:
+		return &c.OGRN
 	}
 	return nil
 }
@@ -255,18 +274,35 @@ func foldFieldName(s string) string {
 	return strings.TrimRight(s, ":=")
 }
 
-// editField returns the field a name means for the entity: its own name or
-// one of editFieldNames. A card's INN, KPP or OGRN and a deal's stage or
-// number are refused with their rule.
-func editField(e Entity, name string) (string, error) {
+// identityFieldNames are the names people give a card's identity fields,
+// which only a correction changes.
+var identityFieldNames = map[string]string{"инн": FieldINN, "inn": FieldINN, "кпп": FieldKPP, "kpp": FieldKPP,
+	"огрн": FieldOGRN, "огрнип": FieldOGRN, "ogrn": FieldOGRN, "ogrnip": FieldOGRN}
+
+// fixField returns the field a name means for a correction (see
+// lookupField).
+func fixField(e Entity, name string) (string, error) { return lookupField(e, name, true) }
+
+// lookupField returns the field a name means for the entity: its own name
+// or one of editFieldNames. For an edit (fix false), a card's INN, KPP or
+// OGRN are refused with their rule, as a deal's stage or number always
+// are; a correction (fix true) reads them as fields.
+func lookupField(e Entity, name string, fix bool) (string, error) {
 	if e != EntityDeal && e != EntityClient {
 		return "", Errorf(EINVALID, "err.edit.field_unknown", "Field", name)
 	}
 	key := foldFieldName(name)
-	if slices.Contains(EditFields[e], key) {
+	fields := EditFields
+	if fix {
+		fields = FixFields
+	}
+	if slices.Contains(fields[e], key) {
 		return key, nil
 	}
 	if f, ok := editFieldNames[e][key]; ok {
+		return f, nil
+	}
+	if f, ok := identityFieldNames[key]; ok && fix && e == EntityClient {
 		return f, nil
 	}
 	if rule, ok := fixedFieldNames[e][key]; ok {
@@ -280,14 +316,20 @@ func editField(e Entity, name string) (string, error) {
 // and returns it with the rest of the text (the value, as typed). A field
 // that is not edited is refused with its rule; no field, with
 // "err.edit.field_unknown".
-func CutEditField(e Entity, s string) (field, rest string, err error) {
+func CutEditField(e Entity, s string) (field, rest string, err error) { return cutField(e, s, false) }
+
+// CutFixField is CutEditField for a correction (/fix): a card's INN, KPP
+// and OGRN are read as fields.
+func CutFixField(e Entity, s string) (field, rest string, err error) { return cutField(e, s, true) }
+
+func cutField(e Entity, s string, fix bool) (field, rest string, err error) {
 	words := strings.Fields(s)
 	if len(words) == 0 {
 		return "", "", Errorf(EINVALID, "err.edit.field_unknown", "Field", "")
 	}
 	for n := min(len(words), maxFieldWords); n > 0; n-- {
 		name := strings.Join(words[:n], " ")
-		f, err := editField(e, name)
+		f, err := lookupField(e, name, fix)
 		if err == nil {
 			return f, strings.TrimSpace(strings.TrimLeft(afterWords(s, n), ":=")), nil
 		}

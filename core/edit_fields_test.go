@@ -80,7 +80,7 @@ func TestApplyEdit_ManagerNotifications(t *testing.T) {
 		u.Active = false
 		return tx.UpdateUser(u)
 	})
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.officer, e), core.EINVALID, "err.edit.manager_invalid")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.officer, e)), core.EINVALID, "err.edit.manager_invalid")
 }
 
 // TestApplyEdit_DealManagerTold: another field of a deal edited by someone
@@ -92,10 +92,10 @@ func TestApplyEdit_DealManagerTold(t *testing.T) {
 	if ms := o.messages()[sent:]; len(ms) != 0 {
 		t.Fatalf("the manager's own edit told: %+v", ms)
 	}
-	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityDeal, d.ID, "amount", "2 000 000"))
+	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityDeal, d.ID, "payment", "20.12.2026"))
 	ms := o.messages()[sent:]
-	if len(ms) != 1 || ms[0].Key != "notify.edit.deal" || ms[0].ChatID != "12" || ms[0].Args["Kind"] != "money" ||
-		ms[0].Args["Field"] != "deal.amount" {
+	if len(ms) != 1 || ms[0].Key != "notify.edit.deal" || ms[0].ChatID != "12" || ms[0].Args["Kind"] != "date" ||
+		ms[0].Args["Field"] != "deal.payment_due" {
 		t.Fatalf("notes = %+v", ms)
 	}
 }

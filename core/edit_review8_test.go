@@ -107,7 +107,7 @@ func TestPlanEdit_ColleaguesCard(t *testing.T) {
 	// Planned by its manager, handed to a colleague, then saved: refused.
 	e := o.mustPlan(o.manager, core.EntityClient, c.ID, "адрес", "г. Москва, ул. Вавилова, д. 19")
 	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityClient, c.ID, "менеджер", "Марина"))
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, e), core.EFORBIDDEN, "err.edit.client_not_yours")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.manager, e)), core.EFORBIDDEN, "err.edit.client_not_yours")
 	if got := o.clientByID(c.ID).Address; got != "" {
 		t.Fatalf("address = %q", got)
 	}

@@ -246,8 +246,12 @@ func TestEditReasonRules(t *testing.T) {
 
 func (o *office) mustApply(a core.Actor, e *core.Edit) {
 	o.t.Helper()
-	if err := o.svc.ApplyEdit(o.ctx(), a, e); err != nil {
+	corr, err := o.svc.ApplyEdit(o.ctx(), a, e)
+	if err != nil {
 		o.t.Fatalf("apply %+v: %v", e, err)
+	}
+	if corr != nil {
+		o.t.Fatalf("apply %+v: waits for approval as correction #%d", e, corr.ID)
 	}
 }
 
@@ -259,19 +263,26 @@ func TestApplyEdit_AuditAndReason(t *testing.T) {
 	o.setStage(d.ID, core.StageApproval)
 	before := len(o.changes(core.EntityDeal, d.ID))
 	e := o.mustPlan(o.officer, core.EntityDeal, d.ID, "сумма", "2 000 000")
-	err := o.svc.ApplyEdit(o.ctx(), o.officer, e)
+	_, err := o.svc.ApplyEdit(o.ctx(), o.officer, e)
 	checkCode(t, err, core.EINVALID, "err.edit.reason_required")
 	e.Reason = strings.Repeat("я", core.MaxReasonLen+1)
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.officer, e), core.EINVALID, "err.edit.reason_too_long")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.officer, e)), core.EINVALID, "err.edit.reason_too_long")
 	if got := len(o.changes(core.EntityDeal, d.ID)); got != before {
 		t.Fatalf("a refused edit wrote %d changes", got-before)
 	}
 
+	// A deal's amount is sensitive: the edit waits for a head's approval,
+	// then is written as the officer's, with their reason.
 	e.Reason = "  допсоглашение №2 "
-	o.mustApply(o.officer, e)
+	corr := o.mustPropose(o.officer, e)
+	if got := len(o.changes(core.EntityDeal, d.ID)); got != before {
+		t.Fatalf("an edit waiting for approval wrote %d changes", got-before)
+	}
+	o.mustApprove(o.head, corr.ID)
 	cs := o.changes(core.EntityDeal, d.ID)[before:]
-	checkStamp(t, cs, o.officer, "допсоглашение №2")
-	if len(cs) != 1 || cs[0].Field != "amount" || cs[0].Old != "150000000" || cs[0].New != "200000000" {
+	checkStamp(t, cs, core.Actor{User: o.officer.User, Source: o.head.Source}, "допсоглашение №2")
+	if len(cs) != 1 || cs[0].Field != "amount" || cs[0].Old != "150000000" || cs[0].New != "200000000" ||
+		cs[0].Correction != corr.ID {
 		t.Fatalf("audited %+v", cs)
 	}
 	got, err := o.svc.DealByID(o.ctx(), o.officer, d.ID)
@@ -286,17 +297,17 @@ func TestApplyEdit_AuditAndReason(t *testing.T) {
 // deal closed since.
 func TestApplyEdit_Stale(t *testing.T) {
 	o, c, d := editOffice(t)
-	mine := o.mustPlan(o.manager, core.EntityDeal, d.ID, "amount", "2 000 000")
-	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityDeal, d.ID, "amount", "1 800 000"))
+	mine := o.mustPlan(o.manager, core.EntityDeal, d.ID, "payment", "20.12.2026")
+	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityDeal, d.ID, "payment", "18.12.2026"))
 	before := len(o.changes(core.EntityDeal, d.ID))
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, mine), core.ECONFLICT, "err.edit.stale")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.manager, mine)), core.ECONFLICT, "err.edit.stale")
 
 	title := o.mustPlan(o.manager, core.EntityDeal, d.ID, "title", "Лизинг станков")
 	date := o.mustPlan(o.manager, core.EntityDeal, d.ID, "signing", "15.12.2026")
 	o.setStage(d.ID, core.StageApproval)
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, date), core.EINVALID, "err.edit.reason_required")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.manager, date)), core.EINVALID, "err.edit.reason_required")
 	o.setStage(d.ID, core.StageClosedWon)
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.manager, title), core.ECONFLICT, "err.deal.closed")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.manager, title)), core.ECONFLICT, "err.deal.closed")
 	_, err := o.plan(o.manager, core.EntityDeal, d.ID, "title", "Лизинг станков")
 	checkCode(t, err, core.ECONFLICT, "err.deal.closed")
 	if got := len(o.changes(core.EntityDeal, d.ID)); got != before {
@@ -316,7 +327,7 @@ func TestApplyEdit_Stale(t *testing.T) {
 		t.Fatal(err)
 	}
 	o.mustApply(o.manager, ch)
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.officer, rm), core.ECONFLICT, "err.edit.stale")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.officer, rm)), core.ECONFLICT, "err.edit.stale")
 	if got := o.clientByID(c.ID).Contacts; len(got) != 1 || got[0].Phone != "+7 912 000-00-00" || got[0].Name != "Иванов Иван" {
 		t.Fatalf("contacts = %+v", got)
 	}
@@ -411,7 +422,9 @@ func TestApplyEdit_Accounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.mustApply(o.officer, rm)
+	// Bank details the card has are sensitive: removing them waits for a
+	// head's approval.
+	o.mustApprove(o.head, o.mustPropose(o.officer, rm).ID)
 	cs := o.changes(core.EntityClient, c.ID)[before:]
 	line := sberAccount + " (" + sberBIK + ")"
 	if len(cs) != 2 || cs[0].Old != "" || cs[0].New != line || cs[1].Old != line || cs[1].New != "" {
@@ -433,7 +446,7 @@ func TestEditPermissions(t *testing.T) {
 		t.Fatalf("a head edits deals: %v", err)
 	}
 	e := o.mustPlan(o.officer, core.EntityDeal, d.ID, "amount", "2 000 000")
-	checkCode(t, o.svc.ApplyEdit(o.ctx(), o.underwriter, e), core.EFORBIDDEN, "err.forbidden")
+	checkCode(t, errOf(o.svc.ApplyEdit(o.ctx(), o.underwriter, e)), core.EFORBIDDEN, "err.forbidden")
 
 	dup := o.client(yandexINN, yandexKPP, "Яндекс")
 	if _, err := o.svc.MergeClients(o.ctx(), o.officer, c.ID, dup.ID, "дубль"); err != nil {
@@ -448,13 +461,13 @@ func TestEditPermissions(t *testing.T) {
 func TestApplyEdit_OneTransaction(t *testing.T) {
 	o, _, d := editOffice(t)
 	changes, sent := len(o.changes(core.EntityDeal, d.ID)), len(o.messages())
-	e := o.mustPlan(o.officer, core.EntityDeal, d.ID, "amount", "2 000 000")
+	e := o.mustPlan(o.officer, core.EntityDeal, d.ID, "title", "Лизинг станков")
 	uctx, unit := o.svc.Begin(context.Background())
-	if err := o.svc.ApplyEdit(uctx, o.officer, e); err != nil {
+	if _, err := o.svc.ApplyEdit(uctx, o.officer, e); err != nil {
 		t.Fatal(err)
 	}
 	unit.Rollback()
-	if got, err := o.svc.DealByID(o.ctx(), o.officer, d.ID); err != nil || got.Amount != d.Amount ||
+	if got, err := o.svc.DealByID(o.ctx(), o.officer, d.ID); err != nil || got.Title != d.Title ||
 		len(o.changes(core.EntityDeal, d.ID)) != changes || len(o.messages()) != sent {
 		t.Fatalf("rolled back edit left: %+v, %v", got, err)
 	}
@@ -500,7 +513,7 @@ func TestApplyEdit_AccountCompleted(t *testing.T) {
 	if e.Op != core.EditChange || e.Old == "" {
 		t.Fatalf("plan = %+v, want a change of the account", e)
 	}
-	o.mustApply(o.officer, e)
+	o.mustApprove(o.head, o.mustPropose(o.officer, e).ID)
 	got := o.clientByID(c.ID).Accounts
 	if len(got) != 1 || got[0].CorrAccount != sberCorr || got[0].BankName != "ПАО Сбербанк" {
 		t.Fatalf("accounts = %+v", got)

@@ -221,13 +221,37 @@ func askAgain(c *bot.Context, step string, err error) (string, error) {
 	return step, c.Reply(key, args)
 }
 
-// save writes the edit and says what was saved.
+// save writes the edit and says what was saved; an edit that needs a
+// second approval (a bank account, the director, a deal's amount) says
+// that it waits, who approves it, and when no one can, so.
 func save(c *bot.Context, e *core.Edit) error {
-	if err := c.Svc.ApplyEdit(c.Ctx(), c.Actor(), e); err != nil {
+	corr, err := c.Svc.ApplyEdit(c.Ctx(), c.Actor(), e)
+	if err != nil {
 		return err
+	}
+	if corr != nil {
+		roles, err := c.Svc.Approvers(c.Ctx())
+		if err != nil {
+			return err
+		}
+		reachable, err := c.Svc.ApproversReachable(c.Ctx(), c.User.ID)
+		if err != nil {
+			return err
+		}
+		return c.Reply("msg.edit.pending", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": line(c, e, false),
+			"Reason": e.Reason, "Roles": roleNames(c, roles), "Nobody": !reachable}, afterButtons(c, e)...)
 	}
 	args := bot.Args{"Label": e.Label, "Line": line(c, e, true), "Reason": e.Reason}
 	return c.Reply("msg.edit.saved", args, afterButtons(c, e)...)
+}
+
+// roleNames names roles in the user's language, joined by «или».
+func roleNames(c *bot.Context, roles []core.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = c.Role(r)
+	}
+	return strings.Join(names, c.T("msg.edit.or", nil))
 }
 
 // afterButtons offer what comes after an edit: another edit of the record

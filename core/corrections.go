@@ -1,0 +1,915 @@
+package core
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// PlanCorrection checks a correction (/fix) without writing it, as
+// PlanEdit checks an edit, for one who may correct (PermCorrect): any
+// editable field and a card's INN, KPP and OGRN, under the same rules, and
+// for the identity also the INN's checksum and length for the card's kind,
+// the KPP's format and the OGRN's checksum; an INN and KPP that another
+// card has, or an OGRN of another INN, are refused. A correction always
+// needs a reason (NeedsReason).
+func (s *Service) PlanCorrection(ctx context.Context, a Actor, r EditRequest) (*Edit, error) {
+	if err := a.require(PermCorrect); err != nil {
+		return nil, err
+	}
+	return s.plan(ctx, a, r, true)
+}
+
+// NeedsApproval reports whether a correction of the field waits for a
+// second approval: a sensitive field (SensitiveFields) that has a value.
+// Filling in what a card lacks (its first bank account, a director or KPP
+// it has none of) corrects nothing and is written at once, audited.
+func NeedsApproval(e *Edit, c *Client) bool {
+	if !IsSensitive(e.Entity, e.Field) {
+		return false
+	}
+	switch {
+	case e.Op == EditAdd:
+		return c == nil || len(itemStrings(c, e.Field)) > 0
+	case e.Op == EditSet || e.Op == "":
+		return e.Old != ""
+	}
+	return true
+}
+
+// needsApproval is NeedsApproval with the card read in tx.
+func needsApproval(tx Tx, e *Edit) (bool, error) {
+	var c *Client
+	if e.Entity == EntityClient && e.Op == EditAdd {
+		var err error
+		if c, err = tx.ClientByID(e.ID); err != nil {
+			return false, err
+		}
+	}
+	return NeedsApproval(e, c), nil
+}
+
+// Correct makes a correction: a checked edit (PlanCorrection, PlanRevert)
+// with its reason, which is required, and the request it answers, which
+// must be open. The field's rules are checked again against the record as
+// it is now; a correction that breaks one is refused with the rule and
+// nothing changes. One that NeedsApproval is stored as a pending
+// Correction: the approvers (WorkSettings.Approvers) are asked by buttons,
+// and the requester and the record's manager are told that it waits.
+// Any other is written at once, in the same transaction, as
+// ApproveCorrection writes one. Either way the request gets a note and the
+// correction's number.
+func (s *Service) Correct(ctx context.Context, a Actor, e *Edit) (*Correction, error) {
+	if err := a.require(PermCorrect); err != nil {
+		return nil, err
+	}
+	e.Reason = strings.TrimSpace(e.Reason)
+	switch {
+	case e.Reason == "":
+		return nil, Errorf(EINVALID, "err.fix.reason_required")
+	case len([]rune(e.Reason)) > MaxReasonLen:
+		return nil, Errorf(EINVALID, "err.edit.reason_too_long", "Max", MaxReasonLen)
+	case !slices.Contains(FixFields[e.Entity], e.Field):
+		return nil, Errorf(EINVALID, "err.edit.field_unknown", "Field", e.Field)
+	}
+	var corr *Correction
+	err := s.update(ctx, func(tx Tx) error {
+		if e.Entity == EntityDeal {
+			d, err := tx.DealByID(e.ID)
+			if err != nil {
+				return err
+			}
+			if !canSeeDeal(a, d) {
+				return Errorf(ENOTFOUND, "err.deal.not_found", "Number", d.Number)
+			}
+		}
+		approval, err := needsApproval(tx, e)
+		if err != nil {
+			return err
+		}
+		if approval {
+			corr, err = s.propose(tx, a, e)
+			return err
+		}
+		if err := checkRequest(tx, e.RequestID); err != nil {
+			return err
+		}
+		if _, err := checkCorrection(tx, e); err != nil {
+			return err
+		}
+		corr = &Correction{Edit: *e, Status: CorrectionApplied, ProposedBy: a.ID()}
+		if err := tx.CreateCorrection(corr); err != nil {
+			return err
+		}
+		return s.writeCorrection(tx, a, corr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return corr, nil
+}
+
+// propose stores a correction that waits for approval, asks the approvers
+// and tells the requester and the record's manager, in tx.
+func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
+	if err := checkRequest(tx, e.RequestID); err != nil {
+		return nil, err
+	}
+	if _, err := checkCorrection(tx, e); err != nil {
+		return nil, err
+	}
+	corr := &Correction{Edit: *e, Status: CorrectionPending, ProposedBy: a.ID()}
+	if err := tx.CreateCorrection(corr); err != nil {
+		return nil, err
+	}
+	if err := auditCorrection(tx, a, corr, "", e.Reason); err != nil {
+		return nil, err
+	}
+	if err := s.noteRequest(tx, a, corr, "Корректировка #"+itoa64(corr.ID)+" ждёт одобрения: "+e.Label); err != nil {
+		return nil, err
+	}
+	args := s.fixArgs(tx, corr)
+	asked, err := s.askApprovers(tx, corr, args)
+	if err != nil {
+		return nil, err
+	}
+	args["Asked"] = asked
+	return corr, s.tellParties(tx, a, corr, "notify.fix.waiting", args, false)
+}
+
+// checkRequest refuses a correction for a request that does not exist or
+// is closed.
+func checkRequest(tx Tx, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	r, err := tx.RequestByID(id)
+	if err != nil {
+		return err
+	}
+	if r.Status.Closed() {
+		return Errorf(ECONFLICT, "err.fix.request_closed", "ID", r.ID, "Status", string(r.Status))
+	}
+	return nil
+}
+
+// ApproveCorrection is an approver's «Одобрить»: one of the approving roles
+// (or an admin), never the correction's author (four eyes). The
+// correction is checked again: when the field no longer has the value it
+// was proposed against, it is marked CorrectionStale, nothing is written
+// and its author is told; a rule it breaks now refuses it, and it stays
+// pending. Otherwise it is written with its audit records (each carrying
+// the reason, the request, the correction and the change it reverts) in
+// one transaction, and its author, the requester and the manager are told.
+// A correction decided already is ECONFLICT, so a button pressed twice
+// acts once.
+func (s *Service) ApproveCorrection(ctx context.Context, a Actor, id int64) (*Correction, error) {
+	var corr *Correction
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if corr, err = decidable(tx, a, id, true); err != nil {
+			return err
+		}
+		if _, err := checkCorrection(tx, &corr.Edit); err != nil {
+			if key, _ := ErrorKey(err); key != "err.edit.stale" {
+				return err
+			}
+			return s.staleCorrection(tx, a, corr)
+		}
+		return s.writeCorrection(tx, a, corr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return corr, nil
+}
+
+// RejectCorrection refuses a pending correction with a reason: an approver
+// (not its author) or its author withdrawing it. Its author, the requester
+// and the manager are told; the request gets a note.
+func (s *Service) RejectCorrection(ctx context.Context, a Actor, id int64, reason string) (*Correction, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return nil, Errorf(EINVALID, "err.fix.reject_reason")
+	case len([]rune(reason)) > MaxReasonLen:
+		return nil, Errorf(EINVALID, "err.edit.reason_too_long", "Max", MaxReasonLen)
+	}
+	var corr *Correction
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if corr, err = decidable(tx, a, id, false); err != nil {
+			return err
+		}
+		corr.Status, corr.DecidedBy, corr.DecidedAt, corr.Note = CorrectionRejected, a.ID(), tx.Now(), reason
+		if err := tx.UpdateCorrection(corr); err != nil {
+			return err
+		}
+		if err := auditCorrection(tx, a, corr, CorrectionPending, reason); err != nil {
+			return err
+		}
+		text := "Корректировка #" + itoa64(corr.ID) + " отклонена: " + reason
+		if err := s.noteRequest(tx, a, corr, text); err != nil {
+			return err
+		}
+		args := s.fixArgs(tx, corr)
+		args["Note"], args["DecidedBy"] = reason, describeUser(tx, a.ID())
+		return s.tellParties(tx, a, corr, "notify.fix.rejected", args, true)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return corr, nil
+}
+
+// CheckDecision says, before a reason is asked, whether the actor may
+// approve (approve true) or reject the correction now: nil, or why not.
+func (s *Service) CheckDecision(ctx context.Context, a Actor, id int64, approve bool) (*Correction, error) {
+	var corr *Correction
+	err := s.view(ctx, func(tx Tx) (err error) {
+		corr, err = decidable(tx, a, id, approve)
+		return err
+	})
+	return corr, err
+}
+
+// decidable reads a pending correction the actor may decide: an approver
+// who is not its author, or (to reject it) its author.
+func decidable(tx Tx, a Actor, id int64, approve bool) (*Correction, error) {
+	corr, err := tx.CorrectionByID(id)
+	if err != nil {
+		return nil, err
+	}
+	own := a.User != nil && a.ID() == corr.ProposedBy
+	switch {
+	case own && approve:
+		return nil, Errorf(EFORBIDDEN, "err.fix.own", "ID", corr.ID)
+	case !own:
+		if err := mayApprove(tx, a); err != nil {
+			return nil, err
+		}
+	}
+	if corr.Status != CorrectionPending {
+		return nil, Errorf(ECONFLICT, "err.fix.decided", "ID", corr.ID, "Status", string(corr.Status),
+			"By", describeUser(tx, corr.DecidedBy))
+	}
+	return corr, nil
+}
+
+// mayApprove returns EFORBIDDEN, naming the approving roles, unless the
+// actor has one of them (or is an admin, who may do anything).
+func mayApprove(tx Tx, a Actor) error {
+	roles, err := approvers(tx)
+	if err != nil {
+		return err
+	}
+	if a.User == nil || a.User.Active && (a.User.Role == RoleAdmin || slices.Contains(roles, a.User.Role)) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "err.fix.not_approver", "Roles", roleCodes(roles))
+}
+
+// approvers are the roles that approve corrections now.
+func approvers(tx Tx) ([]Role, error) {
+	ws, err := tx.WorkSettings()
+	if err != nil {
+		return nil, err
+	}
+	return ws.WithDefaults().Approvers, nil
+}
+
+func roleCodes(rs []Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// staleCorrection marks a correction whose field changed meanwhile and
+// tells its author; nothing of the record is written.
+func (s *Service) staleCorrection(tx Tx, a Actor, corr *Correction) error {
+	corr.Status, corr.DecidedBy, corr.DecidedAt = CorrectionStale, a.ID(), tx.Now()
+	if err := tx.UpdateCorrection(corr); err != nil {
+		return err
+	}
+	if err := auditCorrection(tx, a, corr, CorrectionPending, "stale"); err != nil {
+		return err
+	}
+	args := s.fixArgs(tx, corr)
+	args["Now"] = s.currentValue(tx, &corr.Edit)
+	if corr.ProposedBy == a.ID() || corr.ProposedBy == 0 {
+		return nil
+	}
+	return s.notifyUser(tx, corr.ProposedBy, Note{Key: "notify.fix.stale", Args: args})
+}
+
+// corrTarget is a record as it is and as a correction would leave it.
+type corrTarget struct {
+	deal, newDeal     *Deal
+	client, newClient *Client
+}
+
+// checkCorrection checks a correction against its record as it is now: the
+// record is open (a deal not closed, a card not merged), the field still
+// has the correction's old value (ECONFLICT "err.edit.stale" otherwise),
+// and the record with the new value passes every rule of its fields, the
+// identity's too. It returns the record before and after.
+func checkCorrection(tx Tx, e *Edit) (*corrTarget, error) {
+	if e.Old == e.New {
+		return nil, Errorf(EINVALID, "err.edit.same")
+	}
+	if e.Field == FieldManager {
+		if err := checkNewManager(tx, e); err != nil {
+			return nil, err
+		}
+	}
+	switch e.Entity {
+	case EntityDeal:
+		d, err := tx.DealByID(e.ID)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case d.Stage.Closed():
+			return nil, Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
+		case DealEditValue(d, e.Field) != e.Old:
+			return nil, Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+		}
+		nd := *d
+		if err := setDealValue(&nd, e); err != nil {
+			return nil, err
+		}
+		if err := nd.Validate(); err != nil {
+			return nil, err
+		}
+		return &corrTarget{deal: d, newDeal: &nd}, nil
+	case EntityClient:
+		c, err := tx.ClientByID(e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if c.MergedInto != 0 {
+			return nil, mergedErr(tx, ECONFLICT, c)
+		}
+		if err := staleClient(c, e); err != nil {
+			return nil, err
+		}
+		if err := checkItem(c, e); err != nil {
+			return nil, err
+		}
+		nc := cloneClient(c)
+		if err := setClientValue(nc, e); err != nil {
+			return nil, err
+		}
+		if err := nc.Validate(); err != nil {
+			return nil, err
+		}
+		if err := checkIdentity(tx, c, nc); err != nil {
+			return nil, err
+		}
+		return &corrTarget{client: c, newClient: nc}, nil
+	}
+	return nil, Errorf(EINVALID, "err.edit.field_unknown", "Field", e.Field)
+}
+
+// staleClient returns ECONFLICT "err.edit.stale" unless the card still has
+// the edit's old value (or item).
+func staleClient(c *Client, e *Edit) error {
+	items := itemStrings(c, e.Field)
+	switch e.Op {
+	case EditSet, "":
+		if ClientEditValue(c, e.Field) == e.Old {
+			return nil
+		}
+	case EditAdd:
+		if !slices.Contains(items, e.New) {
+			return nil
+		}
+	default:
+		if e.Index >= 0 && e.Index < len(items) && items[e.Index] == e.Old {
+			return nil
+		}
+	}
+	return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+}
+
+// checkItem checks a contact or account added or changed by an edit: its
+// own rules, no second account with its number, no list over its limit.
+func checkItem(c *Client, e *Edit) error {
+	if e.Op != EditAdd && e.Op != EditChange {
+		return nil
+	}
+	if limit, key := maxItems(e.Field); e.Op == EditAdd && len(itemStrings(c, e.Field)) >= limit {
+		return Errorf(EINVALID, key, "Max", limit)
+	}
+	switch e.Field {
+	case FieldContacts:
+		if e.Contact == nil {
+			return Errorf(EINVALID, "err.contact.name_required")
+		}
+		return e.Contact.Validate()
+	case FieldAccounts:
+		if e.Account == nil {
+			return Errorf(EINVALID, "err.account.format", "Text", e.New)
+		}
+		if err := e.Account.Validate(); err != nil {
+			return err
+		}
+		for i, have := range c.Accounts {
+			if have.Account == e.Account.Account && (e.Op == EditAdd || i != e.Index) {
+				return Errorf(EINVALID, "err.edit.account_exists", "Account", have.Account)
+			}
+		}
+	}
+	return nil
+}
+
+// checkIdentity holds a card's new INN, KPP and OGRN to the rules of
+// identity: the INN keeps the length of the card's kind, no other card has
+// the INN and KPP, and the OGRN is not another INN's. A card whose identity
+// changes is no longer verified: the registry checked the old one.
+func checkIdentity(tx Tx, old, nc *Client) error {
+	if nc.INN == old.INN && nc.KPP == old.KPP && nc.OGRN == old.OGRN {
+		return nil
+	}
+	if KindForINN(nc.INN) != old.Kind {
+		return Errorf(EINVALID, "err.client.kind_mismatch", "INN", nc.INN)
+	}
+	if dup, err := tx.ClientByINN(nc.INN, nc.KPP); err == nil && dup.ID != nc.ID {
+		return Errorf(ECONFLICT, "err.fix.kpp_taken", "INN", nc.INN, "KPP", nc.KPP, "Name", dup.Name(),
+			"Card", QuoteName(dup.Name()), "ID", dup.ID)
+	} else if err != nil && !IsNotFound(err) {
+		return err
+	}
+	if nc.OGRN != "" {
+		dup, err := tx.ClientByOGRN(nc.OGRN)
+		switch {
+		case err == nil && dup.ID != nc.ID && dup.INN != nc.INN:
+			return Errorf(ECONFLICT, "err.client.ogrn_taken", "OGRN", nc.OGRN, "Name", dup.Name(),
+				"Card", QuoteName(dup.Name()))
+		case err != nil && !IsNotFound(err):
+			return err
+		}
+	}
+	if nc.Verification.Status != Unverified {
+		nc.Verification.Status = Unverified
+	}
+	return nil
+}
+
+// writeCorrection writes a correction checked in tx: the record, its audit
+// records (each naming the reason, the request, the correction and the
+// change it reverts; made by the correction's author, from the source of
+// the message that writes it), the correction as applied, the request's
+// note, and the notices.
+func (s *Service) writeCorrection(tx Tx, by Actor, corr *Correction) error {
+	e := &corr.Edit
+	t, err := checkCorrection(tx, e)
+	if err != nil {
+		return err
+	}
+	author := by
+	if corr.ProposedBy != by.ID() {
+		u, err := tx.UserByID(corr.ProposedBy)
+		if err != nil {
+			return err
+		}
+		author = Actor{User: u, Source: by.Source}
+		corr.DecidedBy, corr.DecidedAt = by.ID(), tx.Now()
+	}
+	var cs []*Change
+	if t.deal != nil {
+		if err := tx.UpdateDeal(t.newDeal); err != nil {
+			return err
+		}
+		cs = diffDeal(t.deal, t.newDeal)
+	} else {
+		if err := tx.UpdateClient(t.newClient); err != nil {
+			return err
+		}
+		cs = diffClient(t.client, t.newClient)
+	}
+	for _, c := range stamp(cs, author, e.Reason) {
+		c.Request, c.Reverts, c.Correction = e.RequestID, e.Reverts, corr.ID
+	}
+	if err := tx.AddChanges(cs...); err != nil {
+		return err
+	}
+	was := corr.Status
+	corr.Status, corr.Changes = CorrectionApplied, nil
+	for _, c := range cs {
+		corr.Changes = append(corr.Changes, c.ID)
+	}
+	if err := tx.UpdateCorrection(corr); err != nil {
+		return err
+	}
+	if was == CorrectionPending {
+		if err := auditCorrection(tx, by, corr, CorrectionPending, "approved"); err != nil {
+			return err
+		}
+	} else if err := auditCorrection(tx, by, corr, "", e.Reason); err != nil {
+		return err
+	}
+	if err := s.noteRequest(tx, by, corr, "Корректировка #"+itoa64(corr.ID)+" применена: "+e.Label); err != nil {
+		return err
+	}
+	return s.tellApplied(tx, by, corr, t)
+}
+
+// tellApplied tells of a correction written: a new manager and the one
+// before as an edit tells them; the author (when someone else approved
+// it), the requester and the record's manager with the values.
+func (s *Service) tellApplied(tx Tx, by Actor, corr *Correction, t *corrTarget) error {
+	args := s.fixArgs(tx, corr)
+	if corr.DecidedBy != 0 {
+		args["DecidedBy"] = describeUser(tx, corr.DecidedBy)
+	}
+	if corr.Edit.Field == FieldManager {
+		var err error
+		if t.deal != nil {
+			err = s.tellDealEdit(tx, by, t.deal, t.newDeal, &corr.Edit)
+		} else {
+			err = s.tellClientEdit(tx, by, t.client, t.newClient, &corr.Edit)
+		}
+		if err != nil {
+			return err
+		}
+		return s.tellParties(tx, by, corr, "notify.fix.applied", args, false, managerOf(t.deal, t.client),
+			managerOf(t.newDeal, t.newClient))
+	}
+	return s.tellParties(tx, by, corr, "notify.fix.applied", args, true)
+}
+
+// managerOf is a deal's or card's manager.
+func managerOf(d *Deal, c *Client) int64 {
+	if d != nil {
+		return d.ManagerID
+	}
+	if c != nil {
+		return c.ManagerID
+	}
+	return 0
+}
+
+// tellParties writes a correction's notice to its author (when author),
+// the requester of its request and the record's manager, each once and
+// none of them the actor; skip are people told already.
+func (s *Service) tellParties(tx Tx, a Actor, corr *Correction, key string, args map[string]any, author bool,
+	skip ...int64) error {
+	var to []int64
+	if author {
+		to = append(to, corr.ProposedBy)
+	}
+	if corr.Edit.RequestID != 0 {
+		if r, err := tx.RequestByID(corr.Edit.RequestID); err == nil {
+			to = append(to, r.RequesterID)
+		} else if !IsNotFound(err) {
+			return err
+		}
+	}
+	to = append(to, recordManager(tx, &corr.Edit))
+	told := map[int64]bool{0: true, a.ID(): true}
+	for _, id := range skip {
+		told[id] = true
+	}
+	for _, id := range to {
+		if told[id] {
+			continue
+		}
+		told[id] = true
+		if err := s.notifyUser(tx, id, Note{Key: key, Args: args}); err != nil && !IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordManager is the manager of the correction's deal or card, 0 when
+// none.
+func recordManager(tx Tx, e *Edit) int64 {
+	if e.Entity == EntityDeal {
+		if d, err := tx.DealByID(e.ID); err == nil {
+			return d.ManagerID
+		}
+		return 0
+	}
+	if c, err := tx.ClientByID(e.ID); err == nil {
+		return c.ManagerID
+	}
+	return 0
+}
+
+// rolePurposes are the work chats of the roles that approve.
+var rolePurposes = map[Role]ChatPurpose{RoleHead: PurposeHeads, RoleLawyer: PurposeLawyers,
+	RoleOfficer: PurposeOfficers}
+
+// askApprovers posts the approval request with «Одобрить» and «Отклонить»
+// to the work chat of each approving role (heads, lawyers), or, with none
+// bound, to each active member of the role personally, never to the
+// correction's author; with no one of those roles, to the admins. It
+// returns whether anyone was asked.
+func (s *Service) askApprovers(tx Tx, corr *Correction, args map[string]any) (bool, error) {
+	p := strconv.FormatInt(corr.ID, 10)
+	n := Note{Key: "notify.fix.approval", Args: args, Buttons: [][]ButtonSpec{{
+		{LabelKey: "btn.fix.approve", Action: ActionFixApprove, Payload: p},
+		{LabelKey: "btn.fix.reject", Action: ActionFixReject, Payload: p}}}}
+	roles, err := approvers(tx)
+	if err != nil {
+		return false, err
+	}
+	asked := false
+	var personal []Role
+	for _, r := range roles {
+		if purpose, ok := rolePurposes[r]; ok {
+			bound, err := s.notifyPurpose(tx, purpose, n)
+			if err != nil {
+				return false, err
+			}
+			if bound {
+				asked = true
+				continue
+			}
+		}
+		personal = append(personal, r)
+	}
+	told, err := s.notifyMembers(tx, personal, corr.ProposedBy, n)
+	if err != nil || asked || told {
+		return asked || told, err
+	}
+	// No one of those roles is there: the admins, who may do anything,
+	// decide.
+	return s.notifyMembers(tx, []Role{RoleAdmin}, corr.ProposedBy, n)
+}
+
+// notifyMembers writes a personal notification to every active member of
+// the roles but one; it reports whether anyone got it.
+func (s *Service) notifyMembers(tx Tx, roles []Role, except int64, n Note) (bool, error) {
+	if len(roles) == 0 {
+		return false, nil
+	}
+	users, err := tx.ListUsers()
+	if err != nil {
+		return false, err
+	}
+	told := false
+	for _, u := range users {
+		if !u.Active || u.ID == except || !slices.Contains(roles, u.Role) {
+			continue
+		}
+		if err := s.notifyUser(tx, u.ID, n); err != nil {
+			return false, err
+		}
+		told = true
+	}
+	return told, nil
+}
+
+// fixArgs are a correction's notification arguments: its number, the
+// record, the field and its values as noteValues gives them (people by
+// name), the reason, the request, the change it reverts and its author.
+func (s *Service) fixArgs(tx Tx, corr *Correction) map[string]any {
+	e := &corr.Edit
+	args := noteValues(e)
+	if args["Kind"] == "user" {
+		args["Old"], args["New"] = userValue(tx, e.Old), userValue(tx, e.New)
+	}
+	// Numbers go as text: a message's arguments come back from JSON as
+	// floats, which a template prints as 1.2e+06.
+	args["ID"], args["Label"], args["Entity"] = itoa64(corr.ID), e.Label, string(e.Entity)
+	args["Reason"], args["Request"], args["Reverts"] = e.Reason, idText(e.RequestID), idText(e.Reverts)
+	args["By"] = describeUser(tx, corr.ProposedBy)
+	return args
+}
+
+// userValue names the user a field's value holds, "" for none.
+func userValue(tx Tx, v string) string {
+	id, _ := strconv.ParseInt(v, 10, 64)
+	if id == 0 {
+		return ""
+	}
+	return describeUser(tx, id)
+}
+
+// currentValue is the correction's field as the record has it now, shown
+// as a notification shows values.
+func (s *Service) currentValue(tx Tx, e *Edit) any {
+	var v string
+	if e.Entity == EntityDeal {
+		if d, err := tx.DealByID(e.ID); err == nil {
+			v = DealEditValue(d, e.Field)
+		}
+	} else if c, err := tx.ClientByID(e.ID); err == nil {
+		v = ClientEditValue(c, e.Field)
+	}
+	switch EditValueKind(e.Field) {
+	case "money":
+		n, _ := strconv.ParseInt(v, 10, 64)
+		return n
+	case "user":
+		return userValue(tx, v)
+	}
+	return v
+}
+
+// noteRequest adds a note to the correction's request and its number to
+// the request's corrections, audited.
+func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction, text string) error {
+	if corr.Edit.RequestID == 0 {
+		return nil
+	}
+	r, err := tx.RequestByID(corr.Edit.RequestID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(r.Corrections, corr.ID) {
+		r.Corrections = append(r.Corrections, corr.ID)
+	}
+	r.Messages = append(r.Messages, &RequestMessage{At: tx.Now(), UserID: a.ID(), Kind: RequestMsgNote, Text: text})
+	if err := tx.UpdateRequest(r); err != nil {
+		return err
+	}
+	return tx.AddChanges(stamp([]*Change{{Entity: EntityRequest, EntityID: r.ID, Field: RequestMsgNote, New: text,
+		Correction: corr.ID}}, a, "correction")...)
+}
+
+// auditCorrection records a correction's new status.
+func auditCorrection(tx Tx, a Actor, corr *Correction, old CorrectionStatus, reason string) error {
+	return tx.AddChanges(stamp([]*Change{{Entity: EntityCorrection, EntityID: corr.ID, Field: "status",
+		Old: string(old), New: string(corr.Status), Request: corr.Edit.RequestID, Reverts: corr.Edit.Reverts,
+		Correction: corr.ID}}, a, reason)...)
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// idText is a record's number as text, "" for none.
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return itoa64(id)
+}
+
+// CorrectionByID returns a correction to one who may see it (see
+// Corrections).
+func (s *Service) CorrectionByID(ctx context.Context, a Actor, id int64) (*Correction, error) {
+	var corr *Correction
+	err := s.view(ctx, func(tx Tx) (err error) {
+		if corr, err = tx.CorrectionByID(id); err != nil {
+			return err
+		}
+		if !mayListCorrection(tx, a, corr) {
+			return Errorf(ENOTFOUND, "err.correction.not_found", "ID", id)
+		}
+		return nil
+	})
+	return corr, err
+}
+
+// PendingCorrectionsFor lists the corrections waiting for approval, oldest
+// first: every one to those who correct or approve; to anyone else those
+// they proposed, those of their requests and those of the records they
+// lead.
+func (s *Service) PendingCorrectionsFor(ctx context.Context, a Actor) ([]*Correction, error) {
+	if err := a.require(PermViewClients); err != nil {
+		return nil, err
+	}
+	var out []*Correction
+	err := s.view(ctx, func(tx Tx) error {
+		cs, err := tx.PendingCorrections("", 0)
+		for _, c := range cs {
+			if mayListCorrection(tx, a, c) {
+				out = append(out, c)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// mayListCorrection reports whether the actor may see a correction.
+func mayListCorrection(tx Tx, a Actor, c *Correction) bool {
+	if a.Can(PermCorrect) || mayApprove(tx, a) == nil || a.ID() == c.ProposedBy {
+		return true
+	}
+	if c.Edit.RequestID != 0 {
+		if r, err := tx.RequestByID(c.Edit.RequestID); err == nil && r.RequesterID == a.ID() {
+			return true
+		}
+	}
+	return a.ID() != 0 && recordManager(tx, &c.Edit) == a.ID()
+}
+
+// MayApprove reports whether the actor may approve corrections (someone
+// else's).
+func (s *Service) MayApprove(ctx context.Context, a Actor) bool {
+	ok := false
+	_ = s.view(ctx, func(tx Tx) error {
+		ok = mayApprove(tx, a) == nil
+		return nil
+	})
+	return ok
+}
+
+// ApproverRoles are the roles that may be set to approve corrections.
+var ApproverRoles = []Role{RoleHead, RoleLawyer, RoleOfficer, RoleUnderwriter}
+
+// SetApprovers sets the roles whose members approve sensitive corrections
+// (admins), audited.
+func (s *Service) SetApprovers(ctx context.Context, a Actor, roles []Role) ([]Role, error) {
+	if err := a.require(PermAdmin); err != nil {
+		return nil, err
+	}
+	var set []Role
+	for _, r := range roles {
+		if !slices.Contains(ApproverRoles, r) {
+			return nil, Errorf(EINVALID, "err.fix.approver_role", "Role", string(r))
+		}
+		if !slices.Contains(set, r) {
+			set = append(set, r)
+		}
+	}
+	if len(set) == 0 {
+		return nil, Errorf(EINVALID, "err.fix.approvers_empty")
+	}
+	err := s.update(ctx, func(tx Tx) error {
+		ws, err := tx.WorkSettings()
+		if err != nil {
+			return err
+		}
+		old := strings.Join(roleCodes(ws.WithDefaults().Approvers), ",")
+		ws.Approvers = set
+		if err := tx.PutWorkSettings(ws); err != nil {
+			return err
+		}
+		if now := strings.Join(roleCodes(set), ","); now != old {
+			return tx.AddChanges(stamp([]*Change{{Entity: EntitySettings, EntityID: 1, Field: "approvers",
+				Old: old, New: now}}, a, "approvers")...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// Approvers returns the roles that approve sensitive corrections now.
+func (s *Service) Approvers(ctx context.Context) ([]Role, error) {
+	var roles []Role
+	err := s.view(ctx, func(tx Tx) (err error) {
+		roles, err = approvers(tx)
+		return err
+	})
+	return roles, err
+}
+
+// CorrectionRequests are the open requests a correction of a card or deal
+// may answer: those about the record, oldest first.
+func (s *Service) CorrectionRequests(ctx context.Context, a Actor, e Entity, id int64) ([]*Request, error) {
+	if err := a.require(PermCorrect); err != nil {
+		return nil, err
+	}
+	f := RequestFilter{Open: true, ClientID: id}
+	if e == EntityDeal {
+		f = RequestFilter{Open: true, DealID: id}
+	}
+	var out []*Request
+	err := s.view(ctx, func(tx Tx) (err error) {
+		out, err = tx.Requests(f)
+		return err
+	})
+	return out, err
+}
+
+// ApproversReachable reports whether anyone but the author can be asked to
+// approve a correction now: a work chat of an approving role is bound, or
+// an active member of one of those roles (or an admin) is someone else.
+func (s *Service) ApproversReachable(ctx context.Context, author int64) (bool, error) {
+	ok := false
+	err := s.view(ctx, func(tx Tx) error {
+		roles, err := approvers(tx)
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if p, has := rolePurposes[r]; has {
+				chats, err := tx.WorkChatsByPurpose(p)
+				if err != nil {
+					return err
+				}
+				if len(chats) > 0 {
+					ok = true
+					return nil
+				}
+			}
+		}
+		users, err := tx.ListUsers()
+		for _, u := range users {
+			if u.Active && u.ID != author && (u.Role == RoleAdmin || slices.Contains(roles, u.Role)) {
+				ok = true
+			}
+		}
+		return err
+	})
+	return ok, err
+}
