@@ -280,22 +280,33 @@ func (b *Bot) route(c *Context) error {
 		return c.input(u.Text)
 	}
 	if !c.Private() {
-		return nil // ordinary talk in a work chat is not for the bot
+		// Ordinary talk in a work chat is not for the bot, unless a use
+		// case listens to it (a case discussion collects its messages).
+		_, err := askTexts(c, b.router.groupTexts)
+		return err
 	}
-	for _, t := range b.router.texts {
-		if t.perm != "" && !c.User.Can(t.perm) {
-			continue
-		}
-		// A file without a command comes with its text (its caption, or
-		// ""): a handler that takes files finds them in c.Update.Files.
-		if handled, err := t.h(c, u.Text); handled || err != nil {
-			return err
-		}
+	if handled, err := askTexts(c, b.router.texts); handled || err != nil {
+		return err
 	}
 	if len(u.Files) > 0 {
 		return c.Reply("msg.file.unexpected", nil)
 	}
 	return c.Reply("msg.unknown_text", nil)
+}
+
+// askTexts offers a plain message to text handlers in turn, until one
+// takes it. A file without a command comes with its text (its caption, or
+// ""): a handler that takes files finds them in c.Update.Files.
+func askTexts(c *Context, hs []textHandler) (bool, error) {
+	for _, t := range hs {
+		if t.perm != "" && !c.User.Can(t.perm) {
+			continue
+		}
+		if handled, err := t.h(c, c.Update.Text); handled || err != nil {
+			return handled, err
+		}
+	}
+	return false, nil
 }
 
 func (b *Bot) dispatchCommand(c *Context) error {

@@ -47,6 +47,8 @@ type Router struct {
 	actions  map[string]action
 	flows    map[string]*Flow
 	texts    []textHandler
+	// groupTexts take plain messages in group chats (see GroupText).
+	groupTexts []textHandler
 }
 
 // NewRouter returns an empty router.

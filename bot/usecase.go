@@ -29,6 +29,18 @@ func (r *Router) Text(perm core.Permission, h TextHandler) {
 	r.texts = append(r.texts, textHandler{perm: perm, h: h})
 }
 
+// GroupText registers a handler of plain messages in group chats (work
+// chats and their threads) that are neither commands nor answers to a
+// dialog: talk among people, which the bot otherwise leaves alone (a case
+// discussion collects it). A handler reports whether the message was its
+// business; it answers only then, never to say that a message is not for
+// it, and one that is not for any handler gets no answer at all. Handlers
+// are asked in the order they were registered, for users with perm (only
+// known, active users' messages reach them).
+func (r *Router) GroupText(perm core.Permission, h TextHandler) {
+	r.groupTexts = append(r.groupTexts, textHandler{perm: perm, h: h})
+}
+
 // HasAction reports whether a button action is registered.
 func (b *Bot) HasAction(name string) bool {
 	if name == ActionFlowInput {

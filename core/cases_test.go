@@ -37,7 +37,9 @@ func (w *caseWorld) open(a core.Actor, topic string, roles []core.Role, names ..
 	w.t.Helper()
 	cs, err := w.svc.OpenCase(w.ctx(), a, core.CaseOpening{Ref: core.CaseRef{DealID: w.deal.ID}, Topic: topic,
 		Platform: core.PlatformTelegram, ChatID: "11", Private: true, Roles: roles, Names: names,
-		Title: func(t core.CaseTitle) string { return fmt.Sprintf("Кейс #%d: %s — сделка %s", t.ID, t.Topic, t.Deal) }})
+		Title: func(t core.CaseTitle) string {
+			return fmt.Sprintf("Кейс #%d: %s — сделка %s", t.ID, t.Topic, t.Deal)
+		}})
 	if err != nil {
 		w.t.Fatalf("open case: %v", err)
 	}

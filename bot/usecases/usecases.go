@@ -6,6 +6,7 @@ package usecases
 import (
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/admin"
+	"github.com/dealdesk/dealdesk/bot/cases"
 	"github.com/dealdesk/dealdesk/bot/clients"
 	"github.com/dealdesk/dealdesk/bot/deals"
 	"github.com/dealdesk/dealdesk/bot/documents"
@@ -27,6 +28,7 @@ var All = []bot.UseCase{
 	tasks.Register,
 	reminders.Register,
 	history.Register,
+	cases.Register,
 	profile.Register,
 	admin.Register,
 }
