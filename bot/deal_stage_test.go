@@ -54,7 +54,8 @@ func TestDealThroughEveryStageByButtons(t *testing.T) {
 	msgs := h.say("m", "/deal new 7707083893 Поставка оборудования 1 500 000 подписание 15.12.2026")
 	msgs = h.press("m", msgs, "Создать")
 	h.want(msgs[:1], "msg.deal.created", bot.Args{"Number": "D-2026-0001"})
-	if got, want := dealLabels(msgs), []string{"→ Проверка", "Закрыть: отказ", "Изменить", "Запросить документ", "Новая задача", "История"}; !slices.Equal(got, want) {
+	if got, want := dealLabels(msgs), []string{"→ Проверка", "Закрыть: отказ", "Изменить", "Запросить документ", "Новая задача", "История",
+		"Обращение", "Обсудить"}; !slices.Equal(got, want) {
 		t.Fatalf("new deal's buttons = %q, want %q", got, want)
 	}
 
@@ -81,12 +82,12 @@ func TestDealThroughEveryStageByButtons(t *testing.T) {
 		h.wantDealMoved(msgs, "msg.deal.stage.forward", "D-2026-0001", step.to)
 	}
 	if got, want := dealLabels(msgs), []string{"Успешно закрыть", "← Назад: подписание", "Закрыть: отказ", "Изменить",
-		"Запросить документ", "Новая задача", "История"}; !slices.Equal(got, want) {
+		"Запросить документ", "Новая задача", "История", "Обращение", "Обсудить"}; !slices.Equal(got, want) {
 		t.Fatalf("active deal's buttons = %q, want %q", got, want)
 	}
 	msgs = h.press("m", msgs, "Успешно закрыть")
 	h.wantDealMoved(msgs, "msg.deal.stage.won", "D-2026-0001", core.StageClosedWon)
-	if got, want := dealLabels(msgs), []string{"Новая задача", "История"}; !slices.Equal(got, want) {
+	if got, want := dealLabels(msgs), []string{"Новая задача", "История", "Обращение", "Обсудить"}; !slices.Equal(got, want) {
 		t.Fatalf("a closed deal offers its manager %q, want %q", got, want)
 	}
 	if !strings.Contains(msgs[0].Text, "Закрыта: 28.11.2026") {
@@ -158,7 +159,7 @@ func TestDealLostWithReasonAndReopenedByHead(t *testing.T) {
 	if !strings.Contains(msgs[0].Text, h.p.T("card.deal.lost_reason", bot.Args{"Value": "Клиент выбрал другого поставщика"})) {
 		t.Fatalf("the lost card lacks its reason:%s", dump(msgs))
 	}
-	if got, want := dealLabels(msgs), []string{"Новая задача", "История"}; !slices.Equal(got, want) {
+	if got, want := dealLabels(msgs), []string{"Новая задача", "История", "Обращение", "Обсудить"}; !slices.Equal(got, want) {
 		t.Fatalf("a lost deal offers an officer %q, want %q", got, want)
 	}
 
@@ -183,7 +184,7 @@ func TestDealLostWithReasonAndReopenedByHead(t *testing.T) {
 	if got := dealLabels(h.say("m", "/deal D-2026-0001")); slices.Contains(got, "Переоткрыть") {
 		t.Fatalf("a manager is offered to reopen: %q", got)
 	}
-	if got, want := dealLabels(h.say("l", "/deal D-2026-0001")), []string{"Новая задача", "История"}; !slices.Equal(got, want) {
+	if got, want := dealLabels(h.say("l", "/deal D-2026-0001")), []string{"Новая задача", "История", "Обращение", "Обсудить"}; !slices.Equal(got, want) {
 		t.Fatalf("a lawyer is offered %q, want %q", got, want)
 	}
 	msgs = h.say("g", "/deal D-2026-0001")

@@ -55,7 +55,11 @@ func ClientView(c *bot.Context, cl *core.Client) (string, [][]bot.Button, error)
 		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.client.all", Action: core.ActionClientShow,
 			Payload: strconv.FormatInt(cl.ID, 10) + AllSuffix}))
 	}
-	return ClientCard(c, cl) + "\n\n" + text, buttons, nil
+	text = ClientCard(c, cl) + "\n\n" + text
+	if cs := CaseSection(c, core.CaseRef{ClientID: cl.ID}); cs != "" {
+		text += "\n\n" + cs
+	}
+	return text, buttons, nil
 }
 
 // ShowClientAll lists everything of a card that its message cut short:

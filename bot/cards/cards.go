@@ -32,6 +32,11 @@ func ClientButtons(c *bot.Context, cl *core.Client) [][]bot.Button {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
+	if cl.MergedInto == 0 {
+		if work := WorkButtons(c, core.EntityClient, cl.ID, true); len(work) > 0 {
+			rows = append(rows, work)
+		}
+	}
 	if cl.MergedInto != 0 {
 		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.open_card", Args: bot.Args{"ID": cl.MergedInto},
 			Action: core.ActionClientShow, Payload: strconv.FormatInt(cl.MergedInto, 10)}))

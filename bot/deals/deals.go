@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/cards"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -78,6 +79,9 @@ func dealButtons(c *bot.Context, d *core.Deal) [][]bot.Button {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
+	if work := cards.WorkButtons(c, core.EntityDeal, d.ID, !d.Stage.Closed()); len(work) > 0 {
+		rows = append(rows, work)
+	}
 	return rows
 }
 
@@ -113,6 +117,11 @@ func dealCard(c *bot.Context, d *core.Deal) string {
 	}
 	if d.Stage == core.StageClosedLost && d.LostReason != "" {
 		b.WriteString("\n" + c.T("card.deal.lost_reason", bot.Args{"Value": d.LostReason}))
+	}
+	if d.ID != 0 {
+		if s := cards.CaseSection(c, core.CaseRef{DealID: d.ID}); s != "" {
+			b.WriteString("\n\n" + s)
+		}
 	}
 	return b.String()
 }

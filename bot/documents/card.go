@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/cards"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -297,6 +298,9 @@ func buttons(c *bot.Context, d *core.Document) [][]bot.Button {
 	}
 	if len(row) > 0 {
 		rows = append(rows, row)
+	}
+	if work := cards.WorkButtons(c, core.EntityDocument, d.ID, false); len(work) > 0 {
+		rows = append(rows, work)
 	}
 	return rows
 }
