@@ -389,6 +389,8 @@ type FieldHistory struct {
 type FieldChange struct {
 	*Change
 	ApprovedBy int64
+	// Created marks the value the record was created with.
+	Created    bool
 	Revertible bool
 }
 
@@ -446,7 +448,11 @@ func (s *Service) FieldHistory(ctx context.Context, a Actor, ref, field string) 
 		} else if cs, err = cardChanges(tx, h, cards); err != nil {
 			return err
 		}
+		first := map[int64]*Change{} // each record's first change
 		for _, c := range cs {
+			if first[c.EntityID] == nil {
+				first[c.EntityID] = c
+			}
 			if c.Field == f {
 				h.Changes = append(h.Changes, c)
 			}
@@ -454,7 +460,7 @@ func (s *Service) FieldHistory(ctx context.Context, a Actor, ref, field string) 
 		if err := finish(tx, a, h); err != nil {
 			return err
 		}
-		return fh.fill(tx, a, h)
+		return fh.fill(tx, a, h, first)
 	})
 	if err != nil {
 		return nil, err
@@ -497,9 +503,9 @@ func cardChanges(tx Tx, h *History, cards []*Client) ([]*Change, error) {
 
 // fill takes the history's changes, with their corrections' approvers and
 // whether the actor may roll each back, and labels the approvers.
-func (fh *FieldHistory) fill(tx Tx, a Actor, h *History) error {
+func (fh *FieldHistory) fill(tx Tx, a Actor, h *History, first map[int64]*Change) error {
 	for _, c := range h.Changes {
-		fc := &FieldChange{Change: c}
+		fc := &FieldChange{Change: c, Created: createdBy(first[c.EntityID], c)}
 		if c.Correction != 0 {
 			corr, err := tx.CorrectionByID(c.Correction)
 			if err != nil && !IsNotFound(err) {
@@ -557,8 +563,22 @@ func (s *Service) RevertChange(ctx context.Context, a Actor, changeID int64, rea
 	return s.Correct(ctx, a, e)
 }
 
+// createdBy reports whether ch is one of the changes that created its
+// record: written with the record's first one, by the same action.
+func createdBy(first, ch *Change) bool {
+	return first != nil && ch.Old == "" && ch.At.Equal(first.At) && ch.ActorID == first.ActorID &&
+		ch.Source == first.Source && ch.Reason == first.Reason && ch.Correction == first.Correction
+}
+
 // planRevert builds the edit that reverts ch.
 func planRevert(tx Tx, a Actor, ch *Change) (*Edit, error) {
+	cs, err := tx.Changes(ch.Entity, ch.EntityID)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) > 0 && createdBy(cs[0], ch) {
+		return nil, Errorf(EINVALID, "err.fix.revert_created")
+	}
 	switch {
 	case ch.Entity == EntityDeal && ch.Field == "stage":
 		return nil, Errorf(EINVALID, "err.fix.revert_stage")
@@ -566,13 +586,6 @@ func planRevert(tx Tx, a Actor, ch *Change) (*Edit, error) {
 		return nil, Errorf(EINVALID, "err.fix.revert_merge")
 	case ch.Entity != EntityDeal && ch.Entity != EntityClient || !slices.Contains(FixFields[ch.Entity], ch.Field):
 		return nil, Errorf(EINVALID, "err.fix.revert_field", "Field", string(ch.Entity)+"."+ch.Field)
-	}
-	cs, err := tx.Changes(ch.Entity, ch.EntityID)
-	if err != nil {
-		return nil, err
-	}
-	if len(cs) > 0 && cs[0].At.Equal(ch.At) && cs[0].ActorID == ch.ActorID && cs[0].Source == ch.Source {
-		return nil, Errorf(EINVALID, "err.fix.revert_created")
 	}
 	e := &Edit{Entity: ch.Entity, ID: ch.EntityID, Field: ch.Field, Op: EditSet, New: ch.Old, Reverts: ch.ID,
 		NeedsReason: true}

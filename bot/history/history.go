@@ -31,6 +31,9 @@ func history(c *bot.Context) error {
 	if ref == "" {
 		return c.Reply("msg.history.usage", nil)
 	}
+	if rec, field, ok := cutField(ref); ok {
+		return fieldHistory(c, rec, field)
+	}
 	if _, ok := core.ParseDealNumber(ref); ok {
 		return showPage(c, ref, core.HistoryCursor{})
 	}
@@ -66,20 +69,28 @@ func containsINN(cs []*core.Client, inn string) bool {
 }
 
 // historyAction shows the latest page of a history: the «История» button
-// of a card or a deal, or a card picked by name.
+// of a card or a deal, or a card picked by name. A payload "<ref> <field>"
+// asks for one field's history.
 func historyAction(c *bot.Context) error {
+	if ref, field, ok := strings.Cut(c.Button.Payload, " "); ok {
+		return showFieldPage(c, ref, field, core.HistoryCursor{})
+	}
 	return showPage(c, c.Button.Payload, core.HistoryCursor{})
 }
 
 // moreAction shows the page before the one whose «Ранее» was pressed. The
-// payload is the cursor of that page's first entry and the history's ref.
+// payload is the cursor of that page's first entry and the history's ref,
+// and the field of a field's history.
 func moreAction(c *bot.Context) error {
-	at, ref, _ := strings.Cut(c.Button.Payload, " ")
-	cur, err := core.ParseHistoryCursor(at)
-	if err != nil {
+	parts := strings.SplitN(c.Button.Payload, " ", 3)
+	cur, err := core.ParseHistoryCursor(parts[0])
+	if err != nil || len(parts) < 2 {
 		return core.Errorf(core.EINVALID, "err.button.expired")
 	}
-	return showPage(c, ref, cur)
+	if len(parts) == 3 {
+		return showFieldPage(c, parts[1], parts[2], cur)
+	}
+	return showPage(c, parts[1], cur)
 }
 
 // showPage shows the entries before the cursor, newest page first: as many

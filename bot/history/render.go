@@ -27,7 +27,7 @@ func (r *renderer) entry(e *core.HistoryEntry) string {
 	c := r.c
 	s := c.T("msg.history.head", bot.Args{"At": e.At, "Who": r.who(e.ActorID),
 		"Entity": c.T("entity."+string(e.Entity), nil), "Ref": r.record(e.Entity, e.EntityID)})
-	reason := r.reason(e)
+	reason := r.reason(e) + r.links(e.Changes[0], "")
 	switch {
 	case e.Created:
 		var fields []string
@@ -58,6 +58,23 @@ func (r *renderer) reason(e *core.HistoryEntry) string {
 		reason = r.c.T("reason."+reason, nil)
 	}
 	return " " + r.c.T("msg.history.reason", bot.Args{"Reason": cut(reason, valueMax)})
+}
+
+// links names what a change was made for and by: the request it answers,
+// the correction that made it (and who approved it, when approver is
+// set), the change it rolls back; each after « · ».
+func (r *renderer) links(ch *core.Change, approver string) string {
+	var s string
+	if ch.Request != 0 {
+		s += " · " + r.c.T("msg.history.request", bot.Args{"ID": ch.Request})
+	}
+	if ch.Correction != 0 {
+		s += " · " + r.c.T("msg.history.correction", bot.Args{"ID": ch.Correction, "Approver": approver})
+	}
+	if ch.Reverts != 0 {
+		s += " · " + r.c.T("msg.history.reverts", bot.Args{"ID": ch.Reverts})
+	}
+	return s
 }
 
 // change renders one changed field of the entry: old → new, a merge
