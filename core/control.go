@@ -350,7 +350,30 @@ func (s *Service) moveTaskDue(tx Tx, a Actor, taskID int64, to time.Time, reason
 	if err := tx.UpdateTask(t); err != nil {
 		return err
 	}
-	return tx.AddChanges(stamp(diffTask(&old, t), a, reason)...)
+	if err := tx.AddChanges(stamp(diffTask(&old, t), a, reason)...); err != nil {
+		return err
+	}
+	return moveRequestDue(tx, a, t, reason)
+}
+
+// moveRequestDue moves the deadline of the request whose task t is (its
+// SLA) to the task's new due time, audited: the request's card and
+// /requests show the deadline its reminders keep. A request waiting for
+// an answer has no deadline to move.
+func moveRequestDue(tx Tx, a Actor, t *Task, reason string) error {
+	if t.RequestID == 0 {
+		return nil
+	}
+	r, err := tx.RequestByID(t.RequestID)
+	if err != nil || r.Status.Closed() || r.Status == RequestWaiting {
+		return err
+	}
+	old := *r
+	r.Due = t.Due
+	if err := tx.UpdateRequest(r); err != nil {
+		return err
+	}
+	return tx.AddChanges(stamp(diffRequest(&old, r), a, reason)...)
 }
 
 // moveDealDate moves the key date a reminder is about on its deal, with a

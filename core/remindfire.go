@@ -362,7 +362,9 @@ func (s *Service) reminderArgs(tx Tx, r *Reminder) (map[string]any, error) {
 	if r.TaskID != 0 {
 		if t, err := tx.TaskByID(r.TaskID); err == nil {
 			args["Task"], args["TaskTitle"] = t.ID, t.Title
-			if r.Kind == ReminderEscalation {
+			if r.Kind == ReminderEscalation && t.AssigneeID == 0 {
+				args["Queued"] = true // nobody took it from its queue
+			} else if r.Kind == ReminderEscalation {
 				args["Assignee"] = describeUser(tx, t.AssigneeID)
 			}
 		} else if !IsNotFound(err) {

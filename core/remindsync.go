@@ -195,6 +195,24 @@ func (s *Service) syncTask(tx Tx, t *Task) error {
 			add(ReminderEscalation, head, t.Due.Add(st.EscalateAfter))
 		}
 	}
+	if t.Status == TaskOpen && t.AssigneeID == 0 && t.Queue != "" && !t.Due.IsZero() {
+		// Waiting in a queue (a request nobody took): overdue, every member
+		// of the queue is alerted; still untaken a delay later, every head.
+		stamp := t.Due.UTC().Format("20060102T1504")
+		members, err := queueMembers(tx, t.Queue)
+		if err != nil {
+			return err
+		}
+		for _, u := range members {
+			kind, at := ReminderOverdue, t.Due
+			if u.Role == RoleHead {
+				kind, at = ReminderEscalation, t.Due.Add(st.EscalateAfter)
+			}
+			key := fmt.Sprintf("task:%d:%s:%s:queue:%d", t.ID, kind, stamp, u.ID)
+			want[key] = &Reminder{Key: key, Kind: kind, UserID: u.ID, TaskID: t.ID, DealID: t.DealID,
+				ClientID: t.ClientID, Target: t.Due, DueAt: at}
+		}
+	}
 	if t.Status != TaskOpen {
 		// Done or cancelled: the alerts that went out are settled.
 		if err := closeTaskReminders(tx, t.ID); err != nil {
@@ -207,6 +225,25 @@ func (s *Service) syncTask(tx Tx, t *Task) error {
 	}
 	prefix := fmt.Sprintf("task:%d:", t.ID)
 	return s.reconcile(tx, have, want, func(r *Reminder) bool { return strings.HasPrefix(r.Key, prefix) })
+}
+
+// queueRoles are the roles whose members work a queue.
+var queueRoles = map[ChatPurpose]Role{PurposeOfficers: RoleOfficer, PurposeLawyers: RoleLawyer, PurposeHeads: RoleHead}
+
+// queueMembers are the active members of a queue's role and the active
+// heads, who are told of what waits in it too long.
+func queueMembers(tx Tx, q ChatPurpose) ([]*User, error) {
+	users, err := tx.ListUsers()
+	if err != nil {
+		return nil, err
+	}
+	var out []*User
+	for _, u := range users {
+		if u.Active && (u.Role == queueRoles[q] || u.Role == RoleHead) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // beforeWithinHours is at when it falls in the user's working hours, else

@@ -136,6 +136,14 @@ func (s *Service) completeTask(tx Tx, a Actor, id int64, result string) (*Task, 
 	if t.Status != TaskOpen {
 		return nil, Errorf(ECONFLICT, "err.task.not_open", "ID", t.ID)
 	}
+	if t.RequestID != 0 {
+		// A request's task is done when the request is: the request
+		// closes it, tells the requester and records the result.
+		if _, err := s.doneRequest(tx, a, t.RequestID, result); err != nil {
+			return nil, err
+		}
+		return tx.TaskByID(t.ID)
+	}
 	old := *t
 	t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
 	if err := t.Validate(); err != nil {

@@ -11,10 +11,12 @@ import (
 	"github.com/dealdesk/dealdesk/bot/deals"
 	"github.com/dealdesk/dealdesk/bot/documents"
 	"github.com/dealdesk/dealdesk/bot/edit"
+	"github.com/dealdesk/dealdesk/bot/fix"
 	"github.com/dealdesk/dealdesk/bot/history"
 	"github.com/dealdesk/dealdesk/bot/intake"
 	"github.com/dealdesk/dealdesk/bot/profile"
 	"github.com/dealdesk/dealdesk/bot/reminders"
+	"github.com/dealdesk/dealdesk/bot/requests"
 	"github.com/dealdesk/dealdesk/bot/tasks"
 )
 
@@ -25,8 +27,10 @@ var All = []bot.UseCase{
 	deals.Register,
 	documents.Register,
 	edit.Register,
+	fix.Register,
 	tasks.Register,
 	reminders.Register,
+	requests.Register,
 	history.Register,
 	cases.Register,
 	profile.Register,
