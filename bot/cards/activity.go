@@ -2,6 +2,7 @@ package cards
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
@@ -108,14 +109,7 @@ func activity(c *bot.Context, act *core.ClientActivity, lim map[string]limits) (
 				cut = true
 				break
 			}
-			key := "msg.tasks.line"
-			switch {
-			case t.Overdue(now):
-				key = "msg.tasks.line_overdue"
-			case t.Due.IsZero():
-				key = "msg.tasks.line_nodue"
-			}
-			s += "\n• " + c.T(key, bot.Args{"ID": t.ID, "Title": t.Title, "Due": t.Due})
+			s += "\n• " + TaskLine(c, t, now)
 			// «Выполнено» for those who may close the task: its assignee,
 			// or whoever may set tasks for others.
 			if len(tasks) < l.buttons && (t.AssigneeID == c.User.ID || c.User.Can(core.PermAssignTasks)) {
@@ -162,4 +156,25 @@ func pairs(bs []bot.Button) [][]bot.Button {
 		rows = append(rows, bs[i:min(i+2, len(bs))])
 	}
 	return rows
+}
+
+// TaskLine is a task's line in a list: an intake's or a request's task
+// names its request; others their due time, overdue marked.
+func TaskLine(c *bot.Context, t *core.Task, now time.Time) string {
+	if t.IntakeID != 0 {
+		return c.T("msg.tasks.line_intake", bot.Args{"ID": t.ID, "Intake": t.IntakeID, "Title": t.Title,
+			"Queued": t.AssigneeID == 0})
+	}
+	if t.RequestID != 0 {
+		return c.T("msg.tasks.line_request", bot.Args{"ID": t.ID, "Request": t.RequestID, "Title": t.Title,
+			"Queued": t.AssigneeID == 0, "Due": t.Due, "Overdue": t.Overdue(now)})
+	}
+	key := "msg.tasks.line"
+	switch {
+	case t.Overdue(now):
+		key = "msg.tasks.line_overdue"
+	case t.Due.IsZero():
+		key = "msg.tasks.line_nodue"
+	}
+	return c.T(key, bot.Args{"ID": t.ID, "Title": t.Title, "Due": t.Due})
 }

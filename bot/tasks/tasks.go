@@ -56,7 +56,7 @@ func tasks(c *bot.Context) error {
 	var rows [][]bot.Button
 	for _, t := range ts {
 		b.WriteString("\n")
-		b.WriteString(taskLine(c, t, now))
+		b.WriteString(cards.TaskLine(c, t, now))
 		switch {
 		case len(rows) >= 8:
 		case t.IntakeID != 0:
@@ -68,21 +68,6 @@ func tasks(c *bot.Context) error {
 		}
 	}
 	return c.Send(bot.Reply{Text: b.String(), Buttons: rows})
-}
-
-func taskLine(c *bot.Context, t *core.Task, now time.Time) string {
-	if t.IntakeID != 0 {
-		return c.T("msg.tasks.line_intake", bot.Args{"ID": t.ID, "Intake": t.IntakeID, "Title": t.Title,
-			"Queued": t.AssigneeID == 0})
-	}
-	key := "msg.tasks.line"
-	switch {
-	case t.Overdue(now):
-		key = "msg.tasks.line_overdue"
-	case t.Due.IsZero():
-		key = "msg.tasks.line_nodue"
-	}
-	return c.T(key, bot.Args{"ID": t.ID, "Title": t.Title, "Due": t.Due})
 }
 
 // done completes a task, asking for its result: /done <task id>.
