@@ -148,6 +148,12 @@ func TestFixBankAccountForRequest(t *testing.T) {
 	msgs = h.say("o", "/history 7707083893 счета")
 	fixHas(t, "field history", lastText(msgs), "История поля «счета»: ПАО Сбербанк, 7707083893",
 		"счёт изменён: "+fixOldLine+" → "+fixNewLine, "по обращению "+req, "корректировка #1, одобрил: Глеб")
+	// The request's card: the correction made for it, in the reader's
+	// language.
+	fixHas(t, "the request's card", lastText(h.say("u", "/request "+id(r.ID))), "корректировка #1 («ПАО Сбербанк", "применена")
+	h.say("u", "/lang en")
+	fixHas(t, "the request's card in English", lastText(h.say("u", "/request "+id(r.ID))), "correction #1 («ПАО Сбербанк", "applied")
+	h.say("u", "/lang ru")
 	changed := h.changes(core.EntityClient, h.card.ID)
 	accountChange := changed[len(changed)-1]
 	if accountChange.Request != r.ID || accountChange.Correction != 1 || accountChange.ActorID != h.o.ID {

@@ -126,7 +126,7 @@ func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 	if err := auditCorrection(tx, a, corr, "", e.Reason); err != nil {
 		return nil, err
 	}
-	if err := s.noteRequest(tx, a, corr, "Корректировка #"+itoa64(corr.ID)+" ждёт одобрения: "+e.Label); err != nil {
+	if err := s.noteRequest(tx, a, corr); err != nil {
 		return nil, err
 	}
 	args := s.fixArgs(tx, corr)
@@ -207,8 +207,7 @@ func (s *Service) RejectCorrection(ctx context.Context, a Actor, id int64, reaso
 		if err := auditCorrection(tx, a, corr, CorrectionPending, reason); err != nil {
 			return err
 		}
-		text := "Корректировка #" + itoa64(corr.ID) + " отклонена: " + reason
-		if err := s.noteRequest(tx, a, corr, text); err != nil {
+		if err := s.noteRequest(tx, a, corr); err != nil {
 			return err
 		}
 		args := s.fixArgs(tx, corr)
@@ -510,7 +509,7 @@ func (s *Service) writeCorrection(tx Tx, by Actor, corr *Correction) error {
 	} else if err := auditCorrection(tx, by, corr, "", e.Reason); err != nil {
 		return err
 	}
-	if err := s.noteRequest(tx, by, corr, "Корректировка #"+itoa64(corr.ID)+" применена: "+e.Label); err != nil {
+	if err := s.noteRequest(tx, by, corr); err != nil {
 		return err
 	}
 	return s.tellApplied(tx, by, corr, t)
@@ -713,7 +712,7 @@ func (s *Service) currentValue(tx Tx, e *Edit) any {
 
 // noteRequest adds a note to the correction's request and its number to
 // the request's corrections, audited.
-func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction, text string) error {
+func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction) error {
 	if corr.Edit.RequestID == 0 {
 		return nil
 	}
@@ -724,12 +723,13 @@ func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction, text string) err
 	if !slices.Contains(r.Corrections, corr.ID) {
 		r.Corrections = append(r.Corrections, corr.ID)
 	}
-	r.Messages = append(r.Messages, &RequestMessage{At: tx.Now(), UserID: a.ID(), Kind: RequestMsgNote, Text: text})
+	r.Messages = append(r.Messages, &RequestMessage{At: tx.Now(), UserID: a.ID(), Kind: RequestMsgCorrection,
+		Text: corr.Edit.Label, Correction: corr.ID, Outcome: corr.Status})
 	if err := tx.UpdateRequest(r); err != nil {
 		return err
 	}
-	return tx.AddChanges(stamp([]*Change{{Entity: EntityRequest, EntityID: r.ID, Field: RequestMsgNote, New: text,
-		Correction: corr.ID}}, a, "correction")...)
+	return tx.AddChanges(stamp([]*Change{{Entity: EntityRequest, EntityID: r.ID, Field: RequestMsgCorrection,
+		New: string(corr.Status), Correction: corr.ID}}, a, "correction")...)
 }
 
 // auditCorrection records a correction's new status.

@@ -278,7 +278,8 @@ func TestFixPendingApprovedByHead(t *testing.T) {
 	}
 	req := o.requestByID(r.ID)
 	if !slices.Equal(req.Corrections, []int64{corr.ID}) || len(req.Messages) != 2 ||
-		req.Messages[1].Kind != core.RequestMsgNote || !strings.Contains(req.Messages[1].Text, "применена") {
+		req.Messages[1].Kind != core.RequestMsgCorrection || req.Messages[1].Correction != corr.ID ||
+		req.Messages[1].Outcome != core.CorrectionApplied {
 		t.Fatalf("request = %+v %+v", req.Corrections, req.Messages)
 	}
 

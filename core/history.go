@@ -229,7 +229,8 @@ func collectClient(tx Tx, a Actor, c *Client, h *History) error {
 // deal, the people a card, deal or task is given to or a user reports to.
 var refFields = map[string]Entity{"client_id": EntityClient, "merged_into": EntityClient, "merged": EntityClient,
 	"deal_id": EntityDeal, "manager_id": EntityUser, "assignee_id": EntityUser, "created_by": EntityUser,
-	"head_id": EntityUser, "officer_id": EntityUser, "requested_by": EntityUser}
+	"head_id": EntityUser, "officer_id": EntityUser, "requested_by": EntityUser, "requester_id": EntityUser,
+	"document_id": EntityDocument}
 
 // RefEntity returns the entity a field's values refer to by id, for the
 // fields that hold ids.
@@ -309,6 +310,14 @@ func labelRef(tx Tx, a Actor, h *History, e Entity, id int64) error {
 		var u *User
 		if u, err = tx.UserByID(id); err == nil {
 			label = u.Name
+		}
+	case EntityDocument:
+		var d *Document
+		if d, err = tx.DocumentByID(id); err == nil {
+			var deal *Deal
+			if deal, err = tx.DealByID(d.DealID); err == nil && canSeeDeal(a, deal) {
+				label = d.Number
+			}
 		}
 	}
 	if IsNotFound(err) || err == nil && label == "" {

@@ -85,6 +85,11 @@ type RequestMessage struct {
 	Text   string        `json:"text,omitempty"`
 	Status RequestStatus `json:"status,omitempty"` // the new status, for kind "status"
 	Files  []FileRef     `json:"files,omitempty"`
+	// Correction and Outcome are, for kind "correction", the correction
+	// made for the request and what became of it (pending, applied,
+	// rejected); Text names the record it changes.
+	Correction int64            `json:"correction,omitempty"`
+	Outcome    CorrectionStatus `json:"outcome,omitempty"`
 }
 
 // Request message kinds.
@@ -93,6 +98,9 @@ const (
 	RequestMsgAnswer   = "answer"
 	RequestMsgNote     = "note"
 	RequestMsgStatus   = "status"
+	// RequestMsgCorrection: a correction made for the request waits for
+	// approval, was applied or rejected.
+	RequestMsgCorrection = "correction"
 )
 
 // RequestFilter selects requests. Zero fields do not filter.

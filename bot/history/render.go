@@ -209,6 +209,16 @@ func (r *renderer) fieldValue(ch *core.Change, v string) string {
 			key = "doc.status." + v
 		case core.EntityReminder:
 			key = "reminder.status." + v
+		case core.EntityRequest:
+			key = "request.status." + v
+		}
+	case "type":
+		if ch.Entity == core.EntityRequest {
+			key = "request.type." + v
+		}
+	case core.RequestMsgCorrection:
+		if ch.Entity == core.EntityRequest {
+			key = "fix.status." + v
 		}
 	case "channel":
 		key = "doc.channel." + v

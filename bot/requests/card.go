@@ -82,7 +82,8 @@ func cardText(c *bot.Context, r *core.Request, names map[int64]string) string {
 	}
 	for _, m := range shown {
 		thread = append(thread, c.T("card.request.msg."+m.Kind, bot.Args{"At": m.At, "Name": names[m.UserID],
-			"Text": cut(m.Text, 500), "Status": string(m.Status), "Files": len(m.Files)}))
+			"Text": cut(m.Text, 500), "Status": string(m.Status), "Files": len(m.Files), "Correction": m.Correction,
+			"Outcome": string(m.Outcome)}))
 	}
 	return out + "\n\n" + strings.Join(thread, "\n")
 }

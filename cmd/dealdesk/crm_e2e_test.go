@@ -1,7 +1,6 @@
 package main
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,7 @@ import (
 // user would in the console, with DaData's fake as the registry: a client
 // in two messages (/client <INN>, «Создать»), a deal in one message plus
 // «Создать», the deal moved through every stage by its card's buttons to
-// closed won, its amount edited with a reason, a second deal closed lost
+// closed won, its payment date edited with a reason, a second deal closed lost
 // with a reason, and /history showing the stage moves and the edit with
 // names and deal numbers, paged back with «Ранее» to the client's creation.
 // Each run is a new start of DealDesk on the same database.
@@ -40,9 +39,10 @@ func TestEverydayCRMThroughTheConsole(t *testing.T) {
 	}
 	mustContain(t, out, "[1] Успешно закрыть\n  [2] ← Назад: подписание")
 
-	// From «согласование» on, an amount is changed with a reason; then won.
-	out = runMain(t, dir, "/edit D-2026-0001 сумма 2 000 000\nскидка по договорённости\n/deal D-2026-0001\n1\n", env)
-	mustContain(t, out, "Сумма: 1 500 000,00 ₽ → 2 000 000,00 ₽", "Причина: скидка по договорённости",
+	// From «согласование» on, a date is changed with a reason (an amount
+	// would wait for a second approval); then won.
+	out = runMain(t, dir, "/edit D-2026-0001 оплата 20.12.2030\nпо графику клиента\n/deal D-2026-0001\n1\n", env)
+	mustContain(t, out, "Срок оплаты: — → 20.12.2030 18:00", "Причина: по графику клиента",
 		"Сделка D-2026-0001 закрыта успешно.", "Стадия: закрыта (успех)", "[1] Переоткрыть")
 	if strings.Contains(out[strings.LastIndex(out, "Стадия: закрыта"):], "Изменить") {
 		t.Fatalf("a closed deal offers an edit:\n%s", out)
@@ -61,7 +61,7 @@ func TestEverydayCRMThroughTheConsole(t *testing.T) {
 	}
 	page1, page2 := out[:first], out[first:]
 	mustContain(t, page1, "11 записей", "сделка D-2026-0001 · стадия: подписание → действует",
-		"сделка D-2026-0001 · сумма: 1 500 000,00 ₽ → 2 000 000,00 ₽ (причина: скидка по договорённости)",
+		"сделка D-2026-0001 · срок оплаты: — → 20.12.2030 18:00 (причина: по графику клиента)",
 		"стадия: действует → закрыта (успех)", "сделка D-2026-0002 · стадия: новая → закрыта (отказ) (причина: клиент выбрал другого поставщика)",
 		"менеджер console")
 	mustContain(t, page2, "клиент ПАО СБЕРБАНК, 7707083893 · создание")
@@ -74,8 +74,6 @@ func TestEverydayCRMThroughTheConsole(t *testing.T) {
 		}
 	}
 }
-
-var digitSpace = regexp.MustCompile(`(\d) (\d|₽)`)
 
 // until runs an action and returns the first message to chat after it
 // whose text holds want, or that has a button labelled want (a reply may
@@ -135,22 +133,12 @@ func (r *tgRun) tap(chat, user int64, msg telegramtest.SentMessage, label, want 
 // Bot API, by a manager who has just joined: a client from the registry in
 // two messages, a deal in one message plus «Создать», moved by its card's
 // buttons through every stage to won (a head's move told to the manager),
-// the amount edited with a reason, a second deal lost with a reason, and
+// the payment date edited with a reason, a second deal lost with a reason, and
 // /history paged with «Ранее» back to the client's creation.
 func TestEverydayCRMThroughTelegram(t *testing.T) {
 	srv := telegramtest.NewServer(t)
 	dadata := dadataServer(t, nil)
 	r := startTelegram(t, t.TempDir(), srv, map[string]string{"DADATA_API_KEY": "test-key", "DADATA_URL": dadata.URL})
-	// Amounts are printed with no-break spaces between their digit groups.
-	nb := func(s string) string {
-		for {
-			next := digitSpace.ReplaceAllString(s, "$1\u00a0$2")
-			if next == s {
-				return s
-			}
-			s = next
-		}
-	}
 
 	invite := r.say(adminTG, adminTG, "/invite менеджер")
 	code := strings.Fields(strings.SplitN(invite.Text, "/start ", 2)[1])[0]
@@ -173,9 +161,9 @@ func TestEverydayCRMThroughTelegram(t *testing.T) {
 	notice := r.until(me, "D-2026-0001", func() { r.tap(adminTG, adminTG, head, "→ Действует", "Стадия: действует") })
 	expect(t, notice, "действует")
 
-	r.say(me, me, "/edit D-2026-0001 сумма 2 000 000")
-	saved := r.say(me, me, "скидка по договорённости")
-	expect(t, saved, nb("1 500 000,00 ₽ → 2 000 000,00 ₽"))
+	r.say(me, me, "/edit D-2026-0001 оплата 20.12.2030")
+	saved := r.say(me, me, "по графику клиента")
+	expect(t, saved, "— → 20.12.2030 18:00")
 	card = r.say(me, me, "/deal D-2026-0001")
 	card = r.tap(me, me, card, "Успешно закрыть", "Стадия: закрыта (успех)")
 	for _, row := range card.Buttons {
@@ -198,7 +186,7 @@ func TestEverydayCRMThroughTelegram(t *testing.T) {
 	page := r.say(me, me, "/history 7707083893")
 	expect(t, page, "11 записей")
 	for _, want := range []string{"User 1001 · сделка D-2026-0001 · стадия: подписание → действует", "менеджер User 2002", "сделка D-2026-0002",
-		nb("сумма: 1 500 000,00 ₽ → 2 000 000,00 ₽ (причина: скидка по договорённости)"),
+		"срок оплаты: — → 20.12.2030 18:00 (причина: по графику клиента)",
 		"(причина: клиент выбрал другого поставщика)"} {
 		expect(t, page, want)
 	}
