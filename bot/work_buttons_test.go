@@ -35,8 +35,8 @@ func TestCards_WorkButtons(t *testing.T) {
 		}
 	}
 	h.addUser("m", "Максим", core.RoleManager)
-	msgs := h.press("m", h.say("m", "/deal new 7707083893 Лизинг 100 000"), "Создать")
-	msgs = h.say("o", "/deal D-2026-0001")
+	h.press("m", h.say("m", "/deal new 7707083893 Лизинг 100 000"), "Создать")
+	msgs := h.say("o", "/deal D-2026-0001")
 	if got := labels(msgs); !slices.Contains(got, "Корректировка") || !slices.Contains(got, "Обращение") {
 		t.Fatalf("an open deal's card offers an officer %q", got)
 	}

@@ -98,7 +98,7 @@ func (tx *Tx) threadFree(c *core.Case) error {
 	if !ok {
 		return nil
 	}
-	if v := tx.tx.Bucket(bktCasesByThread).Get(k); v != nil && len(v) == 8 && btoi(v) != c.ID {
+	if v := tx.tx.Bucket(bktCasesByThread).Get(k); len(v) == 8 && btoi(v) != c.ID {
 		return core.Errorf(core.ECONFLICT, "err.case.thread_taken", "ID", btoi(v))
 	}
 	return nil
