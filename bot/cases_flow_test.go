@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,7 +126,9 @@ func TestCaseInAChatWithoutThreads(t *testing.T) {
 			firstMsg = m
 		}
 	}
-	if firstMsg == nil || firstMsg.ThreadID != "" || strings.Join(firstMsg.Mentions, ",") != "mgr,off,law" {
+	mentions := []bot.Mention{{ID: "mgr", Name: "Максим Менеджеров"}, {ID: "off", Name: "Ирина Сопровождение"},
+		{ID: "law", Name: "Лев Юристов"}}
+	if firstMsg == nil || firstMsg.ThreadID != "" || !slices.Equal(firstMsg.Mentions, mentions) {
 		t.Fatalf("first message %q not in the chat with mentions: %s", opened, dump(sent))
 	}
 	cs := d.theCase(1)

@@ -313,9 +313,9 @@ func (b *Bot) merged(ctx context.Context, t Transport, msgs []*core.OutboxMessag
 			}
 			out.Buttons = append(out.Buttons, views)
 		}
-		for _, id := range p.Mentions {
-			if !slices.Contains(out.Mentions, id) {
-				out.Mentions = append(out.Mentions, id)
+		for _, m := range p.Mentions {
+			if !slices.ContainsFunc(out.Mentions, func(o Mention) bool { return o.ID == m.ID }) {
+				out.Mentions = append(out.Mentions, m)
 			}
 		}
 	}
@@ -464,7 +464,7 @@ func (b *Bot) render(ctx context.Context, t Transport, m *core.OutboxMessage) (*
 	}
 	p := b.locales.Printer(lang, loc)
 	msg := &Message{ChatID: m.ChatID, Direct: m.UserID != 0, ThreadID: m.ThreadID, ReplyTo: m.ReplyTo,
-		EditID: m.EditID, Text: m.Text, Mentions: b.platformIDs(ctx, m.Platform, m.Mentions)}
+		EditID: m.EditID, Text: m.Text, Mentions: b.mentions(ctx, m.Platform, m.Mentions)}
 	if m.Key != "" {
 		msg.Text = p.T(m.Key, m.Args)
 	}
@@ -541,18 +541,20 @@ func (b *Bot) fileData(ctx context.Context, m *core.OutboxMessage, f core.Outbox
 	return nil, fe
 }
 
-// platformIDs maps user ids to their ids on a platform, skipping users who
-// have none there.
-func (b *Bot) platformIDs(ctx context.Context, platform string, users []int64) []string {
-	var out []string
+// mentions are the users to mention on a platform: their ids there, under
+// their DealDesk names; users who have no id there (or are not found) are
+// skipped, and each id is mentioned once.
+func (b *Bot) mentions(ctx context.Context, platform string, users []int64) []Mention {
+	var out []Mention
 	for _, id := range users {
 		u, err := b.svc.UserByID(ctx, id)
 		if err != nil {
 			continue
 		}
 		for _, identity := range u.Identities {
-			if p, pid, _ := core.SplitIdentity(identity); p == platform {
-				out = append(out, pid)
+			p, pid, _ := core.SplitIdentity(identity)
+			if p == platform && !slices.ContainsFunc(out, func(m Mention) bool { return m.ID == pid }) {
+				out = append(out, Mention{ID: pid, Name: u.Name})
 			}
 		}
 	}

@@ -146,8 +146,17 @@ type Message struct {
 	Text    string
 	Buttons [][]ButtonView
 	Files   []File
-	// Mentions are platform user ids to mention, where the platform supports it.
-	Mentions []string
+	// Mentions are the people to mention, where the platform supports it,
+	// so that they are notified.
+	Mentions []Mention
+}
+
+// Mention is a person a message mentions: their platform user id and the
+// name to show (the DealDesk user's name), for platforms that mention by
+// id under a name of the bot's choosing (Telegram's text_mention).
+type Mention struct {
+	ID   string
+	Name string
 }
 
 // CommandInfo describes a command for a platform's command menu.

@@ -200,7 +200,7 @@ func TestSendButtonsThreadsAndDirectMessages(t *testing.T) {
 	tr, _ := newTransport(t, f)
 	ctx := context.Background()
 	id, err := tr.Send(ctx, &bot.Message{ChatID: channelID, ThreadID: "rootpost", Text: "Карточка",
-		Mentions: []string{userID}, Buttons: [][]bot.ButtonView{{{Label: "История", Token: "tok1"}}}})
+		Mentions: []bot.Mention{{ID: userID, Name: "Участник"}}, Buttons: [][]bot.ButtonView{{{Label: "История", Token: "tok1"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,11 +109,12 @@ func (t *Transport) attachments(channelID string, rows [][]bot.ButtonView) []*mo
 	return []*model.MessageAttachment{{Actions: actions}}
 }
 
-// mentions renders "@user1 @user2 " for user ids, skipping unknown ones.
-func (t *Transport) mentions(ctx context.Context, ids []string) string {
+// mentions renders "@user1 @user2 " for the mentioned users (by their
+// Mattermost ids), skipping unknown ones.
+func (t *Transport) mentions(ctx context.Context, people []bot.Mention) string {
 	var b strings.Builder
-	for _, id := range ids {
-		if u, err := t.users.get(ctx, id); err == nil {
+	for _, m := range people {
+		if u, err := t.users.get(ctx, m.ID); err == nil {
 			b.WriteString("@" + u.Username + " ")
 		}
 	}

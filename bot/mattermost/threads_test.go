@@ -34,7 +34,7 @@ func TestOpenThread(t *testing.T) {
 	if root.Id != id || root.RootId != "" || root.ChannelId != channelID || root.Message != "Кейс #1: D-2026-0001 — скидка" {
 		t.Fatalf("root post %+v, id %q", root, id)
 	}
-	if _, err := tr.Send(ctx, &bot.Message{ChatID: channelID, ThreadID: id, Text: "Участники", Mentions: []string{userID}}); err != nil {
+	if _, err := tr.Send(ctx, &bot.Message{ChatID: channelID, ThreadID: id, Text: "Участники", Mentions: []bot.Mention{{ID: userID, Name: "Участник"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if p := f.last(t); p.RootId != id || p.Message != "@olga Участники" {
