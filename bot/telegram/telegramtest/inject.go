@@ -165,8 +165,10 @@ func chatObject(chatID int64) map[string]any {
 	return map[string]any{"id": chatID, "type": "private", "first_name": "User", "last_name": strconv.FormatInt(chatID, 10)}
 }
 
-// userObject is the User object of a user; s.mu must be held.
+// userObject is the User object of a user, whom the bot then knows (a
+// text_mention of them is taken); s.mu must be held.
 func (s *Server) userObject(userID int64) map[string]any {
+	s.users[userID] = true
 	lang := s.langs[userID]
 	if lang == "" {
 		lang = "ru"

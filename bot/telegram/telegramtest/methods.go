@@ -95,11 +95,15 @@ func (s *Server) sendMessage(w http.ResponseWriter, _ *http.Request, c *Call) {
 		badRequest(w, "message is too long")
 		return
 	}
+	entities, ok := s.entitiesParam(w, c, "entities", text)
+	if !ok {
+		return
+	}
 	buttons, ok := markupParam(w, c)
 	if !ok {
 		return
 	}
-	writeResult(w, s.record(c, chatID, text, buttons, nil))
+	writeResult(w, s.record(c, chatID, text, entities, buttons, nil))
 }
 
 func (s *Server) sendDocument(w http.ResponseWriter, _ *http.Request, c *Call) {
@@ -124,22 +128,26 @@ func (s *Server) sendDocument(w http.ResponseWriter, _ *http.Request, c *Call) {
 		badRequest(w, "message caption is too long")
 		return
 	}
+	entities, ok := s.entitiesParam(w, c, "caption_entities", c.Params["caption"])
+	if !ok {
+		return
+	}
 	buttons, ok := markupParam(w, c)
 	if !ok {
 		return
 	}
-	writeResult(w, s.record(c, chatID, c.Params["caption"], buttons, doc))
+	writeResult(w, s.record(c, chatID, c.Params["caption"], entities, buttons, doc))
 }
 
 // record stores a new message of the bot and returns its Message object.
 // A document the bot sent becomes a file that getFile serves, as in
 // Telegram.
-func (s *Server) record(c *Call, chatID int64, text string, buttons [][]Button, doc *Upload) map[string]any {
+func (s *Server) record(c *Call, chatID int64, text string, entities []Entity, buttons [][]Button, doc *Upload) map[string]any {
 	thread, _ := strconv.Atoi(c.Params["message_thread_id"])
 	reply, _ := strconv.Atoi(c.Params["reply_to_message_id"])
 	s.mu.Lock()
 	id := s.newMessageID(chatID)
-	s.messages[msgKey{chatID, id}] = &stored{text: text, buttons: buttons}
+	s.messages[msgKey{chatID, id}] = &stored{text: text, entities: entities, buttons: buttons}
 	var docObj map[string]any
 	fileID := ""
 	if doc != nil {
@@ -148,13 +156,16 @@ func (s *Server) record(c *Call, chatID int64, text string, buttons [][]Button, 
 	}
 	s.sent = append(s.sent, SentMessage{
 		Method: c.Method, ChatID: chatID, MessageID: id, ThreadID: thread, ReplyTo: reply,
-		Text: text, Buttons: buttons, Document: doc, FileID: fileID,
+		Text: text, Entities: entities, Buttons: buttons, Document: doc, FileID: fileID,
 	})
 	chat := s.chatObjectLocked(chatID)
+	m := messageObject(chat, id, text, buttons)
+	if len(entities) > 0 {
+		m["entities"] = s.entityObjects(entities)
+	}
 	s.notify()
 	s.mu.Unlock()
 
-	m := messageObject(chat, id, text, buttons)
 	if thread != 0 {
 		m["message_thread_id"] = thread
 		m["is_topic_message"] = true
@@ -163,6 +174,10 @@ func (s *Server) record(c *Call, chatID int64, text string, buttons [][]Button, 
 		delete(m, "text")
 		m["caption"] = text
 		m["document"] = docObj
+		if e, ok := m["entities"]; ok {
+			delete(m, "entities")
+			m["caption_entities"] = e
+		}
 	}
 	return m
 }
@@ -176,17 +191,22 @@ func (s *Server) editMessageText(w http.ResponseWriter, _ *http.Request, c *Call
 		badRequest(w, "MESSAGE_TOO_LONG")
 		return
 	}
-	s.edit(w, c, c.Params["text"], true)
+	entities, ok := s.entitiesParam(w, c, "entities", c.Params["text"])
+	if !ok {
+		return
+	}
+	s.edit(w, c, c.Params["text"], entities, true)
 }
 
 func (s *Server) editMessageReplyMarkup(w http.ResponseWriter, _ *http.Request, c *Call) {
-	s.edit(w, c, "", false)
+	s.edit(w, c, "", nil, false)
 }
 
-// edit changes a stored message. As in Telegram, an edit without
-// reply_markup removes the keyboard, and an edit that changes nothing
-// fails with "message is not modified".
-func (s *Server) edit(w http.ResponseWriter, c *Call, text string, withText bool) {
+// edit changes a stored message: its text and entities (withText) and its
+// keyboard. As in Telegram, an edit without reply_markup removes the
+// keyboard, and an edit that changes nothing fails with "message is not
+// modified".
+func (s *Server) edit(w http.ResponseWriter, c *Call, text string, entities []Entity, withText bool) {
 	chatID, ok := chatParam(w, c)
 	if !ok {
 		return
@@ -204,19 +224,24 @@ func (s *Server) edit(w http.ResponseWriter, c *Call, text string, withText bool
 		badRequest(w, "message to edit not found")
 		return
 	case !withText:
-		text = m.text
+		text, entities = m.text, m.entities
 	}
-	if m.text == text && reflect.DeepEqual(m.buttons, buttons) {
+	if m.text == text && reflect.DeepEqual(m.entities, entities) && reflect.DeepEqual(m.buttons, buttons) {
 		s.mu.Unlock()
 		badRequest(w, errNotModified)
 		return
 	}
-	m.text, m.buttons = text, buttons
-	s.sent = append(s.sent, SentMessage{Method: c.Method, ChatID: chatID, MessageID: id, Text: text, Buttons: buttons})
+	m.text, m.entities, m.buttons = text, entities, buttons
+	s.sent = append(s.sent, SentMessage{Method: c.Method, ChatID: chatID, MessageID: id, Text: text,
+		Entities: entities, Buttons: buttons})
 	chat := s.chatObjectLocked(chatID)
+	obj := messageObject(chat, id, text, buttons)
+	if len(entities) > 0 {
+		obj["entities"] = s.entityObjects(entities)
+	}
 	s.notify()
 	s.mu.Unlock()
-	writeResult(w, messageObject(chat, id, text, buttons))
+	writeResult(w, obj)
 }
 
 func (s *Server) answerCallbackQuery(w http.ResponseWriter, _ *http.Request, c *Call) {

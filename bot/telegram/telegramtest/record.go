@@ -33,9 +33,12 @@ type SentMessage struct {
 	ThreadID  int
 	ReplyTo   int
 	Text      string // message text, or a document's caption
-	Buttons   [][]Button
-	Document  *Upload
-	FileID    string // the sent document's file_id, which getFile serves
+	// Entities are the entities sent with the text or caption (entities,
+	// caption_entities), as Telegram keeps them; nil when none.
+	Entities []Entity
+	Buttons  [][]Button
+	Document *Upload
+	FileID   string // the sent document's file_id, which getFile serves
 }
 
 // Button is an inline keyboard button.

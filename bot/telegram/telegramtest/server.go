@@ -2,7 +2,9 @@
 // httptest.Server that speaks the real wire format (form, multipart or JSON
 // requests; {"ok":…,"result":…} answers with Telegram's error codes and
 // descriptions), holds getUpdates like a long poll, records every call and
-// every message the bot sends, and lets a test act as users (send text,
+// every message the bot sends (with its entities, checked as Telegram
+// checks them: offsets and lengths in UTF-16 code units, text_mention of
+// users the bot met), and lets a test act as users (send text,
 // press buttons, write in forum topics), inject faults (429 with retry_after, 5xx, 403, 400) and
 // enforce Telegram's rate limits (LimitRate).
 //
@@ -52,6 +54,7 @@ type Server struct {
 	answers   []Answer
 	commands  map[menuKey][]BotCommand
 	chats     map[int64]bool   // chats the bot knows: a user wrote or pressed there
+	users     map[int64]bool   // users the bot met: they wrote, pressed or opened a topic
 	forums    map[int64]*forum // forum supergroups (SetForum) and their topics
 	langs     map[int64]string // users' app languages
 	files     map[string]*file // by file_id: files users and the bot sent
@@ -76,8 +79,9 @@ type msgKey struct {
 }
 
 type stored struct {
-	text    string
-	buttons [][]Button
+	text     string
+	entities []Entity
+	buttons  [][]Button
 }
 
 // menuKey names a command menu: its scope ("default", "chat:42") and
@@ -103,6 +107,7 @@ func NewServer(tb testing.TB) *Server {
 		callbacks: make(map[string]bool),
 		commands:  make(map[menuKey][]BotCommand),
 		chats:     make(map[int64]bool),
+		users:     make(map[int64]bool),
 		forums:    make(map[int64]*forum),
 		langs:     make(map[int64]string),
 		files:     make(map[string]*file),
