@@ -49,6 +49,15 @@ type part struct {
 // instead (Telegram's "message is not modified" counts as success), any
 // files are sent as new documents, and EditID is returned.
 //
+// The people m mentions are named on a line of their own before the text
+// («Name1, Name2»), each name a text_mention entity of the user, so that
+// Telegram notifies them (most users have no @username to mention). A
+// split text has the line and its entities in its first part; a document's
+// caption carries them as caption_entities; an edit of the text keeps the
+// line, so that the message reads as before (Telegram notifies nobody of
+// an edit). A private chat mentions nobody: no one else is there to be
+// notified.
+//
 // Errors: *bot.RateLimitError on HTTP 429, *MigratedError when a group
 // became a supergroup, *bot.PermanentError when Telegram refuses the
 // request (bot blocked, chat not found, bad request). A failure after the
@@ -123,20 +132,31 @@ func (t *Transport) sendPart(ctx context.Context, chatID int64, p part) (string,
 // sendParts plans a new message: text parts, then documents; the reply
 // goes on the first part and the keyboard on the last.
 func sendParts(chatID int64, m *bot.Message, kb *inlineKeyboard) ([]part, error) {
-	text, caption := m.Text, ""
+	text, entities := m.Text, []entity(nil)
+	if strings.TrimSpace(text) != "" || len(m.Files) > 0 {
+		text, entities = withMentions(text, mentionsOf(chatID, m))
+	}
+	caption, captionEntities := "", []entity(nil)
 	if len(m.Files) > 0 && textLen(text) <= maxCaptionLen {
 		text, caption = "", text
+		entities, captionEntities = nil, entities
 	}
 	var parts []part
-	for _, chunk := range splitText(text, bot.MaxTextLen) {
+	for i, chunk := range splitText(text, bot.MaxTextLen) {
 		p, err := baseParams(chatID, m.ThreadID)
 		if err != nil {
 			return nil, err
 		}
 		p["text"] = chunk
+		if i == 0 {
+			// The first part is the start of the text, with the mentions.
+			if err := addEntities(p, "entities", within(entities, textLen(chunk))); err != nil {
+				return nil, err
+			}
+		}
 		parts = append(parts, part{method: "sendMessage", params: p})
 	}
-	docs, err := docParts(chatID, m.ThreadID, m.Files, caption)
+	docs, err := docParts(chatID, m.ThreadID, m.Files, caption, captionEntities)
 	if err != nil {
 		return nil, err
 	}
@@ -175,17 +195,34 @@ func editParts(chatID int64, m *bot.Message, kb *inlineKeyboard) ([]part, error)
 	method := "editMessageReplyMarkup"
 	if m.Text != "" {
 		method = "editMessageText"
+		text, entities := withMentions(m.Text, mentionsOf(chatID, m))
 		// An edit cannot be split; keep the start of an over-long text.
-		p["text"] = truncate(m.Text, bot.MaxTextLen)
+		p["text"] = truncate(text, bot.MaxTextLen)
+		kept := textLen(p["text"])
+		if p["text"] != text {
+			kept-- // the ellipsis
+		}
+		if err := addEntities(p, "entities", within(entities, kept)); err != nil {
+			return nil, err
+		}
 	}
-	docs, err := docParts(chatID, m.ThreadID, m.Files, "")
+	docs, err := docParts(chatID, m.ThreadID, m.Files, "", nil)
 	if err != nil {
 		return nil, err
 	}
 	return append([]part{{method: method, params: p}}, docs...), nil
 }
 
-func docParts(chatID int64, threadID string, files []bot.File, caption string) ([]part, error) {
+// mentionsOf is whom a message to a chat mentions: nobody in a private
+// chat (a positive chat id is a user's).
+func mentionsOf(chatID int64, m *bot.Message) []bot.Mention {
+	if chatID > 0 {
+		return nil
+	}
+	return m.Mentions
+}
+
+func docParts(chatID int64, threadID string, files []bot.File, caption string, entities []entity) ([]part, error) {
 	parts := make([]part, 0, len(files))
 	for i := range files {
 		p, err := baseParams(chatID, threadID)
@@ -194,6 +231,9 @@ func docParts(chatID int64, threadID string, files []bot.File, caption string) (
 		}
 		if i == 0 {
 			p.AddNonEmpty("caption", caption)
+			if err := addEntities(p, "caption_entities", entities); err != nil {
+				return nil, err
+			}
 		}
 		parts = append(parts, part{method: "sendDocument", params: p, file: &files[i]})
 	}
