@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
 )
@@ -60,6 +61,35 @@ func (r *tgRun) sentTo(chat int64, thread int, want string) telegramtest.SentMes
 	return telegramtest.SentMessage{}
 }
 
+// expectMentions fails unless the message's first line is the names of
+// the people it mentions, joined with ", ", each covered by a text_mention
+// entity of their Telegram id (offsets and lengths in UTF-16 units), and
+// want (Telegram id → name) is among them.
+func expectMentions(t *testing.T, m telegramtest.SentMessage, want map[int64]string) {
+	t.Helper()
+	line, _, _ := strings.Cut(m.Text, "\n")
+	units := utf16.Encode([]rune(m.Text))
+	lineLen := len(utf16.Encode([]rune(line)))
+	got := map[int64]string{}
+	var names []string
+	for _, e := range m.Entities {
+		if e.Type != "text_mention" || e.User == nil || e.Offset < 0 || e.Offset+e.Length > lineLen {
+			t.Fatalf("entity %+v is no text_mention on the first line %q", e, line)
+		}
+		name := string(utf16.Decode(units[e.Offset : e.Offset+e.Length]))
+		got[e.User.ID] = name
+		names = append(names, name)
+	}
+	for id, name := range want {
+		if got[id] != name {
+			t.Fatalf("the message does not mention %s (Telegram id %d): entities %+v over %q", name, id, m.Entities, names)
+		}
+	}
+	if strings.Join(names, ", ") != line {
+		t.Fatalf("first line %q, want the mentioned names %q", line, strings.Join(names, ", "))
+	}
+}
+
 // TestCaseInATelegramForum is issue 11's case discussion through the fake
 // Bot API, as people would have it: a deal; /case in the officers' forum
 // supergroup opens a forum topic (createForumTopic) whose first message
@@ -102,6 +132,10 @@ func TestCaseInATelegramForum(t *testing.T) {
 	for _, want := range []string{"Сделка D-2026-0001 «Поставка оборудования»", "User 2002", "User 4004", "ветке"} {
 		expect(t, first, want)
 	}
+	// It mentions the deal's manager and the officer, so that Telegram
+	// notifies them: their names on its first line, each a text_mention of
+	// their Telegram id (few have an @username).
+	expectMentions(t, first, map[int64]string{managerTG: "User 2002", officerTG: "User 4004"})
 
 	// The discussion: plain messages are collected silently; a decision is
 	// recorded, answered in the topic and told to the deal's manager.
@@ -156,6 +190,7 @@ func TestCaseInATelegramForum(t *testing.T) {
 	if !strings.Contains(inChat.Text, "в этом чате") {
 		t.Fatalf("the case in a plain group: %+v", inChat)
 	}
+	expectMentions(t, inChat, map[int64]string{managerTG: "User 2002"})
 	if got := srv.Topics(plainTG); len(got) != 0 {
 		t.Fatalf("topics in a plain group: %+v", got)
 	}
