@@ -399,7 +399,13 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 	if err := b.svc.RecordDelivery(sctx, m, d); err != nil {
 		return d, err
 	}
-	if sendErr != nil {
+	switch {
+	case sendErr != nil && m.Key == core.OutboxOpenThread && d.Permanent:
+		// A chat without threads (a group that is no forum): the case is
+		// kept in the chat itself, as meant.
+		b.log.Info().Err(sendErr).Int64("case_id", m.CaseID).Str("platform", m.Platform).Str("chat_id", m.ChatID).
+			Msg("the chat has no threads: the case is kept in the chat")
+	case sendErr != nil:
 		ev := b.log.Warn()
 		if m.Status == core.OutboxFailed {
 			ev = b.log.Error()

@@ -1,12 +1,16 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
@@ -261,5 +265,27 @@ func TestOutboxOpenThreadIsNeverMerged(t *testing.T) {
 	}
 	if notes != 1 {
 		t.Fatalf("the two notes after the thread: %d messages, want them merged into one", notes)
+	}
+}
+
+// TestOutboxOpenThreadInAChatWithoutTopicsIsNoError: a chat that cannot
+// have threads (a Telegram group that is no forum) keeps the case in the
+// chat, as meant: the outbox logs it as information, not as a failed
+// delivery at error level that would page an operator.
+func TestOutboxOpenThreadInAChatWithoutTopicsIsNoError(t *testing.T) {
+	w := newThreadWorld(t, true)
+	w.open(0)
+	w.p.err = &bot.PermanentError{Err: errors.New("Bad Request: the chat is not a forum")}
+	var logs bytes.Buffer
+	bt := bot.New(bot.Config{Service: w.h.svc, Locales: bundle, Logger: zerolog.New(&logs)})
+	bt.AddTransport(w.p)
+	if _, err := bt.DeliverDue(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if c := w.storedCase(); c.Opening || c.ThreadID != "" {
+		t.Fatalf("the case is not kept in the chat: %+v", c)
+	}
+	if strings.Contains(logs.String(), `"level":"error"`) || !strings.Contains(logs.String(), `"level":"info"`) {
+		t.Fatalf("logged:\n%s", logs.String())
 	}
 }
