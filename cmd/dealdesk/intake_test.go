@@ -64,7 +64,7 @@ func TestIntakeThroughTheConsole(t *testing.T) {
 
 	// A card under another INN with the same name is a likely duplicate:
 	// shown with a button that merges it into the first card.
-	out = runMain(t, dir, "/client 7736207543\n1\nСбербанк, ПАО\n-\n-\n-\n-\nда\n4\n1\n/history 7707083893\n", env)
+	out = runMain(t, dir, "/client 7736207543\n1\nСбербанк, ПАО\n-\n-\n-\n-\nда\n7\n1\n/history 7707083893\n", env)
 	mustContain(t, out, "Возможные дубли в базе:", "#1 ПАО СБЕРБАНК, 7707083893/773601001",
-		"[4] Объединить #2 → #1", "У карточек разные ИНН", "Дубль #2 объединён", "объединение дублей")
+		"[7] Объединить #2 → #1", "У карточек разные ИНН", "Дубль #2 объединён", "объединение дублей")
 }
