@@ -61,13 +61,13 @@ func rejectFlow() *bot.Flow {
 				return c.Reply("flow.fix.reject", bot.Args{"ID": c.Conv.Data[keyID]}, cancelRow())
 			},
 			Input: func(c *bot.Context, s string) (string, error) {
-				if done, err := cancelled(c, s); done {
+				if done, err := fixMode.cancelled(c, s); done {
 					return "", err
 				}
 				if bot.IsSkip(s) {
 					s = ""
 				}
-				return finishWith(c, func() (string, error) {
+				return fixMode.finishWith(c, func() (string, error) {
 					corr, err := c.Svc.RejectCorrection(c.Ctx(), c.Actor(), parseID(c.Conv.Data[keyID]), s)
 					if err != nil {
 						return "", err
@@ -107,14 +107,14 @@ func revertFlow() *bot.Flow {
 					"Line": line(c, e, false), "Sensitive": sensitive(c, e)}, cancelRow())
 			},
 			Input: func(c *bot.Context, s string) (string, error) {
-				if done, err := cancelled(c, s); done {
+				if done, err := fixMode.cancelled(c, s); done {
 					return "", err
 				}
 				reason, req := CutRequest(s)
 				if bot.IsSkip(reason) || reason == "" {
 					return "", core.Errorf(core.EINVALID, "err.fix.reason_required")
 				}
-				return finishWith(c, func() (string, error) {
+				return fixMode.finishWith(c, func() (string, error) {
 					// Planned again: the field is rolled back from what it
 					// has now.
 					e, err := c.Svc.PlanRevert(c.Ctx(), c.Actor(), parseID(c.Conv.Data[keyID]))
@@ -122,7 +122,7 @@ func revertFlow() *bot.Flow {
 						return "", err
 					}
 					e.Reason, e.RequestID = reason, req
-					return "", correct(c, e)
+					return "", fixMode.save(c, e)
 				})
 			},
 		},

@@ -1,28 +1,35 @@
-// Package fix is the chat side of corrections (корректировки): /fix <INN,
-// #card or deal> <field> <value> [причина: …] [обращение #N] and the cards'
-// «Корректировка» button, each showing old → new and asking what is
-// missing (the field, the value, the reason, the request it answers); the
-// approvers' «Одобрить» / «Отклонить» of a sensitive correction;
-// «Откатить» of a change in a field's history; /corrections (those waiting
-// for approval) and /approvers (who approves them).
+// Package fix is the chat side of changing a deal's or a card's fields, in
+// one dialog with two modes (mode): the quick edit, /edit <deal | INN |
+// name> <field> <value> and the cards' «Изменить» (editMode), and the
+// correction (корректировка), /fix <INN, #card or deal> <field> <value>
+// [причина: …] [обращение #N] and the cards' «Корректировка» (fixMode).
+// Each shows old → new and asks what is missing: the field, the value, the
+// reason (always for a correction), the request a correction answers.
+// Around corrections: the approvers' «Одобрить» / «Отклонить» of a
+// sensitive one, «Откатить» of a change in a field's history,
+// /corrections (those waiting for approval) and /approvers (who approves
+// them).
 package fix
 
 import (
-	"encoding/json"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
-	"github.com/dealdesk/dealdesk/bot/cards"
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// Register registers /fix, /corrections, /approvers, the buttons that start
-// a correction, decide one and roll a change back, and their dialogs.
+// Register registers /edit and its cards' buttons, /fix, /corrections,
+// /approvers, the buttons that start a correction, decide one and roll a
+// change back, and their dialogs.
 func Register(r *bot.Router) {
-	r.Command("fix", core.PermCorrect, fix)
+	r.Command("edit", editMode.perm, editMode.command)
+	r.View(core.ActionDealEdit, core.PermEditDeals, editDealAction)
+	r.View(core.ActionClientEdit, core.PermEditClients, editClientAction)
+	r.Flow(editMode.flow())
+
+	r.Command("fix", fixMode.perm, fixMode.command)
 	// Everyone who sees every deal may list what waits (an underwriter the
 	// corrections of their requests); approvers decide there.
 	r.Command("corrections", core.PermViewAllDeals, corrections)
@@ -31,79 +38,21 @@ func Register(r *bot.Router) {
 	r.Action(core.ActionFixApprove, core.PermViewAllDeals, approveAction)
 	r.Action(core.ActionFixReject, core.PermViewAllDeals, rejectAction)
 	r.View(core.ActionChangeRevert, core.PermCorrect, revertAction)
-	r.Flow(fixFlow())
+	r.Flow(fixMode.flow())
 	r.Flow(rejectFlow())
 	r.Flow(revertFlow())
 }
 
-// The dialog's data.
-const (
-	keyEntity     = "entity"
-	keyID         = "id"
-	keyField      = "field"
-	keyOp         = "op"
-	keyIndex      = "index"
-	keyPlan       = "plan"       // the checked correction, as JSON
-	keyRest       = "rest"       // what was typed after the record
-	keyCandidates = "candidates" // the cards an INN or a name matched
-	keyNext       = "next"       // the step the dialog starts at
-	keyRequest    = "request"    // the request typed with the command
-	keyAsked      = "asked"      // the request was asked for already
-)
-
-// maxCandidates is how many matching cards are offered as buttons.
-const maxCandidates = 8
-
-// fix handles /fix <INN | #card | deal> [field [value [причина: …] [обращение #N]]].
-func fix(c *bot.Context) error {
-	args, req := CutRequest(strings.TrimSpace(c.Update.Args))
-	if args == "" {
-		return c.Reply("msg.fix.usage", nil)
-	}
-	data := map[string]string{}
-	if req != 0 {
-		data[keyRequest] = id(req)
-	}
-	first, rest := bot.FirstWord(args)
-	switch {
-	case isDeal(first):
-		d, err := c.Svc.FindDealByNumber(c.Ctx(), c.Actor(), first)
-		if err != nil {
-			return err
-		}
-		data[keyEntity], data[keyID], data[keyRest] = string(core.EntityDeal), id(d.ID), rest
-	case strings.HasPrefix(first, "#"):
-		n, err := bot.ParseID(first, "err.fix.record")
-		if err != nil {
-			return err
-		}
-		cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), n)
-		if err != nil {
-			return err
-		}
-		data[keyEntity], data[keyID], data[keyRest] = string(core.EntityClient), id(cl.ID), rest
-	default:
-		found, rest, err := findCards(c, args)
-		if err != nil {
-			return err
-		}
-		data[keyEntity], data[keyRest] = string(core.EntityClient), rest
-		if len(found) == 1 {
-			data[keyID] = id(found[0].ID)
-		} else {
-			var ids []string
-			for _, cl := range found {
-				ids = append(ids, id(cl.ID))
-			}
-			data[keyCandidates] = strings.Join(ids, ",")
-		}
-	}
-	return begin(c, data)
-}
-
-func isDeal(s string) bool {
-	_, ok := core.ParseDealNumber(s)
-	return ok
+// fixMode is the correction: any field of a deal or a card, its INN, KPP
+// and OGRN included, a card also by its number, with a required reason and
+// the request it answers, written by core.Correct (a sensitive field waits
+// for approval).
+var fixMode = &mode{
+	name: "fix", perm: core.PermCorrect, cardPerm: core.PermCorrect,
+	fields: core.FixFields, perRow: 3, cutField: core.CutFixField,
+	plan: (*core.Service).PlanCorrection, apply: (*core.Service).Correct,
+	after:       fixAfter,
+	cardNumbers: true, requests: true, reasonRequired: true, replaceAccounts: true, retryRules: true,
 }
 
 // startAction is a card's «Корректировка»: payload "client:<id>" or
@@ -114,159 +63,12 @@ func startAction(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]string{keyID: id(rid)}
-	switch core.Entity(kind) {
-	case core.EntityDeal:
-		if _, err := c.Svc.DealByID(c.Ctx(), c.Actor(), rid); err != nil {
-			return err
-		}
-		data[keyEntity] = string(core.EntityDeal)
-	case core.EntityClient:
-		if _, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), rid); err != nil {
-			return err
-		}
-		data[keyEntity] = string(core.EntityClient)
-	default:
-		return core.Errorf(core.EINVALID, "err.button.expired")
-	}
-	return begin(c, data)
+	return fixMode.startOn(c, core.Entity(kind), rid)
 }
 
-// begin goes as far as what is known allows: with the record, field, value
-// and reason it corrects at once; otherwise it starts the dialog at the
-// first step that has something to ask.
-func begin(c *bot.Context, data map[string]string) error {
-	next, err := advance(c, data)
-	if err != nil || next == "" {
-		return err
-	}
-	data[keyNext] = next
-	return c.Start("fix", data)
-}
-
-// advance goes on from the dialog's data and returns the step to ask next,
-// or "" when the correction is made. A wrong field or value is answered
-// with its rule and its step asked again; nothing is written.
-func advance(c *bot.Context, d map[string]string) (string, error) {
-	if d[keyID] == "" {
-		return "pick", nil
-	}
-	entity := core.Entity(d[keyEntity])
-	rest, hasRest := d[keyRest]
-	delete(d, keyRest)
-	if hasRest && strings.TrimSpace(rest) != "" {
-		field, value, err := core.CutFixField(entity, rest)
-		if err != nil {
-			return askAgain(c, "field", err)
-		}
-		d[keyField] = field
-		delete(d, keyOp)
-		delete(d, keyIndex)
-		if value != "" {
-			if listField(field) {
-				d[keyOp] = string(core.EditAdd)
-			}
-			return plan(c, d, value)
-		}
-	}
-	switch {
-	case d[keyField] == "":
-		return "field", nil
-	case listField(d[keyField]):
-		return "items", nil
-	}
-	return "value", nil
-}
-
-func listField(f string) bool { return f == core.FieldContacts || f == core.FieldAccounts }
-
-// plan checks the value typed for the field (a reason and a request may
-// follow it), then corrects when the reason is given, or asks for it.
-func plan(c *bot.Context, d map[string]string, value string) (string, error) {
-	value, reason, _ := bot.CutReason(value)
-	value, req := CutRequest(value)
-	reason, req2 := CutRequest(reason)
-	if req == 0 {
-		req = req2
-	}
-	if req != 0 {
-		d[keyRequest] = id(req)
-	}
-	index, _ := strconv.Atoi(d[keyIndex])
-	e, err := c.Svc.PlanCorrection(c.Ctx(), c.Actor(), core.EditRequest{Entity: core.Entity(d[keyEntity]),
-		ID: parseID(d[keyID]), Field: d[keyField], Op: core.EditOp(d[keyOp]), Index: index, Value: value,
-		Lang: c.P.Lang(), Loc: c.P.Location()})
-	if err != nil {
-		step := "value"
-		switch {
-		case d[keyOp] == string(core.EditChange):
-			step = "item"
-		case listField(d[keyField]):
-			step = "items"
-		}
-		return askAgain(c, step, err)
-	}
-	e.RequestID = parseID(d[keyRequest])
-	e.Reason = reason
-	if err := putPlan(d, e); err != nil {
-		return "", err
-	}
-	if reason == "" {
-		return "reason", nil
-	}
-	return afterReason(c, d, e)
-}
-
-// afterReason asks which request the correction answers when none was
-// named and the record has open ones; otherwise it corrects.
-func afterReason(c *bot.Context, d map[string]string, e *core.Edit) (string, error) {
-	if e.RequestID == 0 && d[keyAsked] == "" {
-		reqs, err := c.Svc.CorrectionRequests(c.Ctx(), c.Actor(), e.Entity, e.ID)
-		if err != nil {
-			return "", err
-		}
-		if len(reqs) > 0 {
-			d[keyAsked] = "1"
-			return "request", putPlan(d, e)
-		}
-	}
-	return "", correct(c, e)
-}
-
-// correct makes the correction and says what happened: applied, or waiting
-// for whom.
-func correct(c *bot.Context, e *core.Edit) error {
-	corr, err := c.Svc.Correct(c.Ctx(), c.Actor(), e)
-	if err != nil {
-		return err
-	}
-	return confirm(c, corr)
-}
-
-// confirm says what became of a correction just made.
-func confirm(c *bot.Context, corr *core.Correction) error {
-	e := &corr.Edit
-	args := bot.Args{"ID": corr.ID, "Label": e.Label, "Line": line(c, e, corr.Status == core.CorrectionApplied),
-		"Reason": e.Reason, "Request": idText(e.RequestID), "Reverts": idText(e.Reverts)}
-	rows := afterButtons(c, e)
-	if corr.Status == core.CorrectionApplied {
-		return c.Reply("msg.fix.applied", args, rows...)
-	}
-	roles, err := roleNames(c)
-	if err != nil {
-		return err
-	}
-	reachable, err := c.Svc.ApproversReachable(c.Ctx(), c.User.ID)
-	if err != nil {
-		return err
-	}
-	args["Roles"], args["Nobody"] = roles, !reachable
-	return c.Reply("msg.fix.pending", args, rows...)
-}
-
-// afterButtons offer the field's history and another correction of the
-// record.
-func afterButtons(c *bot.Context, e *core.Edit) [][]bot.Button {
+// fixAfter offers another correction of the record and the field's
+// history.
+func fixAfter(c *bot.Context, e *core.Edit) [][]bot.Button {
 	row := []bot.Button{{LabelKey: "btn.fix.more", Action: core.ActionFixStart,
 		Payload: string(e.Entity) + ":" + id(e.ID)}}
 	if ref := recordRef(c, e.Entity, e.ID); ref != "" && c.User.Can(core.PermHistory) {
@@ -274,48 +76,6 @@ func afterButtons(c *bot.Context, e *core.Edit) [][]bot.Button {
 			Payload: ref + " " + e.Field})
 	}
 	return [][]bot.Button{row}
-}
-
-// recordRef is what /history knows a record by: a deal's number, a card's
-// INN.
-func recordRef(c *bot.Context, e core.Entity, rid int64) string {
-	if e == core.EntityDeal {
-		if d, err := c.Svc.DealByID(c.Ctx(), c.Actor(), rid); err == nil {
-			return d.Number
-		}
-		return ""
-	}
-	if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), rid); err == nil {
-		return cl.INN
-	}
-	return ""
-}
-
-// roleNames names the approving roles in the user's language.
-func roleNames(c *bot.Context) (string, error) {
-	roles, err := c.Svc.Approvers(c.Ctx())
-	if err != nil {
-		return "", err
-	}
-	return joinRoles(c, roles), nil
-}
-
-func joinRoles(c *bot.Context, roles []core.Role) string {
-	names := make([]string, len(roles))
-	for i, r := range roles {
-		names[i] = c.Role(r)
-	}
-	return strings.Join(names, c.T("msg.edit.or", nil))
-}
-
-// askAgain answers a wrong answer with its rule and names the step to ask
-// again; other errors (a record gone, not allowed, a duplicate) end it.
-func askAgain(c *bot.Context, step string, err error) (string, error) {
-	if core.ErrorCode(err) != core.EINVALID {
-		return "", err
-	}
-	key, args := core.ErrorKey(err)
-	return step, c.Reply(key, args)
 }
 
 // requestRE finds «обращение #12», «по обращению 12», "request #12".
@@ -336,80 +96,53 @@ func CutRequest(s string) (string, int64) {
 	return strings.TrimSpace(strings.Join(strings.Fields(s[:m[0]]+" "+s[m[1]:]), " ")), n
 }
 
-// findCards finds the cards meant by what /fix was given: the longest start
-// of it that names cards (an INN or a name fragment) and is followed by a
-// field, or all of it. Cards merged into another are dropped when a live
-// one matches too.
-func findCards(c *bot.Context, args string) ([]*core.Client, string, error) {
-	words := strings.Fields(args)
-	var first error
-	for n := 1; n <= len(words); n++ {
-		rest := afterWords(args, n)
-		if rest != "" {
-			if _, _, err := core.CutFixField(core.EntityClient, rest); err != nil {
-				if key, _ := core.ErrorKey(err); key == "err.edit.field_unknown" {
-					continue
-				}
-			}
-		}
-		found, err := cards.LookupClients(c, strings.Join(words[:n], " "), maxCandidates)
-		if code := core.ErrorCode(err); code == core.ENOTFOUND || code == core.EINVALID {
-			if first == nil {
-				first = err
-			}
-			continue
-		} else if err != nil {
-			return nil, "", err
-		}
-		if live := slices.DeleteFunc(slices.Clone(found), func(cl *core.Client) bool { return cl.MergedInto != 0 }); len(live) > 0 {
-			found = live
-		}
-		return found, rest, nil
+// askRequest offers the record's open requests and «Без обращения».
+func (m *mode) askRequest(c *bot.Context) error {
+	e, err := getPlan(c.Conv.Data)
+	if err != nil {
+		_ = c.Finish()
+		return err
 	}
-	return nil, "", first
-}
-
-// afterWords returns s past its first n words, as typed.
-func afterWords(s string, n int) string {
-	for range n {
-		s = strings.TrimLeft(s, " \t\r\n\u00a0")
-		i := strings.IndexAny(s, " \t\r\n\u00a0")
-		if i < 0 {
-			return ""
-		}
-		s = s[i:]
-	}
-	return strings.TrimSpace(s)
-}
-
-func putPlan(d map[string]string, e *core.Edit) error {
-	b, err := json.Marshal(e)
+	reqs, err := c.Svc.CorrectionRequests(c.Ctx(), c.Actor(), e.Entity, e.ID)
 	if err != nil {
 		return err
 	}
-	d[keyPlan] = string(b)
-	return nil
-}
-
-func getPlan(d map[string]string) (*core.Edit, error) {
-	var e core.Edit
-	if err := json.Unmarshal([]byte(d[keyPlan]), &e); err != nil || e.ID == 0 {
-		return nil, core.Errorf(core.EINVALID, "err.button.expired")
+	var rows [][]bot.Button
+	for _, r := range reqs[:min(len(reqs), 8)] {
+		rows = append(rows, bot.Row(bot.Choice("btn.fix.request", bot.Args{"ID": r.ID, "Text": short(r.Text, 40)},
+			choiceReq+id(r.ID))))
 	}
-	return &e, nil
+	rows = append(rows, bot.Row(bot.Choice("btn.fix.no_request", nil, bot.Skip), bot.Choice("btn.cancel", nil, choiceCancel)))
+	return c.Reply("flow."+m.name+".request", bot.Args{"Label": e.Label, "Line": line(c, e, false), "Reason": e.Reason}, rows...)
 }
 
-func id(n int64) string { return strconv.FormatInt(n, 10) }
-
-// idText is a number as text, "" for none.
-func idText(n int64) string {
-	if n == 0 {
-		return ""
+func (m *mode) requestInput(c *bot.Context, s string) (string, error) {
+	if done, err := m.cancelled(c, s); done {
+		return "", err
 	}
-	return id(n)
+	e, err := getPlan(c.Conv.Data)
+	if err != nil {
+		return "", err
+	}
+	switch v, ok := strings.CutPrefix(s, choiceReq); {
+	case ok:
+		e.RequestID = parseID(v)
+	case bot.IsSkip(s):
+	default:
+		_, req := CutRequest("обращение " + strings.TrimPrefix(strings.TrimSpace(s), "#"))
+		if req == 0 {
+			return "", core.Errorf(core.EINVALID, "err.choose.button")
+		}
+		e.RequestID = req
+	}
+	return m.finishWith(c, func() (string, error) { return "", m.save(c, e) })
 }
 
-func parseID(s string) int64 {
-	n, _ := strconv.ParseInt(s, 10, 64)
-	return n
+// short cuts a text to n characters for a button.
+func short(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

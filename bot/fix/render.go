@@ -8,13 +8,43 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// fieldKey is the locale key of a field's name, capitalized, as the edit
-// dialog shows it.
+// fieldKey is the locale key of a field's name, capitalized, as buttons and
+// the old → new line show it.
 func fieldKey(e core.Entity, field string) string { return "edit.field." + string(e) + "." + field }
 
-// line shows a correction as the edit dialog shows an edit: «КПП: 773601001
-// → 773601002», or the contact or account added, changed or removed; done
-// says it is written.
+// hintOf names the kind of question asked for a field's value by kind
+// (mode.byKind): the flow.<name>.value.<hint> message.
+func hintOf(e core.Entity, field string) string {
+	switch field {
+	case core.FieldAmount:
+		return "amount"
+	case core.FieldSigningDue, core.FieldPaymentDue, core.FieldContractEnd:
+		return "date"
+	case core.FieldManager:
+		return "manager"
+	case core.FieldTitle, core.FieldShortName:
+		return "text"
+	}
+	return "optional_text" // a card's full name, address, director: «-» clears them
+}
+
+// clearable reports whether «-» clears the field.
+func clearable(field string) bool {
+	switch field {
+	case core.FieldFullName, core.FieldAddress, core.FieldDirector, core.FieldKPP, core.FieldOGRN,
+		core.FieldSigningDue, core.FieldPaymentDue, core.FieldContractEnd, core.FieldManager:
+		return true
+	}
+	return false
+}
+
+// listField reports whether the field is a card's list: its contacts or
+// accounts, whose items are added, changed or removed.
+func listField(f string) bool { return f == core.FieldContacts || f == core.FieldAccounts }
+
+// line shows a change: «Сумма: 1 500 000,00 ₽ → 2 000 000,00 ₽», «КПП:
+// 773601001 → 773601002», or the contact or account added, changed or
+// removed; done says it is written.
 func line(c *bot.Context, e *core.Edit, done bool) string {
 	args := bot.Args{"Field": c.T(fieldKey(e.Entity, e.Field), nil), "Old": show(c, e.Field, e.Old),
 		"New": show(c, e.Field, e.New), "Done": done, "Default": e.Defaulted && e.New != ""}

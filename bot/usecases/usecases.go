@@ -10,7 +10,6 @@ import (
 	"github.com/dealdesk/dealdesk/bot/clients"
 	"github.com/dealdesk/dealdesk/bot/deals"
 	"github.com/dealdesk/dealdesk/bot/documents"
-	"github.com/dealdesk/dealdesk/bot/edit"
 	"github.com/dealdesk/dealdesk/bot/fix"
 	"github.com/dealdesk/dealdesk/bot/history"
 	"github.com/dealdesk/dealdesk/bot/intake"
@@ -26,8 +25,7 @@ var All = []bot.UseCase{
 	intake.Register,
 	deals.Register,
 	documents.Register,
-	edit.Register,
-	fix.Register,
+	fix.Register, // /edit and /fix: one dialog
 	tasks.Register,
 	reminders.Register,
 	requests.Register,
