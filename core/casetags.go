@@ -1,0 +1,179 @@
+package core
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Message tags of a case discussion, in both languages.
+var (
+	decisionTags = map[string]bool{"решение": true, "decision": true}
+	taskTags     = map[string]bool{"задача": true, "task": true}
+)
+
+// caseTags are the tags a message of a case carries.
+type caseTags struct {
+	decision bool
+	// text is the message without its tags and task lines: the decision.
+	text string
+	// tasks are what follows each #задача on its line.
+	tasks []string
+}
+
+// readCaseTags finds the tags of a message: #решение (#decision) anywhere
+// makes the message a decision, its text without the tags; #задача
+// (#task) makes a task of the rest of its line. A tag is a whole word
+// after a '#' that starts a word, in any case.
+func readCaseTags(text string) caseTags {
+	var t caseTags
+	var keep strings.Builder
+	rs := []rune(text)
+	for i := 0; i < len(rs); {
+		if rs[i] != '#' || i > 0 && isWordRune(rs[i-1]) {
+			keep.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && isWordRune(rs[j]) {
+			j++
+		}
+		word := strings.ToLower(string(rs[i+1 : j]))
+		switch {
+		case decisionTags[word]:
+			t.decision = true
+			// «#решение: …», «#решение — …»: the mark after the tag goes
+			// with it.
+			for j < len(rs) && strings.ContainsRune(" \t:—–-", rs[j]) {
+				j++
+			}
+			keep.WriteRune(' ')
+			i = j
+		case taskTags[word]:
+			end := j
+			for end < len(rs) && rs[end] != '\n' {
+				end++
+			}
+			t.tasks = append(t.tasks, strings.TrimSpace(string(rs[j:end])))
+			i = end
+		default:
+			keep.WriteRune(rs[i])
+			i++
+		}
+	}
+	var lines []string
+	for _, line := range strings.Split(keep.String(), "\n") {
+		if line = strings.Join(strings.Fields(line), " "); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	t.text = strings.TrimLeft(strings.Join(lines, "\n"), ",.:;—–- ")
+	return t
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
+
+// maxDeadlineWords is the longest deadline phrase a task line starts with
+// («до 15.12.2026 в 12:00», «через 3 дня в 9:00»).
+const maxDeadlineWords = 6
+
+// readTaskLine reads what follows #задача: an assignee, a deadline and
+// what to do, «@Петров 05.12 подготовить протокол» (the deadline may also
+// end the line: «Петров подготовить протокол до пятницы»). The deadline
+// is read in loc and must not have passed.
+func readTaskLine(users []*User, a Actor, line string, now time.Time, loc *time.Location) (*User, time.Time, string, error) {
+	words := strings.Fields(strings.TrimLeft(line, ",.:;—–- "))
+	if len(words) == 0 {
+		return nil, time.Time{}, "", Errorf(EINVALID, "err.case.task_empty")
+	}
+	who, n, err := matchUser(users, a, words)
+	if err != nil {
+		return nil, time.Time{}, "", err
+	}
+	words = words[n:]
+	var due time.Time
+	found := false
+	for k := min(maxDeadlineWords, len(words)); k >= 1 && !found; k-- {
+		if t, _, err := ParseDeadline(strings.Join(words[:k], " "), now, loc); err == nil {
+			due, found, words = t, true, words[k:]
+		}
+	}
+	title := strings.Join(words, " ")
+	if !found {
+		rest, dl, ok, err := CutDeadline(title, now, loc)
+		if err != nil {
+			return nil, time.Time{}, "", err
+		}
+		if !ok {
+			return nil, time.Time{}, "", Errorf(EINVALID, "err.case.task_due")
+		}
+		due, title = dl.At, rest
+	}
+	if err := ValidateDeadline(due, now); err != nil {
+		return nil, time.Time{}, "", err
+	}
+	title = strings.TrimLeft(strings.TrimSpace(title), ",.:;—–- ")
+	if title == "" {
+		return nil, time.Time{}, "", Errorf(EINVALID, "err.case.task_title")
+	}
+	if err := ValidateTitle(title); err != nil {
+		return nil, time.Time{}, "", err
+	}
+	return who, due, title, nil
+}
+
+// maxPersonWords is the most words of a person's name as typed.
+const maxPersonWords = 3
+
+// selfWords name the writer themselves as a task's assignee.
+var selfWords = map[string]bool{"мне": true, "себе": true, "me": true, "myself": true}
+
+// matchUser reads the person the words start with, among users: «мне»
+// (the actor), a mention («@petrov», «@Петров») or a name («Петров», «Иван
+// Петров»), matched to a user's full name, one word of it, or the name
+// written together («@ivan.petrov», «@ivanpetrov»), in any case, ё as е.
+// It returns the user and how many words named them; EINVALID
+// err.case.person_unknown when the words name nobody, and
+// err.case.person_ambiguous when they name several people.
+func matchUser(users []*User, a Actor, words []string) (*User, int, error) {
+	if len(words) == 0 {
+		return nil, 0, Errorf(EINVALID, "err.case.person_unknown", "Name", "")
+	}
+	if first := personKey(words[0]); selfWords[first] && a.User != nil {
+		return a.User, 1, nil
+	}
+	mention := strings.HasPrefix(words[0], "@")
+	for n := min(maxPersonWords, len(words)); n >= 1; n-- {
+		if mention && n > 1 {
+			continue // a mention is one word
+		}
+		phrase := personKey(strings.Join(words[:n], " "))
+		if phrase == "" {
+			continue
+		}
+		var found []*User
+		for _, u := range users {
+			if nameMatches(u.Name, phrase) {
+				found = append(found, u)
+			}
+		}
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return found[0], n, nil
+		}
+		var names []string
+		for _, u := range found {
+			names = append(names, u.Name)
+		}
+		return nil, 0, Errorf(EINVALID, "err.case.person_ambiguous", "Name", strings.Join(words[:n], " "),
+			"Names", strings.Join(names, ", "))
+	}
+	return nil, 0, Errorf(EINVALID, "err.case.person_unknown", "Name", strings.Trim(words[0], ",.;:"))
+}
+
+// DecisionText is a decision as the case records it, for the chat layer:
+// the message's text without its tags.
+func DecisionText(m *CaseMessage) string { return readCaseTags(m.Text).text }
