@@ -19,11 +19,17 @@ type BankAccount struct {
 }
 
 // String is the account as the audit trail and lists show it, in no
-// language's words: the number, then the bank's name and BIK.
+// language's words: the number, then the bank's name, BIK and
+// correspondent account, those it has («40702810938000000001 (ПАО
+// Сбербанк, 044525225, 30101810400000000225)»), so that an account read
+// back from the audit (ParseAuditAccount) is the account written.
 func (b BankAccount) String() string {
 	bank := b.BIK
 	if name := strings.TrimSpace(b.BankName); name != "" {
 		bank = name + ", " + b.BIK
+	}
+	if b.CorrAccount != "" {
+		bank += ", " + b.CorrAccount
 	}
 	return b.Account + " (" + bank + ")"
 }

@@ -1,7 +1,5 @@
 package core
 
-import "slices"
-
 // corrTarget is a record as it is and as a correction would leave it.
 type corrTarget struct {
 	deal, newDeal     *Deal
@@ -81,11 +79,11 @@ func staleClient(c *Client, e *Edit) error {
 			return nil
 		}
 	case EditAdd:
-		if !slices.Contains(items, e.New) {
+		if indexItem(e.Field, items, e.New) < 0 {
 			return nil
 		}
 	default:
-		if e.Index >= 0 && e.Index < len(items) && items[e.Index] == e.Old {
+		if e.Index >= 0 && e.Index < len(items) && sameItem(e.Field, items[e.Index], e.Old) {
 			return nil
 		}
 	}

@@ -23,19 +23,34 @@ func (s *Service) PlanCorrection(ctx context.Context, a Actor, r EditRequest) (*
 
 // NeedsApproval reports whether a correction of the field waits for a
 // second approval: a sensitive field (SensitiveFields) that has a value.
-// Filling in what a card lacks (its first bank account, a director or KPP
-// it has none of) corrects nothing and is written at once, audited.
+// Filling in what a record lacks (a card's first bank account, a director
+// or KPP it has none of, a deal's amount it was opened without) corrects
+// nothing and is written at once, audited. A rollback of a sensitive field
+// always waits: putting back bank details or a signatory someone removed
+// or replaced is a correction of them, whatever the field holds now.
 func NeedsApproval(e *Edit, c *Client) bool {
-	if !IsSensitive(e.Entity, e.Field) {
-		return false
-	}
 	switch {
+	case !IsSensitive(e.Entity, e.Field):
+		return false
+	case e.Reverts != 0:
+		return true
 	case e.Op == EditAdd:
 		return c == nil || len(itemStrings(c, e.Field)) > 0
 	case e.Op == EditSet || e.Op == "":
-		return e.Old != ""
+		return !emptyValue(e.Field, e.Old)
 	}
 	return true
+}
+
+// emptyValue reports whether a field's value, as the audit trail records
+// it, is no value: "" or, for a field kept as a number (an amount, a
+// person or a record by id), 0.
+func emptyValue(field, v string) bool {
+	if v == "" {
+		return true
+	}
+	_, ref := RefEntity(field)
+	return v == "0" && (ref || EditValueKind(field) == "money")
 }
 
 // needsApproval is NeedsApproval with the card read in tx.

@@ -533,12 +533,12 @@ func recheckClient(a Actor, c *Client, e *Edit) error {
 			return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
 		}
 	case EditAdd:
-		if slices.Contains(itemStrings(c, e.Field), e.New) {
+		if indexItem(e.Field, itemStrings(c, e.Field), e.New) >= 0 {
 			return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
 		}
 	default:
 		items := itemStrings(c, e.Field)
-		if e.Index < 0 || e.Index >= len(items) || items[e.Index] != e.Old {
+		if e.Index < 0 || e.Index >= len(items) || !sameItem(e.Field, items[e.Index], e.Old) {
 			return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
 		}
 	}

@@ -173,6 +173,33 @@ func itemStrings(c *Client, field string) []string {
 	return strs(c.Accounts)
 }
 
+// sameItem reports whether a card's list item, as itemStrings gives it, is
+// the one recorded as want (by the audit trail, or by an edit or a
+// correction planned earlier): the same words, or, for an account recorded
+// before its correspondent account was part of its words, the same account
+// but for that.
+func sameItem(field, have, want string) bool {
+	if have == want {
+		return true
+	}
+	if field != FieldAccounts {
+		return false
+	}
+	w := ParseAuditAccount(want)
+	if w.CorrAccount != "" {
+		return false
+	}
+	h := ParseAuditAccount(have)
+	h.CorrAccount = ""
+	return h == w
+}
+
+// indexItem is the index of the item recorded as want among items
+// (sameItem), -1 when none is.
+func indexItem(field string, items []string, want string) int {
+	return slices.IndexFunc(items, func(have string) bool { return sameItem(field, have, want) })
+}
+
 // setClientValue sets the card's field to the edit's new value, or adds,
 // changes or removes its list item.
 func setClientValue(c *Client, e *Edit) error {

@@ -426,7 +426,7 @@ func TestApplyEdit_Accounts(t *testing.T) {
 	// head's approval.
 	o.mustApprove(o.head, o.mustPropose(o.officer, rm).ID)
 	cs := o.changes(core.EntityClient, c.ID)[before:]
-	line := sberAccount + " (" + sberBIK + ")"
+	line := sberAccount + " (" + sberBIK + ", " + sberCorr + ")"
 	if len(cs) != 2 || cs[0].Old != "" || cs[0].New != line || cs[1].Old != line || cs[1].New != "" {
 		t.Fatalf("audited %+v", cs)
 	}

@@ -206,9 +206,23 @@ func TestParseAuditItems(t *testing.T) {
 		{BIK: sberBIK, Account: sberAccount},
 		{BIK: sberBIK, BankName: "ПАО Сбербанк", Account: sberAccount},
 		{BIK: sberBIK, BankName: "Банк «Альфа, Бета»", Account: sberAccount},
+		{BIK: sberBIK, CorrAccount: sberCorr, Account: sberAccount},
+		{BIK: sberBIK, BankName: "ПАО Сбербанк", CorrAccount: sberCorr, Account: sberAccount},
+		{BIK: sberBIK, BankName: "Банк «Альфа, Бета»", CorrAccount: sberCorr, Account: sberAccount},
 	} {
 		if got := core.ParseAuditAccount(a.String()); got != a {
 			t.Errorf("ParseAuditAccount(%q) = %+v, want %+v", a.String(), got, a)
+		}
+	}
+	// The words of an account audited before the correspondent account was
+	// part of them.
+	for s, want := range map[string]core.BankAccount{
+		sberAccount + " (" + sberBIK + ")":               {BIK: sberBIK, Account: sberAccount},
+		sberAccount + " (ПАО Сбербанк, " + sberBIK + ")": {BIK: sberBIK, BankName: "ПАО Сбербанк", Account: sberAccount},
+		sberAccount + " (Банк «Альфа, Бета», 044525593)": {BIK: "044525593", BankName: "Банк «Альфа, Бета»", Account: sberAccount},
+	} {
+		if got := core.ParseAuditAccount(s); got != want {
+			t.Errorf("ParseAuditAccount(%q) = %+v, want %+v", s, got, want)
 		}
 	}
 	for _, ct := range []core.Contact{

@@ -42,9 +42,10 @@ func (s *Service) RevertChange(ctx context.Context, a Actor, changeID int64, rea
 }
 
 // createdBy reports whether ch is one of the changes that created its
-// record: written with the record's first one, by the same action.
+// record: written with the record's first one, by the same action, from
+// no value ("" or, for a number such as an amount or a manager, 0).
 func createdBy(first, ch *Change) bool {
-	return first != nil && ch.Old == "" && ch.At.Equal(first.At) && ch.ActorID == first.ActorID &&
+	return first != nil && emptyValue(ch.Field, ch.Old) && ch.At.Equal(first.At) && ch.ActorID == first.ActorID &&
 		ch.Source == first.Source && ch.Reason == first.Reason && ch.Correction == first.Correction
 }
 
@@ -107,13 +108,13 @@ func revertItem(c *Client, ch *Change, e *Edit) error {
 	case ch.Old == "" && ch.New == "":
 		return Errorf(EINVALID, "err.fix.revert_nothing")
 	case ch.Old == "":
-		e.Op, e.Index, e.New = EditRemove, slices.Index(items, ch.New), ""
-	case slices.Contains(items, ch.Old):
+		e.Op, e.Index, e.New = EditRemove, indexItem(ch.Field, items, ch.New), ""
+	case indexItem(ch.Field, items, ch.Old) >= 0:
 		return Errorf(EINVALID, "err.fix.revert_nothing")
 	case ch.New == "":
 		e.Op, e.Index = EditAdd, 0
 	default:
-		e.Op, e.Index = EditChange, slices.Index(items, ch.New)
+		e.Op, e.Index = EditChange, indexItem(ch.Field, items, ch.New)
 	}
 	if e.Op != EditAdd {
 		if e.Index < 0 {
@@ -133,8 +134,9 @@ func revertItem(c *Client, ch *Change, e *Edit) error {
 	}
 	acc := ParseAuditAccount(ch.Old)
 	if acc.CorrAccount == "" {
-		// The correspondent account is the bank's, which the audit's words
-		// leave out: the card's account at the same bank has it.
+		// Audited before the correspondent account was part of an account's
+		// words: it is the bank's, so the card's account at the same bank
+		// has it.
 		for i, have := range c.Accounts {
 			if have.BIK == acc.BIK && have.CorrAccount != "" && (acc.CorrAccount == "" || i == e.Index) {
 				acc.CorrAccount = have.CorrAccount
@@ -146,8 +148,10 @@ func revertItem(c *Client, ch *Change, e *Edit) error {
 }
 
 // ParseAuditAccount reads an account as the audit trail writes it
-// (BankAccount.String: «40702810938000000001 (ПАО Сбербанк, 044525225)»).
-// The correspondent account is not in those words.
+// (BankAccount.String: «40702810938000000001 (ПАО Сбербанк, 044525225,
+// 30101810400000000225)»). Records written before the correspondent
+// account was part of those words («… (ПАО Сбербанк, 044525225)») read
+// without it.
 func ParseAuditAccount(s string) BankAccount {
 	s = strings.TrimSpace(s)
 	number, bank, ok := strings.Cut(s, " (")
@@ -155,11 +159,21 @@ func ParseAuditAccount(s string) BankAccount {
 		return BankAccount{Account: s}
 	}
 	bank = strings.TrimSuffix(bank, ")")
-	acc := BankAccount{Account: number, BIK: bank}
+	acc := BankAccount{Account: number}
+	if i := strings.LastIndex(bank, ", "); i >= 0 && isCorrAccount(bank[i+2:]) {
+		acc.CorrAccount, bank = bank[i+2:], bank[:i]
+	}
+	acc.BIK = bank
 	if i := strings.LastIndex(bank, ", "); i >= 0 {
 		acc.BankName, acc.BIK = bank[:i], bank[i+2:]
 	}
 	return acc
+}
+
+// isCorrAccount reports whether s reads as a correspondent account: 20
+// digits starting with 301.
+func isCorrAccount(s string) bool {
+	return len(s) == 20 && strings.HasPrefix(s, "301") && allDigits(s)
 }
 
 // ParseAuditContact reads a contact as the audit trail writes it

@@ -1,0 +1,146 @@
+package core_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// TestRevertRefusesCreatedNumbers: a deal's amount and manager and a
+// card's manager set when the record was created are audited from 0, and
+// are its creation all the same: the field's history marks them created
+// and offers no rollback, which is refused (it would write an amount of 0
+// or take the card's manager away); a later change is rolled back.
+func TestRevertRefusesCreatedNumbers(t *testing.T) {
+	o, c, d := editOffice(t)
+	for _, tc := range []struct{ ref, field string }{
+		{d.Number, "сумма"}, {d.Number, "менеджер"}, {sberINN, "менеджер"},
+	} {
+		t.Run(tc.ref+" "+tc.field, func(t *testing.T) {
+			fh := o.fieldHistory(o.officer, tc.ref, tc.field)
+			if len(fh.Changes) != 1 || !fh.Changes[0].Created || fh.Changes[0].Revertible {
+				t.Fatalf("history = %+v", fh.Changes)
+			}
+			_, err := o.svc.PlanRevert(o.ctx(), o.officer, fh.Changes[0].ID)
+			checkCode(t, err, core.EINVALID, "err.fix.revert_created")
+		})
+	}
+	o.mustApply(o.officer, o.mustPlan(o.officer, core.EntityClient, c.ID, "менеджер", "id:"+itoa(o.manager2.ID())))
+	fh := o.fieldHistory(o.officer, sberINN, "менеджер")
+	if len(fh.Changes) != 2 || fh.Changes[1].Created || !fh.Changes[1].Revertible {
+		t.Fatalf("history = %+v", fh.Changes)
+	}
+}
+
+// TestNeedsApproval: a sensitive field waits for a second approval when it
+// has a value; filling in what the record lacks does not (an amount of 0
+// is none); a rollback of a sensitive field always waits, since it puts
+// back bank details, a signatory or an amount someone changed.
+func TestNeedsApproval(t *testing.T) {
+	empty := &core.Client{}
+	withAccount := &core.Client{Accounts: []core.BankAccount{{BIK: sberBIK, Account: sberAccount}}}
+	deal, client := core.EntityDeal, core.EntityClient
+	for _, tc := range []struct {
+		name string
+		e    core.Edit
+		c    *core.Client
+		want bool
+	}{
+		{"amount", core.Edit{Entity: deal, Field: core.FieldAmount, Op: core.EditSet, Old: "150000000", New: "200000000"}, nil, true},
+		{"amount of a deal opened without one", core.Edit{Entity: deal, Field: core.FieldAmount, Op: core.EditSet, Old: "0", New: "200000000"}, nil, false},
+		{"amount rolled back", core.Edit{Entity: deal, Field: core.FieldAmount, Op: core.EditSet, Old: "200000000", New: "150000000", Reverts: 7}, nil, true},
+		{"amount filled in, rolled back", core.Edit{Entity: deal, Field: core.FieldAmount, Op: core.EditSet, Old: "0", New: "150000000", Reverts: 7}, nil, true},
+		{"title", core.Edit{Entity: deal, Field: core.FieldTitle, Op: core.EditSet, Old: "Лизинг", New: "Кредит"}, nil, false},
+		{"title rolled back", core.Edit{Entity: deal, Field: core.FieldTitle, Op: core.EditSet, Old: "Кредит", New: "Лизинг", Reverts: 7}, nil, false},
+		{"director", core.Edit{Entity: client, Field: core.FieldDirector, Op: core.EditSet, Old: "Греф Г. О.", New: "Иванов И. И."}, empty, true},
+		{"first director", core.Edit{Entity: client, Field: core.FieldDirector, Op: core.EditSet, New: "Иванов И. И."}, empty, false},
+		{"director removed, put back", core.Edit{Entity: client, Field: core.FieldDirector, Op: core.EditSet, New: "Греф Г. О.", Reverts: 7}, empty, true},
+		{"first KPP", core.Edit{Entity: client, Field: core.FieldKPP, Op: core.EditSet, New: sberKPP}, empty, false},
+		{"card's manager", core.Edit{Entity: client, Field: core.FieldManager, Op: core.EditSet, Old: "12", New: "13"}, empty, false},
+		{"first account", core.Edit{Entity: client, Field: core.FieldAccounts, Op: core.EditAdd, New: "a"}, empty, false},
+		{"second account", core.Edit{Entity: client, Field: core.FieldAccounts, Op: core.EditAdd, New: "a"}, withAccount, true},
+		{"account removed, put back", core.Edit{Entity: client, Field: core.FieldAccounts, Op: core.EditAdd, New: "a", Reverts: 7}, empty, true},
+		{"account removed", core.Edit{Entity: client, Field: core.FieldAccounts, Op: core.EditRemove, Old: "a"}, withAccount, true},
+		{"contact added", core.Edit{Entity: client, Field: core.FieldContacts, Op: core.EditAdd, New: "a"}, withAccount, false},
+	} {
+		if got := core.NeedsApproval(&tc.e, tc.c); got != tc.want {
+			t.Errorf("%s: NeedsApproval = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestRevertRemovedAccount: a bank account removed from a card, its only
+// one, comes back whole from its rollback (its bank's name and
+// correspondent account included, which the audit's words now carry), and
+// the rollback waits for approval although the card has no account left:
+// putting bank details back is a correction of them.
+func TestRevertRemovedAccount(t *testing.T) {
+	o, c, _ := editOffice(t)
+	acc := core.BankAccount{BIK: sberBIK, BankName: "ПАО Сбербанк", CorrAccount: sberCorr, Account: sberAccount}
+	o.setClient(c.ID, func(cl *core.Client) { cl.Accounts = []core.BankAccount{acc} })
+	e, err := o.svc.PlanCorrection(o.ctx(), o.officer, core.EditRequest{Entity: core.EntityClient, ID: c.ID,
+		Field: "счёт", Op: core.EditRemove, Index: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Reason = "счёт закрыт"
+	rm, err := o.svc.Correct(o.ctx(), o.officer, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.mustApprove(o.head, rm.ID)
+	removed := o.lastOf(core.EntityClient, c.ID, "accounts")
+	if want := sberAccount + " (ПАО Сбербанк, " + sberBIK + ", " + sberCorr + ")"; removed.Old != want {
+		t.Fatalf("audited %q, want %q", removed.Old, want)
+	}
+	if got := o.clientByID(c.ID).Accounts; len(got) != 0 {
+		t.Fatalf("accounts = %+v", got)
+	}
+	rb, err := o.svc.RevertChange(o.ctx(), o.officer, removed.ID, "удалили по ошибке")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Status != core.CorrectionPending || len(o.clientByID(c.ID).Accounts) != 0 {
+		t.Fatalf("the account was put back without approval: %+v", rb)
+	}
+	o.mustApprove(o.lawyer, rb.ID)
+	if got := o.clientByID(c.ID).Accounts; len(got) != 1 || got[0] != acc {
+		t.Fatalf("accounts = %+v, want %+v", got, acc)
+	}
+}
+
+// TestAccountsAuditedBefore: an account as the audit trail wrote it before
+// its correspondent account was part of its words still names the card's
+// account: a correction pending since then is applied, not stale, and a
+// change audited then is rolled back.
+func TestAccountsAuditedBefore(t *testing.T) {
+	o, c, _ := editOffice(t)
+	acc := core.BankAccount{BIK: sberBIK, BankName: "ПАО Сбербанк", CorrAccount: sberCorr, Account: sberAccount}
+	o.setClient(c.ID, func(cl *core.Client) { cl.Accounts = []core.BankAccount{acc} })
+	was := sberAccount + " (ПАО Сбербанк, " + sberBIK + ")"
+	e := &core.Edit{Entity: core.EntityClient, ID: c.ID, Label: "Сбербанк", Field: core.FieldAccounts,
+		Op: core.EditRemove, Index: 0, Old: was, Reason: "счёт закрыт"}
+	corr, err := o.svc.Correct(o.ctx(), o.officer, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.mustApprove(o.head, corr.ID)
+	if got := o.clientByID(c.ID).Accounts; len(got) != 0 {
+		t.Fatalf("accounts = %+v", got)
+	}
+	// A change audited in the old words: the account added then is the
+	// card's account now, and its rollback removes it.
+	o.setClient(c.ID, func(cl *core.Client) { cl.Accounts = []core.BankAccount{acc} })
+	o.update(func(tx core.Tx) error {
+		return tx.AddChanges(&core.Change{Entity: core.EntityClient, EntityID: c.ID, Field: core.FieldAccounts,
+			New: was, ActorID: o.officer.ID(), At: officeStart.Add(time.Hour), Source: "test"})
+	})
+	ed, err := o.svc.PlanRevert(o.ctx(), o.officer, o.lastOf(core.EntityClient, c.ID, "accounts").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ed.Op != core.EditRemove || ed.Index != 0 || ed.Old != acc.String() {
+		t.Fatalf("rollback = %+v", ed)
+	}
+}
