@@ -198,3 +198,13 @@ func (s *Service) ApproversReachable(ctx context.Context, author int64) (bool, e
 	})
 	return ok, err
 }
+
+// approvalReasonErr refuses a change that would wait for approval without
+// a reason, naming the roles that approve.
+func approvalReasonErr(tx Tx) error {
+	roles, err := approvers(tx)
+	if err != nil {
+		return err
+	}
+	return Errorf(EINVALID, "err.fix.approval_reason", "Roles", roleCodes(roles))
+}

@@ -126,8 +126,12 @@ func (s *Service) Correct(ctx context.Context, a Actor, e *Edit) (*Correction, e
 }
 
 // propose stores a correction that waits for approval, asks the approvers
-// and tells the requester and the record's manager, in tx.
+// and tells the requester and the record's manager, in tx. It needs a
+// reason: an approver decides on old → new and why.
 func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
+	if strings.TrimSpace(e.Reason) == "" {
+		return nil, approvalReasonErr(tx)
+	}
 	if err := checkRequest(tx, e.RequestID); err != nil {
 		return nil, err
 	}

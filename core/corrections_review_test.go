@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -142,5 +143,49 @@ func TestAccountsAuditedBefore(t *testing.T) {
 	}
 	if ed.Op != core.EditRemove || ed.Index != 0 || ed.Old != acc.String() {
 		t.Fatalf("rollback = %+v", ed)
+	}
+}
+
+// TestEditWaitingNeedsReason: an edit that would wait for a second
+// approval needs a reason, for the approver decides on it: its plan says
+// so (NeedsReason), and without one it is refused, naming the approving
+// roles, with nothing waiting and nothing changed. Filling in a director
+// the card has none of needs none.
+func TestEditWaitingNeedsReason(t *testing.T) {
+	o, c, d := editOffice(t)
+	fill := o.mustPlan(o.manager, core.EntityClient, c.ID, "директор", "Греф Герман Оскарович")
+	if fill.NeedsReason {
+		t.Fatal("filling in a director needs a reason")
+	}
+	o.mustApply(o.manager, fill)
+	if _, err := o.svc.SetApprovers(o.ctx(), o.admin, []core.Role{core.RoleLawyer, core.RoleUnderwriter}); err != nil {
+		t.Fatal(err)
+	}
+	director := o.mustPlan(o.manager, core.EntityClient, c.ID, "директор", "Иванов Иван Иванович")
+	amount := o.mustPlan(o.manager, core.EntityDeal, d.ID, "сумма", "2 000 000")
+	for _, e := range []*core.Edit{director, amount} {
+		if !e.NeedsReason {
+			t.Fatalf("%s: no reason needed", e.Field)
+		}
+		_, err := o.svc.ApplyEdit(o.ctx(), o.manager, e)
+		checkCode(t, err, core.EINVALID, "err.fix.approval_reason")
+		if _, args := core.ErrorKey(err); fmt.Sprint(args["Roles"]) != "[lawyer underwriter]" {
+			t.Fatalf("roles = %v", args["Roles"])
+		}
+	}
+	var pending []*core.Correction
+	o.view(func(tx core.Tx) (err error) {
+		pending, err = tx.PendingCorrections("", 0)
+		return err
+	})
+	if len(pending) != 0 || o.clientByID(c.ID).Director != "Греф Герман Оскарович" {
+		t.Fatalf("a change without a reason waits: %+v", pending)
+	}
+	if got, _ := o.svc.DealByID(o.ctx(), o.admin, d.ID); got.Amount != d.Amount {
+		t.Fatalf("amount = %d", got.Amount)
+	}
+	director.Reason = "приказ о назначении"
+	if corr := o.mustPropose(o.manager, director); corr.Edit.Reason != "приказ о назначении" {
+		t.Fatalf("correction = %+v", corr)
 	}
 }

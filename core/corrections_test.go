@@ -445,6 +445,7 @@ func TestEditOfSensitiveFieldWaits(t *testing.T) {
 	o, c, _ := editOffice(t)
 	o.mustApply(o.manager, o.mustPlan(o.manager, core.EntityClient, c.ID, "директор", "Греф Герман Оскарович"))
 	e := o.mustPlan(o.manager, core.EntityClient, c.ID, "директор", "Иванов Иван Иванович")
+	e.Reason = "приказ о назначении"
 	corr := o.mustPropose(o.manager, e)
 	if got := o.clientByID(c.ID).Director; got != "Греф Герман Оскарович" {
 		t.Fatalf("director = %q before approval", got)

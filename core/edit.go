@@ -144,7 +144,9 @@ func EditNeedsReason(e Entity, field string, deal *Deal, client *Client) bool {
 // An edit that needs a second approval (NeedsApproval: a bank account, the
 // director, a deal's amount) is not written: it becomes a pending
 // correction, returned, that waits for an approver as a /fix of the field
-// does. Otherwise the correction returned is nil.
+// does, and like a correction it needs a reason (EINVALID
+// "err.fix.approval_reason" without one; PlanEdit sets NeedsReason).
+// Otherwise the correction returned is nil.
 func (s *Service) ApplyEdit(ctx context.Context, a Actor, e *Edit) (*Correction, error) {
 	e.Reason = strings.TrimSpace(e.Reason)
 	if len([]rune(e.Reason)) > MaxReasonLen {
@@ -170,8 +172,11 @@ func (s *Service) applyEdit(ctx context.Context, a Actor, e *Edit) (*Correction,
 		if err := recheck(tx, a, e); err != nil {
 			return err
 		}
-		approval, err = needsApproval(tx, e)
-		return err
+		if approval, err = needsApproval(tx, e); err != nil || !approval || e.Reason != "" {
+			return err
+		}
+		// An approver is never asked to approve a change without a reason.
+		return approvalReasonErr(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -317,7 +322,7 @@ func planDeal(tx Tx, a Actor, r EditRequest, field string, fix bool) (*Edit, err
 	if e.New == e.Old {
 		return nil, Errorf(EINVALID, "err.edit.same")
 	}
-	e.NeedsReason = fix || EditNeedsReason(EntityDeal, field, d, nil)
+	e.NeedsReason = fix || EditNeedsReason(EntityDeal, field, d, nil) || NeedsApproval(e, nil)
 	return e, nil
 }
 
@@ -394,7 +399,7 @@ func planClient(tx Tx, a Actor, r EditRequest, field string, fix bool) (*Edit, e
 			return nil, err
 		}
 	}
-	e.NeedsReason = fix || EditNeedsReason(EntityClient, field, nil, c)
+	e.NeedsReason = fix || EditNeedsReason(EntityClient, field, nil, c) || NeedsApproval(e, c)
 	return e, nil
 }
 

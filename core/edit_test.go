@@ -187,19 +187,24 @@ func TestPlanEdit_ClientFields(t *testing.T) {
 
 // TestEditReasonRules: a reason is needed for a deal's amount and dates from
 // «согласование» on, and for a registry-confirmed card field that has a
-// value; elsewhere it is not.
+// value; elsewhere it is not, but for a change that waits for a second
+// approval (a deal's amount it has, at any stage): an approver decides on
+// its reason.
 func TestEditReasonRules(t *testing.T) {
 	o, c, d := editOffice(t)
 	needs := func(e core.Entity, id int64, field, value string) bool {
 		t.Helper()
 		return o.mustPlan(o.officer, e, id, field, value).NeedsReason
 	}
-	if needs(core.EntityDeal, d.ID, "amount", "2 000 000") || needs(core.EntityDeal, d.ID, "signing", "15.12.2026") {
-		t.Error("a new deal's amount or date needs a reason")
+	if needs(core.EntityDeal, d.ID, "signing", "15.12.2026") {
+		t.Error("a new deal's date needs a reason")
+	}
+	if !needs(core.EntityDeal, d.ID, "amount", "2 000 000") {
+		t.Error("a new deal's amount, which waits for approval, needs no reason")
 	}
 	o.setStage(d.ID, core.StageDocuments)
-	if needs(core.EntityDeal, d.ID, "amount", "2 000 000") {
-		t.Error("the amount needs a reason at «документы»")
+	if needs(core.EntityDeal, d.ID, "payment", "15.12.2026") {
+		t.Error("a date needs a reason at «документы»")
 	}
 	for _, st := range []core.Stage{core.StageApproval, core.StageSigning, core.StageActive} {
 		o.setStage(d.ID, st)
@@ -423,7 +428,8 @@ func TestApplyEdit_Accounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Bank details the card has are sensitive: removing them waits for a
-	// head's approval.
+	// head's approval, with a reason.
+	rm.Reason = "счёт закрыт"
 	o.mustApprove(o.head, o.mustPropose(o.officer, rm).ID)
 	cs := o.changes(core.EntityClient, c.ID)[before:]
 	line := sberAccount + " (" + sberBIK + ", " + sberCorr + ")"
@@ -513,6 +519,7 @@ func TestApplyEdit_AccountCompleted(t *testing.T) {
 	if e.Op != core.EditChange || e.Old == "" {
 		t.Fatalf("plan = %+v, want a change of the account", e)
 	}
+	e.Reason = "реквизиты банка из письма"
 	o.mustApprove(o.head, o.mustPropose(o.officer, e).ID)
 	got := o.clientByID(c.ID).Accounts
 	if len(got) != 1 || got[0].CorrAccount != sberCorr || got[0].BankName != "ПАО Сбербанк" {
