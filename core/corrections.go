@@ -107,7 +107,7 @@ func (s *Service) Correct(ctx context.Context, a Actor, e *Edit) (*Correction, e
 			corr, err = s.propose(tx, a, e)
 			return err
 		}
-		if err := checkRequest(tx, e.RequestID); err != nil {
+		if err := checkRequest(tx, e); err != nil {
 			return err
 		}
 		if _, err := checkCorrection(tx, e); err != nil {
@@ -132,7 +132,7 @@ func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 	if strings.TrimSpace(e.Reason) == "" {
 		return nil, approvalReasonErr(tx)
 	}
-	if err := checkRequest(tx, e.RequestID); err != nil {
+	if err := checkRequest(tx, e); err != nil {
 		return nil, err
 	}
 	if _, err := checkCorrection(tx, e); err != nil {
@@ -155,22 +155,6 @@ func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 	}
 	args["Asked"] = asked
 	return corr, s.tellParties(tx, a, corr, "notify.fix.waiting", args, false)
-}
-
-// checkRequest refuses a correction for a request that does not exist or
-// is closed.
-func checkRequest(tx Tx, id int64) error {
-	if id == 0 {
-		return nil
-	}
-	r, err := tx.RequestByID(id)
-	if err != nil {
-		return err
-	}
-	if r.Status.Closed() {
-		return Errorf(ECONFLICT, "err.fix.request_closed", "ID", r.ID, "Status", string(r.Status))
-	}
-	return nil
 }
 
 // ApproveCorrection is an approver's «Одобрить»: one of the approving roles
@@ -567,22 +551,4 @@ func mayListCorrection(tx Tx, a Actor, c *Correction) bool {
 		}
 	}
 	return a.ID() != 0 && recordManager(tx, &c.Edit) == a.ID()
-}
-
-// CorrectionRequests are the open requests a correction of a card or deal
-// may answer: those about the record, oldest first.
-func (s *Service) CorrectionRequests(ctx context.Context, a Actor, e Entity, id int64) ([]*Request, error) {
-	if err := a.require(PermCorrect); err != nil {
-		return nil, err
-	}
-	f := RequestFilter{Open: true, ClientID: id}
-	if e == EntityDeal {
-		f = RequestFilter{Open: true, DealID: id}
-	}
-	var out []*Request
-	err := s.view(ctx, func(tx Tx) (err error) {
-		out, err = tx.Requests(f)
-		return err
-	})
-	return out, err
 }

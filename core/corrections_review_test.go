@@ -189,3 +189,96 @@ func TestEditWaitingNeedsReason(t *testing.T) {
 		t.Fatalf("correction = %+v", corr)
 	}
 }
+
+// TestFixRequestOfAnotherRecord: a correction answers a request about its
+// record only: a request about a card answers corrections of the card and
+// its deals, one about a deal (or a document of it) those of the deal and
+// its client's card, one about a duplicate merged into the card those of
+// the card, one about nothing any; a request about another record is
+// refused with the record it is about, and nothing is written or linked.
+// A closed request is refused as a wrong answer (EINVALID), so the dialog
+// asks again.
+func TestFixRequestOfAnotherRecord(t *testing.T) {
+	o, c, d := editOffice(t)
+	ya := o.client(yandexINN, yandexKPP, "Яндекс")
+	dy := o.deal(o.officer, ya.ID, "Аренда", o.manager2)
+	dup := o.client(sberINN, "773601999", "Сбербанк (дубль)")
+	if _, err := o.svc.MergeClients(o.ctx(), o.officer, c.ID, dup.ID, "дубль"); err != nil {
+		t.Fatal(err)
+	}
+	doc := &core.Document{Number: "ДГ-2026-0001", Kind: core.DocContract, DealID: d.ID, ClientID: c.ID,
+		Status: core.DocRequested, RequestedBy: o.manager.ID()}
+	o.update(func(tx core.Tx) error { return tx.CreateDocument(doc) })
+	req := func(clientID, dealID, docID int64) int64 {
+		r := &core.Request{Type: core.RequestCorrection, Status: core.RequestInWork, RequesterID: o.underwriter.ID(),
+			AssigneeID: o.officer.ID(), ClientID: clientID, DealID: dealID, DocumentID: docID, Text: "исправить"}
+		o.update(func(tx core.Tx) error { return tx.CreateRequest(r) })
+		return r.ID
+	}
+	none, card, deal, ofDoc := req(0, 0, 0), req(c.ID, 0, 0), req(c.ID, d.ID, 0), req(c.ID, d.ID, doc.ID)
+	merged, yaCard, yaDeal := req(dup.ID, 0, 0), req(ya.ID, 0, 0), req(ya.ID, dy.ID, 0)
+	n := 0
+	for _, tc := range []struct {
+		name    string
+		request int64
+		onCard  string // "" when it answers a correction of the card, else the record it is about
+		onDeal  string
+	}{
+		{"about nothing", none, "", ""},
+		{"about the card", card, "", ""},
+		{"about the deal", deal, "", ""},
+		{"about the deal's document", ofDoc, "", ""},
+		{"about a duplicate merged into the card", merged, "", ""},
+		{"about another card", yaCard, "«Яндекс, " + yandexINN + "»", "«Яндекс, " + yandexINN + "»"},
+		{"about another card's deal", yaDeal, dy.Number, dy.Number},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, x := range []struct {
+				e     core.Entity
+				id    int64
+				field string
+				want  string
+			}{{core.EntityClient, c.ID, "адрес", tc.onCard}, {core.EntityDeal, d.ID, "название", tc.onDeal}} {
+				n++
+				before := len(o.changes(x.e, x.id))
+				_, err := o.fix(o.officer, x.e, x.id, x.field, fmt.Sprintf("Значение %d", n), "опечатка", tc.request)
+				if x.want == "" {
+					if err != nil {
+						t.Fatalf("%s: %v", x.e, err)
+					}
+					continue
+				}
+				checkCode(t, err, core.EINVALID, "err.fix.request_other")
+				if _, args := core.ErrorKey(err); args["About"] != x.want || argInt(args["ID"]) != tc.request {
+					t.Fatalf("%s: args = %v", x.e, args)
+				}
+				if len(o.changes(x.e, x.id)) != before || len(o.requestByID(tc.request).Corrections) != 0 {
+					t.Fatalf("%s: a refused correction was written or linked", x.e)
+				}
+			}
+		})
+	}
+	// The requests a correction may answer are offered: the deal's own and
+	// its client's card's alone.
+	reqs, err := o.svc.CorrectionRequests(o.ctx(), o.officer, core.EntityDeal, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, r := range reqs {
+		ids = append(ids, r.ID)
+	}
+	if fmt.Sprint(ids) != fmt.Sprint([]int64{card, deal, ofDoc}) {
+		t.Fatalf("deal's requests = %v, want %v", ids, []int64{card, deal, ofDoc})
+	}
+	o.update(func(tx core.Tx) error {
+		r, err := tx.RequestByID(card)
+		if err != nil {
+			return err
+		}
+		r.Status = core.RequestDone
+		return tx.UpdateRequest(r)
+	})
+	_, err = o.fix(o.officer, core.EntityClient, c.ID, "адрес", "г. Москва", "выписка", card)
+	checkCode(t, err, core.EINVALID, "err.fix.request_closed")
+}

@@ -435,7 +435,7 @@ func TestFixAtOnce(t *testing.T) {
 		return tx.UpdateRequest(req)
 	})
 	_, err = o.fix(o.officer, core.EntityClient, c.ID, "адрес", "г. Москва", "выписка", r.ID)
-	checkCode(t, err, core.ECONFLICT, "err.fix.request_closed")
+	checkCode(t, err, core.EINVALID, "err.fix.request_closed")
 }
 
 // TestEditOfSensitiveFieldWaits: /edit does not bypass the approval: a
