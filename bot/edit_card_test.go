@@ -86,12 +86,14 @@ func TestEditAccountAndPick(t *testing.T) {
 	if got := h.client(h.card.ID).Accounts; len(got) != 1 || got[0].Account != "40702810938000000001" {
 		t.Fatalf("accounts = %+v", got)
 	}
-	// «Изменить ещё» (the card edit action) → Счета → ✕ 1 → «Без причины»:
-	// bank details the card has are removed once a head approves.
+	// «Изменить ещё» (the card edit action) → Счета → ✕ 1 → a reason (no
+	// «Без причины»: it waits for approval): bank details the card has are
+	// removed once a head approves.
 	msgs = h.press("o", h.rec.sentLast(), "Изменить ещё")
 	msgs = h.press("o", msgs, "Счета")
 	msgs = h.press("o", msgs, "✕ 1")
-	h.wantIn(h.press("o", msgs, "Без причины"), "Ждёт одобрения", "Удалить счёт: 40702810938000000001 (044525225)")
+	h.wantIn(msgs, "Удалить счёт: 40702810938000000001 (044525225)", "второго одобрения")
+	h.wantIn(h.say("o", "счёт закрыт"), "Ждёт одобрения", "Причина: счёт закрыт")
 	if got := h.client(h.card.ID).Accounts; len(got) != 1 {
 		t.Fatalf("accounts = %+v before the approval", got)
 	}

@@ -173,7 +173,9 @@ func TestEditDealBadValue(t *testing.T) {
 	if got := len(h.changes(core.EntityDeal, h.deal.ID)); got != before {
 		t.Fatalf("a bad value wrote %d changes", got-before)
 	}
-	h.wantIn(h.say("m", "1 600 000"), "→ 1\u00a0600\u00a0000,00\u00a0₽", "Без причины")
+	// An amount waits for a second approval: its reason is asked for, not
+	// offered to be skipped.
+	h.wantIn(h.say("m", "1 600 000"), "→ 1\u00a0600\u00a0000,00\u00a0₽", "второго одобрения")
 
 	// A field that is not a deal's: the rule, then the fields again.
 	msgs = h.say("m", "/edit D-2026-0001 стадия действует")

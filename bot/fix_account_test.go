@@ -15,8 +15,8 @@ const (
 	fixCorr    = "30101810400000000225"
 	fixOld     = "40702810938000000001"
 	fixNew     = "40702810938000012345"
-	fixOldLine = fixOld + " (ПАО Сбербанк, " + fixBIK + ")"
-	fixNewLine = fixNew + " (ПАО Сбербанк, " + fixBIK + ")"
+	fixOldLine = fixOld + " (ПАО Сбербанк, " + fixBIK + ", " + fixCorr + ")"
+	fixNewLine = fixNew + " (ПАО Сбербанк, " + fixBIK + ", " + fixCorr + ")"
 )
 
 // fixOffice has a manager «Максим» ("m") leading the Sberbank card with one

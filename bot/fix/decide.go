@@ -55,7 +55,9 @@ func rejectAction(c *bot.Context) error {
 }
 
 func rejectFlow() *bot.Flow {
-	return &bot.Flow{Name: "fix.reject", First: "reason", Perm: core.PermViewAllDeals, Steps: map[string]*bot.Step{
+	// Its author withdraws a correction here too (a manager's /edit that
+	// waits): core decides who may reject which.
+	return &bot.Flow{Name: "fix.reject", First: "reason", Perm: core.PermViewClients, Steps: map[string]*bot.Step{
 		"reason": {
 			Prompt: func(c *bot.Context) error {
 				return c.Reply("flow.fix.reject", bot.Args{"ID": c.Conv.Data[keyID]}, cancelRow())

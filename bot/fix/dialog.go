@@ -198,7 +198,7 @@ func (m *mode) advance(c *bot.Context, d map[string]string) (string, error) {
 	if hasRest && strings.TrimSpace(rest) != "" {
 		field, value, err := m.cutField(entity, rest)
 		if err != nil {
-			return askAgain(c, "field", err)
+			return askAgain(c, "field", m.unknownField(c, entity, parseID(d[keyID]), err))
 		}
 		d[keyField] = field
 		delete(d, keyOp)
@@ -273,7 +273,24 @@ func (m *mode) afterReason(c *bot.Context, d map[string]string, e *core.Edit) (s
 			return "request", putPlan(d, e)
 		}
 	}
-	return "", m.save(c, e)
+	return m.saveOrAskRequest(c, d, e)
+}
+
+// saveOrAskRequest saves the change; when the request named for it is
+// refused (closed, or there is no such request), nothing is written and
+// the request step asks again, offering the record's open requests.
+func (m *mode) saveOrAskRequest(c *bot.Context, d map[string]string, e *core.Edit) (string, error) {
+	err := m.save(c, e)
+	key, args := core.ErrorKey(err)
+	if !m.requests || e.RequestID == 0 || key != "err.fix.request_closed" && key != "err.request.not_found" {
+		return "", err
+	}
+	e.RequestID, d[keyAsked] = 0, "1"
+	delete(d, keyRequest)
+	if perr := putPlan(d, e); perr != nil {
+		return "", perr
+	}
+	return "request", c.Reply(key, args)
 }
 
 // save writes the change and says what became of it: written, or waiting
@@ -325,6 +342,36 @@ func joinRoles(c *bot.Context, roles []core.Role) string {
 	return strings.Join(names, c.T("msg.edit.or", nil))
 }
 
+// unknownField turns core's refusal of a field it does not know into one
+// that names the record and lists the fields the dialog changes in it;
+// any other error is returned as it is.
+func (m *mode) unknownField(c *bot.Context, entity core.Entity, rid int64, err error) error {
+	key, args := core.ErrorKey(err)
+	if key != "err.edit.field_unknown" {
+		return err
+	}
+	var label string
+	if entity == core.EntityDeal {
+		d, derr := c.Svc.DealByID(c.Ctx(), c.Actor(), rid)
+		if derr != nil {
+			return err
+		}
+		label = dealLabel(d)
+	} else {
+		cl, cerr := c.Svc.ClientByID(c.Ctx(), c.Actor(), rid)
+		if cerr != nil {
+			return err
+		}
+		label = dealOrCard(nil, cl)
+	}
+	names := make([]string, len(m.fields[entity]))
+	for i, f := range m.fields[entity] {
+		names[i] = c.T("field."+string(entity)+"."+f, nil)
+	}
+	return core.Errorf(core.EINVALID, "err.edit.field_unknown_in", "Entity", string(entity), "Label", label,
+		"Field", args["Field"], "Fields", strings.Join(names, ", "))
+}
+
 // askAgain answers a wrong answer with its rule and names the step to ask
 // again; other errors (a record gone, not allowed, a duplicate) end it.
 func askAgain(c *bot.Context, step string, err error) (string, error) {
@@ -360,12 +407,31 @@ func (m *mode) findCards(c *bot.Context, args string) ([]*core.Client, string, e
 		} else if err != nil {
 			return nil, "", err
 		}
-		if live := slices.DeleteFunc(slices.Clone(found), func(cl *core.Client) bool { return cl.MergedInto != 0 }); len(live) > 0 {
-			found = live
+		return live(found), rest, nil
+	}
+	// Nothing names cards, neither all of it nor a start followed by a
+	// field: an INN of cards followed by a field they do not have is that
+	// INN's cards, and the field step says the field is unknown (rather
+	// than that no card was found). A name fragment followed by an unknown
+	// word stays not found: the word may be a part of the name.
+	if first != nil && len(words) > 1 && cards.INNShaped(words[0]) {
+		found, err := cards.LookupClients(c, words[0], maxCandidates)
+		if err == nil {
+			return live(found), afterWords(args, 1), nil
 		}
-		return found, rest, nil
+		if code := core.ErrorCode(err); code != core.ENOTFOUND && code != core.EINVALID {
+			return nil, "", err
+		}
 	}
 	return nil, "", first
+}
+
+// live drops the cards merged into another when a live one is among them.
+func live(found []*core.Client) []*core.Client {
+	if live := slices.DeleteFunc(slices.Clone(found), func(cl *core.Client) bool { return cl.MergedInto != 0 }); len(live) > 0 {
+		return live
+	}
+	return found
 }
 
 // afterWords returns s past its first n words, as typed (line breaks kept).

@@ -30,13 +30,19 @@ func Register(r *bot.Router) {
 	r.Flow(editMode.flow())
 
 	r.Command("fix", fixMode.perm, fixMode.command)
-	// Everyone who sees every deal may list what waits (an underwriter the
-	// corrections of their requests); approvers decide there.
-	r.Command("corrections", core.PermViewAllDeals, corrections)
+	// Everyone may list what waits that concerns them (core chooses: all of
+	// it for those who correct or approve; for anyone else what they
+	// proposed, what answers their requests, what changes their records),
+	// so that a manager sees and withdraws the correction their /edit made;
+	// approvers decide there.
+	r.Command("corrections", core.PermViewClients, corrections)
 	r.Command("approvers", core.PermAdmin, approversCmd)
+	// A button that only starts a dialog is a view: its message keeps it,
+	// so that after /cancel it may be pressed again; the decision is the
+	// dialog's last step, which core makes once.
 	r.View(core.ActionFixStart, core.PermCorrect, startAction)
-	r.Action(core.ActionFixApprove, core.PermViewAllDeals, approveAction)
-	r.Action(core.ActionFixReject, core.PermViewAllDeals, rejectAction)
+	r.Action(core.ActionFixApprove, core.PermViewClients, approveAction)
+	r.View(core.ActionFixReject, core.PermViewClients, rejectAction)
 	r.View(core.ActionChangeRevert, core.PermCorrect, revertAction)
 	r.Flow(fixMode.flow())
 	r.Flow(rejectFlow())
@@ -78,22 +84,25 @@ func fixAfter(c *bot.Context, e *core.Edit) [][]bot.Button {
 	return [][]bot.Button{row}
 }
 
-// requestRE finds «обращение #12», «по обращению 12», "request #12".
-var requestRE = regexp.MustCompile(`(?i)(?:^|\s)(?:по\s+)?(?:обращени[еюяи]|request)\s*(?:№|#|no\.?)?\s*(\d+)`)
+// requestRE finds a request named at the end of a text: «обращение #12»,
+// «по обращению 12», "request #12", with a comma or a full stop around it.
+// A request named anywhere else is a part of the text (a title «Ответ на
+// обращение 5 клиента»), not the request a change answers.
+var requestRE = regexp.MustCompile(`(?i)(?:^|[\s,;(])(?:по\s+)?(?:обращени[еюяи]|request)\s*(?:№|#|no\.?)?\s*(\d+)[\s.,;)]*$`)
 
-// CutRequest takes the request a text names («обращение #12», "request
-// 12") out of it, returning the rest and the request's number (0: none).
+// CutRequest takes the request a text names in its last words («…
+// обращение #12», "… request 12") out of it, returning the rest and the
+// request's number (0: none, and the text as typed).
 func CutRequest(s string) (string, int64) {
-	loc := requestRE.FindAllStringSubmatchIndex(s, -1)
-	if len(loc) == 0 {
+	m := requestRE.FindStringSubmatchIndex(s)
+	if m == nil {
 		return strings.TrimSpace(s), 0
 	}
-	m := loc[len(loc)-1]
 	n, err := strconv.ParseInt(s[m[2]:m[3]], 10, 64)
 	if err != nil {
 		return strings.TrimSpace(s), 0
 	}
-	return strings.TrimSpace(strings.Join(strings.Fields(s[:m[0]]+" "+s[m[1]:]), " ")), n
+	return strings.TrimRight(strings.TrimSpace(s[:m[0]]), " ,;:—-"), n
 }
 
 // askRequest offers the record's open requests and «Без обращения».
@@ -135,7 +144,7 @@ func (m *mode) requestInput(c *bot.Context, s string) (string, error) {
 		}
 		e.RequestID = req
 	}
-	return m.finishWith(c, func() (string, error) { return "", m.save(c, e) })
+	return m.finishWith(c, func() (string, error) { return m.saveOrAskRequest(c, c.Conv.Data, e) })
 }
 
 // short cuts a text to n characters for a button.

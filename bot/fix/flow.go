@@ -153,21 +153,40 @@ func (m *mode) askValue(c *bot.Context) error {
 	} else {
 		args["Name"], args["Current"] = cl.Name(), show(c, field, core.ClientEditValue(cl, field))
 	}
-	if !m.byKind {
-		return c.Reply("flow."+m.name+".value", args, cancelRow())
-	}
 	var rows [][]bot.Button
 	if field == core.FieldManager {
-		us, err := c.Svc.EditManagers(c.Ctx(), c.Actor())
-		if err != nil {
+		// The people a record may be given to, as buttons: a name typed
+		// that fits no one or several is answered «выберите кнопкой».
+		if rows, err = managerRows(c); err != nil {
 			return err
 		}
-		for _, u := range us[:min(len(us), 10)] {
-			rows = append(rows, bot.Row(bot.Choice("btn.user", bot.Args{"Name": u.Name, "Role": c.Role(u.Role)},
-				"id:"+id(u.ID))))
-		}
 	}
-	return c.Reply("flow."+m.name+".value."+hintOf(entity, field), args, append(rows, cancelRow())...)
+	rows = append(rows, cancelRow())
+	switch {
+	case !m.byKind && field == core.FieldManager:
+		args["Clear"] = entity == core.EntityClient // a deal always has a manager
+		return c.Reply("flow."+m.name+".value_manager", args, rows...)
+	case !m.byKind:
+		return c.Reply("flow."+m.name+".value", args, rows...)
+	}
+	return c.Reply("flow."+m.name+".value."+hintOf(entity, field), args, rows...)
+}
+
+// maxManagers is how many people a manager's question offers as buttons.
+const maxManagers = 10
+
+// managerRows offers the people a deal or card may be given to, one a row.
+func managerRows(c *bot.Context) ([][]bot.Button, error) {
+	us, err := c.Svc.EditManagers(c.Ctx(), c.Actor())
+	if err != nil {
+		return nil, err
+	}
+	var rows [][]bot.Button
+	for _, u := range us[:min(len(us), maxManagers)] {
+		rows = append(rows, bot.Row(bot.Choice("btn.user", bot.Args{"Name": u.Name, "Role": c.Role(u.Role)},
+			"id:"+id(u.ID))))
+	}
+	return rows, nil
 }
 
 func (m *mode) valueInput(c *bot.Context, s string) (string, error) {
@@ -278,6 +297,14 @@ func (m *mode) askReason(c *bot.Context) error {
 			}
 		}
 		return c.Reply("flow."+m.name+".reason", args, cancelRow())
+	case sensitive(c, e):
+		// The change waits for a second approval, which is never asked
+		// without a reason: that is said before the reason is asked, with
+		// no «Без причины».
+		if args["Roles"], err = roleNames(c); err != nil {
+			return err
+		}
+		return c.Reply("flow."+m.name+".reason_approval", args, cancelRow())
 	case e.NeedsReason:
 		return c.Reply("flow."+m.name+".reason_required."+string(e.Entity), args, cancelRow())
 	}
@@ -311,7 +338,7 @@ func (m *mode) reasonInput(c *bot.Context, s string) (string, error) {
 		reason = ""
 	}
 	switch {
-	case reason == "" && (m.reasonRequired || e.NeedsReason):
+	case reason == "" && (m.reasonRequired || e.NeedsReason || sensitive(c, e)):
 		return "", core.Errorf(core.EINVALID, "err."+m.name+".reason_required")
 	case len([]rune(reason)) > core.MaxReasonLen:
 		return "", core.Errorf(core.EINVALID, "err.edit.reason_too_long", "Max", core.MaxReasonLen)
@@ -322,9 +349,10 @@ func (m *mode) reasonInput(c *bot.Context, s string) (string, error) {
 	}
 	return m.finishWith(c, func() (string, error) {
 		next, err := m.afterReason(c, d, e)
-		if key, _ := core.ErrorKey(err); key == "err.edit.reason_required" {
-			// The record needs a reason now (the deal moved on meanwhile):
-			// it is asked again as required.
+		if reasonRefused(err) {
+			// The record needs a reason now (the deal moved on meanwhile,
+			// or the change would wait for approval now): it is asked
+			// again as required.
 			e.NeedsReason, e.Reason = true, ""
 			if perr := putPlan(d, e); perr != nil {
 				return "", perr
@@ -343,15 +371,26 @@ func (m *mode) reasonInput(c *bot.Context, s string) (string, error) {
 // someone else, closed, a duplicate, not allowed).
 func (m *mode) finishWith(c *bot.Context, fn func() (string, error)) (string, error) {
 	next, err := fn()
-	key, _ := core.ErrorKey(err)
 	switch {
 	case err == nil:
 		return next, nil
-	case core.ErrorCode(err) == core.EINVALID && (m.retryRules || key == "err.edit.reason_required"):
+	case core.ErrorCode(err) == core.EINVALID && (m.retryRules || reasonRefused(err)):
 		return "", err
 	}
 	if ferr := c.Finish(); ferr != nil {
 		return "", ferr
 	}
 	return "", err
+}
+
+// reasonRefused reports whether core refused the change for want of a
+// reason: the record needs one now, or the change waits for approval,
+// which is never asked without one.
+func reasonRefused(err error) bool {
+	key, _ := core.ErrorKey(err)
+	switch key {
+	case "err.edit.reason_required", "err.fix.reason_required", "err.fix.approval_reason":
+		return true
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,13 +19,60 @@ func cutField(args string) (ref, field string, ok bool) {
 	if _, deal := core.ParseDealNumber(words[0]); deal {
 		entity = core.EntityDeal
 	}
-	for n := min(3, len(words)-1); n >= 1; n-- {
+	for n := min(maxFieldWords, len(words)-1); n >= 1; n-- {
 		name := strings.Join(words[len(words)-n:], " ")
 		if _, err := core.ParseHistoryField(entity, name); err == nil {
 			return strings.Join(words[:len(words)-n], " "), name, true
 		}
 	}
 	return "", "", false
+}
+
+// unknownField reads /history's argument as a record followed by a name
+// that is no field of it («7707083893 сумма», «D-2026-0001 цвет»): it
+// returns the refusal that names the record and lists its fields, the
+// refusal of the deal's number when there is no such deal, or nil when the
+// argument does not start with a deal's number or an INN of cards.
+func unknownField(c *bot.Context, args string) error {
+	words := strings.Fields(args)
+	if len(words) < 2 {
+		return nil
+	}
+	if _, ok := core.ParseDealNumber(words[0]); ok {
+		d, err := c.Svc.FindDealByNumber(c.Ctx(), c.Actor(), words[0])
+		if err != nil {
+			return err
+		}
+		return unknownFieldOf(c, core.EntityDeal, d.Number+" "+core.QuoteName(d.Title), strings.Join(words[1:], " "))
+	}
+	if !cards.INNShaped(words[0]) {
+		return nil // a name fragment: the words after it may be a part of the name
+	}
+	found, err := cards.LookupClients(c, words[0], pickMax*2)
+	if err != nil {
+		return nil
+	}
+	return unknownFieldOf(c, core.EntityClient, core.QuoteName(found[0].Name()+", "+found[0].INN),
+		strings.Join(words[1:], " "))
+}
+
+// maxFieldWords is how many words a field's name has at most («окончание
+// договора», «полное наименование»).
+const maxFieldWords = 3
+
+// unknownFieldOf refuses a field the record has no history of, listing
+// the fields it has: those a correction changes and a deal's stage.
+func unknownFieldOf(c *bot.Context, e core.Entity, label, field string) error {
+	fields := core.FixFields[e]
+	if e == core.EntityDeal {
+		fields = append(slices.Clone(fields), "stage")
+	}
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = fieldName(c, e, f)
+	}
+	return core.Errorf(core.EINVALID, "err.edit.field_unknown_in", "Entity", string(e), "Label", label,
+		"Field", field, "Fields", strings.Join(names, ", "))
 }
 
 // fieldHistory shows the history of one field of a deal (by number) or of

@@ -38,7 +38,14 @@ func history(c *bot.Context) error {
 		return showPage(c, ref, core.HistoryCursor{})
 	}
 	found, err := cards.LookupClients(c, ref, pickMax*2)
-	if err != nil {
+	if code := core.ErrorCode(err); code == core.ENOTFOUND || code == core.EINVALID {
+		// Nothing is named by all of it: a record followed by a field it
+		// does not have is said to be so, rather than not found.
+		if ferr := unknownField(c, ref); ferr != nil {
+			return ferr
+		}
+		return err
+	} else if err != nil {
 		return err
 	}
 	// A history is an INN's: its head office and branches together.
