@@ -181,3 +181,50 @@ func OptTime(t time.Time) any {
 	}
 	return t
 }
+
+// ParseSpan reads a span of time typed in either language: «4ч», «4
+// часа», «1ч30м», «90 мин», «2 дня», "4h", "1h30m", "45m", "1d"; a number
+// alone is hours. Days are read only when days is set: a span of working
+// time (a request's SLA) has none, a working day not being 24 hours.
+func ParseSpan(s string, days bool) (time.Duration, bool) {
+	t := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	var total time.Duration
+	for parts := 0; t != ""; parts++ {
+		i := 0
+		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+			i++
+		}
+		n, err := strconv.Atoi(t[:i])
+		if err != nil || n > 10000 {
+			return 0, false
+		}
+		t = strings.TrimLeft(t[i:], " ")
+		j := 0
+		for j < len(t) && (t[j] < '0' || t[j] > '9') && t[j] != ' ' {
+			j++
+		}
+		unit := t[:j]
+		t = strings.TrimLeft(t[j:], " ")
+		has := func(short string, prefixes ...string) bool {
+			for _, p := range prefixes {
+				if strings.HasPrefix(unit, p) {
+					return true
+				}
+			}
+			return unit == short
+		}
+		switch {
+		case unit == "" && parts == 0 && t == "":
+			total += time.Duration(n) * time.Hour
+		case has("ч", "час") || has("h", "hour"):
+			total += time.Duration(n) * time.Hour
+		case has("м", "мин") || has("m", "min"):
+			total += time.Duration(n) * time.Minute
+		case days && (has("д", "дн", "день") || has("d", "day")):
+			total += time.Duration(n) * 24 * time.Hour
+		default:
+			return 0, false
+		}
+	}
+	return total, total > 0
+}

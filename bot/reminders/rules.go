@@ -1,7 +1,6 @@
 package reminders
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -45,7 +44,7 @@ func rules(c *bot.Context) error {
 		}
 		upd.DigestAt = &m
 	case "escalation", "tasks":
-		d, ok := parseSpan(value)
+		d, ok := bot.ParseSpan(value, true)
 		if !ok {
 			return bad
 		}
@@ -69,31 +68,6 @@ func rulesText(c *bot.Context, st core.ReminderSettings) string {
 	return c.T("msg.rules.list", bot.Args{"From": clockText(st.DayStart), "To": clockText(st.DayEnd),
 		"Digest": clockText(st.DigestAt), "TaskLead": spanText(c, st.TaskLead),
 		"Escalate": spanText(c, st.EscalateAfter)})
-}
-
-// parseSpan reads a span of time: «24ч», «24 часа», «1д», «2 дня», «30м»,
-// "4h", "1d", "30m".
-func parseSpan(s string) (time.Duration, bool) {
-	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	n, err := strconv.Atoi(t[:i])
-	if err != nil || n <= 0 || n > 10000 {
-		return 0, false
-	}
-	unit := t[i:]
-	switch {
-	case unit == "м" || unit == "m" || strings.HasPrefix(unit, "мин") || strings.HasPrefix(unit, "min"):
-		return time.Duration(n) * time.Minute, true
-	case unit == "ч" || unit == "h" || strings.HasPrefix(unit, "час") || strings.HasPrefix(unit, "hour"):
-		return time.Duration(n) * time.Hour, true
-	case unit == "д" || unit == "d" || strings.HasPrefix(unit, "дн") || strings.HasPrefix(unit, "день") ||
-		strings.HasPrefix(unit, "day"):
-		return time.Duration(n) * 24 * time.Hour, true
-	}
-	return 0, false
 }
 
 // spanText writes a span as days, hours or minutes, whichever is whole.
