@@ -125,7 +125,7 @@ func (s *Service) SetApprovers(ctx context.Context, a Actor, roles []Role) ([]Ro
 	var set []Role
 	for _, r := range roles {
 		if !slices.Contains(ApproverRoles, r) {
-			return nil, Errorf(EINVALID, "err.fix.approver_role", "Role", string(r))
+			return nil, Errorf(EINVALID, "err.fix.approver_role", "Role", string(r), "Allowed", roleCodes(ApproverRoles))
 		}
 		if !slices.Contains(set, r) {
 			set = append(set, r)

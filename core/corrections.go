@@ -159,10 +159,11 @@ func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 
 // ApproveCorrection is an approver's «Одобрить»: one of the approving roles
 // (or an admin), never the correction's author (four eyes). The
-// correction is checked again: when the field no longer has the value it
-// was proposed against, it is marked CorrectionStale, nothing is written
-// and its author is told; a rule it breaks now refuses it, and it stays
-// pending. Otherwise it is written with its audit records (each carrying
+// correction is checked again: when it can no longer be applied — the
+// field no longer has the value it was proposed against, its deal was
+// closed, its card merged into another — it is marked CorrectionStale
+// with why (its Note, see staleCorrection), nothing is written and its
+// author is told; a rule it breaks now refuses it, and it stays pending. Otherwise it is written with its audit records (each carrying
 // the reason, the request, the correction and the change it reverts) in
 // one transaction, and its author, the requester and the manager are told.
 // A correction decided already is ECONFLICT, so a button pressed twice
@@ -174,10 +175,12 @@ func (s *Service) ApproveCorrection(ctx context.Context, a Actor, id int64) (*Co
 			return err
 		}
 		if _, err := checkCorrection(tx, &corr.Edit); err != nil {
-			if key, _ := ErrorKey(err); key != "err.edit.stale" {
+			key, _ := ErrorKey(err)
+			why, ok := staleWhy[key]
+			if !ok {
 				return err
 			}
-			return s.staleCorrection(tx, a, corr)
+			return s.staleCorrection(tx, a, corr, why)
 		}
 		return s.writeCorrection(tx, a, corr)
 	})
@@ -187,9 +190,33 @@ func (s *Service) ApproveCorrection(ctx context.Context, a Actor, id int64) (*Co
 	return corr, nil
 }
 
+// CorrectionWithdrawn is what became of a correction its own author
+// rejected: withdrawn, not refused by an approver. It is the outcome the
+// request's thread, the audit trail and the notices report; the
+// correction itself is stored as CorrectionRejected, decided by its author
+// (Withdrawn).
+const CorrectionWithdrawn CorrectionStatus = "withdrawn"
+
+// Withdrawn reports whether the correction was withdrawn by its author
+// rather than rejected by an approver.
+func (c *Correction) Withdrawn() bool {
+	return c.Status == CorrectionRejected && c.DecidedBy != 0 && c.DecidedBy == c.ProposedBy
+}
+
+// Outcome is what became of the correction as people are told: its
+// status, or CorrectionWithdrawn for one its author withdrew.
+func (c *Correction) Outcome() CorrectionStatus {
+	if c.Withdrawn() {
+		return CorrectionWithdrawn
+	}
+	return c.Status
+}
+
 // RejectCorrection refuses a pending correction with a reason: an approver
-// (not its author) or its author withdrawing it. Its author, the requester
-// and the manager are told; the request gets a note.
+// (not its author) rejects it, or its author withdraws it (Withdrawn). Its
+// author (of a rejection), the requester and the manager are told which of
+// the two it was, and why; the request gets a note, and the audit trail
+// records the outcome (rejected or withdrawn) with the reason.
 func (s *Service) RejectCorrection(ctx context.Context, a Actor, id int64, reason string) (*Correction, error) {
 	reason = strings.TrimSpace(reason)
 	switch {
@@ -215,6 +242,9 @@ func (s *Service) RejectCorrection(ctx context.Context, a Actor, id int64, reaso
 		}
 		args := s.fixArgs(tx, corr)
 		args["Note"], args["DecidedBy"] = reason, describeUser(tx, a.ID())
+		if corr.Withdrawn() {
+			return s.tellParties(tx, a, corr, "notify.fix.withdrawn", args, false)
+		}
 		return s.tellParties(tx, a, corr, "notify.fix.rejected", args, true)
 	})
 	if err != nil {
@@ -244,35 +274,81 @@ func decidable(tx Tx, a Actor, id int64, approve bool) (*Correction, error) {
 	own := a.User != nil && a.ID() == corr.ProposedBy
 	switch {
 	case own && approve:
-		return nil, Errorf(EFORBIDDEN, "err.fix.own", "ID", corr.ID)
+		roles, err := approvers(tx)
+		if err != nil {
+			return nil, err
+		}
+		return nil, Errorf(EFORBIDDEN, "err.fix.own", "ID", corr.ID, "Roles", roleCodes(roles))
 	case !own:
 		if err := mayApprove(tx, a); err != nil {
 			return nil, err
 		}
 	}
 	if corr.Status != CorrectionPending {
-		return nil, Errorf(ECONFLICT, "err.fix.decided", "ID", corr.ID, "Status", string(corr.Status),
+		return nil, Errorf(ECONFLICT, "err.fix.decided", "ID", corr.ID, "Status", string(corr.Outcome()),
 			"By", describeUser(tx, corr.DecidedBy))
 	}
 	return corr, nil
 }
 
-// staleCorrection marks a correction whose field changed meanwhile and
-// tells its author; nothing of the record is written.
-func (s *Service) staleCorrection(tx Tx, a Actor, corr *Correction) error {
-	corr.Status, corr.DecidedBy, corr.DecidedAt = CorrectionStale, a.ID(), tx.Now()
+// Why a correction went stale, its Note and the reason of its audit
+// record: its field changed meanwhile, its deal was closed, its card was
+// merged into another.
+const (
+	StaleChanged = "stale"
+	StaleClosed  = "deal_closed"
+	StaleMerged  = "card_merged"
+)
+
+// staleWhy maps the refusals of checkCorrection that leave a pending
+// correction stale to why.
+var staleWhy = map[string]string{"err.edit.stale": StaleChanged, "err.deal.closed": StaleClosed,
+	"err.client.merged": StaleMerged}
+
+// staleCorrection marks a correction that can no longer be applied, why
+// (StaleChanged, StaleClosed, StaleMerged) as its Note and its audit
+// record's reason, and tells its author what the field holds now, or the
+// card its card was merged into; nothing of the record is written.
+func (s *Service) staleCorrection(tx Tx, a Actor, corr *Correction, why string) error {
+	corr.Status, corr.DecidedBy, corr.DecidedAt, corr.Note = CorrectionStale, a.ID(), tx.Now(), why
 	if err := tx.UpdateCorrection(corr); err != nil {
 		return err
 	}
-	if err := auditCorrection(tx, a, corr, CorrectionPending, "stale"); err != nil {
+	if err := auditCorrection(tx, a, corr, CorrectionPending, why); err != nil {
+		return err
+	}
+	if err := s.noteRequest(tx, a, corr); err != nil {
 		return err
 	}
 	args := s.fixArgs(tx, corr)
-	args["Now"] = s.currentValue(tx, &corr.Edit)
+	args["Why"], args["Now"] = why, s.currentValue(tx, &corr.Edit)
+	if why == StaleMerged {
+		if c, err := tx.ClientByID(corr.Edit.ID); err == nil {
+			if into, err := tx.ClientByID(c.MergedInto); err == nil {
+				args["Into"] = QuoteName(clientLabel(into))
+			}
+		}
+	}
 	if corr.ProposedBy == a.ID() || corr.ProposedBy == 0 {
 		return nil
 	}
 	return s.notifyUser(tx, corr.ProposedBy, Note{Key: "notify.fix.stale", Args: args})
+}
+
+// staleCorrectionsOf marks stale (why) every correction of a record still
+// waiting for approval, in tx: a card merged into another
+// (MergeClients), a deal closed.
+func (s *Service) staleCorrectionsOf(tx Tx, a Actor, e Entity, id int64, why string) error {
+	cs, err := tx.PendingCorrections(e, id)
+	if err != nil {
+		return err
+	}
+	for _, corr := range cs {
+		if err := s.staleCorrection(tx, a, corr, why); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeCorrection writes a correction checked in tx: the record, its audit
@@ -443,17 +519,48 @@ func userValue(tx Tx, v string) string {
 	return describeUser(tx, id)
 }
 
+// CurrentValue is an edit's or a correction's field as its record has it
+// now, in the form the audit trail records values (see Edit.Old): what a
+// correction found stale is shown against. A deal the actor may not see
+// is ENOTFOUND.
+func (s *Service) CurrentValue(ctx context.Context, a Actor, e *Edit) (string, error) {
+	var v string
+	err := s.view(ctx, func(tx Tx) (err error) {
+		if e.Entity == EntityDeal {
+			d, err := tx.DealByID(e.ID)
+			if err != nil {
+				return err
+			}
+			if !canSeeDeal(a, d) {
+				return Errorf(ENOTFOUND, "err.deal.not_found", "Number", d.Number)
+			}
+		}
+		v, err = recordValue(tx, e)
+		return err
+	})
+	return v, err
+}
+
+// recordValue is the edit's field as its record has it now (CurrentValue).
+func recordValue(tx Tx, e *Edit) (string, error) {
+	if e.Entity == EntityDeal {
+		d, err := tx.DealByID(e.ID)
+		if err != nil {
+			return "", err
+		}
+		return DealEditValue(d, e.Field), nil
+	}
+	c, err := tx.ClientByID(e.ID)
+	if err != nil {
+		return "", err
+	}
+	return ClientEditValue(c, e.Field), nil
+}
+
 // currentValue is the correction's field as the record has it now, shown
 // as a notification shows values.
 func (s *Service) currentValue(tx Tx, e *Edit) any {
-	var v string
-	if e.Entity == EntityDeal {
-		if d, err := tx.DealByID(e.ID); err == nil {
-			v = DealEditValue(d, e.Field)
-		}
-	} else if c, err := tx.ClientByID(e.ID); err == nil {
-		v = ClientEditValue(c, e.Field)
-	}
+	v, _ := recordValue(tx, e) // a record gone shows as none
 	switch EditValueKind(e.Field) {
 	case "money":
 		n, _ := strconv.ParseInt(v, 10, 64)
@@ -478,18 +585,19 @@ func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction) error {
 		r.Corrections = append(r.Corrections, corr.ID)
 	}
 	r.Messages = append(r.Messages, &RequestMessage{At: tx.Now(), UserID: a.ID(), Kind: RequestMsgCorrection,
-		Text: corr.Edit.Label, Correction: corr.ID, Outcome: corr.Status})
+		Text: corr.Edit.Label, Correction: corr.ID, Outcome: corr.Outcome()})
 	if err := tx.UpdateRequest(r); err != nil {
 		return err
 	}
 	return tx.AddChanges(stamp([]*Change{{Entity: EntityRequest, EntityID: r.ID, Field: RequestMsgCorrection,
-		New: string(corr.Status), Correction: corr.ID}}, a, "correction")...)
+		New: string(corr.Outcome()), Correction: corr.ID}}, a, "correction")...)
 }
 
-// auditCorrection records a correction's new status.
+// auditCorrection records a correction's new status (its Outcome: a
+// withdrawal as such).
 func auditCorrection(tx Tx, a Actor, corr *Correction, old CorrectionStatus, reason string) error {
 	return tx.AddChanges(stamp([]*Change{{Entity: EntityCorrection, EntityID: corr.ID, Field: "status",
-		Old: string(old), New: string(corr.Status), Request: corr.Edit.RequestID, Reverts: corr.Edit.Reverts,
+		Old: string(old), New: string(corr.Outcome()), Request: corr.Edit.RequestID, Reverts: corr.Edit.Reverts,
 		Correction: corr.ID}}, a, reason)...)
 }
 

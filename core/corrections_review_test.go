@@ -2,10 +2,12 @@ package core_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/locales"
 )
 
 // TestRevertRefusesCreatedNumbers: a deal's amount and manager and a
@@ -185,8 +187,15 @@ func TestEditWaitingNeedsReason(t *testing.T) {
 		t.Fatalf("amount = %d", got.Amount)
 	}
 	director.Reason = "приказ о назначении"
-	if corr := o.mustPropose(o.manager, director); corr.Edit.Reason != "приказ о назначении" {
+	corr := o.mustPropose(o.manager, director)
+	if corr.Edit.Reason != "приказ о назначении" {
 		t.Fatalf("correction = %+v", corr)
+	}
+	// Its author is told who approves it: the roles set, not a head.
+	_, err := o.svc.ApproveCorrection(o.ctx(), o.manager, corr.ID)
+	checkCode(t, err, core.EFORBIDDEN, "err.fix.own")
+	if _, args := core.ErrorKey(err); fmt.Sprint(args["Roles"]) != "[lawyer underwriter]" {
+		t.Fatalf("roles = %v", args["Roles"])
 	}
 }
 
@@ -281,4 +290,208 @@ func TestFixRequestOfAnotherRecord(t *testing.T) {
 	})
 	_, err = o.fix(o.officer, core.EntityClient, c.ID, "адрес", "г. Москва", "выписка", card)
 	checkCode(t, err, core.EINVALID, "err.fix.request_closed")
+}
+
+// TestFixWithdrawn: a correction its own author rejects is withdrawn, not
+// rejected: the requester and the manager are told it was withdrawn (by
+// notify.fix.withdrawn, with the author's reason), the author is told
+// nothing, the request's thread and the audit trail record "withdrawn";
+// pressing a button of it after says it was withdrawn. An approver's
+// rejection stays a rejection, told to its author.
+func TestFixWithdrawn(t *testing.T) {
+	o, c, _ := editOffice(t)
+	o.setClient(c.ID, func(cl *core.Client) { cl.Director = "Греф Герман Оскарович" })
+	r := o.fixRequest(o.manager2, c.ID, "Сменился директор")
+	corr := o.mustFix(o.officer, core.EntityClient, c.ID, "директор", "Иванов Иван Иванович", "приказ", r.ID)
+	sent := len(o.messages())
+	got, err := o.svc.RejectCorrection(o.ctx(), o.officer, corr.ID, "ошибся карточкой")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != core.CorrectionRejected || !got.Withdrawn() || got.Outcome() != core.CorrectionWithdrawn ||
+		got.Note != "ошибся карточкой" {
+		t.Fatalf("correction = %+v", got)
+	}
+	ms := o.messages()[sent:]
+	if len(withKey(ms, "notify.fix.rejected")) != 0 || len(sentTo(ms, "notify.fix.withdrawn", "11")) != 0 ||
+		len(sentTo(ms, "notify.fix.withdrawn", "12")) != 1 || len(sentTo(ms, "notify.fix.withdrawn", "13")) != 1 {
+		t.Fatalf("told: %+v", ms)
+	}
+	if n := sentTo(ms, "notify.fix.withdrawn", "13")[0]; n.Args["Note"] != "ошибся карточкой" ||
+		n.Args["By"] != "Ирина Сопровождение" {
+		t.Fatalf("notice args = %v", n.Args)
+	}
+	req := o.requestByID(r.ID)
+	if last := req.Messages[len(req.Messages)-1]; last.Correction != corr.ID || last.Outcome != core.CorrectionWithdrawn {
+		t.Fatalf("request's note = %+v", last)
+	}
+	if ch := o.lastOf(core.EntityCorrection, corr.ID, "status"); ch.New != "withdrawn" || ch.Reason != "ошибся карточкой" ||
+		ch.ActorID != o.officer.ID() {
+		t.Fatalf("audited %+v", ch)
+	}
+	_, err = o.svc.ApproveCorrection(o.ctx(), o.head, corr.ID)
+	checkCode(t, err, core.ECONFLICT, "err.fix.decided")
+	if _, args := core.ErrorKey(err); args["Status"] != "withdrawn" {
+		t.Fatalf("args = %v", args)
+	}
+
+	other := o.mustFix(o.officer, core.EntityClient, c.ID, "директор", "Петров Пётр Петрович", "приказ", r.ID)
+	sent = len(o.messages())
+	got, err = o.svc.RejectCorrection(o.ctx(), o.head, other.ID, "нет приказа")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms = o.messages()[sent:]
+	if got.Withdrawn() || got.Outcome() != core.CorrectionRejected || len(withKey(ms, "notify.fix.withdrawn")) != 0 ||
+		len(sentTo(ms, "notify.fix.rejected", "11")) != 1 {
+		t.Fatalf("rejection: %+v, told %+v", got, ms)
+	}
+	if ch := o.lastOf(core.EntityCorrection, other.ID, "status"); ch.New != "rejected" {
+		t.Fatalf("audited %+v", ch)
+	}
+}
+
+// TestFixStaleOnClosedOrMerged: a correction waiting for approval whose
+// deal was closed is marked stale when it is approved, saying why
+// (deal_closed), with nothing written and its author told; one whose card
+// is merged into another is marked stale by the merge itself, in its
+// transaction (card_merged, its author told the card that stays). Neither
+// waits in the list any more.
+func TestFixStaleOnClosedOrMerged(t *testing.T) {
+	o, c, d := editOffice(t)
+	amount := o.mustFix(o.officer, core.EntityDeal, d.ID, "сумма", "2 000 000", "допсоглашение", 0)
+	if _, err := o.svc.MoveDeal(o.ctx(), o.head, d.ID, core.StageNew, core.StageClosedLost, "клиент отказался"); err != nil {
+		t.Fatal(err)
+	}
+	sent, before := len(o.messages()), len(o.changes(core.EntityDeal, d.ID))
+	got, err := o.svc.ApproveCorrection(o.ctx(), o.head, amount.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != core.CorrectionStale || got.Note != core.StaleClosed || o.correction(amount.ID).Note != core.StaleClosed {
+		t.Fatalf("correction = %+v", got)
+	}
+	if len(o.changes(core.EntityDeal, d.ID)) != before {
+		t.Fatal("a closed deal's correction was written")
+	}
+	told := sentTo(o.messages()[sent:], "notify.fix.stale", "11")
+	if len(told) != 1 || told[0].Args["Why"] != core.StaleClosed {
+		t.Fatalf("author told: %+v", told)
+	}
+	if ch := o.lastOf(core.EntityCorrection, amount.ID, "status"); ch.New != "stale" || ch.Reason != core.StaleClosed {
+		t.Fatalf("audited %+v", ch)
+	}
+
+	dup := o.client(sberINN, "773601999", "Сбербанк (дубль)")
+	o.setClient(dup.ID, func(cl *core.Client) { cl.Director = "Греф Герман Оскарович" })
+	director := o.mustFix(o.officer, core.EntityClient, dup.ID, "директор", "Иванов Иван Иванович", "приказ", 0)
+	sent = len(o.messages())
+	if _, err := o.svc.MergeClients(o.ctx(), o.head, c.ID, dup.ID, "дубль"); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.correction(director.ID); got.Status != core.CorrectionStale || got.Note != core.StaleMerged ||
+		got.DecidedBy != o.head.ID() {
+		t.Fatalf("merged card's correction = %+v", got)
+	}
+	told = sentTo(o.messages()[sent:], "notify.fix.stale", "11")
+	if len(told) != 1 || told[0].Args["Why"] != core.StaleMerged || told[0].Args["Into"] != "«ПАО Сбербанк, "+sberINN+"»" {
+		t.Fatalf("author told: %+v", told)
+	}
+	pending, err := o.svc.PendingCorrectionsFor(o.ctx(), o.head)
+	if err != nil || len(pending) != 0 {
+		t.Fatalf("pending = %+v, %v", pending, err)
+	}
+	checkCode(t, errOf(o.svc.ApproveCorrection(o.ctx(), o.lawyer, director.ID)), core.ECONFLICT, "err.fix.decided")
+}
+
+// TestCurrentValue: the field of an edit's record as it is now, in the
+// audit trail's form; a deal the actor may not see is not found.
+func TestCurrentValue(t *testing.T) {
+	o, c, d := editOffice(t)
+	o.setClient(c.ID, func(cl *core.Client) { cl.Director = "Греф Герман Оскарович" })
+	for _, tc := range []struct {
+		e    core.Edit
+		want string
+	}{
+		{core.Edit{Entity: core.EntityDeal, ID: d.ID, Field: core.FieldAmount}, "150000000"},
+		{core.Edit{Entity: core.EntityDeal, ID: d.ID, Field: core.FieldManager}, itoa(o.manager.ID())},
+		{core.Edit{Entity: core.EntityClient, ID: c.ID, Field: core.FieldDirector}, "Греф Герман Оскарович"},
+		{core.Edit{Entity: core.EntityClient, ID: c.ID, Field: core.FieldAddress}, ""},
+	} {
+		if got, err := o.svc.CurrentValue(o.ctx(), o.officer, &tc.e); err != nil || got != tc.want {
+			t.Errorf("%s.%s = %q, %v; want %q", tc.e.Entity, tc.e.Field, got, err, tc.want)
+		}
+	}
+	_, err := o.svc.CurrentValue(o.ctx(), o.manager2, &core.Edit{Entity: core.EntityDeal, ID: d.ID, Field: core.FieldAmount})
+	checkCode(t, err, core.ENOTFOUND, "err.deal.not_found")
+}
+
+// TestCorrectionTexts: the texts of corrections say what happened in the
+// reader's language: why a correction went stale (its field changed, its
+// deal closed, its card merged, or, as the bot said before it passed why,
+// its field changed), a withdrawal as a withdrawal, and the approving
+// roles as configured, not a head or a lawyer written in.
+func TestCorrectionTexts(t *testing.T) {
+	ru, en := locales.MustLoad().Printer("ru", nil), locales.MustLoad().Printer("en", nil)
+	set := map[string]any{"ID": "7", "Label": "«ПАО Сбербанк, 7707083893»", "Op": "set", "Kind": "text",
+		"Field": "client.director", "Old": "Греф", "New": "Иванов", "Now": "Петров", "By": "Ирина"}
+	with := func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for k, v := range set {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	roles := []string{"lawyer", "underwriter"}
+	for _, tc := range []struct {
+		p          *locales.Printer
+		key        string
+		args       map[string]any
+		want, lack []string
+	}{
+		{ru, "notify.fix.stale", with("Why", core.StaleChanged), []string{"поле уже изменили", "Сейчас там: Петров"}, nil},
+		{ru, "notify.fix.stale", with(), []string{"поле уже изменили", "Сейчас там: Петров"}, nil},
+		{ru, "notify.fix.stale", with("Why", core.StaleClosed), []string{"сделку закрыли"}, []string{"Сейчас там", "поле уже"}},
+		{ru, "notify.fix.stale", with("Why", core.StaleMerged, "Into", "«Сбер, 7707083893»"),
+			[]string{"карточку объединили с другой, «Сбер, 7707083893»"}, []string{"Сейчас там"}},
+		{en, "notify.fix.stale", with("Why", core.StaleClosed), []string{"the deal was closed"}, []string{"It is now"}},
+		{ru, "msg.fix.stale", map[string]any{"ID": 7, "Label": "L", "Line": "x", "Now": "Петров"},
+			[]string{"поле уже изменили", "Сейчас там: Петров"}, nil},
+		{ru, "msg.fix.stale", map[string]any{"ID": 7, "Label": "L", "Line": "x", "Why": core.StaleClosed},
+			[]string{"сделку уже закрыли"}, []string{"Сейчас там"}},
+		{ru, "notify.fix.withdrawn", with("Note", "ошибся карточкой"),
+			[]string{"отозвана автором", "Автор: Ирина", "ошибся карточкой"}, []string{"отклон"}},
+		{en, "notify.fix.withdrawn", with("Note", "wrong card"), []string{"withdrawn by its author", "wrong card"}, []string{"eject"}},
+		{ru, "notify.fix.rejected", with("Note", "нет приказа", "DecidedBy", "Ольга"), []string{"Кто отклонил: Ольга"}, []string{"Отклонил:"}},
+		{ru, "fix.status.withdrawn", nil, []string{"отозвана автором"}, nil},
+		{ru, "err.fix.own", map[string]any{"ID": 7, "Roles": roles}, []string{"Её одобрит юрист или андеррайтер"},
+			[]string{"руководитель"}},
+		{en, "err.fix.own", map[string]any{"ID": 7, "Roles": roles}, []string{"A lawyer or underwriter approves it"}, []string{"head"}},
+		{ru, "msg.fix.pending", map[string]any{"ID": 7, "Label": "L", "Line": "x", "Roles": "юрист или андеррайтер", "Nobody": true},
+			[]string{"(юрист или андеррайтер)", "/invite <роль>"}, []string{"руководител", "/invite head"}},
+		{ru, "msg.fix.usage", map[string]any{"Roles": "юрист или андеррайтер"}, []string{"(юрист или андеррайтер)"},
+			[]string{"руководител"}},
+		{ru, "msg.fix.usage", nil, []string{"второго одобрения; кто одобряет, показывает /approvers"}, []string{"руководител"}},
+		{ru, "err.fix.approval_reason", map[string]any{"Roles": roles}, []string{"(юрист или андеррайтер)"}, nil},
+		{ru, "err.fix.request_other", map[string]any{"ID": 1, "About": "«Яндекс, 7736207543»", "Label": "L"},
+			[]string{"Обращение #1 — о другом: «Яндекс, 7736207543»"}, nil},
+		{ru, "err.fix.approver_role", map[string]any{"Role": "manager", "Allowed": []string{"head", "lawyer"}},
+			[]string{"Можно: руководитель, юрист."}, nil},
+		{ru, "reason.stale", nil, []string{"поле уже изменили"}, nil},
+	} {
+		got := tc.p.T(tc.key, tc.args)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s %s = %q, want %q in it", tc.p.Lang(), tc.key, got, w)
+			}
+		}
+		for _, w := range tc.lack {
+			if strings.Contains(got, w) {
+				t.Errorf("%s %s = %q, want no %q in it", tc.p.Lang(), tc.key, got, w)
+			}
+		}
+	}
 }

@@ -133,7 +133,9 @@ func (s *Service) notifyDrift(tx Tx, c *Client, rec *RegistryRecord, diffs []Fie
 }
 
 // AcceptDrift writes a client's pending registry update into the card,
-// audited with the reason "registry".
+// audited with the reason "registry". It needs no second approval: the
+// values are the registry's own (its director, KPP, OGRN), which are
+// authoritative, as an intake's registry record is (see fillCard).
 func (s *Service) AcceptDrift(ctx context.Context, a Actor, id int64) (*Client, error) {
 	return s.UpdateClient(ctx, a, id, "registry", func(c *Client) error {
 		if !a.Can(PermVerify) && a.ID() != c.ManagerID {

@@ -10,7 +10,14 @@ import (
 // deals, tasks and bank accounts and contacts move to the survivor, the
 // duplicate is marked merged (its history stays under it, and a change
 // record on both cards links them), all audited with the reason in one
-// transaction. Nothing is deleted.
+// transaction. Nothing is deleted. The duplicate's corrections still
+// waiting for approval can never be applied now: they are marked stale
+// (StaleMerged) in the same transaction and their authors told.
+//
+// The accounts moved are written without a second approval: a merge is an
+// officer's or a head's audited decision with its reason, and moves bank
+// details the department already has on a card rather than bringing new
+// ones (see NeedsApproval).
 func (s *Service) MergeClients(ctx context.Context, a Actor, survivorID, duplicateID int64, reason string) (*Client, error) {
 	if err := a.require(PermVerify); err != nil {
 		return nil, err
@@ -64,7 +71,10 @@ func (s *Service) MergeClients(ctx context.Context, a Actor, survivorID, duplica
 		if err := tx.UpdateClient(dup); err != nil {
 			return err
 		}
-		return tx.AddChanges(stamp(diffClient(&oldDup, dup), a, reason)...)
+		if err := tx.AddChanges(stamp(diffClient(&oldDup, dup), a, reason)...); err != nil {
+			return err
+		}
+		return s.staleCorrectionsOf(tx, a, EntityClient, dup.ID, StaleMerged)
 	})
 	if err != nil {
 		return nil, err
