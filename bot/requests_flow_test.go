@@ -97,9 +97,10 @@ func containsAll(t *testing.T, msgs []*bot.Message, parts ...string) {
 func TestAnUnderwritersCorrectionRequestGoesThroughItsStatusLine(t *testing.T) {
 	ro := newRequestOffice(t)
 	msgs := ro.say("u", "/request исправление 7707083893 Неверный расчётный счёт в карточке")
-	containsAll(t, msgs, "Обращение #1 (исправление) передано в сопровождение", "30.11.2026 14:00")
+	containsAll(t, msgs, "Обращение #1 (корректировка) передано в сопровождение", "30.11.2026 14:00",
+		"Клиент: ПАО Сбербанк, ИНН 7707083893")
 	got := ro.deliver()
-	news := told(t, got, "o", "Новое обращение #1 (исправление) от Ульяна", "ПАО Сбербанк, ИНН 7707083893",
+	news := told(t, got, "o", "Новое обращение #1 (корректировка) · ПАО Сбербанк, ИНН 7707083893", "Автор: Ульяна",
 		"Неверный расчётный счёт в карточке")
 
 	msgs = ro.press("o", news, "Взять")
@@ -117,7 +118,7 @@ func TestAnUnderwritersCorrectionRequestGoesThroughItsStatusLine(t *testing.T) {
 	if r := ro.stored(1); r.Status != core.RequestWaiting || r.SLALeft.Round(time.Second) != 3*time.Hour || !r.Due.IsZero() {
 		t.Fatalf("asked: %+v", r)
 	}
-	question := told(t, ro.deliver(), "u", "Вопрос по вашему обращению #1", "Пришлите письмо банка")
+	question := told(t, ro.deliver(), "u", "Ольга спрашивает по вашему обращению #1", "Пришлите письмо банка")
 
 	ro.clock.Add(24 * time.Hour) // answered the next day at 11:00: due at 14:00 again
 	msgs = ro.press("u", question, "Ответить")
@@ -128,10 +129,10 @@ func TestAnUnderwritersCorrectionRequestGoesThroughItsStatusLine(t *testing.T) {
 	if r.Status != core.RequestInWork || !r.Due.Round(time.Second).Equal(time.Date(2026, 12, 1, 14, 0, 0, 0, msk)) {
 		t.Fatalf("answered: %+v", r)
 	}
-	told(t, ro.deliver(), "o", "Ответ по обращению #1 от Ульяна", "новый счёт 40702810938000012345")
+	told(t, ro.deliver(), "o", "Ульяна отвечает по обращению #1", "новый счёт 40702810938000012345")
 
 	card := ro.say("o", "/request 1")
-	containsAll(t, card, "📨 Обращение #1 · исправление · в работе", "❓ Ольга: Пришлите письмо банка",
+	containsAll(t, card, "📨 Обращение #1 · корректировка · в работе", "❓ Ольга: Пришлите письмо банка",
 		"💬 Ульяна: Письмо отправлю почтой")
 	msgs = ro.press("o", card, "Выполнено")
 	containsAll(t, msgs, "Что сделано?")
@@ -224,7 +225,7 @@ func TestARequestStepByStepAboutNothingAndTheLists(t *testing.T) {
 	ro.clock.Add(5 * time.Hour)
 	msgs = ro.say("o", "/requests")
 	containsAll(t, msgs, "Открытые обращения (все): 2, старые первыми",
-		"⚠️ #1 исправление · новое, просрочено · 6 ч · Ульяна · ПАО Сбербанк",
+		"⚠️ #1 корректировка · новое, просрочено · 6 ч · Ульяна · ПАО Сбербанк",
 		"#2 вопрос · новое · 5 ч · Максим")
 	text := msgs[len(msgs)-1].Text
 	if strings.Index(text, "#1 ") > strings.Index(text, "#2 ") {
@@ -237,13 +238,14 @@ func TestARequestStepByStepAboutNothingAndTheLists(t *testing.T) {
 	if strings.Contains(dump(msgs), "#1 ") {
 		t.Fatalf("another's request in mine: %s", dump(msgs))
 	}
-	// A correction about nothing is asked what it is about.
+	// A correction about nothing is asked what it is about; «-» typed is
+	// refused.
 	msgs = ro.say("m", "/request исправление поменяйте адрес")
 	containsAll(t, msgs, "О ком или о чём обращение?")
-	msgs = ro.press("m", msgs, "Ни к чему не привязано")
+	msgs = ro.say("m", "-")
 	containsAll(t, msgs, ro.p.T("err.request.ref_required", nil))
 	msgs = ro.say("m", "ПАО Сбер")
-	containsAll(t, msgs, "Обращение #3 (исправление) передано")
+	containsAll(t, msgs, "Обращение #3 (корректировка) передано")
 	if r := ro.stored(3); r.ClientID != ro.client.ID || r.Text != "поменяйте адрес" {
 		t.Fatalf("named by name: %+v", r)
 	}
@@ -257,7 +259,7 @@ func TestRequestFilesComeWithTheCommandAndTheAnswer(t *testing.T) {
 	fc := newFileChat(ro.rec)
 	scan := fc.put("выписка.pdf", []byte("%PDF-1.7 выписка"))
 	msgs := ro.sendFile(fc, "u", "/request исправление 7707083893 Новый счёт по выписке", scan)
-	containsAll(t, msgs, "Обращение #1 (исправление) передано в сопровождение, файлов: 1")
+	containsAll(t, msgs, "Обращение #1 (корректировка) передано в сопровождение, файлов: 1")
 	told(t, ro.deliver(), "o", "📎 Файлов: 1")
 	r := ro.stored(1)
 	if len(r.Files) != 1 || r.Files[0].Name != "выписка.pdf" || r.Files[0].Size != int64(len("%PDF-1.7 выписка")) {
@@ -288,11 +290,14 @@ func TestRequestFilesComeWithTheCommandAndTheAnswer(t *testing.T) {
 func TestAdminsSetTheTimeToAnswerRequests(t *testing.T) {
 	ro := newRequestOffice(t)
 	msgs := ro.say("admin", "/sla")
-	containsAll(t, msgs, "• исправление: 4 ч", "• вопрос: 8 ч", "• приём клиента: 8 ч")
+	containsAll(t, msgs, "• корректировка: 4 ч", "• вопрос: 8 ч", "• приём клиента: 8 ч")
 	msgs = ro.say("admin", "/sla исправление 1ч30м")
-	containsAll(t, msgs, "«исправление» — 1 ч 30 мин рабочего времени", "• исправление: 1 ч 30 мин")
+	containsAll(t, msgs, "«корректировка» — 1 ч 30 мин рабочего времени", "• корректировка: 1 ч 30 мин")
 	msgs = ro.say("admin", "/sla исправление скоро")
 	containsAll(t, msgs, "Не понял «исправление скоро»")
+	// Working time has no days: a working day is not 24 hours.
+	msgs = ro.say("admin", "/sla вопрос 1 день")
+	containsAll(t, msgs, "Не понял «вопрос 1 день»")
 	msgs = ro.say("o", "/sla вопрос 2ч")
 	containsAll(t, msgs, ro.p.T("err.forbidden", nil))
 	msgs = ro.say("u", "/request исправление 7707083893 Адрес устарел")

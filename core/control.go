@@ -365,15 +365,15 @@ func moveRequestDue(tx Tx, a Actor, t *Task, reason string) error {
 		return nil
 	}
 	r, err := tx.RequestByID(t.RequestID)
-	if err != nil || r.Status.Closed() || r.Status == RequestWaiting {
+	if err != nil {
 		return err
 	}
-	old := *r
-	r.Due = t.Due
-	if err := tx.UpdateRequest(r); err != nil {
-		return err
-	}
-	return tx.AddChanges(stamp(diffRequest(&old, r), a, reason)...)
+	return updateRequest(tx, a, r, func(r *Request) (string, error) {
+		if !r.Status.Closed() && r.Status != RequestWaiting {
+			r.Due = t.Due
+		}
+		return reason, nil
+	})
 }
 
 // moveDealDate moves the key date a reminder is about on its deal, with a

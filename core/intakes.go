@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // CreateIntake records a manager's request to add or check a counterparty:
@@ -150,20 +149,6 @@ func (s *Service) withCard(ctx context.Context, in *Intake) (Requisites, int64, 
 	return given, card.ID, nil
 }
 
-// takeTask assigns a queued task to the actor, audited.
-func (s *Service) takeTask(tx Tx, a Actor, id int64) error {
-	t, err := tx.TaskByID(id)
-	if err != nil || t.AssigneeID != 0 || a.User == nil {
-		return err
-	}
-	old := *t
-	t.AssigneeID = a.ID()
-	if err := tx.UpdateTask(t); err != nil {
-		return err
-	}
-	return tx.AddChanges(stamp(diffTask(&old, t), a, "taken")...)
-}
-
 // closeIntakeTask marks an intake's task done with a result, and closes
 // its request: done when the card is saved, rejected with the officer's
 // note when the intake is returned.
@@ -171,19 +156,14 @@ func (s *Service) closeIntakeTask(tx Tx, a Actor, in *Intake, result string) err
 	if err := s.takeTask(tx, a, in.TaskID); err != nil {
 		return err
 	}
-	t, err := tx.TaskByID(in.TaskID)
+	_, err := updateTask(tx, a, in.TaskID, "intake", func(t *Task) error {
+		if t.Status == TaskOpen {
+			t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	if t.Status == TaskOpen {
-		old := *t
-		t.Status, t.Result, t.DoneAt = TaskDone, result, tx.Now()
-		if err := tx.UpdateTask(t); err != nil {
-			return err
-		}
-		if err := tx.AddChanges(stamp(diffTask(&old, t), a, "intake")...); err != nil {
-			return err
-		}
 	}
 	return s.closeIntakeRequest(tx, a, in, result)
 }
@@ -205,52 +185,39 @@ func (s *Service) intakeTaken(tx Tx, a Actor, in *Intake) error {
 	if err != nil || r == nil || r.Status != RequestNew {
 		return err
 	}
-	old := *r
-	old.Messages = slices.Clone(r.Messages)
-	if err := s.takeRequest(tx, a, r, "taken"); err != nil {
-		return err
-	}
-	if err := tx.UpdateRequest(r); err != nil {
-		return err
-	}
-	return tx.AddChanges(stamp(diffRequest(&old, r), a, "request_taken")...)
+	_, err = changeRequestTx(tx, a, r.ID, func(tx Tx, r *Request) (string, error) {
+		if _, err := s.takeRequest(tx, a, r, "taken"); err != nil {
+			return "", err
+		}
+		return "request_taken", s.tellStatus(tx, a, r, "", false)
+	})
+	return err
 }
 
 // closeIntakeRequest closes an intake's request as its intake closed:
 // done with the card saved, or rejected with the note it was returned
-// with. Its manager hears of it from the intake's own notice.
+// with, as closeRequest closes any request. Its manager hears of it from
+// the intake's own notice.
 func (s *Service) closeIntakeRequest(tx Tx, a Actor, in *Intake, result string) error {
 	r, err := intakeRequest(tx, in)
 	if err != nil || r == nil || r.Status.Closed() {
 		return err
 	}
-	status := RequestDone
+	status, reason := RequestDone, "request_done"
 	switch in.Status {
 	case IntakeReturned:
-		status = RequestRejected
+		status, reason = RequestRejected, result
 	case IntakeDone:
 	default:
 		return nil
 	}
-	old := *r
-	old.Messages = slices.Clone(r.Messages)
-	if r.AssigneeID == 0 {
-		r.AssigneeID = a.ID()
-	}
-	if in.ClientID != 0 {
-		r.ClientID = in.ClientID
-	}
-	r.Status, r.Result, r.ClosedAt = status, result, tx.Now()
-	r.Due, r.SLALeft = time.Time{}, 0
-	addMessage(tx, a, r, RequestMsgStatus, result, nil)
-	if err := tx.UpdateRequest(r); err != nil {
-		return err
-	}
-	reason := "request_done"
-	if status == RequestRejected {
-		reason = result
-	}
-	return tx.AddChanges(stamp(diffRequest(&old, r), a, reason)...)
+	_, err = changeRequestTx(tx, a, r.ID, func(tx Tx, r *Request) (string, error) {
+		if in.ClientID != 0 {
+			r.ClientID = in.ClientID
+		}
+		return reason, s.closeRequest(tx, a, r, status, result)
+	})
+	return err
 }
 
 // ReturnIntake sends an intake back to its manager with the officer's note

@@ -97,3 +97,32 @@ func TestAnUntakenOverdueRequestAlertsTheOfficersAndEscalatesToTheHeads(t *testi
 		return err
 	})
 }
+
+// TestAClosedIntakeSettlesItsTasksAlerts: an intake's task closes through
+// the same helpers as any request's (updateTask, closeRequest), and the
+// overdue alert that went out about it is not left fired once the intake
+// is returned.
+func TestAClosedIntakeSettlesItsTasksAlerts(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 10, 0) // Monday: an intake is due in 8 working hours
+	in, err := o.svc.CreateIntake(o.ctx(), o.manager, core.Requisites{INN: sberINN, KPP: sberKPP, ShortName: "ПАО Сбербанк"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 12, 1, 10, 0)
+	if n, _ := o.fire(); n == 0 {
+		t.Fatal("no alert of the overdue intake")
+	}
+	if _, err := o.svc.ReturnIntake(o.ctx(), o.officer, in.ID, "Нет КПП"); err != nil {
+		t.Fatal(err)
+	}
+	o.view(func(tx core.Tx) error {
+		rs, err := tx.RemindersByTask(in.TaskID)
+		for _, rem := range rs {
+			if rem.Status == core.ReminderFired {
+				t.Errorf("an alert left fired after the return: %+v", rem)
+			}
+		}
+		return err
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,13 @@ import (
 // hours of the production calendar, so an overdue request is reminded of
 // and escalated as any task is. An intake (/intake) is a request too:
 // one queue, one numbering, one status line.
+//
+// The queue is the team's: any officer or head (PermVerify) may take a new
+// request and pass, ask about, mark done or reject any open one, whoever
+// has it. When someone else does so to a request an officer has (its
+// assignee), that officer is told what was done and by whom
+// (notify.request.by_other), and the requester is told of every change.
+// Only its requester answers a request's question.
 
 // Limits of what a request carries.
 const (
@@ -171,7 +179,7 @@ func (s *Service) fileRequest(tx Tx, a Actor, r *Request, title string) error {
 	}
 	id := strconv.FormatInt(r.ID, 10)
 	args := requestArgs(tx, r)
-	args["By"], args["Text"], args["Files"], args["Due"] = describeUser(tx, a.ID()), cutText(r.Text, 1000),
+	args["By"], args["Text"], args["Files"], args["Due"] = describeUser(tx, a.ID()), CutText(r.Text, 1000),
 		len(r.Files), r.Due
 	return s.notifyRole(tx, PurposeOfficers, RoleOfficer, Note{Key: "notify.request.new", Args: args,
 		Buttons: [][]ButtonSpec{{{LabelKey: "btn.request.take", Action: ActionRequestTake, Payload: id},
@@ -295,14 +303,15 @@ func refError(err error) error {
 }
 
 // requestTitle is the title of a request's task: what it is about and the
-// start of its text.
+// start of its text, «ПАО Сбербанк 7707083893 — Поменять директора» (a
+// dash, as task lines put a colon after «обращение #N»).
 func requestTitle(tx Tx, r *Request) string {
 	text, _, _ := strings.Cut(r.Text, "\n")
-	text = cutText(strings.TrimSpace(text), requestTitleLen)
+	text = CutText(strings.TrimSpace(text), requestTitleLen)
 	if about := refLabel(tx, r); about != "" {
-		text = about + ": " + text
+		text = about + " — " + text
 	}
-	return cutText(text, MaxTitleLen)
+	return CutText(text, MaxTitleLen)
 }
 
 // refLabel names what a request is about, as people know it: a document's
@@ -343,8 +352,8 @@ func requestArgs(tx Tx, r *Request) map[string]any {
 	return args
 }
 
-// cutText cuts s to n characters, marking the cut with «…».
-func cutText(s string, n int) string {
+// CutText cuts s to n characters, marking the cut with «…».
+func CutText(s string, n int) string {
 	rs := []rune(s)
 	if len(rs) <= n {
 		return s
@@ -415,19 +424,29 @@ func changeRequestTx(tx Tx, a Actor, id int64, fn func(tx Tx, r *Request) (strin
 	if r.Status.Closed() {
 		return nil, Errorf(ECONFLICT, "err.request.closed", "ID", r.ID, "Status", string(r.Status))
 	}
-	old := *r
-	old.Messages = slices.Clone(r.Messages)
-	reason, err := fn(tx, r)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.UpdateRequest(r); err != nil {
-		return nil, err
-	}
-	if err := tx.AddChanges(stamp(diffRequest(&old, r), a, reason)...); err != nil {
+	if err := updateRequest(tx, a, r, func(r *Request) (string, error) { return fn(tx, r) }); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// updateRequest runs fn on a request read in tx and stores what it
+// changed, audited with the reason fn returns; a request fn left as it was
+// is not written.
+func updateRequest(tx Tx, a Actor, r *Request, fn func(r *Request) (string, error)) error {
+	old := *r
+	old.Messages = slices.Clone(r.Messages)
+	reason, err := fn(r)
+	if err != nil {
+		return err
+	}
+	if reflect.DeepEqual(&old, r) {
+		return nil
+	}
+	if err := tx.UpdateRequest(r); err != nil {
+		return err
+	}
+	return tx.AddChanges(stamp(diffRequest(&old, r), a, reason)...)
 }
 
 // diffRequest lists a request's changed fields, and each message added to
@@ -469,344 +488,6 @@ func addMessage(tx Tx, a Actor, r *Request, kind, text string, files []FileRef) 
 		m.Status = r.Status
 	}
 	r.Messages = append(r.Messages, m)
-}
-
-// requireOfficer refuses those who do not work requests.
-func requireOfficer(a Actor) error {
-	if !a.Can(PermVerify) {
-		return Errorf(EFORBIDDEN, "err.request.officers_only")
-	}
-	return nil
-}
-
-// TakeRequest takes a new request: it is in work, the actor's, and so is
-// its task (whose reminders start). The requester is told.
-func (s *Service) TakeRequest(ctx context.Context, a Actor, id int64) (*Request, error) {
-	if err := requireOfficer(a); err != nil {
-		return nil, err
-	}
-	return s.changeRequest(ctx, a, id, func(tx Tx, r *Request) (string, error) {
-		if r.Status != RequestNew || r.AssigneeID != 0 {
-			return "", Errorf(ECONFLICT, "err.request.taken_by", "ID", r.ID, "Name", describeUser(tx, r.AssigneeID))
-		}
-		if err := s.takeRequest(tx, a, r, "taken"); err != nil {
-			return "", err
-		}
-		return "request_taken", nil
-	})
-}
-
-// takeRequest gives a request's task to its assignee (the actor when it
-// has none); a new request is then in work, and its requester is told.
-func (s *Service) takeRequest(tx Tx, a Actor, r *Request, reason string) error {
-	if r.AssigneeID == 0 {
-		r.AssigneeID = a.ID()
-	}
-	if err := s.assignRequestTask(tx, a, r, reason); err != nil {
-		return err
-	}
-	if r.Status != RequestNew {
-		return nil
-	}
-	r.Status = RequestInWork
-	addMessage(tx, a, r, RequestMsgStatus, "", nil)
-	return s.tellStatus(tx, a, r, "")
-}
-
-// assignRequestTask gives a request's task to its assignee, audited.
-func (s *Service) assignRequestTask(tx Tx, a Actor, r *Request, reason string) error {
-	if r.TaskID == 0 {
-		return nil
-	}
-	t, err := tx.TaskByID(r.TaskID)
-	if err != nil || t.Status != TaskOpen || t.AssigneeID == r.AssigneeID {
-		return err
-	}
-	old := *t
-	t.AssigneeID = r.AssigneeID
-	if err := tx.UpdateTask(t); err != nil {
-		return err
-	}
-	return tx.AddChanges(stamp(diffTask(&old, t), a, reason)...)
-}
-
-// setRequestTaskDue makes a request's task due when the request is: none
-// while it waits for an answer (its reminders go), the SLA deadline again
-// once answered.
-func (s *Service) setRequestTaskDue(tx Tx, a Actor, r *Request, reason string) error {
-	if r.TaskID == 0 {
-		return nil
-	}
-	t, err := tx.TaskByID(r.TaskID)
-	if err != nil || t.Status != TaskOpen || t.Due.Equal(r.Due) {
-		return err
-	}
-	old := *t
-	t.Due = r.Due
-	if err := tx.UpdateTask(t); err != nil {
-		return err
-	}
-	return tx.AddChanges(stamp(diffTask(&old, t), a, reason)...)
-}
-
-// closeRequestTask closes a request's task: done with the result, or
-// cancelled with the reason of a rejection; its reminders go with it.
-func (s *Service) closeRequestTask(tx Tx, a Actor, r *Request, status TaskStatus, result string) error {
-	if r.TaskID == 0 {
-		return nil
-	}
-	t, err := tx.TaskByID(r.TaskID)
-	if err != nil || t.Status != TaskOpen {
-		return err
-	}
-	old := *t
-	t.Status, t.Result, t.DoneAt = status, cutText(result, 4000), tx.Now()
-	if t.AssigneeID == 0 {
-		t.AssigneeID = r.AssigneeID
-	}
-	if err := tx.UpdateTask(t); err != nil {
-		return err
-	}
-	if err := tx.AddChanges(stamp(diffTask(&old, t), a, "request")...); err != nil {
-		return err
-	}
-	return closeTaskReminders(tx, t.ID)
-}
-
-// tellStatus tells the requester that their request's status changed
-// (text: the result or the reason), unless they changed it themselves.
-func (s *Service) tellStatus(tx Tx, a Actor, r *Request, text string) error {
-	if r.RequesterID == a.ID() || r.RequesterID == 0 {
-		return nil
-	}
-	args := requestArgs(tx, r)
-	args["Status"], args["By"], args["Text"] = string(r.Status), describeUser(tx, a.ID()), cutText(text, 1000)
-	if r.AssigneeID != 0 {
-		args["Assignee"] = describeUser(tx, r.AssigneeID)
-	}
-	return s.notifyUser(tx, r.RequesterID, Note{Key: "notify.request.status", Args: args,
-		Buttons: [][]ButtonSpec{{{LabelKey: "btn.request.show", Action: ActionRequestShow,
-			Payload: strconv.FormatInt(r.ID, 10)}}}})
-}
-
-// PassRequest passes a request to another officer (or head), who is told;
-// a new one is in work with them, and its requester hears who took it.
-func (s *Service) PassRequest(ctx context.Context, a Actor, id, to int64) (*Request, error) {
-	if err := requireOfficer(a); err != nil {
-		return nil, err
-	}
-	return s.changeRequest(ctx, a, id, func(tx Tx, r *Request) (string, error) {
-		u, err := tx.UserByID(to)
-		if IsNotFound(err) {
-			return "", Errorf(EINVALID, "err.request.pass_to")
-		} else if err != nil {
-			return "", err
-		}
-		if !u.Can(PermVerify) {
-			return "", Errorf(EINVALID, "err.request.pass_to")
-		}
-		if u.ID == r.AssigneeID {
-			return "", Errorf(EINVALID, "err.request.pass_same", "Name", u.Name)
-		}
-		r.AssigneeID = u.ID
-		addMessage(tx, a, r, RequestMsgNote, "→ "+u.Name, nil)
-		if err := s.takeRequest(tx, a, r, "request_passed"); err != nil {
-			return "", err
-		}
-		if u.ID != a.ID() {
-			args := requestArgs(tx, r)
-			args["By"], args["Text"], args["Due"] = describeUser(tx, a.ID()), cutText(r.Text, 1000), optTime(r.Due)
-			args["Waiting"] = r.Status == RequestWaiting
-			err := s.notifyUser(tx, u.ID, Note{Key: "notify.request.passed", Args: args,
-				Buttons: [][]ButtonSpec{{{LabelKey: "btn.request.show", Action: ActionRequestShow,
-					Payload: strconv.FormatInt(r.ID, 10)}}}})
-			if err != nil {
-				return "", err
-			}
-		}
-		return "request_passed", nil
-	})
-}
-
-// AskRequest asks the requester a question: the request waits for the
-// answer and its SLA clock stops (the working time left is kept, the task
-// has no due time meanwhile). The requester gets the question with
-// «Ответить». A new request asked about is the asker's.
-func (s *Service) AskRequest(ctx context.Context, a Actor, id int64, question string) (*Request, error) {
-	if err := requireOfficer(a); err != nil {
-		return nil, err
-	}
-	q, err := requestText(question, "err.request.question_required")
-	if err != nil {
-		return nil, err
-	}
-	return s.changeRequest(ctx, a, id, func(tx Tx, r *Request) (string, error) {
-		if r.Status == RequestNew {
-			if err := s.takeRequest(tx, a, r, "taken"); err != nil {
-				return "", err
-			}
-		}
-		addMessage(tx, a, r, RequestMsgQuestion, q, nil)
-		if r.Status != RequestWaiting {
-			_, st, err := requestSLA(tx, r.Type)
-			if err != nil {
-				return "", err
-			}
-			if !r.Due.IsZero() {
-				r.SLALeft = WorkingTimeBetween(s.calendar(), st, requestLoc(), tx.Now(), r.Due)
-			}
-			r.Status, r.Due = RequestWaiting, time.Time{}
-			if err := s.setRequestTaskDue(tx, a, r, "request_asked"); err != nil {
-				return "", err
-			}
-		}
-		if r.RequesterID == a.ID() {
-			return "request_asked", nil
-		}
-		args := requestArgs(tx, r)
-		args["By"], args["Question"] = describeUser(tx, a.ID()), cutText(q, 2000)
-		id := strconv.FormatInt(r.ID, 10)
-		return "request_asked", s.notifyUser(tx, r.RequesterID, Note{Key: "notify.request.question", Args: args,
-			Buttons: [][]ButtonSpec{{{LabelKey: "btn.request.answer", Action: ActionRequestAnswer, Payload: id},
-				{LabelKey: "btn.request.show", Action: ActionRequestShow, Payload: id}}}})
-	})
-}
-
-// AnswerRequest takes the requester's answer to the officer's question:
-// the request is in work again and its SLA deadline resumes from the
-// working time that was left. The officer is told.
-func (s *Service) AnswerRequest(ctx context.Context, a Actor, id int64, answer string, files []Attachment) (*Request, error) {
-	if err := a.require(PermRequests); err != nil {
-		return nil, err
-	}
-	text, err := requestText(answer, "err.request.answer_required")
-	if err != nil {
-		return nil, err
-	}
-	if err := checkAttachments(files); err != nil {
-		return nil, err
-	}
-	return s.changeRequest(ctx, a, id, func(tx Tx, r *Request) (string, error) {
-		if r.RequesterID != a.ID() {
-			return "", Errorf(EFORBIDDEN, "err.request.not_requester", "ID", r.ID)
-		}
-		if r.Status != RequestWaiting {
-			return "", Errorf(ECONFLICT, "err.request.not_waiting", "ID", r.ID)
-		}
-		refs, err := putAttachments(tx, files)
-		if err != nil {
-			return "", err
-		}
-		addMessage(tx, a, r, RequestMsgAnswer, text, refs)
-		_, st, err := requestSLA(tx, r.Type)
-		if err != nil {
-			return "", err
-		}
-		r.Status = RequestInWork
-		r.Due, r.SLALeft = AddWorkingTime(s.calendar(), st, requestLoc(), tx.Now(), r.SLALeft), 0
-		if err := s.setRequestTaskDue(tx, a, r, "request_answered"); err != nil {
-			return "", err
-		}
-		if r.AssigneeID == 0 || r.AssigneeID == a.ID() {
-			return "request_answered", nil
-		}
-		args := requestArgs(tx, r)
-		args["By"], args["Answer"], args["Files"], args["Due"] = describeUser(tx, a.ID()), cutText(text, 2000),
-			len(refs), r.Due
-		return "request_answered", s.notifyUser(tx, r.AssigneeID, Note{Key: "notify.request.answered", Args: args,
-			Buttons: [][]ButtonSpec{{{LabelKey: "btn.request.show", Action: ActionRequestShow,
-				Payload: strconv.FormatInt(r.ID, 10)}}}})
-	})
-}
-
-// DoneRequest closes a request as done with its result; its task is done
-// and the requester is told. An intake is done by saving its card.
-func (s *Service) DoneRequest(ctx context.Context, a Actor, id int64, result string) (*Request, error) {
-	var r *Request
-	err := s.update(ctx, func(tx Tx) (err error) {
-		r, err = s.doneRequest(tx, a, id, result)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// doneRequest is DoneRequest in tx. «Выполнено» on a request's task (in
-// /tasks, /done, or on its reminder) is the request done with that result:
-// completeTask calls it for a task with a RequestID.
-func (s *Service) doneRequest(tx Tx, a Actor, id int64, result string) (*Request, error) {
-	if err := requireOfficer(a); err != nil {
-		return nil, err
-	}
-	text, err := requestText(result, "err.request.result_required")
-	if err != nil {
-		return nil, err
-	}
-	return changeRequestTx(tx, a, id, func(tx Tx, r *Request) (string, error) {
-		if r.Type == RequestIntake {
-			return "", Errorf(EINVALID, "err.request.intake_done", "ID", r.ID)
-		}
-		return "request_done", s.closeRequest(tx, a, r, RequestDone, text)
-	})
-}
-
-// RejectRequest closes a request as rejected with the reason; its task is
-// cancelled and the requester is told. An intake is returned to its
-// manager (ReturnIntake).
-func (s *Service) RejectRequest(ctx context.Context, a Actor, id int64, reason string) (*Request, error) {
-	if err := requireOfficer(a); err != nil {
-		return nil, err
-	}
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		return nil, Errorf(EINVALID, "err.request.reason_required")
-	case len([]rune(reason)) > MaxReasonLen:
-		return nil, Errorf(EINVALID, "err.request.reason_too_long", "Max", MaxReasonLen)
-	}
-	var intake bool
-	err := s.view(ctx, func(tx Tx) error {
-		r, err := visibleRequest(tx, a, id)
-		intake = err == nil && r.Type == RequestIntake && r.IntakeID != 0
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if intake {
-		if _, err := s.ReturnIntake(ctx, a, id, reason); err != nil {
-			return nil, err
-		}
-		return s.ShowRequest(ctx, a, id)
-	}
-	return s.changeRequest(ctx, a, id, func(tx Tx, r *Request) (string, error) {
-		return reason, s.closeRequest(tx, a, r, RequestRejected, reason)
-	})
-}
-
-// closeRequest closes an open request as done or rejected with its text:
-// the thread records it, the task closes, the requester is told. A new
-// request closed is the closer's.
-func (s *Service) closeRequest(tx Tx, a Actor, r *Request, status RequestStatus, text string) error {
-	if r.AssigneeID == 0 {
-		r.AssigneeID = a.ID()
-		if err := s.assignRequestTask(tx, a, r, "taken"); err != nil {
-			return err
-		}
-	}
-	r.Status, r.Result, r.ClosedAt = status, text, tx.Now()
-	r.Due, r.SLALeft = time.Time{}, 0
-	addMessage(tx, a, r, RequestMsgStatus, text, nil)
-	taskStatus := TaskDone
-	if status == RequestRejected {
-		taskStatus = TaskCancelled
-	}
-	if err := s.closeRequestTask(tx, a, r, taskStatus, text); err != nil {
-		return err
-	}
-	return s.tellStatus(tx, a, r, text)
 }
 
 // ListRequests lists the open requests of a scope, oldest first: the

@@ -561,3 +561,177 @@ func TestAnAdminSetsATypesSLA(t *testing.T) {
 		t.Fatalf("due %v, want %v", r.Due, want)
 	}
 }
+
+// TestAnotherOfficerWorkingATakenRequestTellsItsAssignee: requests are a
+// team queue, so any officer or head may pass, ask about, close or reject
+// a request another officer has; that officer is then told what was done
+// and by whom, and the requester is told of every change. The assignee's
+// own steps tell nobody «by another».
+func TestAnotherOfficerWorkingATakenRequestTellsItsAssignee(t *testing.T) {
+	cases := []struct {
+		name      string
+		by        func(o *office) core.Actor
+		act       func(o *office, by core.Actor, id, third int64) error
+		event     string // of notify.request.by_other to the assignee, "" for none
+		requester []string
+	}{
+		{"another officer passes it", func(o *office) core.Actor {
+			return o.user("Пётр Сопровождение", core.RoleOfficer, "telegram:17")
+		},
+			func(o *office, by core.Actor, id, third int64) error {
+				_, err := o.svc.PassRequest(o.ctx(), by, id, third)
+				return err
+			}, "passed", []string{"notify.request.status"}},
+		{"another officer asks", func(o *office) core.Actor {
+			return o.user("Пётр Сопровождение", core.RoleOfficer, "telegram:17")
+		},
+			func(o *office, by core.Actor, id, _ int64) error {
+				_, err := o.svc.AskRequest(o.ctx(), by, id, "Какой срок?")
+				return err
+			}, "asked", []string{"notify.request.question"}},
+		{"another officer marks it done", func(o *office) core.Actor {
+			return o.user("Пётр Сопровождение", core.RoleOfficer, "telegram:17")
+		},
+			func(o *office, by core.Actor, id, _ int64) error {
+				_, err := o.svc.DoneRequest(o.ctx(), by, id, "Сделано за коллегу")
+				return err
+			}, "done", []string{"notify.request.status"}},
+		{"a head rejects it", func(o *office) core.Actor { return o.head },
+			func(o *office, by core.Actor, id, _ int64) error {
+				_, err := o.svc.RejectRequest(o.ctx(), by, id, "Дубль")
+				return err
+			}, "rejected", []string{"notify.request.status"}},
+		{"its task done by another officer", func(o *office) core.Actor {
+			return o.user("Пётр Сопровождение", core.RoleOfficer, "telegram:17")
+		},
+			func(o *office, by core.Actor, id, _ int64) error {
+				r, _ := o.request(id)
+				_, err := o.svc.CompleteTask(o.ctx(), by, r.TaskID, "Сделано за коллегу")
+				return err
+			}, "done", []string{"notify.request.status"}},
+		{"the assignee marks it done", func(o *office) core.Actor { return o.officer },
+			func(o *office, by core.Actor, id, _ int64) error {
+				_, err := o.svc.DoneRequest(o.ctx(), by, id, "Сделано")
+				return err
+			}, "", []string{"notify.request.status"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOffice(t)
+			third := o.user("Анна Третьякова", core.RoleOfficer, "telegram:18")
+			by := tc.by(o)
+			o.at(2026, 11, 30, 10, 0)
+			r := o.fileRequest(o.manager, core.RequestQuestion, core.RequestRef{}, "Какой лимит?")
+			if _, err := o.svc.TakeRequest(o.ctx(), o.officer, r.ID); err != nil {
+				t.Fatal(err)
+			}
+			before := len(o.messages())
+			if err := tc.act(o, by, r.ID, third.ID()); err != nil {
+				t.Fatal(err)
+			}
+			ms := o.since(before)
+			told := withKey(toChat(ms, "11"), "notify.request.by_other")
+			switch {
+			case tc.event == "" && len(told) != 0:
+				t.Fatalf("the assignee was told of their own step: %+v", told)
+			case tc.event != "" && (len(told) != 1 || told[0].Args["Event"] != tc.event || told[0].Args["By"] != by.User.Name):
+				t.Fatalf("the assignee was told %+v", toChat(ms, "11"))
+			}
+			if got := noteKeys(toChat(ms, "12")); !slices.Equal(got, tc.requester) {
+				t.Fatalf("the requester was told %v, want %v", got, tc.requester)
+			}
+			if tc.event != "passed" {
+				return
+			}
+			if got, _ := o.request(r.ID); got.AssigneeID != third.ID() {
+				t.Fatalf("passed to %d", got.AssigneeID)
+			}
+			if told[0].Args["To"] != "Анна Третьякова" {
+				t.Fatalf("the assignee does not hear who has it now: %+v", told[0].Args)
+			}
+			news := withKey(toChat(ms, "18"), "notify.request.passed")
+			if len(news) != 1 || news[0].Args["By"] != by.User.Name || news[0].Args["Requester"] != "Максим Менеджеров" {
+				t.Fatalf("the new assignee was told %+v", toChat(ms, "18"))
+			}
+			if st := toChat(ms, "12")[0]; st.Args["Passed"] != true || st.Args["Assignee"] != "Анна Третьякова" {
+				t.Fatalf("the requester's notice of the pass: %+v", st.Args)
+			}
+		})
+	}
+}
+
+// TestAnAnswerReachesTheOfficerWhoAskedToo: a question asked by an
+// officer who does not have the request is answered to both the officer
+// who has it and the one who asked.
+func TestAnAnswerReachesTheOfficerWhoAskedToo(t *testing.T) {
+	o := newOffice(t)
+	other := o.user("Пётр Сопровождение", core.RoleOfficer, "telegram:17")
+	o.at(2026, 11, 30, 10, 0)
+	r := o.fileRequest(o.manager, core.RequestQuestion, core.RequestRef{}, "Какой лимит?")
+	if _, err := o.svc.TakeRequest(o.ctx(), o.officer, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.AskRequest(o.ctx(), other, r.ID, "Для какой сделки?"); err != nil {
+		t.Fatal(err)
+	}
+	before := len(o.messages())
+	if _, err := o.svc.AnswerRequest(o.ctx(), o.manager, r.ID, "Для D-2026-0001", nil); err != nil {
+		t.Fatal(err)
+	}
+	ms := o.since(before)
+	for _, chat := range []string{"11", "17"} {
+		if got := withKey(toChat(ms, chat), "notify.request.answered"); len(got) != 1 {
+			t.Errorf("chat %s was told %v", chat, noteKeys(toChat(ms, chat)))
+		}
+	}
+}
+
+// TestARequestsTaskTitleNamesWhatItIsAboutThenItsText: the task's title
+// reads «ПАО Сбербанк 7707083893 — text», so a task line «обращение #1:
+// …» has one colon, not two.
+func TestARequestsTaskTitleNamesWhatItIsAboutThenItsText(t *testing.T) {
+	o := newOffice(t)
+	c := o.client(sberINN, sberKPP, "ПАО Сбербанк")
+	r := o.fileRequest(o.manager, core.RequestCorrection, core.RequestRef{ClientID: c.ID}, "Поменять директора\nподробности")
+	q := o.fileRequest(o.manager, core.RequestQuestion, core.RequestRef{}, "Какой лимит?")
+	for _, tc := range []struct {
+		id   int64
+		want string
+	}{{r.ID, "ПАО Сбербанк " + sberINN + " — Поменять директора"}, {q.ID, "Какой лимит?"}} {
+		if _, task := o.request(tc.id); task.Title != tc.want {
+			t.Errorf("title %q, want %q", task.Title, tc.want)
+		}
+	}
+}
+
+// TestAnIntakeClosedByAnotherOfficerTellsTheOneWhoVerifiedIt: an intake
+// is a request like the others: returned by an officer who did not verify
+// it, the one who did is told; its manager hears of it once, from the
+// intake's own notice.
+func TestAnIntakeClosedByAnotherOfficerTellsTheOneWhoVerifiedIt(t *testing.T) {
+	o := newOffice(t)
+	other := o.user("Пётр Сопровождение", core.RoleOfficer, "telegram:17")
+	o.at(2026, 11, 30, 10, 0)
+	in, err := o.svc.CreateIntake(o.ctx(), o.manager, core.Requisites{INN: sberINN, KPP: sberKPP, ShortName: "ПАО Сбербанк"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.VerifyIntake(o.ctx(), o.officer, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := len(o.messages())
+	if _, err := o.svc.ReturnIntake(o.ctx(), other, in.ID, "Нет карточки предприятия"); err != nil {
+		t.Fatal(err)
+	}
+	ms := o.since(before)
+	if told := withKey(toChat(ms, "11"), "notify.request.by_other"); len(told) != 1 || told[0].Args["Event"] != "rejected" {
+		t.Fatalf("the verifying officer was told %v", noteKeys(toChat(ms, "11")))
+	}
+	if got := noteKeys(toChat(ms, "12")); !slices.Equal(got, []string{"notify.intake.returned"}) {
+		t.Fatalf("the manager was told %v", got)
+	}
+	r, task := o.request(in.ID)
+	if r.Status != core.RequestRejected || r.AssigneeID != o.officer.ID() || task.Status == core.TaskOpen {
+		t.Fatalf("request %+v, task %+v", r, task)
+	}
+}

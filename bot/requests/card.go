@@ -82,7 +82,7 @@ func cardText(c *bot.Context, r *core.Request, names map[int64]string) string {
 	}
 	for _, m := range shown {
 		thread = append(thread, c.T("card.request.msg."+m.Kind, bot.Args{"At": m.At, "Name": names[m.UserID],
-			"Text": cut(m.Text, 500), "Status": string(m.Status), "Files": len(m.Files), "Correction": m.Correction,
+			"Text": core.CutText(m.Text, 500), "Status": string(m.Status), "Files": len(m.Files), "Correction": m.Correction,
 			"Outcome": string(m.Outcome)}))
 	}
 	return out + "\n\n" + strings.Join(thread, "\n")
@@ -255,13 +255,4 @@ func span(c *bot.Context, d time.Duration) string {
 		d = -d
 	}
 	return c.T("msg.request.span", bot.Args{"H": int(d / time.Hour), "M": int(d % time.Hour / time.Minute)})
-}
-
-// cut cuts a text to n characters, marking the cut.
-func cut(s string, n int) string {
-	rs := []rune(s)
-	if len(rs) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(rs[:n-1])) + "…"
 }

@@ -78,8 +78,12 @@ func askRef(c *bot.Context) error {
 			}
 		}
 	}
-	return c.Reply("flow.request.ref", bot.Args{"Correction": c.Conv.Data["type"] == string(core.RequestCorrection)},
-		bot.Row(bot.Choice("btn.request.no_ref", nil, bot.Skip)))
+	// A correction is always about something: «Ни к чему не привязано»,
+	// which it would refuse, is not offered.
+	if c.Conv.Data["type"] == string(core.RequestCorrection) {
+		return c.Reply("flow.request.ref", bot.Args{"Correction": true})
+	}
+	return c.Reply("flow.request.ref", nil, bot.Row(bot.Choice("btn.request.no_ref", nil, bot.Skip)))
 }
 
 func typeInput(c *bot.Context, s string) (string, error) {
@@ -239,8 +243,11 @@ func file(c *bot.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "", c.Reply("msg.request.created", bot.Args{"ID": r.ID, "Type": string(r.Type), "Due": bot.OptTime(r.Due),
-		"Files": len(files)}, bot.Row(showButton(r.ID)))
+	// What it is about, as the card says it: a name read from a one-message
+	// request shows which card it was taken for.
+	lines := append([]string{c.T("msg.request.created", bot.Args{"ID": r.ID, "Type": string(r.Type),
+		"Due": bot.OptTime(r.Due), "Files": len(files)})}, aboutLines(c, r)...)
+	return "", c.Send(bot.Reply{Text: strings.Join(lines, "\n"), Buttons: [][]bot.Button{bot.Row(showButton(r.ID))}})
 }
 
 // passFlow asks whom to pass a request to: the officers and heads, as
@@ -286,7 +293,21 @@ func askAssignee(c *bot.Context) error {
 		rows = append(rows, bot.Row(bot.Choice("btn.user", bot.Args{"Name": u.Name, "Role": c.Role(u.Role)},
 			"id:"+strconv.FormatInt(u.ID, 10))))
 	}
-	return c.Reply("flow.request.pass", bot.Args{"ID": r.ID}, rows...)
+	names, err := c.Svc.UserNames(c.Ctx())
+	if err != nil {
+		return err
+	}
+	return c.Reply("flow.request.pass", bot.Args{"ID": r.ID, "Assignee": othersName(c, r, names)}, rows...)
+}
+
+// othersName names the officer who has a request when that is not the
+// user, who is about to act on a colleague's request (that colleague is
+// told); nil otherwise.
+func othersName(c *bot.Context, r *core.Request, names map[int64]string) any {
+	if r.AssigneeID == 0 || r.AssigneeID == c.User.ID {
+		return nil
+	}
+	return names[r.AssigneeID]
 }
 
 // passInput passes the request to the person chosen, or typed by a part
@@ -346,9 +367,12 @@ func textFlow(name, prompt string, perm core.Permission, take func(c *bot.Contex
 				return err
 			}
 			args := bot.Args{"ID": r.ID, "Type": string(r.Type), "Requester": names[r.RequesterID],
-				"Text": cut(r.Text, 300)}
+				"Text": core.CutText(r.Text, 300)}
 			if q := lastQuestion(r); q != nil {
-				args["Question"] = cut(q.Text, 1000)
+				args["Question"] = core.CutText(q.Text, 1000)
+			}
+			if name != "request.answer" {
+				args["Assignee"] = othersName(c, r, names)
 			}
 			return c.Reply(prompt, args)
 		}, Input: func(c *bot.Context, s string) (string, error) {

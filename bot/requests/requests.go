@@ -7,6 +7,7 @@ package requests
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,11 +28,14 @@ func Register(r *bot.Router) {
 	r.View(core.ActionRequestNew, core.PermRequests, newAction)
 	r.View(core.ActionRequestShow, core.PermRequests, showAction)
 	r.Action(core.ActionRequestTake, core.PermVerify, takeAction)
-	r.Action(core.ActionRequestPass, core.PermVerify, stepAction("request.pass"))
-	r.Action(core.ActionRequestAsk, core.PermVerify, stepAction("request.ask"))
-	r.Action(core.ActionRequestAnswer, core.PermRequests, stepAction("request.answer"))
-	r.Action(core.ActionRequestDone, core.PermVerify, stepAction("request.done"))
-	r.Action(core.ActionRequestReject, core.PermVerify, stepAction("request.reject"))
+	// The steps that need words only start a dialog: a dialog left with
+	// /cancel leaves nothing done, so the button works again (a request
+	// closed meanwhile is refused by startStep).
+	r.View(core.ActionRequestPass, core.PermVerify, stepAction("request.pass"))
+	r.View(core.ActionRequestAsk, core.PermVerify, stepAction("request.ask"))
+	r.View(core.ActionRequestAnswer, core.PermRequests, stepAction("request.answer"))
+	r.View(core.ActionRequestDone, core.PermVerify, stepAction("request.done"))
+	r.View(core.ActionRequestReject, core.PermVerify, stepAction("request.reject"))
 	r.Flow(newFlow())
 	r.Flow(passFlow())
 	r.Flow(textFlow("request.ask", "flow.request.ask", core.PermVerify, ask))
@@ -67,7 +71,8 @@ func parseType(s string) (core.RequestType, bool) {
 // request files a request or shows one:
 //
 //	/request                                    step by step
-//	/request исправление 7707083893 неверный счёт   in one message (what is missing is asked)
+//	/request корректировка 7707083893 неверный счёт   in one message (what is missing is asked)
+//	/request вопрос Ромашка какой лимит?         a client by name (several: offered to choose)
 //	/request 12                                 the request's card
 //	/request 12 файлы                           its files
 //	/request 12 ответ <text>                    answer its question (files may come with it)
@@ -97,16 +102,12 @@ func request(c *bot.Context) error {
 	}
 	d := filesData(c, map[string]string{"type": string(t)})
 	if rest != "" {
-		word, text := bot.FirstWord(rest)
-		ok, err := quickRef(c, d, word)
+		text, ok, err := quickRef(c, d, rest)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			text = rest
-			if t != core.RequestCorrection {
-				d["ref"] = "none" // a question about nothing in particular
-			}
+		if !ok && t != core.RequestCorrection {
+			d["ref"] = "none" // a question about nothing in particular
 		}
 		if text != "" {
 			if err := checkText(text); err != nil {
@@ -118,20 +119,98 @@ func request(c *bot.Context) error {
 	return c.Start("request.new", d)
 }
 
-// quickRef reads the first word of a one-message request as what it is
-// about: a deal's or a document's number, an INN, or «-» for nothing. It
-// reports whether the word was one; one that names nothing the user may
-// see is refused.
-func quickRef(c *bot.Context, d map[string]string, word string) (bool, error) {
+// maxNameWords is the most words of a client's name a one-message request
+// starts with.
+const maxNameWords = 3
+
+// quickRef reads what a one-message request is about from the start of
+// rest, as /case and /fix read their record: «-» for nothing, a deal's or
+// a document's number, an INN, or a client's name of up to three words
+// («Ромашка», «ПАО Сбербанк»). It returns the text after it and reports
+// whether it read one (a name of several cards leaves them to be chosen,
+// d["ref_query"]). A number or an INN that names nothing the user may see
+// is refused; words that name no card are the request's text.
+func quickRef(c *bot.Context, d map[string]string, rest string) (string, bool, error) {
+	word, text := bot.FirstWord(rest)
 	switch {
 	case bot.IsSkip(word):
 		d["ref"] = "none"
-		return true, nil
+		return text, true, nil
 	case isDealNumber(word), isDocNumber(word), cards.INNShaped(word):
 		picked, err := takeRef(c, d, word)
-		return picked || d["ref_query"] != "", err
+		return text, picked || d["ref_query"] != "", err
 	}
-	return false, nil
+	words := strings.Fields(rest)
+	for n := min(maxNameWords, len(words)); n >= 1; n-- {
+		name := trimWord(strings.Join(words[:n], " "))
+		cs, err := namedCards(c, name)
+		if err != nil {
+			return "", false, err
+		}
+		if len(cs) == 0 {
+			continue
+		}
+		text := afterWords(rest, n)
+		working := slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+		switch len(working) {
+		case 0:
+			return "", false, takeClient(c, d, cs[0]) // merged only: refused, naming the card that stays
+		case 1:
+			return text, true, takeClient(c, d, working[0])
+		}
+		d["ref_query"] = name
+		return text, true, nil
+	}
+	return rest, false, nil
+}
+
+// namedCards are the cards a name typed at the start of a request means:
+// those with a word of their name that the name starts (a word typed
+// whole, or four letters or more of it), so that «Банк просит…» is not
+// about «ПАО Сбербанк» nor «Как…» about «Каскад».
+func namedCards(c *bot.Context, name string) ([]*core.Client, error) {
+	q := core.NormalizeName(name)
+	if len([]rune(q)) < 2 || strings.Trim(q, "0123456789 ") == "" {
+		return nil, nil
+	}
+	cs, err := cards.LookupClients(c, name, 2*maxChoices)
+	if code := core.ErrorCode(err); code == core.ENOTFOUND || code == core.EINVALID {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(cs, func(cl *core.Client) bool {
+		return !startsWord(cl.ShortName, q) && !startsWord(cl.FullName, q)
+	}), nil
+}
+
+// startsWord reports whether the normalized q starts a word of the name
+// and is either whole words or at least four letters.
+func startsWord(name, q string) bool {
+	n := " " + core.NormalizeName(name) + " "
+	i := strings.Index(n, " "+q)
+	if i < 0 {
+		return false
+	}
+	return len([]rune(q)) >= 4 || strings.HasPrefix(n[i+1+len(q):], " ")
+}
+
+// trimWord drops the punctuation a sentence puts after a name: «ПАО
+// Сбербанк: …».
+func trimWord(w string) string { return strings.Trim(w, ",.;:!?()") }
+
+// afterWords returns s past its first n words, as typed (line breaks
+// kept).
+func afterWords(s string, n int) string {
+	for range n {
+		s = strings.TrimLeft(s, " \t\r\n\u00a0")
+		i := strings.IndexAny(s, " \t\r\n\u00a0")
+		if i < 0 {
+			return ""
+		}
+		s = s[i:]
+	}
+	return strings.TrimSpace(s)
 }
 
 func isDealNumber(s string) bool { _, ok := core.ParseDealNumber(s); return ok }
