@@ -18,6 +18,16 @@ import (
 //
 // With keepGiven the officer chose the manager's values over the registry's
 // where both have one; that needs their reason.
+//
+// Nothing bypasses the second approval: on a card that exists, a sensitive
+// field (SensitiveFields) that has a value is written by the intake only
+// with a value the intake's registry record confirms, the registry being
+// authoritative. A value only the manager gave (a pasted bank account on a
+// card that has one, a director or an OGRN the registry does not confirm)
+// is held: it becomes a pending correction proposed by the officer, for
+// the intake's request, with the officer's reason or "intake", and the
+// card keeps what it has until an approver decides (see holdSensitive).
+// Filling in an empty field is written at once, as before.
 func (s *Service) ApplyIntake(ctx context.Context, a Actor, id int64, reason string, keepGiven bool) (*Intake, *Client, error) {
 	if err := a.require(PermVerify); err != nil {
 		return nil, nil, err
@@ -119,10 +129,118 @@ func (s *Service) saveCard(tx Tx, a Actor, in *Intake, reason string, keepGiven 
 		}
 		return c, tx.AddChanges(stamp(diffClient(&Client{}, c), a, reason)...)
 	}
+	held := holdSensitive(old, c, in)
 	if err := tx.UpdateClient(c); err != nil {
 		return nil, err
 	}
-	return c, tx.AddChanges(stamp(diffClient(old, c), a, reason)...)
+	if err := tx.AddChanges(stamp(diffClient(old, c), a, reason)...); err != nil {
+		return nil, err
+	}
+	return c, s.proposeHeld(tx, a, in, c, held, reason, keepGiven)
+}
+
+// holdSensitive takes out of the card c, the existing card old as the
+// intake would leave it, the sensitive values that need a second
+// approval, and returns them as edits of the card as it stays: a field
+// that had a value and would get one the intake's registry record does not
+// confirm, and an account added to a card that has accounts (registries
+// know no accounts). What is left is written by the intake.
+func holdSensitive(old, c *Client, in *Intake) []*Edit {
+	rec := in.Report.Best()
+	var held []*Edit
+	for _, f := range SensitiveFields[EntityClient] {
+		p, was := clientText(c, f), clientText(old, f)
+		if p == nil || *was == "" || *p == *was || registryConfirms(rec, f, *p) {
+			continue
+		}
+		held = append(held, &Edit{Entity: EntityClient, ID: old.ID, Field: f, Op: EditSet, Old: *was, New: *p})
+		*p = *was
+	}
+	if len(old.Accounts) > 0 {
+		keep := c.Accounts[:0:0]
+		for _, acc := range c.Accounts {
+			if hasAccount(old.Accounts, acc.Account) {
+				keep = append(keep, acc)
+				continue
+			}
+			acc := acc
+			held = append(held, &Edit{Entity: EntityClient, ID: old.ID, Field: FieldAccounts, Op: EditAdd,
+				New: acc.String(), Account: &acc})
+		}
+		c.Accounts = keep
+	}
+	return held
+}
+
+// registryConfirms reports whether the registry's record has the card's
+// field's value: the same requisite, or, for the director, the same person
+// (with or without the post the card writes after the name).
+func registryConfirms(rec *RegistryRecord, field, v string) bool {
+	if rec == nil {
+		return false
+	}
+	switch field {
+	case FieldINN:
+		return v == rec.INN
+	case FieldKPP:
+		return v == rec.KPP
+	case FieldOGRN:
+		return v == rec.OGRN
+	case FieldDirector:
+		name, _ := directorContact(v)
+		return rec.Director != "" && foldName(name) == foldName(rec.Director)
+	}
+	return false
+}
+
+// foldName is a person's name as compared: case, ё and spacing ignored.
+func foldName(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(strings.ToLower(s), "ё", "е")), " ")
+}
+
+// proposeHeld makes the values holdSensitive held pending corrections of
+// the card, proposed by the officer applying the intake, for the intake's
+// request while it is open, with the officer's reason when they chose the
+// manager's values, else "intake". A value that waits already (the intake
+// applied again) is not proposed twice, and one that breaks a rule of the
+// card (an account without its BIK, an OGRN another INN has) is not
+// proposed at all: the card keeps its value, and the intake keeps what the
+// manager gave.
+func (s *Service) proposeHeld(tx Tx, a Actor, in *Intake, c *Client, held []*Edit, reason string, keepGiven bool) error {
+	if len(held) == 0 {
+		return nil
+	}
+	if !keepGiven {
+		reason = "intake"
+	}
+	var request int64
+	if r, err := intakeRequest(tx, in); err != nil {
+		return err
+	} else if r != nil && !r.Status.Closed() {
+		request = r.ID
+	}
+	waiting, err := tx.PendingCorrections(EntityClient, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range held {
+		if slices.ContainsFunc(waiting, func(w *Correction) bool {
+			return w.Edit.Field == e.Field && w.Edit.Op == e.Op && w.Edit.New == e.New
+		}) {
+			continue
+		}
+		e.Label, e.Reason, e.RequestID, e.NeedsReason = QuoteName(clientLabel(c)), reason, request, true
+		if _, err := checkCorrection(tx, e); err != nil {
+			if code := ErrorCode(err); code == EINVALID || code == ECONFLICT {
+				continue
+			}
+			return err
+		}
+		if _, err := s.propose(tx, a, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fillCard sets a card's fields from the registry's record, else from what

@@ -481,6 +481,12 @@ func TestCorrectionTexts(t *testing.T) {
 		{ru, "err.fix.approver_role", map[string]any{"Role": "manager", "Allowed": []string{"head", "lawyer"}},
 			[]string{"Можно: руководитель, юрист."}, nil},
 		{ru, "reason.stale", nil, []string{"поле уже изменили"}, nil},
+		// An intake's held value gives its reason as a code.
+		{ru, "notify.fix.approval", with("Reason", "intake", "Request", "5"),
+			[]string{"Причина: обращение в сопровождение", "По обращению #5"}, []string{"intake"}},
+		{en, "msg.fix.item", map[string]any{"ID": 7, "At": time.Now(), "By": "Irina", "Label": "L", "Line": "x",
+			"Reason": "intake"}, []string{"Reason: request to deal support"}, []string{"Reason: intake"}},
+		{ru, "notify.fix.waiting", with("Reason", "опечатка", "Asked", true), []string{"Причина: опечатка"}, nil},
 	} {
 		got := tc.p.T(tc.key, tc.args)
 		for _, w := range tc.want {
@@ -493,5 +499,125 @@ func TestCorrectionTexts(t *testing.T) {
 				t.Errorf("%s %s = %q, want no %q in it", tc.p.Lang(), tc.key, got, w)
 			}
 		}
+	}
+}
+
+// intakeOffice is an office whose registry knows the Sberbank card.
+func intakeOffice(t *testing.T) (*office, *fixedRegistry) {
+	t.Helper()
+	reg := &fixedRegistry{rec: &core.RegistryRecord{Source: "fixed", INN: sberINN, KPP: sberKPP, OGRN: sberOGRN,
+		ShortName: "ПАО Сбербанк", Director: "Греф Герман Оскарович", Address: "Москва, Вавилова, 19",
+		Status: core.StatusActive}}
+	return newOffice(t, core.WithRegistries(reg), core.WithRegistryTTL(time.Nanosecond)), reg
+}
+
+// applyIntake files an intake as the manager, and verifies and applies it
+// as the officer.
+func (o *office) applyIntake(given core.Requisites, reason string, keepGiven bool) (*core.Intake, *core.Client) {
+	o.t.Helper()
+	in, err := o.svc.CreateIntake(o.ctx(), o.manager, given, nil)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	if _, err := o.svc.VerifyIntake(o.ctx(), o.officer, in.ID); err != nil {
+		o.t.Fatal(err)
+	}
+	in, c, err := o.svc.ApplyIntake(o.ctx(), o.officer, in.ID, reason, keepGiven)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	return in, c
+}
+
+func (o *office) pending(id int64) []*core.Correction {
+	o.t.Helper()
+	var out []*core.Correction
+	o.view(func(tx core.Tx) (err error) {
+		out, err = tx.PendingCorrections(core.EntityClient, id)
+		return err
+	})
+	return out
+}
+
+// TestIntakeHoldsWhatTheRegistryDoesNotConfirm: an intake of a card that
+// has a bank account writes the registry's director over the card's (the
+// registry is authoritative, audited "registry"), but the account the
+// manager pasted is not added: it waits as a correction of the card,
+// proposed by the officer for the intake's request with the reason
+// "intake", the manager told it waits, until an approver adds it. A card
+// without an account gets the pasted one at once.
+func TestIntakeHoldsWhatTheRegistryDoesNotConfirm(t *testing.T) {
+	o, _ := intakeOffice(t)
+	o.bind("-100", core.PurposeHeads)
+	had := core.BankAccount{BIK: sberBIK, BankName: "ПАО Сбербанк", CorrAccount: sberCorr, Account: sberAccount}
+	c := o.managedClient(sberINN, sberKPP, "ПАО Сбербанк", o.manager)
+	o.setClient(c.ID, func(cl *core.Client) {
+		cl.Accounts, cl.Director = []core.BankAccount{had}, "Иванов Иван Иванович"
+	})
+	sent := len(o.messages())
+	in, card := o.applyIntake(core.Requisites{INN: sberINN, KPP: sberKPP, ShortName: "ПАО Сбербанк",
+		Director: "Сидоров Сидор Сидорович", BIK: sberBIK, CorrAccount: sberCorr, Account: "40702810938000012345"}, "", false)
+	if card.ID != c.ID || card.Director != "Греф Герман Оскарович" || len(card.Accounts) != 1 || card.Accounts[0] != had {
+		t.Fatalf("card = %+v", card)
+	}
+	if ch := o.lastOf(core.EntityClient, c.ID, "director"); ch.Reason != "registry" || ch.Correction != 0 {
+		t.Fatalf("director audited %+v", ch)
+	}
+	held := o.pending(c.ID)
+	if len(held) != 1 {
+		t.Fatalf("pending = %+v", held)
+	}
+	e := held[0].Edit
+	if e.Field != core.FieldAccounts || e.Op != core.EditAdd || e.Account.Account != "40702810938000012345" ||
+		e.Reason != "intake" || e.RequestID != in.ID || held[0].ProposedBy != o.officer.ID() {
+		t.Fatalf("held = %+v %+v", held[0], e)
+	}
+	ms := o.messages()[sent:]
+	if len(sentTo(ms, "notify.fix.approval", "-100")) != 1 || len(sentTo(ms, "notify.fix.waiting", "12")) != 1 {
+		t.Fatalf("told: %+v", ms)
+	}
+	if req := o.requestByID(in.ID); len(req.Corrections) != 1 || req.Corrections[0] != held[0].ID {
+		t.Fatalf("request = %+v", req.Corrections)
+	}
+	o.mustApprove(o.head, held[0].ID)
+	if got := o.clientByID(c.ID).Accounts; len(got) != 2 || got[1].Account != "40702810938000012345" {
+		t.Fatalf("accounts = %+v", got)
+	}
+
+	// A card without an account gets the one pasted at once.
+	ya := o.client(sberINN, "773601555", "Сбербанк, филиал")
+	_, card = o.applyIntake(core.Requisites{INN: sberINN, KPP: "773601555", ShortName: "Сбербанк, филиал",
+		BIK: sberBIK, CorrAccount: sberCorr, Account: "40702810938000012345"}, "", false)
+	if card.ID != ya.ID || len(card.Accounts) != 1 || len(o.pending(ya.ID)) != 0 {
+		t.Fatalf("card = %+v, pending %+v", card, o.pending(ya.ID))
+	}
+}
+
+// TestIntakeKeepGivenHolds: an officer who keeps the manager's values over
+// the registry's does not overwrite a verified card's OGRN and director
+// with them: each waits as a correction with the officer's reason; what
+// the registry confirms, and what the card lacked, is written.
+func TestIntakeKeepGivenHolds(t *testing.T) {
+	o, _ := intakeOffice(t)
+	_, card := o.applyIntake(core.Requisites{INN: sberINN, KPP: sberKPP, ShortName: "ПАО Сбербанк"}, "", false)
+	if card.OGRN != sberOGRN || card.Director != "Греф Герман Оскарович" || card.Verification.Status != core.Verified {
+		t.Fatalf("card = %+v", card)
+	}
+	_, card = o.applyIntake(core.Requisites{INN: sberINN, KPP: sberKPP, ShortName: "ПАО Сбербанк", OGRN: yandexOGRN,
+		Director: "Сидоров Сидор Сидорович", Address: "Москва, Вавилова, 19, стр. 1"}, "так в карточке клиента", true)
+	if card.OGRN != sberOGRN || card.Director != "Греф Герман Оскарович" || card.Address != "Москва, Вавилова, 19, стр. 1" {
+		t.Fatalf("card = %+v", card)
+	}
+	held := map[string]string{}
+	for _, corr := range o.pending(card.ID) {
+		if corr.Edit.Reason != "так в карточке клиента" {
+			t.Fatalf("held %+v", corr.Edit)
+		}
+		held[corr.Edit.Field] = corr.Edit.Old + " → " + corr.Edit.New
+	}
+	want := map[string]string{"ogrn": sberOGRN + " → " + yandexOGRN,
+		"director": "Греф Герман Оскарович → Сидоров Сидор Сидорович"}
+	if fmt.Sprint(held) != fmt.Sprint(want) {
+		t.Fatalf("held = %v, want %v", held, want)
 	}
 }
