@@ -80,6 +80,10 @@ type CaseTx interface {
 	// AddCaseMessage assigns an ID; ECONFLICT when the case has a message
 	// with the same PlatformID.
 	AddCaseMessage(m *CaseMessage) error
+	// CaseMessageByPlatformID returns the case's message of a platform
+	// message id (read through the index, however long the thread), or
+	// ENOTFOUND.
+	CaseMessageByPlatformID(caseID int64, platformID string) (*CaseMessage, error)
 	// CaseMessages returns a case's messages, oldest first.
 	CaseMessages(caseID int64) ([]*CaseMessage, error)
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"slices"
-	"strconv"
 )
 
 // CaseAt returns the open case of a chat's thread that a known user
@@ -48,7 +47,10 @@ type CaseFile struct {
 
 // Collected is what collecting a message did.
 type Collected struct {
-	Case    *Case
+	Case *Case
+	// Message is the message collected; nil when it was not: its author
+	// may not see what the case is about (Problem says so when the
+	// message carried a tag, else nothing is said).
 	Message *CaseMessage
 	// Duplicate: the message was collected before (the platform delivered
 	// it again); Message is the one collected then, and nothing was done.
@@ -59,26 +61,34 @@ type Collected struct {
 	Task     *Task
 	// Problem says why a tag could not be taken (an error with its locale
 	// key), and ProblemTag which tag it was: "decision" or "task". The
-	// message is collected; nothing else is made of it.
+	// message is collected (unless Message is nil); nothing else is made
+	// of it.
 	Problem    error
 	ProblemTag string
 }
 
 // CollectCaseMessage collects a message written in the thread of an open
-// case (or in the chat that keeps one in itself) by an active user into
-// the case: its author, time, text and files; the author joins the case.
-// A message from anyone else, or where no case is open, is not collected
-// and nothing at all is written: it returns nil. A message the platform
-// delivers again is collected once (Duplicate).
+// case (or in the chat that keeps one in itself) by an active user who may
+// see what the case is about (its deal by the deal rules, a card by
+// PermViewClients) into the case: its author, time, text and files; the
+// author joins the case. A message from anyone else, or where no case is
+// open, is not collected and nothing at all is written: it returns nil —
+// except that someone who may not see the deal and writes #решение or
+// #задача is told (Problem err.case.tag_forbidden, Message nil): the chat
+// is no way around the deal's visibility, and taking part in a case never
+// shows its deal. A message the platform delivers again (its PlatformID
+// collected before, found through the store's index) is collected once
+// (Duplicate).
 //
 // #решение (#decision) records the message's text without the tag as a
 // decision on the case's deal or card: in its audit trail (field
-// "decision"), counted on the case, and told to the deal's manager when
-// someone else wrote it. #задача (#task) «@Петров 05.12 подготовить
-// протокол» makes a task about the deal or card, for that person (someone
-// other than the writer needs PermAssignTasks), due then. A tag that
-// cannot be read, or a task that may not be made, is Problem: the message
-// is collected and nothing is made of it.
+// "decision", the message's source, the case as its reason), counted on
+// the case, and told to the deal's manager when someone else wrote it.
+// #задача (#task) «@Петров 05.12 подготовить протокол» makes a task about
+// the deal or card, for that person (someone other than the writer needs
+// PermAssignTasks), due then. A tag that cannot be read, or a task that
+// may not be made, is Problem: the message is collected and nothing is
+// made of it.
 func (s *Service) CollectCaseMessage(ctx context.Context, a Actor, in CaseInput) (*Collected, error) {
 	if a.User == nil || !a.User.Active {
 		return nil, nil
@@ -92,21 +102,27 @@ func (s *Service) CollectCaseMessage(ctx context.Context, a Actor, in CaseInput)
 		} else if err != nil {
 			return err
 		}
-		res := &Collected{Case: c}
-		if in.PlatformID != "" {
-			ms, err := tx.CaseMessages(c.ID)
-			if err != nil {
-				return err
-			}
-			if i := slices.IndexFunc(ms, func(m *CaseMessage) bool { return m.PlatformID == in.PlatformID }); i >= 0 {
-				res.Message, res.Duplicate = ms[i], true
-				out = res
-				return nil
-			}
-		}
 		subj, err := loadSubject(tx, a, CaseRef{DealID: c.DealID, ClientID: c.ClientID}, false)
 		if err != nil {
 			return err
+		}
+		tags := readCaseTags(in.Text)
+		if !canSeeSubject(a, subj) {
+			if tag := tags.first(); tag != "" {
+				out = &Collected{Case: c, ProblemTag: tag, Problem: Errorf(EFORBIDDEN, "err.case.tag_forbidden",
+					"ID", c.ID, "OnDeal", subj.deal != nil)}
+			}
+			return nil
+		}
+		res := &Collected{Case: c}
+		if in.PlatformID != "" {
+			if m, err := tx.CaseMessageByPlatformID(c.ID, in.PlatformID); err == nil {
+				res.Message, res.Duplicate = m, true
+				out = res
+				return nil
+			} else if !IsNotFound(err) {
+				return err
+			}
 		}
 		m := &CaseMessage{CaseID: c.ID, UserID: a.ID(), PlatformID: in.PlatformID, Text: in.Text}
 		for _, f := range in.Files {
@@ -116,7 +132,6 @@ func (s *Service) CollectCaseMessage(ctx context.Context, a Actor, in CaseInput)
 			}
 			m.Files = append(m.Files, ref)
 		}
-		tags := readCaseTags(in.Text)
 		tr, err := s.caseTask(tx, a, c, subj, tags)
 		if err != nil {
 			return err
@@ -221,9 +236,10 @@ func (s *Service) caseTask(tx Tx, a Actor, c *Case, subj caseSubject, tags caseT
 // recordDecision writes a case's decision into the audit trail of its deal
 // or card, and tells the manager when someone else made it.
 func (s *Service) recordDecision(tx Tx, a Actor, c *Case, subj caseSubject, text string) error {
-	ch := &Change{ActorID: a.ID(), Entity: subj.entity(), EntityID: subj.id(), Field: "decision", New: text,
-		Reason: caseLabel(c), Source: "case:" + strconv.FormatInt(c.ID, 10)}
-	if err := tx.AddChanges(ch); err != nil {
+	// Like every change made from a chat, the entry carries the message it
+	// came from (the actor's source); its reason names the case.
+	ch := stamp([]*Change{{Entity: subj.entity(), EntityID: subj.id(), Field: "decision", New: text}}, a, caseLabel(c))
+	if err := tx.AddChanges(ch...); err != nil {
 		return err
 	}
 	m := subj.managerID()

@@ -142,6 +142,17 @@ func loadSubject(tx Tx, a Actor, ref CaseRef, see bool) (caseSubject, error) {
 	return caseSubject{}, Errorf(EINVALID, "err.case.subject_required")
 }
 
+// canSeeSubject reports whether the actor may see what a case is about:
+// its deal by the deal rules, a card when they see cards. Whatever is done
+// in a case (seeing it, its decisions and tasks) is for them only: taking
+// part in one grants nothing.
+func canSeeSubject(a Actor, s caseSubject) bool {
+	if s.deal != nil {
+		return canSeeDeal(a, s.deal)
+	}
+	return a.Can(PermViewClients)
+}
+
 // caseLabel names a case in the audit trail: its number and topic.
 func caseLabel(c *Case) string { return "#" + strconv.FormatInt(c.ID, 10) + " " + c.Topic }
 
@@ -175,16 +186,19 @@ func diffCase(a, b *Case) []*Change {
 }
 
 // OpenCase opens a case discussion about a deal or a card that the actor
-// may see, in the group it was asked in or, from a private chat, in the
-// platform's work chat of the team (else of the officers). The case and
-// the outbox record that opens its thread are written together, audited
-// on the case and on the deal or card. The people involved take part from
-// the start: the deal's (or card's) manager, the opener and those asked.
+// may see, in the work chat it was asked in or, from a private chat, in
+// the platform's work chat of the team (else of the officers); the
+// console keeps it in its one chat. The case and the outbox record that
+// opens its thread are written together, audited on the case and on the
+// deal or card. The people involved take part from the start and are
+// mentioned in its first message: the deal's (or card's) manager, the
+// officers working it (caseOfficers), the opener and those asked.
 //
 // Errors: EINVALID for an empty or long topic, a role or person that
-// cannot be asked, no work chat to open it in; ECONFLICT err.case.chat_busy
-// when the chat keeps another open case in itself (it has no threads);
-// ENOTFOUND for a deal the actor may not see.
+// cannot be asked (someone who may not see the deal among them), no work
+// chat to open it in, a group that is not a work chat; ECONFLICT
+// err.case.chat_busy when the chat keeps another open case in itself (it
+// has no threads); ENOTFOUND for a deal the actor may not see.
 func (s *Service) OpenCase(ctx context.Context, a Actor, in CaseOpening) (*Case, error) {
 	if a.User == nil || !a.User.Active {
 		return nil, Errorf(EFORBIDDEN, "err.forbidden")
@@ -214,9 +228,7 @@ func (s *Service) OpenCase(ctx context.Context, a Actor, in CaseOpening) (*Case,
 		if err != nil {
 			return err
 		}
-		if open, err := tx.CaseByThread(platform, chatID, ""); err == nil {
-			return Errorf(ECONFLICT, "err.case.chat_busy", "ID", open.ID, "Topic", open.Topic)
-		} else if !IsNotFound(err) {
+		if err := chatFree(tx, platform, chatID); err != nil {
 			return err
 		}
 		people, err := caseParticipants(tx, a, subj, in.Roles, in.Names)
@@ -270,11 +282,23 @@ func threadTitle(render func(CaseTitle) string, t CaseTitle) string {
 }
 
 // caseChat is the chat a case opens in, and its language: the group it
-// was asked in; from a private chat, the platform's work chat of the team,
-// else of the officers; on the console, its one chat.
+// was asked in when it is a bound work chat (of any purpose); from a
+// private chat, the platform's work chat of the team, else of the
+// officers; on the console, its one chat. A group that is not a work chat
+// is refused (EINVALID err.case.not_work_chat): the case's first message
+// names the deal and its people, not for whoever else is in the group.
 func caseChat(tx Tx, a Actor, in CaseOpening) (platform, chatID, locale string, err error) {
+	if in.Platform == PlatformConsole {
+		return in.Platform, in.ChatID, a.User.Locale, nil
+	}
 	if !in.Private {
-		return in.Platform, in.ChatID, chatLocale(tx, in.Platform, in.ChatID, a.User.Locale), nil
+		wc, err := tx.WorkChat(in.Platform, in.ChatID)
+		if IsNotFound(err) {
+			return "", "", "", Errorf(EINVALID, "err.case.not_work_chat")
+		} else if err != nil {
+			return "", "", "", err
+		}
+		return in.Platform, in.ChatID, cmp.Or(wc.Locale, a.User.Locale), nil
 	}
 	for _, p := range []ChatPurpose{PurposeTeam, PurposeOfficers} {
 		chats, err := tx.WorkChatsByPurpose(p)
@@ -283,14 +307,39 @@ func caseChat(tx Tx, a Actor, in CaseOpening) (platform, chatID, locale string, 
 		}
 		for _, wc := range chats {
 			if wc.Platform == in.Platform {
-				return wc.Platform, wc.ChatID, cmpOr(wc.Locale, a.User.Locale), nil
+				return wc.Platform, wc.ChatID, cmp.Or(wc.Locale, a.User.Locale), nil
 			}
 		}
 	}
-	if in.Platform == PlatformConsole {
-		return in.Platform, in.ChatID, a.User.Locale, nil
-	}
 	return "", "", "", Errorf(EINVALID, "err.case.no_work_chat")
+}
+
+// CheckCaseChat says, before anything is asked, whether a case could open
+// from where the actor is: caseChat's refusals (no work chat to open it
+// in, a group that is not one), and ECONFLICT err.case.chat_busy when the
+// chat it would open in keeps another open case in itself.
+func (s *Service) CheckCaseChat(ctx context.Context, a Actor, platform, chatID string, private bool) error {
+	if a.User == nil || !a.User.Active {
+		return Errorf(EFORBIDDEN, "err.forbidden")
+	}
+	return s.view(ctx, func(tx Tx) error {
+		p, id, _, err := caseChat(tx, a, CaseOpening{Platform: platform, ChatID: chatID, Private: private})
+		if err != nil {
+			return err
+		}
+		return chatFree(tx, p, id)
+	})
+}
+
+// chatFree refuses a chat that keeps an open case in itself: it has no
+// threads, and one case at a time goes on there.
+func chatFree(tx Tx, platform, chatID string) error {
+	if open, err := tx.CaseByThread(platform, chatID, ""); err == nil {
+		return Errorf(ECONFLICT, "err.case.chat_busy", "ID", open.ID, "Topic", open.Topic)
+	} else if !IsNotFound(err) {
+		return err
+	}
+	return nil
 }
 
 // chatLocale is the language of a chat: its binding's as a work chat,
@@ -302,16 +351,11 @@ func chatLocale(tx Tx, platform, chatID, def string) string {
 	return def
 }
 
-func cmpOr(s, def string) string {
-	if s != "" {
-		return s
-	}
-	return def
-}
-
 // caseParticipants lists who takes part in a new case, each once: the
-// deal's or card's manager, the opener, the active users of the roles
-// asked and the people named.
+// deal's or card's manager, the officers working it (caseOfficers), the
+// opener, the active users of the roles asked and the people named. A
+// person named who may not see the deal is refused (EINVALID
+// err.case.person_no_access): they could not see the case nor write in it.
 func caseParticipants(tx Tx, a Actor, subj caseSubject, roles []Role, names []string) ([]int64, error) {
 	var out []int64
 	add := func(id int64) {
@@ -325,6 +369,13 @@ func caseParticipants(tx Tx, a Actor, subj caseSubject, roles []Role, names []st
 		} else if err != nil && !IsNotFound(err) {
 			return nil, err
 		}
+	}
+	officers, err := caseOfficers(tx, subj)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range officers {
+		add(id)
 	}
 	add(a.ID())
 	if len(roles) == 0 && len(names) == 0 {
@@ -354,7 +405,70 @@ func caseParticipants(tx Tx, a Actor, subj caseSubject, roles []Role, names []st
 		if n != len(strings.Fields(name)) {
 			return nil, Errorf(EINVALID, "err.case.person_unknown", "Name", name)
 		}
+		if !canSeeSubject(Actor{User: u}, subj) {
+			return nil, Errorf(EINVALID, "err.case.person_no_access", "Name", u.Name)
+		}
 		add(u.ID)
+	}
+	return out, nil
+}
+
+// caseOfficers are the deal support officers working a case's deal or
+// card now, to be mentioned with its manager whoever opens the case: the
+// active officers assigned its open tasks (a request's or a document's
+// task among them), its open requests and its documents still in work,
+// in that order, each once. For a card, the tasks and requests of the
+// card and of its deals. Nobody works it: nobody extra is mentioned (the
+// officers' chat, or every officer, would be noise); «+officer» asks
+// them all.
+func caseOfficers(tx Tx, subj caseSubject) ([]int64, error) {
+	var ids []int64
+	tf := TaskFilter{Status: TaskOpen}
+	rf := RequestFilter{Open: true}
+	if subj.deal != nil {
+		tf.DealID, rf.DealID = subj.deal.ID, subj.deal.ID
+	} else {
+		tf.ClientID, rf.ClientID = subj.client.ID, subj.client.ID
+	}
+	tasks, err := tx.FindTasks(tf)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		ids = append(ids, t.AssigneeID)
+	}
+	reqs, err := tx.Requests(rf)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reqs {
+		ids = append(ids, r.AssigneeID)
+	}
+	if subj.deal != nil {
+		docs, err := tx.DocumentsByDeal(subj.deal.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if !d.Status.Final() && !d.Status.Signed() {
+				ids = append(ids, d.OfficerID)
+			}
+		}
+	}
+	var out []int64
+	for _, id := range ids {
+		if id == 0 || slices.Contains(out, id) {
+			continue
+		}
+		u, err := tx.UserByID(id)
+		if IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if u.Active && u.Role == RoleOfficer {
+			out = append(out, id)
+		}
 	}
 	return out, nil
 }
@@ -456,19 +570,12 @@ func mayCloseCase(a Actor, c *Case, subj caseSubject) bool {
 	return a.ID() == c.OpenedBy || a.ID() == subj.managerID() || a.Can(PermVerify)
 }
 
-// canSeeCase reports whether the actor may see a case: its participants,
-// and whoever may see its deal (or, for a card's case, cards).
-func canSeeCase(a Actor, c *Case, subj caseSubject) bool {
-	if a.User == nil || !a.User.Active {
-		return false
-	}
-	if slices.Contains(c.Participants, a.ID()) {
-		return true
-	}
-	if subj.deal != nil {
-		return canSeeDeal(a, subj.deal)
-	}
-	return a.Can(PermViewClients)
+// canSeeCase reports whether the actor may see a case: whoever is active
+// and may see its deal (or, for a card's case, cards). Its participants
+// are no exception: someone named or who wrote in the thread of a deal
+// they may not see does not see the case either.
+func canSeeCase(a Actor, subj caseSubject) bool {
+	return a.User != nil && a.User.Active && canSeeSubject(a, subj)
 }
 
 // CloseCase ends an open case with its resolution: the case records who
@@ -492,7 +599,7 @@ func (s *Service) CloseCase(ctx context.Context, a Actor, id int64, resolution s
 		if err != nil {
 			return err
 		}
-		if !canSeeCase(a, c, subj) {
+		if !canSeeCase(a, subj) {
 			return Errorf(ENOTFOUND, "err.case.not_found", "ID", id)
 		}
 		if c.Status != CaseOpen {
@@ -610,7 +717,7 @@ func (s *Service) CaseByID(ctx context.Context, a Actor, id int64) (*CaseReport,
 		if err != nil {
 			return err
 		}
-		if !canSeeCase(a, c, subj) {
+		if !canSeeCase(a, subj) {
 			return Errorf(ENOTFOUND, "err.case.not_found", "ID", id)
 		}
 		r.Case, r.Deal, r.Client = c, subj.deal, subj.client

@@ -158,13 +158,16 @@ func TestCaseInAThread(t *testing.T) {
 		t.Fatalf("the message delivered again = %+v", again)
 	}
 
-	// A decision goes into the deal's history, and its manager is told.
-	res = w.say(w.lawyer, "77", "m2", "#решение: принимаем редакцию клиента по п. 5.2")
+	// A decision goes into the deal's history, with the chat message it
+	// came from and the case as its reason, and its manager is told.
+	inThread := w.lawyer
+	inThread.Source = "telegram:chat/" + teamChat + "/msg/m2"
+	res = w.say(inThread, "77", "m2", "#решение: принимаем редакцию клиента по п. 5.2")
 	if res.Decision != "принимаем редакцию клиента по п. 5.2" || !res.Message.Decision || res.Problem != nil {
 		t.Fatalf("decision = %+v", res)
 	}
 	dec := change(t, w.changes(core.EntityDeal, w.deal.ID), "decision")
-	if dec.New != res.Decision || dec.ActorID != w.lawyer.ID() || dec.Source != "case:1" ||
+	if dec.New != res.Decision || dec.ActorID != w.lawyer.ID() || dec.Source != inThread.Source ||
 		dec.Reason != "#1 Спорный пункт договора" {
 		t.Errorf("decision change = %+v", dec)
 	}
@@ -404,6 +407,11 @@ func TestCaseBadTags(t *testing.T) {
 		{"no due date", "#задача @Менеджеров подготовить протокол", nil, "err.case.task_due", "task"},
 		{"past due date", "#задача @Менеджеров 01.11.2026 подготовить", nil, "err.date.past", "task"},
 		{"wrong date", "#задача @Менеджеров до 31.02 подготовить", nil, "err.date.format", "task"},
+		{"wrong date first", "#задача @Менеджеров 31.02 подготовить", nil, "err.date.format", "task"},
+		{"wrong date with a time", "#задача @Менеджеров 15.13.2026 12:00 подготовить", nil, "err.date.format", "task"},
+		{"yesterday", "#задача @Менеджеров вчера подготовить", nil, "err.date.past", "task"},
+		{"yesterday with a time", "#задача @Менеджеров до вчера 10:00 подготовить", nil, "err.date.past", "task"},
+		{"yesterday in English", "#task me yesterday send it", nil, "err.date.past", "task"},
 		{"nothing to do", "#задача @Менеджеров 05.12", nil, "err.case.task_title", "task"},
 		{"two tasks", "#задача мне 05.12 раз\n#task me 06.12 два", nil, "err.case.task_one", "task"},
 		{"may not assign", "#задача @Менеджеров 05.12 подготовить", func(w *caseWorld) core.Actor { return w.lawyer },
@@ -469,6 +477,8 @@ func TestCaseTaskForms(t *testing.T) {
 		{"ё as е, in any case", "#ЗАДАЧА федор 05.12 проверить", "проверить", "Фёдор Ёлкин",
 			time.Date(2026, 12, 5, 18, 0, 0, 0, msk)},
 		{"a mention of nobody", "#задача @irina.soprovozhdenie 05.12 x", "", "", time.Time{}},
+		{"a name in English quotes", "#задача “Юристов” 05.12 проверить", "проверить", "Лев Юристов",
+			time.Date(2026, 12, 5, 18, 0, 0, 0, msk)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newCaseWorld(t)
@@ -515,10 +525,19 @@ func TestOpenCaseRules(t *testing.T) {
 	tg := func(chat string, private bool) core.CaseOpening {
 		return core.CaseOpening{Platform: core.PlatformTelegram, ChatID: chat, Private: private}
 	}
-	// A group keeps the case where it was asked.
-	if cs, err := open(w.manager, tg("-42", false)); err != nil || cs.ChatID != "-42" {
-		t.Fatalf("in a group: %+v, %v", cs, err)
+	// A work chat of any purpose keeps the case where it was asked; a
+	// group that is not a work chat is refused, nothing opened.
+	before := len(w.changes(core.EntityDeal, w.deal.ID))
+	_, err := open(w.manager, tg("-42", false))
+	wantCode(t, err, core.EINVALID, "err.case.not_work_chat")
+	if n := len(w.changes(core.EntityDeal, w.deal.ID)); n != before {
+		t.Fatalf("the deal got %d changes from a refused case", n-before)
 	}
+	w.bind("-42", core.PurposeLawyers)
+	if cs, err := open(w.manager, tg("-42", false)); err != nil || cs.ChatID != "-42" {
+		t.Fatalf("in a work chat: %+v, %v", cs, err)
+	}
+	w.bind("-1", core.PurposeHeads) // the refusals below are of other things
 	// The officers' chat when the team has none on the platform.
 	o2 := newCaseWorld(t)
 	if err := o2.svc.UnbindChat(o2.ctx(), o2.admin, core.PlatformTelegram, teamChat); err != nil {
@@ -530,7 +549,7 @@ func TestOpenCaseRules(t *testing.T) {
 		t.Fatalf("from a private chat, officers' chat: %+v, %v", cs, err)
 	}
 	// No work chat on the platform: said; the console keeps it in itself.
-	_, err := open(w.manager, core.CaseOpening{Platform: core.PlatformMattermost, ChatID: "dm", Private: true})
+	_, err = open(w.manager, core.CaseOpening{Platform: core.PlatformMattermost, ChatID: "dm", Private: true})
 	wantCode(t, err, core.EINVALID, "err.case.no_work_chat")
 	if cs, err := open(w.manager, core.CaseOpening{Platform: core.PlatformConsole, ChatID: "console", Private: true}); err != nil ||
 		cs.ChatID != "console" {
@@ -574,6 +593,8 @@ func TestOpenCaseRules(t *testing.T) {
 // deals the user may see, open ones first.
 func TestCasesOf(t *testing.T) {
 	w := newCaseWorld(t)
+	w.bind("-5", core.PurposeOfficers)
+	w.bind("-6", core.PurposeLawyers)
 	onDeal := w.open(w.officer, "О сделке", nil)
 	other := w.office.deal(w.manager2, w.client.ID, "Чужая сделка", w.manager2)
 	onOther, err := w.svc.OpenCase(w.ctx(), w.manager2, core.CaseOpening{Ref: core.CaseRef{DealID: other.ID}, Topic: "О чужой",
@@ -655,4 +676,167 @@ func TestCaseDecisionText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCaseOnlyWhoSeesTheDeal: in a case's thread, someone who may not see
+// its deal records nothing: a plain message is not collected, #решение and
+// #задача are refused with why, and nothing reaches the case, the deal,
+// its manager or the tasks; they do not join, see or close the case, nor
+// can they be asked to join it. Having taken part grants nothing either:
+// the deal's manager, once the deal is given to someone else, neither sees
+// the case nor writes in it any more.
+func TestCaseOnlyWhoSeesTheDeal(t *testing.T) {
+	w := newCaseWorld(t)
+	_, err := w.svc.OpenCase(w.ctx(), w.officer, core.CaseOpening{Ref: core.CaseRef{DealID: w.deal.ID}, Topic: "Тема",
+		Platform: core.PlatformTelegram, ChatID: "11", Private: true, Names: []string{"Продажина"}})
+	wantCode(t, err, core.EINVALID, "err.case.person_no_access")
+
+	cs := w.open(w.officer, "Спорный пункт", nil)
+	w.deliver(cs.ID, core.Delivery{ThreadID: "77"})
+	outbox, dealChanges := len(w.messages()), len(w.changes(core.EntityDeal, w.deal.ID))
+	if res := w.say(w.manager2, "77", "x1", "а можно мне тоже скидку?"); res != nil {
+		t.Fatalf("a plain message of someone who may not see the deal: %+v", res)
+	}
+	for _, tc := range []struct{ text, tag string }{
+		{"#решение отдать скидку 50%", "decision"},
+		{"#задача мне завтра 12:00 позвонить клиенту", "task"},
+		{"ок #task @Юристов 05.12 проверить", "task"},
+	} {
+		res := w.say(w.manager2, "77", "x-"+tc.text, tc.text)
+		if res == nil || res.Message != nil || res.ProblemTag != tc.tag || res.Decision != "" || res.Task != nil {
+			t.Fatalf("%q = %+v", tc.text, res)
+		}
+		wantCode(t, res.Problem, core.EFORBIDDEN, "err.case.tag_forbidden")
+	}
+	got := w.caseByID(cs.ID)
+	if got.Messages != 0 || got.Decisions != 0 || len(got.Tasks) != 0 || slices.Contains(got.Participants, w.manager2.ID()) {
+		t.Fatalf("case = %+v", got)
+	}
+	if n := len(w.caseMessages(cs.ID)); n != 0 {
+		t.Fatalf("%d messages collected", n)
+	}
+	if n := len(w.changes(core.EntityDeal, w.deal.ID)); n != dealChanges {
+		t.Errorf("the deal got %d changes", n-dealChanges)
+	}
+	if n := len(w.messages()); n != outbox {
+		t.Errorf("%d notifications written", n-outbox)
+	}
+	var tasks []*core.Task
+	w.view(func(tx core.Tx) (err error) {
+		tasks, err = tx.FindTasks(core.TaskFilter{DealID: w.deal.ID})
+		return err
+	})
+	if len(tasks) != 0 {
+		t.Errorf("tasks made: %+v", tasks)
+	}
+	_, err = w.svc.CaseByID(w.ctx(), w.manager2, cs.ID)
+	wantCode(t, err, core.ENOTFOUND, "err.case.not_found")
+
+	// The manager takes part, then the deal goes to manager2.
+	if res := w.say(w.manager, "77", "m1", "я за"); res == nil || res.Message == nil {
+		t.Fatalf("the manager's message: %+v", res)
+	}
+	w.update(func(tx core.Tx) error {
+		d, err := tx.DealByID(w.deal.ID)
+		if err != nil {
+			return err
+		}
+		d.ManagerID = w.manager2.ID()
+		return tx.UpdateDeal(d)
+	})
+	if !slices.Contains(w.caseByID(cs.ID).Participants, w.manager.ID()) {
+		t.Fatal("the manager is not a participant")
+	}
+	_, err = w.svc.CaseByID(w.ctx(), w.manager, cs.ID)
+	wantCode(t, err, core.ENOTFOUND, "err.case.not_found")
+	if list, err := w.svc.CasesOf(w.ctx(), w.manager, core.CaseRef{ClientID: w.client.ID}); err != nil || len(list) != 0 {
+		t.Errorf("the former manager lists the card's cases: %v, %v", list, err)
+	}
+	if res := w.say(w.manager, "77", "m2", "ещё мысль"); res != nil {
+		t.Fatalf("the former manager's message collected: %+v", res)
+	}
+	if res := w.say(w.manager2, "77", "m3", "#решение скидка 5%"); res == nil || res.Decision != "скидка 5%" {
+		t.Fatalf("the new manager's decision: %+v", res)
+	}
+}
+
+// TestCaseMentionsTheOfficersWorkingIt: whoever opens a case, the
+// officers working its deal or card take part and are mentioned with its
+// manager: the assignees of its open tasks, its open requests and its
+// documents in work, if they are active officers; nobody else when nobody
+// works it.
+func TestCaseMentionsTheOfficersWorkingIt(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		work   func(w *caseWorld, officer core.Actor) // what the officer works on
+		onCard bool
+		want   bool // the officer takes part
+	}{
+		{"nobody works it", func(*caseWorld, core.Actor) {}, false, false},
+		{"an open task", func(w *caseWorld, o core.Actor) { w.task(o, core.TaskOpen, w.deal.ID, 0) }, false, true},
+		{"a done task", func(w *caseWorld, o core.Actor) { w.task(o, core.TaskDone, w.deal.ID, 0) }, false, false},
+		{"a lawyer's task", func(w *caseWorld, _ core.Actor) { w.task(w.lawyer, core.TaskOpen, w.deal.ID, 0) }, false, false},
+		{"a request taken", func(w *caseWorld, o core.Actor) { w.request(o, core.RequestInWork) }, false, true},
+		{"a request done", func(w *caseWorld, o core.Actor) { w.request(o, core.RequestDone) }, false, false},
+		{"a document in work", func(w *caseWorld, o core.Actor) { w.document(o, core.DocDraft) }, false, true},
+		{"a document cancelled", func(w *caseWorld, o core.Actor) { w.document(o, core.DocCancelled) }, false, false},
+		{"the card's task", func(w *caseWorld, o core.Actor) { w.task(o, core.TaskOpen, 0, w.client.ID) }, true, true},
+		{"a task of the card's deal", func(w *caseWorld, o core.Actor) { w.task(o, core.TaskOpen, w.deal.ID, 0) }, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newCaseWorld(t)
+			officer := w.user("Олег Проверкин", core.RoleOfficer, "telegram:40")
+			tc.work(w, officer)
+			ref := core.CaseRef{DealID: w.deal.ID}
+			if tc.onCard {
+				ref = core.CaseRef{ClientID: w.client.ID}
+			}
+			cs, err := w.svc.OpenCase(w.ctx(), w.manager, core.CaseOpening{Ref: ref, Topic: "Тема",
+				Platform: core.PlatformTelegram, ChatID: "12", Private: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []int64{w.manager.ID()}
+			if tc.want {
+				want = append(want, officer.ID())
+			}
+			if !slices.Equal(cs.Participants, want) {
+				t.Fatalf("participants = %v, want %v", cs.Participants, want)
+			}
+			w.deliver(cs.ID, core.Delivery{ThreadID: "5"})
+			if first := withKey(w.messages(), "notify.case.opened"); len(first) != 1 || !slices.Equal(first[0].Mentions, want) {
+				t.Fatalf("first message mentions %+v, want %v", first, want)
+			}
+		})
+	}
+}
+
+// task gives a task about a deal (or a card) to a.
+func (w *caseWorld) task(a core.Actor, st core.TaskStatus, dealID, clientID int64) {
+	w.t.Helper()
+	if clientID == 0 {
+		clientID = w.client.ID
+	}
+	w.update(func(tx core.Tx) error {
+		return tx.CreateTask(&core.Task{Title: "проверить", AssigneeID: a.ID(), DealID: dealID, ClientID: clientID,
+			Status: st, CreatedBy: w.manager.ID()})
+	})
+}
+
+// request makes a question about the deal, its officer a.
+func (w *caseWorld) request(a core.Actor, st core.RequestStatus) {
+	w.t.Helper()
+	w.update(func(tx core.Tx) error {
+		return tx.CreateRequest(&core.Request{Type: core.RequestQuestion, Status: st, RequesterID: w.manager.ID(),
+			AssigneeID: a.ID(), ClientID: w.client.ID, DealID: w.deal.ID, Text: "вопрос"})
+	})
+}
+
+// document makes a contract of the deal, its officer a.
+func (w *caseWorld) document(a core.Actor, st core.DocStatus) {
+	w.t.Helper()
+	w.update(func(tx core.Tx) error {
+		return tx.CreateDocument(&core.Document{Number: "ДГ-2026-0001", Kind: core.DocContract, DealID: w.deal.ID,
+			ClientID: w.client.ID, Status: st, RequestedBy: w.manager.ID(), OfficerID: a.ID()})
+	})
 }

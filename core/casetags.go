@@ -21,6 +21,18 @@ type caseTags struct {
 	tasks []string
 }
 
+// first is the tag the message carries, "decision" or "task" (a decision
+// first), "" when none.
+func (t caseTags) first() string {
+	switch {
+	case t.decision:
+		return "decision"
+	case len(t.tasks) > 0:
+		return "task"
+	}
+	return ""
+}
+
 // readCaseTags finds the tags of a message: #решение (#decision) anywhere
 // makes the message a decision, its text without the tags; #задача
 // (#task) makes a task of the rest of its line. A tag is a whole word
@@ -106,7 +118,7 @@ func readTaskLine(users []*User, a Actor, line string, now time.Time, loc *time.
 			return nil, time.Time{}, "", err
 		}
 		if !ok {
-			return nil, time.Time{}, "", Errorf(EINVALID, "err.case.task_due")
+			return nil, time.Time{}, "", unreadDeadline(words, now, loc)
 		}
 		due, title = dl.At, rest
 	}
@@ -121,6 +133,45 @@ func readTaskLine(users []*User, a Actor, line string, now time.Time, loc *time.
 		return nil, time.Time{}, "", err
 	}
 	return who, due, title, nil
+}
+
+// pastDays are the days before today that people write as a word: a
+// deadline on one has passed.
+var pastDays = map[string]int{"вчера": 1, "позавчера": 2, "yesterday": 1}
+
+// unreadDeadline says why a task line that should go on with its deadline
+// (the words after the assignee) has none that can be taken: a day said
+// as passed («вчера», «yesterday 10:00») is the deadline parser's
+// err.date.past, a word written as a date that is none («31.02», «5.13»)
+// its err.date.format; otherwise the line has no deadline at all.
+func unreadDeadline(words []string, now time.Time, loc *time.Location) error {
+	ws := deadlineWords(strings.Join(words, " "))
+	if len(ws) > 1 && deadlinePrepositions[ws[0]] {
+		ws = ws[1:]
+	}
+	if len(ws) == 0 {
+		return Errorf(EINVALID, "err.case.task_due")
+	}
+	if back, ok := pastDays[ws[0]]; ok {
+		now = now.In(loc)
+		h, m := DefaultHour, 0
+		if len(ws) > 1 && isClock(ws[1]) {
+			clock, _ := time.Parse("15:04", ws[1])
+			h, m = clock.Hour(), clock.Minute()
+		}
+		day := time.Date(now.Year(), now.Month(), now.Day()-back, h, m, 0, 0, loc)
+		return ValidateDeadline(day, now)
+	}
+	if looksLikeDay(ws[0]) {
+		text := ws[0]
+		if len(ws) > 1 && isClock(ws[1]) {
+			text += " " + ws[1]
+		}
+		if _, _, err := ParseDeadline(text, now, loc); err != nil {
+			return err
+		}
+	}
+	return Errorf(EINVALID, "err.case.task_due")
 }
 
 // maxPersonWords is the most words of a person's name as typed.

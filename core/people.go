@@ -5,14 +5,17 @@ import (
 	"strings"
 )
 
-// personKey is a name as typed, for matching: lower case, ё as е, without
-// a mention's @ and the punctuation around it, "." and "_" as spaces.
+// People named as people type them: «@petrov», «Петров», «Иван Петров»,
+// «@ivan.petrov». The folding is NormalizeName's (lower case, ё as е,
+// quotes and repeated spaces gone), the same as a card's or a manager's
+// name is searched by (findManager), with what a mention adds: its @, the
+// punctuation around a word in a sentence, and "." and "_" as spaces.
+
+// personKey is a name as typed, folded for matching (see above).
 func personKey(s string) string {
-	s = strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, "ё", "е"), "Ё", "Е"))
-	s = strings.Trim(strings.TrimSpace(s), ",.;:!?()«»\"")
+	s = strings.Trim(strings.TrimSpace(s), ",.;:!?()«»\"“”„'")
 	s = strings.TrimPrefix(s, "@")
-	s = strings.NewReplacer(".", " ", "_", " ").Replace(s)
-	return strings.Join(strings.Fields(s), " ")
+	return NormalizeName(strings.NewReplacer(".", " ", "_", " ").Replace(s))
 }
 
 // nameMatches reports whether a person's key (personKey) names the user
@@ -20,7 +23,7 @@ func personKey(s string) string {
 // written together.
 func nameMatches(name, key string) bool {
 	full := personKey(name)
-	if full == "" {
+	if full == "" || key == "" {
 		return false
 	}
 	if key == full || strings.ReplaceAll(key, " ", "") == strings.ReplaceAll(full, " ", "") {

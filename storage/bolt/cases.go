@@ -169,6 +169,23 @@ func (tx *Tx) AddCaseMessage(m *core.CaseMessage) (err error) {
 	return tx.reindex(nil, caseMessageEntries(m))
 }
 
+// CaseMessageByPlatformID returns the message of a case that has the
+// platform message id, through case_messages_by_pid; ENOTFOUND when none.
+func (tx *Tx) CaseMessageByPlatformID(caseID int64, platformID string) (*core.CaseMessage, error) {
+	if platformID == "" {
+		return nil, core.Errorf(core.ENOTFOUND, "err.case.message_not_found")
+	}
+	k := tx.tx.Bucket(bktCaseMessagesByPID).Get(casePIDKey(caseID, platformID))
+	if k == nil {
+		return nil, core.Errorf(core.ENOTFOUND, "err.case.message_not_found")
+	}
+	m := new(core.CaseMessage)
+	if err := tx.load(bktCaseMessages, k, m); err != nil {
+		return nil, fmt.Errorf("bolt: message %q of case %d: %w", platformID, caseID, err)
+	}
+	return m, nil
+}
+
 // CaseMessages returns a case's messages in the order they were added.
 func (tx *Tx) CaseMessages(caseID int64) ([]*core.CaseMessage, error) {
 	ms := []*core.CaseMessage{}
