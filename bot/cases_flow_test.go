@@ -11,8 +11,11 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// caseChat is the group the case tests talk in; the test platform has no
-// threads, so a case opened there is kept in the chat itself.
+// caseChat is the group the case tests talk in, bound as the lawyers'
+// work chat (a case opens only in a work chat, of any purpose; the
+// lawyers' is one a private chat's /case does not go to); the test
+// platform has no threads, so a case opened there is kept in the chat
+// itself.
 const caseChat = "g-cases"
 
 // caseDesk is the harness with an officer, a manager, a lawyer, the
@@ -47,7 +50,16 @@ func newCaseDesk(t *testing.T) *caseDesk {
 		t.Fatal(err)
 	}
 	h.rec.take()
+	d.bind(caseChat, "Сделки", core.PurposeLawyers)
 	return d
+}
+
+// bind binds a group as a work chat of the purpose, as the admin does.
+func (d *caseDesk) bind(chatID, title string, p core.ChatPurpose) {
+	d.t.Helper()
+	u := &bot.Update{UserID: "admin", ChatID: chatID, ChatType: bot.ChatGroup, ChatTitle: title, Text: "/bind " + string(p)}
+	u.Command, u.Args, _ = bot.ParseCommand(u.Text)
+	d.want(d.send(u), "msg.bind.done", bot.Args{"Purpose": d.p.T("purpose."+string(p), nil)})
 }
 
 // group sends a message to the case chat (a command when it is one) and

@@ -15,9 +15,7 @@ import (
 // bindTeam binds a group as the team's work chat, as the admin does.
 func (d *caseDesk) bindTeam(chatID, title string) {
 	d.t.Helper()
-	u := &bot.Update{UserID: "admin", ChatID: chatID, ChatType: bot.ChatGroup, ChatTitle: title, Text: "/bind team"}
-	u.Command, u.Args, _ = bot.ParseCommand(u.Text)
-	d.want(d.send(u), "msg.bind.done", bot.Args{"Purpose": d.p.T("purpose.team", nil)})
+	d.bind(chatID, title, core.PurposeTeam)
 }
 
 // deliverAll delivers what is due, and what that delivery wrote (a

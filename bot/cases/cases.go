@@ -30,7 +30,12 @@ func Register(r *bot.Router) {
 	r.Action(core.ActionCaseClose, core.PermTasks, closeAction)
 	r.Flow(openFlow())
 	r.Flow(closeFlow())
+	// A case is collected wherever it is kept: a group's thread or the
+	// group itself, and the console's one chat, which is private. A
+	// dialog's answer and a command go to their handlers first; in a
+	// private chat without a case, collect lets the message go on.
 	r.GroupText("", collect)
+	r.Text("", collect)
 }
 
 // closeWords ask /case to close a case, in both languages.
@@ -76,11 +81,9 @@ func caseCmd(c *bot.Context) error {
 	return quickOpen(c, args)
 }
 
-// here is the open case of the thread (or chat) the update came from.
+// here is the open case of the thread (or chat) the update came from: a
+// group's, or the console's chat, which keeps a case in itself.
 func here(c *bot.Context) (*core.Case, error) {
-	if c.Private() {
-		return nil, core.Errorf(core.ENOTFOUND, "err.case.none_in_thread")
-	}
 	u := c.Update
 	return c.Svc.CaseAt(c.Ctx(), c.Actor(), u.Platform, u.ChatID, u.ThreadID)
 }

@@ -5,12 +5,14 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// collect takes a plain message written in a group where a case is open
-// (its thread, or the chat that keeps it) into the case, with its files;
-// the bot stays silent about it unless a tag made something (a decision, a
-// task) or could not be read. A message anywhere else is not its business.
-// Only known, active users' messages come here: a stranger's is not even
-// handed to the use cases.
+// collect takes a plain message written where a case is open (its
+// thread, or the chat that keeps it: a plain group, the console) into the
+// case, with its files; the bot stays silent about it unless a tag made
+// something (a decision, a task) or could not be read. A message anywhere
+// else is not its business. Only known, active users' messages come here:
+// a stranger's is not even handed to the use cases; and one of someone
+// who may not see the case's deal is not collected (a tag in it is
+// refused, with why).
 func collect(c *bot.Context, text string) (bool, error) {
 	u := c.Update
 	if _, err := c.Svc.CaseAt(c.Ctx(), c.Actor(), u.Platform, u.ChatID, u.ThreadID); core.IsNotFound(err) {
@@ -39,6 +41,13 @@ func collect(c *bot.Context, text string) (bool, error) {
 	}
 	if res.Duplicate {
 		return true, nil
+	}
+	if res.Message == nil { // not collected: a tag of someone who may not see the deal
+		if res.Problem == nil {
+			return true, nil
+		}
+		key, pargs := core.ErrorKey(res.Problem)
+		return true, c.Send(bot.Reply{Text: c.T(key, pargs)})
 	}
 	for _, e := range lost {
 		key, args := core.ErrorKey(e)

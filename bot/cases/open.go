@@ -14,7 +14,7 @@ import (
 // (query) that found several cards to choose from.
 type subject struct {
 	ref     core.CaseRef
-	label   string // "D-2026-0001 «Поставка»" or "ООО «Ромашка», 7707083893"
+	label   string // "D-2026-0001 «Поставка»" or "ООО «Ромашка», 7707083893", in the user's language
 	query   string
 	choices []*core.Client
 }
@@ -37,7 +37,7 @@ func readSubject(c *bot.Context, words []string) (subject, []string, error) {
 		if err != nil {
 			return subject{}, nil, err
 		}
-		return dealSubject(d), words[1:], nil
+		return dealSubject(c, d), words[1:], nil
 	}
 	if name, n, ok := quoted(words); ok {
 		s, err := clientSubject(c, name)
@@ -75,12 +75,17 @@ func quoted(words []string) (name string, n int, ok bool) {
 // trimWord drops the punctuation a sentence puts around a word.
 func trimWord(w string) string { return strings.Trim(w, ",.;:!?()") }
 
-func dealSubject(d *core.Deal) subject {
-	return subject{ref: core.CaseRef{DealID: d.ID}, label: d.Number + " " + core.QuoteName(d.Title)}
+// dealSubject is a deal as a case's subject, labelled in the user's
+// language with its quotes (a title that has its own stays as it is).
+func dealSubject(c *bot.Context, d *core.Deal) subject {
+	return subject{ref: core.CaseRef{DealID: d.ID}, label: c.T("msg.case.subject_deal",
+		bot.Args{"Number": d.Number, "Title": d.Title, "Quoted": core.QuoteName(d.Title) == strings.TrimSpace(d.Title)})}
 }
 
-func cardSubject(cl *core.Client) subject {
-	return subject{ref: core.CaseRef{ClientID: cl.ID}, label: cl.Name() + ", " + cl.INN + cards.KPPSuffix(cl.KPP)}
+// cardSubject is a card as a case's subject: its name and INN/KPP.
+func cardSubject(c *bot.Context, cl *core.Client) subject {
+	return subject{ref: core.CaseRef{ClientID: cl.ID}, label: c.T("msg.case.subject_client",
+		bot.Args{"Client": cl.Name(), "INN": cl.INN + cards.KPPSuffix(cl.KPP)})}
 }
 
 // clientSubject finds the card an INN or a name means: one card, or
@@ -102,7 +107,7 @@ func clientSubject(c *bot.Context, query string) (subject, error) {
 	case 0:
 		return subject{}, cards.MergedError(c, cs[0])
 	case 1:
-		return cardSubject(working[0]), nil
+		return cardSubject(c, working[0]), nil
 	}
 	return subject{query: query, choices: working[:min(len(working), maxChoices)]}, nil
 }
@@ -170,6 +175,9 @@ func quickOpen(c *bot.Context, args string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkChat(c); err != nil {
+		return err
+	}
 	data := map[string]string{"topic": strings.Join(rest, " ")}
 	x.put(data)
 	subj.put(data)
@@ -190,8 +198,17 @@ func (s subject) put(data map[string]string) {
 	data["subject"], data["query"] = s.label, s.query
 }
 
+// checkChat refuses, before anything is asked, to open a case where none
+// could open: a private chat on a platform with no work chat, a group that
+// is not a work chat, a chat that keeps another case in itself.
+func checkChat(c *bot.Context) error {
+	u := c.Update
+	return c.Svc.CheckCaseChat(c.Ctx(), c.Actor(), u.Platform, u.ChatID, c.Private())
+}
+
 // openAction opens a case from a deal's or a card's button (payload
-// "deal:5" or "client:12"): it asks the topic.
+// "deal:5" or "client:12"): it asks the topic, once it is known that the
+// case can open from here.
 func openAction(c *bot.Context) error {
 	kind, idText, _ := strings.Cut(c.Button.Payload, ":")
 	id, err := bot.ParseID(idText, "err.button.expired")
@@ -205,7 +222,7 @@ func openAction(c *bot.Context) error {
 		if err != nil {
 			return err
 		}
-		subj = dealSubject(d)
+		subj = dealSubject(c, d)
 	case "client":
 		cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), id)
 		if err != nil {
@@ -214,9 +231,12 @@ func openAction(c *bot.Context) error {
 		if cl.MergedInto != 0 {
 			return cards.MergedError(c, cl)
 		}
-		subj = cardSubject(cl)
+		subj = cardSubject(c, cl)
 	default:
 		return core.Errorf(core.EINVALID, "err.button.expired")
+	}
+	if err := checkChat(c); err != nil {
+		return err
 	}
 	data := map[string]string{}
 	subj.put(data)
@@ -268,7 +288,7 @@ func pickInput(c *bot.Context, s string) (string, error) {
 		if err != nil {
 			return "", bot.AsInvalid(err)
 		}
-		cardSubject(cl).put(c.Conv.Data)
+		cardSubject(c, cl).put(c.Conv.Data)
 		return nextStep(c), nil
 	}
 	subj, err := clientSubject(c, s)
@@ -307,7 +327,7 @@ func topicInput(c *bot.Context, s string) (string, error) {
 // answer said (the topic, those asked to join), so that it is asked again.
 func retyped(key string) bool {
 	return slices.Contains([]string{"err.case.topic_required", "err.case.topic_long", "err.case.person_unknown",
-		"err.case.person_ambiguous", "err.case.role", "err.case.role_nobody"}, key)
+		"err.case.person_ambiguous", "err.case.person_no_access", "err.case.role", "err.case.role_nobody"}, key)
 }
 
 // open opens the case the data describes and says where it goes on; a

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
@@ -36,8 +38,12 @@ type Transport struct {
 	filesDir    string // where sent files are written
 	userName    string
 
-	mu  sync.Mutex
-	seq int // message ids
+	mu sync.Mutex
+	// run and seq make message ids: "<run>.<seq>", run a mark of this
+	// start, so that an id is never given twice across restarts (a case
+	// kept in the console's chat collects each message once by its id).
+	run string
+	seq int
 	// choices are the numbered buttons shown: they keep working until new
 	// buttons are shown after an input (a reply without buttons, such as
 	// an error, leaves them) or their message's buttons are removed.
@@ -56,7 +62,17 @@ type choice struct {
 // input; files sent to the console are written to filesDir.
 func New(in io.Reader, out io.Writer, interactive bool, filesDir string) *Transport {
 	return &Transport{in: in, out: out, interactive: interactive, filesDir: filesDir, userName: UserName(),
-		choices: map[int]choice{}}
+		run: runMark(), choices: map[int]choice{}}
+}
+
+// starts counts the transports made by this process, so that two made in
+// the same nanosecond still differ.
+var starts atomic.Int64
+
+// runMark is a mark of this start for message ids: the time it started,
+// and how many transports the process made before it.
+func runMark() string {
+	return strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.FormatInt(starts.Add(1), 36)
 }
 
 // UserName is the console user's display name: the operating system user.
@@ -186,10 +202,9 @@ const maxChoiceDigits = 3
 func (t *Transport) update(text string) *bot.Update {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.seq++
 	t.fresh = true
 	u := &bot.Update{Platform: core.PlatformConsole, ChatID: ChatID, ChatType: bot.ChatPrivate,
-		UserID: UserID, UserName: t.userName, MessageID: strconv.Itoa(t.seq)}
+		UserID: UserID, UserName: t.userName, MessageID: t.messageID()}
 	n, isNumber := choiceNumber(text)
 	if ch, ok := t.choices[n]; isNumber && ok {
 		// The press is of that message's button, so that the bot can take
@@ -244,6 +259,12 @@ func (t *Transport) forget(msgID string) {
 	}
 }
 
+// messageID gives the next message id; t.mu is held.
+func (t *Transport) messageID() string {
+	t.seq++
+	return t.run + "." + strconv.Itoa(t.seq)
+}
+
 // Send prints a message, its buttons as numbered choices and the paths of
 // its files.
 func (t *Transport) Send(_ context.Context, m *bot.Message) (string, error) {
@@ -256,8 +277,7 @@ func (t *Transport) Send(_ context.Context, m *bot.Message) (string, error) {
 			return m.EditID, nil
 		}
 	}
-	t.seq++
-	id := strconv.Itoa(t.seq)
+	id := t.messageID()
 	if m.EditID != "" {
 		id = m.EditID
 	}

@@ -174,3 +174,32 @@ func (f funcInbox) Take(ctx context.Context, _ *core.TransportCursor, ups ...*bo
 func (funcInbox) Cursor(context.Context, string) (string, error) { return "", nil }
 
 func (funcInbox) Settle(context.Context, string, string) error { return nil }
+
+// TestMessageIDsAcrossStarts: the ids of the messages typed and printed
+// are never given twice, however often the console starts again: a case
+// kept in the console's chat collects each message once by its id, and
+// would take a line typed after a restart for one it has.
+func TestMessageIDsAcrossStarts(t *testing.T) {
+	seen := map[string]bool{}
+	for start := range 3 {
+		tr := console.New(strings.NewReader("раз\nдва\n"), io.Discard, false, t.TempDir())
+		err := tr.Run(context.Background(), funcInbox(func(ctx context.Context, u *bot.Update) {
+			id, err := tr.Send(ctx, &bot.Message{Text: "ок"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range []string{u.MessageID, id} {
+				if x == "" || seen[x] {
+					t.Errorf("start %d: id %q given twice", start, x)
+				}
+				seen[x] = true
+			}
+		}))
+		if !errors.Is(err, io.EOF) {
+			t.Fatalf("Run = %v", err)
+		}
+	}
+	if len(seen) != 12 {
+		t.Fatalf("%d ids, want 12", len(seen))
+	}
+}
