@@ -79,6 +79,10 @@ func (w *threadWorld) open(userID int64) {
 		w.h.t.Fatal(err)
 	}
 	w.h.rec.take()
+	if err := w.h.svc.BindChat(ctx, admin, &core.WorkChat{Platform: "test", ChatID: "-100", Title: "Сделки",
+		Purpose: core.PurposeTeam}); err != nil {
+		w.h.t.Fatal(err)
+	}
 	w.cs, err = w.h.svc.OpenCase(ctx, admin, core.CaseOpening{Ref: core.CaseRef{DealID: d.ID}, Topic: "скидка",
 		Platform: "test", ChatID: "-100", Title: func(t core.CaseTitle) string {
 			return "Кейс #" + strconv.FormatInt(t.ID, 10) + ": " + t.Deal + " — " + t.Topic
