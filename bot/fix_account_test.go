@@ -126,7 +126,7 @@ func TestFixBankAccountForRequest(t *testing.T) {
 	}
 	told := h.deliver()
 	fixHas(t, "the head's request", told["head"], "Корректировка #1 ждёт вашего одобрения", "замена счёта: "+fixOldLine+" → "+fixNewLine,
-		"Предложил: Ольга", "Причина: письмо клиента от 27.11", "По обращению "+req)
+		"Автор: Ольга", "Причина: письмо клиента от 27.11", "По обращению "+req)
 	fixHas(t, "the underwriter's notice", told["u"], "Корректировка #1 ждёт одобрения")
 	fixHas(t, "the manager's notice", told["m"], "Корректировка #1 ждёт одобрения")
 
@@ -139,7 +139,7 @@ func TestFixBankAccountForRequest(t *testing.T) {
 	}
 	told = h.deliver()
 	for _, chat := range []string{"o", "u", "m"} {
-		fixHas(t, chat+"'s notice", told[chat], "Корректировка #1 применена", "одобрил: Глеб")
+		fixHas(t, chat+"'s notice", told[chat], "Корректировка #1 применена", "кто одобрил: Глеб")
 	}
 
 	// The history: the change, its reason, the request, the correction.
@@ -147,7 +147,7 @@ func TestFixBankAccountForRequest(t *testing.T) {
 		"счёт изменён: "+fixOldLine+" → "+fixNewLine+" (причина: письмо клиента от 27.11) · по обращению "+req+" · корректировка #1")
 	msgs = h.say("o", "/history 7707083893 счета")
 	fixHas(t, "field history", lastText(msgs), "История поля «счета»: ПАО Сбербанк, 7707083893",
-		"счёт изменён: "+fixOldLine+" → "+fixNewLine, "по обращению "+req, "корректировка #1, одобрил: Глеб")
+		"счёт изменён: "+fixOldLine+" → "+fixNewLine, "по обращению "+req, "корректировка #1, кто одобрил: Глеб")
 	// The request's card: the correction made for it, in the reader's
 	// language.
 	fixHas(t, "the request's card", lastText(h.say("u", "/request "+id(r.ID))), "корректировка #1 («ПАО Сбербанк", "применена")

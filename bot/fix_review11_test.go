@@ -52,13 +52,19 @@ func TestEditSensitiveAsksReasonFirst(t *testing.T) {
 	}{
 		{"deal amount", func() []*bot.Message { return h.say("m", "/edit "+deal.Number+" сумма 2 000 000") },
 			"Сумма: " + h.p.Money(int64(1_000_000_00)) + " → " + h.p.Money(int64(2_000_000_00)), true, 1},
-		{"director the card has", func() []*bot.Message { return h.say("m", "/edit 7736207543 директор Петров Пётр Петрович") },
+		{"director the card has", func() []*bot.Message {
+			return h.say("m", "/edit 7736207543 директор Петров Пётр Петрович")
+		},
 			"Директор: Иванов Иван Иванович → Петров Пётр Петрович", true, 2},
 		{"account removed", func() []*bot.Message { return h.press("m", h.say("m", "/edit 7707083893 счета"), "✕ 1") },
 			"Удалить счёт: " + fixOldLine, true, 3},
-		{"director the card lacks", func() []*bot.Message { return h.say("m", "/edit 7707083893 директор Греф Герман Оскарович") },
+		{"director the card lacks", func() []*bot.Message {
+			return h.say("m", "/edit 7707083893 директор Греф Герман Оскарович")
+		},
 			"Директор: — → Греф Герман Оскарович", false, 3},
-		{"address", func() []*bot.Message { return h.say("m", "/edit 7707083893 адрес г. Москва, ул. Вавилова, д. 19") },
+		{"address", func() []*bot.Message {
+			return h.say("m", "/edit 7707083893 адрес г. Москва, ул. Вавилова, д. 19")
+		},
 			"Адрес: — → г. Москва, ул. Вавилова, д. 19", false, 3},
 	} {
 		msgs := tc.start()
@@ -213,11 +219,31 @@ func TestFixClosedRequestAsksAgain(t *testing.T) {
 	msgs = h.say("o", "/fix 7707083893 адрес г. Москва, ул. Новая, д. 1 причина: переезд обращение #"+id(closed.ID))
 	fixHas(t, "closed in the command", dump(msgs), "уже закрыто", "По какому обращению")
 	fixHas(t, "without", lastText(h.press("o", msgs, "Без обращения")), "Корректировка #2 применена")
+
+	other, err := h.svc.CreateClient(ctx, core.Actor{User: h.admin}, &core.Client{INN: "7736207543", KPP: "773601001",
+		ShortName: "ООО Яндекс"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, err := h.svc.CreateRequest(ctx, core.Actor{User: h.u}, core.NewRequest{Type: core.RequestQuestion,
+		Ref: core.RequestRef{ClientID: other.ID}, Text: "вопрос про Яндекс"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.deliver()
+	msgs = h.say("o", "/fix 7707083893 адрес г. Москва, ул. Старая, д. 2 причина: переезд обращение #"+id(foreign.ID))
+	fixHas(t, "another record's request", dump(msgs), "Обращение #"+id(foreign.ID)+" — о другом", "По какому обращению")
+	if h.client().Address != "г. Москва, ул. Новая, д. 1" {
+		t.Fatal("written for another record's request")
+	}
+	fixHas(t, "the card's request", lastText(h.press("o", msgs, "#"+id(open.ID)+": Адрес устарел")),
+		"Корректировка #3 применена", "По обращению #"+id(open.ID))
 }
 
 // TestEditOwnPendingWithdraw (review of issue 11): a manager whose /edit
-// waits for approval sees it in /corrections with «Отклонить» alone and
-// withdraws it with a reason; the deal stays as it was.
+// waits for approval sees it in /corrections with «Отозвать» alone and
+// withdraws it with a reason, said to be a withdrawal; the deal stays as
+// it was.
 func TestEditOwnPendingWithdraw(t *testing.T) {
 	h := newFixOffice(t)
 	ctx := context.Background()
@@ -233,11 +259,11 @@ func TestEditOwnPendingWithdraw(t *testing.T) {
 	msgs := h.say("m", "/corrections")
 	fixHas(t, "own list", lastText(msgs), "Ждёт одобрения 1 корректировка", "#1",
 		"Сумма: "+h.p.Money(int64(1_000_000_00))+" → "+h.p.Money(int64(2_000_000_00)))
-	if got := labelsOf(msgs); len(got) != 1 || got[0] != "Отклонить #1" {
+	if got := labelsOf(msgs); len(got) != 1 || got[0] != "Отозвать #1" {
 		t.Fatalf("manager's buttons = %q", got)
 	}
-	h.want(h.press("m", msgs, "Отклонить #1"), "flow.fix.reject", bot.Args{"ID": "1"})
-	fixHas(t, "withdrawn", lastText(h.say("m", "передумал")), "Корректировка #1 отклонена", "Причина отказа: передумал")
+	h.want(h.press("m", msgs, "Отозвать #1"), "flow.fix.withdraw", bot.Args{"ID": "1"})
+	fixHas(t, "withdrawn", lastText(h.say("m", "передумал")), "Корректировка #1 отозвана", "Причина: передумал")
 	h.want(h.say("m", "/corrections"), "msg.fix.none_pending", nil)
 	d, err := h.svc.DealByID(ctx, core.Actor{User: h.admin}, deal.ID)
 	if err != nil {
@@ -284,4 +310,44 @@ func TestUnknownFieldOfFoundRecord(t *testing.T) {
 		t.Fatal("the field step offers no fields")
 	}
 	fixHas(t, "field chosen", lastText(h.say("o", "кпп 773601002")), "КПП: 773601001 → 773601002")
+}
+
+// TestFixApproveStale (review of issue 11): «Одобрить» of a correction
+// whose field changed meanwhile applies nothing and says what the field
+// holds now (core's CurrentValue, in the approver's words); of one whose
+// deal was closed meanwhile, says that.
+func TestFixApproveStale(t *testing.T) {
+	h := newFixOffice(t)
+	ctx := context.Background()
+	deal, err := h.svc.CreateDeal(ctx, core.Actor{User: h.m, Source: "test"}, &core.Deal{ClientID: h.card.ID,
+		Title: "Кредит", Amount: 1_000_000_00})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.deliver()
+	fixHas(t, "pending", lastText(h.say("o", "/fix "+deal.Number+" сумма 2 000 000 причина: допсоглашение")), "ждёт одобрения")
+	h.deliver()
+	ask := inChat(h.sent, "head")
+	if _, err := h.svc.UpdateDeal(ctx, core.Actor{User: h.admin}, deal.ID, "пересчёт", func(d *core.Deal) error {
+		d.Amount = 1_500_000_00
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.press("head", ask, "Одобрить")
+	fixHas(t, "stale", lastText(msgs), "Корректировка #1 не применена", "поле уже изменили",
+		"Сейчас там: "+h.p.Money(int64(1_500_000_00)))
+
+	// A deal closed while its correction waited: said so, with no value.
+	fixHas(t, "pending", lastText(h.say("o", "/fix "+deal.Number+" сумма 3 000 000 причина: допсоглашение №2")), "ждёт одобрения")
+	h.deliver()
+	ask = inChat(h.sent, "head")
+	if _, err := h.svc.MoveDeal(ctx, core.Actor{User: h.admin}, deal.ID, core.StageNew, core.StageClosedLost, "отказ"); err != nil {
+		t.Fatal(err)
+	}
+	msgs = h.press("head", ask, "Одобрить")
+	fixHas(t, "closed", lastText(msgs), "Корректировка #2 не применена", "сделку уже закрыли")
+	if strings.Contains(lastText(msgs), "Сейчас там") {
+		t.Fatalf("a closed deal's stale correction shows a value:%s", dump(msgs))
+	}
 }

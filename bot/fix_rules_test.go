@@ -145,14 +145,14 @@ func TestFixRejectAndList(t *testing.T) {
 	fixHas(t, "reject question", lastText(msgs), "Почему корректировка #1 отклоняется")
 	fixHas(t, "rejected", lastText(h.say("head", "КПП верный, см. выписку")), "Корректировка #1 отклонена",
 		"Причина отказа: КПП верный, см. выписку")
-	fixHas(t, "author told", h.deliver()["o"], "Корректировка #1 отклонена", "Отклонил: Глеб")
+	fixHas(t, "author told", h.deliver()["o"], "Корректировка #1 отклонена", "Кто отклонил: Глеб")
 	if h.client().KPP != "773601001" {
 		t.Fatal("a rejected correction was written")
 	}
 
 	own := h.say("o", "/corrections")
 	fixHas(t, "author's list", lastText(own), "Ждёт одобрения 1 корректировка", "#3")
-	if labels := dealLabelsOf(own); len(labels) != 1 || labels[0] != "Отклонить #3" {
+	if labels := dealLabelsOf(own); len(labels) != 1 || labels[0] != "Отозвать #3" {
 		t.Fatalf("author's buttons = %q", labels)
 	}
 	h.want(h.say("u", "/corrections"), "msg.fix.none_pending", nil)

@@ -8,7 +8,8 @@ import (
 )
 
 // approveAction is an approver's «Одобрить» (payload: the correction): it
-// is written, or, when its field changed meanwhile, said to be stale.
+// is written, or, when it can no longer be (its field changed meanwhile,
+// its deal closed, its card merged), said to be stale and why.
 func approveAction(c *bot.Context) error {
 	n, err := bot.ParseID(c.Button.Payload, "err.button.expired")
 	if err != nil {
@@ -21,38 +22,60 @@ func approveAction(c *bot.Context) error {
 	e := &corr.Edit
 	if corr.Status == core.CorrectionStale {
 		return c.Reply("msg.fix.stale", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": line(c, e, false),
-			"Now": current(c, e)})
+			"Why": corr.Note, "Now": current(c, e), "Into": mergedInto(c, corr)})
 	}
 	return c.Reply("msg.fix.approved", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": line(c, e, true),
 		"By": c.User.Name})
 }
 
-// current shows the correction's field as its record has it now.
+// current shows the correction's field as its record has it now (core's
+// CurrentValue), «—» when it cannot be read.
 func current(c *bot.Context, e *core.Edit) string {
-	if e.Entity == core.EntityDeal {
-		if d, err := c.Svc.DealByID(c.Ctx(), c.Actor(), e.ID); err == nil {
-			return show(c, e.Field, core.DealEditValue(d, e.Field))
-		}
+	v, err := c.Svc.CurrentValue(c.Ctx(), c.Actor(), e)
+	if err != nil {
 		return "—"
 	}
-	if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), e.ID); err == nil {
-		return show(c, e.Field, core.ClientEditValue(cl, e.Field))
-	}
-	return "—"
+	return show(c, e.Field, v)
 }
 
-// rejectAction is «Отклонить» (payload: the correction): the reason is
-// asked first, once core says the actor may reject it now.
+// mergedInto names the card a stale correction's card was merged into, ""
+// when it went stale for another reason.
+func mergedInto(c *bot.Context, corr *core.Correction) string {
+	if corr.Note != core.StaleMerged || corr.Edit.Entity != core.EntityClient {
+		return ""
+	}
+	cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), corr.Edit.ID)
+	if err != nil || cl.MergedInto == 0 {
+		return ""
+	}
+	into, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), cl.MergedInto)
+	if err != nil {
+		return ""
+	}
+	return dealOrCard(nil, into)
+}
+
+// rejectAction is «Отклонить» (payload: the correction), or its author's
+// «Отозвать»: the reason is asked first, once core says the actor may
+// reject it now.
 func rejectAction(c *bot.Context) error {
 	n, err := bot.ParseID(c.Button.Payload, "err.button.expired")
 	if err != nil {
 		return err
 	}
-	if _, err := c.Svc.CheckDecision(c.Ctx(), c.Actor(), n, false); err != nil {
+	corr, err := c.Svc.CheckDecision(c.Ctx(), c.Actor(), n, false)
+	if err != nil {
 		return err
 	}
-	return c.Start("fix.reject", map[string]string{keyID: id(n)})
+	data := map[string]string{keyID: id(n)}
+	if corr.ProposedBy == c.User.ID {
+		data[keyOwn] = "1"
+	}
+	return c.Start("fix.reject", data)
 }
+
+// keyOwn marks a rejection by the correction's author: a withdrawal.
+const keyOwn = "own"
 
 func rejectFlow() *bot.Flow {
 	// Its author withdraws a correction here too (a manager's /edit that
@@ -60,7 +83,11 @@ func rejectFlow() *bot.Flow {
 	return &bot.Flow{Name: "fix.reject", First: "reason", Perm: core.PermViewClients, Steps: map[string]*bot.Step{
 		"reason": {
 			Prompt: func(c *bot.Context) error {
-				return c.Reply("flow.fix.reject", bot.Args{"ID": c.Conv.Data[keyID]}, cancelRow())
+				key := "flow.fix.reject"
+				if c.Conv.Data[keyOwn] != "" {
+					key = "flow.fix.withdraw"
+				}
+				return c.Reply(key, bot.Args{"ID": c.Conv.Data[keyID]}, cancelRow())
 			},
 			Input: func(c *bot.Context, s string) (string, error) {
 				if done, err := fixMode.cancelled(c, s); done {
@@ -74,8 +101,11 @@ func rejectFlow() *bot.Flow {
 					if err != nil {
 						return "", err
 					}
-					e := &corr.Edit
-					return "", c.Reply("msg.fix.rejected", bot.Args{"ID": corr.ID, "Label": e.Label,
+					e, key := &corr.Edit, "msg.fix.rejected"
+					if corr.Withdrawn() {
+						key = "msg.fix.withdrawn"
+					}
+					return "", c.Reply(key, bot.Args{"ID": corr.ID, "Label": e.Label,
 						"Line": line(c, e, false), "Note": corr.Note})
 				})
 			},
@@ -136,7 +166,7 @@ const maxListed = 10
 
 // corrections lists the corrections waiting for approval, oldest first,
 // each with what it does; an approver gets «Одобрить» and «Отклонить» for
-// each of someone else's, its author «Отклонить» to withdraw it.
+// each of someone else's, its author «Отозвать».
 func corrections(c *bot.Context) error {
 	cs, err := c.Svc.PendingCorrectionsFor(c.Ctx(), c.Actor())
 	if err != nil {
@@ -164,7 +194,10 @@ func corrections(c *bot.Context) error {
 		if approver && !own {
 			row = append(row, bot.Button{LabelKey: "btn.fix.approve_n", Args: args, Action: core.ActionFixApprove, Payload: p})
 		}
-		if approver || own {
+		switch {
+		case own:
+			row = append(row, bot.Button{LabelKey: "btn.fix.withdraw_n", Args: args, Action: core.ActionFixReject, Payload: p})
+		case approver:
 			row = append(row, bot.Button{LabelKey: "btn.fix.reject_n", Args: args, Action: core.ActionFixReject, Payload: p})
 		}
 		if len(row) > 0 {

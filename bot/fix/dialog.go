@@ -96,7 +96,11 @@ func (m *mode) command(c *bot.Context) error {
 		}
 	}
 	if args == "" {
-		return c.Reply("msg."+m.name+".usage", nil)
+		roles, err := roleNames(c)
+		if err != nil {
+			return err
+		}
+		return c.Reply("msg."+m.name+".usage", bot.Args{"Roles": roles})
 	}
 	first, rest := bot.FirstWord(args)
 	switch {
@@ -276,13 +280,17 @@ func (m *mode) afterReason(c *bot.Context, d map[string]string, e *core.Edit) (s
 	return m.saveOrAskRequest(c, d, e)
 }
 
+// requestRefusals are core's refusals of the request named for a change.
+var requestRefusals = []string{"err.fix.request_closed", "err.fix.request_other", "err.request.not_found"}
+
 // saveOrAskRequest saves the change; when the request named for it is
-// refused (closed, or there is no such request), nothing is written and
-// the request step asks again, offering the record's open requests.
+// refused (closed, about another record, or there is no such request),
+// nothing is written and the request step asks again, offering the
+// record's open requests.
 func (m *mode) saveOrAskRequest(c *bot.Context, d map[string]string, e *core.Edit) (string, error) {
 	err := m.save(c, e)
 	key, args := core.ErrorKey(err)
-	if !m.requests || e.RequestID == 0 || key != "err.fix.request_closed" && key != "err.request.not_found" {
+	if !m.requests || e.RequestID == 0 || !slices.Contains(requestRefusals, key) {
 		return "", err
 	}
 	e.RequestID, d[keyAsked] = 0, "1"
