@@ -219,16 +219,19 @@ func (c *Correction) Outcome() CorrectionStatus {
 // records the outcome (rejected or withdrawn) with the reason.
 func (s *Service) RejectCorrection(ctx context.Context, a Actor, id int64, reason string) (*Correction, error) {
 	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		return nil, Errorf(EINVALID, "err.fix.reject_reason")
-	case len([]rune(reason)) > MaxReasonLen:
+	if len([]rune(reason)) > MaxReasonLen {
 		return nil, Errorf(EINVALID, "err.edit.reason_too_long", "Max", MaxReasonLen)
 	}
 	var corr *Correction
 	err := s.update(ctx, func(tx Tx) (err error) {
 		if corr, err = decidable(tx, a, id, false); err != nil {
 			return err
+		}
+		switch {
+		case reason == "" && corr.ProposedBy == a.ID():
+			return Errorf(EINVALID, "err.fix.withdraw_reason")
+		case reason == "":
+			return Errorf(EINVALID, "err.fix.reject_reason")
 		}
 		corr.Status, corr.DecidedBy, corr.DecidedAt, corr.Note = CorrectionRejected, a.ID(), tx.Now(), reason
 		if err := tx.UpdateCorrection(corr); err != nil {

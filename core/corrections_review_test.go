@@ -303,6 +303,7 @@ func TestFixWithdrawn(t *testing.T) {
 	o.setClient(c.ID, func(cl *core.Client) { cl.Director = "Греф Герман Оскарович" })
 	r := o.fixRequest(o.manager2, c.ID, "Сменился директор")
 	corr := o.mustFix(o.officer, core.EntityClient, c.ID, "директор", "Иванов Иван Иванович", "приказ", r.ID)
+	checkCode(t, errOf(o.svc.RejectCorrection(o.ctx(), o.officer, corr.ID, " ")), core.EINVALID, "err.fix.withdraw_reason")
 	sent := len(o.messages())
 	got, err := o.svc.RejectCorrection(o.ctx(), o.officer, corr.ID, "ошибся карточкой")
 	if err != nil {
