@@ -67,7 +67,7 @@ func needsApproval(tx Tx, e *Edit) (bool, error) {
 
 // Correct makes a correction: a checked edit (PlanCorrection, PlanRevert)
 // with its reason, which is required, and the request it answers, which
-// must be open. The field's rules are checked again against the record as
+// must be open and about the record (checkRequest). The field's rules are checked again against the record as
 // it is now; a correction that breaks one is refused with the rule and
 // nothing changes. One that NeedsApproval is stored as a pending
 // Correction: the approvers (WorkSettings.Approvers) are asked by buttons,
@@ -163,9 +163,10 @@ func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 // field no longer has the value it was proposed against, its deal was
 // closed, its card merged into another — it is marked CorrectionStale
 // with why (its Note, see staleCorrection), nothing is written and its
-// author is told; a rule it breaks now refuses it, and it stays pending. Otherwise it is written with its audit records (each carrying
-// the reason, the request, the correction and the change it reverts) in
-// one transaction, and its author, the requester and the manager are told.
+// author is told; a rule it breaks now refuses it, and it stays pending.
+// Otherwise it is written with its audit records (each carrying the
+// reason, the request, the correction and the change it reverts) in one
+// transaction, and its author, the requester and the manager are told.
 // A correction decided already is ECONFLICT, so a button pressed twice
 // acts once.
 func (s *Service) ApproveCorrection(ctx context.Context, a Actor, id int64) (*Correction, error) {
