@@ -482,6 +482,9 @@ func TestCorrectionTexts(t *testing.T) {
 		{ru, "err.fix.approver_role", map[string]any{"Role": "manager", "Allowed": []string{"head", "lawyer"}},
 			[]string{"Можно: руководитель, юрист."}, nil},
 		{ru, "reason.stale", nil, []string{"поле уже изменили"}, nil},
+		// What an intake held, for the officer who applied it.
+		{ru, "msg.fix.held", map[string]any{"ID": 3, "Roles": "руководитель или юрист", "Line": "Новый счёт: 1"},
+			[]string{"ждёт второго одобрения (руководитель или юрист), корректировка #3:\nНовый счёт: 1"}, nil},
 		// An intake's held value gives its reason as a code.
 		{ru, "notify.fix.approval", with("Reason", "intake", "Request", "5"),
 			[]string{"Причина: обращение в сопровождение", "По обращению #5"}, []string{"intake"}},
