@@ -24,8 +24,8 @@ const (
 	workCorr    = "30101810400000000225"
 	workOld     = "40702810938000000001"
 	workNew     = "40702810938000012345"
-	workOldLine = workOld + " (ПАО Сбербанк, " + workBIK + ")"
-	workNewLine = workNew + " (ПАО Сбербанк, " + workBIK + ")"
+	workOldLine = workOld + " (ПАО Сбербанк, " + workBIK + ", " + workCorr + ")"
+	workNewLine = workNew + " (ПАО Сбербанк, " + workBIK + ", " + workCorr + ")"
 )
 
 // number reads the number after prefix ("Обращение #") in a text.
@@ -132,7 +132,7 @@ func TestWorkRequestCorrectionApprovalAndRollbackThroughTelegram(t *testing.T) {
 	})
 	req := number(t, filed.Text, "Обращение #")
 	reqRef := "#" + strconv.FormatInt(req, 10)
-	for _, want := range []string{"Новое обращение " + reqRef + " (исправление) от User 7007", "ИНН 7707083893", workNew} {
+	for _, want := range []string{"Новое обращение " + reqRef + " (корректировка)", "Автор: User 7007", "ИНН 7707083893", workNew} {
 		expect(t, news, want)
 	}
 	if !hasButton(news, "Взять") {
@@ -142,7 +142,7 @@ func TestWorkRequestCorrectionApprovalAndRollbackThroughTelegram(t *testing.T) {
 	// The officer takes it in the work chat; the underwriter is told.
 	taken := r.tap(groupTG, officerTG, news, "Взять", "Вы взяли обращение "+reqRef)
 	expect(t, taken, "Исполнитель: User 4004")
-	expect(t, r.sentTo(underwriterTG, 0, "в работе — User 4004"), "Обращение "+reqRef+" (исправление")
+	expect(t, r.sentTo(underwriterTG, 0, "в работе — User 4004"), "Обращение "+reqRef+" (корректировка")
 
 	// The officer corrects the account: /fix, ✎ 1, the right account, the
 	// reason with the request.
@@ -166,7 +166,7 @@ func TestWorkRequestCorrectionApprovalAndRollbackThroughTelegram(t *testing.T) {
 		expect(t, pending, want)
 	}
 	for _, want := range []string{"Корректировка " + corrRef + " ждёт вашего одобрения", "замена счёта: " + workOldLine + " → " + workNewLine,
-		"Предложил: User 4004", "Причина: письмо клиента от 27.11", "По обращению " + reqRef} {
+		"Автор: User 4004", "Причина: письмо клиента от 27.11", "По обращению " + reqRef} {
 		expect(t, ask, want)
 	}
 	r.waitText(underwriterTG, "Корректировка "+corrRef+" ждёт одобрения")
@@ -220,7 +220,7 @@ func TestWorkRequestCorrectionApprovalAndRollbackThroughTelegram(t *testing.T) {
 	changeRef := "#" + strconv.FormatInt(change.ID, 10)
 	field := r.say(of, of, "/history 7707083893 счета")
 	for _, want := range []string{"История поля «счета»", "счёт изменён: " + workOldLine + " → " + workNewLine,
-		"по обращению " + reqRef, "корректировка " + corrRef + ", одобрил: User 3003"} {
+		"по обращению " + reqRef, "корректировка " + corrRef + ", кто одобрил: User 3003"} {
 		expect(t, field, want)
 	}
 	if !hasButton(field, "↩ Откатить "+changeRef) {
