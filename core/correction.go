@@ -33,7 +33,9 @@ type Correction struct {
 	// needed no approval).
 	ProposedBy int64 `json:"proposed_by"`
 	DecidedBy  int64 `json:"decided_by,omitempty"`
-	// Note is the approver's reason of a rejection.
+	// Note is the reason of a rejection (the approver's) or a withdrawal
+	// (its author's), or why it went stale (StaleChanged, StaleClosed,
+	// StaleMerged).
 	Note string `json:"note,omitempty"`
 	// Changes are the audit records of the applied correction.
 	Changes   []int64   `json:"changes,omitempty"`

@@ -290,7 +290,7 @@ func decidable(tx Tx, a Actor, id int64, approve bool) (*Correction, error) {
 	}
 	if corr.Status != CorrectionPending {
 		return nil, Errorf(ECONFLICT, "err.fix.decided", "ID", corr.ID, "Status", string(corr.Outcome()),
-			"By", describeUser(tx, corr.DecidedBy))
+			"By", describeUser(tx, corr.DecidedBy), "Why", corr.Note)
 	}
 	return corr, nil
 }

@@ -361,13 +361,16 @@ func TestFixWithdrawn(t *testing.T) {
 func TestFixStaleOnClosedOrMerged(t *testing.T) {
 	o, c, d := editOffice(t)
 	amount := o.mustFix(o.officer, core.EntityDeal, d.ID, "сумма", "2 000 000", "допсоглашение", 0)
+	sent := len(o.messages())
 	if _, err := o.svc.MoveDeal(o.ctx(), o.head, d.ID, core.StageNew, core.StageClosedLost, "клиент отказался"); err != nil {
 		t.Fatal(err)
 	}
-	sent, before := len(o.messages()), len(o.changes(core.EntityDeal, d.ID))
-	got, err := o.svc.ApproveCorrection(o.ctx(), o.head, amount.ID)
-	if err != nil {
-		t.Fatal(err)
+	// Closing the deal settles it at once, in its transaction: it waits in
+	// no list, and a later «Одобрить» writes nothing.
+	got := o.correction(amount.ID)
+	before := len(o.changes(core.EntityDeal, d.ID))
+	if _, err := o.svc.ApproveCorrection(o.ctx(), o.head, amount.ID); core.ErrorCode(err) != core.ECONFLICT {
+		t.Fatalf("approving a settled correction: %v", err)
 	}
 	if got.Status != core.CorrectionStale || got.Note != core.StaleClosed || o.correction(amount.ID).Note != core.StaleClosed {
 		t.Fatalf("correction = %+v", got)

@@ -231,6 +231,13 @@ func (s *Service) MoveDeal(ctx context.Context, a Actor, id int64, from, to Stag
 		if err := tx.AddChanges(stamp(diffDeal(&old, d), a, audit)...); err != nil {
 			return err
 		}
+		if d.Stage.Closed() {
+			// A closed deal is read-only: its pending corrections can never
+			// be applied, so they are settled now, their authors told.
+			if err := s.staleCorrectionsOf(tx, a, EntityDeal, d.ID, StaleClosed); err != nil {
+				return err
+			}
+		}
 		if d.ManagerID == a.ID() {
 			return nil
 		}
