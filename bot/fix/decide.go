@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/cards"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -21,10 +22,10 @@ func approveAction(c *bot.Context) error {
 	}
 	e := &corr.Edit
 	if corr.Status == core.CorrectionStale {
-		return c.Reply("msg.fix.stale", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": line(c, e, false),
+		return c.Reply("msg.fix.stale", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": cards.EditLine(c, e, false),
 			"Why": corr.Note, "Now": current(c, e), "Into": mergedInto(c, corr)})
 	}
-	return c.Reply("msg.fix.approved", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": line(c, e, true),
+	return c.Reply("msg.fix.approved", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": cards.EditLine(c, e, true),
 		"By": c.User.Name})
 }
 
@@ -35,7 +36,7 @@ func current(c *bot.Context, e *core.Edit) string {
 	if err != nil {
 		return "—"
 	}
-	return show(c, e.Field, v)
+	return cards.EditValue(c, e.Field, v)
 }
 
 // mergedInto names the card a stale correction's card was merged into, ""
@@ -106,7 +107,7 @@ func rejectFlow() *bot.Flow {
 						key = "msg.fix.withdrawn"
 					}
 					return "", c.Reply(key, bot.Args{"ID": corr.ID, "Label": e.Label,
-						"Line": line(c, e, false), "Note": corr.Note})
+						"Line": cards.EditLine(c, e, false), "Note": corr.Note})
 				})
 			},
 		},
@@ -136,7 +137,7 @@ func revertFlow() *bot.Flow {
 					return err
 				}
 				return c.Reply("msg.fix.revert_asked", bot.Args{"Change": e.Reverts, "Label": e.Label,
-					"Line": line(c, e, false), "Sensitive": sensitive(c, e)}, cancelRow())
+					"Line": cards.EditLine(c, e, false), "Sensitive": sensitive(c, e)}, cancelRow())
 			},
 			Input: func(c *bot.Context, s string) (string, error) {
 				if done, err := fixMode.cancelled(c, s); done {
@@ -186,7 +187,7 @@ func corrections(c *bot.Context) error {
 			by = u.Name
 		}
 		b.WriteString("\n\n" + c.T("msg.fix.item", bot.Args{"ID": corr.ID, "At": corr.CreatedAt, "By": by,
-			"Label": e.Label, "Line": line(c, e, false), "Reason": e.Reason, "Request": idText(e.RequestID),
+			"Label": e.Label, "Line": cards.EditLine(c, e, false), "Reason": e.Reason, "Request": idText(e.RequestID),
 			"Reverts": idText(e.Reverts)}))
 		p, args := id(corr.ID), bot.Args{"ID": corr.ID}
 		own := corr.ProposedBy == c.User.ID
@@ -215,7 +216,7 @@ func corrections(c *bot.Context) error {
 func approversCmd(c *bot.Context) error {
 	args := strings.TrimSpace(c.Update.Args)
 	if args == "" {
-		roles, err := roleNames(c)
+		roles, err := cards.ApproverNames(c)
 		if err != nil {
 			return err
 		}
@@ -239,5 +240,5 @@ func approversCmd(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply("msg.fix.approvers_set", bot.Args{"Roles": joinRoles(c, set)})
+	return c.Reply("msg.fix.approvers_set", bot.Args{"Roles": cards.JoinRoles(c, set)})
 }

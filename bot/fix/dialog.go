@@ -96,7 +96,7 @@ func (m *mode) command(c *bot.Context) error {
 		}
 	}
 	if args == "" {
-		roles, err := roleNames(c)
+		roles, err := cards.ApproverNames(c)
 		if err != nil {
 			return err
 		}
@@ -314,12 +314,12 @@ func (m *mode) save(c *bot.Context, e *core.Edit) error {
 		e, args["ID"] = &corr.Edit, corr.ID
 	}
 	applied := corr == nil || corr.Status == core.CorrectionApplied
-	args["Label"], args["Line"], args["Reason"] = e.Label, line(c, e, applied), e.Reason
+	args["Label"], args["Line"], args["Reason"] = e.Label, cards.EditLine(c, e, applied), e.Reason
 	args["Request"], args["Reverts"] = idText(e.RequestID), idText(e.Reverts)
 	if applied {
 		return c.Reply("msg."+m.name+".applied", args, m.after(c, e)...)
 	}
-	roles, err := roleNames(c)
+	roles, err := cards.ApproverNames(c)
 	if err != nil {
 		return err
 	}
@@ -329,25 +329,6 @@ func (m *mode) save(c *bot.Context, e *core.Edit) error {
 	}
 	args["Roles"], args["Nobody"] = roles, !reachable
 	return c.Reply("msg."+m.name+".pending", args, m.after(c, e)...)
-}
-
-// roleNames names the roles that approve corrections in the user's
-// language.
-func roleNames(c *bot.Context) (string, error) {
-	roles, err := c.Svc.Approvers(c.Ctx())
-	if err != nil {
-		return "", err
-	}
-	return joinRoles(c, roles), nil
-}
-
-// joinRoles names roles in the user's language, joined by «или».
-func joinRoles(c *bot.Context, roles []core.Role) string {
-	names := make([]string, len(roles))
-	for i, r := range roles {
-		names[i] = c.Role(r)
-	}
-	return strings.Join(names, c.T("msg.edit.or", nil))
 }
 
 // unknownField turns core's refusal of a field it does not know into one

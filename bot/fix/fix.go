@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/bot/cards"
 	"github.com/dealdesk/dealdesk/core"
 )
 
@@ -122,7 +123,7 @@ func (m *mode) askRequest(c *bot.Context) error {
 			choiceReq+id(r.ID))))
 	}
 	rows = append(rows, bot.Row(bot.Choice("btn.fix.no_request", nil, bot.Skip), bot.Choice("btn.cancel", nil, choiceCancel)))
-	return c.Reply("flow."+m.name+".request", bot.Args{"Label": e.Label, "Line": line(c, e, false), "Reason": e.Reason}, rows...)
+	return c.Reply("flow."+m.name+".request", bot.Args{"Label": e.Label, "Line": cards.EditLine(c, e, false), "Reason": e.Reason}, rows...)
 }
 
 func (m *mode) requestInput(c *bot.Context, s string) (string, error) {

@@ -110,7 +110,7 @@ func (m *mode) askField(c *bot.Context) error {
 	var rows [][]bot.Button
 	var row []bot.Button
 	for _, f := range m.fields[entity] {
-		row = append(row, bot.Choice(fieldKey(entity, f), nil, f))
+		row = append(row, bot.Choice(cards.FieldKey(entity, f), nil, f))
 		if len(row) == m.perRow {
 			rows, row = append(rows, row), nil
 		}
@@ -147,11 +147,11 @@ func (m *mode) askValue(c *bot.Context) error {
 		_ = c.Finish()
 		return err
 	}
-	args := bot.Args{"Field": c.T(fieldKey(entity, field), nil), "Label": dealOrCard(deal, cl), "Clear": clearable(field)}
+	args := bot.Args{"Field": c.T(cards.FieldKey(entity, field), nil), "Label": dealOrCard(deal, cl), "Clear": clearable(field)}
 	if deal != nil {
-		args["Name"], args["Current"] = dealLabel(deal), show(c, field, core.DealEditValue(deal, field))
+		args["Name"], args["Current"] = dealLabel(deal), cards.EditValue(c, field, core.DealEditValue(deal, field))
 	} else {
-		args["Name"], args["Current"] = cl.Name(), show(c, field, core.ClientEditValue(cl, field))
+		args["Name"], args["Current"] = cl.Name(), cards.EditValue(c, field, core.ClientEditValue(cl, field))
 	}
 	var rows [][]bot.Button
 	if field == core.FieldManager {
@@ -286,13 +286,13 @@ func (m *mode) askReason(c *bot.Context) error {
 		_ = c.Finish()
 		return err
 	}
-	args := bot.Args{"Label": e.Label, "Line": line(c, e, false)}
+	args := bot.Args{"Label": e.Label, "Line": cards.EditLine(c, e, false)}
 	switch {
 	case m.reasonRequired:
 		sens := sensitive(c, e)
 		args["Sensitive"] = sens
 		if sens {
-			if args["Roles"], err = roleNames(c); err != nil {
+			if args["Roles"], err = cards.ApproverNames(c); err != nil {
 				return err
 			}
 		}
@@ -301,7 +301,7 @@ func (m *mode) askReason(c *bot.Context) error {
 		// The change waits for a second approval, which is never asked
 		// without a reason: that is said before the reason is asked, with
 		// no «Без причины».
-		if args["Roles"], err = roleNames(c); err != nil {
+		if args["Roles"], err = cards.ApproverNames(c); err != nil {
 			return err
 		}
 		return c.Reply("flow."+m.name+".reason_approval", args, cancelRow())

@@ -251,8 +251,35 @@ func applyIntake(c *bot.Context, id int64, reason string, keepGiven bool) error 
 			Buttons: [][]bot.Button{bot.Row(bot.Button{LabelKey: "btn.intake.retry", Action: core.ActionIntakeVerify,
 				Payload: strconv.FormatInt(in.ID, 10), AnyUser: true})}})
 	}
-	return c.Send(bot.Reply{Text: c.T("msg.intake.applied", bot.Args{"Source": card.Verification.Source}) + "\n\n" +
-		cards.ClientCard(c, card), Buttons: cards.ClientButtons(c, card)})
+	held, err := heldLines(c, in)
+	if err != nil {
+		return err
+	}
+	return c.Send(bot.Reply{Text: c.T("msg.intake.applied", bot.Args{"Source": card.Verification.Source}) + held +
+		"\n\n" + cards.ClientCard(c, card), Buttons: cards.ClientButtons(c, card)})
+}
+
+// heldLines tells the officer what the intake did not write to the card:
+// the values the registry does not confirm over ones the card has, which
+// wait as corrections for a second approval (core.ApplyIntake).
+func heldLines(c *bot.Context, in *core.Intake) (string, error) {
+	cs, err := c.Svc.PendingCorrectionsFor(c.Ctx(), c.Actor())
+	if err != nil {
+		return "", err
+	}
+	var out string
+	for _, corr := range cs {
+		if corr.Edit.RequestID != in.ID || corr.ProposedBy != c.User.ID {
+			continue
+		}
+		roles, err := cards.ApproverNames(c)
+		if err != nil {
+			return "", err
+		}
+		out += "\n\n" + c.T("msg.fix.held", bot.Args{"ID": corr.ID, "Roles": roles,
+			"Line": cards.EditLine(c, &corr.Edit, false)})
+	}
+	return out, nil
 }
 
 func returnIntakeAction(c *bot.Context) error {
