@@ -270,14 +270,7 @@ func pickPrompt(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	var rows [][]bot.Button
-	for _, cl := range cs {
-		if cl.MergedInto != 0 || len(rows) == maxChoices {
-			continue
-		}
-		rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl), strconv.FormatInt(cl.ID, 10))))
-	}
-	return c.Reply("flow.case.pick", bot.Args{"Query": query}, rows...)
+	return c.Reply("flow.case.pick", bot.Args{"Query": query}, cards.ClientChoices(cards.Working(cs), "", maxChoices)...)
 }
 
 // pickInput takes the card chosen by its button, or an INN or name typed

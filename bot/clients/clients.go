@@ -57,15 +57,9 @@ func showClient(c *bot.Context) error {
 
 // pickButtons offers cards to open, one a row.
 func pickButtons(cs []*core.Client) [][]bot.Button {
-	var rows [][]bot.Button
-	for i, cl := range cs {
-		if i == maxChoices {
-			break
-		}
-		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.pick", Args: cards.ClientChoiceArgs(cl),
-			Action: core.ActionClientShow, Payload: strconv.FormatInt(cl.ID, 10)}))
-	}
-	return rows
+	return cards.ClientPicks(cs, maxChoices, core.ActionClientShow, func(cl *core.Client) string {
+		return strconv.FormatInt(cl.ID, 10)
+	})
 }
 
 // showClientAction opens a card ("<id>"), or lists all its deals, tasks

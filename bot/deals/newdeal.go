@@ -1,7 +1,6 @@
 package deals
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -184,18 +183,14 @@ func dealClient(c *bot.Context, s string) (string, error) {
 	}
 	// A card merged into another is no client of a new deal: it is not
 	// offered, and a query that finds no other card is refused here.
-	live := slices.DeleteFunc(slices.Clone(clients), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+	live := cards.Working(clients)
 	switch len(live) {
 	case 0:
 		return chooseClient(c, clients[0])
 	case 1:
 		return chooseClient(c, live[0])
 	}
-	var rows [][]bot.Button
-	for _, cl := range live {
-		rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl),
-			"id:"+strconv.FormatInt(cl.ID, 10))))
-	}
+	rows := cards.ClientChoices(live, "id:", len(live))
 	key, args := "flow.deal.choose_client", bot.Args{"More": len(clients) >= maxClientChoices, "Count": len(live)}
 	if byINN {
 		key, args = "flow.deal.choose_branch", nil

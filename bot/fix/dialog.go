@@ -417,7 +417,7 @@ func (m *mode) findCards(c *bot.Context, args string) ([]*core.Client, string, e
 
 // live drops the cards merged into another when a live one is among them.
 func live(found []*core.Client) []*core.Client {
-	if live := slices.DeleteFunc(slices.Clone(found), func(cl *core.Client) bool { return cl.MergedInto != 0 }); len(live) > 0 {
+	if live := cards.Working(found); len(live) > 0 {
 		return live
 	}
 	return found

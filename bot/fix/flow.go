@@ -66,14 +66,13 @@ func (m *mode) cancelled(c *bot.Context, s string) (bool, error) {
 
 // askPick offers the cards an INN or a name fragment matched.
 func (m *mode) askPick(c *bot.Context) error {
-	var rows [][]bot.Button
+	var cs []*core.Client
 	for _, s := range strings.Split(c.Conv.Data[keyCandidates], ",") {
-		cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), parseID(s))
-		if err != nil {
-			continue
+		if cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), parseID(s)); err == nil {
+			cs = append(cs, cl)
 		}
-		rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl), "id:"+s)))
 	}
+	rows := cards.ClientChoices(cs, "id:", len(cs))
 	return c.Reply("flow."+m.name+".pick", nil, append(rows, cancelRow())...)
 }
 

@@ -86,20 +86,13 @@ func fieldHistory(c *bot.Context, ref, field string) error {
 	if err != nil {
 		return err
 	}
-	var picks []*core.Client
-	for _, cl := range found {
-		if !containsINN(picks, cl.INN) {
-			picks = append(picks, cl)
-		}
-	}
+	picks := oneByINN(found)
 	if len(picks) == 1 {
 		return showFieldPage(c, picks[0].INN, field, core.HistoryCursor{})
 	}
-	var rows [][]bot.Button
-	for _, cl := range picks[:min(len(picks), pickMax)] {
-		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.pick", Args: cards.ClientChoiceArgs(cl),
-			Action: core.ActionHistoryShow, Payload: cl.INN + " " + field}))
-	}
+	rows := cards.ClientPicks(picks, pickMax, core.ActionHistoryShow, func(cl *core.Client) string {
+		return cl.INN + " " + field
+	})
 	return c.Reply("msg.history.pick", bot.Args{"Query": ref}, rows...)
 }
 

@@ -2,6 +2,7 @@
 package history
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf16"
 
@@ -48,31 +49,24 @@ func history(c *bot.Context) error {
 	} else if err != nil {
 		return err
 	}
-	// A history is an INN's: its head office and branches together.
-	var picks []*core.Client
-	for _, cl := range found {
-		if !containsINN(picks, cl.INN) {
-			picks = append(picks, cl)
-		}
-	}
+	picks := oneByINN(found)
 	if len(picks) == 1 {
 		return showPage(c, picks[0].INN, core.HistoryCursor{})
 	}
-	var rows [][]bot.Button
-	for _, cl := range picks[:min(len(picks), pickMax)] {
-		rows = append(rows, bot.Row(bot.Button{LabelKey: "btn.client.pick", Args: cards.ClientChoiceArgs(cl),
-			Action: core.ActionHistoryShow, Payload: cl.INN}))
-	}
+	rows := cards.ClientPicks(picks, pickMax, core.ActionHistoryShow, func(cl *core.Client) string { return cl.INN })
 	return c.Reply("msg.history.pick", bot.Args{"Query": ref}, rows...)
 }
 
-func containsINN(cs []*core.Client, inn string) bool {
+// oneByINN keeps the first card of each INN: a history is an INN's, its
+// head office and branches together.
+func oneByINN(cs []*core.Client) []*core.Client {
+	var picks []*core.Client
 	for _, cl := range cs {
-		if cl.INN == inn {
-			return true
+		if !slices.ContainsFunc(picks, func(p *core.Client) bool { return p.INN == cl.INN }) {
+			picks = append(picks, cl)
 		}
 	}
-	return false
+	return picks
 }
 
 // historyAction shows the latest page of a history: the «История» button

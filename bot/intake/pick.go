@@ -20,11 +20,6 @@ func nameQuery(text string) bool {
 	return !strings.Contains(strings.TrimSpace(text), "\n") && strings.IndexFunc(text, unicode.IsLetter) >= 0
 }
 
-// workingCards are the cards not merged into another, that work goes to.
-func workingCards(cs []*core.Client) []*core.Client {
-	return slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.MergedInto != 0 })
-}
-
 // lookupWorking finds the cards a user means (cards.LookupClients) that
 // work may go to; when only merged cards match, it says which card stayed.
 func lookupWorking(c *bot.Context, query string) ([]*core.Client, error) {
@@ -32,7 +27,7 @@ func lookupWorking(c *bot.Context, query string) ([]*core.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := workingCards(cs)
+	w := cards.Working(cs)
 	if len(w) == 0 {
 		return nil, cards.MergedError(c, cs[0])
 	}
@@ -40,14 +35,11 @@ func lookupWorking(c *bot.Context, query string) ([]*core.Client, error) {
 }
 
 // choices are the buttons that pick one of the cards at a step.
-func choices(cs []*core.Client, except int64) [][]bot.Button {
-	var rows [][]bot.Button
-	for _, cl := range cs {
-		if cl.ID != except && len(rows) < maxChoices {
-			rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl), strconv.FormatInt(cl.ID, 10))))
-		}
-	}
-	return rows
+func choices(cs []*core.Client) [][]bot.Button { return cards.ClientChoices(cs, "", maxChoices) }
+
+// others are the cards but the one with the id.
+func others(cs []*core.Client, id int64) []*core.Client {
+	return slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.ID == id })
 }
 
 // pickedCard reads a step's answer: the id of one of the cards offered.
@@ -87,7 +79,7 @@ func intakePickFlow() *bot.Flow {
 			if err != nil {
 				return err
 			}
-			return c.Reply("flow.intake.pick", bot.Args{"Query": q}, choices(cs, 0)...)
+			return c.Reply("flow.intake.pick", bot.Args{"Query": q}, choices(cs)...)
 		}, Input: func(c *bot.Context, s string) (string, error) {
 			cs, err := lookupWorking(c, c.Conv.Data["query"])
 			if err != nil {
@@ -114,7 +106,7 @@ func cardRef(c *bot.Context, s string) (id int64, ok bool, err error) {
 		if err != nil {
 			return 0, true, err
 		}
-		w := workingCards(cs)
+		w := cards.Working(cs)
 		switch len(w) {
 		case 0:
 			return 0, true, cards.MergedError(c, cs[0])
@@ -152,7 +144,7 @@ func mergePickFlow() *bot.Flow {
 			if err != nil {
 				return err
 			}
-			return c.Reply("flow.merge.into", bot.Args{"Query": c.Conv.Data["query"]}, choices(cs, 0)...)
+			return c.Reply("flow.merge.into", bot.Args{"Query": c.Conv.Data["query"]}, choices(cs)...)
 		}, Input: func(c *bot.Context, s string) (string, error) {
 			cs, err := cardsOf(c)
 			if err != nil {
@@ -175,14 +167,14 @@ func mergePickFlow() *bot.Flow {
 			if i := slices.IndexFunc(cs, func(cl *core.Client) bool { return cl.ID == into }); i >= 0 {
 				args["Name"], args["Card"] = cs[i].Name(), core.QuoteName(cs[i].Name())
 			}
-			return c.Reply("flow.merge.from", args, choices(cs, into)...)
+			return c.Reply("flow.merge.from", args, choices(others(cs, into))...)
 		}, Input: func(c *bot.Context, s string) (string, error) {
 			cs, err := cardsOf(c)
 			if err != nil {
 				return "", err
 			}
 			into, _ := strconv.ParseInt(c.Conv.Data["into"], 10, 64)
-			cl, err := pickedCard(slices.DeleteFunc(cs, func(cl *core.Client) bool { return cl.ID == into }), s)
+			cl, err := pickedCard(others(cs, into), s)
 			if err != nil {
 				return "", err
 			}

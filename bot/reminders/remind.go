@@ -185,7 +185,7 @@ func taskRef(words []string) (id int64, n int, ok bool) {
 // clientSubject makes the cards found for what was typed the reminder's
 // client: one working card is taken; several are offered.
 func clientSubject(c *bot.Context, query string, cs []*core.Client) (*subject, error) {
-	w := slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+	w := cards.Working(cs)
 	switch len(w) {
 	case 0:
 		return nil, cards.MergedError(c, cs[0])
@@ -222,15 +222,8 @@ func clientFlow() *bot.Flow {
 			if err != nil {
 				return err
 			}
-			var rows [][]bot.Button
-			for _, cl := range cs {
-				if cl.MergedInto != 0 || len(rows) == maxChoices {
-					continue
-				}
-				rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl),
-					"client:"+strconv.FormatInt(cl.ID, 10))))
-			}
-			rows = append(rows, bot.Row(bot.Choice("btn.remind.no_client", nil, bot.Skip)))
+			rows := append(cards.ClientChoices(cards.Working(cs), "client:", maxChoices),
+				bot.Row(bot.Choice("btn.remind.no_client", nil, bot.Skip)))
 			return c.Reply("flow.remind.client", bot.Args{"Query": q}, rows...)
 		}, Input: func(c *bot.Context, s string) (string, error) {
 			d := c.Conv.Data

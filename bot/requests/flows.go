@@ -167,7 +167,7 @@ func takeRef(c *bot.Context, d map[string]string, s string) (bool, error) {
 	if err != nil {
 		return false, bot.AsInvalid(err)
 	}
-	working := slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+	working := cards.Working(cs)
 	switch len(working) {
 	case 0:
 		return false, takeClient(c, d, cs[0]) // merged only: refused, naming the card that stays
@@ -183,18 +183,7 @@ func takeRef(c *bot.Context, d map[string]string, s string) (bool, error) {
 
 // clientChoices are the buttons that pick one of the working cards.
 func clientChoices(cs []*core.Client) [][]bot.Button {
-	var rows [][]bot.Button
-	for _, cl := range cs {
-		if cl.MergedInto != 0 {
-			continue
-		}
-		if len(rows) == maxChoices {
-			break
-		}
-		rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl),
-			"client:"+strconv.FormatInt(cl.ID, 10))))
-	}
-	return rows
+	return cards.ClientChoices(cards.Working(cs), "client:", maxChoices)
 }
 
 // takeClient ties the request to a card; a card merged into another is

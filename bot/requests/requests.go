@@ -151,7 +151,7 @@ func quickRef(c *bot.Context, d map[string]string, rest string) (string, bool, e
 			continue
 		}
 		text := afterWords(rest, n)
-		working := slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+		working := cards.Working(cs)
 		switch len(working) {
 		case 0:
 			return "", false, takeClient(c, d, cs[0]) // merged only: refused, naming the card that stays

@@ -154,7 +154,7 @@ func quickRef(c *bot.Context, ref string, data map[string]string) (bot.Args, err
 	if err != nil {
 		return nil, bot.AsInvalid(err)
 	}
-	switch w := workingCards(cs); len(w) {
+	switch w := cards.Working(cs); len(w) {
 	case 0:
 		return nil, cards.MergedError(c, cs[0])
 	case 1:

@@ -194,7 +194,7 @@ func dueInput(c *bot.Context, s string) (string, error) {
 func askDeal(c *bot.Context) error {
 	if q := c.Conv.Data["client_query"]; q != "" {
 		if cs, err := cards.LookupClients(c, q, 2*maxChoices); err == nil {
-			if cs = workingCards(cs); len(cs) > 1 {
+			if cs = cards.Working(cs); len(cs) > 1 {
 				return c.Reply("flow.task.client_pick", bot.Args{"Query": q}, clientChoices(cs)...)
 			}
 		}
@@ -208,20 +208,7 @@ const maxChoices = 8
 // clientChoices are the buttons that pick a card at the deal step, with
 // «Пропустить».
 func clientChoices(cs []*core.Client) [][]bot.Button {
-	var rows [][]bot.Button
-	for i, cl := range cs {
-		if i == maxChoices {
-			break
-		}
-		rows = append(rows, bot.Row(bot.Choice("btn.client.pick", cards.ClientChoiceArgs(cl), "client:"+strconv.FormatInt(cl.ID, 10))))
-	}
-	return append(rows, bot.Row(bot.Choice("btn.skip", nil, bot.Skip)))
-}
-
-// workingCards drops the cards merged into another: work goes to the card
-// that stays.
-func workingCards(cs []*core.Client) []*core.Client {
-	return slices.DeleteFunc(slices.Clone(cs), func(cl *core.Client) bool { return cl.MergedInto != 0 })
+	return append(cards.ClientChoices(cs, "client:", maxChoices), bot.Row(bot.Choice("btn.skip", nil, bot.Skip)))
 }
 
 // taskDeal takes what the task is about: a deal number, a client's INN or
@@ -257,7 +244,7 @@ func taskDeal(c *bot.Context, s string) (string, error) {
 	if err != nil {
 		return "", bot.AsInvalid(err)
 	}
-	w := workingCards(cs)
+	w := cards.Working(cs)
 	switch len(w) {
 	case 0:
 		return takeClient(c, cs[0]) // merged only: refused, naming the card that stays
