@@ -174,6 +174,20 @@ func FirstWord(s string) (string, string) {
 	return s[:i], strings.TrimSpace(s[i+1:])
 }
 
+// AfterWords returns s past its first n words, as typed (line breaks
+// kept), trimmed; "" when s has n words or fewer.
+func AfterWords(s string, n int) string {
+	for range n {
+		s = strings.TrimLeft(s, " \t\r\n\u00a0")
+		i := strings.IndexAny(s, " \t\r\n\u00a0")
+		if i < 0 {
+			return ""
+		}
+		s = s[i:]
+	}
+	return strings.TrimSpace(s)
+}
+
 // optTime is a time for a template's {{if}}: nil when zero.
 func OptTime(t time.Time) any {
 	if t.IsZero() {

@@ -227,7 +227,7 @@ func approversCmd(c *bot.Context) error {
 	for strings.TrimSpace(rest) != "" {
 		fields := strings.Fields(rest)
 		if fields[0] == "и" || fields[0] == "или" || fields[0] == "and" || fields[0] == "or" {
-			rest = afterWords(rest, 1)
+			rest = bot.AfterWords(rest, 1)
 			continue
 		}
 		r, after, err := core.CutRole(rest)

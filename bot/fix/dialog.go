@@ -379,7 +379,7 @@ func (m *mode) findCards(c *bot.Context, args string) ([]*core.Client, string, e
 	words := strings.Fields(args)
 	var first error
 	for n := 1; n <= len(words); n++ {
-		rest := afterWords(args, n)
+		rest := bot.AfterWords(args, n)
 		if rest != "" {
 			if _, _, err := m.cutField(core.EntityClient, rest); err != nil {
 				if key, _ := core.ErrorKey(err); key == "err.edit.field_unknown" {
@@ -406,7 +406,7 @@ func (m *mode) findCards(c *bot.Context, args string) ([]*core.Client, string, e
 	if first != nil && len(words) > 1 && cards.INNShaped(words[0]) {
 		found, err := cards.LookupClients(c, words[0], maxCandidates)
 		if err == nil {
-			return live(found), afterWords(args, 1), nil
+			return live(found), bot.AfterWords(args, 1), nil
 		}
 		if code := core.ErrorCode(err); code != core.ENOTFOUND && code != core.EINVALID {
 			return nil, "", err
@@ -421,19 +421,6 @@ func live(found []*core.Client) []*core.Client {
 		return live
 	}
 	return found
-}
-
-// afterWords returns s past its first n words, as typed (line breaks kept).
-func afterWords(s string, n int) string {
-	for range n {
-		s = strings.TrimLeft(s, " \t\r\n\u00a0")
-		i := strings.IndexAny(s, " \t\r\n\u00a0")
-		if i < 0 {
-			return ""
-		}
-		s = s[i:]
-	}
-	return strings.TrimSpace(s)
 }
 
 // record loads the deal or card being changed.

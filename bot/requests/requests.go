@@ -150,7 +150,7 @@ func quickRef(c *bot.Context, d map[string]string, rest string) (string, bool, e
 		if len(cs) == 0 {
 			continue
 		}
-		text := afterWords(rest, n)
+		text := bot.AfterWords(rest, n)
 		working := cards.Working(cs)
 		switch len(working) {
 		case 0:
@@ -198,20 +198,6 @@ func startsWord(name, q string) bool {
 // trimWord drops the punctuation a sentence puts after a name: «ПАО
 // Сбербанк: …».
 func trimWord(w string) string { return strings.Trim(w, ",.;:!?()") }
-
-// afterWords returns s past its first n words, as typed (line breaks
-// kept).
-func afterWords(s string, n int) string {
-	for range n {
-		s = strings.TrimLeft(s, " \t\r\n\u00a0")
-		i := strings.IndexAny(s, " \t\r\n\u00a0")
-		if i < 0 {
-			return ""
-		}
-		s = s[i:]
-	}
-	return strings.TrimSpace(s)
-}
 
 func isDealNumber(s string) bool { _, ok := core.ParseDealNumber(s); return ok }
 
