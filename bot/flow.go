@@ -44,6 +44,38 @@ const Skip = "-"
 // without asking again (the step has answered by itself, e.g. with choices).
 const Stay = "."
 
+// FinalInput is the Input of a dialog's last step, which makes a change
+// with the answer. An empty answer (or «-») is refused with the error key
+// required; with required "" the answer may be left out, and act gets "".
+// act makes the change: a wrong answer (EINVALID) asks the step again, any
+// other error ends the dialog; once the change is made, the dialog ends
+// and act's reply is sent (none when it is nil).
+func FinalInput(required string,
+	act func(c *Context, text string) (*Reply, error)) func(*Context, string) (string, error) {
+	return func(c *Context, s string) (string, error) {
+		if s == "" || IsSkip(s) {
+			if required != "" {
+				return "", core.Errorf(core.EINVALID, required)
+			}
+			s = ""
+		}
+		r, err := act(c, s)
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID {
+				_ = c.Finish()
+			}
+			return "", err
+		}
+		if err := c.Finish(); err != nil {
+			return "", err
+		}
+		if r == nil {
+			return "", nil
+		}
+		return "", c.Send(*r)
+	}
+}
+
 // IsSkip reports whether an answer skips an optional step.
 func IsSkip(text string) bool {
 	t := strings.TrimSpace(text)

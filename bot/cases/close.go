@@ -37,26 +37,17 @@ func closeFlow() *bot.Flow {
 	return &bot.Flow{Name: "case.close", First: "resolution", Perm: core.PermTasks, Steps: map[string]*bot.Step{
 		"resolution": {Prompt: func(c *bot.Context) error {
 			return c.Reply("flow.case.resolution", bot.Args{"ID": c.Conv.Data["case_id"], "Topic": c.Conv.Data["topic"]})
-		}, Input: func(c *bot.Context, s string) (string, error) {
-			if s == "" || bot.IsSkip(s) {
-				return "", core.Errorf(core.EINVALID, "err.case.resolution_required")
-			}
+		}, Input: bot.FinalInput("err.case.resolution_required", func(c *bot.Context, s string) (*bot.Reply, error) {
 			id, _ := strconv.ParseInt(c.Conv.Data["case_id"], 10, 64)
 			cs, err := c.Svc.CloseCase(c.Ctx(), c.Actor(), id, s)
 			if err != nil {
-				if core.ErrorCode(err) != core.EINVALID {
-					_ = c.Finish()
-				}
-				return "", err
-			}
-			if err := c.Finish(); err != nil {
-				return "", err
+				return nil, err
 			}
 			u := c.Update
 			if u.Platform == cs.Platform && u.ChatID == cs.ChatID && u.ThreadID == cs.ThreadID {
-				return "", nil // the thread is told
+				return nil, nil // the thread is told
 			}
-			return "", c.Reply("msg.case.closed", bot.Args{"ID": cs.ID, "Topic": cs.Topic})
-		}},
+			return &bot.Reply{Key: "msg.case.closed", Args: bot.Args{"ID": cs.ID, "Topic": cs.Topic}}, nil
+		})},
 	}}
 }

@@ -341,8 +341,10 @@ func passInput(c *bot.Context, s string) (string, error) {
 
 // textFlow is a dialog of one question whose answer a step of the
 // request takes: the question to its requester, their answer, the result,
-// the reason of a rejection.
-func textFlow(name, prompt string, perm core.Permission, take func(c *bot.Context, id int64, text string) error) *bot.Flow {
+// the reason of a rejection. take makes the step and says what to reply
+// once the dialog has ended (bot.FinalInput).
+func textFlow(name, prompt string, perm core.Permission,
+	take func(c *bot.Context, id int64, text string) (*bot.Reply, error)) *bot.Flow {
 	return &bot.Flow{Name: name, First: "text", Perm: perm, Steps: map[string]*bot.Step{
 		"text": {Prompt: func(c *bot.Context) error {
 			id, _ := strconv.ParseInt(c.Conv.Data["id"], 10, 64)
@@ -364,19 +366,10 @@ func textFlow(name, prompt string, perm core.Permission, take func(c *bot.Contex
 				args["Assignee"] = othersName(c, r, names)
 			}
 			return c.Reply(prompt, args)
-		}, Input: func(c *bot.Context, s string) (string, error) {
-			if bot.IsSkip(s) {
-				s = ""
-			}
+		}, Input: bot.FinalInput("", func(c *bot.Context, s string) (*bot.Reply, error) {
 			id, _ := strconv.ParseInt(c.Conv.Data["id"], 10, 64)
-			if err := take(c, id, s); err != nil {
-				if core.ErrorCode(err) != core.EINVALID {
-					_ = c.Finish()
-				}
-				return "", err
-			}
-			return "", nil
-		}},
+			return take(c, id, s)
+		})},
 	}}
 }
 
@@ -390,52 +383,43 @@ func lastQuestion(r *core.Request) *core.RequestMessage {
 	return nil
 }
 
-func ask(c *bot.Context, id int64, text string) error {
+func ask(c *bot.Context, id int64, text string) (*bot.Reply, error) {
 	r, err := c.Svc.AskRequest(c.Ctx(), c.Actor(), id, text)
 	if err != nil {
-		return err
-	}
-	if err := c.Finish(); err != nil {
-		return err
+		return nil, err
 	}
 	names, err := c.Svc.UserNames(c.Ctx())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.Reply("msg.request.asked", bot.Args{"ID": r.ID, "Requester": names[r.RequesterID]},
-		bot.Row(showButton(r.ID)))
+	return reply("msg.request.asked", bot.Args{"ID": r.ID, "Requester": names[r.RequesterID]}, r.ID), nil
 }
 
-func answer(c *bot.Context, id int64, text string) error {
+func answer(c *bot.Context, id int64, text string) (*bot.Reply, error) {
 	r, err := c.Svc.AnswerRequest(c.Ctx(), c.Actor(), id, text, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := c.Finish(); err != nil {
-		return err
-	}
-	return c.Reply("msg.request.answered", bot.Args{"ID": r.ID, "Files": 0}, bot.Row(showButton(r.ID)))
+	return reply("msg.request.answered", bot.Args{"ID": r.ID, "Files": 0}, r.ID), nil
 }
 
-func done(c *bot.Context, id int64, text string) error {
+func done(c *bot.Context, id int64, text string) (*bot.Reply, error) {
 	r, err := c.Svc.DoneRequest(c.Ctx(), c.Actor(), id, text)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := c.Finish(); err != nil {
-		return err
-	}
-	return c.Reply("msg.request.done", bot.Args{"ID": r.ID}, bot.Row(showButton(r.ID)))
+	return reply("msg.request.done", bot.Args{"ID": r.ID}, r.ID), nil
 }
 
-func reject(c *bot.Context, id int64, text string) error {
+func reject(c *bot.Context, id int64, text string) (*bot.Reply, error) {
 	r, err := c.Svc.RejectRequest(c.Ctx(), c.Actor(), id, text)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := c.Finish(); err != nil {
-		return err
-	}
-	return c.Reply("msg.request.rejected", bot.Args{"ID": r.ID, "Intake": r.Type == core.RequestIntake},
-		bot.Row(showButton(r.ID)))
+	return reply("msg.request.rejected", bot.Args{"ID": r.ID, "Intake": r.Type == core.RequestIntake}, r.ID), nil
+}
+
+// reply says what was done with a request, with «Открыть» under it.
+func reply(key string, args bot.Args, id int64) *bot.Reply {
+	return &bot.Reply{Key: key, Args: args, Buttons: [][]bot.Button{bot.Row(showButton(id))}}
 }

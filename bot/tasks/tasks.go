@@ -102,23 +102,14 @@ func doneFlow() *bot.Flow {
 	return &bot.Flow{Name: "task.done", First: "result", Perm: core.PermTasks, Steps: map[string]*bot.Step{
 		"result": {Prompt: func(c *bot.Context) error {
 			return c.Reply("flow.done.result", bot.Args{"ID": c.Conv.Data["task_id"], "Title": c.Conv.Data["title"]})
-		}, Input: func(c *bot.Context, s string) (string, error) {
-			if s == "" || bot.IsSkip(s) {
-				return "", core.Errorf(core.EINVALID, "err.task.result_required")
-			}
+		}, Input: bot.FinalInput("err.task.result_required", func(c *bot.Context, s string) (*bot.Reply, error) {
 			id, _ := strconv.ParseInt(c.Conv.Data["task_id"], 10, 64)
 			t, err := c.Svc.CompleteTask(c.Ctx(), c.Actor(), id, s)
 			if err != nil {
-				if core.ErrorCode(err) != core.EINVALID {
-					_ = c.Finish()
-				}
-				return "", err
+				return nil, err
 			}
-			if err := c.Finish(); err != nil {
-				return "", err
-			}
-			return "", c.Reply("msg.done.ok", bot.Args{"ID": t.ID, "Title": t.Title})
-		}},
+			return &bot.Reply{Key: "msg.done.ok", Args: bot.Args{"ID": t.ID, "Title": t.Title}}, nil
+		})},
 	}}
 }
 
