@@ -2,6 +2,7 @@ package cards_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/dealdesk/dealdesk/bot"
@@ -17,24 +18,17 @@ func testCards() []*core.Client {
 	}
 }
 
-func ids(cs []*core.Client) []int64 {
-	var out []int64
-	for _, cl := range cs {
-		out = append(out, cl.ID)
-	}
-	return out
-}
-
 func TestWorkingDropsMergedCardsAndLeavesTheInputAlone(t *testing.T) {
 	cs := testCards()
-	if got := ids(cards.Working(cs)); !reflect.DeepEqual(got, []int64{1, 3}) {
-		t.Fatalf("Working = %v, want [1 3]", got)
+	all := slices.Clone(cs)
+	if got := cards.Working(cs); !slices.Equal(got, []*core.Client{cs[0], cs[2]}) {
+		t.Fatalf("Working = %+v, want cards 1 and 3", got)
 	}
-	if got := ids(cs); !reflect.DeepEqual(got, []int64{1, 2, 3}) {
-		t.Fatalf("input changed: %v", got)
+	if !slices.Equal(cs, all) {
+		t.Fatalf("input changed: %+v", cs)
 	}
 	if got := cards.Working(cs[1:2]); len(got) != 0 {
-		t.Fatalf("Working of merged cards only = %v, want none", ids(got))
+		t.Fatalf("Working of merged cards only = %+v, want none", got)
 	}
 }
 
