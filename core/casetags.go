@@ -93,7 +93,8 @@ const maxDeadlineWords = 6
 // readTaskLine reads what follows #задача: an assignee, a deadline and
 // what to do, «@Петров 05.12 подготовить протокол» (the deadline may also
 // end the line: «Петров подготовить протокол до пятницы»). The deadline
-// is read in loc and must not have passed.
+// is read in loc and must not have passed; a time in it that is none
+// («завтра 25:00») is refused, never taken into the title.
 func readTaskLine(users []*User, a Actor, line string, now time.Time, loc *time.Location) (*User, time.Time, string, error) {
 	words := strings.Fields(strings.TrimLeft(line, ",.:;—–- "))
 	if len(words) == 0 {
@@ -109,6 +110,13 @@ func readTaskLine(users []*User, a Actor, line string, now time.Time, loc *time.
 	for k := min(maxDeadlineWords, len(words)); k >= 1 && !found; k-- {
 		if t, _, err := ParseDeadline(strings.Join(words[:k], " "), now, loc); err == nil {
 			due, found, words = t, true, words[k:]
+		}
+	}
+	if found {
+		// «завтра 25:00 …»: the day is read and the time after it is not
+		// one; it is a mistake in the deadline, not the start of the title.
+		if err := badClockAt(words); err != nil {
+			return nil, time.Time{}, "", err
 		}
 	}
 	title := strings.Join(words, " ")
@@ -143,9 +151,17 @@ var pastDays = map[string]int{"вчера": 1, "позавчера": 2, "yesterd
 // (the words after the assignee) has none that can be taken: a day said
 // as passed («вчера», «yesterday 10:00») is the deadline parser's
 // err.date.past, a word written as a date that is none («31.02», «5.13»)
-// its err.date.format; otherwise the line has no deadline at all.
+// its err.date.format, a time that is none («25:00») err.case.task_time;
+// otherwise the line has no deadline at all.
 func unreadDeadline(words []string, now time.Time, loc *time.Location) error {
 	ws := deadlineWords(strings.Join(words, " "))
+	// A time that is none («25:00», «9:75») where a deadline should be
+	// says why none could be read.
+	for _, w := range ws {
+		if clockShaped(w) && !isClock(w) {
+			return badClock(w)
+		}
+	}
 	if len(ws) > 1 && deadlinePrepositions[ws[0]] {
 		ws = ws[1:]
 	}
@@ -172,6 +188,30 @@ func unreadDeadline(words []string, now time.Time, loc *time.Location) error {
 		}
 	}
 	return Errorf(EINVALID, "err.case.task_due")
+}
+
+// badClockAt refuses the words after a deadline read at the start of a
+// task line when they go on with a time that is none: «25:00», «в 24:00»,
+// "at 9:75" (EINVALID err.case.task_time); nil otherwise.
+func badClockAt(words []string) error {
+	ws := deadlineWords(strings.Join(words, " "))
+	if len(ws) > 1 && (ws[0] == "в" || ws[0] == "во" || ws[0] == "at") {
+		ws = ws[1:]
+	}
+	if len(ws) > 0 && clockShaped(ws[0]) && !isClock(ws[0]) {
+		return badClock(ws[0])
+	}
+	return nil
+}
+
+func badClock(w string) error { return Errorf(EINVALID, "err.case.task_time", "Text", w) }
+
+// clockShaped reports whether a word is written as a time of day, hours
+// and minutes of one or two digits around a colon («9:30», «25:00»),
+// whether or not it is one.
+func clockShaped(w string) bool {
+	h, m, ok := strings.Cut(w, ":")
+	return ok && len(h) >= 1 && len(h) <= 2 && len(m) >= 1 && len(m) <= 2 && allDigits(h) && allDigits(m)
 }
 
 // maxPersonWords is the most words of a person's name as typed.
