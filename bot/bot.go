@@ -269,15 +269,8 @@ func (b *Bot) route(c *Context) error {
 	if b.bareCommand(u, func(cmd string) bool { return conv == nil || cmd == "cancel" }) {
 		return b.dispatchCommand(c)
 	}
-	if conv != nil && len(u.Files) > 0 {
-		// A dialog's steps ask for words, not files (a file is sent with
-		// its command as the caption): the question stays as it is.
-		return c.Reply("msg.file.in_dialog", nil)
-	}
 	if conv != nil {
-		c.Conv = conv
-		c.clearQuestion() // answered by typing: the question's buttons go
-		return c.input(u.Text)
+		return b.answer(c, conv)
 	}
 	if !c.Private() {
 		// Ordinary talk in a work chat is not for the bot, unless a use
@@ -292,6 +285,66 @@ func (b *Bot) route(c *Context) error {
 		return c.Reply("msg.file.unexpected", nil)
 	}
 	return c.Reply("msg.unknown_text", nil)
+}
+
+// answer handles a plain message of a user whose dialog waits in the
+// chat. Where the chat's talk is kept (a case discussion collects what is
+// said in a thread, in a plain group or in the console's chat, through
+// the chat's text handlers), the dialog does not swallow it:
+//
+//   - a message that starts with a case tag (#решение, #decision, #задача,
+//     #task: core.StartsWithCaseTag) is said to the case, never to the
+//     dialog: it goes where it would go with no dialog waiting (the
+//     group's handlers, or a private chat's), and the dialog goes on
+//     waiting. Only if none takes it (no case is kept there) is it the
+//     dialog's answer;
+//   - in a group, any other message is talk among people too: the group's
+//     handlers hear it first as talk only (core.TalkOnly: a case records
+//     it, and does not act on its tags, which are the dialog's answer to
+//     act on), then the dialog takes it as its answer. A private chat is
+//     one person's talk with the bot: there the answer is the dialog's
+//     alone;
+//   - files that the step does not take (Step.Files) are no answer: in a
+//     group they go to its handlers as they would with no dialog waiting
+//     (a case collects them); where none takes them, they are refused and
+//     the question stays as it is.
+//
+// A stranger's message never gets here: only known, active users' updates
+// are handled.
+func (b *Bot) answer(c *Context, conv *core.Conversation) error {
+	u := c.Update
+	texts := b.router.texts
+	if !c.Private() {
+		texts = b.router.groupTexts
+	}
+	takesFiles := false
+	if f, ok := b.router.flows[conv.Flow]; ok && f.Steps[conv.Step] != nil {
+		takesFiles = f.Steps[conv.Step].Files
+	}
+	tagged := core.StartsWithCaseTag(u.Text)
+	noAnswer := len(u.Files) > 0 && !takesFiles
+	if tagged || noAnswer && !c.Private() {
+		if handled, err := askTexts(c, texts); handled || err != nil {
+			return err
+		}
+	}
+	if noAnswer {
+		// A dialog's step that asks for words takes no file (one goes with
+		// its command as the caption): the question stays as it is.
+		return c.Reply("msg.file.in_dialog", nil)
+	}
+	if !c.Private() && !tagged {
+		ctx := c.ctx
+		c.ctx = core.TalkOnly(ctx)
+		_, err := askTexts(c, texts)
+		c.ctx = ctx
+		if err != nil {
+			return err
+		}
+	}
+	c.Conv = conv
+	c.clearQuestion() // answered by typing: the question's buttons go
+	return c.input(u.Text)
 }
 
 // askTexts offers a plain message to text handlers in turn, until one

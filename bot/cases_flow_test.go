@@ -209,10 +209,15 @@ func TestCaseInAChatWithoutThreads(t *testing.T) {
 	sent = d.group("off", "9", "Подписываем с протоколом разногласий")
 	d.want(sent, "notify.case.closed", bot.Args{"ID": 1, "Topic": cs.Topic, "By": "Ирина Сопровождение",
 		"Resolution": "Подписываем с протоколом разногласий", "Decisions": 1, "Tasks": 1})
-	if got := d.theCase(1); got.Status != core.CaseClosed || got.Messages != 4 {
+	// The resolution was said in the chat while the case was open: the
+	// dialog takes it, and the case keeps it as its last message.
+	if got := d.theCase(1); got.Status != core.CaseClosed || got.Messages != 5 {
 		t.Fatalf("closed case = %+v", got)
 	}
-	if sent := d.group("mgr", "10", "спасибо"); len(sent) != 0 || len(d.caseMessages(1)) != 4 {
+	if ms := d.caseMessages(1); ms[4].Text != "Подписываем с протоколом разногласий" || ms[4].Decision {
+		t.Fatalf("the resolution's message = %+v", ms[4])
+	}
+	if sent := d.group("mgr", "10", "спасибо"); len(sent) != 0 || len(d.caseMessages(1)) != 5 {
 		t.Fatalf("talk after closing: %s", dump(sent))
 	}
 

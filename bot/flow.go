@@ -26,6 +26,12 @@ type Step struct {
 	// stores what it needs in c.Conv.Data and returns the next step, or ""
 	// when the flow is finished. An EINVALID error re-asks the same step.
 	Input func(c *Context, text string) (next string, err error)
+	// Files: the step takes files too. A message with files is then its
+	// answer: Input gets the message's caption as the text ("" without
+	// one) and finds the files in c.Update.Files (fetched with
+	// c.Download). A step without Files takes words only: a file sent to
+	// it is refused and the question stays as it is (msg.file.in_dialog).
+	Files bool
 }
 
 // ActionFlowInput is the action of choice buttons inside a flow: their

@@ -846,3 +846,72 @@ func (w *caseWorld) document(a core.Actor, st core.DocStatus) {
 			ClientID: w.client.ID, Status: st, RequestedBy: w.manager.ID(), OfficerID: a.ID()})
 	})
 }
+
+// TestCaseTalkOnly: a message collected in a context made by TalkOnly (a
+// dialog's answer said in the case's chat) is recorded as written, with
+// its files, and its tags make nothing and are not refused; one of someone
+// who may not see the deal is not collected, and nothing is said.
+func TestCaseTalkOnly(t *testing.T) {
+	w := newCaseWorld(t)
+	cs := w.open(w.officer, "Спорный пункт", nil)
+	w.deliver(cs.ID, core.Delivery{ThreadID: "77"})
+	dealChanges := len(w.changes(core.EntityDeal, w.deal.ID))
+	talk := func(a core.Actor, pid, text string) *core.Collected {
+		t.Helper()
+		res, err := w.svc.CollectCaseMessage(core.TalkOnly(w.ctx()), a, core.CaseInput{Platform: core.PlatformTelegram,
+			ChatID: teamChat, ThreadID: "77", PlatformID: pid, Text: text,
+			Files: []core.CaseFile{{Name: "скан.pdf", Data: []byte("%PDF скан")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	text := "причина: см. #решение выше и #задача @Менеджеров 05.12 позвонить"
+	res := talk(w.officer, "t1", text)
+	if res == nil || res.Message == nil || res.Problem != nil || res.Decision != "" || res.Task != nil ||
+		res.Message.Text != text || res.Message.Decision || res.Message.TaskID != 0 || len(res.Message.Files) != 1 {
+		t.Fatalf("talk = %+v", res)
+	}
+	if res := talk(w.officer, "t2", "#задача @Никтоев вчера"); res == nil || res.Problem != nil || res.Message == nil {
+		t.Fatalf("a bad tag in talk = %+v", res)
+	}
+	if res := talk(w.manager2, "t3", "#решение отдать скидку"); res != nil {
+		t.Fatalf("talk of someone who may not see the deal = %+v", res)
+	}
+	got := w.caseByID(cs.ID)
+	if got.Messages != 2 || got.Decisions != 0 || len(got.Tasks) != 0 {
+		t.Fatalf("case = %+v", got)
+	}
+	if n := len(w.changes(core.EntityDeal, w.deal.ID)); n != dealChanges {
+		t.Errorf("the deal got %d changes", n-dealChanges)
+	}
+	// Without TalkOnly the same words act.
+	if res := w.say(w.officer, "77", "t4", "#решение берём"); res.Decision != "берём" {
+		t.Fatalf("a decision outside talk = %+v", res)
+	}
+}
+
+// TestStartsWithCaseTag: which messages start with a case tag.
+func TestStartsWithCaseTag(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"#решение сумму не меняем", true},
+		{"  #Решение: берём", true},
+		{"#decision go", true},
+		{"#задача @мне завтра позвонить", true},
+		{"#TASK me tomorrow call", true},
+		{"#решение", true},
+		{"ок #решение берём", false},
+		{"#решения ещё нет", false},
+		{"#12", false},
+		{"#", false},
+		{"", false},
+		{"решение", false},
+	} {
+		if got := core.StartsWithCaseTag(tc.text); got != tc.want {
+			t.Errorf("StartsWithCaseTag(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -84,6 +84,23 @@ func readCaseTags(text string) caseTags {
 	return t
 }
 
+// StartsWithCaseTag reports whether a message starts with a case tag
+// (#решение, #decision, #задача, #task, in any case, «#решение:» too):
+// it is said to a case discussion, to be recorded or to make a task,
+// rather than talk or an answer to the bot's question.
+func StartsWithCaseTag(text string) bool {
+	rs := []rune(strings.TrimSpace(text))
+	if len(rs) == 0 || rs[0] != '#' {
+		return false
+	}
+	j := 1
+	for j < len(rs) && isWordRune(rs[j]) {
+		j++
+	}
+	word := strings.ToLower(string(rs[1:j]))
+	return decisionTags[word] || taskTags[word]
+}
+
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
 
 // maxDeadlineWords is the longest deadline phrase a task line starts with
