@@ -1,6 +1,7 @@
 package requests
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ func newFlow() *bot.Flow {
 		"start": {Prompt: advance, Input: func(c *bot.Context, _ string) (string, error) { return next(c) }},
 		"type":  {Prompt: askType, Input: typeInput},
 		"ref":   {Prompt: askRef, Input: refInput},
-		"text":  {Prompt: askText, Input: textInput},
+		"text":  {Prompt: askText, Input: textInput, Files: true},
 	}}
 }
 
@@ -196,12 +197,24 @@ func takeClient(c *bot.Context, d map[string]string, cl *core.Client) error {
 	return nil
 }
 
+// askText asks for the request's text, saying that files may come with
+// it (and how many have come).
 func askText(c *bot.Context) error {
-	return c.Reply("flow.request.text", bot.Args{"Type": c.Conv.Data["type"], "Files": fileCount(c.Conv.Data["files"])})
+	args := bot.Args{"Type": c.Conv.Data["type"], "Files": fileCount(c.Conv.Data["files"])}
+	return c.Send(bot.Reply{Text: c.T("flow.request.text", args) + "\n" + c.T("flow.request.text_files", nil)})
 }
 
+// textInput takes the request's text, with the files sent with it (the
+// text their caption); files sent without a caption are kept and the text
+// is asked for again.
 func textInput(c *bot.Context, s string) (string, error) {
+	if err := keepFiles(c); err != nil {
+		return "", err
+	}
 	if bot.IsSkip(s) || strings.TrimSpace(s) == "" {
+		if len(c.Update.Files) > 0 {
+			return "text", nil // the files are kept: the text is asked again, counting them
+		}
 		return "", core.Errorf(core.EINVALID, "err.request.text_required")
 	}
 	if err := checkText(s); err != nil {
@@ -211,9 +224,49 @@ func textInput(c *bot.Context, s string) (string, error) {
 	return next(c)
 }
 
+// keepFiles adds the files of the message answering a step that takes
+// files to those kept in the dialog's data (fetched when the step is
+// done); more than a request takes are refused, and none is kept.
+func keepFiles(c *bot.Context) error {
+	if len(c.Update.Files) == 0 {
+		return nil
+	}
+	var fs []bot.IncomingFile
+	if raw := c.Conv.Data["files"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &fs); err != nil {
+			return core.Errorf(core.EINVALID, "err.button.expired")
+		}
+	}
+	for _, f := range c.Update.Files {
+		// What can be told before fetching is told now, not at the end.
+		if f.Size > bot.MaxDownload {
+			return core.Errorf(core.EINVALID, "err.file.too_large", "Name", f.Name, "Size", bot.FileSize(c.P, f.Size),
+				"Max", bot.FileSize(c.P, bot.MaxDownload))
+		}
+	}
+	fs = append(fs, c.Update.Files...)
+	if len(fs) > core.MaxRequestFiles {
+		return core.Errorf(core.EINVALID, "err.request.files_too_many", "Max", core.MaxRequestFiles)
+	}
+	b, err := json.Marshal(fs)
+	if err != nil {
+		return err
+	}
+	c.Conv.Data["files"] = string(b)
+	return nil
+}
+
+// fileRefused reports whether an error refuses a file sent (it cannot be
+// fetched, or a request does not take it).
+func fileRefused(err error) bool {
+	key, _ := core.ErrorKey(err)
+	return core.ErrorCode(err) == core.EINVALID &&
+		(strings.HasPrefix(key, "err.file.") || strings.HasPrefix(key, "err.request.file"))
+}
+
 // file files the request the dialog has gathered, with the files sent
-// with the command, and ends the dialog, filed or not (an error says why
-// it could not be).
+// with the command and to the text step, and ends the dialog, filed or
+// not (an error says why it could not be).
 func file(c *bot.Context) (string, error) {
 	d := c.Conv.Data
 	in := core.NewRequest{Type: core.RequestType(d["type"]), Text: d["text"]}
@@ -342,11 +395,46 @@ func passInput(c *bot.Context, s string) (string, error) {
 // textFlow is a dialog of one question whose answer a step of the
 // request takes: the question to its requester, their answer, the result,
 // the reason of a rejection. take makes the step and says what to reply
-// once the dialog has ended (bot.FinalInput).
+// once the dialog has ended (bot.FinalInput). The requester's answer may
+// carry files, as /request N ответ does: sent with the answer as their
+// caption, or before it (kept, and the answer asked for again); its
+// prompt says so (flow.request.answer_files, in place of the prompt
+// given, which sends files only with the command).
 func textFlow(name, prompt string, perm core.Permission,
 	take func(c *bot.Context, id int64, text string) (*bot.Reply, error)) *bot.Flow {
+	files := name == "request.answer"
+	if files {
+		prompt = "flow.request.answer_files"
+	}
+	final := bot.FinalInput("", func(c *bot.Context, s string) (*bot.Reply, error) {
+		id, _ := strconv.ParseInt(c.Conv.Data["id"], 10, 64)
+		return take(c, id, s)
+	})
+	input := final
+	if files {
+		input = func(c *bot.Context, s string) (string, error) {
+			if err := keepFiles(c); err != nil {
+				return "", err
+			}
+			if len(c.Update.Files) > 0 && (s == "" || bot.IsSkip(s)) {
+				return "text", nil // the files are kept: the answer is asked again, counting them
+			}
+			next, err := final(c, s)
+			if err != nil && c.Conv != nil && c.Conv.Data["files"] != "" && fileRefused(err) {
+				// A kept file that cannot be taken would refuse every
+				// answer: it is let go, with why, and the answer asked again.
+				delete(c.Conv.Data, "files")
+				key, args := core.ErrorKey(err)
+				if err := c.Reply(key, args); err != nil {
+					return "", err
+				}
+				return "text", nil
+			}
+			return next, err
+		}
+	}
 	return &bot.Flow{Name: name, First: "text", Perm: perm, Steps: map[string]*bot.Step{
-		"text": {Prompt: func(c *bot.Context) error {
+		"text": {Files: files, Prompt: func(c *bot.Context) error {
 			id, _ := strconv.ParseInt(c.Conv.Data["id"], 10, 64)
 			r, err := c.Svc.ShowRequest(c.Ctx(), c.Actor(), id)
 			if err != nil {
@@ -362,14 +450,13 @@ func textFlow(name, prompt string, perm core.Permission,
 			if q := lastQuestion(r); q != nil {
 				args["Question"] = core.CutText(q.Text, 1000)
 			}
-			if name != "request.answer" {
+			if files {
+				args["Files"] = fileCount(c.Conv.Data["files"])
+			} else {
 				args["Assignee"] = othersName(c, r, names)
 			}
 			return c.Reply(prompt, args)
-		}, Input: bot.FinalInput("", func(c *bot.Context, s string) (*bot.Reply, error) {
-			id, _ := strconv.ParseInt(c.Conv.Data["id"], 10, 64)
-			return take(c, id, s)
-		})},
+		}, Input: input},
 	}}
 }
 
@@ -395,12 +482,18 @@ func ask(c *bot.Context, id int64, text string) (*bot.Reply, error) {
 	return reply("msg.request.asked", bot.Args{"ID": r.ID, "Requester": names[r.RequesterID]}, r.ID), nil
 }
 
+// answer answers the request's question with the files sent in the
+// dialog.
 func answer(c *bot.Context, id int64, text string) (*bot.Reply, error) {
-	r, err := c.Svc.AnswerRequest(c.Ctx(), c.Actor(), id, text, nil)
+	files, err := attachments(c, c.Conv.Data["files"])
 	if err != nil {
 		return nil, err
 	}
-	return reply("msg.request.answered", bot.Args{"ID": r.ID, "Files": 0}, r.ID), nil
+	r, err := c.Svc.AnswerRequest(c.Ctx(), c.Actor(), id, text, files)
+	if err != nil {
+		return nil, err
+	}
+	return reply("msg.request.answered", bot.Args{"ID": r.ID, "Files": len(files)}, r.ID), nil
 }
 
 func done(c *bot.Context, id int64, text string) (*bot.Reply, error) {
