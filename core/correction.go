@@ -52,6 +52,10 @@ type CorrectionTx interface {
 	// PendingCorrections returns the corrections waiting for approval,
 	// oldest first: every one when entity is "", else those of the record.
 	PendingCorrections(entity Entity, id int64) ([]*Correction, error)
+	// CorrectionsOf returns every correction of the records (of one
+	// entity, by ID), whatever its status, oldest first: a history shows
+	// what became of each.
+	CorrectionsOf(entity Entity, ids ...int64) ([]*Correction, error)
 	// ChangeByID returns one audit record, or ENOTFOUND.
 	ChangeByID(id int64) (*Change, error)
 }

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -88,6 +89,77 @@ func (tx *Tx) PendingCorrections(entity core.Entity, id int64) ([]*core.Correcti
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return cs, nil
+}
+
+// CorrectionsOf returns every correction of the records of an entity,
+// whatever its status, oldest first (ties by ID). There is no index by
+// record for all statuses (corrections_pending holds the pending ones
+// only): it reads every correction once, but decodes only those of the
+// records (correctionOf).
+func (tx *Tx) CorrectionsOf(entity core.Entity, ids ...int64) ([]*core.Correction, error) {
+	cs := []*core.Correction{}
+	if len(ids) == 0 {
+		return cs, nil
+	}
+	err := tx.scan(bktCorrections, nil, func(k, v []byte) (bool, error) {
+		e, eid, err := correctionOf(v)
+		if err != nil {
+			return false, fmt.Errorf("%s %x: %w", bktCorrections, k, err)
+		}
+		if string(e) != string(entity) || !slices.Contains(ids, eid) {
+			return true, nil
+		}
+		c := new(core.Correction)
+		if err := decode(v, c); err != nil {
+			return false, fmt.Errorf("%s %x: %w", bktCorrections, k, err)
+		}
+		cs = append(cs, c)
+		return true, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: corrections of %s %v: %w", entity, ids, err)
+	}
+	slices.SortStableFunc(cs, func(a, b *core.Correction) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return cs, nil
+}
+
+// editPrefix starts a stored correction's record: its Edit's entity and
+// id come first, as encoding/json writes the struct's fields in order.
+// Outside a string, where quotes are escaped, it can only be the key.
+var editPrefix = []byte(`"edit":{"entity":"`)
+
+// correctionOf reads which record a stored correction is of, without
+// decoding the rest of it: from its Edit's first fields where they are
+// written so, else by decoding. The entity is a part of v.
+func correctionOf(v []byte) ([]byte, int64, error) {
+	if i := bytes.Index(v, editPrefix); i >= 0 {
+		rest := v[i+len(editPrefix):]
+		if j := bytes.IndexByte(rest, '"'); j >= 0 {
+			entity, rest := rest[:j], rest[j+1:]
+			if num, ok := bytes.CutPrefix(rest, []byte(`,"id":`)); ok {
+				var id int64
+				n := 0
+				for ; n < len(num) && n < 18 && num[n] >= '0' && num[n] <= '9'; n++ {
+					id = id*10 + int64(num[n]-'0')
+				}
+				if n > 0 && n < len(num) && (num[n] == ',' || num[n] == '}') {
+					return entity, id, nil
+				}
+			}
+		}
+	}
+	var of struct {
+		Edit struct {
+			Entity string `json:"entity"`
+			ID     int64  `json:"id"`
+		} `json:"edit"`
+	}
+	if err := decode(v, &of); err != nil {
+		return nil, 0, err
+	}
+	return []byte(of.Edit.Entity), of.Edit.ID, nil
 }
 
 // ChangeByID returns one audit record, or ENOTFOUND.
