@@ -27,6 +27,14 @@ type History struct {
 	// number, a client's name and INN, a task's number, a user's name. A
 	// deal the actor may not see is not labelled.
 	Labels map[Entity]map[int64]string
+	// Corrections are the corrections of the records shown that the actor
+	// may see, by number: what each proposed (its Edit), for the entries
+	// of its status (EntityCorrection changes).
+	Corrections map[int64]*Correction
+	// requests are the requests shown, by number; records the cards and
+	// deals shown, whose corrections the history shows.
+	requests map[int64]bool
+	records  map[Entity][]int64
 }
 
 // HistoryEntry is what one action did to one record: the changes recorded
@@ -121,7 +129,10 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 		}
 		h := &History{Entity: EntityDeal, Title: d.Number + " " + d.Title, Ref: d.Number}
 		err = s.view(ctx, func(tx Tx) error {
-			if err := collectDeal(tx, d, h); err != nil {
+			if err := collectDeal(tx, a, d, h); err != nil {
+				return err
+			}
+			if err := collectCorrections(tx, a, h); err != nil {
 				return err
 			}
 			return finish(tx, a, h)
@@ -139,14 +150,21 @@ func (s *Service) FindHistory(ctx context.Context, a Actor, ref string) (*Histor
 				return err
 			}
 		}
+		if err := collectCorrections(tx, a, h); err != nil {
+			return err
+		}
 		return finish(tx, a, h)
 	})
 	return h, err
 }
 
 // finish orders the changes, groups them into entries and labels what they
-// name.
+// name. A request's note of a correction shown in the history is left
+// out: the correction's own entry says the same, naming the request.
 func finish(tx Tx, a Actor, h *History) error {
+	h.Changes = slices.DeleteFunc(h.Changes, func(c *Change) bool {
+		return c.Entity == EntityRequest && c.Field == RequestMsgCorrection && h.Corrections[c.Correction] != nil
+	})
 	slices.SortStableFunc(h.Changes, func(x, y *Change) int { return compareAt(x.At, x.ID, y.At, y.ID) })
 	h.Entries = groupEntries(h.Changes)
 	return labelRefs(tx, a, h)
@@ -191,9 +209,12 @@ func groupEntries(cs []*Change) []*HistoryEntry {
 }
 
 // collectClient adds a client's changes, those of the deals the actor may
-// see, and those of the client's tasks that belong to no deal.
+// see, those of the requests about the client (and its deals) the actor
+// may see, and those of the client's tasks that belong to no deal; its
+// corrections are collectCorrections'.
 func collectClient(tx Tx, a Actor, c *Client, h *History) error {
 	h.label(EntityClient, c.ID, clientLabel(c))
+	h.record(EntityClient, c.ID)
 	cs, err := tx.Changes(EntityClient, c.ID)
 	if err != nil {
 		return err
@@ -205,10 +226,13 @@ func collectClient(tx Tx, a Actor, c *Client, h *History) error {
 	}
 	for _, d := range deals {
 		if canSeeDeal(a, d) {
-			if err := collectDeal(tx, d, h); err != nil {
+			if err := collectDeal(tx, a, d, h); err != nil {
 				return err
 			}
 		}
+	}
+	if err := collectRequests(tx, a, RequestFilter{ClientID: c.ID}, h); err != nil {
+		return err
 	}
 	tasks, err := tx.FindTasks(TaskFilter{ClientID: c.ID})
 	if err != nil {
@@ -221,6 +245,77 @@ func collectClient(tx Tx, a Actor, c *Client, h *History) error {
 		}
 	}
 	return collectTasks(tx, own, h)
+}
+
+// collectRequests adds the changes of the requests the filter selects that
+// the actor may see (canSeeRequest), each labelled by its number; one
+// shown already is not added again (a deal's request is its card's too).
+func collectRequests(tx Tx, a Actor, f RequestFilter, h *History) error {
+	rs, err := tx.Requests(f)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if h.requests[r.ID] || !canSeeRequest(tx, a, r) {
+			continue
+		}
+		if h.requests == nil {
+			h.requests = map[int64]bool{}
+		}
+		h.requests[r.ID] = true
+		h.label(EntityRequest, r.ID, "#"+strconv.FormatInt(r.ID, 10))
+		cs, err := tx.Changes(EntityRequest, r.ID)
+		if err != nil {
+			return err
+		}
+		h.Changes = append(h.Changes, cs...)
+	}
+	return nil
+}
+
+// record notes a card or a deal the history shows.
+func (h *History) record(e Entity, id int64) {
+	if h.records == nil {
+		h.records = map[Entity][]int64{}
+	}
+	h.records[e] = append(h.records[e], id)
+}
+
+// collectCorrections adds what became of each correction of the cards and
+// deals shown that the actor may see (mayListCorrection): proposed,
+// approved, rejected, withdrawn, gone stale, each labelled by its number.
+// A correction written at once is left out: the record's own changes show
+// it, naming the correction.
+func collectCorrections(tx Tx, a Actor, h *History) error {
+	var corrs []*Correction
+	for _, e := range []Entity{EntityClient, EntityDeal} {
+		cs, err := tx.CorrectionsOf(e, h.records[e]...)
+		if err != nil {
+			return err
+		}
+		corrs = append(corrs, cs...)
+	}
+	for _, corr := range corrs {
+		if !mayListCorrection(tx, a, corr) {
+			continue
+		}
+		cs, err := tx.Changes(EntityCorrection, corr.ID)
+		if err != nil {
+			return err
+		}
+		if h.Corrections == nil {
+			h.Corrections = map[int64]*Correction{}
+		}
+		h.Corrections[corr.ID] = corr
+		h.label(EntityCorrection, corr.ID, "#"+strconv.FormatInt(corr.ID, 10))
+		for _, c := range cs {
+			if c.Old == "" && c.New == string(CorrectionApplied) {
+				continue
+			}
+			h.Changes = append(h.Changes, c)
+		}
+	}
+	return nil
 }
 
 // refFields are the fields whose values are ids of other records, with
@@ -268,7 +363,12 @@ func labelRefs(tx Tx, a Actor, h *History) error {
 		id int64
 	}
 	tried := map[ref]bool{}
-	for _, ch := range h.Changes {
+	// The corrections' edits name people too (a manager to put on a card).
+	edits := make([]*Change, 0, len(h.Corrections))
+	for _, corr := range h.Corrections {
+		edits = append(edits, &Change{Field: corr.Edit.Field, Old: corr.Edit.Old, New: corr.Edit.New})
+	}
+	for _, ch := range append(slices.Clip(h.Changes), edits...) {
 		refs := make([]ref, 0, 3)
 		if ch.ActorID != 0 {
 			refs = append(refs, ref{EntityUser, ch.ActorID})
@@ -332,13 +432,20 @@ func labelRef(tx Tx, a Actor, h *History, e Entity, id int64) error {
 // clientLabel names a card in the history: its name and INN.
 func clientLabel(c *Client) string { return c.Name() + ", " + c.INN }
 
-func collectDeal(tx Tx, d *Deal, h *History) error {
+// collectDeal adds a deal's changes, those of the requests about it the
+// actor may see, and those of its tasks and documents; its corrections are
+// collectCorrections'.
+func collectDeal(tx Tx, a Actor, d *Deal, h *History) error {
 	h.label(EntityDeal, d.ID, d.Number)
+	h.record(EntityDeal, d.ID)
 	cs, err := tx.Changes(EntityDeal, d.ID)
 	if err != nil {
 		return err
 	}
 	h.Changes = append(h.Changes, cs...)
+	if err := collectRequests(tx, a, RequestFilter{DealID: d.ID}, h); err != nil {
+		return err
+	}
 	tasks, err := tx.FindTasks(TaskFilter{DealID: d.ID})
 	if err != nil {
 		return err
@@ -367,8 +474,14 @@ func collectDocuments(tx Tx, d *Deal, h *History) error {
 	return nil
 }
 
+// collectTasks adds the changes of tasks, each labelled by its number. The
+// task of a request shown is left out: it carries the request's deadline,
+// and the request's own entries say what was done with it.
 func collectTasks(tx Tx, tasks []*Task, h *History) error {
 	for _, t := range tasks {
+		if t.RequestID != 0 && h.requests[t.RequestID] {
+			continue
+		}
 		h.label(EntityTask, t.ID, "#"+strconv.FormatInt(t.ID, 10))
 		cs, err := tx.Changes(EntityTask, t.ID)
 		if err != nil {

@@ -1,6 +1,8 @@
 package core_test
 
 import (
+	"context"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/bolt"
 )
 
 // historyOffice is a client with a branch, a deal on each (one per
@@ -339,4 +342,212 @@ func summary(h *core.History) []string {
 		out = append(out, ref(e.Entity, e.EntityID)+":"+strings.Join(fields(e.Changes), ","))
 	}
 	return out
+}
+
+// historyFix plans and makes a correction with a reason, for a request (0:
+// none).
+func historyFix(o *office, a core.Actor, e core.Entity, id int64, field, value, reason string, request int64) *core.Correction {
+	o.t.Helper()
+	ed, err := o.svc.PlanCorrection(o.ctx(), a, core.EditRequest{Entity: e, ID: id, Field: field, Value: value, Lang: "ru"})
+	if err != nil {
+		o.t.Fatalf("plan %s %s = %q: %v", e, field, value, err)
+	}
+	ed.Reason, ed.RequestID = reason, request
+	corr, err := o.svc.Correct(o.ctx(), a, ed)
+	if err != nil {
+		o.t.Fatalf("correct %s %s = %q: %v", e, field, value, err)
+	}
+	return corr
+}
+
+// statusTrail lists what a history holds of a correction's statuses: "old>new
+// (reason)" each.
+func statusTrail(h *core.History, id int64) []string {
+	var out []string
+	for _, c := range h.Changes {
+		if c.Entity == core.EntityCorrection && c.EntityID == id {
+			out = append(out, c.Old+">"+c.New+" ("+c.Reason+")")
+		}
+	}
+	return out
+}
+
+// TestFindHistory_RequestsAndCorrections: a card's history holds the steps
+// of the requests about it and what became of its corrections and its
+// deals' (proposed, rejected, withdrawn, gone stale) with their reasons,
+// each labelled by its number; a correction written at once is left to the
+// record's own changes, a request's note of a correction shown is left to
+// the correction, and a request's task to the request. Each sees the
+// requests and corrections they may see.
+func TestFindHistory_RequestsAndCorrections(t *testing.T) {
+	o := newOffice(t)
+	c := o.managedClient(sberINN, sberKPP, "Сбер", o.manager)
+	d := o.deal(o.manager, c.ID, "Лизинг", o.manager)
+	r, err := o.svc.CreateRequest(o.ctx(), o.underwriter, core.NewRequest{Type: core.RequestCorrection,
+		Ref: core.RequestRef{ClientID: c.ID}, Text: "КПП сменился"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.TakeRequest(o.ctx(), o.officer, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	kpp := historyFix(o, o.officer, core.EntityClient, c.ID, "кпп", "773601002", "письмо клиента", r.ID)
+	if _, err := o.svc.RejectCorrection(o.ctx(), o.head, kpp.ID, "не подтверждено"); err != nil {
+		t.Fatal(err)
+	}
+	own := historyFix(o, o.officer, core.EntityClient, c.ID, "кпп", "773601003", "опечатка", 0)
+	if _, err := o.svc.RejectCorrection(o.ctx(), o.officer, own.ID, "ошибся карточкой"); err != nil {
+		t.Fatal(err)
+	}
+	first := historyFix(o, o.officer, core.EntityDeal, d.ID, "сумма", "1 000 000", "договор", 0) // no amount yet: at once
+	amount := historyFix(o, o.officer, core.EntityDeal, d.ID, "сумма", "2 000 000", "допсоглашение", 0)
+	if first.Status != core.CorrectionApplied || kpp.Status != core.CorrectionPending || amount.Status != core.CorrectionPending {
+		t.Fatalf("corrections: %s, %s, %s", first.Status, kpp.Status, amount.Status)
+	}
+	if _, err := o.svc.MoveDeal(o.ctx(), o.head, d.ID, core.StageNew, core.StageClosedLost, "клиент отказался"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.svc.DoneRequest(o.ctx(), o.officer, r.ID, "КПП верный"); err != nil {
+		t.Fatal(err)
+	}
+	r = o.requestByID(r.ID)
+
+	o.view(func(tx core.Tx) error {
+		got, err := tx.CorrectionsOf(core.EntityClient, c.ID)
+		if err != nil {
+			return err
+		}
+		if len(got) != 2 || got[0].ID != kpp.ID || got[1].ID != own.ID {
+			t.Errorf("corrections of the card: %d, want #%d and #%d", len(got), kpp.ID, own.ID)
+		}
+		return nil
+	})
+
+	h, err := o.svc.FindHistory(o.ctx(), o.officer, sberINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, h)
+	for id, want := range map[int64][]string{
+		kpp.ID:    {">pending (письмо клиента)", "pending>rejected (не подтверждено)"},
+		own.ID:    {">pending (опечатка)", "pending>withdrawn (ошибся карточкой)"},
+		first.ID:  nil, // the deal's own changes show it
+		amount.ID: {">pending (допсоглашение)", "pending>stale (" + core.StaleClosed + ")"},
+	} {
+		if got := statusTrail(h, id); !slices.Equal(got, want) {
+			t.Errorf("correction #%d in the history: %q, want %q", id, got, want)
+		}
+		if h.Corrections[id] == nil || h.Labels[core.EntityCorrection][id] != "#"+strconv.FormatInt(id, 10) && want != nil {
+			t.Errorf("correction #%d: %v, label %q", id, h.Corrections[id], h.Labels[core.EntityCorrection][id])
+		}
+	}
+	var steps []string
+	for _, e := range h.Entries {
+		switch {
+		case e.Entity == core.EntityRequest && e.EntityID == r.ID:
+			steps = append(steps, e.Reason)
+			for _, ch := range e.Changes {
+				if ch.Field == core.RequestMsgCorrection {
+					t.Errorf("the request's note of correction #%d is shown: the correction's own entries say it", ch.Correction)
+				}
+			}
+		case e.Entity == core.EntityTask && e.EntityID == r.TaskID:
+			t.Errorf("the request's task is shown: %+v", e.Changes[0])
+		}
+	}
+	if want := []string{"created", "request_taken", "request_done"}; !slices.Equal(steps, want) {
+		t.Errorf("the request's entries: %q, want %q", steps, want)
+	}
+	if got := h.Labels[core.EntityRequest][r.ID]; got != "#"+strconv.FormatInt(r.ID, 10) {
+		t.Errorf("request label %q", got)
+	}
+
+	// The requester sees the request and the correction made for it, not
+	// the officer's own withdrawn one; nor the deal's (not theirs).
+	h, err = o.svc.FindHistory(o.ctx(), o.underwriter, sberINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(statusTrail(h, kpp.ID)) != 2 || len(statusTrail(h, own.ID)) != 0 || len(statusTrail(h, amount.ID)) != 0 {
+		t.Errorf("requester's history: #%d %q, #%d %q, #%d %q", kpp.ID, statusTrail(h, kpp.ID), own.ID,
+			statusTrail(h, own.ID), amount.ID, statusTrail(h, amount.ID))
+	}
+	// The card's manager sees its corrections and its deal's, but not the
+	// request (not theirs): its task stands for it as before.
+	h, err = o.svc.FindHistory(o.ctx(), o.manager, sberINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var request, task bool
+	for _, ch := range h.Changes {
+		request = request || ch.Entity == core.EntityRequest
+		task = task || ch.Entity == core.EntityTask && ch.EntityID == r.TaskID
+	}
+	if request || !task || len(statusTrail(h, own.ID)) != 2 || len(statusTrail(h, amount.ID)) != 2 {
+		t.Errorf("manager's history: request %v, its task %v, #%d %q, #%d %q", request, task, own.ID,
+			statusTrail(h, own.ID), amount.ID, statusTrail(h, amount.ID))
+	}
+	// A deal's history holds its corrections.
+	h, err = o.svc.FindHistory(o.ctx(), o.manager, d.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(statusTrail(h, amount.ID)) != 2 || len(statusTrail(h, kpp.ID)) != 0 {
+		t.Errorf("deal's history: #%d %q, #%d %q", amount.ID, statusTrail(h, amount.ID), kpp.ID, statusTrail(h, kpp.ID))
+	}
+}
+
+// BenchmarkFindHistoryAmongCorrections: the history of a card with 20
+// deals in a store without corrections and in one that holds 10 000
+// corrections of other records (a few years of a department's): the
+// corrections of the card and its deals are looked up among them.
+func BenchmarkFindHistoryAmongCorrections(b *testing.B) {
+	for _, n := range []int{0, 10000} {
+		b.Run("corrections="+strconv.Itoa(n), func(b *testing.B) { benchHistory(b, n) })
+	}
+}
+
+func benchHistory(b *testing.B, corrections int) {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "bench.db"), bolt.WithNoSync(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	svc := core.NewService(db, core.WithPlatforms("telegram"))
+	if err := svc.SeedAdmins(ctx, []core.Admin{{Identity: "telegram:1", Name: "Админ"}}); err != nil {
+		b.Fatal(err)
+	}
+	admin, _ := svc.Authenticate(ctx, "telegram:1")
+	a := core.Actor{User: admin, Source: "bench"}
+	c, err := svc.CreateClient(ctx, a, &core.Client{INN: sberINN, KPP: sberKPP, ShortName: "ПАО Сбербанк"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 20 {
+		if _, err := svc.CreateDeal(ctx, a, &core.Deal{ClientID: c.ID, Title: "Сделка " + strconv.Itoa(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	err = db.Update(ctx, func(tx core.Tx) error {
+		for i := range corrections {
+			corr := &core.Correction{Status: core.CorrectionRejected, ProposedBy: admin.ID, Note: "не подтверждено",
+				Edit: core.Edit{Entity: core.EntityClient, ID: int64(1000 + i), Label: "ООО «Ромашка», 7736207543",
+					Field: core.FieldKPP, Old: "773601001", New: "773601002", Reason: "письмо клиента"}}
+			if err := tx.CreateCorrection(corr); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := svc.FindHistory(ctx, a, sberINN); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
