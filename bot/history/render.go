@@ -27,6 +27,9 @@ func (r *renderer) entry(e *core.HistoryEntry) string {
 	c := r.c
 	s := c.T("msg.history.head", bot.Args{"At": e.At, "Who": r.who(e.ActorID),
 		"Entity": c.T("entity."+string(e.Entity), nil), "Ref": r.record(e.Entity, e.EntityID)})
+	if ev, ok := r.event(e); ok {
+		return s + " · " + ev
+	}
 	reason := r.reason(e) + r.links(e.Changes[0], "")
 	switch {
 	case e.Created:
