@@ -299,7 +299,7 @@ func (b *Bot) route(c *Context) error {
 //     waiting. Only if none takes it (no case is kept there) is it the
 //     dialog's answer;
 //   - in a group, any other message is talk among people too: the group's
-//     handlers hear it first as talk only (core.TalkOnly: a case records
+//     handlers hear it first as talk only (Context.TalkOnly: a case records
 //     it, and does not act on its tags, which are the dialog's answer to
 //     act on), then the dialog takes it as its answer. A private chat is
 //     one person's talk with the bot: there the answer is the dialog's
@@ -334,10 +334,9 @@ func (b *Bot) answer(c *Context, conv *core.Conversation) error {
 		return c.Reply("msg.file.in_dialog", nil)
 	}
 	if !c.Private() && !tagged {
-		ctx := c.ctx
-		c.ctx = core.TalkOnly(ctx)
+		c.talkOnly = true
 		_, err := askTexts(c, texts)
-		c.ctx = ctx
+		c.talkOnly = false
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,14 @@ type Context struct {
 	// update leaves besides its change, written in the same unit.
 	inboxID int64
 	outcome core.Outcome
+	// talkOnly: see TalkOnly.
+	talkOnly bool
 }
+
+// TalkOnly reports that a group's text handler hears the message as talk
+// among people only: a dialog of its writer takes it as its answer, so a
+// handler records it (a case collects it) but acts on nothing in it.
+func (c *Context) TalkOnly() bool { return c.talkOnly }
 
 // Ctx is the request's context.
 func (c *Context) Ctx() context.Context { return c.ctx }

@@ -30,9 +30,12 @@ func (r *Router) Text(perm core.Permission, h TextHandler) {
 }
 
 // GroupText registers a handler of plain messages in group chats (work
-// chats and their threads) that are neither commands nor answers to a
-// dialog: talk among people, which the bot otherwise leaves alone (a case
-// discussion collects it). A handler reports whether the message was its
+// chats and their threads) that are not commands: talk among people, which
+// the bot otherwise leaves alone (a case discussion collects it). A message
+// that answers its writer's dialog reaches the handlers first as talk only
+// (Context.TalkOnly: recorded, not acted on); one that starts with a case
+// tag reaches them instead of the dialog (see Bot.answer). A handler
+// reports whether the message was its
 // business; it answers only then, never to say that a message is not for
 // it, and one that is not for any handler gets no answer at all. Handlers
 // are asked in the order they were registered, for users with perm (only

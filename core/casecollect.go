@@ -29,20 +29,6 @@ func caseAt(tx Tx, platform, chatID, threadID string) (*Case, error) {
 	return c, err
 }
 
-// talkKey marks a context whose message a case collects as talk only
-// (see TalkOnly).
-type talkKey struct{}
-
-// TalkOnly returns a context in which CollectCaseMessage collects the
-// message as talk only: its author, time, text and files are recorded,
-// its tags are not read (they make no decision and no task, and are not
-// refused). The chat layer collects so a message that the writer's dialog
-// takes as its answer: it was said in the case's chat, so it belongs to
-// the record, but what it asks for is the dialog's to do, once.
-func TalkOnly(ctx context.Context) context.Context { return context.WithValue(ctx, talkKey{}, true) }
-
-func talkOnly(ctx context.Context) bool { b, _ := ctx.Value(talkKey{}).(bool); return b }
-
 // CaseInput is a message written in a case's thread.
 type CaseInput struct {
 	Platform, ChatID, ThreadID string
@@ -51,6 +37,13 @@ type CaseInput struct {
 	PlatformID string
 	Text       string
 	Files      []CaseFile
+	// Talk collects the message as talk only: its author, time, text and
+	// files are recorded, its tags are not read (they make no decision and
+	// no task, and are not refused). The chat layer sets it for a message
+	// that the writer's dialog takes as its answer: it was said in the
+	// case's chat, so it belongs to the record, but what it asks for is the
+	// dialog's to do, once.
+	Talk bool
 }
 
 // CaseFile is a file sent in a case's thread, fetched from the platform.
@@ -94,8 +87,7 @@ type Collected struct {
 // collected before, found through the store's index) is collected once
 // (Duplicate).
 //
-// In a context made by TalkOnly the message is talk only: its tags are not
-// read, and one of someone who may not see the deal is not collected and
+// A message marked Talk is talk only: its tags are not read, and one of someone who may not see the deal is not collected and
 // nothing is said.
 //
 // #решение (#decision) records the message's text without the tag as a
@@ -125,7 +117,7 @@ func (s *Service) CollectCaseMessage(ctx context.Context, a Actor, in CaseInput)
 			return err
 		}
 		tags := readCaseTags(in.Text)
-		if talkOnly(ctx) {
+		if in.Talk {
 			tags = caseTags{}
 		}
 		if !canSeeSubject(a, subj) {

@@ -847,7 +847,7 @@ func (w *caseWorld) document(a core.Actor, st core.DocStatus) {
 	})
 }
 
-// TestCaseTalkOnly: a message collected in a context made by TalkOnly (a
+// TestCaseTalkOnly: a message collected as Talk (a
 // dialog's answer said in the case's chat) is recorded as written, with
 // its files, and its tags make nothing and are not refused; one of someone
 // who may not see the deal is not collected, and nothing is said.
@@ -858,8 +858,8 @@ func TestCaseTalkOnly(t *testing.T) {
 	dealChanges := len(w.changes(core.EntityDeal, w.deal.ID))
 	talk := func(a core.Actor, pid, text string) *core.Collected {
 		t.Helper()
-		res, err := w.svc.CollectCaseMessage(core.TalkOnly(w.ctx()), a, core.CaseInput{Platform: core.PlatformTelegram,
-			ChatID: teamChat, ThreadID: "77", PlatformID: pid, Text: text,
+		res, err := w.svc.CollectCaseMessage(w.ctx(), a, core.CaseInput{Platform: core.PlatformTelegram,
+			ChatID: teamChat, ThreadID: "77", PlatformID: pid, Text: text, Talk: true,
 			Files: []core.CaseFile{{Name: "скан.pdf", Data: []byte("%PDF скан")}}})
 		if err != nil {
 			t.Fatal(err)

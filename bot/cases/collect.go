@@ -20,7 +20,8 @@ func collect(c *bot.Context, text string) (bool, error) {
 	} else if err != nil {
 		return false, err
 	}
-	in := core.CaseInput{Platform: u.Platform, ChatID: u.ChatID, ThreadID: u.ThreadID, PlatformID: u.MessageID, Text: text}
+	in := core.CaseInput{Platform: u.Platform, ChatID: u.ChatID, ThreadID: u.ThreadID, PlatformID: u.MessageID, Text: text,
+		Talk: c.TalkOnly()}
 	// Files are fetched before anything is written, as any call over the
 	// network is; one that cannot be fetched is left out, and said.
 	var lost []error
