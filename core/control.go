@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -353,14 +354,17 @@ func (s *Service) moveTaskDue(tx Tx, a Actor, taskID int64, to time.Time, reason
 	if err := tx.AddChanges(stamp(diffTask(&old, t), a, reason)...); err != nil {
 		return err
 	}
-	return moveRequestDue(tx, a, t, reason)
+	return s.moveRequestDue(tx, a, t, reason)
 }
 
 // moveRequestDue moves the deadline of the request whose task t is (its
 // SLA) to the task's new due time, audited: the request's card and
-// /requests show the deadline its reminders keep. A request waiting for
-// an answer has no deadline to move.
-func moveRequestDue(tx Tx, a Actor, t *Task, reason string) error {
+// /requests show the deadline its reminders keep. Its thread records the
+// new deadline with the reason, its requester is told, and so is the
+// officer who has it when someone else moved it. A request waiting for its
+// requester's answer has no deadline to move (its clock stops until the
+// answer), and its task none either: the move is refused.
+func (s *Service) moveRequestDue(tx Tx, a Actor, t *Task, reason string) error {
 	if t.RequestID == 0 {
 		return nil
 	}
@@ -368,12 +372,46 @@ func moveRequestDue(tx Tx, a Actor, t *Task, reason string) error {
 	if err != nil {
 		return err
 	}
-	return updateRequest(tx, a, r, func(r *Request) (string, error) {
-		if !r.Status.Closed() && r.Status != RequestWaiting {
-			r.Due = t.Due
-		}
+	if r.Status == RequestWaiting {
+		return Errorf(ECONFLICT, "err.request.move_waiting", "ID", r.ID)
+	}
+	if r.Status.Closed() || r.Due.Equal(t.Due) {
+		return nil
+	}
+	was := r.Due
+	err = updateRequest(tx, a, r, func(r *Request) (string, error) {
+		r.Due = t.Due
+		r.Messages = append(r.Messages, &RequestMessage{At: tx.Now(), UserID: a.ID(), Kind: RequestMsgDue,
+			Text: reason, Due: t.Due})
 		return reason, nil
 	})
+	if err != nil {
+		return err
+	}
+	return s.tellDueMoved(tx, a, r, was, reason)
+}
+
+// tellDueMoved tells a request's requester that its deadline moved (from
+// was), why and by whom, and the officer who has it when someone else
+// moved it; nobody hears of their own move.
+func (s *Service) tellDueMoved(tx Tx, a Actor, r *Request, was time.Time, reason string) error {
+	args := requestArgs(tx, r)
+	args["Due"], args["Was"], args["By"], args["Reason"] = r.Due, optTime(was), describeUser(tx, a.ID()),
+		CutText(reason, 1000)
+	args["Requester"] = describeUser(tx, r.RequesterID)
+	if r.RequesterID != 0 && r.RequesterID != a.ID() {
+		if err := s.notifyUser(tx, r.RequesterID, Note{Key: "notify.request.due_moved", Args: args,
+			Buttons: showButtons(r.ID)}); err != nil {
+			return err
+		}
+	}
+	if r.AssigneeID == 0 || r.AssigneeID == a.ID() || r.AssigneeID == r.RequesterID {
+		return nil
+	}
+	officer := maps.Clone(args)
+	officer["Assignee"] = true
+	return s.notifyUser(tx, r.AssigneeID, Note{Key: "notify.request.due_moved", Args: officer,
+		Buttons: showButtons(r.ID)})
 }
 
 // moveDealDate moves the key date a reminder is about on its deal, with a

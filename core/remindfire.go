@@ -338,7 +338,8 @@ func ReminderButtons(r *Reminder) [][]ButtonSpec {
 }
 
 // reminderArgs are the arguments of a reminder's message: its kind, date,
-// lead, text, and the deal, client and task it is about.
+// lead, text, and the deal, client and task it is about — and, for a
+// request's task, the request (see addRequestArgs).
 func (s *Service) reminderArgs(tx Tx, r *Reminder) (map[string]any, error) {
 	args := map[string]any{"ID": r.ID, "Kind": string(r.Kind), "Target": optTime(r.Target), "Lead": r.Lead,
 		"Due": r.DueAt, "Late": r.Late, "Text": r.Text}
@@ -362,6 +363,9 @@ func (s *Service) reminderArgs(tx Tx, r *Reminder) (map[string]any, error) {
 	if r.TaskID != 0 {
 		if t, err := tx.TaskByID(r.TaskID); err == nil {
 			args["Task"], args["TaskTitle"] = t.ID, t.Title
+			if err := addRequestArgs(tx, t, args); err != nil {
+				return nil, err
+			}
 			if r.Kind == ReminderEscalation && t.AssigneeID == 0 {
 				args["Queued"] = true // nobody took it from its queue
 			} else if r.Kind == ReminderEscalation {

@@ -80,7 +80,8 @@ type Request struct {
 type RequestMessage struct {
 	At     time.Time `json:"at"`
 	UserID int64     `json:"user_id"`
-	// Kind is "question", "answer", "note" or "status".
+	// Kind is "question", "answer", "note", "status", "correction" or
+	// "due".
 	Kind   string        `json:"kind"`
 	Text   string        `json:"text,omitempty"`
 	Status RequestStatus `json:"status,omitempty"` // the new status, for kind "status"
@@ -90,6 +91,9 @@ type RequestMessage struct {
 	// rejected); Text names the record it changes.
 	Correction int64            `json:"correction,omitempty"`
 	Outcome    CorrectionStatus `json:"outcome,omitempty"`
+	// Due is, for kind "due", the deadline the request was moved to; Text
+	// is the reason.
+	Due time.Time `json:"due,omitzero"`
 }
 
 // Request message kinds.
@@ -101,6 +105,8 @@ const (
 	// RequestMsgCorrection: a correction made for the request waits for
 	// approval, was applied or rejected.
 	RequestMsgCorrection = "correction"
+	// RequestMsgDue: the request's deadline was moved (Due), with a reason.
+	RequestMsgDue = "due"
 )
 
 // RequestFilter selects requests. Zero fields do not filter.

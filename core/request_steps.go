@@ -22,12 +22,18 @@ func requireOfficer(a Actor) error {
 }
 
 // TakeRequest takes a new request: it is in work, the actor's, and so is
-// its task (whose reminders start). The requester is told.
+// its task (whose reminders start). The requester is told. A request
+// someone has is refused naming who (err.request.taken_by); one the actor
+// has already changes nothing and says so (err.request.yours), so a second
+// press of «Взять» is harmless.
 func (s *Service) TakeRequest(ctx context.Context, a Actor, id int64) (*Request, error) {
 	if err := requireOfficer(a); err != nil {
 		return nil, err
 	}
 	return s.changeRequest(ctx, a, id, func(tx Tx, r *Request) (string, error) {
+		if r.AssigneeID != 0 && r.AssigneeID == a.ID() {
+			return "", Errorf(ECONFLICT, "err.request.yours", "ID", r.ID, "Status", string(r.Status))
+		}
 		if r.Status != RequestNew || r.AssigneeID != 0 {
 			return "", Errorf(ECONFLICT, "err.request.taken_by", "ID", r.ID, "Name", describeUser(tx, r.AssigneeID))
 		}

@@ -90,3 +90,20 @@ func (s *Service) takeTask(tx Tx, a Actor, id int64) error {
 	})
 	return err
 }
+
+// addRequestArgs names the request whose task t is, for its reminders:
+// its number (Request, which differs from the task's), type and requester,
+// so that whoever is reminded knows which request it is.
+func addRequestArgs(tx Tx, t *Task, args map[string]any) error {
+	if t.RequestID == 0 {
+		return nil
+	}
+	r, err := tx.RequestByID(t.RequestID)
+	if IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	args["Request"], args["RequestType"], args["Requester"] = r.ID, string(r.Type), describeUser(tx, r.RequesterID)
+	return nil
+}

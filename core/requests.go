@@ -465,7 +465,9 @@ func diffRequest(a, b *Request) []*Change {
 	d.add("due", a.Due, b.Due)
 	d.add("result", a.Result, b.Result)
 	for _, m := range b.Messages[min(len(a.Messages), len(b.Messages)):] {
-		if m.Kind != RequestMsgStatus {
+		// A status or a moved deadline is the change of its field, with
+		// its reason.
+		if m.Kind != RequestMsgStatus && m.Kind != RequestMsgDue {
 			d.changes = append(d.changes, &Change{Entity: EntityRequest, EntityID: b.ID, Field: m.Kind,
 				New: m.Text})
 		}
