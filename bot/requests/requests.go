@@ -27,7 +27,10 @@ func Register(r *bot.Router) {
 	r.Command("sla", core.PermAdmin, sla)
 	r.View(core.ActionRequestNew, core.PermRequests, newAction)
 	r.View(core.ActionRequestShow, core.PermRequests, showAction)
-	r.Action(core.ActionRequestTake, core.PermVerify, takeAction)
+	// «Взять» is a view, not a decision the framework closes: core says
+	// who has the request when someone took it first, and that it is
+	// already theirs when the same officer presses it again.
+	r.View(core.ActionRequestTake, core.PermVerify, takeAction)
 	// The steps that need words only start a dialog: a dialog left with
 	// /cancel leaves nothing done, so the button works again (a request
 	// closed meanwhile is refused by startStep).
@@ -124,7 +127,9 @@ func request(c *bot.Context) error {
 const maxNameWords = 3
 
 // quickRef reads what a one-message request is about from the start of
-// rest, as /case and /fix read their record: «-» for nothing, a deal's or
+// rest, as /case and /fix read their record: «-» for nothing (not for a
+// correction: it is refused at once, the text after it kept and what the
+// correction is about asked next), a deal's or
 // a document's number, an INN, or a client's name of up to three words
 // («Ромашка», «ПАО Сбербанк»). It returns the text after it and reports
 // whether it read one (a name of several cards leaves them to be chosen,
@@ -133,6 +138,8 @@ const maxNameWords = 3
 func quickRef(c *bot.Context, d map[string]string, rest string) (string, bool, error) {
 	word, text := bot.FirstWord(rest)
 	switch {
+	case bot.IsSkip(word) && d["type"] == string(core.RequestCorrection):
+		return text, false, c.Reply("msg.request.ref_skip", bot.Args{"Text": core.CutText(text, 200)})
 	case bot.IsSkip(word):
 		d["ref"] = "none"
 		return text, true, nil
@@ -311,13 +318,23 @@ func showAction(c *bot.Context) error {
 	return showCard(c, id, "", nil)
 }
 
-// takeAction takes a new request and shows its card.
+// takeAction takes a new request and shows its card. Once it is taken —
+// now, or by someone before (core says who) — the pressed message loses
+// its buttons, as a decided question does; a press refused for the
+// presser's role keeps them for whoever may take it.
 func takeAction(c *bot.Context) error {
 	id, _, err := requestID(c)
 	if err != nil {
 		return err
 	}
 	r, err := c.Svc.TakeRequest(c.Ctx(), c.Actor(), id)
+	if err == nil || core.ErrorCode(err) == core.ECONFLICT {
+		if c.Update.MessageID != "" {
+			if err := c.Send(bot.Reply{Edit: true}); err != nil {
+				return err
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
