@@ -224,9 +224,9 @@ func TestCaseInAChatWithoutThreads(t *testing.T) {
 	// The deal's history: the case opened and closed, the decision.
 	sent = d.say("mgr", "/history "+d.deal.Number)
 	all := strings.Join(texts(sent), "\n")
-	for _, s := range []string{"решение по кейсу: — → принимаем редакцию клиента (причина: #1 Спорный пункт договора)",
-		"кейс: — → #1 Спорный пункт договора (причина: открыто обсуждение кейса)",
-		"кейс: #1 Спорный пункт договора → Подписываем с протоколом разногласий (причина: обсуждение кейса закрыто)"} {
+	for _, s := range []string{"решение по кейсу #1 «Спорный пункт договора»: принимаем редакцию клиента",
+		"открыт кейс #1 «Спорный пункт договора»",
+		"кейс #1 «Спорный пункт договора» закрыт: Подписываем с протоколом разногласий"} {
 		if !strings.Contains(all, s) {
 			t.Errorf("history lacks %q:\n%s", s, all)
 		}
