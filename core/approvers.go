@@ -45,15 +45,15 @@ var rolePurposes = map[Role]ChatPurpose{RoleHead: PurposeHeads, RoleLawyer: Purp
 // to the work chat of each approving role (heads, lawyers), or, with none
 // bound, to each active member of the role personally, never to the
 // correction's author; with no one of those roles, to the admins. It
-// returns whether anyone was asked.
-func (s *Service) askApprovers(tx Tx, corr *Correction, args map[string]any) (bool, error) {
+// returns whether anyone was asked, and who was asked personally.
+func (s *Service) askApprovers(tx Tx, corr *Correction, args map[string]any) (bool, []int64, error) {
 	p := strconv.FormatInt(corr.ID, 10)
 	n := Note{Key: "notify.fix.approval", Args: args, Buttons: [][]ButtonSpec{{
 		{LabelKey: "btn.fix.approve", Action: ActionFixApprove, Payload: p},
 		{LabelKey: "btn.fix.reject", Action: ActionFixReject, Payload: p}}}}
 	roles, err := approvers(tx)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	asked := false
 	var personal []Role
@@ -61,7 +61,7 @@ func (s *Service) askApprovers(tx Tx, corr *Correction, args map[string]any) (bo
 		if purpose, ok := rolePurposes[r]; ok {
 			bound, err := s.notifyPurpose(tx, purpose, n)
 			if err != nil {
-				return false, err
+				return false, nil, err
 			}
 			if bound {
 				asked = true
@@ -71,33 +71,34 @@ func (s *Service) askApprovers(tx Tx, corr *Correction, args map[string]any) (bo
 		personal = append(personal, r)
 	}
 	told, err := s.notifyMembers(tx, personal, corr.ProposedBy, n)
-	if err != nil || asked || told {
-		return asked || told, err
+	if err != nil || asked || len(told) > 0 {
+		return asked || len(told) > 0, told, err
 	}
 	// No one of those roles is there: the admins, who may do anything,
 	// decide.
-	return s.notifyMembers(tx, []Role{RoleAdmin}, corr.ProposedBy, n)
+	told, err = s.notifyMembers(tx, []Role{RoleAdmin}, corr.ProposedBy, n)
+	return len(told) > 0, told, err
 }
 
 // notifyMembers writes a personal notification to every active member of
-// the roles but one; it reports whether anyone got it.
-func (s *Service) notifyMembers(tx Tx, roles []Role, except int64, n Note) (bool, error) {
+// the roles but one; it returns those who got it.
+func (s *Service) notifyMembers(tx Tx, roles []Role, except int64, n Note) ([]int64, error) {
 	if len(roles) == 0 {
-		return false, nil
+		return nil, nil
 	}
 	users, err := tx.ListUsers()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	told := false
+	var told []int64
 	for _, u := range users {
 		if !u.Active || u.ID == except || !slices.Contains(roles, u.Role) {
 			continue
 		}
 		if err := s.notifyUser(tx, u.ID, n); err != nil {
-			return false, err
+			return nil, err
 		}
-		told = true
+		told = append(told, u.ID)
 	}
 	return told, nil
 }

@@ -24,7 +24,9 @@ func checkRequest(tx Tx, e *Edit) error {
 	if err != nil || ok {
 		return err
 	}
-	return Errorf(EINVALID, "err.fix.request_other", "ID", r.ID, "About", requestRecord(tx, r), "Label", e.Label)
+	about, quote := requestRecord(tx, r)
+	return Errorf(EINVALID, "err.fix.request_other", append([]any{"ID", r.ID, "About", about, "AboutQuote", quote},
+		e.labelArgs()...)...)
 }
 
 // requestAbout reports whether a request may be answered by a correction
@@ -81,19 +83,20 @@ func liveCard(tx Tx, id int64) int64 {
 }
 
 // requestRecord names what a request is about, as its refusal names it: a
-// deal's number, else a card's name and INN.
-func requestRecord(tx Tx, r *Request) string {
+// deal's number, else a card's name and INN, unquoted, with whether a text
+// quotes it (a card's name without quotes of its own).
+func requestRecord(tx Tx, r *Request) (string, bool) {
 	if r.DealID != 0 {
 		if d, err := tx.DealByID(r.DealID); err == nil {
-			return d.Number
+			return d.Number, false
 		}
 	}
 	if r.ClientID != 0 {
 		if c, err := tx.ClientByID(r.ClientID); err == nil {
-			return QuoteName(clientLabel(c))
+			return clientLabel(c), NeedsQuotes(c.Name())
 		}
 	}
-	return ""
+	return "", false
 }
 
 // CorrectionRequests are the open requests a correction of a card or deal

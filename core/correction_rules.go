@@ -30,7 +30,7 @@ func checkCorrection(tx Tx, e *Edit) (*corrTarget, error) {
 		case d.Stage.Closed():
 			return nil, Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
 		case DealEditValue(d, e.Field) != e.Old:
-			return nil, Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+			return nil, Errorf(ECONFLICT, "err.edit.stale", e.labelArgs()...)
 		}
 		nd := *d
 		if err := setDealValue(&nd, e); err != nil {
@@ -87,7 +87,7 @@ func staleClient(c *Client, e *Edit) error {
 			return nil
 		}
 	}
-	return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+	return Errorf(ECONFLICT, "err.edit.stale", e.labelArgs()...)
 }
 
 // checkItem checks a contact or account added or changed by an edit: its
@@ -134,7 +134,7 @@ func checkIdentity(tx Tx, old, nc *Client) error {
 	}
 	if dup, err := tx.ClientByINN(nc.INN, nc.KPP); err == nil && dup.ID != nc.ID {
 		return Errorf(ECONFLICT, "err.fix.kpp_taken", "INN", nc.INN, "KPP", nc.KPP, "Name", dup.Name(),
-			"Card", QuoteName(dup.Name()), "ID", dup.ID)
+			"Quote", NeedsQuotes(dup.Name()), "ID", dup.ID)
 	} else if err != nil && !IsNotFound(err) {
 		return err
 	}

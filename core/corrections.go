@@ -126,7 +126,8 @@ func (s *Service) Correct(ctx context.Context, a Actor, e *Edit) (*Correction, e
 }
 
 // propose stores a correction that waits for approval, asks the approvers
-// and tells the requester and the record's manager, in tx. It needs a
+// and tells the requester and the record's manager, in tx (one asked to
+// approve it personally is not told again that it waits). It needs a
 // reason: an approver decides on old → new and why.
 func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 	if strings.TrimSpace(e.Reason) == "" {
@@ -149,12 +150,12 @@ func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 		return nil, err
 	}
 	args := s.fixArgs(tx, corr)
-	asked, err := s.askApprovers(tx, corr, args)
+	asked, personally, err := s.askApprovers(tx, corr, args)
 	if err != nil {
 		return nil, err
 	}
 	args["Asked"] = asked
-	return corr, s.tellParties(tx, a, corr, "notify.fix.waiting", args, false)
+	return corr, s.tellParties(tx, a, corr, "notify.fix.waiting", args, false, personally...)
 }
 
 // ApproveCorrection is an approver's «Одобрить»: one of the approving roles
@@ -163,7 +164,8 @@ func (s *Service) propose(tx Tx, a Actor, e *Edit) (*Correction, error) {
 // field no longer has the value it was proposed against, its deal was
 // closed, its card merged into another — it is marked CorrectionStale
 // with why (its Note, see staleCorrection), nothing is written and its
-// author is told; a rule it breaks now refuses it, and it stays pending.
+// author, the requester and the manager are told; a rule it breaks now
+// refuses it, and it stays pending.
 // Otherwise it is written with its audit records (each carrying the
 // reason, the request, the correction and the change it reverts) in one
 // transaction, and its author, the requester and the manager are told.
@@ -311,8 +313,11 @@ var staleWhy = map[string]string{"err.edit.stale": StaleChanged, "err.deal.close
 
 // staleCorrection marks a correction that can no longer be applied, why
 // (StaleChanged, StaleClosed, StaleMerged) as its Note and its audit
-// record's reason, and tells its author what the field holds now, or the
-// card its card was merged into; nothing of the record is written.
+// record's reason, and tells what became of it, with what the field holds
+// now or the card its card was merged into: its author (to propose it
+// again if it is still needed), and the requester and the record's
+// manager, who were told it waits (each once, and none of them the actor,
+// who made it stale); nothing of the record is written.
 func (s *Service) staleCorrection(tx Tx, a Actor, corr *Correction, why string) error {
 	corr.Status, corr.DecidedBy, corr.DecidedAt, corr.Note = CorrectionStale, a.ID(), tx.Now(), why
 	if err := tx.UpdateCorrection(corr); err != nil {
@@ -329,14 +334,17 @@ func (s *Service) staleCorrection(tx Tx, a Actor, corr *Correction, why string) 
 	if why == StaleMerged {
 		if c, err := tx.ClientByID(corr.Edit.ID); err == nil {
 			if into, err := tx.ClientByID(c.MergedInto); err == nil {
-				args["Into"] = QuoteName(clientLabel(into))
+				args["Into"], args["IntoQuote"] = clientLabel(into), NeedsQuotes(into.Name())
 			}
 		}
 	}
-	if corr.ProposedBy == a.ID() || corr.ProposedBy == 0 {
-		return nil
+	if corr.ProposedBy != a.ID() && corr.ProposedBy != 0 {
+		if err := s.notifyUser(tx, corr.ProposedBy, Note{Key: "notify.fix.stale", Args: args}); err != nil &&
+			!IsNotFound(err) {
+			return err
+		}
 	}
-	return s.notifyUser(tx, corr.ProposedBy, Note{Key: "notify.fix.stale", Args: args})
+	return s.tellParties(tx, a, corr, "notify.fix.stale_party", args, false, corr.ProposedBy)
 }
 
 // staleCorrectionsOf marks stale (why) every correction of a record still
@@ -450,22 +458,20 @@ func managerOf(d *Deal, c *Client) int64 {
 }
 
 // tellParties writes a correction's notice to its author (when author),
-// the requester of its request and the record's manager, each once and
-// none of them the actor; skip are people told already.
+// the requester of its request and the record's manager (parties), each
+// once and none of them the actor; skip are people told already (asked to
+// approve it personally, told of a new manager).
 func (s *Service) tellParties(tx Tx, a Actor, corr *Correction, key string, args map[string]any, author bool,
 	skip ...int64) error {
 	var to []int64
 	if author {
 		to = append(to, corr.ProposedBy)
 	}
-	if corr.Edit.RequestID != 0 {
-		if r, err := tx.RequestByID(corr.Edit.RequestID); err == nil {
-			to = append(to, r.RequesterID)
-		} else if !IsNotFound(err) {
-			return err
-		}
+	others, err := parties(tx, corr)
+	if err != nil {
+		return err
 	}
-	to = append(to, recordManager(tx, &corr.Edit))
+	to = append(to, others...)
 	told := map[int64]bool{0: true, a.ID(): true}
 	for _, id := range skip {
 		told[id] = true
@@ -480,6 +486,21 @@ func (s *Service) tellParties(tx Tx, a Actor, corr *Correction, key string, args
 		}
 	}
 	return nil
+}
+
+// parties are those who hear of a correction besides its author and its
+// approvers: the requester of its request and the record's manager (0 for
+// none).
+func parties(tx Tx, corr *Correction) ([]int64, error) {
+	var to []int64
+	if corr.Edit.RequestID != 0 {
+		if r, err := tx.RequestByID(corr.Edit.RequestID); err == nil {
+			to = append(to, r.RequesterID)
+		} else if !IsNotFound(err) {
+			return nil, err
+		}
+	}
+	return append(to, recordManager(tx, &corr.Edit)), nil
 }
 
 // recordManager is the manager of the correction's deal or card, 0 when
@@ -498,8 +519,9 @@ func recordManager(tx Tx, e *Edit) int64 {
 }
 
 // fixArgs are a correction's notification arguments: its number, the
-// record, the field and its values as noteValues gives them (people by
-// name), the reason, the request, the change it reverts and its author.
+// record (LabelArgs: the texts quote it in their language), the field and
+// its values as noteValues gives them (people by name), the reason, the
+// request, the change it reverts and its author.
 func (s *Service) fixArgs(tx Tx, corr *Correction) map[string]any {
 	e := &corr.Edit
 	args := noteValues(e)
@@ -508,7 +530,10 @@ func (s *Service) fixArgs(tx Tx, corr *Correction) map[string]any {
 	}
 	// Numbers go as text: a message's arguments come back from JSON as
 	// floats, which a template prints as 1.2e+06.
-	args["ID"], args["Label"], args["Entity"] = itoa64(corr.ID), e.Label, string(e.Entity)
+	for k, v := range LabelArgs(e.Entity, e.Label) {
+		args[k] = v
+	}
+	args["ID"], args["Entity"] = itoa64(corr.ID), string(e.Entity)
 	args["Reason"], args["Request"], args["Reverts"] = e.Reason, idText(e.RequestID), idText(e.Reverts)
 	args["By"] = describeUser(tx, corr.ProposedBy)
 	return args
@@ -575,8 +600,9 @@ func (s *Service) currentValue(tx Tx, e *Edit) any {
 	return v
 }
 
-// noteRequest adds a note to the correction's request and its number to
-// the request's corrections, audited.
+// noteRequest adds a note to the correction's request, naming its record
+// unquoted (PlainLabel), and its number to the request's corrections,
+// audited.
 func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction) error {
 	if corr.Edit.RequestID == 0 {
 		return nil
@@ -589,7 +615,7 @@ func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction) error {
 		r.Corrections = append(r.Corrections, corr.ID)
 	}
 	r.Messages = append(r.Messages, &RequestMessage{At: tx.Now(), UserID: a.ID(), Kind: RequestMsgCorrection,
-		Text: corr.Edit.Label, Correction: corr.ID, Outcome: corr.Outcome()})
+		Text: PlainLabel(&corr.Edit), Correction: corr.ID, Outcome: corr.Outcome()})
 	if err := tx.UpdateRequest(r); err != nil {
 		return err
 	}

@@ -238,7 +238,7 @@ func TestFixRequestOfAnotherRecord(t *testing.T) {
 		{"about the deal", deal, "", ""},
 		{"about the deal's document", ofDoc, "", ""},
 		{"about a duplicate merged into the card", merged, "", ""},
-		{"about another card", yaCard, "«Яндекс, " + yandexINN + "»", "«Яндекс, " + yandexINN + "»"},
+		{"about another card", yaCard, "Яндекс, " + yandexINN, "Яндекс, " + yandexINN},
 		{"about another card's deal", yaDeal, dy.Number, dy.Number},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -398,7 +398,8 @@ func TestFixStaleOnClosedOrMerged(t *testing.T) {
 		t.Fatalf("merged card's correction = %+v", got)
 	}
 	told = sentTo(o.messages()[sent:], "notify.fix.stale", "11")
-	if len(told) != 1 || told[0].Args["Why"] != core.StaleMerged || told[0].Args["Into"] != "«ПАО Сбербанк, "+sberINN+"»" {
+	if len(told) != 1 || told[0].Args["Why"] != core.StaleMerged || told[0].Args["Into"] != "ПАО Сбербанк, "+sberINN ||
+		told[0].Args["IntoQuote"] != true {
 		t.Fatalf("author told: %+v", told)
 	}
 	pending, err := o.svc.PendingCorrectionsFor(o.ctx(), o.head)

@@ -51,8 +51,9 @@ type EditRequest struct {
 type Edit struct {
 	Entity Entity `json:"entity"`
 	ID     int64  `json:"id"`
-	// Label names the record: the deal's number and title, or the card's
-	// name and INN.
+	// Label names the record as RecordLabel does: the deal's number and
+	// title, or the card's name and INN, without quotes (a text quotes it
+	// in its reader's language, LabelArgs; labels stored before carry «»).
 	Label string `json:"label"`
 	Field string `json:"field"`
 	Op    EditOp `json:"op"`
@@ -282,7 +283,7 @@ func planDeal(tx Tx, a Actor, r EditRequest, field string, fix bool) (*Edit, err
 	if d.Stage.Closed() {
 		return nil, Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
 	}
-	e := &Edit{Entity: EntityDeal, ID: d.ID, Label: d.Number + " " + QuoteName(d.Title), Field: field, Op: EditSet,
+	e := &Edit{Entity: EntityDeal, ID: d.ID, Label: RecordLabel(d, nil), Field: field, Op: EditSet,
 		Old: DealEditValue(d, field)}
 	nd := *d
 	value := strings.TrimSpace(r.Value)
@@ -349,7 +350,7 @@ func planClient(tx Tx, a Actor, r EditRequest, field string, fix bool) (*Edit, e
 			return nil, err
 		}
 	}
-	e := &Edit{Entity: EntityClient, ID: c.ID, Label: QuoteName(clientLabel(c)), Field: field, Op: EditSet,
+	e := &Edit{Entity: EntityClient, ID: c.ID, Label: RecordLabel(nil, c), Field: field, Op: EditSet,
 		Index: r.Index}
 	nc := cloneClient(c)
 	value := strings.TrimSpace(r.Value)
@@ -443,7 +444,7 @@ func mayEditClient(tx Tx, a Actor, c *Client) error {
 	if tx != nil {
 		manager = describeUser(tx, c.ManagerID)
 	}
-	return Errorf(EFORBIDDEN, "err.edit.client_not_yours", "Name", c.Name(), "Card", QuoteName(c.Name()),
+	return Errorf(EFORBIDDEN, "err.edit.client_not_yours", "Name", c.Name(), "Quote", NeedsQuotes(c.Name()),
 		"INN", c.INN, "Manager", manager)
 }
 
@@ -517,7 +518,7 @@ func recheckDeal(d *Deal, e *Edit) error {
 	case d.Stage.Closed():
 		return Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
 	case DealEditValue(d, e.Field) != e.Old:
-		return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+		return Errorf(ECONFLICT, "err.edit.stale", e.labelArgs()...)
 	case e.Reason == "" && EditNeedsReason(EntityDeal, e.Field, d, nil):
 		return Errorf(EINVALID, "err.edit.reason_required")
 	}
@@ -535,16 +536,16 @@ func recheckClient(a Actor, c *Client, e *Edit) error {
 	switch e.Op {
 	case EditSet:
 		if ClientEditValue(c, e.Field) != e.Old {
-			return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+			return Errorf(ECONFLICT, "err.edit.stale", e.labelArgs()...)
 		}
 	case EditAdd:
 		if indexItem(e.Field, itemStrings(c, e.Field), e.New) >= 0 {
-			return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+			return Errorf(ECONFLICT, "err.edit.stale", e.labelArgs()...)
 		}
 	default:
 		items := itemStrings(c, e.Field)
 		if e.Index < 0 || e.Index >= len(items) || !sameItem(e.Field, items[e.Index], e.Old) {
-			return Errorf(ECONFLICT, "err.edit.stale", "Label", e.Label)
+			return Errorf(ECONFLICT, "err.edit.stale", e.labelArgs()...)
 		}
 	}
 	if e.Field == FieldManager {
@@ -577,4 +578,62 @@ func parseEditDate(value string, now time.Time, loc *time.Location) (time.Time, 
 func IsClear(v string) bool {
 	v = strings.TrimSpace(v)
 	return v == "-" || v == "—" || v == "–"
+}
+
+// RecordLabel is what an edit's Label holds: a deal's number and title
+// (d), or a card's name and INN (c), as they are, without quotes: the
+// texts that show it quote it in their reader's language (LabelArgs).
+func RecordLabel(d *Deal, c *Client) string {
+	if d != nil {
+		return strings.TrimSpace(d.Number + " " + strings.TrimSpace(d.Title))
+	}
+	return clientLabel(c)
+}
+
+// LabelArgs are the arguments with which a text names an edit's record,
+// read from its Label: LabelNumber, a deal's number ("" for a card);
+// Label, the deal's title or the card's name and INN; Quote, set when the
+// text puts Label in the quotes of its language, not when it has quotes of
+// its own (ООО «Ромашка», 7707083893). In Russian:
+//
+//	{{with .LabelNumber}}{{.}} {{end}}{{if .Quote}}«{{.Label}}»{{else}}{{.Label}}{{end}}
+//
+// A label stored before labels were kept unquoted («ПАО Сбербанк,
+// 7707083893», D-2026-0001 «Кредит») loses the «» it was stored with, so
+// it reads as a new one does in either language.
+func LabelArgs(e Entity, label string) map[string]any {
+	label = strings.TrimSpace(label)
+	number := ""
+	if e == EntityDeal {
+		n, rest, _ := strings.Cut(label, " ")
+		number, label = n, strings.TrimSpace(rest)
+	}
+	if inner, ok := strings.CutPrefix(label, "«"); ok {
+		if inner, ok = strings.CutSuffix(inner, "»"); ok && !strings.ContainsAny(inner, nameQuotes) {
+			label = inner
+		}
+	}
+	return map[string]any{"Label": label, "LabelNumber": number, "Quote": NeedsQuotes(label)}
+}
+
+// labelArgs are LabelArgs as an error's arguments.
+func (e *Edit) labelArgs() []any {
+	args := LabelArgs(e.Entity, e.Label)
+	return []any{"Label", args["Label"], "LabelNumber", args["LabelNumber"], "Quote", args["Quote"]}
+}
+
+// NeedsQuotes reports whether a text that names a card or a deal by the
+// name puts it in quotes of its language: a name without quotes of its
+// own (see QuoteName).
+func NeedsQuotes(name string) bool {
+	name = strings.TrimSpace(name)
+	return name != "" && !strings.ContainsAny(name, nameQuotes)
+}
+
+// PlainLabel names an edit's record without quotes, as a request's thread
+// keeps it: its Label, without the «» a label stored before labels were
+// kept unquoted carries.
+func PlainLabel(e *Edit) string {
+	args := LabelArgs(e.Entity, e.Label)
+	return strings.TrimSpace(args["LabelNumber"].(string) + " " + args["Label"].(string))
 }

@@ -408,7 +408,7 @@ func (s *Service) tellDealEdit(tx Tx, a Actor, old, d *Deal, e *Edit) error {
 // themselves); on another field, the card's manager when someone else
 // edited it.
 func (s *Service) tellClientEdit(tx Tx, a Actor, old, c *Client, e *Edit) error {
-	args := map[string]any{"Name": c.Name(), "Card": QuoteName(c.Name()), "INN": c.INN, "By": describeUser(tx, a.ID()), "Reason": e.Reason}
+	args := map[string]any{"Name": c.Name(), "Quote": NeedsQuotes(c.Name()), "INN": c.INN, "By": describeUser(tx, a.ID()), "Reason": e.Reason}
 	if e.Field != FieldManager {
 		if c.ManagerID == 0 || c.ManagerID == a.ID() {
 			return nil

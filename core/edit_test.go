@@ -86,7 +86,7 @@ func TestPlanEdit_DealFields(t *testing.T) {
 			continue
 		}
 		if e.Old != tc.old || e.New != tc.new || e.Defaulted != tc.defaulted || e.Op != core.EditSet ||
-			e.Label != d.Number+" «Лизинг»" {
+			e.Label != d.Number+" Лизинг" {
 			t.Errorf("%s %q: plan = %+v, want %q → %q (default time %v)", tc.field, tc.value, e, tc.old, tc.new, tc.defaulted)
 		}
 	}

@@ -79,7 +79,7 @@ func planRevert(tx Tx, a Actor, ch *Change) (*Edit, error) {
 		if d.Stage.Closed() {
 			return nil, Errorf(ECONFLICT, "err.deal.closed", "Number", d.Number)
 		}
-		e.Label, e.Old = d.Number+" "+QuoteName(d.Title), DealEditValue(d, ch.Field)
+		e.Label, e.Old = RecordLabel(d, nil), DealEditValue(d, ch.Field)
 	} else {
 		c, err := tx.ClientByID(ch.EntityID)
 		if err != nil {
@@ -88,7 +88,7 @@ func planRevert(tx Tx, a Actor, ch *Change) (*Edit, error) {
 		if c.MergedInto != 0 {
 			return nil, mergedErr(tx, ECONFLICT, c)
 		}
-		e.Label, e.Old = QuoteName(clientLabel(c)), ClientEditValue(c, ch.Field)
+		e.Label, e.Old = RecordLabel(nil, c), ClientEditValue(c, ch.Field)
 		if ch.Field == FieldContacts || ch.Field == FieldAccounts {
 			return e, revertItem(c, ch, e)
 		}
