@@ -149,10 +149,14 @@ func TestFixBankAccountForRequest(t *testing.T) {
 	fixHas(t, "field history", lastText(msgs), "История поля «счета»: ПАО Сбербанк, 7707083893",
 		"счёт изменён: "+fixOldLine+" → "+fixNewLine, "по обращению "+req, "корректировка #1, кто одобрил: Глеб")
 	// The request's card: the correction made for it, in the reader's
-	// language.
-	fixHas(t, "the request's card", lastText(h.say("u", "/request "+id(r.ID))), "корректировка #1 («ПАО Сбербанк", "применена")
+	// language, the card named without Russian quotes.
+	fixHas(t, "the request's card", lastText(h.say("u", "/request "+id(r.ID))), "корректировка #1 (ПАО Сбербанк, 7707083893)", "применена")
 	h.say("u", "/lang en")
-	fixHas(t, "the request's card in English", lastText(h.say("u", "/request "+id(r.ID))), "correction #1 («ПАО Сбербанк", "applied")
+	en := lastText(h.say("u", "/request "+id(r.ID)))
+	fixHas(t, "the request's card in English", en, "correction #1 (ПАО Сбербанк, 7707083893)", "applied")
+	if strings.ContainsAny(en, "«»") {
+		t.Fatalf("the request's card in English has Russian quotes:\n%s", en)
+	}
 	h.say("u", "/lang ru")
 	changed := h.changes(core.EntityClient, h.card.ID)
 	accountChange := changed[len(changed)-1]

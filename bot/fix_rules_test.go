@@ -132,7 +132,7 @@ func TestFixRejectAndList(t *testing.T) {
 	h := newFixOffice(t)
 	h.say("o", "/fix 7707083893 кпп 773601002 причина: опечатка")
 	h.say("o", "/fix 7707083893 огрн 1027700132195 причина: по выписке") // fills an empty OGRN: at once
-	h.say("o", "/fix 7707083893 счёт "+fixBIK+" "+fixNew+" причина: второй счёт")
+	h.say("o", "/fix 7707083893 счёт добавить "+fixBIK+" "+fixNew+" причина: второй счёт")
 	if got := h.client(); got.OGRN != "1027700132195" || len(got.Accounts) != 1 {
 		t.Fatalf("card = %+v", got)
 	}

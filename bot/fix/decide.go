@@ -22,10 +22,10 @@ func approveAction(c *bot.Context) error {
 	}
 	e := &corr.Edit
 	if corr.Status == core.CorrectionStale {
-		return c.Reply("msg.fix.stale", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": cards.EditLine(c, e, false),
+		return c.Reply("msg.fix.stale", bot.Args{"ID": corr.ID, "Label": recordName(c, e.Entity, e.Label), "Line": cards.EditLine(c, e, false),
 			"Why": corr.Note, "Now": current(c, e), "Into": mergedInto(c, corr)})
 	}
-	return c.Reply("msg.fix.approved", bot.Args{"ID": corr.ID, "Label": e.Label, "Line": cards.EditLine(c, e, true),
+	return c.Reply("msg.fix.approved", bot.Args{"ID": corr.ID, "Label": recordName(c, e.Entity, e.Label), "Line": cards.EditLine(c, e, true),
 		"By": c.User.Name})
 }
 
@@ -53,7 +53,7 @@ func mergedInto(c *bot.Context, corr *core.Correction) string {
 	if err != nil {
 		return ""
 	}
-	return dealOrCard(nil, into)
+	return dealOrCard(c, nil, into)
 }
 
 // rejectAction is «Отклонить» (payload: the correction), or its author's
@@ -106,7 +106,7 @@ func rejectFlow() *bot.Flow {
 					if corr.Withdrawn() {
 						key = "msg.fix.withdrawn"
 					}
-					return "", c.Reply(key, bot.Args{"ID": corr.ID, "Label": e.Label,
+					return "", c.Reply(key, bot.Args{"ID": corr.ID, "Label": recordName(c, e.Entity, e.Label),
 						"Line": cards.EditLine(c, e, false), "Note": corr.Note})
 				})
 			},
@@ -136,7 +136,7 @@ func revertFlow() *bot.Flow {
 					_ = c.Finish()
 					return err
 				}
-				return c.Reply("msg.fix.revert_asked", bot.Args{"Change": e.Reverts, "Label": e.Label,
+				return c.Reply("msg.fix.revert_asked", bot.Args{"Change": e.Reverts, "Label": recordName(c, e.Entity, e.Label),
 					"Line": cards.EditLine(c, e, false), "Sensitive": sensitive(c, e)}, cancelRow())
 			},
 			Input: func(c *bot.Context, s string) (string, error) {
@@ -187,7 +187,7 @@ func corrections(c *bot.Context) error {
 			by = u.Name
 		}
 		b.WriteString("\n\n" + c.T("msg.fix.item", bot.Args{"ID": corr.ID, "At": corr.CreatedAt, "By": by,
-			"Label": e.Label, "Line": cards.EditLine(c, e, false), "Reason": e.Reason, "Request": idText(e.RequestID),
+			"Label": recordName(c, e.Entity, e.Label), "Line": cards.EditLine(c, e, false), "Reason": e.Reason, "Request": idText(e.RequestID),
 			"Reverts": idText(e.Reverts)}))
 		p, args := id(corr.ID), bot.Args{"ID": corr.ID}
 		own := corr.ProposedBy == c.User.ID

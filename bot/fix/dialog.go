@@ -56,7 +56,9 @@ type mode struct {
 	// rest, and only that part is asked again (the «part» step).
 	contactParts bool
 	// replaceAccounts: a card's bank account may be replaced (✎) as well as
-	// removed; otherwise only a contact is.
+	// removed, and one typed without «добавить» replaces the card's only
+	// account or asks which one it replaces (resolveAccount); otherwise only
+	// a contact is replaced, and an account typed is added.
 	replaceAccounts bool
 	// retryRules: a rule that refuses the change at its last step (the
 	// record checked again as it is now) asks that step again; otherwise
@@ -80,6 +82,7 @@ const (
 	keyReason     = "reason"     // the reason typed with that contact
 	keyRequest    = "request"    // the request typed with the command
 	keyAsked      = "asked"      // the request was asked for already
+	keyPending    = "pending"    // an account typed, waiting for which one it replaces
 )
 
 // maxCandidates is how many matching cards are offered as buttons.
@@ -209,7 +212,7 @@ func (m *mode) advance(c *bot.Context, d map[string]string) (string, error) {
 		delete(d, keyIndex)
 		if value != "" {
 			if listField(field) {
-				d[keyOp] = string(core.EditAdd)
+				d[keyOp] = m.typedOp(field)
 			}
 			return m.planValue(c, d, value)
 		}
@@ -225,8 +228,11 @@ func (m *mode) advance(c *bot.Context, d map[string]string) (string, error) {
 
 // planValue checks the value typed for the field (a reason may follow it
 // after «причина:», and a request), then writes when the reason is given,
-// or asks for it.
+// or asks for it. An account typed for a correction without saying what it
+// does (resolveAccount) replaces the card's only one, or asks which of its
+// accounts it replaces.
 func (m *mode) planValue(c *bot.Context, d map[string]string, value string) (string, error) {
+	typed := value
 	value, reason, _ := bot.CutReason(value)
 	if m.requests {
 		var req, inReason int64
@@ -236,6 +242,16 @@ func (m *mode) planValue(c *bot.Context, d map[string]string, value string) (str
 		}
 		if req != 0 {
 			d[keyRequest] = id(req)
+		}
+	}
+	if d[keyField] == core.FieldAccounts && (d[keyOp] == "" || d[keyOp] == string(core.EditAdd)) {
+		if rest, ok := cutAdd(value); ok {
+			value, d[keyOp] = rest, string(core.EditAdd)
+		}
+	}
+	if d[keyOp] == "" && m.replaceAccounts && d[keyField] == core.FieldAccounts {
+		if next, err := m.resolveAccount(c, d, typed, value); next != "" || err != nil {
+			return next, err
 		}
 	}
 	index, _ := strconv.Atoi(d[keyIndex])
@@ -252,6 +268,9 @@ func (m *mode) planValue(c *bot.Context, d map[string]string, value string) (str
 		switch {
 		case d[keyOp] == string(core.EditChange):
 			step = "item"
+		case d[keyOp] == string(core.EditAdd) && m.replaceAccounts && d[keyField] == core.FieldAccounts:
+			// An account to add, said so: asked again as one to add.
+			step = "item"
 		case listField(d[keyField]):
 			step = "items"
 		}
@@ -262,6 +281,58 @@ func (m *mode) planValue(c *bot.Context, d map[string]string, value string) (str
 		return "reason", putPlan(d, e)
 	}
 	return m.afterReason(c, d, e)
+}
+
+// typedOp is what a contact or an account typed as the field's value does
+// unless it says so: a contact is added; a correction's account is ""
+// (resolveAccount decides), an edit's is added.
+func (m *mode) typedOp(field string) string {
+	if field == core.FieldAccounts && m.replaceAccounts {
+		return ""
+	}
+	return string(core.EditAdd)
+}
+
+// resolveAccount decides what an account typed for a correction does when
+// it does not say (no «добавить»): on a card without accounts it is added;
+// on a card with one it replaces that one, shown old → new, since a
+// correction of a card's bank details means the account it has is wrong
+// (documents are filled from its first account); on a card with several
+// the «which» step asks which one it replaces, or whether it is added, the
+// text typed kept until then. It returns "" to plan the change now.
+func (m *mode) resolveAccount(c *bot.Context, d map[string]string, typed, value string) (string, error) {
+	// The dialog may not have started yet (the whole change typed with the
+	// command): the card is the one its data names.
+	cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), parseID(d[keyID]))
+	if err != nil {
+		return "", err
+	}
+	switch len(cl.Accounts) {
+	case 0:
+		d[keyOp] = string(core.EditAdd)
+	case 1:
+		d[keyOp], d[keyIndex] = string(core.EditChange), "0"
+	default:
+		if _, err := core.ParseBankAccount(value); err != nil {
+			return askAgain(c, "items", err)
+		}
+		d[keyPending] = typed
+		return "which", nil
+	}
+	return "", nil
+}
+
+// addWords say that an account typed is added to the card's: «счёт
+// добавить 044525225 40702810938000012345».
+var addWords = map[string]bool{"добавить": true, "добавь": true, "добавление": true, "add": true, "+": true, "➕": true}
+
+// cutAdd takes a word that says «add» off the start of an account typed.
+func cutAdd(value string) (string, bool) {
+	first, rest := bot.FirstWord(value)
+	if !addWords[strings.ToLower(strings.TrimRight(first, ":"))] {
+		return value, false
+	}
+	return rest, true
 }
 
 // afterReason asks which request the change answers when none was named
@@ -314,7 +385,7 @@ func (m *mode) save(c *bot.Context, e *core.Edit) error {
 		e, args["ID"] = &corr.Edit, corr.ID
 	}
 	applied := corr == nil || corr.Status == core.CorrectionApplied
-	args["Label"], args["Line"], args["Reason"] = e.Label, cards.EditLine(c, e, applied), e.Reason
+	args["Label"], args["Line"], args["Reason"] = recordName(c, e.Entity, e.Label), cards.EditLine(c, e, applied), e.Reason
 	args["Request"], args["Reverts"] = idText(e.RequestID), idText(e.Reverts)
 	if applied {
 		return c.Reply("msg."+m.name+".applied", args, m.after(c, e)...)
@@ -327,8 +398,24 @@ func (m *mode) save(c *bot.Context, e *core.Edit) error {
 	if err != nil {
 		return err
 	}
-	args["Roles"], args["Nobody"] = roles, !reachable
+	args["Roles"], args["Nobody"], args["Hint"] = roles, !reachable, m.accountHint(c, e)
 	return c.Reply("msg."+m.name+".pending", args, m.after(c, e)...)
+}
+
+// accountHint warns an edit that adds an account to a card that has one
+// already: the new one is another account, the documents keep being filled
+// from the first, and replacing it is a correction (/fix, or a request
+// for one). "" for anything else, and for a correction, whose account
+// added is added on purpose (resolveAccount).
+func (m *mode) accountHint(c *bot.Context, e *core.Edit) string {
+	if m.replaceAccounts || e.Entity != core.EntityClient || e.Field != core.FieldAccounts || e.Op != core.EditAdd {
+		return ""
+	}
+	cl, err := c.Svc.ClientByID(c.Ctx(), c.Actor(), e.ID)
+	if err != nil || len(cl.Accounts) == 0 {
+		return ""
+	}
+	return c.T("msg.edit.account_hint", bot.Args{"INN": cl.INN, "CanFix": c.User.Can(core.PermCorrect)})
 }
 
 // unknownField turns core's refusal of a field it does not know into one
@@ -345,13 +432,13 @@ func (m *mode) unknownField(c *bot.Context, entity core.Entity, rid int64, err e
 		if derr != nil {
 			return err
 		}
-		label = dealLabel(d)
+		label = dealOrCard(c, d, nil)
 	} else {
 		cl, cerr := c.Svc.ClientByID(c.Ctx(), c.Actor(), rid)
 		if cerr != nil {
 			return err
 		}
-		label = dealOrCard(nil, cl)
+		label = dealOrCard(c, nil, cl)
 	}
 	names := make([]string, len(m.fields[entity]))
 	for i, f := range m.fields[entity] {
@@ -435,15 +522,20 @@ func record(c *bot.Context) (*core.Deal, *core.Client, error) {
 }
 
 // dealOrCard names the record loaded (record) as the dialog's questions
-// do: a deal by its number and title, a card by its name and INN.
-func dealOrCard(d *core.Deal, cl *core.Client) string {
+// do: a deal by its number and title, a card by its name and INN, quoted
+// in the user's language.
+func dealOrCard(c *bot.Context, d *core.Deal, cl *core.Client) string {
 	if d != nil {
-		return dealLabel(d)
+		return recordName(c, core.EntityDeal, core.RecordLabel(d, nil))
 	}
-	return core.QuoteName(cl.Name() + ", " + cl.INN)
+	return recordName(c, core.EntityClient, core.RecordLabel(nil, cl))
 }
 
-func dealLabel(d *core.Deal) string { return d.Number + " " + core.QuoteName(d.Title) }
+// recordName names an edit's record (its Label, core.LabelArgs) in the
+// user's language: «ПАО Сбербанк, 7707083893», D-2026-0001 “Кредит”.
+func recordName(c *bot.Context, e core.Entity, label string) string {
+	return c.T("fix.label", core.LabelArgs(e, label))
+}
 
 // recordRef is what /history knows a record by: a deal's number, a card's
 // INN ("" when it cannot be read).

@@ -4,7 +4,9 @@
 // correction (корректировка), /fix <INN, #card or deal> <field> <value>
 // [причина: …] [обращение #N] and the cards' «Корректировка» (fixMode).
 // Each shows old → new and asks what is missing: the field, the value, the
-// reason (always for a correction), the request a correction answers.
+// reason (always for a correction), the request a correction answers. A
+// bank account typed for a correction replaces the card's only one, or the
+// one the officer picks of several; «счёт добавить …» adds one.
 // Around corrections: the approvers' «Одобрить» / «Отклонить» of a
 // sensitive one, «Откатить» of a change in a field's history,
 // /corrections (those waiting for approval) and /approvers (who approves
@@ -123,7 +125,7 @@ func (m *mode) askRequest(c *bot.Context) error {
 			choiceReq+id(r.ID))))
 	}
 	rows = append(rows, bot.Row(bot.Choice("btn.fix.no_request", nil, bot.Skip), bot.Choice("btn.cancel", nil, choiceCancel)))
-	return c.Reply("flow."+m.name+".request", bot.Args{"Label": e.Label, "Line": cards.EditLine(c, e, false), "Reason": e.Reason}, rows...)
+	return c.Reply("flow."+m.name+".request", bot.Args{"Label": recordName(c, e.Entity, e.Label), "Line": cards.EditLine(c, e, false), "Reason": e.Reason}, rows...)
 }
 
 func (m *mode) requestInput(c *bot.Context, s string) (string, error) {

@@ -14,6 +14,7 @@ const (
 	choiceCancel = "no"
 	itemChange   = "item:change:"
 	itemRemove   = "item:remove:"
+	itemAdd      = "item:add"
 	choiceReq    = "req:"
 )
 
@@ -35,6 +36,9 @@ func (m *mode) flow() *bot.Flow {
 	}
 	if m.requests {
 		steps["request"] = &bot.Step{Prompt: m.askRequest, Input: m.requestInput}
+	}
+	if m.replaceAccounts {
+		steps["which"] = &bot.Step{Prompt: m.askWhich, Input: m.whichInput}
 	}
 	return &bot.Flow{Name: m.name, First: "start", Perm: m.perm, Steps: steps}
 }
@@ -105,7 +109,7 @@ func (m *mode) askField(c *bot.Context) error {
 		_ = c.Finish()
 		return err
 	}
-	label := dealOrCard(deal, cl)
+	label := dealOrCard(c, deal, cl)
 	var rows [][]bot.Button
 	var row []bot.Button
 	for _, f := range m.fields[entity] {
@@ -146,9 +150,9 @@ func (m *mode) askValue(c *bot.Context) error {
 		_ = c.Finish()
 		return err
 	}
-	args := bot.Args{"Field": c.T(cards.FieldKey(entity, field), nil), "Label": dealOrCard(deal, cl), "Clear": clearable(field)}
+	args := bot.Args{"Field": c.T(cards.FieldKey(entity, field), nil), "Label": dealOrCard(c, deal, cl), "Clear": clearable(field)}
 	if deal != nil {
-		args["Name"], args["Current"] = dealLabel(deal), cards.EditValue(c, field, core.DealEditValue(deal, field))
+		args["Name"], args["Current"] = dealOrCard(c, deal, nil), cards.EditValue(c, field, core.DealEditValue(deal, field))
 	} else {
 		args["Name"], args["Current"] = cl.Name(), cards.EditValue(c, field, core.ClientEditValue(cl, field))
 	}
@@ -200,11 +204,13 @@ func (m *mode) valueInput(c *bot.Context, s string) (string, error) {
 
 // askItems shows a card's contacts or accounts, numbered, each with ✎ to
 // change (replace) it, where it may be, and ✕ to remove it; a new one is
-// typed.
+// typed (an account typed for a correction: see resolveAccount), or, for a
+// correction's accounts, «➕ Добавить» asks for one to add.
 func (m *mode) askItems(c *bot.Context) error {
 	d := c.Conv.Data
 	delete(d, keyOp)
 	delete(d, keyIndex)
+	delete(d, keyPending)
 	_, cl, err := record(c)
 	if err != nil {
 		_ = c.Finish()
@@ -223,13 +229,22 @@ func (m *mode) askItems(c *bot.Context) error {
 		}
 		rows = append(rows, append(row, bot.Choice("btn.edit.item_remove", n, itemRemove+strconv.Itoa(i))))
 	}
-	return c.Reply("flow."+m.name+".items."+field, bot.Args{"Name": cl.Name(), "Card": core.QuoteName(cl.Name()),
+	if m.addsAccounts(field) && len(items) > 0 {
+		rows = append(rows, bot.Row(bot.Choice("btn.fix.account_add", nil, itemAdd)))
+	}
+	return c.Reply("flow."+m.name+".items."+field, bot.Args{"Name": cl.Name(), "Quote": core.NeedsQuotes(cl.Name()),
 		"Items": b.String(), "Count": len(items)}, append(rows, cancelRow())...)
 }
 
 // replaces reports whether an item of the list may be replaced (✎).
 func (m *mode) replaces(field string) bool {
 	return field == core.FieldContacts || field == core.FieldAccounts && m.replaceAccounts
+}
+
+// addsAccounts reports whether an account typed for the field says what it
+// does (resolveAccount), so that adding one is a choice of its own.
+func (m *mode) addsAccounts(field string) bool {
+	return field == core.FieldAccounts && m.replaceAccounts
 }
 
 func (m *mode) itemsInput(c *bot.Context, s string) (string, error) {
@@ -245,11 +260,64 @@ func (m *mode) itemsInput(c *bot.Context, s string) (string, error) {
 		d[keyOp], d[keyIndex] = string(core.EditRemove), v
 		return m.planValue(c, d, "")
 	}
-	d[keyOp] = string(core.EditAdd)
+	if s == itemAdd && m.addsAccounts(d[keyField]) {
+		d[keyOp] = string(core.EditAdd)
+		return "item", nil
+	}
+	d[keyOp] = m.typedOp(d[keyField])
 	return m.planValue(c, d, s)
 }
 
-// askItem asks the new data of the contact or account chosen.
+// askWhich asks which of a card's accounts the account typed for a
+// correction replaces (✎), or whether it is added (➕).
+func (m *mode) askWhich(c *bot.Context) error {
+	d := c.Conv.Data
+	_, cl, err := record(c)
+	if err != nil {
+		_ = c.Finish()
+		return err
+	}
+	value, _, _ := bot.CutReason(d[keyPending])
+	value, _ = CutRequest(value)
+	acc, err := core.ParseBankAccount(value)
+	if err != nil {
+		_ = c.Finish()
+		return err
+	}
+	var b strings.Builder
+	var rows [][]bot.Button
+	for i, it := range itemsOf(cl, core.FieldAccounts) {
+		b.WriteString("\n" + strconv.Itoa(i+1) + ". " + it)
+		rows = append(rows, bot.Row(bot.Choice("btn.edit.item_change", bot.Args{"N": i + 1}, itemChange+strconv.Itoa(i))))
+	}
+	rows = append(rows, bot.Row(bot.Choice("btn.fix.account_add", nil, itemAdd), bot.Choice("btn.cancel", nil, choiceCancel)))
+	return c.Reply("flow."+m.name+".which.accounts", bot.Args{"Name": cl.Name(), "Quote": core.NeedsQuotes(cl.Name()),
+		"Items": b.String(), "New": acc.String()}, rows...)
+}
+
+// whichInput takes the account the one typed replaces, or «➕ Добавить»;
+// another account typed instead is taken as the one meant.
+func (m *mode) whichInput(c *bot.Context, s string) (string, error) {
+	if done, err := m.cancelled(c, s); done {
+		return "", err
+	}
+	d := c.Conv.Data
+	typed := d[keyPending]
+	delete(d, keyPending)
+	if v, ok := strings.CutPrefix(s, itemChange); ok {
+		d[keyOp], d[keyIndex] = string(core.EditChange), v
+		return m.planValue(c, d, typed)
+	}
+	if s == itemAdd {
+		d[keyOp] = string(core.EditAdd)
+		return m.planValue(c, d, typed)
+	}
+	d[keyOp] = m.typedOp(core.FieldAccounts)
+	return m.planValue(c, d, s)
+}
+
+// askItem asks the new data of the contact or account chosen, or of the
+// account to add («➕ Добавить»).
 func (m *mode) askItem(c *bot.Context) error {
 	_, cl, err := record(c)
 	if err != nil {
@@ -257,6 +325,10 @@ func (m *mode) askItem(c *bot.Context) error {
 		return err
 	}
 	field := c.Conv.Data[keyField]
+	if c.Conv.Data[keyOp] == string(core.EditAdd) && m.addsAccounts(field) {
+		return c.Reply("flow."+m.name+".item_add."+field, bot.Args{"Name": cl.Name(), "Quote": core.NeedsQuotes(cl.Name())},
+			cancelRow())
+	}
 	i, _ := strconv.Atoi(c.Conv.Data[keyIndex])
 	var items []string
 	if cl != nil {
@@ -285,7 +357,7 @@ func (m *mode) askReason(c *bot.Context) error {
 		_ = c.Finish()
 		return err
 	}
-	args := bot.Args{"Label": e.Label, "Line": cards.EditLine(c, e, false)}
+	args := bot.Args{"Label": recordName(c, e.Entity, e.Label), "Line": cards.EditLine(c, e, false)}
 	switch {
 	case m.reasonRequired:
 		sens := sensitive(c, e)
@@ -303,6 +375,7 @@ func (m *mode) askReason(c *bot.Context) error {
 		if args["Roles"], err = cards.ApproverNames(c); err != nil {
 			return err
 		}
+		args["Hint"] = m.accountHint(c, e)
 		return c.Reply("flow."+m.name+".reason_approval", args, cancelRow())
 	case e.NeedsReason:
 		return c.Reply("flow."+m.name+".reason_required."+string(e.Entity), args, cancelRow())
