@@ -256,12 +256,18 @@ func keepFiles(c *bot.Context) error {
 	return nil
 }
 
-// fileRefused reports whether an error refuses a file sent (it cannot be
-// fetched, or a request does not take it).
+// fileRefused reports whether an error refuses a file sent: it cannot be
+// fetched (err.file.…), or a request does not take it.
 func fileRefused(err error) bool {
 	key, _ := core.ErrorKey(err)
-	return core.ErrorCode(err) == core.EINVALID &&
-		(strings.HasPrefix(key, "err.file.") || strings.HasPrefix(key, "err.request.file"))
+	if core.ErrorCode(err) != core.EINVALID {
+		return false
+	}
+	switch key {
+	case "err.request.file_empty", "err.request.file_too_large", "err.request.files_too_many":
+		return true
+	}
+	return strings.HasPrefix(key, "err.file.")
 }
 
 // file files the request the dialog has gathered, with the files sent
