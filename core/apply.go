@@ -229,7 +229,7 @@ func (s *Service) proposeHeld(tx Tx, a Actor, in *Intake, c *Client, held []*Edi
 		}) {
 			continue
 		}
-		e.Label, e.Reason, e.RequestID, e.NeedsReason = QuoteName(clientLabel(c)), reason, request, true
+		e.Label, e.Reason, e.RequestID, e.NeedsReason = RecordLabel(nil, c), reason, request, true
 		if _, err := checkCorrection(tx, e); err != nil {
 			if code := ErrorCode(err); code == EINVALID || code == ECONFLICT {
 				continue

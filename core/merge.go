@@ -12,7 +12,7 @@ import (
 // record on both cards links them), all audited with the reason in one
 // transaction. Nothing is deleted. The duplicate's corrections still
 // waiting for approval can never be applied now: they are marked stale
-// (StaleMerged) in the same transaction and their authors told.
+// (StaleMerged) in the same transaction and their authors, requesters and managers told.
 //
 // The accounts moved are written without a second approval: a merge is an
 // officer's or a head's audited decision with its reason, and moves bank

@@ -233,7 +233,7 @@ func (s *Service) MoveDeal(ctx context.Context, a Actor, id int64, from, to Stag
 		}
 		if d.Stage.Closed() {
 			// A closed deal is read-only: its pending corrections can never
-			// be applied, so they are settled now, their authors told.
+			// be applied, so they are settled now, their authors, requesters and managers told.
 			if err := s.staleCorrectionsOf(tx, a, EntityDeal, d.ID, StaleClosed); err != nil {
 				return err
 			}
