@@ -615,7 +615,7 @@ func (s *Service) noteRequest(tx Tx, a Actor, corr *Correction) error {
 		r.Corrections = append(r.Corrections, corr.ID)
 	}
 	r.Messages = append(r.Messages, &RequestMessage{At: tx.Now(), UserID: a.ID(), Kind: RequestMsgCorrection,
-		Text: PlainLabel(&corr.Edit), Correction: corr.ID, Outcome: corr.Outcome()})
+		Text: PlainLabel(&corr.Edit), Correction: corr.ID, Outcome: corr.Outcome(), Why: corr.Note})
 	if err := tx.UpdateRequest(r); err != nil {
 		return err
 	}

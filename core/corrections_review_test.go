@@ -463,6 +463,14 @@ func TestCorrectionTexts(t *testing.T) {
 		{ru, "notify.fix.stale", with("Why", core.StaleMerged, "Into", "«Сбер, 7707083893»"),
 			[]string{"карточку объединили с другой, «Сбер, 7707083893»"}, []string{"Сейчас там"}},
 		{en, "notify.fix.stale", with("Why", core.StaleClosed), []string{"the deal was closed"}, []string{"It is now"}},
+		// The request's thread says why a correction made for it was not
+		// applied, or why it was rejected.
+		{ru, "card.request.msg.correction", map[string]any{"At": time.Now(), "Name": "Глеб", "Correction": 2,
+			"Text": "ПАО Сбербанк", "Outcome": "stale", "Why": core.StaleClosed}, []string{"корректировка #2", "не применена: сделку закрыли"}, nil},
+		{en, "card.request.msg.correction", map[string]any{"At": time.Now(), "Name": "Gleb", "Correction": 2,
+			"Text": "ПАО Сбербанк", "Outcome": "stale", "Why": core.StaleMerged}, []string{"not applied: the card was merged"}, nil},
+		{ru, "card.request.msg.correction", map[string]any{"At": time.Now(), "Name": "Глеб", "Correction": 2,
+			"Text": "ПАО Сбербанк", "Outcome": "rejected", "Why": "не подтверждено"}, []string{"отклонена — не подтверждено"}, nil},
 		{ru, "msg.fix.stale", map[string]any{"ID": 7, "Label": "L", "Line": "x", "Now": "Петров"},
 			[]string{"поле уже изменили", "Сейчас там: Петров"}, nil},
 		{ru, "msg.fix.stale", map[string]any{"ID": 7, "Label": "L", "Line": "x", "Why": core.StaleClosed},

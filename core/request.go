@@ -91,6 +91,9 @@ type RequestMessage struct {
 	// rejected); Text names the record it changes.
 	Correction int64            `json:"correction,omitempty"`
 	Outcome    CorrectionStatus `json:"outcome,omitempty"`
+	// Why is a correction's Note when it was rejected or withdrawn (the
+	// reason) or went stale (StaleChanged, StaleClosed, StaleMerged).
+	Why string `json:"why,omitempty"`
 	// Due is, for kind "due", the deadline the request was moved to; Text
 	// is the reason.
 	Due time.Time `json:"due,omitzero"`

@@ -83,7 +83,7 @@ func cardText(c *bot.Context, r *core.Request, names map[int64]string) string {
 	for _, m := range shown {
 		thread = append(thread, c.T("card.request.msg."+m.Kind, bot.Args{"At": m.At, "Name": names[m.UserID],
 			"Text": core.CutText(m.Text, 500), "Status": string(m.Status), "Files": len(m.Files), "Correction": m.Correction,
-			"Outcome": string(m.Outcome), "Due": m.Due}))
+			"Outcome": string(m.Outcome), "Why": m.Why, "Due": m.Due}))
 	}
 	return out + "\n\n" + strings.Join(thread, "\n")
 }
