@@ -514,7 +514,7 @@ func (s *Service) EscalateReminder(ctx context.Context, a Actor, id int64, reaso
 		}
 		args["ID"], args["By"], args["Reason"] = e.ID, describeUser(tx, a.ID()), reason
 		if err := s.notifyUser(tx, head, Note{Key: "notify.reminder.escalated", Args: args,
-			Buttons: ReminderButtons(e)}); err != nil {
+			Buttons: ReminderButtons(e, args)}); err != nil {
 			return err
 		}
 		return settle(tx, r, a, ControlEscalated, reason)

@@ -291,7 +291,7 @@ func (s *Service) sendReminders(tx Tx, u *User, rs []*Reminder, st ReminderSetti
 	case 1:
 		r := reminders[0]
 		return s.notifyUser(tx, u.ID, Note{Key: "notify.reminder." + string(r.Kind), Args: items[0],
-			Buttons: ReminderButtons(r)})
+			Buttons: ReminderButtons(r, items[0])})
 	}
 	// Long lists go in messages of MaxMergedButtons, each item with its
 	// numbered button.
@@ -324,17 +324,24 @@ func (s *Service) sendReminders(tx Tx, u *User, rs []*Reminder, st ReminderSetti
 // ReminderButtons are the answers a fired reminder offers: Выполнено,
 // Отложить, Перенести, and Эскалировать where there is a head to tell.
 // A digest has none.
-func ReminderButtons(r *Reminder) [][]ButtonSpec {
+func ReminderButtons(r *Reminder, args map[string]any) [][]ButtonSpec {
 	if r.Kind == ReminderDigest {
 		return nil
 	}
 	id := strconv.FormatInt(r.ID, 10)
-	return [][]ButtonSpec{
+	rows := [][]ButtonSpec{
 		{{LabelKey: "btn.reminder.done", Action: ActionReminderDone, Payload: id},
 			{LabelKey: "btn.reminder.snooze", Action: ActionReminderSnooze, Payload: id}},
 		{{LabelKey: "btn.reminder.move", Action: ActionReminderMove, Payload: id},
 			{LabelKey: "btn.reminder.escalate", Action: ActionReminderEscalate, Payload: id}},
 	}
+	// A request's task: its request opens from the reminder (reminderArgs
+	// names it).
+	if req, ok := args["Request"].(int64); ok && req != 0 {
+		rows = append(rows, []ButtonSpec{{LabelKey: "btn.request.open_request", Action: ActionRequestShow,
+			Payload: strconv.FormatInt(req, 10)}})
+	}
+	return rows
 }
 
 // reminderArgs are the arguments of a reminder's message: its kind, date,

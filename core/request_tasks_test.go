@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -302,5 +303,26 @@ func TestASecondTakeSaysWhoHasTheRequest(t *testing.T) {
 	}
 	if len(o.messages()) != msgs || len(o.changes(core.EntityRequest, r.ID)) != changes {
 		t.Fatal("a refused take told someone or changed the request")
+	}
+}
+
+// TestARequestTasksReminderOpensTheRequest: a reminder about a request's
+// task carries a button that opens the request, so the officer reaches it
+// from the alert (its text names the request; the button shows it).
+func TestARequestTasksReminderOpensTheRequest(t *testing.T) {
+	o := newOffice(t)
+	o.at(2026, 11, 30, 10, 0) // Monday
+	r := o.fileRequest(o.underwriter, core.RequestQuestion, core.RequestRef{}, "Какой лимит у клиента?")
+	if _, err := o.svc.TakeRequest(o.ctx(), o.officer, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	o.at(2026, 11, 30, 16, 0)
+	n, ms := o.fire()
+	if n != 1 || len(ms) != 1 {
+		t.Fatalf("fired %d: %+v", n, ms)
+	}
+	if acts := o.buttonActions(ms[0]); !slices.Contains(acts, core.ActionRequestShow) ||
+		!slices.Contains(acts, core.ActionReminderDone) {
+		t.Fatalf("the reminder's buttons: %v", acts)
 	}
 }

@@ -104,9 +104,9 @@ func whatUndated(c *bot.Context, v *core.ReminderView) string {
 }
 
 // buttons are a fired reminder's answers as the chat's buttons.
-func buttons(r *core.Reminder) [][]bot.Button {
+func buttons(v *core.ReminderView) [][]bot.Button {
 	var rows [][]bot.Button
-	for _, row := range core.ReminderButtons(r) {
+	for _, row := range core.ReminderButtons(v.Reminder, v.Args) {
 		var out []bot.Button
 		for _, b := range row {
 			out = append(out, bot.Button{LabelKey: b.LabelKey, Action: b.Action, Payload: b.Payload})
@@ -123,7 +123,7 @@ func show(c *bot.Context, v *core.ReminderView) error {
 	if waiting(v.Reminder) != nil {
 		return c.Send(bot.Reply{Text: text + "\n" + c.T("msg.reminder.answered_note", nil)})
 	}
-	return c.Send(bot.Reply{Text: text, Buttons: buttons(v.Reminder)})
+	return c.Send(bot.Reply{Text: text, Buttons: buttons(v)})
 }
 
 // openAction shows one reminder of a merged message with its buttons.
