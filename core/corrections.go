@@ -236,14 +236,7 @@ func (s *Service) RejectCorrection(ctx context.Context, a Actor, id int64, reaso
 		case reason == "":
 			return Errorf(EINVALID, "err.fix.reject_reason")
 		}
-		corr.Status, corr.DecidedBy, corr.DecidedAt, corr.Note = CorrectionRejected, a.ID(), tx.Now(), reason
-		if err := tx.UpdateCorrection(corr); err != nil {
-			return err
-		}
-		if err := auditCorrection(tx, a, corr, CorrectionPending, reason); err != nil {
-			return err
-		}
-		if err := s.noteRequest(tx, a, corr); err != nil {
+		if err := s.settle(tx, a, corr, CorrectionRejected, reason); err != nil {
 			return err
 		}
 		args := s.fixArgs(tx, corr)
@@ -319,14 +312,7 @@ var staleWhy = map[string]string{"err.edit.stale": StaleChanged, "err.deal.close
 // manager, who were told it waits (each once, and none of them the actor,
 // who made it stale); nothing of the record is written.
 func (s *Service) staleCorrection(tx Tx, a Actor, corr *Correction, why string) error {
-	corr.Status, corr.DecidedBy, corr.DecidedAt, corr.Note = CorrectionStale, a.ID(), tx.Now(), why
-	if err := tx.UpdateCorrection(corr); err != nil {
-		return err
-	}
-	if err := auditCorrection(tx, a, corr, CorrectionPending, why); err != nil {
-		return err
-	}
-	if err := s.noteRequest(tx, a, corr); err != nil {
+	if err := s.settle(tx, a, corr, CorrectionStale, why); err != nil {
 		return err
 	}
 	args := s.fixArgs(tx, corr)
@@ -598,6 +584,20 @@ func (s *Service) currentValue(tx Tx, e *Edit) any {
 		return userValue(tx, v)
 	}
 	return v
+}
+
+// settle decides a pending correction without writing its edit: rejected
+// (or withdrawn) with the reason, or stale with why; audited, and noted on
+// its request.
+func (s *Service) settle(tx Tx, a Actor, corr *Correction, status CorrectionStatus, note string) error {
+	corr.Status, corr.DecidedBy, corr.DecidedAt, corr.Note = status, a.ID(), tx.Now(), note
+	if err := tx.UpdateCorrection(corr); err != nil {
+		return err
+	}
+	if err := auditCorrection(tx, a, corr, CorrectionPending, note); err != nil {
+		return err
+	}
+	return s.noteRequest(tx, a, corr)
 }
 
 // noteRequest adds a note to the correction's request, naming its record
