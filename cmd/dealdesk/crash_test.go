@@ -197,7 +197,18 @@ func TestCrashWhileUpdatesAreQueued(t *testing.T) {
 	if n := c.count("invites"); n != total {
 		t.Fatalf("%d invites stored for %d commands", n, total)
 	}
-	if dup := len(replies) - total; dup > kills {
+	// Only the invites' replies count: the admin also hears from DealDesk
+	// itself (in December, that next year's production calendar is
+	// provisional), which is no reply sent twice.
+	sent := 0
+	for _, r := range replies {
+		if inviteCode.MatchString(r) {
+			sent++
+		} else {
+			t.Logf("not a reply: %.120q", r)
+		}
+	}
+	if dup := sent - total; dup > kills {
 		t.Fatalf("%d replies sent twice, more than the %d kill -9 in flight", dup, kills)
 	}
 }
