@@ -231,9 +231,14 @@ func (m *mode) advance(c *bot.Context, d map[string]string) (string, error) {
 // or asks for it. An account typed for a correction without saying what it
 // does (resolveAccount) replaces the card's only one, or asks which of its
 // accounts it replaces.
-func (m *mode) planValue(c *bot.Context, d map[string]string, value string) (string, error) {
-	typed := value
-	value, reason, _ := bot.CutReason(value)
+func (m *mode) planValue(c *bot.Context, d map[string]string, typed string) (string, error) {
+	value, reason, _ := bot.CutReason(typed)
+	return m.planParts(c, d, typed, value, reason)
+}
+
+// planParts is planValue with the answer already split into the value and
+// the reason typed with it (typed is the answer as typed).
+func (m *mode) planParts(c *bot.Context, d map[string]string, typed, value, reason string) (string, error) {
 	if m.requests {
 		var req, inReason int64
 		value, req = CutRequest(value)

@@ -108,11 +108,8 @@ func (m *mode) partInput(c *bot.Context, s string) (string, error) {
 	if !withReason {
 		reason = d[keyReason]
 	}
-	if reason != "" {
-		value += " причина: " + reason
-	}
 	delete(d, keyDraft)
 	delete(d, keyPart)
 	delete(d, keyReason)
-	return m.planValue(c, d, value)
+	return m.planParts(c, d, value, value, reason)
 }
