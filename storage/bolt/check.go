@@ -139,9 +139,7 @@ var aggregates = []aggregate{
 		check: byID(func(i *core.Intake) int64 { return i.ID }, nil)},
 	{bucket: bktRegistryCache, what: "registry answer", since: 3, check: checkRegistryRecord},
 	{bucket: bktChanges, what: "change", numbered: true, check: byID(func(c *core.Change) int64 { return c.ID },
-		func(c *core.Change) []entry {
-			return []entry{{bktChangesByEntity, changeKey(c.Entity, c.EntityID, c.ID), nil}}
-		})},
+		changeEntries)},
 	{bucket: bktOutbox, what: "outbox message", numbered: true,
 		check: byID(func(m *core.OutboxMessage) int64 { return m.ID }, outboxEntries)},
 	{bucket: bktConversations, what: "conversation", check: byKey(func(c *core.Conversation) string { return c.Key },
@@ -171,6 +169,14 @@ var aggregates = []aggregate{
 	{bucket: bktCases, what: "case", since: 11, numbered: true,
 		check: byID(func(c *core.Case) int64 { return c.ID }, caseEntries)},
 	{bucket: bktCaseMessages, what: "case message", since: 11, check: checkCaseMessage},
+	{bucket: bktReportTemplates, what: "report template", since: 12, numbered: true,
+		check: byID(func(t *core.ReportTemplate) int64 { return t.ID }, reportTemplateEntries)},
+	{bucket: bktReportSchedules, what: "report schedule", since: 12, numbered: true,
+		check: byID(func(s *core.ReportSchedule) int64 { return s.ID }, reportScheduleEntries)},
+	{bucket: bktReportRuns, what: "report run", since: 12, numbered: true,
+		check: byID(func(r *core.ReportRun) int64 { return r.ID }, nil)},
+	{bucket: bktReportMails, what: "report mail", since: 12, numbered: true,
+		check: byID(func(m *core.ReportMail) int64 { return m.ID }, reportMailEntries)},
 }
 
 // byID checks a record keyed by its ID.
@@ -427,6 +433,10 @@ var indexes = []index{
 	{bucket: bktCasesByDeal, records: bktCases, since: 11, target: keyPairID},
 	{bucket: bktCasesByClient, records: bktCases, since: 11, target: keyPairID},
 	{bucket: bktCaseMessagesByPID, records: bktCaseMessages, since: 11, target: caseMessageTarget},
+	{bucket: bktChangesByTime, records: bktChanges, since: 12, target: keyPairID},
+	{bucket: bktReportTemplatesByName, records: bktReportTemplates, since: 12, target: valueID},
+	{bucket: bktReportSchedulesDue, records: bktReportSchedules, since: 12, target: keyPairID},
+	{bucket: bktReportMailsDue, records: bktReportMails, since: 12, target: keyPairID},
 }
 
 // caseMessageTarget: an entry of case_messages_by_pid holds the 16-byte

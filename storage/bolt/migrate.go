@@ -106,6 +106,15 @@ var (
 	bktCasesByClient       = []byte("cases_by_client")       // since schema 11
 	bktCaseMessages        = []byte("case_messages")         // since schema 11
 	bktCaseMessagesByPID   = []byte("case_messages_by_pid")  // since schema 11
+
+	bktChangesByTime         = []byte("changes_by_time")          // since schema 12
+	bktReportTemplates       = []byte("report_templates")         // since schema 12
+	bktReportTemplatesByName = []byte("report_templates_by_name") // since schema 12
+	bktReportSchedules       = []byte("report_schedules")         // since schema 12
+	bktReportSchedulesDue    = []byte("report_schedules_due")     // since schema 12
+	bktReportRuns            = []byte("report_runs")              // since schema 12
+	bktReportMails           = []byte("report_mails")             // since schema 12
+	bktReportMailsDue        = []byte("report_mails_due")         // since schema 12
 )
 
 // keySchemaVersion is the meta key of the number of migrations applied.
@@ -128,6 +137,34 @@ var migrations = []migration{
 	addDocuments,       // 9
 	addReminders,       // 10
 	addRequests,        // 11
+	addReports,         // 12
+}
+
+// addReports adds report templates, schedules, runs and mails with their
+// indexes, and the index of the audit records by time (for exports of the
+// history over a period), built from the records there are.
+func addReports(tx *bbolt.Tx) error {
+	for _, b := range [][]byte{bktChangesByTime, bktReportTemplates, bktReportTemplatesByName, bktReportSchedules,
+		bktReportSchedulesDue, bktReportRuns, bktReportMails, bktReportMailsDue} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	idx := tx.Bucket(bktChangesByTime)
+	// Changes are appended in ID order, which is (nearly) time order: the
+	// index is filled in order too, so its pages fill up.
+	idx.FillPercent = 0.9
+	c := tx.Bucket(bktChanges).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		at, err := changeTime(v)
+		if err != nil {
+			return fmt.Errorf("change %x: %w", k, err)
+		}
+		if err := idx.Put(key(timeKey(at), k), []byte{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addRequests adds requests, corrections and case discussions with their

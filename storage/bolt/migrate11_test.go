@@ -66,8 +66,8 @@ func TestMigrate_Requests(t *testing.T) {
 	})
 	clock.Add(24 * time.Hour)
 	db = MustOpenDBAt(t, path, bolt.WithClock(clock))
-	if got, want := schemaVersion(t, db), len(bolt.Migrations()); got != want || want != 11 {
-		t.Fatalf("schema version = %d, want %d (11)", got, want)
+	if got, want := schemaVersion(t, db), len(bolt.Migrations()); got != want || want < 11 {
+		t.Fatalf("schema version = %d, want %d (at least 11)", got, want)
 	}
 	mustConsistent(t, db)
 	type want struct {
