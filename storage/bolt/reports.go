@@ -41,12 +41,19 @@ func (tx *Tx) EachDocument(fn func(*core.Document) error) error {
 }
 
 // each walks a record bucket with a cursor and calls fn with each record
-// decoded into a new T. fn's error is returned unwrapped.
+// decoded into a new T (a deal by decodeDeal). fn's error is returned
+// unwrapped.
 func each[T any](tx *Tx, b []byte, what string, fn func(*T) error) error {
 	c := tx.tx.Bucket(b).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		rec := new(T)
-		if err := decode(v, rec); err != nil {
+		var err error
+		if d, ok := any(rec).(*core.Deal); ok {
+			err = decodeDeal(v, d)
+		} else {
+			err = decode(v, rec)
+		}
+		if err != nil {
 			return fmt.Errorf("bolt: %s %x: %w", what, k, err)
 		}
 		if err := fn(rec); err != nil {
