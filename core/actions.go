@@ -81,6 +81,17 @@ const (
 	ActionCaseOpen  = "case.open"
 	ActionCaseShow  = "case.show"
 	ActionCaseClose = "case.close"
+	// Reports: send a file just built to others (payload: the run's id),
+	// a held run's choices — check again after a fix, send anyway with a
+	// reason, give up — run a saved template, delete it, and stop a
+	// schedule (payload: the template's or schedule's id).
+	ActionReportSend     = "report.send"
+	ActionReportRecheck  = "report.recheck"
+	ActionReportOverride = "report.override"
+	ActionReportCancel   = "report.cancel"
+	ActionReportRun      = "report.run"
+	ActionReportDelete   = "report.delete"
+	ActionScheduleStop   = "schedule.stop"
 )
 
 // Actions lists every button action.
@@ -97,4 +108,6 @@ var Actions = []string{
 	ActionRequestReject, ActionRequestShow,
 	ActionFixStart, ActionFixApprove, ActionFixReject, ActionChangeRevert,
 	ActionCaseOpen, ActionCaseShow, ActionCaseClose,
+	ActionReportSend, ActionReportRecheck, ActionReportOverride, ActionReportCancel, ActionReportRun,
+	ActionReportDelete, ActionScheduleStop,
 }

@@ -25,6 +25,11 @@ const (
 	EntityRequest    Entity = "request"
 	EntityCorrection Entity = "correction"
 	EntityCase       Entity = "case"
+	// Reports (issue 12): a report run (every export and delivery is one),
+	// a saved ad hoc report, a scheduled delivery.
+	EntityReport         Entity = "report"
+	EntityReportTemplate Entity = "report_template"
+	EntityReportSchedule Entity = "report_schedule"
 )
 
 // Change is one audited field change. Every mutation writes its changes in

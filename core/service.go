@@ -21,6 +21,7 @@ type Service struct {
 	registryTTL time.Duration
 	docs        docDeps // the documents use case's ports and rules (docservice.go)
 	cal         WorkCalendar
+	reports     reportDeps // the reports use case's ports (report.go)
 }
 
 // Option configures a Service.

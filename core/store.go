@@ -46,6 +46,7 @@ type Tx interface {
 	RequestTx
 	CorrectionTx
 	CaseTx
+	ReportTx
 }
 
 // DocumentTx stores documents with their versions' files, templates, the
