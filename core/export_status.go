@@ -6,7 +6,7 @@ import (
 )
 
 // The statuses a filter («статус открыта») may name, per entity: the
-// words people type in Russian and English, folded (foldPhrase), and the
+// words people type in Russian and English, folded (filterFoldPhrase), and the
 // status's code in the export. The codes are the entity's own statuses
 // (a task's, a document's, a request's), and a few that the export
 // computes: open and closed, overdue.
@@ -78,7 +78,7 @@ var statusVocab = map[ReportEntity][][]string{
 // statusCode returns the code of a status word for an entity, false when
 // the entity has no such status.
 func statusCode(e ReportEntity, word string) (string, bool) {
-	key := foldPhrase(word)
+	key := filterFoldPhrase(word)
 	for _, st := range statusVocab[e] {
 		if slices.Contains(st[1:], key) || st[0] == strings.ReplaceAll(key, " ", "_") {
 			return st[0], true

@@ -26,27 +26,27 @@ func (f ReportFilter) Resolve(now time.Time, loc *time.Location) ReportFilter {
 	if loc == nil {
 		loc = Location("")
 	}
-	if from, to, ok := relBounds(f.Rel, now, loc); ok {
+	if from, to, ok := relPeriodBounds(f.Rel, now, loc); ok {
 		f.From, f.To = from, to
 	}
 	return f
 }
 
-// relBounds is the period [from, to) of a relative period at now in loc.
-func relBounds(rel RelPeriod, now time.Time, loc *time.Location) (from, to time.Time, ok bool) {
+// relPeriodBounds is the period [from, to) of a relative period at now in loc.
+func relPeriodBounds(rel RelPeriod, now time.Time, loc *time.Location) (from, to time.Time, ok bool) {
 	now = now.In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	monday := dayAfter(today, -((int(today.Weekday()) + 6) % 7))
+	monday := midnightAfter(today, -((int(today.Weekday()) + 6) % 7))
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
 	switch rel {
 	case RelToday:
-		return today, dayAfter(today, 1), true
+		return today, midnightAfter(today, 1), true
 	case RelYesterday:
-		return dayAfter(today, -1), today, true
+		return midnightAfter(today, -1), today, true
 	case RelThisWeek:
-		return monday, dayAfter(monday, 7), true
+		return monday, midnightAfter(monday, 7), true
 	case RelLastWeek:
-		return dayAfter(monday, -7), monday, true
+		return midnightAfter(monday, -7), monday, true
 	case RelThisMonth:
 		return month, month.AddDate(0, 1, 0), true
 	case RelLastMonth:
@@ -55,16 +55,16 @@ func relBounds(rel RelPeriod, now time.Time, loc *time.Location) (from, to time.
 		year := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, loc)
 		return year, year.AddDate(1, 0, 0), true
 	case RelLast7:
-		return dayAfter(today, -6), dayAfter(today, 1), true
+		return midnightAfter(today, -6), midnightAfter(today, 1), true
 	case RelLast30:
-		return dayAfter(today, -29), dayAfter(today, 1), true
+		return midnightAfter(today, -29), midnightAfter(today, 1), true
 	}
 	return time.Time{}, time.Time{}, false
 }
 
-// dayAfter is the midnight n days after the midnight d, in d's zone (a
+// midnightAfter is the midnight n days after the midnight d, in d's zone (a
 // day across a change of clocks is not 24 hours).
-func dayAfter(d time.Time, n int) time.Time {
+func midnightAfter(d time.Time, n int) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day()+n, 0, 0, 0, 0, d.Location())
 }
 
@@ -125,53 +125,53 @@ func (p *filterParser) split(text string) {
 			continue
 		}
 		p.words = append(p.words, w)
-		p.keys = append(p.keys, foldWord(w))
+		p.keys = append(p.keys, filterFold(w))
 	}
 }
 
-// foldWord is a word as the vocabularies hold it: lower case, ё as е.
-func foldWord(w string) string { return strings.ReplaceAll(strings.ToLower(w), "ё", "е") }
+// filterFold is a word as the vocabularies hold it: lower case, ё as е.
+func filterFold(w string) string { return strings.ReplaceAll(strings.ToLower(w), "ё", "е") }
 
-// foldPhrase is a phrase as the vocabularies hold it: folded words with
+// filterFoldPhrase is a phrase as the vocabularies hold it: folded words with
 // single spaces, without brackets («закрыта (успех)» → «закрыта успех»).
-func foldPhrase(s string) string {
-	s = strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(foldWord(s))
+func filterFoldPhrase(s string) string {
+	s = strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(filterFold(s))
 	return strings.Join(strings.Fields(s), " ")
 }
 
 // Keywords that start a filter's value.
 var (
-	managerWords = map[string]bool{"менеджер": true, "менеджера": true, "менеджеру": true, "ответственный": true,
+	filterManagerWords = map[string]bool{"менеджер": true, "менеджера": true, "менеджеру": true, "ответственный": true,
 		"manager": true, "сотрудник": true, "сотрудника": true, "user": true, "исполнитель": true, "assignee": true}
-	teamWords   = map[string]bool{"команда": true, "команды": true, "команду": true, "team": true}
-	stageWords  = map[string]bool{"стадия": true, "стадии": true, "стадию": true, "этап": true, "stage": true}
-	statusWords = map[string]bool{"статус": true, "статусе": true, "статуса": true, "status": true}
-	clientWords = map[string]bool{"клиент": true, "клиента": true, "клиенту": true, "контрагент": true,
+	filterTeamWords   = map[string]bool{"команда": true, "команды": true, "команду": true, "team": true}
+	filterStageWords  = map[string]bool{"стадия": true, "стадии": true, "стадию": true, "этап": true, "stage": true}
+	filterStatusWords = map[string]bool{"статус": true, "статусе": true, "статуса": true, "status": true}
+	filterClientWords = map[string]bool{"клиент": true, "клиента": true, "клиенту": true, "контрагент": true,
 		"контрагента": true, "client": true, "counterparty": true}
-	formatWords = map[string]ReportFormat{"csv": FormatCSV, "xlsx": FormatXLSX, "excel": FormatXLSX,
+	filterFormatWords = map[string]ReportFormat{"csv": FormatCSV, "xlsx": FormatXLSX, "excel": FormatXLSX,
 		"эксель": FormatXLSX}
-	// mineWords narrow to the actor's own records; myTeamWords (before
+	// filterMineWords narrow to the actor's own records; filterMyTeamWords (before
 	// команда / team) to the actor's team.
-	mineWords   = map[string]bool{"мои": true, "мой": true, "моя": true, "мое": true, "my": true, "mine": true}
-	myTeamWords = map[string]bool{"моя": true, "моей": true, "мою": true, "my": true}
-	// fillerWords may stand before a period: «за ноябрь», «в ноябре»,
+	filterMineWords   = map[string]bool{"мои": true, "мой": true, "моя": true, "мое": true, "my": true, "mine": true}
+	filterMyTeamWords = map[string]bool{"моя": true, "моей": true, "мою": true, "my": true}
+	// filterFillerWords may stand before a period: «за ноябрь», «в ноябре»,
 	// "for last month", «период с …».
-	fillerWords = map[string]bool{"за": true, "в": true, "во": true, "на": true, "for": true, "in": true,
+	filterFillerWords = map[string]bool{"за": true, "в": true, "во": true, "на": true, "for": true, "in": true,
 		"during": true, "over": true, "the": true, "период": true, "period": true}
 	// Starts and ends of a period given by dates.
-	sinceWords = map[string]bool{"с": true, "со": true, "от": true, "from": true, "since": true}
-	// untilWords end a period with the day named included (по, to), or
+	filterSinceWords = map[string]bool{"с": true, "со": true, "от": true, "from": true, "since": true}
+	// filterUntilWords end a period with the day named included (по, to), or
 	// excluded (до, until, before).
-	untilWords = map[string]bool{"по": true, "to": true, "through": true, "till": true, "до": false,
+	filterUntilWords = map[string]bool{"по": true, "to": true, "through": true, "till": true, "до": false,
 		"until": false, "before": false}
-	dashWords = map[string]bool{"-": true, "–": true, "—": true, "..": true}
+	filterDashWords = map[string]bool{"-": true, "–": true, "—": true, "..": true}
 )
 
 // parse reads every word, or fails at the first one it cannot read.
 func (p *filterParser) parse() error {
 	for p.i < len(p.keys) {
 		w := p.keys[p.i]
-		if f, ok := formatWords[w]; ok {
+		if f, ok := filterFormatWords[w]; ok {
 			if p.format != "" && p.format != f {
 				return Errorf(EINVALID, "err.filter.twice", "Word", p.words[p.i])
 			}
@@ -181,21 +181,21 @@ func (p *filterParser) parse() error {
 		}
 		var err error
 		switch {
-		case myTeamWords[w] && p.i+1 < len(p.keys) && teamWords[p.keys[p.i+1]]:
+		case filterMyTeamWords[w] && p.i+1 < len(p.keys) && filterTeamWords[p.keys[p.i+1]]:
 			err = p.myTeam()
-		case mineWords[w]:
+		case filterMineWords[w]:
 			err = p.mine()
-		case managerWords[w]:
+		case filterManagerWords[w]:
 			err = p.manager()
-		case teamWords[w]:
+		case filterTeamWords[w]:
 			err = p.team()
-		case stageWords[w]:
+		case filterStageWords[w]:
 			err = p.stage()
-		case statusWords[w]:
+		case filterStatusWords[w]:
 			err = p.status()
-		case clientWords[w]:
+		case filterClientWords[w]:
 			err = p.client(p.i + 1)
-		case innLike(w):
+		case filterINN(w):
 			err = p.client(p.i)
 		default:
 			err = p.readPeriod()
@@ -214,9 +214,9 @@ func (p *filterParser) parse() error {
 // messages: 01.11.2026.
 func (p *filterParser) day(t time.Time) string { return t.In(p.loc).Format("02.01.2006") }
 
-// innLike reports whether a word is an INN (10 or 12 digits), with or
+// filterINN reports whether a word is an INN (10 or 12 digits), with or
 // without a KPP after a slash.
-func innLike(w string) bool {
+func filterINN(w string) bool {
 	inn, kpp, slash := strings.Cut(w, "/")
 	return allDigits(inn) && (len(inn) == 10 || len(inn) == 12) && (!slash || allDigits(kpp) && len(kpp) == 9)
 }
@@ -238,16 +238,19 @@ func (p *filterParser) value(from int) (end int, err error) {
 // boundary reports whether the word at i starts another filter.
 func (p *filterParser) boundary(i int) bool {
 	w := p.keys[i]
-	if _, ok := formatWords[w]; ok {
+	if _, ok := filterFormatWords[w]; ok {
 		return true
 	}
-	if managerWords[w] || teamWords[w] || stageWords[w] || statusWords[w] || clientWords[w] || mineWords[w] ||
-		fillerWords[w] || sinceWords[w] {
+	if filterManagerWords[w] || filterTeamWords[w] || filterStageWords[w] || filterStatusWords[w] || filterClientWords[w] || filterMineWords[w] {
 		return true
 	}
-	if _, ok := untilWords[w]; ok {
-		return true
+	if filterFillerWords[w] && i+1 < len(p.keys) {
+		if n, _, err := p.periodAt(i + 1); n > 0 || err != nil {
+			return true
+		}
 	}
+	// «с», «по» start a period only before a date: «подписан с
+	// разногласиями» is a status.
 	n, _, err := p.periodAt(i)
 	return n > 0 || err != nil
 }
@@ -416,7 +419,7 @@ func (p *filterParser) status() error {
 	}
 	start := p.i + 1
 	for n := min(4, end-start); n >= 1; n-- {
-		phrase := foldPhrase(strings.Join(p.words[start:start+n], " "))
+		phrase := filterFoldPhrase(strings.Join(p.words[start:start+n], " "))
 		if anyStatus(phrase) {
 			p.f.Status, p.i = phrase, start+n
 			return nil
@@ -444,7 +447,7 @@ func (p *filterParser) client(from int) error {
 	var found []*Client
 	n := 1
 	switch {
-	case innLike(first):
+	case filterINN(first):
 		inn, kpp, _ := strings.Cut(first, "/")
 		if kpp != "" {
 			c, err := p.tx.ClientByINN(inn, kpp)
@@ -518,8 +521,12 @@ func (p *filterParser) client(from int) error {
 // («за ноябрь»); anything else is an unknown word.
 func (p *filterParser) readPeriod() error {
 	i := p.i
-	if fillerWords[p.keys[i]] && i+1 < len(p.keys) {
-		if n, _, _ := p.periodAt(i + 1); n > 0 {
+	if filterFillerWords[p.keys[i]] && i+1 < len(p.keys) {
+		n, _, err := p.periodAt(i + 1)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
 			i++
 		}
 	}
@@ -545,8 +552,8 @@ type filterPeriod struct {
 	rel      RelPeriod
 }
 
-// relativeWords are the relative periods of one or two words.
-var relativeWords = map[string]RelPeriod{
+// filterRelWords are the relative periods of one or two words.
+var filterRelWords = map[string]RelPeriod{
 	"сегодня": RelToday, "today": RelToday, "вчера": RelYesterday, "yesterday": RelYesterday,
 	"эта неделя": RelThisWeek, "эту неделю": RelThisWeek, "этой неделе": RelThisWeek, "текущая неделя": RelThisWeek,
 	"текущую неделю": RelThisWeek, "текущей неделе": RelThisWeek, "this week": RelThisWeek,
@@ -561,28 +568,28 @@ var relativeWords = map[string]RelPeriod{
 	"this year": RelThisYear,
 }
 
-// lastYearWords name the year before this one (no relative period: it is
+// filterLastYearWords name the year before this one (no relative period: it is
 // given by its dates).
-var lastYearWords = map[string]bool{"прошлый год": true, "прошлом году": true, "предыдущий год": true,
+var filterLastYearWords = map[string]bool{"прошлый год": true, "прошлом году": true, "предыдущий год": true,
 	"last year": true, "previous year": true}
 
-// lastWords may stand before a number of days: «последние 30 дней».
-var lastWords = map[string]bool{"последние": true, "последних": true, "последний": true, "last": true, "past": true}
+// filterLastWords may stand before a number of days: «последние 30 дней».
+var filterLastWords = map[string]bool{"последние": true, "последних": true, "последний": true, "last": true, "past": true}
 
-// dayWords count days.
-var dayWords = map[string]bool{"день": true, "дня": true, "дней": true, "дн": true, "day": true, "days": true}
+// filterDayWords count days.
+var filterDayWords = map[string]bool{"день": true, "дня": true, "дней": true, "дн": true, "day": true, "days": true}
 
-// yearWords may follow a year: «2026 год», «ноябрь 2026 г.».
-var yearWords = map[string]bool{"год": true, "года": true, "году": true, "г": true, "year": true}
+// filterYearWords may follow a year: «2026 год», «ноябрь 2026 г.».
+var filterYearWords = map[string]bool{"год": true, "года": true, "году": true, "г": true, "year": true}
 
 // Dates of a period: 01.11.2026, 1.11.26, 01.11 (this year), 2026-11-01;
 // a month: 11.2026, 2026-11; a range in one word: 01.11.2026-30.11.2026,
 // 2026-11-01..2026-11-30.
 var (
-	dotDateRE   = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2}))?$`)
-	isoDateRE   = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
-	monthRE     = regexp.MustCompile(`^(?:(\d{1,2})\.(\d{4})|(\d{4})-(\d{1,2}))$`)
-	dateRangeRE = regexp.MustCompile(`^(\d{1,2}\.\d{1,2}(?:\.\d{2,4})?|\d{4}-\d{1,2}-\d{1,2})(?:-|–|—|\.\.)(\d{1,2}\.\d{1,2}(?:\.\d{2,4})?|\d{4}-\d{1,2}-\d{1,2})$`)
+	filterDotDateRE = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2}))?$`)
+	filterISODateRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
+	filterMonthRE   = regexp.MustCompile(`^(?:(\d{1,2})\.(\d{4})|(\d{4})-(\d{1,2}))$`)
+	filterRangeRE   = regexp.MustCompile(`^(\d{1,2}\.\d{1,2}(?:\.\d{2,4})?|\d{4}-\d{1,2}-\d{1,2})(?:-|–|—|\.\.)(\d{1,2}\.\d{1,2}(?:\.\d{2,4})?|\d{4}-\d{1,2}-\d{1,2})$`)
 )
 
 // periodAt reads a period at the word i; n is the words it took, 0 when
@@ -596,22 +603,22 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		}
 		return ""
 	}
-	if rel, ok := relativeWords[w]; ok {
+	if rel, ok := filterRelWords[w]; ok {
 		return 1, filterPeriod{rel: rel}, nil
 	}
-	if rel, ok := relativeWords[w+" "+next(1)]; ok {
+	if rel, ok := filterRelWords[w+" "+next(1)]; ok {
 		return 2, filterPeriod{rel: rel}, nil
 	}
-	if lastYearWords[w+" "+next(1)] {
+	if filterLastYearWords[w+" "+next(1)] {
 		y := p.now.Year() - 1
 		return 2, p.span(civil{y, 1, 1}, civil{y + 1, 1, 1}), nil
 	}
 	// «30 дней», «последние 30 дней», "last 30 days".
 	k := 0
-	if lastWords[w] {
+	if filterLastWords[w] {
 		k = 1
 	}
-	if d, err := strconv.Atoi(next(k)); err == nil && dayWords[next(k+1)] {
+	if d, err := strconv.Atoi(next(k)); err == nil && filterDayWords[next(k+1)] {
 		switch {
 		case d < 1 || d > 3660:
 			return 0, per, Errorf(EINVALID, "err.filter.days", "Text", p.words[i+k])
@@ -623,7 +630,7 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		today := civilOf(p.now)
 		return k + 2, p.span(today.add(1-d), today.add(1)), nil
 	}
-	if m := dateRangeRE.FindStringSubmatch(w); m != nil {
+	if m := filterRangeRE.FindStringSubmatch(w); m != nil {
 		from, err := p.date(m[1], i)
 		if err != nil {
 			return 0, per, err
@@ -634,13 +641,13 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		}
 		return 1, p.span(from, to.add(1)), nil
 	}
-	if sinceWords[w] && p.dateShaped(next(1)) {
+	if filterSinceWords[w] && p.dateShaped(next(1)) {
 		from, err := p.date(next(1), i+1)
 		if err != nil {
 			return 0, per, err
 		}
-		incl, until := untilWords[next(2)]
-		if dashWords[next(2)] {
+		incl, until := filterUntilWords[next(2)]
+		if filterDashWords[next(2)] {
 			incl, until = true, true
 		}
 		if until && p.dateShaped(next(3)) {
@@ -655,7 +662,7 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		}
 		return 2, filterPeriod{from: p.at(from)}, nil
 	}
-	if incl, ok := untilWords[w]; ok && p.dateShaped(next(1)) {
+	if incl, ok := filterUntilWords[w]; ok && p.dateShaped(next(1)) {
 		to, err := p.date(next(1), i+1)
 		if err != nil {
 			return 0, per, err
@@ -670,7 +677,7 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		if err != nil {
 			return 0, per, err
 		}
-		if dashWords[next(1)] && p.dateShaped(next(2)) {
+		if filterDashWords[next(1)] && p.dateShaped(next(2)) {
 			to, err := p.date(next(2), i+2)
 			if err != nil {
 				return 0, per, err
@@ -679,7 +686,7 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		}
 		return 1, p.span(from, from.add(1)), nil
 	}
-	if m := monthRE.FindStringSubmatch(w); m != nil {
+	if m := filterMonthRE.FindStringSubmatch(w); m != nil {
 		mo, y := m[1], m[2]
 		if m[3] != "" {
 			mo, y = m[4], m[3]
@@ -697,18 +704,18 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		if mo > p.now.Month() {
 			year-- // «за декабрь» in November is last December's
 		}
-		if y, ok := yearNumber(next(1)); ok {
+		if y, ok := filterYear(next(1)); ok {
 			year, n = y, 2
-			if yearWords[next(2)] {
+			if filterYearWords[next(2)] {
 				n = 3
 			}
 		}
 		first := civil{year, mo, 1}
 		return n, p.span(first, first.addMonths(1)), nil
 	}
-	if y, ok := yearNumber(w); ok {
+	if y, ok := filterYear(w); ok {
 		n := 1
-		if yearWords[next(1)] {
+		if filterYearWords[next(1)] {
 			n = 2
 		}
 		return n, p.span(civil{y, 1, 1}, civil{y + 1, 1, 1}), nil
@@ -716,8 +723,8 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 	return 0, per, nil
 }
 
-// yearNumber reads a year of four digits, 2000 to 2099.
-func yearNumber(w string) (int, bool) {
+// filterYear reads a year of four digits, 2000 to 2099.
+func filterYear(w string) (int, bool) {
 	if len(w) != 4 || !allDigits(w) {
 		return 0, false
 	}
@@ -728,14 +735,14 @@ func yearNumber(w string) (int, bool) {
 // dateShaped reports whether a word is written as a date (it may still be
 // no real date: 31.11.2026).
 func (p *filterParser) dateShaped(w string) bool {
-	return dotDateRE.MatchString(w) || isoDateRE.MatchString(w)
+	return filterDotDateRE.MatchString(w) || filterISODateRE.MatchString(w)
 }
 
 // date reads a date word; EINVALID err.filter.date when it has a date's
 // shape but is no date.
 func (p *filterParser) date(w string, i int) (civil, error) {
 	var y, m, d int
-	if g := dotDateRE.FindStringSubmatch(w); g != nil {
+	if g := filterDotDateRE.FindStringSubmatch(w); g != nil {
 		d, _ = strconv.Atoi(g[1])
 		m, _ = strconv.Atoi(g[2])
 		switch {
@@ -747,7 +754,7 @@ func (p *filterParser) date(w string, i int) (civil, error) {
 		default:
 			y, _ = strconv.Atoi(g[3])
 		}
-	} else if g := isoDateRE.FindStringSubmatch(w); g != nil {
+	} else if g := filterISODateRE.FindStringSubmatch(w); g != nil {
 		y, _ = strconv.Atoi(g[1])
 		m, _ = strconv.Atoi(g[2])
 		d, _ = strconv.Atoi(g[3])
@@ -771,9 +778,9 @@ func (p *filterParser) span(from, to civil) filterPeriod {
 	return filterPeriod{from: p.at(from), to: p.at(to)}
 }
 
-// stageNames are the words a stage is typed as besides its code: the
-// locales' names and the words people use, folded (foldPhrase).
-var stageNames = map[string]Stage{
+// stageWordsByName are the words a stage is typed as besides its code: the
+// locales' names and the words people use, folded (filterFoldPhrase).
+var stageWordsByName = map[string]Stage{
 	"новая": StageNew, "новые": StageNew, "новых": StageNew,
 	"проверка": StageVerification, "проверке": StageVerification, "проверки": StageVerification,
 	"документы": StageDocuments, "документах": StageDocuments,
@@ -792,10 +799,10 @@ var stageNames = map[string]Stage{
 // Russian or English («подписание», «закрыта (успех)», "won"), in any
 // case.
 func ParseStage(s string) (Stage, bool) {
-	key := foldPhrase(s)
+	key := filterFoldPhrase(s)
 	if st := Stage(strings.ReplaceAll(key, " ", "_")); st.Valid() {
 		return st, true
 	}
-	st, ok := stageNames[key]
+	st, ok := stageWordsByName[key]
 	return st, ok
 }
