@@ -1,0 +1,179 @@
+package reports
+
+import (
+	"strings"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// customWords start the ad hoc builder: «/report свой».
+var customWords = map[string]bool{"свой": true, "своя": true, "новый": true, "конструктор": true,
+	"custom": true, "new": true}
+
+// maxTemplateChoices is how many saved templates /report offers as
+// buttons; /reports lists them all.
+const maxTemplateChoices = 8
+
+// report builds a report:
+//
+//	/report                           the reports, «Свой отчёт» and the templates as buttons
+//	/report воронка [фильтры]         a built-in report
+//	/report <template's name>         a saved template's report
+//	/report свой                      the ad hoc builder
+func report(c *bot.Context) error {
+	args := strings.TrimSpace(c.Update.Args)
+	first, rest := bot.FirstWord(args)
+	switch {
+	case first == "":
+		return c.Start("reports.new", nil)
+	case customWords[word(first)] && rest == "":
+		return c.Start("reports.new", map[string]string{"custom": "1"})
+	}
+	if k, ok := parseKind(first); ok {
+		spec, err := reportSpec(c, k, rest)
+		if err != nil {
+			return err
+		}
+		return build(c, spec)
+	}
+	t, err := templateNamed(c, args)
+	if err != nil {
+		return err
+	}
+	if t == nil {
+		return c.Reply("msg.reports.report_usage", bot.Args{"Kinds": kindList(c)})
+	}
+	return build(c, templateSpec(t.ID))
+}
+
+// reportSpec is the spec of a built-in report with the filters typed.
+func reportSpec(c *bot.Context, k core.ReportKind, filters string) (core.ReportSpec, error) {
+	spec := core.ReportSpec{Report: k}
+	if filters == "" || bot.IsSkip(filters) {
+		return spec, nil
+	}
+	f, format, err := c.Svc.ParseReportFilter(c.Ctx(), c.Actor(), filters)
+	if err != nil {
+		return spec, err
+	}
+	spec.Filter, spec.Format = f, format
+	return spec, nil
+}
+
+// templateSpec is the spec of a saved template's report: its own filters.
+func templateSpec(id int64) core.ReportSpec {
+	return core.ReportSpec{Report: core.ReportCustom, TemplateID: id}
+}
+
+// templateNamed finds the user's template by its name («Просрочки за
+// месяц») or number («#3»); nil when none has it.
+func templateNamed(c *bot.Context, s string) (*core.ReportTemplate, error) {
+	ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
+	if err != nil {
+		return nil, err
+	}
+	name := strings.Join(strings.Fields(word(s)), " ")
+	for _, t := range ts {
+		if strings.Join(strings.Fields(word(t.Name)), " ") == name || "#"+itoa(t.ID) == name {
+			return t, nil
+		}
+	}
+	return nil, nil
+}
+
+// kindList names the built-in reports, for a usage line.
+func kindList(c *bot.Context) string {
+	var names []string
+	for _, k := range core.ReportKinds {
+		names = append(names, kindName(c, k))
+	}
+	return strings.Join(names, ", ")
+}
+
+// reportFlow picks a report and builds it: a built-in one (asking its
+// filters), a saved template, or an ad hoc one step by step — the entity,
+// its filters, the fields to group by, the measures — saved as a template
+// under the name asked.
+func reportFlow() *bot.Flow {
+	return &bot.Flow{Name: "reports.new", First: "kind", Perm: perm, Steps: map[string]*bot.Step{
+		"kind":     {Prompt: askKind, Input: kindInput},
+		"filters":  {Prompt: askFilters("flow.reports.report_filters"), Input: bot.FinalInput("", builtinInput)},
+		"entity":   {Prompt: askEntity, Input: entityInput},
+		"cfilters": {Prompt: askFilters("flow.reports.custom_filters"), Input: customFiltersInput},
+		"group":    {Prompt: askGroup, Input: groupInput},
+		"measures": {Prompt: askMeasures, Input: measuresInput},
+		"name":     {Prompt: askName, Input: nameInput},
+	}}
+}
+
+// askKind offers the built-in reports, «Свой отчёт» and the templates;
+// «/report свой» goes straight to the builder.
+func askKind(c *bot.Context) error {
+	if c.Conv.Data["custom"] != "" {
+		delete(c.Conv.Data, "custom")
+		return c.Goto("entity")
+	}
+	var rows [][]bot.Button
+	for i, k := range core.ReportKinds {
+		b := bot.Choice("msg.reports.kind."+string(k), nil, string(k))
+		if i%2 == 0 {
+			rows = append(rows, bot.Row(b))
+		} else {
+			rows[len(rows)-1] = append(rows[len(rows)-1], b)
+		}
+	}
+	rows = append(rows, bot.Row(bot.Choice("btn.reports.custom", nil, "custom")))
+	ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
+	if err != nil {
+		return err
+	}
+	for i, t := range ts {
+		if i == maxTemplateChoices {
+			break
+		}
+		rows = append(rows, bot.Row(bot.Choice("btn.reports.template", bot.Args{"Name": t.Name}, "tpl:"+itoa(t.ID))))
+	}
+	return c.Reply("flow.reports.kind", bot.Args{"Templates": len(ts)}, rows...)
+}
+
+func kindInput(c *bot.Context, s string) (string, error) {
+	if customWords[word(s)] {
+		return "entity", nil
+	}
+	if k, ok := parseKind(s); ok {
+		c.Conv.Data["kind"] = string(k)
+		return "filters", nil
+	}
+	var t *core.ReportTemplate
+	if id, ok := strings.CutPrefix(s, "tpl:"); ok {
+		n, err := bot.ParseID(id, "err.button.expired")
+		if err != nil {
+			return "", err
+		}
+		if t, err = c.Svc.ReportTemplateByID(c.Ctx(), c.Actor(), n); err != nil {
+			return "", bot.AsInvalid(err)
+		}
+	} else {
+		var err error
+		if t, err = templateNamed(c, s); err != nil {
+			return "", err
+		}
+	}
+	if t == nil {
+		return "", core.Errorf(core.EINVALID, "err.reports.kind", "Text", s)
+	}
+	if err := build(c, templateSpec(t.ID)); err != nil {
+		return "", err
+	}
+	return "", nil
+}
+
+// builtinInput builds the chosen built-in report with the filters typed.
+func builtinInput(c *bot.Context, s string) (*bot.Reply, error) {
+	spec, err := reportSpec(c, core.ReportKind(c.Conv.Data["kind"]), s)
+	if err != nil {
+		return nil, err
+	}
+	return nil, build(c, spec)
+}

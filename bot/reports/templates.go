@@ -1,0 +1,96 @@
+package reports
+
+import (
+	"strings"
+
+	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// templates lists the saved templates: name, entity, grouping, measures
+// and filters, each with «Построить» and, for its author or an admin,
+// «Удалить».
+func templates(c *bot.Context) error {
+	ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		return c.Reply("msg.reports.templates_none", nil)
+	}
+	var lines []string
+	var rows [][]bot.Button
+	for _, t := range ts {
+		args := bot.Args{"ID": t.ID, "Name": t.Name, "Entity": entityName(c, t.Entity), "Group": groupWords(c, t),
+			"Measures": measureWords(c, t), "Filters": filterWords(c, t.Entity, t.Filter)}
+		if t.OwnerID != c.User.ID {
+			args["Owner"] = userName(c, t.OwnerID)
+		}
+		lines = append(lines, c.T("msg.reports.template_line", args))
+		row := bot.Row(bot.Button{LabelKey: "btn.reports.run", Args: bot.Args{"Name": t.Name},
+			Action: core.ActionReportRun, Payload: itoa(t.ID)})
+		if mayDelete(c, t) {
+			row = append(row, bot.Button{LabelKey: "btn.reports.delete", Args: bot.Args{"ID": t.ID},
+				Action: core.ActionReportDelete, Payload: itoa(t.ID)})
+		}
+		rows = append(rows, row)
+	}
+	return c.Reply("msg.reports.templates", bot.Args{"Count": len(ts), "Lines": strings.Join(lines, "\n")}, rows...)
+}
+
+// mayDelete reports whether the user may delete a template: its author or
+// an admin.
+func mayDelete(c *bot.Context, t *core.ReportTemplate) bool {
+	return t.OwnerID == c.User.ID || c.User.Can(core.PermAdmin)
+}
+
+// runAction is «Построить» on a template.
+func runAction(c *bot.Context) error {
+	id, err := payloadID(c)
+	if err != nil {
+		return err
+	}
+	t, err := c.Svc.ReportTemplateByID(c.Ctx(), c.Actor(), id)
+	if err != nil {
+		return err
+	}
+	return build(c, templateSpec(t.ID))
+}
+
+// deleteAction is «Удалить» on a template: it asks to confirm.
+func deleteAction(c *bot.Context) error {
+	id, err := payloadID(c)
+	if err != nil {
+		return err
+	}
+	t, err := c.Svc.ReportTemplateByID(c.Ctx(), c.Actor(), id)
+	if err != nil {
+		return err
+	}
+	if !mayDelete(c, t) {
+		return core.Errorf(core.EFORBIDDEN, "err.reports.template_not_yours", "Name", t.Name)
+	}
+	return c.Start("reports.delete", map[string]string{"id": itoa(t.ID), "name": t.Name})
+}
+
+// deleteFlow asks whether to delete a template, and deletes it.
+func deleteFlow() *bot.Flow {
+	return &bot.Flow{Name: "reports.delete", First: "confirm", Perm: perm, Steps: map[string]*bot.Step{
+		"confirm": {
+			Prompt: func(c *bot.Context) error {
+				return c.Reply("flow.reports.delete", bot.Args{"Name": c.Conv.Data["name"]},
+					bot.Row(bot.Choice("btn.reports.delete_yes", nil, "yes"), bot.Choice("btn.cancel", nil, "no")))
+			},
+			Input: func(c *bot.Context, s string) (string, error) {
+				if ok, err := bot.Confirmed(c, s); !ok || err != nil {
+					return "", err
+				}
+				name := c.Conv.Data["name"]
+				if err := c.Svc.DeleteReportTemplate(c.Ctx(), c.Actor(), dataID(c, "id")); err != nil {
+					return "", err
+				}
+				return "", c.Reply("msg.reports.deleted", bot.Args{"Name": name})
+			},
+		},
+	}}
+}
