@@ -27,6 +27,8 @@ import (
 // millisecond, and the file's size:
 //
 //	go test -run '^$' -bench . -benchmem ./adapters/xlsx/
+//
+// The peaks are of the whole run: with -benchtime 1x they are one file's.
 
 const benchRows = 100_000
 
