@@ -7,10 +7,10 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-var moscow = core.Location("Europe/Moscow")
+var moscowZone = core.Location("Europe/Moscow")
 
-// msk is midnight of a day in Moscow.
-func msk(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, moscow) }
+// mskDay is midnight of a day in Moscow.
+func mskDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, moscowZone) }
 
 func TestResolveRelativePeriods(t *testing.T) {
 	berlin := core.Location("Europe/Berlin")
@@ -24,30 +24,30 @@ func TestResolveRelativePeriods(t *testing.T) {
 		loc      *time.Location
 		from, to time.Time
 	}{
-		{core.RelToday, now, moscow, msk(2026, 11, 4), msk(2026, 11, 5)},
-		{core.RelYesterday, now, moscow, msk(2026, 11, 3), msk(2026, 11, 4)},
-		{core.RelThisWeek, now, moscow, msk(2026, 11, 2), msk(2026, 11, 9)},
-		{core.RelLastWeek, now, moscow, msk(2026, 10, 26), msk(2026, 11, 2)},
-		{core.RelThisMonth, now, moscow, msk(2026, 11, 1), msk(2026, 12, 1)},
-		{core.RelLastMonth, now, moscow, msk(2026, 10, 1), msk(2026, 11, 1)},
-		{core.RelThisYear, now, moscow, msk(2026, 1, 1), msk(2027, 1, 1)},
-		{core.RelLast7, now, moscow, msk(2026, 10, 29), msk(2026, 11, 5)},
-		{core.RelLast30, now, moscow, msk(2026, 10, 6), msk(2026, 11, 5)},
+		{core.RelToday, now, moscowZone, mskDay(2026, 11, 4), mskDay(2026, 11, 5)},
+		{core.RelYesterday, now, moscowZone, mskDay(2026, 11, 3), mskDay(2026, 11, 4)},
+		{core.RelThisWeek, now, moscowZone, mskDay(2026, 11, 2), mskDay(2026, 11, 9)},
+		{core.RelLastWeek, now, moscowZone, mskDay(2026, 10, 26), mskDay(2026, 11, 2)},
+		{core.RelThisMonth, now, moscowZone, mskDay(2026, 11, 1), mskDay(2026, 12, 1)},
+		{core.RelLastMonth, now, moscowZone, mskDay(2026, 10, 1), mskDay(2026, 11, 1)},
+		{core.RelThisYear, now, moscowZone, mskDay(2026, 1, 1), mskDay(2027, 1, 1)},
+		{core.RelLast7, now, moscowZone, mskDay(2026, 10, 29), mskDay(2026, 11, 5)},
+		{core.RelLast30, now, moscowZone, mskDay(2026, 10, 6), mskDay(2026, 11, 5)},
 		// A Sunday is the last day of its week.
-		{core.RelThisWeek, time.Date(2026, 11, 8, 12, 0, 0, 0, time.UTC), moscow, msk(2026, 11, 2), msk(2026, 11, 9)},
+		{core.RelThisWeek, time.Date(2026, 11, 8, 12, 0, 0, 0, time.UTC), moscowZone, mskDay(2026, 11, 2), mskDay(2026, 11, 9)},
 		// Late evening in UTC is the next day in Moscow.
-		{core.RelToday, time.Date(2026, 11, 4, 22, 0, 0, 0, time.UTC), moscow, msk(2026, 11, 5), msk(2026, 11, 6)},
+		{core.RelToday, time.Date(2026, 11, 4, 22, 0, 0, 0, time.UTC), moscowZone, mskDay(2026, 11, 5), mskDay(2026, 11, 6)},
 		// Weeks start at local midnight on both sides of a change of clocks.
 		{core.RelLastWeek, afterDST, berlin, time.Date(2026, 10, 19, 0, 0, 0, 0, berlin), time.Date(2026, 10, 26, 0, 0, 0, 0, berlin)},
-		{core.RelThisMonth, time.Date(2026, 1, 31, 22, 30, 0, 0, time.UTC), moscow, msk(2026, 2, 1), msk(2026, 3, 1)},
+		{core.RelThisMonth, time.Date(2026, 1, 31, 22, 30, 0, 0, time.UTC), moscowZone, mskDay(2026, 2, 1), mskDay(2026, 3, 1)},
 	} {
 		got := core.ReportFilter{Rel: c.rel, ManagerID: 7}.Resolve(c.now, c.loc)
 		if !got.From.Equal(c.from) || !got.To.Equal(c.to) || got.Rel != c.rel || got.ManagerID != 7 {
 			t.Errorf("%s at %v in %v: [%v, %v) rel %q; want [%v, %v)", c.rel, c.now, c.loc, got.From, got.To, got.Rel, c.from, c.to)
 		}
 	}
-	fixed := core.ReportFilter{From: msk(2026, 1, 1), To: msk(2026, 2, 1)}
-	if got := fixed.Resolve(now, moscow); got != fixed {
+	fixed := core.ReportFilter{From: mskDay(2026, 1, 1), To: mskDay(2026, 2, 1)}
+	if got := fixed.Resolve(now, moscowZone); got != fixed {
 		t.Errorf("a filter without Rel changed: %+v", got)
 	}
 }
@@ -73,7 +73,7 @@ func newFilterOffice(t *testing.T) *filterOffice {
 func TestParseReportFilter(t *testing.T) {
 	o := newFilterOffice(t)
 	// The office's clock: Saturday 28 November 2026, 12:00 in Moscow.
-	nov := core.ReportFilter{From: msk(2026, 11, 1), To: msk(2026, 12, 1)}
+	nov := core.ReportFilter{From: mskDay(2026, 11, 1), To: mskDay(2026, 12, 1)}
 	for _, c := range []struct {
 		text   string
 		want   core.ReportFilter
@@ -86,7 +86,7 @@ func TestParseReportFilter(t *testing.T) {
 		{"11.2026", nov, ""},
 		{"2026-11", nov, ""},
 		{"for November 2026", nov, ""},
-		{"за декабрь", core.ReportFilter{From: msk(2025, 12, 1), To: msk(2026, 1, 1)}, ""},
+		{"за декабрь", core.ReportFilter{From: mskDay(2025, 12, 1), To: mskDay(2026, 1, 1)}, ""},
 		{"за прошлый месяц", core.ReportFilter{Rel: core.RelLastMonth}, ""},
 		{"last month", core.ReportFilter{Rel: core.RelLastMonth}, ""},
 		{"за эту неделю", core.ReportFilter{Rel: core.RelThisWeek}, ""},
@@ -98,20 +98,20 @@ func TestParseReportFilter(t *testing.T) {
 		{"за 30 дней", core.ReportFilter{Rel: core.RelLast30}, ""},
 		{"за последние 7 дней", core.ReportFilter{Rel: core.RelLast7}, ""},
 		{"last 30 days", core.ReportFilter{Rel: core.RelLast30}, ""},
-		{"за 14 дней", core.ReportFilter{From: msk(2026, 11, 15), To: msk(2026, 11, 29)}, ""},
-		{"за прошлый год", core.ReportFilter{From: msk(2025, 1, 1), To: msk(2026, 1, 1)}, ""},
-		{"за 2026 год", core.ReportFilter{From: msk(2026, 1, 1), To: msk(2027, 1, 1)}, ""},
+		{"за 14 дней", core.ReportFilter{From: mskDay(2026, 11, 15), To: mskDay(2026, 11, 29)}, ""},
+		{"за прошлый год", core.ReportFilter{From: mskDay(2025, 1, 1), To: mskDay(2026, 1, 1)}, ""},
+		{"за 2026 год", core.ReportFilter{From: mskDay(2026, 1, 1), To: mskDay(2027, 1, 1)}, ""},
 		{"с 01.11.2026 по 30.11.2026", nov, ""},
-		{"с 01.11.2026 до 30.11.2026", core.ReportFilter{From: msk(2026, 11, 1), To: msk(2026, 11, 30)}, ""},
+		{"с 01.11.2026 до 30.11.2026", core.ReportFilter{From: mskDay(2026, 11, 1), To: mskDay(2026, 11, 30)}, ""},
 		{"01.11.2026-30.11.2026", nov, ""},
 		{"01.11.2026 – 30.11.2026", nov, ""},
 		{"2026-11-01..2026-11-30", nov, ""},
 		{"from 2026-11-01 to 2026-11-30", nov, ""},
 		{"с 1.11 по 30.11", nov, ""},
-		{"с 01.11.26", core.ReportFilter{From: msk(2026, 11, 1)}, ""},
-		{"по 30.11.2026", core.ReportFilter{To: msk(2026, 12, 1)}, ""},
-		{"до 30.11.2026", core.ReportFilter{To: msk(2026, 11, 30)}, ""},
-		{"15.11.2026", core.ReportFilter{From: msk(2026, 11, 15), To: msk(2026, 11, 16)}, ""},
+		{"с 01.11.26", core.ReportFilter{From: mskDay(2026, 11, 1)}, ""},
+		{"по 30.11.2026", core.ReportFilter{To: mskDay(2026, 12, 1)}, ""},
+		{"до 30.11.2026", core.ReportFilter{To: mskDay(2026, 11, 30)}, ""},
+		{"15.11.2026", core.ReportFilter{From: mskDay(2026, 11, 15), To: mskDay(2026, 11, 16)}, ""},
 		{"менеджер Менеджеров", core.ReportFilter{ManagerID: o.manager.ID()}, ""},
 		{"менеджер Максим Менеджеров за ноябрь", core.ReportFilter{ManagerID: o.manager.ID(), From: nov.From, To: nov.To}, ""},
 		{"manager Иван Иванов", core.ReportFilter{ManagerID: o.ivan.ID()}, ""},
@@ -180,7 +180,7 @@ func TestParseReportFilterRefusals(t *testing.T) {
 		{o.manager, "моя команда", "err.filter.my_team", "Word", "моя команда"},
 		{o.officer, "стадия подпись", "err.filter.stage_unknown", "Stage", "подпись"},
 		{o.officer, "статус фыва", "err.filter.status_unknown", "Status", "фыва"},
-		{o.officer, "клиент Ромашка", "err.filter.client_ambiguous", "Names", "ООО Ромашка, 7736207543/770401001; АО Ромашка плюс, 7728168971"},
+		{o.officer, "клиент Ромашка", "err.filter.client_ambiguous", "Names", "АО Ромашка плюс, 7728168971; ООО Ромашка, 7736207543/770401001"},
 		{o.officer, "клиент Газпром", "err.filter.client_unknown", "Query", "Газпром"},
 		{o.officer, "клиент 7707083894", "err.filter.client_unknown", "Query", "7707083894"},
 		{o.officer, "csv xlsx", "err.filter.twice", "Word", "xlsx"},
