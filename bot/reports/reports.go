@@ -56,31 +56,24 @@ type sendPayload struct {
 }
 
 // build builds a file for the user and answers with it: the file, the
-// summary, the chart and «Отправить…»; with no rows, a reply saying so
-// with the filters in words and no file. extra are more buttons (the ad
-// hoc builder's «Сохранить как шаблон»).
-func build(c *bot.Context, spec core.ReportSpec, extra ...[]bot.Button) error {
+// summary, the chart and, for who may send it to others, «Отправить…»;
+// with no rows, a reply saying so with the filters in words and no file.
+func build(c *bot.Context, spec core.ReportSpec) error {
 	out, err := c.Svc.MakeReport(c.Ctx(), c.Actor(), spec, c.P.Lang())
 	if err != nil {
 		return err
 	}
-	return sendOutput(c, spec, out, extra...)
-}
-
-// sendOutput answers with a file made for the user.
-func sendOutput(c *bot.Context, spec core.ReportSpec, out *core.ReportOutput, extra ...[]bot.Button) error {
 	if out.Run != nil && out.Run.Rows == 0 {
 		return c.Reply("msg.reports.empty", bot.Args{"Title": out.Title,
-			"Filters": filterWords(c, entityOf(c, spec), spec.Filter)}, extra...)
+			"Filters": filterWords(c, entityOf(c, spec), spec.Filter)})
 	}
 	files := []bot.File{{Name: out.File.Name, MIME: out.File.MIME, SHA256: out.File.SHA256}}
 	if out.Chart != nil {
 		files = append(files, bot.File{Name: out.Chart.Name, MIME: out.Chart.MIME, SHA256: out.Chart.SHA256})
 	}
 	p := sendPayload{Title: out.Title, Spec: spec}
-	rows := 0
 	if out.Run != nil {
-		p.Run, rows = out.Run.ID, out.Run.Rows
+		p.Run = out.Run.ID
 	}
 	payload, err := json.Marshal(p)
 	if err != nil {
@@ -91,9 +84,8 @@ func sendOutput(c *bot.Context, spec core.ReportSpec, out *core.ReportOutput, ex
 		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.reports.send", Action: core.ActionReportSend,
 			Payload: string(payload)}))
 	}
-	buttons = append(buttons, extra...)
-	return c.Send(bot.Reply{Key: "msg.reports.made", Args: bot.Args{"Title": out.Title, "Summary": out.Summary,
-		"Count": rows}, Files: files, Buttons: buttons})
+	return c.Send(bot.Reply{Key: "msg.reports.made", Args: bot.Args{"Title": out.Title, "Summary": out.Summary},
+		Files: files, Buttons: buttons})
 }
 
 // entityOf is the entity whose records a spec lists, for its filters'

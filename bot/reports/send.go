@@ -247,7 +247,7 @@ func delivered(c *bot.Context, out *core.ReportOutput, reason string) error {
 	}
 	args := bot.Args{"Title": out.Title, "Reason": reason}
 	if out.Run != nil {
-		args["To"], args["Count"] = targetsWords(c, out.Run.To), out.Run.Rows
+		args["To"] = targetsWords(c, out.Run.To)
 	}
 	return c.Reply("msg.reports.sent", args)
 }
