@@ -78,7 +78,14 @@ func (r *reportRun) control(w TableWriter) (*reportBody, error) {
 			return nil, err
 		}
 	}
-	results, err := r.tx.ControlResults(r.f.From, r.f.To)
+	from, to := r.f.From, r.f.To
+	if from.IsZero() {
+		from = adhocFrom
+	}
+	if to.IsZero() {
+		to = adhocTo
+	}
+	results, err := r.tx.ControlResults(from, to)
 	if err != nil {
 		return nil, err
 	}
