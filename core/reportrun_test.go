@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dealdesk/dealdesk/core"
 )
@@ -292,5 +293,40 @@ func TestHeldReportAnywayAndCancel(t *testing.T) {
 	checkCode(t, err, core.ECONFLICT, "err.delivery.not_held")
 	if cc := change(t, o.changes(core.EntityReport, out.Run.ID), "cancelled"); cc.ActorID != o.admin.ID() {
 		t.Errorf("cancel audit = %+v", cc)
+	}
+}
+
+// TestCSVHoldsOneTable: a report of several tables written as CSV is
+// refused, naming it, instead of its tables run together in one file.
+func TestCSVHoldsOneTable(t *testing.T) {
+	rec := &dlvTable{Format: core.FormatCSV}
+	w := core.CSVOneTableForTest(rec)
+	if err := w.Table(core.TableHead{Sheet: "Просрочки", Columns: []string{"Кто"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Row([]core.Value{{S: "Максим"}}); err != nil {
+		t.Fatal(err)
+	}
+	err := w.Table(core.TableHead{Sheet: "Задачи", Columns: []string{"Задача"}})
+	checkCode(t, err, core.EINVALID, "err.delivery.csv_one_table")
+	if _, args := core.ErrorKey(err); args["Title"] != "Просрочки" || len(rec.Tables) != 1 || len(rec.Rows) != 1 {
+		t.Errorf("args %v, tables %d", args, len(rec.Tables))
+	}
+}
+
+// TestReportFileName: a title and the day, with what file systems and
+// mail clients refuse turned into spaces, long titles cut.
+func TestReportFileName(t *testing.T) {
+	day := time.Date(2026, 12, 2, 23, 30, 0, 0, time.UTC)
+	for _, c := range []struct{ title, ext, want string }{
+		{"Сделки", "xlsx", "Сделки 2026-12-02.xlsx"},
+		{"Воронка: стадии / менеджеры", "csv", "Воронка стадии менеджеры 2026-12-02.csv"},
+		{`Отчёт "Q4" <итог>?*|\`, "png", "Отчёт Q4 итог 2026-12-02.png"},
+		{"\t..\n", "xlsx", "report 2026-12-02.xlsx"},
+		{strings.Repeat("я", 100), "xlsx", strings.Repeat("я", 80) + " 2026-12-02.xlsx"},
+	} {
+		if got := core.ReportFileNameForTest(c.title, day, c.ext); got != c.want {
+			t.Errorf("%q: got %q, want %q", c.title, got, c.want)
+		}
 	}
 }
