@@ -104,8 +104,9 @@ func headOf(c *bot.Context) *core.User {
 	return u
 }
 
-// targetInput takes a recipient chosen (again: no more), a name or
-// addresses typed, «На почту», or «Отправить».
+// targetInput takes a recipient chosen or typed — a chat, the head, a
+// colleague by name, addresses; chosen again, it is taken out — «На
+// почту», or «Отправить».
 func targetInput(c *bot.Context, s string) (string, error) {
 	to := chosen(c)
 	switch {
@@ -113,7 +114,7 @@ func targetInput(c *bot.Context, s string) (string, error) {
 		if len(to) == 0 {
 			return "", core.Errorf(core.EINVALID, "err.reports.no_targets")
 		}
-		return "", send(c, to)
+		return send(c, to)
 	case s == "email":
 		return "email", nil
 	case s == "head":
@@ -137,9 +138,7 @@ func targetInput(c *bot.Context, s string) (string, error) {
 			return "", err
 		}
 		for _, t := range ts {
-			if !slices.Contains(to, t) {
-				to = append(to, t)
-			}
+			to = toggle(to, t)
 		}
 	default:
 		us, err := people(c, s)
@@ -181,6 +180,11 @@ func emailInput(c *bot.Context, s string) (string, error) {
 		return "", err
 	}
 	return "to", nil
+}
+
+// withoutMail are the recipients but the e-mail addresses.
+func withoutMail(to []core.ReportTarget) []core.ReportTarget {
+	return slices.DeleteFunc(slices.Clone(to), func(t core.ReportTarget) bool { return t.Kind == core.TargetEmail })
 }
 
 // emails reads addresses separated by commas, semicolons or spaces.
@@ -227,16 +231,25 @@ func people(c *bot.Context, s string) ([]*core.User, error) {
 
 // send sends the report to the recipients chosen and ends the dialog: a
 // clean report is sent, one the gate holds is shown with its findings.
-func send(c *bot.Context, to []core.ReportTarget) error {
+// Where mail is not set up, the addresses are taken out and the
+// recipients asked again.
+func send(c *bot.Context, to []core.ReportTarget) (string, error) {
 	p := payload(c)
 	out, err := c.Svc.SendReport(c.Ctx(), c.Actor(), p.Spec, to, c.P.Lang())
+	if rest := withoutMail(to); core.ErrorCode(err) == core.EUNAVAILABLE && len(rest) < len(to) {
+		if err := choose(c, rest); err != nil {
+			return "", err
+		}
+		key, args := core.ErrorKey(err)
+		return "to", c.Reply(key, args)
+	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := c.Finish(); err != nil {
-		return err
+		return "", err
 	}
-	return delivered(c, out, "")
+	return "", delivered(c, out, "")
 }
 
 // delivered answers with what became of a delivery: sent, to whom, or
