@@ -239,8 +239,11 @@ type ReportSpec struct {
 	Export     ReportEntity `json:"export,omitempty"`
 	Report     ReportKind   `json:"report,omitempty"`
 	TemplateID int64        `json:"template_id,omitempty"`
-	Filter     ReportFilter `json:"filter"`
-	Format     ReportFormat `json:"format,omitempty"` // "" is XLSX
+	// Template is an ad hoc report not saved yet (Report ReportCustom,
+	// TemplateID 0): the /report builder's, built before it is saved.
+	Template *ReportTemplate `json:"template,omitempty"`
+	Filter   ReportFilter    `json:"filter"`
+	Format   ReportFormat    `json:"format,omitempty"` // "" is XLSX
 }
 
 // TargetKind is where a report goes.

@@ -102,18 +102,20 @@ const (
 	PermRequests     Permission = "requests"       // file requests (обращения) and answer their questions
 	PermCorrect      Permission = "corrections"    // correct any field with a reason (/fix), roll changes back
 	PermDocuments    Permission = "documents"      // take document requests, produce, submit and send documents
-	PermExport       Permission = "reports.export"
+	PermReports      Permission = "reports"        // make exports and reports of the records one may see (managers: their own)
+	PermExport       Permission = "reports.export" // send reports to others, schedule them; export everything (heads: their team's)
 	PermAdmin        Permission = "admin"
 )
 
 var rolePerms = map[Role][]Permission{
 	RoleOfficer: {PermViewClients, PermEditClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals,
-		PermTasks, PermAssignTasks, PermHistory, PermExport, PermDocuments, PermRequests, PermCorrect},
-	RoleManager:     {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermTasks, PermHistory, PermRequests},
+		PermTasks, PermAssignTasks, PermHistory, PermReports, PermExport, PermDocuments, PermRequests, PermCorrect},
+	RoleManager: {PermViewClients, PermEditClients, PermViewDeals, PermEditDeals, PermTasks, PermHistory, PermRequests,
+		PermReports},
 	RoleLawyer:      {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermApprove, PermRequests},
 	RoleUnderwriter: {PermViewClients, PermViewDeals, PermViewAllDeals, PermTasks, PermHistory, PermRequests},
 	RoleHead: {PermViewClients, PermVerify, PermViewDeals, PermEditDeals, PermViewAllDeals, PermTasks, PermAssignTasks, PermHistory,
-		PermExport, PermRequests, PermCorrect},
+		PermReports, PermExport, PermRequests, PermCorrect},
 }
 
 // Can reports whether the role has the permission. Admins may do everything.

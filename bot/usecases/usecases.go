@@ -14,6 +14,7 @@ import (
 	"github.com/dealdesk/dealdesk/bot/history"
 	"github.com/dealdesk/dealdesk/bot/intake"
 	"github.com/dealdesk/dealdesk/bot/profile"
+	"github.com/dealdesk/dealdesk/bot/reports"
 	"github.com/dealdesk/dealdesk/bot/reminders"
 	"github.com/dealdesk/dealdesk/bot/requests"
 	"github.com/dealdesk/dealdesk/bot/tasks"
@@ -31,6 +32,7 @@ var All = []bot.UseCase{
 	requests.Register,
 	history.Register,
 	cases.Register,
+	reports.Register, // /export, /report, /reports, /schedule
 	profile.Register,
 	admin.Register,
 }
