@@ -18,8 +18,8 @@ const maxTemplateChoices = 8
 // report builds a report:
 //
 //	/report                           the reports, «Свой отчёт» and the templates as buttons
-//	/report воронка [фильтры]         a built-in report
 //	/report <template's name>         a saved template's report
+//	/report воронка [фильтры]         a built-in report
 //	/report свой                      the ad hoc builder
 func report(c *bot.Context) error {
 	args := strings.TrimSpace(c.Update.Args)
@@ -30,21 +30,24 @@ func report(c *bot.Context) error {
 	case customWords[word(first)] && rest == "":
 		return c.Start("reports.new", map[string]string{"custom": "1"})
 	}
-	if k, ok := parseKind(first); ok {
-		spec, err := reportSpec(c, k, rest)
-		if err != nil {
-			return err
-		}
-		return build(c, spec)
-	}
+	// A template's name is read first: «Воронка по менеджерам» is a
+	// template, not the pipeline with filters.
 	t, err := templateNamed(c, args)
 	if err != nil {
 		return err
 	}
-	if t == nil {
+	if t != nil {
+		return build(c, templateSpec(t.ID))
+	}
+	k, ok := parseKind(first)
+	if !ok {
 		return c.Reply("msg.reports.report_usage", bot.Args{"Kinds": kindList(c)})
 	}
-	return build(c, templateSpec(t.ID))
+	spec, err := reportSpec(c, k, rest)
+	if err != nil {
+		return err
+	}
+	return build(c, spec)
 }
 
 // reportSpec is the spec of a built-in report with the filters typed.
@@ -73,13 +76,18 @@ func templateNamed(c *bot.Context, s string) (*core.ReportTemplate, error) {
 	if err != nil {
 		return nil, err
 	}
+	return templateIn(ts, s), nil
+}
+
+// templateIn finds the template of a name or number among ts.
+func templateIn(ts []*core.ReportTemplate, s string) *core.ReportTemplate {
 	name := strings.Join(strings.Fields(word(s)), " ")
 	for _, t := range ts {
 		if strings.Join(strings.Fields(word(t.Name)), " ") == name || "#"+itoa(t.ID) == name {
-			return t, nil
+			return t
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // kindList names the built-in reports, for a usage line.

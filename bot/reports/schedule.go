@@ -79,30 +79,30 @@ func schedule(c *bot.Context) error {
 }
 
 // scheduleReport reads what a schedule sends from the start of s into
-// d["spec"] — a built-in report («воронка»), an export («выгрузка
-// сделки») or a saved template by its name — and returns the words after
-// it; d is left without it when s starts with none.
+// d["spec"] — a saved template by its name (read first: «Воронка по
+// менеджерам» is a template, not the pipeline), a built-in report
+// («воронка») or an export («выгрузка сделки») — and returns the words
+// after it; d is left without it when s starts with none.
 func scheduleReport(c *bot.Context, d map[string]string, s string) (string, error) {
-	first, rest := bot.FirstWord(s)
+	ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
+	if err != nil {
+		return "", err
+	}
 	var spec *core.ReportSpec
-	if k, ok := parseKind(first); ok {
-		spec = &core.ReportSpec{Report: k}
-	} else if w := word(first); w == "выгрузка" || w == "export" {
-		second, after := bot.FirstWord(rest)
-		if e, ok := parseEntity(second); ok {
-			spec, rest = &core.ReportSpec{Export: e}, after
+	rest := s
+	words := strings.Fields(s)
+	for n := len(words); n >= 1 && spec == nil; n-- {
+		if t := templateIn(ts, strings.Join(words[:n], " ")); t != nil {
+			spec, rest = &core.ReportSpec{Report: core.ReportCustom, TemplateID: t.ID}, bot.AfterWords(s, n)
 		}
 	}
-	if spec == nil {
-		words := strings.Fields(s)
-		for n := len(words); n >= 1 && spec == nil; n-- {
-			t, err := templateNamed(c, strings.Join(words[:n], " "))
-			if err != nil {
-				return "", err
-			}
-			if t != nil {
-				spec, rest = &core.ReportSpec{Report: core.ReportCustom, TemplateID: t.ID}, bot.AfterWords(s, n)
-			}
+	first, after := bot.FirstWord(s)
+	if k, ok := parseKind(first); ok && spec == nil {
+		spec, rest = &core.ReportSpec{Report: k}, after
+	} else if w := word(first); spec == nil && (w == "выгрузка" || w == "export") {
+		second, after := bot.FirstWord(after)
+		if e, ok := parseEntity(second); ok {
+			spec, rest = &core.ReportSpec{Export: e}, after
 		}
 	}
 	if spec == nil {
