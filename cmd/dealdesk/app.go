@@ -173,7 +173,11 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	docs = append(docs, core.WithCalendar(workcal.New()))
+	reports, err := m.reportOptions(bundle)
+	if err != nil {
+		return err
+	}
+	docs = append(append(docs, reports...), core.WithCalendar(workcal.New()))
 	if err := m.open(docs, platforms...); err != nil {
 		return err
 	}
@@ -207,6 +211,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err := m.startReminders(ctx); err != nil {
 		return err
 	}
+	m.startReports(ctx)
 	if err := m.startJobs(ctx, m.allJobs()); err != nil {
 		return err
 	}

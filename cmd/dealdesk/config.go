@@ -79,6 +79,11 @@ type Config struct {
 	DiadocAuth     string
 	DiadocBoxID    string
 	DiadocDept     string
+
+	// Reports (reports.go).
+	CSVSeparator    string
+	ReportTick      time.Duration
+	ReportStaleDays int
 }
 
 // option is one configuration variable.
@@ -188,6 +193,12 @@ var options = []option{
 		set: dur(func(c *Config) *time.Duration { return &c.DocSendEvery })},
 	{name: "DEALDESK_EDO_POLL_INTERVAL", def: "2m", help: "how often the EDO operator's events (delivered, signed, refused) are read",
 		set: dur(func(c *Config) *time.Duration { return &c.EDOPollEvery })},
+	{name: "DEALDESK_CSV_SEPARATOR", def: ";", help: "separator of CSV exports: ; for Russian Excel (decimal comma), or , or tab",
+		set: str(func(c *Config) *string { return &c.CSVSeparator })},
+	{name: "DEALDESK_REPORT_TICK", def: "30s", help: "how often scheduled report deliveries that are due are sent (and report e-mails retried)",
+		set: dur(func(c *Config) *time.Duration { return &c.ReportTick })},
+	{name: "DEALDESK_REPORT_STALE_DAYS", def: "90", help: "the quality gate names cards whose registry check is older than this many days",
+		set: func(c *Config, v string) (err error) { c.ReportStaleDays, err = strconv.Atoi(v); return err }},
 	{name: "SMTP_HOST", help: "SMTP server for sending documents by e-mail; with SMTP_FROM turns e-mail on",
 		set: str(func(c *Config) *string { return &c.SMTPHost })},
 	{name: "SMTP_PORT", def: "0", help: "SMTP port; 0: 587 with STARTTLS, 465 with TLS, 25 without",
@@ -305,6 +316,15 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	}
 	if c.RemindTick <= 0 {
 		return c, fmt.Errorf("config: DEALDESK_REMIND_TICK must be positive")
+	}
+	if c.ReportTick <= 0 {
+		return c, fmt.Errorf("config: DEALDESK_REPORT_TICK must be positive")
+	}
+	if c.ReportStaleDays < 1 {
+		return c, fmt.Errorf("config: DEALDESK_REPORT_STALE_DAYS must be at least 1")
+	}
+	if _, err := csvComma(c.CSVSeparator); err != nil {
+		return c, err
 	}
 	if c.ChatBurst < 1 || c.ChatRate <= 0 {
 		return c, fmt.Errorf("config: DEALDESK_CHAT_BURST and DEALDESK_CHAT_RATE must be positive")

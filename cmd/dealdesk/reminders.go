@@ -35,5 +35,5 @@ func (m *Main) startReminders(ctx context.Context) error {
 
 // allJobs is every periodic job DealDesk schedules.
 func (m *Main) allJobs() []job {
-	return append(append(m.jobs(), m.docJobs()...), m.reminderJobs()...)
+	return append(append(append(m.jobs(), m.docJobs()...), m.reminderJobs()...), m.reportJobs()...)
 }
