@@ -14,8 +14,8 @@ import (
 	"github.com/dealdesk/dealdesk/bot/history"
 	"github.com/dealdesk/dealdesk/bot/intake"
 	"github.com/dealdesk/dealdesk/bot/profile"
-	"github.com/dealdesk/dealdesk/bot/reports"
 	"github.com/dealdesk/dealdesk/bot/reminders"
+	"github.com/dealdesk/dealdesk/bot/reports"
 	"github.com/dealdesk/dealdesk/bot/requests"
 	"github.com/dealdesk/dealdesk/bot/tasks"
 )
