@@ -58,7 +58,8 @@ type exporter struct {
 	deals   map[int64]*dealRef
 	docs    map[int64]*docRef
 	tasks   map[int64]*taskRef
-	texts   map[string]string // translated keys
+	texts   map[string]string  // translated keys
+	codes   map[codeKey]string // translated codes
 
 	scope *reportScope
 	w     TableWriter
@@ -122,12 +123,23 @@ func (x *exporter) code(prefix, code string) string {
 	if code == "" {
 		return ""
 	}
-	key := prefix + code
-	if t := x.tr(key); t != key {
-		return t
+	k := codeKey{prefix, code}
+	if t, ok := x.codes[k]; ok {
+		return t // no key built for every row
 	}
-	return code
+	t, key := code, prefix+code
+	if tr := x.tr(key); tr != key {
+		t = tr
+	}
+	if x.codes == nil {
+		x.codes = map[codeKey]string{}
+	}
+	x.codes[k] = t
+	return t
 }
+
+// codeKey is a code under its key prefix.
+type codeKey struct{ prefix, code string }
 
 // yes is «да» for true and empty for false.
 func (x *exporter) yes(b bool) string {
