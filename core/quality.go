@@ -94,6 +94,28 @@ type qualityRun struct {
 	stale time.Duration
 	users map[int64]*User
 	out   []QualityFinding
+	// ogrns are the cards not merged by OGRN, read when first needed.
+	ogrns map[string][]ogrnCard
+}
+
+// ogrnCard is a card of an OGRN.
+type ogrnCard struct {
+	id  int64
+	inn string
+}
+
+// loadOGRNs reads the OGRNs of the cards not merged, once.
+func (q *qualityRun) loadOGRNs() error {
+	if q.ogrns != nil {
+		return nil
+	}
+	q.ogrns = map[string][]ogrnCard{}
+	return q.tx.EachClient(func(c *Client) error {
+		if c.OGRN != "" && c.MergedInto == 0 {
+			q.ogrns[c.OGRN] = append(q.ogrns[c.OGRN], ogrnCard{id: c.ID, inn: c.INN})
+		}
+		return nil
+	})
 }
 
 func (q *qualityRun) add(k QualityKind, e Entity, id int64, label string, detail ...string) {
@@ -205,8 +227,23 @@ func (q *qualityRun) duplicates(c *Client) ([]string, error) {
 		if err != nil && !IsNotFound(err) {
 			return nil, err
 		}
-		if o != nil && other(o) && o.INN != c.INN {
-			found[o.ID] = true
+		switch {
+		case o == nil:
+		case o.ID != c.ID:
+			if other(o) && o.INN != c.INN {
+				found[o.ID] = true
+			}
+		default:
+			// The store names the first card of an OGRN: this one. Any
+			// later one is found by a walk over the cards, made once.
+			if err := q.loadOGRNs(); err != nil {
+				return nil, err
+			}
+			for _, o := range q.ogrns[c.OGRN] {
+				if o.id != c.ID && o.inn != c.INN {
+					found[o.id] = true
+				}
+			}
 		}
 	}
 	for _, name := range []string{c.ShortName, c.FullName} {
