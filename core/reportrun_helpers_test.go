@@ -1,8 +1,11 @@
 package core_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,17 +75,24 @@ func (w *dlvTable) Close() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// dlvCharts draws a chart as a fake PNG that names its title.
+// dlvCharts draws a chart as a small PNG as wide as its title is long,
+// and keeps what it drew.
 type dlvCharts struct {
 	mu    sync.Mutex
 	drawn []core.Chart
+	pngs  [][]byte
 }
 
 func (c *dlvCharts) RenderPNG(ch core.Chart) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, len(ch.Title)+1, 2))); err != nil {
+		return nil, err
+	}
 	c.drawn = append(c.drawn, ch)
-	return []byte("\x89PNG " + ch.Title), nil
+	c.pngs = append(c.pngs, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // dlvCron reads the cron expressions the tests use: a minute and an hour
@@ -138,11 +148,18 @@ func (dlvCron) Next(expr string, after time.Time, loc *time.Location) (time.Time
 	return time.Time{}, bad
 }
 
-var dlvBundle = locales.MustLoad()
+var dlvPrinters = func() map[string]*locales.Printer {
+	b := locales.MustLoad()
+	return map[string]*locales.Printer{"ru": b.Printer("ru", nil), "en": b.Printer("en", nil)}
+}()
 
 // dlvTexts is the chat layer's printer.
 func dlvTexts(lang, key string, args map[string]any) string {
-	return dlvBundle.Printer(lang, nil).T(key, args)
+	p, ok := dlvPrinters[lang]
+	if !ok {
+		p = dlvPrinters["ru"]
+	}
+	return p.T(key, args)
 }
 
 // dlvOffice is an office with the reports' ports: recorded tables, fake

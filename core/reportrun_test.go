@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
@@ -112,7 +113,7 @@ func TestSendReportClean(t *testing.T) {
 		m.Args["Sender"] != o.officer.User.Name {
 		t.Errorf("message = %+v", m)
 	}
-	if string(o.stored(out.Chart.SHA256)) != "\x89PNG "+o.charts.drawn[0].Title {
+	if !bytes.Equal(o.stored(out.Chart.SHA256), o.charts.pngs[0]) {
 		t.Error("the chart is not stored as drawn")
 	}
 	data := o.stored(out.File.SHA256)
