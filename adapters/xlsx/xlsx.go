@@ -184,7 +184,7 @@ func (w *Writer) Table(h core.TableHead) error {
 	for i, c := range h.Columns {
 		t.cells[i] = excelize.Cell{StyleID: w.header, Value: c}
 	}
-	if err := sw.SetRow("A1", t.row, excelize.RowOpts{StyleID: w.header}); err != nil {
+	if err := sw.SetRow("A1", t.row); err != nil {
 		return w.fail(err)
 	}
 	w.cur = t
@@ -276,7 +276,7 @@ func (w *Writer) Image(name string, png []byte) error {
 	}
 	err = w.f.AddPictureFromBytes(t.sheet, cell, &excelize.Picture{
 		Extension: ".png", File: png,
-		Format: &excelize.GraphicOptions{AltText: name, Positioning: "oneCell", ScaleX: 0.75, ScaleY: 0.75},
+		Format: &excelize.GraphicOptions{AltText: name, Positioning: "oneCell"},
 	})
 	if err != nil {
 		return w.fail(fmt.Errorf("xlsx: image %q: %w", name, err))

@@ -153,6 +153,10 @@ func TestRoundTrip(t *testing.T) {
 	if st, _ := f.GetStyle(id); st == nil || st.Font == nil || !st.Font.Bold {
 		t.Errorf("header C1 is not bold: %+v", st)
 	}
+	// Only the table's header cells are, not the whole row.
+	if id, _ := f.GetCellStyle("Сделки", "H1"); id != 0 {
+		t.Errorf("H1, right of the header, has style %d", id)
+	}
 	// Frozen under the header.
 	panes, err := f.GetPanes("Сделки")
 	if err != nil {
