@@ -36,13 +36,13 @@ type reportBody struct {
 // admins everything; heads their team (TeamID forced to themselves: their
 // people and their own records); managers their own records (ManagerID
 // forced to themselves). Naming another manager or another team is
-// EFORBIDDEN, as is any other role, or a disabled user.
+// EFORBIDDEN, as is a role without PermReports, or a disabled user.
 func (s *Service) scopeFilter(tx Tx, a Actor, f ReportFilter) (ReportFilter, error) {
 	u := a.User
 	switch {
 	case u == nil: // the system
 		return f, nil
-	case !u.Active:
+	case !u.Can(PermReports):
 		return f, Errorf(EFORBIDDEN, "err.export.forbidden")
 	case u.Role == RoleManager:
 		if f.ManagerID != 0 && f.ManagerID != u.ID {
@@ -66,9 +66,6 @@ func (s *Service) scopeFilter(tx Tx, a Actor, f ReportFilter) (ReportFilter, err
 			}
 		}
 		f.TeamID = u.ID
-	case u.Can(PermExport):
-	default:
-		return f, Errorf(EFORBIDDEN, "err.export.forbidden")
 	}
 	return f, nil
 }

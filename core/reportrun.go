@@ -112,10 +112,10 @@ func (s *Service) MakeReport(ctx context.Context, a Actor, spec ReportSpec, lang
 	return b.output(run), nil
 }
 
-// mayReport returns EFORBIDDEN unless the actor may make reports: an
-// officer, head or admin (PermExport), or a manager (their own records).
-func mayReport(a Actor) error {
-	if a.Can(PermExport) || (a.User != nil && a.User.Active && a.User.Role == RoleManager) {
+// canMakeReports returns EFORBIDDEN unless the actor may make reports
+// (PermReports: officers, managers — their own records — heads, admins).
+func canMakeReports(a Actor) error {
+	if a.Can(PermReports) {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "err.delivery.forbidden")
@@ -142,7 +142,7 @@ func checkSpec(spec ReportSpec) (ReportSpec, error) {
 // its period resolved, the tables written, the chart drawn and put into
 // the file, and with gate the quality gate run over the records in it.
 func (s *Service) build(ctx context.Context, a Actor, spec ReportSpec, lang string, loc *time.Location, gate bool) (*built, error) {
-	if err := mayReport(a); err != nil {
+	if err := canMakeReports(a); err != nil {
 		return nil, err
 	}
 	if s.reports.tables == nil {
