@@ -29,35 +29,11 @@ func (s *Service) qualityCheck(tx Tx, sc *reportScope) ([]QualityFinding, error)
 		return nil, nil
 	}
 	q := &qualityRun{s: s, tx: tx, now: tx.Now(), stale: s.reportConfig().StaleAfter}
-	for _, id := range sortedIDs(sc.Clients) {
-		c, err := tx.ClientByID(id)
-		if IsNotFound(err) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		if err := q.client(c); err != nil {
-			return nil, err
-		}
+	if err := q.clients(sc.Clients); err != nil {
+		return nil, err
 	}
-	if len(sc.Deals) > 0 {
-		us, err := tx.ListUsers()
-		if err != nil {
-			return nil, err
-		}
-		q.users = make(map[int64]*User, len(us))
-		for _, u := range us {
-			q.users[u.ID] = u
-		}
-	}
-	for _, id := range sortedIDs(sc.Deals) {
-		d, err := tx.DealByID(id)
-		if IsNotFound(err) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		q.deal(d)
+	if err := q.deals(sc.Deals); err != nil {
+		return nil, err
 	}
 	if err := q.requests(sc); err != nil {
 		return nil, err
@@ -72,6 +48,96 @@ func (s *Service) qualityCheck(tx Tx, sc *reportScope) ([]QualityFinding, error)
 			cmp.Compare(a.ID, b.ID))
 	})
 	return q.out, nil
+}
+
+// qualityBulk is the number of records of a kind above which the gate
+// reads them all in one walk rather than one by one: a walk over 100,000
+// deals takes less than reading 2,000 of them by ID.
+var qualityBulk = 2000
+
+// clients checks the cards of the scope: read one by one, or, for many,
+// in one walk over the cards that also indexes them for the duplicates.
+func (q *qualityRun) clients(ids map[int64]bool) error {
+	if len(ids) <= qualityBulk {
+		for _, id := range sortedIDs(ids) {
+			c, err := q.tx.ClientByID(id)
+			if IsNotFound(err) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if err := q.client(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	q.index = &cardIndex{inn: map[string][]cardRef{}, name: map[string][]cardRef{}, ogrn: map[string][]cardRef{}}
+	var in []*Client
+	err := q.tx.EachClient(func(c *Client) error {
+		if ids[c.ID] {
+			in = append(in, c)
+		}
+		if c.MergedInto != 0 {
+			return nil
+		}
+		ref := cardRef{id: c.ID, inn: c.INN, kpp: c.KPP}
+		q.index.inn[c.INN] = append(q.index.inn[c.INN], ref)
+		if c.OGRN != "" {
+			q.index.ogrn[c.OGRN] = append(q.index.ogrn[c.OGRN], ref)
+		}
+		short := NameKey(c.ShortName)
+		if short != "" {
+			q.index.name[short] = append(q.index.name[short], ref)
+		}
+		if full := NameKey(c.FullName); full != "" && full != short {
+			q.index.name[full] = append(q.index.name[full], ref)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range in {
+		if err := q.client(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deals checks the deals of the scope: read one by one, or, for many, in
+// one walk over the deals.
+func (q *qualityRun) deals(ids map[int64]bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	us, err := q.tx.ListUsers()
+	if err != nil {
+		return err
+	}
+	q.users = make(map[int64]*User, len(us))
+	for _, u := range us {
+		q.users[u.ID] = u
+	}
+	if len(ids) > qualityBulk {
+		return q.tx.EachDeal(func(d *Deal) error {
+			if ids[d.ID] {
+				q.deal(d)
+			}
+			return nil
+		})
+	}
+	for _, id := range sortedIDs(ids) {
+		d, err := q.tx.DealByID(id)
+		if IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		q.deal(d)
+	}
+	return nil
 }
 
 // sortedIDs lists a set's IDs in order.
@@ -94,14 +160,22 @@ type qualityRun struct {
 	stale time.Duration
 	users map[int64]*User
 	out   []QualityFinding
-	// ogrns are the cards not merged by OGRN, read when first needed.
-	ogrns map[string][]ogrnCard
+	// index holds the cards not merged by INN, name key and OGRN, when
+	// the gate walked them all (many cards in the scope); ogrns the cards
+	// by OGRN alone, read when first needed otherwise.
+	index *cardIndex
+	ogrns map[string][]cardRef
 }
 
-// ogrnCard is a card of an OGRN.
-type ogrnCard struct {
-	id  int64
-	inn string
+// cardIndex indexes the cards not merged for the duplicates.
+type cardIndex struct {
+	inn, name, ogrn map[string][]cardRef
+}
+
+// cardRef is what the duplicates need of a card.
+type cardRef struct {
+	id       int64
+	inn, kpp string
 }
 
 // loadOGRNs reads the OGRNs of the cards not merged, once.
@@ -109,10 +183,10 @@ func (q *qualityRun) loadOGRNs() error {
 	if q.ogrns != nil {
 		return nil
 	}
-	q.ogrns = map[string][]ogrnCard{}
+	q.ogrns = map[string][]cardRef{}
 	return q.tx.EachClient(func(c *Client) error {
 		if c.OGRN != "" && c.MergedInto == 0 {
-			q.ogrns[c.OGRN] = append(q.ogrns[c.OGRN], ogrnCard{id: c.ID, inn: c.INN})
+			q.ogrns[c.OGRN] = append(q.ogrns[c.OGRN], cardRef{id: c.ID, inn: c.INN, kpp: c.KPP})
 		}
 		return nil
 	})
@@ -209,6 +283,9 @@ func badChecksums(c *Client) []string {
 // have their own), the same OGRN under another INN, or the same name
 // under another INN.
 func (q *qualityRun) duplicates(c *Client) ([]string, error) {
+	if q.index != nil {
+		return q.indexedDuplicates(c), nil
+	}
 	found := map[int64]bool{}
 	other := func(o *Client) bool { return o.ID != c.ID && o.MergedInto == 0 }
 	if c.INN != "" {
@@ -266,6 +343,35 @@ func (q *qualityRun) duplicates(c *Client) ([]string, error) {
 		out = append(out, "#"+strconv.FormatInt(id, 10))
 	}
 	return out, nil
+}
+
+// indexedDuplicates is duplicates over the cards' index.
+func (q *qualityRun) indexedDuplicates(c *Client) []string {
+	found := map[int64]bool{}
+	for _, o := range q.index.inn[c.INN] {
+		if o.id != c.ID && (o.kpp == "" || c.KPP == "") {
+			found[o.id] = true
+		}
+	}
+	if c.OGRN != "" {
+		for _, o := range q.index.ogrn[c.OGRN] {
+			if o.id != c.ID && o.inn != c.INN {
+				found[o.id] = true
+			}
+		}
+	}
+	for _, name := range []string{c.ShortName, c.FullName} {
+		for _, o := range q.index.name[NameKey(name)] {
+			if name != "" && o.id != c.ID && o.inn != c.INN {
+				found[o.id] = true
+			}
+		}
+	}
+	var out []string
+	for _, id := range sortedIDs(found) {
+		out = append(out, "#"+strconv.FormatInt(id, 10))
+	}
+	return out
 }
 
 // deal checks a deal: an open one's amount, its manager, the order of its

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -212,35 +213,38 @@ func TestQualityGate(t *testing.T) {
 		}, want: []core.QualityFinding{{Kind: core.QualityOpenRequest, Entity: core.EntityRequest, ID: 1, Label: "#1",
 			Detail: "question, new"}}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			o := newReportOffice(t)
-			cl, d := cleanClient(o), cleanDeal(o, 0)
-			var after func(*core.Client, *core.Deal) scope
-			if c.setup != nil {
-				after = c.setup(o, cl, d)
-			}
-			o.putClient(cl)
-			d.ClientID = cl.ID
-			o.putDeal(d)
-			sc := scope{}
-			if after != nil {
-				sc = after(cl, d)
-			}
-			got := o.quality(append([]int64{cl.ID}, sc.clients...), append([]int64{d.ID}, sc.deals...), sc.requests)
-			var want []core.QualityFinding
-			for _, f := range c.want {
-				switch {
-				case f.Entity == core.EntityClient:
-					f.ID, f.Label = cl.ID, cl.Name()
-				case f.Entity == core.EntityDeal:
-					f.ID, f.Label = d.ID, d.Number
+		for _, bulk := range []int{2000, 0} {
+			t.Run(fmt.Sprintf("%s, in one walk above %d", c.name, bulk), func(t *testing.T) {
+				defer core.QualityBulkForTest(bulk)()
+				o := newReportOffice(t)
+				cl, d := cleanClient(o), cleanDeal(o, 0)
+				var after func(*core.Client, *core.Deal) scope
+				if c.setup != nil {
+					after = c.setup(o, cl, d)
 				}
-				want = append(want, f)
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("findings\n%+v\nwant\n%+v", got, want)
-			}
-		})
+				o.putClient(cl)
+				d.ClientID = cl.ID
+				o.putDeal(d)
+				sc := scope{}
+				if after != nil {
+					sc = after(cl, d)
+				}
+				got := o.quality(append([]int64{cl.ID}, sc.clients...), append([]int64{d.ID}, sc.deals...), sc.requests)
+				var want []core.QualityFinding
+				for _, f := range c.want {
+					switch {
+					case f.Entity == core.EntityClient:
+						f.ID, f.Label = cl.ID, cl.Name()
+					case f.Entity == core.EntityDeal:
+						f.ID, f.Label = d.ID, d.Number
+					}
+					want = append(want, f)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("findings\n%+v\nwant\n%+v", got, want)
+				}
+			})
+		}
 	}
 }
 

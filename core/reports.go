@@ -236,16 +236,6 @@ func numV(f float64) Value    { return Value{F: f} }
 func timeV(t time.Time) Value { return Value{T: t, Blank: t.IsZero()} }
 func blankV() Value           { return Value{Blank: true} }
 
-// rows writes rows to w.
-func writeRows(w TableWriter, rows [][]Value) error {
-	for _, row := range rows {
-		if err := w.Row(row); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // rubles is an amount in kopecks as rubles, for charts.
 func rubles(m Money) float64 { return float64(m) / 100 }
 

@@ -36,3 +36,11 @@ func (s *Service) QualityForTest(tx Tx, clients, deals, requests []int64) ([]Qua
 	}
 	return s.qualityCheck(tx, &reportScope{Clients: set(clients), Deals: set(deals), Requests: set(requests)})
 }
+
+// QualityBulkForTest makes the gate read the records of a scope larger
+// than n in one walk, and returns the restore.
+func QualityBulkForTest(n int) func() {
+	was := qualityBulk
+	qualityBulk = n
+	return func() { qualityBulk = was }
+}
