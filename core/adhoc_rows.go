@@ -235,7 +235,7 @@ func (r *reportRun) measureText(t *ReportTemplate, m Measure, g *adhocGroup, i i
 	case measureKind(t.Entity, m) == ColMoney:
 		return r.t("report.value.money", map[string]any{"Amount": Money(roundHalf(v))})
 	}
-	return strconv.FormatFloat(round2(v), 'f', -1, 64)
+	return r.num(v)
 }
 
 // roundHalf rounds to the nearest integer, halves away from zero.

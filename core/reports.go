@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -261,6 +262,16 @@ func (r *reportRun) byName(ids []int64) {
 		}
 		return cmp.Or(cmp.Compare(r.userName(a), r.userName(b)), cmp.Compare(a, b))
 	})
+}
+
+// num is a number as the summaries show it: at most two decimals, after a
+// comma in Russian and a point in English.
+func (r *reportRun) num(f float64) string {
+	s := strconv.FormatFloat(round2(f), 'f', -1, 64)
+	if !strings.HasPrefix(strings.ToLower(r.lang), "en") {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // dateText is a date as the summaries show it, in the report's zone.

@@ -65,11 +65,17 @@ func TestTurnaroundReport(t *testing.T) {
 		t.Errorf("average rows %q", firstCells(tb))
 	}
 	summaryHas(t, res, "Документов: 3", "отправлено: 2", "подписано: 1")
-	summaryHas(t, res, "до согласования 2;", "до отправки 0.75;", "до подписания 4;", "весь путь 7")
+	summaryHas(t, res, "до согласования 2;", "до отправки 0,75;", "до подписания 4;", "весь путь 7")
 	summaryHas(t, res, "ДГ-2026-0001 — 7 дн.")
 	if !slices.Equal(idSet(res.Deals), []int64{deal.ID, other.ID}) {
 		t.Errorf("scope %v", res.Deals)
 	}
+	// In English: the texts, and numbers with a point.
+	res, w, err := o.tryReportIn("en", o.officer, core.ReportSpec{Report: core.ReportTurnaround})
+	if err != nil || w.tables[0].head.Sheet != "Documents" || w.tables[0].rows[3][1].S != "contract" {
+		t.Fatalf("English: %v, %+v", err, w.tables[0].head)
+	}
+	summaryHas(t, res, "to approval 2;", "to sending 0.75;", "the whole way 7")
 	// A manager: the documents of their deals.
 	_, w = o.report(o.manager, core.ReportSpec{Report: core.ReportTurnaround})
 	if len(w.tables[0].rows) != 2+2+1 {

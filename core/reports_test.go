@@ -74,11 +74,15 @@ func (o *office) report(a core.Actor, spec core.ReportSpec) (*core.ReportResult,
 }
 
 func (o *office) tryReport(a core.Actor, spec core.ReportSpec) (*core.ReportResult, *repWriter, error) {
+	return o.tryReportIn("ru", a, spec)
+}
+
+func (o *office) tryReportIn(lang string, a core.Actor, spec core.ReportSpec) (*core.ReportResult, *repWriter, error) {
 	o.t.Helper()
 	w := &repWriter{}
 	var res *core.ReportResult
 	err := o.db.View(o.ctx(), func(tx core.Tx) (err error) {
-		res, err = o.svc.ReportForTest(tx, a, spec, w, "ru", repLoc)
+		res, err = o.svc.ReportForTest(tx, a, spec, w, lang, repLoc)
 		return err
 	})
 	return res, w, err
