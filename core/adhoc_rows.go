@@ -689,7 +689,7 @@ func (r *reportRun) adhocChanges(_ string, _ map[string]bool, emit func(adhocRec
 				case fieldEntity:
 					return gval{text: r.code("entity.", string(ch.Entity))}
 				case fieldField:
-					return gval{text: ch.Field}
+					return gval{text: r.code("field."+string(ch.Entity)+".", ch.Field)}
 				}
 				return r.monthVal(ch.At)
 			},

@@ -411,3 +411,39 @@ func TestCustomReportCountsWhatExportsList(t *testing.T) {
 		t.Errorf("compared %d counts, %d of them not zero", compared, nonEmpty)
 	}
 }
+
+// Every group field of every entity groups the records under translated
+// values: no locale key shows through.
+func TestCustomReportEveryGroup(t *testing.T) {
+	o := newReportOffice(t)
+	now := o.clock.Now()
+	c1, _, ds := seedPipeline(o)
+	tk := o.putTask(&core.Task{AssigneeID: o.manager.ID(), DealID: ds[0].ID, ClientID: c1.ID, Due: now.Add(-time.Hour)})
+	o.docAt("ДГ-2026-0001", core.DocContract, ds[0], core.DocDraft, core.DocDraft, now.Add(-time.Hour))
+	if _, err := o.svc.CreateRequest(o.ctx(), o.manager, core.NewRequest{Type: core.RequestCorrection,
+		Ref: core.RequestRef{DealID: ds[0].ID}, Text: "Сумма"}); err != nil {
+		t.Fatal(err)
+	}
+	o.update(func(tx core.Tx) error {
+		return tx.AddControlResult(&core.ControlResult{Kind: core.ReminderTaskDue, TaskID: tk.ID, UserID: o.manager.ID(),
+			Outcome: core.ControlEscalated, At: now.Add(-time.Hour)})
+	})
+	for _, e := range core.ExportEntities {
+		for _, f := range core.ReportFields(e) {
+			if !f.Group {
+				continue
+			}
+			tpl := o.saveTemplate(e, []string{f.Key}, core.Measure{Func: core.MeasureCount})
+			_, w := o.report(o.officer, core.ReportSpec{TemplateID: tpl.ID})
+			tb := w.tables[0]
+			if tb.head.Columns[0] != repTexts("ru", f.LabelKey, nil) || len(tb.rows) < 2 {
+				t.Errorf("%s by %s: %q, %d rows", e, f.Key, tb.head.Columns, len(tb.rows))
+			}
+			for _, r := range tb.rows {
+				if v := r[0].S; v == "" || strings.Contains(v, ".") && !strings.ContainsAny(v, "0123456789") {
+					t.Errorf("%s by %s: value %q", e, f.Key, v)
+				}
+			}
+		}
+	}
+}
