@@ -274,6 +274,21 @@ func (r *reportRun) num(f float64) string {
 	return s
 }
 
+// span is a period [from, to) in words: its first and last days; either
+// may be open.
+func (r *reportRun) span(from, to time.Time) string {
+	last := r.dateText(to.Add(-time.Nanosecond))
+	switch {
+	case from.IsZero() && to.IsZero():
+		return r.t("report.span.all", nil)
+	case from.IsZero():
+		return r.t("report.span.until", map[string]any{"To": last})
+	case to.IsZero():
+		return r.t("report.span.since", map[string]any{"From": r.dateText(from)})
+	}
+	return r.t("report.span.range", map[string]any{"From": r.dateText(from), "To": last})
+}
+
 // dateText is a date as the summaries show it, in the report's zone.
 func (r *reportRun) dateText(t time.Time) string {
 	if t.IsZero() {

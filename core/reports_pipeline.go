@@ -118,8 +118,7 @@ func (r *reportRun) pipeline(w TableWriter) (*reportBody, error) {
 		r.c("report.col.opened", ColInt, 0), r.c("report.col.won", ColInt, 0),
 		r.c("report.col.won_sum", ColMoney, 16), r.c("report.col.lost", ColInt, 0))
 	title := r.t("report.pipeline.title", nil)
-	window0 := r.t("report.note.window", map[string]any{"From": r.dateText(from),
-		"To": r.dateText(to.Add(-time.Nanosecond))})
+	window0 := r.t("report.note.window", map[string]any{"Span": r.span(from, to)})
 	if err := r.head(w, "report.pipeline.sheet", title, cols, len(ids)+1, r.t("report.note.snapshot", nil),
 		window0); err != nil {
 		return nil, err
@@ -172,7 +171,7 @@ func (r *reportRun) pipeline(w TableWriter) (*reportBody, error) {
 	}
 	body.Summary = append(body.Summary, r.t("report.pipeline.sum.changes", map[string]any{
 		"Opened": total.opened, "Won": total.won, "WonSum": total.wonS, "Lost": total.lost,
-		"From": r.dateText(from), "To": r.dateText(to.Add(-time.Nanosecond))}))
+		"Span": r.span(from, to)}))
 	if total.open > 0 && len(stages) > 0 {
 		body.Chart = r.pipelineChart(ids, rows, stages, total)
 	}

@@ -320,6 +320,10 @@ func TestPipelineReportFilters(t *testing.T) {
 	if res.Deals[ds[6].ID] {
 		t.Error("a deal closed before the period is in the scope")
 	}
+	summaryHas(t, res, "За период 24.11.2026 — 28.11.2026: новых 1")
+	res, _ = o.report(o.officer, core.ReportSpec{Report: core.ReportPipeline,
+		Filter: core.ReportFilter{From: now.Add(-4 * 24 * time.Hour)}})
+	summaryHas(t, res, "За период с 24.11.2026: новых 1", "выиграно 1")
 	// A stage: its columns only.
 	_, w = o.report(o.officer, core.ReportSpec{Report: core.ReportPipeline,
 		Filter: core.ReportFilter{Stage: core.StageNew}})
