@@ -140,6 +140,9 @@ func groupInput(c *bot.Context, s string) (string, error) {
 			return "", core.Errorf(core.EINVALID, "err.reports.field", "Text", s)
 		}
 	}
+	if !slices.Contains(t.GroupBy, key) && len(t.GroupBy) == core.MaxTemplateGroupBy {
+		return "", core.Errorf(core.EINVALID, "err.report.template.groups_too_many", "Max", core.MaxTemplateGroupBy)
+	}
 	t.GroupBy = toggled(t.GroupBy, key)
 	if err := keep(c, t); err != nil {
 		return "", err
@@ -195,8 +198,9 @@ func askMeasures(c *bot.Context) error {
 	return c.Reply("flow.reports.measures", bot.Args{"Chosen": measureWords(c, t)}, rows...)
 }
 
-// measuresInput takes a measure (chosen again: no more), or «Готово»: the
-// count when none was chosen.
+// measuresInput takes a measure (chosen again: no more), or «Готово»,
+// which builds the report (the count when no measure was chosen) and
+// offers to save it.
 func measuresInput(c *bot.Context, s string) (string, error) {
 	t := draft(c)
 	if s == "done" || strings.EqualFold(word(s), "готово") || bot.IsSkip(s) {
@@ -206,11 +210,17 @@ func measuresInput(c *bot.Context, s string) (string, error) {
 				return "", err
 			}
 		}
-		return "name", nil
+		if err := build(c, adhocSpec(c, t)); err != nil {
+			return backTo(c, err)
+		}
+		return "save", nil
 	}
 	m, ok := parseMeasure(t.Entity, s)
 	if !ok {
 		return "", core.Errorf(core.EINVALID, "err.reports.measure", "Text", s)
+	}
+	if !slices.Contains(t.Measures, m) && len(t.Measures) == core.MaxTemplateMeasures {
+		return "", core.Errorf(core.EINVALID, "err.report.template.measures_too_many", "Max", core.MaxTemplateMeasures)
 	}
 	t.Measures = toggled(t.Measures, m)
 	if err := keep(c, t); err != nil {
@@ -219,15 +229,48 @@ func measuresInput(c *bot.Context, s string) (string, error) {
 	return "measures", nil
 }
 
-// askName shows the report put together and asks the template's name.
-func askName(c *bot.Context) error {
-	t := draft(c)
-	return c.Reply("flow.reports.name", bot.Args{"Entity": entityName(c, t.Entity), "Group": groupWords(c, t),
-		"Measures": measureWords(c, t), "Filters": filterWords(c, t.Entity, t.Filter)})
+// backTo answers a report that could not be built for a filter that does
+// not fit its records (a status they do not have, a stage of changes) by
+// asking the filters again; any other error is the step's.
+func backTo(c *bot.Context, err error) (string, error) {
+	switch key, _ := core.ErrorKey(err); key {
+	case "err.report.template.status", "err.report.template.stage", "err.export.no_stage", "err.export.no_status",
+		"err.export.status_unknown":
+		return "cfilters", c.Send(bot.Reply{Text: c.T(core.ErrorKey(err))})
+	}
+	return "", err
 }
 
-// nameInput saves the template under the name and builds its report; a
-// name another template has is asked again.
+// adhocSpec is the spec of a report put together and not saved yet; its
+// title until it is saved names its entity («Свой отчёт: сделки»).
+func adhocSpec(c *bot.Context, t *core.ReportTemplate) core.ReportSpec {
+	u := *t
+	u.Name = c.T("msg.reports.custom_title", bot.Args{"Entity": entityName(c, t.Entity)})
+	return core.ReportSpec{Report: core.ReportCustom, Template: &u}
+}
+
+// askSave offers to save the report just built as a template.
+func askSave(c *bot.Context) error {
+	t := draft(c)
+	return c.Reply("flow.reports.save", bot.Args{"Entity": entityName(c, t.Entity), "Group": groupWords(c, t),
+		"Measures": measureWords(c, t), "Filters": filterWords(c, t.Entity, t.Filter)},
+		bot.Row(bot.Choice("btn.reports.save", nil, "save"), bot.Choice("btn.reports.no_save", nil, "no")))
+}
+
+// saveInput takes «Сохранить как шаблон» (the name is asked next), «Не
+// сохранять», or the name typed at once.
+func saveInput(c *bot.Context, s string) (string, error) {
+	switch {
+	case s == "save":
+		return "name", nil
+	case s == "no" || s == "" || bot.IsSkip(s):
+		return "", c.Reply("msg.reports.not_saved", nil)
+	}
+	return nameInput(c, s)
+}
+
+// nameInput saves the template under the name; a name another template
+// has is asked again.
 func nameInput(c *bot.Context, s string) (string, error) {
 	if s == "" || bot.IsSkip(s) {
 		return "", core.Errorf(core.EINVALID, "err.reports.name_required")
@@ -241,14 +284,7 @@ func nameInput(c *bot.Context, s string) (string, error) {
 		}
 		return "", err
 	}
-	// Saved: the dialog is over, whatever becomes of the report.
-	if err := c.Finish(); err != nil {
-		return "", err
-	}
-	if err := c.Reply("msg.reports.saved", bot.Args{"Name": t.Name, "ID": t.ID}); err != nil {
-		return "", err
-	}
-	return "", build(c, templateSpec(t.ID))
+	return "", c.Reply("msg.reports.saved", bot.Args{"Name": t.Name, "ID": t.ID})
 }
 
 // groupWords and measureWords say a template's grouping and measures.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/core"
@@ -34,7 +35,7 @@ func export(c *bot.Context) error {
 // exportSpec is the spec of an export of e with the filters typed.
 func exportSpec(c *bot.Context, e core.ReportEntity, filters string) (core.ReportSpec, error) {
 	spec := core.ReportSpec{Export: e}
-	if filters == "" || bot.IsSkip(filters) {
+	if noFilters(filters) {
 		return spec, nil
 	}
 	f, format, err := c.Svc.ParseReportFilter(c.Ctx(), c.Actor(), filters)
@@ -108,12 +109,22 @@ func askFilters(key string) func(*bot.Context) error {
 	}
 }
 
+// noFilters reports whether filters typed are none: nothing, «-», or the
+// words of «Без фильтров» typed.
+func noFilters(s string) bool {
+	switch strings.Join(strings.Fields(word(s)), " ") {
+	case "", "без фильтров", "no filters", "none":
+		return true
+	}
+	return bot.IsSkip(s)
+}
+
 // filterInput reads the filters typed into the dialog's data (filter,
 // format); «-» is none.
 func filterInput(c *bot.Context, s string) error {
 	delete(c.Conv.Data, "filter")
 	delete(c.Conv.Data, "format")
-	if s == "" || bot.IsSkip(s) {
+	if noFilters(s) {
 		return nil
 	}
 	f, format, err := c.Svc.ParseReportFilter(c.Ctx(), c.Actor(), s)

@@ -53,7 +53,7 @@ func report(c *bot.Context) error {
 // reportSpec is the spec of a built-in report with the filters typed.
 func reportSpec(c *bot.Context, k core.ReportKind, filters string) (core.ReportSpec, error) {
 	spec := core.ReportSpec{Report: k}
-	if filters == "" || bot.IsSkip(filters) {
+	if noFilters(filters) {
 		return spec, nil
 	}
 	f, format, err := c.Svc.ParseReportFilter(c.Ctx(), c.Actor(), filters)
@@ -101,8 +101,8 @@ func kindList(c *bot.Context) string {
 
 // reportFlow picks a report and builds it: a built-in one (asking its
 // filters), a saved template, or an ad hoc one step by step — the entity,
-// its filters, the fields to group by, the measures — saved as a template
-// under the name asked.
+// its filters, the fields to group by, the measures — built and then, if
+// the user wants, saved as a template under the name asked.
 func reportFlow() *bot.Flow {
 	return &bot.Flow{Name: "reports.new", First: "kind", Perm: perm, Steps: map[string]*bot.Step{
 		"kind":     {Prompt: askKind, Input: kindInput},
@@ -111,7 +111,8 @@ func reportFlow() *bot.Flow {
 		"cfilters": {Prompt: askFilters("flow.reports.custom_filters"), Input: customFiltersInput},
 		"group":    {Prompt: askGroup, Input: groupInput},
 		"measures": {Prompt: askMeasures, Input: measuresInput},
-		"name":     {Prompt: askName, Input: nameInput},
+		"save":     {Prompt: askSave, Input: saveInput},
+		"name":     {Prompt: bot.Ask("flow.reports.name", false), Input: nameInput},
 	}}
 }
 

@@ -19,7 +19,7 @@ import (
 // perm is what making exports and reports needs (core narrows each to the
 // records the user may see); sending them to others and scheduling
 // deliveries needs core.PermExport.
-const perm = core.PermExport
+const perm = core.PermReports
 
 // Register registers /export, /report, /reports and /schedule, the
 // buttons of the files, of a held delivery, of the templates and of the
@@ -94,6 +94,8 @@ func entityOf(c *bot.Context, spec core.ReportSpec) core.ReportEntity {
 	switch {
 	case spec.Export != "":
 		return spec.Export
+	case spec.Template != nil:
+		return spec.Template.Entity
 	case spec.TemplateID != 0:
 		if t, err := c.Svc.ReportTemplateByID(c.Ctx(), c.Actor(), spec.TemplateID); err == nil {
 			return t.Entity

@@ -68,7 +68,7 @@ func deleteAction(c *bot.Context) error {
 		return err
 	}
 	if !mayDelete(c, t) {
-		return core.Errorf(core.EFORBIDDEN, "err.reports.template_not_yours", "Name", t.Name)
+		return core.Errorf(core.EFORBIDDEN, "err.report.template.not_owner", "Name", t.Name)
 	}
 	return c.Start("reports.delete", map[string]string{"id": itoa(t.ID), "name": t.Name})
 }
