@@ -105,6 +105,20 @@ func validateTemplate(t *ReportTemplate) error {
 	case n > MaxTemplateName:
 		return Errorf(EINVALID, "err.report.template.name_too_long", "Max", MaxTemplateName)
 	}
+	return validateTemplateReport(t)
+}
+
+// validateTemplateReport checks what a template builds: a built-in report
+// with its saved filters (Report set, no entity, grouping or measures), or
+// an ad hoc report of an entity.
+func validateTemplateReport(t *ReportTemplate) error {
+	if t.Report != "" {
+		if !slices.Contains(ReportKinds, t.Report) {
+			return Errorf(EINVALID, "err.report.kind_unknown", "Kind", string(t.Report))
+		}
+		t.Entity, t.GroupBy, t.Measures = "", nil, nil
+		return nil
+	}
 	if _, ok := reportFields[t.Entity]; !ok {
 		return Errorf(EINVALID, "err.report.template.entity", "Entity", string(t.Entity))
 	}
@@ -177,6 +191,7 @@ func filterText(f ReportFilter) string {
 func diffReportTemplate(a, b *ReportTemplate) []*Change {
 	d := &diff{entity: EntityReportTemplate, id: b.ID}
 	d.add("name", a.Name, b.Name)
+	d.add("report", a.Report, b.Report)
 	d.add("entity", a.Entity, b.Entity)
 	d.add("filter", filterText(a.Filter), filterText(b.Filter))
 	d.add("group_by", strings.Join(a.GroupBy, ", "), strings.Join(b.GroupBy, ", "))

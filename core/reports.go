@@ -24,14 +24,25 @@ func (s *Service) writeReport(tx Tx, a Actor, spec ReportSpec, w TableWriter, la
 	}
 	kind, f := spec.Report, spec.Filter
 	var tpl *ReportTemplate
-	if spec.TemplateID != 0 || kind == ReportCustom {
+	switch {
+	case spec.TemplateID == 0 && spec.Template != nil:
+		// The builder's report, not saved yet: checked as a saved one is.
+		t := *spec.Template
+		if err := validateTemplateReport(&t); err != nil {
+			return nil, err
+		}
+		tpl, kind, f = &t, ReportCustom, mergeFilter(t.Filter, spec.Filter)
+	case spec.TemplateID != 0 || kind == ReportCustom:
 		t, err := visibleTemplate(tx, spec.TemplateID)
 		if err != nil {
 			return nil, err
 		}
 		tpl, kind, f = t, ReportCustom, mergeFilter(t.Filter, spec.Filter)
-	} else if !slices.Contains(ReportKinds, kind) {
+	case !slices.Contains(ReportKinds, kind):
 		return nil, Errorf(EINVALID, "err.report.kind_unknown", "Kind", string(kind))
+	}
+	if tpl != nil && tpl.Report != "" {
+		kind = tpl.Report // a built-in report saved with its parameters
 	}
 	f = f.Resolve(tx.Now(), loc)
 	f, err := s.scopeFilter(tx, a, f)
