@@ -387,7 +387,7 @@ func (s *Service) HeldNote(lang string, out *ReportOutput) Note {
 	var buttons [][]ButtonSpec
 	seen := map[string]bool{}
 	for _, f := range out.Findings {
-		b, ok := findingButton(f)
+		b, ok := s.findingButton(lang, f)
 		key := string(f.Entity) + ":" + b.Payload
 		if !ok || seen[key] {
 			continue
@@ -412,8 +412,8 @@ func (s *Service) HeldNote(lang string, out *ReportOutput) Note {
 }
 
 // findingButton is the button that opens a finding's record: a card, a
-// deal or a request, by its number.
-func findingButton(f QualityFinding) (ButtonSpec, bool) {
+// deal or a request («обращение #12»), by its number.
+func (s *Service) findingButton(lang string, f QualityFinding) (ButtonSpec, bool) {
 	var action string
 	switch f.Entity {
 	case EntityClient:
@@ -427,7 +427,10 @@ func findingButton(f QualityFinding) (ButtonSpec, bool) {
 	}
 	label := f.Label
 	if label == "" {
-		label = fmt.Sprintf("%s #%d", f.Entity, f.ID)
+		label = fmt.Sprintf("#%d", f.ID)
+	}
+	if f.Entity == EntityRequest {
+		label = s.text(lang, "entity.request", nil) + " " + label
 	}
 	return ButtonSpec{Label: label, Action: action, Payload: strconv.FormatInt(f.ID, 10)}, true
 }
