@@ -1,9 +1,11 @@
 package bot_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/dealdesk/dealdesk/bot"
+	"github.com/dealdesk/dealdesk/core"
 )
 
 // TestAdHocReportSavedAsTemplate: /report → «Свой отчёт» builds a report
@@ -71,4 +73,18 @@ func TestAdHocReportSavedAsTemplate(t *testing.T) {
 	d.want(msgs, "flow.reports.delete", bot.Args{"Name": "Воронка по менеджерам"})
 	d.want(d.press("o", msgs, "Удалить"), "msg.reports.deleted", bot.Args{"Name": "Воронка по менеджерам"})
 	d.want(d.say("o", "/reports"), "msg.reports.templates_none", nil)
+}
+
+// TestBuiltInReportTemplate: a built-in report saved with its filters is
+// listed by /reports as the report and its filters, and built by its name
+// with them.
+func TestBuiltInReportTemplate(t *testing.T) {
+	d := newReportDesk(t)
+	tpl := &core.ReportTemplate{Name: "Просрочки за месяц", Report: core.ReportOverdue,
+		Filter: core.ReportFilter{Rel: core.RelLastMonth}}
+	if err := d.svc.SaveReportTemplate(context.Background(), core.Actor{User: d.o, Source: "test"}, tpl); err != nil {
+		t.Fatal(err)
+	}
+	containsAll(t, d.say("hd", "/reports"), "#1 «Просрочки за месяц» — Просрочки; фильтры: период: прошлый месяц · автор: Ольга")
+	fileNamed(t, d.say("o", "/report просрочки за месяц"), ".xlsx")
 }

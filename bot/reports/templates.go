@@ -8,8 +8,8 @@ import (
 )
 
 // templates lists the saved templates: name, entity, grouping, measures
-// and filters, each with «Построить» and, for its author or an admin,
-// «Удалить».
+// and filters (a built-in report's: the report and its filters), each with
+// «Построить» and, for its author or an admin, «Удалить».
 func templates(c *bot.Context) error {
 	ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
 	if err != nil {
@@ -26,7 +26,11 @@ func templates(c *bot.Context) error {
 		if t.OwnerID != c.User.ID {
 			args["Owner"] = userName(c, t.OwnerID)
 		}
-		lines = append(lines, c.T("msg.reports.template_line", args))
+		key := "msg.reports.template_line"
+		if t.Report != "" { // a built-in report saved with its filters
+			key, args["Report"] = "msg.reports.template_line_report", kindName(c, t.Report)
+		}
+		lines = append(lines, c.T(key, args))
 		row := bot.Row(bot.Button{LabelKey: "btn.reports.run", Args: bot.Args{"Name": t.Name},
 			Action: core.ActionReportRun, Payload: itoa(t.ID)})
 		if mayDelete(c, t) {
