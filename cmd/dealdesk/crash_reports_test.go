@@ -60,9 +60,9 @@ func TestCrashWhileReportsAreDelivered(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills the program many times")
 	}
-	// Each of 16 managers' pipeline goes to the manager's personal chat,
-	// and 8 of them also to the heads' chat, one lane whose messages go
-	// one after another.
+	// Each of 16 managers gets their deals as CSV in their personal chat
+	// (16 lanes side by side); 8 managers' pipelines go to the heads'
+	// chat, one lane whose messages go one after another.
 	const managers = 16
 	w := newCrashRepWorld(t, managers, 8, 4*time.Second)
 	var delay *atomic.Int64
