@@ -149,7 +149,7 @@ func (r *reportRun) overdue(w TableWriter) (*reportBody, error) {
 	if len(items) > 0 {
 		worst := slices.MaxFunc(items, func(a, b overdueItem) int { return cmp.Compare(a.late, b.late) })
 		body.Summary = append(body.Summary, r.t("report.overdue.sum.longest", map[string]any{
-			"Days": r.num(days(worst.late)), "Task": worst.t.Title, "Name": r.userName(worst.t.AssigneeID)}))
+			"Days": int64(worst.late / (24 * time.Hour)), "Task": worst.t.Title, "Name": r.userName(worst.t.AssigneeID)}))
 	}
 	if r.hasPeriod() {
 		body.Summary = append(body.Summary, r.t("report.overdue.sum.done_late", map[string]any{"Count": total.doneLate}))

@@ -96,8 +96,8 @@ func TestOverdueReport(t *testing.T) {
 		t.Errorf("scope %v %v %v", res.Requests, res.Deals, res.Clients)
 	}
 	summaryHas(t, res, "Просроченных задач: 4", "сотрудников с просрочкой: 3")
-	summaryHas(t, res, "Больше всего у "+nameManager, "2", "25.11.2026")
-	summaryHas(t, res, "Наибольшая просрочка: 3 дн.", "Позвонить")
+	summaryHas(t, res, "Больше всего — "+nameManager, "2", "25.11.2026")
+	summaryHas(t, res, "Наибольшая просрочка: 3 дня", "Позвонить")
 
 	// With a period: the tasks due in it, those done late too.
 	res, w = o.report(o.officer, core.ReportSpec{Report: core.ReportOverdue,

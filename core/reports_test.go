@@ -265,7 +265,7 @@ func TestPipelineReport(t *testing.T) {
 		t.Errorf("scope deals %v (want %v), clients %v", got, wantDeals, idSet(res.Clients))
 	}
 	summaryHas(t, res, "Открытых сделок: 4", rub(135_000_000))
-	summaryHas(t, res, "Больше всего у "+nameManager, "3", rub(115_000_000))
+	summaryHas(t, res, "Больше всего — "+nameManager, "3", rub(115_000_000))
 	summaryHas(t, res, "подписание", rub(100_000_000))
 	summaryHas(t, res, "новых 2", "выиграно 1", rub(30_000_000), "проиграно 1")
 
