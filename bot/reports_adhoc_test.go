@@ -1,17 +1,15 @@
 package bot_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/dealdesk/dealdesk/bot"
-	"github.com/dealdesk/dealdesk/core"
 )
 
 // TestAdHocReportSavedAsTemplate: /report → «Свой отчёт» builds a report
-// step by step (entity, filters, group by, measures), saves it under the
-// name asked and builds it; /reports lists it with «Построить» and
-// «Удалить», which asks first.
+// step by step (entity, filters, group by, measures); «Сохранить как
+// шаблон» under its file saves it under the name asked; /reports lists it
+// with «Построить» and «Удалить», which asks first.
 func TestAdHocReportSavedAsTemplate(t *testing.T) {
 	d := newReportDesk(t)
 	msgs := d.press("o", d.say("o", "/report"), "Свой отчёт")
@@ -29,19 +27,22 @@ func TestAdHocReportSavedAsTemplate(t *testing.T) {
 	msgs = d.press("o", msgs, "Готово")
 	// Built before it is saved, titled by its entity.
 	fileNamed(t, msgs, ".xlsx")
-	containsAll(t, msgs, "📊 Свой отчёт: сделки", "группировка: "+stage+", "+manager,
-		"показатели: количество, сумма: "+amount)
+	containsAll(t, msgs, "📊 Свой отчёт: сделки")
 	msgs = d.press("o", msgs, "Сохранить как шаблон")
-	d.want(msgs, "flow.reports.name", nil)
+	d.want(msgs, "flow.reports.save_name", bot.Args{"What": "сделки; группировка: " + stage + ", " + manager +
+		"; показатели: количество, сумма: " + amount + "; фильтры: без фильтров"})
 	msgs = d.say("o", "Воронка по менеджерам")
 	containsAll(t, msgs, "Шаблон «Воронка по менеджерам» сохранён (#1)")
 	// A second template of the name is refused, and the name asked again.
 	msgs = d.press("o", d.say("o", "/report свой"), "сделки")
-	msgs = d.press("o", d.press("o", d.press("o", msgs, "Без фильтров"), "Готово"), "Готово")
+	built := d.press("o", d.press("o", d.press("o", msgs, "Без фильтров"), "Готово"), "Готово")
+	// The dialog is over with the file: a name comes after the button.
+	d.want(d.say("o", "воронка по менеджерам"), "msg.unknown_text", nil)
+	msgs = d.press("o", built, "Сохранить как шаблон")
 	msgs = d.say("o", "воронка по менеджерам")
 	containsAll(t, msgs, "«воронка по менеджерам» уже есть (#1)")
-	d.want(msgs, "flow.reports.save", bot.Args{"Entity": "сделки", "Group": "без группировки",
-		"Measures": "количество", "Filters": "без фильтров"})
+	d.want(msgs, "flow.reports.save_name", bot.Args{"What": "сделки; группировка: без группировки; показатели: количество; фильтры: без фильтров"})
+	d.say("o", "/cancel")
 	d.want(d.press("o", d.say("o", "/report свой"), "сделки"), "flow.reports.custom_filters", nil)
 	// No more than three fields to group by.
 	msgs = d.press("o", d.say("o", "Без фильтров"), stage)
@@ -60,7 +61,7 @@ func TestAdHocReportSavedAsTemplate(t *testing.T) {
 
 	msgs = d.say("o", "/reports")
 	containsAll(t, msgs, "#1 «Воронка по менеджерам» — сделки; группировка: "+stage+", "+manager)
-	built := d.press("o", msgs, "Построить: Воронка по менеджерам")
+	built = d.press("o", msgs, "Построить: Воронка по менеджерам")
 	fileNamed(t, built, ".xlsx")
 	// /report offers it among the reports, and builds it by its name.
 	fileNamed(t, d.press("o", d.say("o", "/report"), "Шаблон: Воронка по менеджерам"), ".xlsx")
@@ -75,16 +76,21 @@ func TestAdHocReportSavedAsTemplate(t *testing.T) {
 	d.want(d.say("o", "/reports"), "msg.reports.templates_none", nil)
 }
 
-// TestBuiltInReportTemplate: a built-in report saved with its filters is
-// listed by /reports as the report and its filters, and built by its name
-// with them.
+// TestBuiltInReportTemplate: a built-in report with its filters («просрочки
+// за прошлый месяц») is saved as a template from under its file; /reports
+// lists it as the report and its filters, and /report builds it by its
+// name. An export is not offered to be saved.
 func TestBuiltInReportTemplate(t *testing.T) {
 	d := newReportDesk(t)
-	tpl := &core.ReportTemplate{Name: "Просрочки за месяц", Report: core.ReportOverdue,
-		Filter: core.ReportFilter{Rel: core.RelLastMonth}}
-	if err := d.svc.SaveReportTemplate(context.Background(), core.Actor{User: d.o, Source: "test"}, tpl); err != nil {
-		t.Fatal(err)
-	}
+	msgs := d.say("o", "/report просрочки за прошлый месяц")
+	fileNamed(t, msgs, ".xlsx")
+	msgs = d.press("o", msgs, "Сохранить как шаблон")
+	d.want(msgs, "flow.reports.save_name", bot.Args{"What": "Просрочки; фильтры: период: прошлый месяц"})
+	containsAll(t, d.say("o", "Просрочки за месяц"), "Шаблон «Просрочки за месяц» сохранён (#1)")
 	containsAll(t, d.say("hd", "/reports"), "#1 «Просрочки за месяц» — Просрочки; фильтры: период: прошлый месяц · автор: Ольга")
-	fileNamed(t, d.say("o", "/report просрочки за месяц"), ".xlsx")
+	msgs = d.say("o", "/report просрочки за месяц")
+	fileNamed(t, msgs, ".xlsx")
+	if anyButton(msgs, "Сохранить как шаблон") || anyButton(d.say("o", "/export сделки"), "Сохранить как шаблон") {
+		t.Fatal("a template's report or an export was offered to be saved")
+	}
 }

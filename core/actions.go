@@ -92,6 +92,10 @@ const (
 	ActionReportRun      = "report.run"
 	ActionReportDelete   = "report.delete"
 	ActionScheduleStop   = "schedule.stop"
+	// ActionReportSave saves the report a file was built from (a built-in
+	// one with its filters, or the /report builder's) as a template: it
+	// asks the name (payload: the template to save).
+	ActionReportSave = "report.save"
 )
 
 // Actions lists every button action.
@@ -109,5 +113,5 @@ var Actions = []string{
 	ActionFixStart, ActionFixApprove, ActionFixReject, ActionChangeRevert,
 	ActionCaseOpen, ActionCaseShow, ActionCaseClose,
 	ActionReportSend, ActionReportRecheck, ActionReportOverride, ActionReportCancel, ActionReportRun,
-	ActionReportDelete, ActionScheduleStop,
+	ActionReportDelete, ActionScheduleStop, ActionReportSave,
 }

@@ -199,8 +199,8 @@ func askMeasures(c *bot.Context) error {
 }
 
 // measuresInput takes a measure (chosen again: no more), or «Готово»,
-// which builds the report (the count when no measure was chosen) and
-// offers to save it.
+// which builds the report (the count when no measure was chosen); its
+// file offers to save it («Сохранить как шаблон»).
 func measuresInput(c *bot.Context, s string) (string, error) {
 	t := draft(c)
 	if s == "done" || strings.EqualFold(word(s), "готово") || bot.IsSkip(s) {
@@ -213,7 +213,7 @@ func measuresInput(c *bot.Context, s string) (string, error) {
 		if err := build(c, adhocSpec(c, t)); err != nil {
 			return backTo(c, err)
 		}
-		return "save", nil
+		return "", nil
 	}
 	m, ok := parseMeasure(t.Entity, s)
 	if !ok {
@@ -247,26 +247,6 @@ func adhocSpec(c *bot.Context, t *core.ReportTemplate) core.ReportSpec {
 	u := *t
 	u.Name = c.T("msg.reports.custom_title", bot.Args{"Entity": entityName(c, t.Entity)})
 	return core.ReportSpec{Report: core.ReportCustom, Template: &u}
-}
-
-// askSave offers to save the report just built as a template.
-func askSave(c *bot.Context) error {
-	t := draft(c)
-	return c.Reply("flow.reports.save", bot.Args{"Entity": entityName(c, t.Entity), "Group": groupWords(c, t),
-		"Measures": measureWords(c, t), "Filters": filterWords(c, t.Entity, t.Filter)},
-		bot.Row(bot.Choice("btn.reports.save", nil, "save"), bot.Choice("btn.reports.no_save", nil, "no")))
-}
-
-// saveInput takes «Сохранить как шаблон» (the name is asked next), «Не
-// сохранять», or the name typed at once.
-func saveInput(c *bot.Context, s string) (string, error) {
-	switch {
-	case s == "save":
-		return "name", nil
-	case s == "no" || s == "" || bot.IsSkip(s):
-		return "", c.Reply("msg.reports.not_saved", nil)
-	}
-	return nameInput(c, s)
 }
 
 // nameInput saves the template under the name; a name another template

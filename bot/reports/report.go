@@ -101,8 +101,8 @@ func kindList(c *bot.Context) string {
 
 // reportFlow picks a report and builds it: a built-in one (asking its
 // filters), a saved template, or an ad hoc one step by step — the entity,
-// its filters, the fields to group by, the measures — built and then, if
-// the user wants, saved as a template under the name asked.
+// its filters, the fields to group by, the measures — built, its file
+// offering to save it as a template.
 func reportFlow() *bot.Flow {
 	return &bot.Flow{Name: "reports.new", First: "kind", Perm: perm, Steps: map[string]*bot.Step{
 		"kind":     {Prompt: askKind, Input: kindInput},
@@ -111,8 +111,6 @@ func reportFlow() *bot.Flow {
 		"cfilters": {Prompt: askFilters("flow.reports.custom_filters"), Input: customFiltersInput},
 		"group":    {Prompt: askGroup, Input: groupInput},
 		"measures": {Prompt: askMeasures, Input: measuresInput},
-		"save":     {Prompt: askSave, Input: saveInput},
-		"name":     {Prompt: bot.Ask("flow.reports.name", false), Input: nameInput},
 	}}
 }
 

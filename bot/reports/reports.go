@@ -36,12 +36,16 @@ func Register(r *bot.Router) {
 	r.Action(core.ActionReportRecheck, core.PermExport, recheckAction)
 	r.Action(core.ActionReportCancel, core.PermExport, cancelAction)
 	r.View(core.ActionReportRun, perm, runAction)
+	// «Сохранить как шаблон» asks the name; it may be pressed again to save
+	// the report under another.
+	r.View(core.ActionReportSave, perm, saveAction)
 	r.View(core.ActionReportDelete, perm, deleteAction)
 	r.Action(core.ActionScheduleStop, core.PermExport, stopAction)
 	r.Flow(exportFlow())
 	r.Flow(reportFlow())
 	r.Flow(sendFlow())
 	r.Flow(overrideFlow())
+	r.Flow(saveFlow())
 	r.Flow(deleteFlow())
 	r.Flow(scheduleFlow())
 }
@@ -56,16 +60,28 @@ type sendPayload struct {
 }
 
 // build builds a file for the user and answers with it: the file, the
-// summary, the chart and, for who may send it to others, «Отправить…»;
-// with no rows, a reply saying so with the filters in words and no file.
+// summary, the chart, «Сохранить как шаблон» for a report not saved yet
+// (a built-in one with its filters, or the builder's) and, for who may
+// send it to others, «Отправить…»; with no rows, a reply saying so with
+// the filters in words and no file (and still «Сохранить как шаблон»: the
+// filters may fit the records another day).
 func build(c *bot.Context, spec core.ReportSpec) error {
 	out, err := c.Svc.MakeReport(c.Ctx(), c.Actor(), spec, c.P.Lang())
 	if err != nil {
 		return err
 	}
+	var buttons [][]bot.Button
+	if t := saveable(spec); t != nil {
+		data, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.reports.save", Action: core.ActionReportSave,
+			Payload: string(data)}))
+	}
 	if out.Run != nil && out.Run.Rows == 0 {
 		return c.Reply("msg.reports.empty", bot.Args{"Title": out.Title,
-			"Filters": filterWords(c, entityOf(c, spec), spec.Filter)})
+			"Filters": filterWords(c, entityOf(c, spec), spec.Filter)}, buttons...)
 	}
 	files := []bot.File{{Name: out.File.Name, MIME: out.File.MIME, SHA256: out.File.SHA256}}
 	if out.Chart != nil {
@@ -79,13 +95,29 @@ func build(c *bot.Context, spec core.ReportSpec) error {
 	if err != nil {
 		return err
 	}
-	var buttons [][]bot.Button
 	if c.User.Can(core.PermExport) { // who may send to others
-		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.reports.send", Action: core.ActionReportSend,
-			Payload: string(payload)}))
+		buttons = append([][]bot.Button{bot.Row(bot.Button{LabelKey: "btn.reports.send",
+			Action: core.ActionReportSend, Payload: string(payload)})}, buttons...)
 	}
 	return c.Send(bot.Reply{Key: "msg.reports.made", Args: bot.Args{"Title": out.Title, "Summary": out.Summary},
 		Files: files, Buttons: buttons})
+}
+
+// saveable is the template a report may be saved as: a built-in report
+// with its filters, or the builder's report; nil for an export or a
+// template's report.
+func saveable(spec core.ReportSpec) *core.ReportTemplate {
+	switch {
+	case spec.TemplateID != 0 || spec.Export != "":
+		return nil
+	case spec.Template != nil:
+		t := *spec.Template
+		t.Name = ""
+		return &t
+	case spec.Report != "" && spec.Report != core.ReportCustom:
+		return &core.ReportTemplate{Report: spec.Report, Filter: spec.Filter}
+	}
+	return nil
 }
 
 // entityOf is the entity whose records a spec lists, for its filters'

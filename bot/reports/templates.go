@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
@@ -59,6 +60,40 @@ func runAction(c *bot.Context) error {
 		return err
 	}
 	return build(c, templateSpec(t.ID))
+}
+
+// saveAction is «Сохранить как шаблон» under a report's file: it asks the
+// template's name.
+func saveAction(c *bot.Context) error {
+	var t core.ReportTemplate
+	if err := json.Unmarshal([]byte(c.Button.Payload), &t); err != nil {
+		return core.Errorf(core.EINVALID, "err.button.expired")
+	}
+	return c.Start("reports.save", map[string]string{"tpl": c.Button.Payload})
+}
+
+// saveFlow asks a template's name and saves it; a name another template
+// has is asked again.
+func saveFlow() *bot.Flow {
+	return &bot.Flow{Name: "reports.save", First: "name", Perm: perm, Steps: map[string]*bot.Step{
+		"name": {
+			Prompt: func(c *bot.Context) error {
+				return c.Reply("flow.reports.save_name", bot.Args{"What": templateWhat(c, draft(c))})
+			},
+			Input: nameInput,
+		},
+	}}
+}
+
+// templateWhat says what a template builds: a built-in report and its
+// filters, or an entity's records grouped, measured and filtered.
+func templateWhat(c *bot.Context, t *core.ReportTemplate) string {
+	if t.Report != "" {
+		return c.T("msg.reports.what_report", bot.Args{"Report": kindName(c, t.Report),
+			"Filters": filterWords(c, "", t.Filter)})
+	}
+	return c.T("msg.reports.what_custom", bot.Args{"Entity": entityName(c, t.Entity), "Group": groupWords(c, t),
+		"Measures": measureWords(c, t), "Filters": filterWords(c, t.Entity, t.Filter)})
 }
 
 // deleteAction is «Удалить» on a template: it asks to confirm.
