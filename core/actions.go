@@ -81,10 +81,13 @@ const (
 	ActionCaseOpen  = "case.open"
 	ActionCaseShow  = "case.show"
 	ActionCaseClose = "case.close"
-	// Reports: send a file just built to others (payload: the run's id),
-	// a held run's choices — check again after a fix, send anyway with a
-	// reason, give up — run a saved template, delete it, and stop a
-	// schedule (payload: the template's or schedule's id).
+	// Reports: send a file just built to others (payload: the run it was,
+	// its title and spec — the report is built again when sent, so the
+	// quality gate sees the records as they are then), a held run's
+	// choices — check again after a fix, send anyway with a reason, give
+	// up (payload: the run's id) — run a saved template, delete it, and
+	// stop a schedule (payload: the template's or schedule's id). Payloads
+	// are kept on the server with the button's token, never in the chat.
 	ActionReportSend     = "report.send"
 	ActionReportRecheck  = "report.recheck"
 	ActionReportOverride = "report.override"
