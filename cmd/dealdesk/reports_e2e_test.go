@@ -12,7 +12,6 @@ import (
 	"github.com/dealdesk/dealdesk/bot/telegram/telegramtest"
 )
 
-
 // TestReportsThroughTelegram is issue 12's "Done when" through the fake Bot
 // API, as new users would try it: an officer's XLSX and CSV exports of the
 // deals, read back, have every row and column of the query; the officer
