@@ -38,7 +38,7 @@ func TestAdHocReportSavedAsTemplate(t *testing.T) {
 	built := d.press("o", d.press("o", d.press("o", msgs, "Без фильтров"), "Готово"), "Готово")
 	// The dialog is over with the file: a name comes after the button.
 	d.want(d.say("o", "воронка по менеджерам"), "msg.unknown_text", nil)
-	msgs = d.press("o", built, "Сохранить как шаблон")
+	d.press("o", built, "Сохранить как шаблон")
 	msgs = d.say("o", "воронка по менеджерам")
 	containsAll(t, msgs, "«воронка по менеджерам» уже есть (#1)")
 	d.want(msgs, "flow.reports.save_name", bot.Args{"What": "сделки; группировка: без группировки; показатели: количество; фильтры: без фильтров"})
@@ -52,7 +52,7 @@ func TestAdHocReportSavedAsTemplate(t *testing.T) {
 	d.say("o", "/cancel")
 	// A filter that does not fit the records is asked again when the
 	// report is built.
-	msgs = d.press("o", d.say("o", "/report свой"), "изменения")
+	d.press("o", d.say("o", "/report свой"), "изменения")
 	msgs = d.say("o", "стадия новая")
 	msgs = d.press("o", d.press("o", msgs, "Готово"), "Готово")
 	containsAll(t, msgs, d.p.T("err.report.template.stage", nil))

@@ -194,7 +194,7 @@ func TestSendToTheHeadAndCancel(t *testing.T) {
 		t.Fatalf("the address is still chosen: %s", dump(msgs))
 	}
 
-	msgs = d.press("o", msgs, "Руководителю: Геннадий")
+	d.press("o", msgs, "Руководителю: Геннадий")
 	msgs = d.say("o", "Лев")
 	containsAll(t, msgs, "Выбрано: Геннадий, Лев")
 	held := d.press("o", msgs, "Отправить (2)")
