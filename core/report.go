@@ -301,6 +301,9 @@ const (
 	RunHeld      RunStatus = "held"      // the gate found something: waits for a fix or a reason
 	RunSent      RunStatus = "sent"      // delivered to its targets (mail sends may still be pending)
 	RunCancelled RunStatus = "cancelled" // the sender gave it up
+	// RunSuperseded: a held run of a schedule that fired again; the newer
+	// run stands for it, so the old one can be sent no more.
+	RunSuperseded RunStatus = "superseded"
 )
 
 // ReportRun is one delivery of a report or export to someone else: what it
@@ -317,8 +320,12 @@ type ReportRun struct {
 	// Findings counts the last gate's findings by kind.
 	Findings map[QualityKind]int `json:"findings,omitempty"`
 	// Reason is why it was sent despite findings.
-	Reason    string    `json:"reason,omitempty"`
-	File      FileRef   `json:"file,omitzero"`
+	Reason string   `json:"reason,omitempty"`
+	File   FileRef  `json:"file,omitzero"`
+	Chart  *FileRef `json:"chart,omitempty"`
+	// Purged: the file (and chart) were dropped after the retention
+	// period; the manifest keeps their SHA-256.
+	Purged    bool      `json:"purged,omitempty"`
 	Rows      int       `json:"rows,omitempty"`
 	Source    string    `json:"source,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -333,9 +340,14 @@ type ReportSchedule struct {
 	To       []ReportTarget `json:"to"`
 	Cron     string         `json:"cron"`      // five fields, in TimeZone
 	TimeZone string         `json:"time_zone"` // the recipient's, IANA
-	OwnerID  int64          `json:"owner_id"`
-	Lang     string         `json:"lang,omitempty"`
-	Active   bool           `json:"active"`
+	// WorkDays: a run that falls on a day off of the production calendar
+	// goes out on the next working day at the same time (schedules said
+	// in words: «по будням», «каждый понедельник»); a raw cron expression
+	// is taken literally.
+	WorkDays bool   `json:"work_days,omitempty"`
+	OwnerID  int64  `json:"owner_id"`
+	Lang     string `json:"lang,omitempty"`
+	Active   bool   `json:"active"`
 	// NextRun is when it fires next (UTC); the tick fires what is due.
 	NextRun   time.Time `json:"next_run,omitzero"`
 	LastRun   time.Time `json:"last_run,omitzero"`
@@ -404,6 +416,17 @@ type ReportTx interface {
 	// DueReportMails returns up to limit pending mails due at now, the
 	// earliest first.
 	DueReportMails(now time.Time, limit int) ([]*ReportMail, error)
+
+	// Report files are kept apart from the documents' files, counted by
+	// the runs that refer to them, so that a retention can drop them:
+	// PutReportFile stores the content under ref.SHA256 (which must
+	// match) and counts one more reference; ReleaseReportFile counts one
+	// less and deletes the content at none (ENOTFOUND when none is
+	// counted). File (DocumentTx) reads report files too.
+	PutReportFile(ref FileRef, data []byte) error
+	ReleaseReportFile(sha256 string) error
+	// EachReportRun visits the runs with an ID above after, in ID order.
+	EachReportRun(after int64, fn func(*ReportRun) error) error
 }
 
 // reportDeps are the reports use case's ports; a Service without them
@@ -426,10 +449,14 @@ type ReportConfig struct {
 	StaleAfter time.Duration
 	// MailFrom is the sender of report emails ("" takes the documents').
 	MailFrom string
+	// KeepFiles is how long a run's file is kept (default 90 days); its
+	// manifest stays in the audit.
+	KeepFiles time.Duration
 }
 
 // DefaultReportConfig is what holds unless configured.
-var DefaultReportConfig = ReportConfig{CSVComma: ';', StaleAfter: 90 * 24 * time.Hour}
+var DefaultReportConfig = ReportConfig{CSVComma: ';', StaleAfter: 90 * 24 * time.Hour,
+	KeepFiles: 90 * 24 * time.Hour}
 
 // WithReports sets the reports' writers of tables, the chart renderer,
 // the cron parser of schedules and the printer that translates the files'
@@ -453,6 +480,9 @@ func (s *Service) reportConfig() ReportConfig {
 	}
 	if c.StaleAfter == 0 {
 		c.StaleAfter = DefaultReportConfig.StaleAfter
+	}
+	if c.KeepFiles == 0 {
+		c.KeepFiles = DefaultReportConfig.KeepFiles
 	}
 	return c
 }

@@ -211,7 +211,9 @@ func (m *Main) serve(ctx context.Context) error {
 	if err := m.startReminders(ctx); err != nil {
 		return err
 	}
-	m.startReports(ctx)
+	// Reports missed while DealDesk was down go out in the background: a
+	// mail server that does not answer must not hold up the start.
+	m.goRun(func() { m.startReports(ctx) })
 	if err := m.startJobs(ctx, m.allJobs()); err != nil {
 		return err
 	}

@@ -175,6 +175,8 @@ var aggregates = []aggregate{
 		check: byID(func(s *core.ReportSchedule) int64 { return s.ID }, reportScheduleEntries)},
 	{bucket: bktReportRuns, what: "report run", since: 12, numbered: true,
 		check: byID(func(r *core.ReportRun) int64 { return r.ID }, nil)},
+	{bucket: bktReportFiles, what: "report file", since: 12, check: checkReportFile},
+	{bucket: bktReportFileRefs, what: "report file's references", since: 12, check: checkReportFileRefs},
 	{bucket: bktReportMails, what: "report mail", since: 12, numbered: true,
 		check: byID(func(m *core.ReportMail) int64 { return m.ID }, reportMailEntries)},
 }

@@ -32,10 +32,13 @@ func (tx *Tx) PutFile(ref core.FileRef, data []byte) (err error) {
 	return b.Put([]byte(ref.SHA256), bytes.Clone(data))
 }
 
-// File returns the content stored under the SHA-256, or ENOTFOUND. The
-// slice is a copy, valid after the transaction.
+// File returns the content stored under the SHA-256, a document's or a
+// report's, or ENOTFOUND. The slice is a copy, valid after the transaction.
 func (tx *Tx) File(sha string) ([]byte, error) {
 	v := tx.tx.Bucket(bktDocFiles).Get([]byte(sha))
+	if v == nil {
+		v = tx.tx.Bucket(bktReportFiles).Get([]byte(sha))
+	}
 	if v == nil {
 		return nil, core.Errorf(core.ENOTFOUND, "err.doc.file_not_found", "SHA256", sha)
 	}

@@ -115,6 +115,8 @@ var (
 	bktReportRuns            = []byte("report_runs")              // since schema 12
 	bktReportMails           = []byte("report_mails")             // since schema 12
 	bktReportMailsDue        = []byte("report_mails_due")         // since schema 12
+	bktReportFiles           = []byte("report_files")             // since schema 12
+	bktReportFileRefs        = []byte("report_file_refs")         // since schema 12
 )
 
 // keySchemaVersion is the meta key of the number of migrations applied.
@@ -145,7 +147,7 @@ var migrations = []migration{
 // history over a period), built from the records there are.
 func addReports(tx *bbolt.Tx) error {
 	for _, b := range [][]byte{bktChangesByTime, bktReportTemplates, bktReportTemplatesByName, bktReportSchedules,
-		bktReportSchedulesDue, bktReportRuns, bktReportMails, bktReportMailsDue} {
+		bktReportSchedulesDue, bktReportRuns, bktReportMails, bktReportMailsDue, bktReportFiles, bktReportFileRefs} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}
