@@ -141,10 +141,12 @@ func filterFoldPhrase(s string) string {
 
 // Keywords that start a filter's value.
 var (
-	filterManagerWords = map[string]bool{"менеджер": true, "менеджера": true, "менеджеру": true, "ответственный": true,
-		"manager": true, "сотрудник": true, "сотрудника": true, "user": true, "исполнитель": true, "assignee": true}
-	filterTeamWords   = map[string]bool{"команда": true, "команды": true, "команду": true, "team": true}
-	filterStageWords  = map[string]bool{"стадия": true, "стадии": true, "стадию": true, "этап": true, "stage": true}
+	filterManagerWords = map[string]bool{"менеджер": true, "менеджера": true, "менеджеру": true, "менеджером": true,
+		"ответственный": true, "manager": true, "сотрудник": true, "сотрудника": true, "сотруднику": true,
+		"user": true, "исполнитель": true, "исполнителя": true, "assignee": true}
+	filterTeamWords  = map[string]bool{"команда": true, "команды": true, "команду": true, "команде": true, "team": true}
+	filterStageWords = map[string]bool{"стадия": true, "стадии": true, "стадию": true, "этап": true, "этапе": true,
+		"этапа": true, "stage": true}
 	filterStatusWords = map[string]bool{"статус": true, "статусе": true, "статуса": true, "status": true}
 	filterClientWords = map[string]bool{"клиент": true, "клиента": true, "клиенту": true, "контрагент": true,
 		"контрагента": true, "client": true, "counterparty": true}
@@ -165,7 +167,16 @@ var (
 	filterUntilWords = map[string]bool{"по": true, "to": true, "through": true, "till": true, "до": false,
 		"until": false, "before": false}
 	filterDashWords = map[string]bool{"-": true, "–": true, "—": true, "..": true}
+	// filterPrepositions may stand before a filter's keyword: «на стадии
+	// согласования», «по клиенту Ромашка», «у менеджера Иванова».
+	filterPrepositions = map[string]bool{"на": true, "по": true, "в": true, "во": true, "у": true, "с": true,
+		"со": true, "для": true, "от": true, "by": true, "for": true, "in": true, "at": true, "with": true, "of": true}
 )
+
+// filterKeyword reports whether a folded word starts a filter's value.
+func filterKeyword(w string) bool {
+	return filterManagerWords[w] || filterTeamWords[w] || filterStageWords[w] || filterStatusWords[w] || filterClientWords[w]
+}
 
 // parse reads every word, or fails at the first one it cannot read.
 func (p *filterParser) parse() error {
@@ -197,6 +208,8 @@ func (p *filterParser) parse() error {
 			err = p.client(p.i + 1)
 		case filterINN(w):
 			err = p.client(p.i)
+		case filterPrepositions[w] && p.i+1 < len(p.keys) && filterKeyword(p.keys[p.i+1]):
+			p.i++ // «на стадии согласования», «по клиенту Ромашка», «в статусе открыта»
 		default:
 			err = p.readPeriod()
 		}
@@ -241,11 +254,14 @@ func (p *filterParser) boundary(i int) bool {
 	if _, ok := filterFormatWords[w]; ok {
 		return true
 	}
-	if filterManagerWords[w] || filterTeamWords[w] || filterStageWords[w] || filterStatusWords[w] || filterClientWords[w] || filterMineWords[w] {
+	if filterKeyword(w) || filterMineWords[w] {
 		return true
 	}
-	if filterFillerWords[w] && i+1 < len(p.keys) {
-		if n, _, err := p.periodAt(i + 1); n > 0 || err != nil {
+	if filterPrepositions[w] && i+1 < len(p.keys) && filterKeyword(p.keys[i+1]) {
+		return true
+	}
+	if j := p.fillersEnd(i); j > i && j < len(p.keys) {
+		if n, _, err := p.periodAt(j); n > 0 || err != nil {
 			return true
 		}
 	}
@@ -319,6 +335,18 @@ func (p *filterParser) person(fit func(*User) bool, unknown, ambiguous string) (
 				}
 			}
 		}
+		if len(found) == 0 {
+			// «менеджер Иванова», «команда Начальникова»: a declined
+			// name, when its nominative names someone.
+			for _, u := range users {
+				if fit(u) && slices.ContainsFunc(declinedNameKeys(key), func(k string) bool { return nameMatches(u.Name, k) }) {
+					found = append(found, u)
+					if u.Active {
+						active = append(active, u)
+					}
+				}
+			}
+		}
 		if len(active) == 1 {
 			found = active
 		}
@@ -337,6 +365,52 @@ func (p *filterParser) person(fit func(*User) bool, unknown, ambiguous string) (
 			"Names", strings.Join(names, ", "), "Word", kw)
 	}
 	return nil, Errorf(EINVALID, unknown, "Name", strings.Join(p.words[start:end], " "), "Word", kw)
+}
+
+// nameEndings turn the endings of declined Russian names back into their
+// nominatives: «Иванова» → Иванов, «Ивановой» → Иванова, «Ирины» → Ирина,
+// «Андрея» → Андрей, «Достоевского» → Достоевский.
+var nameEndings = []struct{ end, nom []string }{
+	{[]string{"ого", "его", "ому", "ему", "им", "ом"}, []string{"ий", "ый", "ой", ""}},
+	{[]string{"ой", "ей"}, []string{"а", "я"}},
+	{[]string{"ым"}, []string{""}},
+	{[]string{"а", "у", "е"}, []string{"", "а"}},
+	{[]string{"ы", "и"}, []string{"а", "я"}},
+	{[]string{"я", "ю"}, []string{"й", "ь", "я"}},
+}
+
+// declinedNameKeys are the nominatives a folded name (personKey) may be
+// declined from, word by word: «максима менеджерова» → «максим менеджеров»…
+// The name itself is not among them.
+func declinedNameKeys(key string) []string {
+	words := strings.Fields(key)
+	if len(words) == 0 || len(words) > maxPersonWords {
+		return nil
+	}
+	keys := []string{""}
+	for _, w := range words {
+		forms := []string{w}
+		r := []rune(w)
+		for _, e := range nameEndings {
+			for _, end := range e.end {
+				stem, ok := strings.CutSuffix(w, end)
+				if !ok || len([]rune(stem)) < 2 || len(r) < 4 {
+					continue
+				}
+				for _, nom := range e.nom {
+					forms = append(forms, stem+nom)
+				}
+			}
+		}
+		var next []string
+		for _, k := range keys {
+			for _, f := range forms {
+				next = append(next, strings.TrimSpace(k+" "+f))
+			}
+		}
+		keys = next
+	}
+	return slices.DeleteFunc(keys, func(k string) bool { return k == key })
 }
 
 // manager reads «менеджер Иванов»: whose records (a deal's or card's
@@ -521,13 +595,13 @@ func (p *filterParser) client(from int) error {
 // («за ноябрь»); anything else is an unknown word.
 func (p *filterParser) readPeriod() error {
 	i := p.i
-	if filterFillerWords[p.keys[i]] && i+1 < len(p.keys) {
-		n, _, err := p.periodAt(i + 1)
+	if j := p.fillersEnd(i); j > i && j < len(p.keys) {
+		n, _, err := p.periodAt(j)
 		if err != nil {
 			return err
 		}
 		if n > 0 {
-			i++
+			i = j
 		}
 	}
 	n, per, err := p.periodAt(i)
@@ -535,7 +609,7 @@ func (p *filterParser) readPeriod() error {
 		return err
 	}
 	if n == 0 {
-		return Errorf(EINVALID, "err.filter.unknown", "Word", p.words[p.i])
+		return Errorf(EINVALID, "err.filter.unknown", "Word", p.unreadable())
 	}
 	if p.period {
 		return Errorf(EINVALID, "err.filter.period_twice", "Text", strings.Join(p.words[p.i:i+n], " "))
@@ -544,6 +618,35 @@ func (p *filterParser) readPeriod() error {
 	p.f.From, p.f.To, p.f.Rel = per.from, per.to, per.rel
 	p.i = i + n
 	return nil
+}
+
+// fillersEnd is the first word at or after i that is no filler before a
+// period («за период с …» → «с»); i when the word at i is none.
+func (p *filterParser) fillersEnd(i int) int {
+	for i < len(p.keys) && filterFillerWords[p.keys[i]] {
+		i++
+	}
+	return i
+}
+
+// unreadable is the phrase at p.i that no filter reads, as typed, for the
+// error: the words after the prepositions before it («за полгода» →
+// «полгода») up to the next filter, or the preposition itself when nothing
+// follows it.
+func (p *filterParser) unreadable() string {
+	start := p.i
+	for start+1 < len(p.keys) && (filterFillerWords[p.keys[start]] || filterPrepositions[p.keys[start]] ||
+		filterSinceWords[p.keys[start]]) {
+		start++
+	}
+	if _, until := filterUntilWords[p.keys[start]]; until && start+1 < len(p.keys) {
+		start++
+	}
+	end := start + 1
+	for end < len(p.keys) && !p.boundary(end) {
+		end++
+	}
+	return strings.Join(p.words[start:end], " ")
 }
 
 // filterPeriod is a period read: relative, or bounded by dates.
@@ -566,7 +669,33 @@ var filterRelWords = map[string]RelPeriod{
 	"предыдущем месяце": RelLastMonth, "last month": RelLastMonth, "previous month": RelLastMonth,
 	"этот год": RelThisYear, "этом году": RelThisYear, "текущий год": RelThisYear, "текущем году": RelThisYear,
 	"this year": RelThisYear,
+	// «за неделю», «за месяц»: the last 7 or 30 days, today included.
+	"неделю": RelLast7, "неделя": RelLast7, "неделе": RelLast7, "week": RelLast7, "past week": RelLast7,
+	"месяц": RelLast30, "месяце": RelLast30, "month": RelLast30, "past month": RelLast30,
 }
+
+// filterWeekWords and filterMonthWords count weeks and months: «за 2 недели»,
+// «последние 3 месяца».
+var (
+	filterWeekWords  = map[string]bool{"неделя": true, "неделю": true, "недели": true, "недель": true, "нед": true, "week": true, "weeks": true}
+	filterMonthWords = map[string]bool{"месяц": true, "месяца": true, "месяцев": true, "мес": true, "month": true, "months": true}
+)
+
+// Quarters: «за квартал» (this one), «за прошлый квартал», «за 3 квартал»,
+// «III квартал 2026», «4 кв. 2026», "Q4 2026".
+var (
+	filterQuarterWords = map[string]bool{"квартал": true, "квартала": true, "квартале": true, "кв": true,
+		"quarter": true}
+	filterThisWords = map[string]bool{"этот": true, "этом": true, "текущий": true, "текущем": true, "this": true,
+		"current": true}
+	filterPrevWords = map[string]bool{"прошлый": true, "прошлом": true, "предыдущий": true, "предыдущем": true,
+		"last": true, "previous": true}
+	filterQuarterNumbers = map[string]int{"1": 1, "2": 2, "3": 3, "4": 4, "1-й": 1, "2-й": 2, "3-й": 3, "4-й": 4,
+		"1-м": 1, "2-м": 2, "3-м": 3, "4-м": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4, "первый": 1, "второй": 2,
+		"третий": 3, "четвертый": 4, "первом": 1, "втором": 2, "третьем": 3, "четвертом": 4, "first": 1,
+		"second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+	filterQRE = regexp.MustCompile(`^q([1-4])$`)
+)
 
 // filterLastYearWords name the year before this one (no relative period: it is
 // given by its dates).
@@ -613,6 +742,12 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		y := p.now.Year() - 1
 		return 2, p.span(civil{y, 1, 1}, civil{y + 1, 1, 1}), nil
 	}
+	if n, per, ok := p.quarterAt(i); ok {
+		return n, per, nil
+	}
+	if _, q := filterQuarterNumbers[w]; !q && allDigits(w) && filterQuarterWords[next(1)] {
+		return 0, per, Errorf(EINVALID, "err.filter.unknown", "Word", p.words[i]+" "+p.words[i+1]) // «5 квартал»
+	}
 	// «30 дней», «последние 30 дней», "last 30 days".
 	k := 0
 	if filterLastWords[w] {
@@ -630,6 +765,21 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		today := civilOf(p.now)
 		return k + 2, p.span(today.add(1-d), today.add(1)), nil
 	}
+	// «за 2 недели», «последние 3 месяца», "last 2 weeks".
+	if d, err := strconv.Atoi(next(k)); err == nil && (filterWeekWords[next(k+1)] || filterMonthWords[next(k+1)]) {
+		today := civilOf(p.now)
+		switch {
+		case d < 1 || d > 120:
+			return 0, per, Errorf(EINVALID, "err.filter.days", "Text", p.words[i+k])
+		case d == 1 && filterWeekWords[next(k+1)]:
+			return k + 2, filterPeriod{rel: RelLast7}, nil
+		case d == 1:
+			return k + 2, filterPeriod{rel: RelLast30}, nil
+		case filterWeekWords[next(k+1)]:
+			return k + 2, p.span(today.add(1-7*d), today.add(1)), nil
+		}
+		return k + 2, p.span(today.addMonths(-d).add(1), today.add(1)), nil
+	}
 	if m := filterRangeRE.FindStringSubmatch(w); m != nil {
 		from, err := p.date(m[1], i)
 		if err != nil {
@@ -641,50 +791,73 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		}
 		return 1, p.span(from, to.add(1)), nil
 	}
-	if filterSinceWords[w] && p.dateShaped(next(1)) {
-		from, err := p.date(next(1), i+1)
+	if filterSinceWords[w] && i+1 < len(p.keys) {
+		from, n, err := p.dateAt(i + 1)
 		if err != nil {
 			return 0, per, err
 		}
-		incl, until := filterUntilWords[next(2)]
-		if filterDashWords[next(2)] {
-			incl, until = true, true
+		// «с 1 по 30 ноября»: the first day takes the last one's month.
+		day, bare := dayOfMonth(next(1))
+		if n == 0 && !bare {
+			return 0, per, nil
 		}
-		if until && p.dateShaped(next(3)) {
-			to, err := p.date(next(3), i+3)
+		if n == 0 {
+			n = 1
+		}
+		j := i + 1 + n
+		incl, until := false, false
+		if j < len(p.keys) {
+			incl, until = filterUntilWords[p.keys[j]]
+			if filterDashWords[p.keys[j]] {
+				incl, until = true, true
+			}
+		}
+		if until && j+1 < len(p.keys) {
+			to, m, err := p.dateAt(j + 1)
 			if err != nil {
 				return 0, per, err
 			}
-			if incl {
-				to = to.add(1)
+			if m > 0 {
+				if from == (civil{}) {
+					if from, bare = validDate(to.y, to.m, day); !bare {
+						return 0, per, Errorf(EINVALID, "err.filter.date", "Text", p.words[i+1])
+					}
+				}
+				if incl {
+					to = to.add(1)
+				}
+				return j + 1 + m - i, p.span(from, to), nil
 			}
-			return 4, p.span(from, to), nil
 		}
-		return 2, filterPeriod{from: p.at(from)}, nil
+		if from == (civil{}) {
+			return 0, per, nil
+		}
+		return 1 + n, filterPeriod{from: p.at(from)}, nil
 	}
-	if incl, ok := filterUntilWords[w]; ok && p.dateShaped(next(1)) {
-		to, err := p.date(next(1), i+1)
-		if err != nil {
+	if incl, ok := filterUntilWords[w]; ok && i+1 < len(p.keys) {
+		to, n, err := p.dateAt(i + 1)
+		if err != nil || n == 0 {
 			return 0, per, err
 		}
 		if incl {
 			to = to.add(1)
 		}
-		return 2, filterPeriod{to: p.at(to)}, nil
+		return 1 + n, filterPeriod{to: p.at(to)}, nil
 	}
-	if p.dateShaped(w) {
-		from, err := p.date(w, i)
+	if from, n, err := p.dateAt(i); err != nil || n > 0 {
 		if err != nil {
 			return 0, per, err
 		}
-		if filterDashWords[next(1)] && p.dateShaped(next(2)) {
-			to, err := p.date(next(2), i+2)
+		if j := i + n; j+1 < len(p.keys) && filterDashWords[p.keys[j]] {
+			to, m, err := p.dateAt(j + 1)
 			if err != nil {
 				return 0, per, err
 			}
-			return 3, p.span(from, to.add(1)), nil
+			if m > 0 {
+				return n + 1 + m, p.span(from, to.add(1)), nil
+			}
 		}
-		return 1, p.span(from, from.add(1)), nil
+		return n, p.span(from, from.add(1)), nil
 	}
 	if m := filterMonthRE.FindStringSubmatch(w); m != nil {
 		mo, y := m[1], m[2]
@@ -721,6 +894,95 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		return n, p.span(civil{y, 1, 1}, civil{y + 1, 1, 1}), nil
 	}
 	return 0, per, nil
+}
+
+// quarterAt reads a quarter at the word i: «квартал» (this one), «прошлый
+// квартал», «3 квартал [2026 года]», «III квартал», "Q4 2026". A quarter
+// named by its number without a year is this year's, or last year's when
+// it has not begun yet.
+func (p *filterParser) quarterAt(i int) (n int, per filterPeriod, ok bool) {
+	word := func(k int) string {
+		if i+k < len(p.keys) {
+			return p.keys[i+k]
+		}
+		return ""
+	}
+	this := (int(p.now.Month())-1)/3 + 1
+	quarter := func(y, q int) filterPeriod {
+		first := civil{y, time.Month(3*(q-1) + 1), 1}
+		return p.span(first, first.addMonths(3))
+	}
+	switch {
+	case filterQuarterWords[word(0)] && word(0) != "кв":
+		return 1, quarter(p.now.Year(), this), true
+	case filterThisWords[word(0)] && filterQuarterWords[word(1)]:
+		return 2, quarter(p.now.Year(), this), true
+	case filterPrevWords[word(0)] && filterQuarterWords[word(1)]:
+		y, q := p.now.Year(), this-1
+		if q == 0 {
+			y, q = y-1, 4
+		}
+		return 2, quarter(y, q), true
+	}
+	q, ok := filterQuarterNumbers[word(0)]
+	n = 2
+	if m := filterQRE.FindStringSubmatch(word(0)); m != nil {
+		q, _ = strconv.Atoi(m[1])
+		ok, n = true, 1
+	} else if !ok || !filterQuarterWords[word(1)] {
+		return 0, per, false
+	}
+	y := p.now.Year()
+	if q > this {
+		y-- // «за 4 квартал» in the spring is last year's
+	}
+	if year, isYear := filterYear(word(n)); isYear {
+		y = year
+		n++
+		if filterYearWords[word(n)] {
+			n++
+		}
+	}
+	return n, quarter(y, q), true
+}
+
+// dateAt reads a date at the word i: 01.11.2026, 2026-11-01, or in words as
+// /remind reads them: «1 ноября», «1 ноября 2026 года», "1 November". n is
+// the words it took, 0 when no date starts there; a date's shape that is
+// no date (31.11.2026, «31 ноября») is EINVALID err.filter.date.
+func (p *filterParser) dateAt(i int) (c civil, n int, err error) {
+	if i >= len(p.keys) {
+		return civil{}, 0, nil
+	}
+	w := p.keys[i]
+	if p.dateShaped(w) {
+		c, err := p.date(w, i)
+		if err != nil {
+			return civil{}, 0, err
+		}
+		return c, 1, nil
+	}
+	d, ok := dayOfMonth(w)
+	if !ok || i+1 >= len(p.keys) {
+		return civil{}, 0, nil
+	}
+	mo, ok := months[p.keys[i+1]]
+	if !ok {
+		return civil{}, 0, nil
+	}
+	y, n := p.now.Year(), 2
+	if i+2 < len(p.keys) {
+		if year, isYear := filterYear(p.keys[i+2]); isYear {
+			y, n = year, 3
+			if i+3 < len(p.keys) && filterYearWords[p.keys[i+3]] {
+				n = 4
+			}
+		}
+	}
+	if c, ok = validDate(y, mo, d); !ok {
+		return civil{}, 0, Errorf(EINVALID, "err.filter.date", "Text", strings.Join(p.words[i:i+n], " "))
+	}
+	return c, n, nil
 }
 
 // filterYear reads a year of four digits, 2000 to 2099.
@@ -781,11 +1043,12 @@ func (p *filterParser) span(from, to civil) filterPeriod {
 // stageWordsByName are the words a stage is typed as besides its code: the
 // locales' names and the words people use, folded (filterFoldPhrase).
 var stageWordsByName = map[string]Stage{
-	"новая": StageNew, "новые": StageNew, "новых": StageNew,
+	"новая": StageNew, "новые": StageNew, "новых": StageNew, "новой": StageNew, "новую": StageNew,
 	"проверка": StageVerification, "проверке": StageVerification, "проверки": StageVerification,
-	"документы": StageDocuments, "документах": StageDocuments,
-	"согласование": StageApproval, "согласовании": StageApproval,
-	"подписание": StageSigning, "подписании": StageSigning,
+	"проверку":  StageVerification,
+	"документы": StageDocuments, "документах": StageDocuments, "документов": StageDocuments,
+	"согласование": StageApproval, "согласовании": StageApproval, "согласования": StageApproval,
+	"подписание": StageSigning, "подписании": StageSigning, "подписания": StageSigning,
 	"действует": StageActive, "действуют": StageActive, "действующие": StageActive, "действующая": StageActive,
 	"закрыта успех": StageClosedWon, "успех": StageClosedWon, "успешно": StageClosedWon, "выиграна": StageClosedWon,
 	"выигранные": StageClosedWon, "won": StageClosedWon, "closed won": StageClosedWon,
