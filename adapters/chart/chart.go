@@ -281,7 +281,8 @@ func legendWidth(l plot.Legend, dc draw.Canvas) vg.Length {
 }
 
 // rotateLabels slants the categories by 30° when the widest does not fit
-// its share of the X axis, in area, the plot's part of the picture. The
+// its share of the X axis, in area, the plot's part of the picture, and
+// writes only every second, third… when even slanted they would overlap. The
 // Y axis then moves only as far right as the first category needs to
 // stay in the picture (NominalX kept half its width free).
 func rotateLabels(p *plot.Plot, labels []string, area draw.Canvas) {
@@ -305,6 +306,31 @@ func rotateLabels(p *plot.Plot, labels []string, area draw.Canvas) {
 	p.Y.Padding = 0
 	left := p.DataCanvas(area).Min.X - area.Min.X // the Y axis's width
 	p.Y.Padding = max(0, reach-left-share/2+vg.Points(4))
+	// Slanted labels are share·sin(slant) apart across their lines; closer
+	// than a line's height they run into each other (a year's 52 weeks), so
+	// only every step-th is written, the first among them.
+	if step := labelStep(share, p.X.Tick.Label.Height(first), slant); step > 1 {
+		ticks := make([]plot.Tick, len(labels))
+		for i, l := range labels {
+			ticks[i].Value = float64(i)
+			if i%step == 0 {
+				ticks[i].Label = cut(l, maxLabel)
+			}
+		}
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	}
+}
+
+// labelStep is every how many categories a label is written when labels
+// slanted by slant radians, share apart along the axis, are height high:
+// 1 when they all fit.
+func labelStep(share, height vg.Length, slant float64) int {
+	gap := float64(share) * math.Sin(slant)
+	need := float64(height) * 1.2
+	if gap <= 0 || gap >= need {
+		return 1
+	}
+	return int(math.Ceil(need / gap))
 }
 
 // cut shortens s to n characters with an ellipsis.

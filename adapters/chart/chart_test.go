@@ -3,6 +3,7 @@ package chart
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -333,6 +334,57 @@ func TestConcurrentRenders(t *testing.T) {
 	for range 4 {
 		if err := <-errs; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// A year's weekly trend (review A14): slanted labels that would run into
+// each other are thinned to every n-th, the first kept; a few weeks keep
+// every label.
+func TestThinLabels(t *testing.T) {
+	fonts, _ := Fonts()
+	cv := vgimg.NewWith(vgimg.UseWH(pixels(Width), pixels(Height)), vgimg.UseDPI(dpi))
+	weeks := func(n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("%02d.%02d.26", 1+i%28, 1+i/4%12))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		n       int
+		thinned bool
+	}{{8, false}, {48, true}, {106, true}} {
+		labels := weeks(tc.n)
+		c := overdue
+		c.Categories = labels
+		c.Series = []core.ChartSeries{{Values: make([]float64, len(labels))}}
+		p := build(c, fonts)
+		rotateLabels(p, labels, draw.New(cv))
+		ticks := p.X.Tick.Marker.Ticks(0, float64(tc.n))
+		written := 0
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				written++
+			}
+		}
+		if len(ticks) != tc.n || ticks[0].Label != labels[0] {
+			t.Errorf("%d weeks: %d ticks, the first %q", tc.n, len(ticks), ticks[0].Label)
+		}
+		if got := written < tc.n; got != tc.thinned {
+			t.Errorf("%d weeks: %d labels written, thinned %v, want %v", tc.n, written, got, tc.thinned)
+		}
+		// What is written does not overlap: the labels' gap across their
+		// lines is at least a line's height.
+		if tc.thinned {
+			data := p.DataCanvas(draw.New(cv))
+			share := (data.Max.X - data.Min.X) / vg.Length(tc.n) * vg.Length(tc.n/written)
+			if gap := float64(share) * 0.5; gap < float64(p.X.Tick.Label.Height(labels[0])) {
+				t.Errorf("%d weeks: labels %v apart, %v high", tc.n, gap, p.X.Tick.Label.Height(labels[0]))
+			}
+		}
+		if img := render(t, c); img == nil {
+			t.Fatalf("%d weeks: no picture", tc.n)
 		}
 	}
 }
