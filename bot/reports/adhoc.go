@@ -250,10 +250,13 @@ func adhocSpec(c *bot.Context, t *core.ReportTemplate) core.ReportSpec {
 }
 
 // nameInput saves the template under the name; a name another template
-// has is asked again.
+// has, or a built-in report's word («воронка»), is asked again.
 func nameInput(c *bot.Context, s string) (string, error) {
 	if s == "" || bot.IsSkip(s) {
 		return "", core.Errorf(core.EINVALID, "err.reports.name_required")
+	}
+	if reservedName(s) {
+		return "", core.Errorf(core.EINVALID, "err.reports.name_reserved", "Name", strings.TrimSpace(s))
 	}
 	t := draft(c)
 	t.Name = s

@@ -30,14 +30,21 @@ func report(c *bot.Context) error {
 	case customWords[word(first)] && rest == "":
 		return c.Start("reports.new", map[string]string{"custom": "1"})
 	}
-	// A template's name is read first: «Воронка по менеджерам» is a
-	// template, not the pipeline with filters.
-	t, err := templateNamed(c, args)
+	// A template's name is read first, the longest one the words start
+	// with, and the rest as filters over the template's own: «Воронка по
+	// менеджерам за прошлый месяц» is a template with a period, not the
+	// pipeline with filters. A built-in report's word alone is never a
+	// template's name (reservedName): «воронка» is the pipeline for all.
+	ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
 	if err != nil {
 		return err
 	}
-	if t != nil {
-		return build(c, templateSpec(t.ID))
+	if t, filters := templateAt(ts, args); t != nil {
+		spec, err := withFilters(c, templateSpec(t.ID), filters)
+		if err != nil {
+			return err
+		}
+		return build(c, spec)
 	}
 	k, ok := parseKind(first)
 	if !ok {
@@ -52,7 +59,12 @@ func report(c *bot.Context) error {
 
 // reportSpec is the spec of a built-in report with the filters typed.
 func reportSpec(c *bot.Context, k core.ReportKind, filters string) (core.ReportSpec, error) {
-	spec := core.ReportSpec{Report: k}
+	return withFilters(c, core.ReportSpec{Report: k}, filters)
+}
+
+// withFilters sets the filters typed (and the format) on a spec; none
+// typed leaves it as it is.
+func withFilters(c *bot.Context, spec core.ReportSpec, filters string) (core.ReportSpec, error) {
 	if noFilters(filters) {
 		return spec, nil
 	}
@@ -79,15 +91,45 @@ func templateNamed(c *bot.Context, s string) (*core.ReportTemplate, error) {
 	return templateIn(ts, s), nil
 }
 
-// templateIn finds the template of a name or number among ts.
+// templateIn finds the template of a name or number among ts; a name
+// that is a built-in report's word (saved before such names were refused)
+// names the report, not the template, which is still found by its number.
 func templateIn(ts []*core.ReportTemplate, s string) *core.ReportTemplate {
-	name := strings.Join(strings.Fields(word(s)), " ")
+	name := nameKey(s)
 	for _, t := range ts {
-		if strings.Join(strings.Fields(word(t.Name)), " ") == name || "#"+itoa(t.ID) == name {
+		if "#"+itoa(t.ID) == name || nameKey(t.Name) == name && !reservedName(t.Name) {
 			return t
 		}
 	}
 	return nil
+}
+
+// templateAt finds the template whose name (or number) the text starts
+// with, the longest such name, and returns the words after it; nil when
+// the text starts with none.
+func templateAt(ts []*core.ReportTemplate, s string) (*core.ReportTemplate, string) {
+	ws := strings.Fields(s)
+	for n := len(ws); n >= 1; n-- {
+		if t := templateIn(ts, strings.Join(ws[:n], " ")); t != nil {
+			return t, bot.AfterWords(s, n)
+		}
+	}
+	return nil, s
+}
+
+// nameKey is a name as names are matched: its words as matched, one
+// space between them.
+func nameKey(s string) string { return strings.Join(strings.Fields(word(s)), " ") }
+
+// reservedName reports whether a template's name is a word /report and
+// /schedule read otherwise: a built-in report's («воронка», «Pipeline»,
+// in any case) or the builder's («свой»). Such a name is refused when a
+// template is saved, so that no one's template takes over a report
+// everyone means by the word.
+func reservedName(name string) bool {
+	w := nameKey(name)
+	_, kind := parseKind(w)
+	return kind || customWords[w] || newWords[w]
 }
 
 // kindList names the built-in reports, for a usage line.

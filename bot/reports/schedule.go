@@ -89,12 +89,9 @@ func scheduleReport(c *bot.Context, d map[string]string, s string) (string, erro
 		return "", err
 	}
 	var spec *core.ReportSpec
-	rest := s
-	words := strings.Fields(s)
-	for n := len(words); n >= 1 && spec == nil; n-- {
-		if t := templateIn(ts, strings.Join(words[:n], " ")); t != nil {
-			spec, rest = &core.ReportSpec{Report: core.ReportCustom, TemplateID: t.ID}, bot.AfterWords(s, n)
-		}
+	t, rest := templateAt(ts, s)
+	if t != nil {
+		spec = &core.ReportSpec{Report: core.ReportCustom, TemplateID: t.ID}
 	}
 	first, after := bot.FirstWord(s)
 	if k, ok := parseKind(first); ok && spec == nil {
