@@ -164,6 +164,9 @@ func (r *reportRun) custom(w TableWriter, t *ReportTemplate) (*reportBody, error
 		parts = append(parts, r.measureName(m)+": "+r.measureText(t, m, total, i))
 	}
 	body.Summary = append(body.Summary, r.t("report.custom.sum.total", map[string]any{"Values": strings.Join(parts, "; ")}))
+	if n := noAmount(t, total, records); n > 0 {
+		body.Summary = append(body.Summary, r.t("msg.export.adhoc.no_amount", map[string]any{"Count": n}))
+	}
 	if len(t.GroupBy) > 0 && len(list) > 1 {
 		top := slices.MaxFunc(list, func(a, b *adhocGroup) int {
 			return cmp.Compare(measureOf(t, a, 0), measureOf(t, b, 0))
@@ -177,6 +180,20 @@ func (r *reportRun) custom(w TableWriter, t *ReportTemplate) (*reportBody, error
 			"Value": r.measureText(t, t.Measures[0], top, 0)}))
 	}
 	return body, nil
+}
+
+// noAmount is how many deals were left out of the sums and averages of
+// the deals' amount for having none; 0 for other entities or measures.
+func noAmount(t *ReportTemplate, total *adhocGroup, records int) int {
+	if t.Entity != ExportDeals {
+		return 0
+	}
+	for i, m := range t.Measures {
+		if m.Field == fieldAmount && m.Func != MeasureCount {
+			return records - total.n[i]
+		}
+	}
+	return 0
 }
 
 // measureKind is how a measure's column is written: counts as integers,
@@ -399,7 +416,10 @@ func (r *reportRun) adhocDeals(status string, _ map[string]bool, emit func(adhoc
 				}
 				return r.monthVal(d.CreatedAt)
 			},
-			number: func(string) (float64, bool) { return float64(d.Amount), true },
+			// A deal without an amount is left out of the amount's sum
+			// and average, as its cell in the export is blank; the
+			// summary counts them.
+			number: func(string) (float64, bool) { return float64(d.Amount), d.Amount != 0 },
 		})
 		return nil
 	})

@@ -13,9 +13,12 @@ import (
 // The data-quality gate: what is wrong with the records a file covers,
 // before it leaves DealDesk for someone else. Cards: missing requisites, a
 // failed checksum, a registry check older than the configured age or
-// never made, an unresolved duplicate (another card, not merged, with the
-// same INN where one of them has no KPP, the same OGRN under another INN,
-// or the same name under another INN). Deals: an open one without amount,
+// never made (only when a registry is configured: without one no card can
+// be checked, so the finding could never be cleared), an unresolved
+// duplicate (another card, not merged, with the same INN where one of
+// them has no KPP, or the same OGRN under another INN; the same name
+// under another INN is another company, as «Альфа» is a common name, and
+// is no duplicate). Deals: an open one without amount,
 // one without manager or with a disabled one, dates out of order.
 // Requests: those in the file, and those about its cards and deals, that
 // are not answered yet (not done or rejected). A finding's Detail is in
@@ -72,7 +75,7 @@ func (q *qualityRun) clients(ids map[int64]bool) error {
 		}
 		return nil
 	}
-	q.index = &cardIndex{inn: map[string][]cardRef{}, name: map[string][]cardRef{}, ogrn: map[string][]cardRef{}}
+	q.index = &cardIndex{inn: map[string][]cardRef{}, ogrn: map[string][]cardRef{}}
 	var in []*Client
 	err := q.tx.EachClient(func(c *Client) error {
 		if ids[c.ID] {
@@ -85,13 +88,6 @@ func (q *qualityRun) clients(ids map[int64]bool) error {
 		q.index.inn[c.INN] = append(q.index.inn[c.INN], ref)
 		if c.OGRN != "" {
 			q.index.ogrn[c.OGRN] = append(q.index.ogrn[c.OGRN], ref)
-		}
-		short := NameKey(c.ShortName)
-		if short != "" {
-			q.index.name[short] = append(q.index.name[short], ref)
-		}
-		if full := NameKey(c.FullName); full != "" && full != short {
-			q.index.name[full] = append(q.index.name[full], ref)
 		}
 		return nil
 	})
@@ -160,7 +156,7 @@ type qualityRun struct {
 	stale time.Duration
 	users map[int64]*User
 	out   []QualityFinding
-	// index holds the cards not merged by INN, name key and OGRN, when
+	// index holds the cards not merged by INN and OGRN, when
 	// the gate walked them all (many cards in the scope); ogrns the cards
 	// by OGRN alone, read when first needed otherwise.
 	index *cardIndex
@@ -169,7 +165,7 @@ type qualityRun struct {
 
 // cardIndex indexes the cards not merged for the duplicates.
 type cardIndex struct {
-	inn, name, ogrn map[string][]cardRef
+	inn, ogrn map[string][]cardRef
 }
 
 // cardRef is what the duplicates need of a card.
@@ -212,8 +208,9 @@ func (q *qualityRun) client(c *Client) error {
 		q.add(QualityChecksum, EntityClient, c.ID, label, bad...)
 	}
 	switch v := c.Verification; {
+	case len(q.s.registries) == 0:
 	case v.At.IsZero():
-		q.add(QualityStaleCheck, EntityClient, c.ID, label, "never")
+		q.add(QualityNeverChecked, EntityClient, c.ID, label)
 	case q.now.Sub(v.At) > q.stale:
 		q.add(QualityStaleCheck, EntityClient, c.ID, label, v.At.UTC().Format(time.DateOnly))
 	}
@@ -280,8 +277,8 @@ func badChecksums(c *Client) []string {
 
 // duplicates lists the cards, not merged, that look like the same
 // counterparty: the same INN where one of the two has no KPP (branches
-// have their own), the same OGRN under another INN, or the same name
-// under another INN.
+// have their own), or the same OGRN under another INN. Two cards of one
+// name and different INNs are different companies.
 func (q *qualityRun) duplicates(c *Client) ([]string, error) {
 	if q.index != nil {
 		return q.indexedDuplicates(c), nil
@@ -323,21 +320,6 @@ func (q *qualityRun) duplicates(c *Client) ([]string, error) {
 			}
 		}
 	}
-	for _, name := range []string{c.ShortName, c.FullName} {
-		key := NameKey(name)
-		if key == "" {
-			continue
-		}
-		cs, err := q.tx.ClientsByNameKey(key)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range cs {
-			if other(o) && o.INN != c.INN {
-				found[o.ID] = true
-			}
-		}
-	}
 	var out []string
 	for _, id := range sortedIDs(found) {
 		out = append(out, "#"+strconv.FormatInt(id, 10))
@@ -356,13 +338,6 @@ func (q *qualityRun) indexedDuplicates(c *Client) []string {
 	if c.OGRN != "" {
 		for _, o := range q.index.ogrn[c.OGRN] {
 			if o.id != c.ID && o.inn != c.INN {
-				found[o.id] = true
-			}
-		}
-	}
-	for _, name := range []string{c.ShortName, c.FullName} {
-		for _, o := range q.index.name[NameKey(name)] {
-			if name != "" && o.id != c.ID && o.inn != c.INN {
 				found[o.id] = true
 			}
 		}

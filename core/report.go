@@ -275,14 +275,15 @@ const (
 	QualityNoAmount          QualityKind = "no_amount"          // an open deal without amount
 	QualityNoManager         QualityKind = "no_manager"         // a deal without manager, or an inactive one
 	QualityDateOrder         QualityKind = "date_order"         // dates out of order (contract end before signing, payment before creation…)
-	QualityStaleCheck        QualityKind = "stale_check"        // verification older than N days, or never verified
+	QualityStaleCheck        QualityKind = "stale_check"        // verification older than N days (a registry configured)
+	QualityNeverChecked      QualityKind = "never_checked"      // never verified in a registry (a registry configured)
 	QualityDuplicate         QualityKind = "duplicate"          // an unresolved duplicate card
 	QualityOpenRequest       QualityKind = "open_request"       // an unanswered request about a record
 )
 
 // QualityKinds lists the findings in the order they are shown.
 var QualityKinds = []QualityKind{QualityMissingRequisites, QualityChecksum, QualityNoAmount, QualityNoManager,
-	QualityDateOrder, QualityStaleCheck, QualityDuplicate, QualityOpenRequest}
+	QualityDateOrder, QualityStaleCheck, QualityNeverChecked, QualityDuplicate, QualityOpenRequest}
 
 // QualityFinding is one record the gate found wanting.
 type QualityFinding struct {
