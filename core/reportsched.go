@@ -80,12 +80,16 @@ func (s *Service) ScheduleReport(ctx context.Context, a Actor, sch *ReportSchedu
 		if err := checkScheduleLimit(tx); err != nil {
 			return err
 		}
-		next, err := s.reports.cron.Next(expr, tx.Now(), loc)
+		if err := s.checkFrequency(expr, tx.Now(), loc); err != nil {
+			return err
+		}
+		*sch = ReportSchedule{Spec: spec, To: targets, Cron: expr, TimeZone: tz, WorkDays: sch.WorkDays,
+			OwnerID: a.ID(), Lang: lang, Active: true}
+		next, err := s.nextRun(sch, tx.Now())
 		if err != nil {
 			return Errorf(EINVALID, "err.delivery.schedule_cron", "Cron", expr)
 		}
-		*sch = ReportSchedule{Spec: spec, To: targets, Cron: expr, TimeZone: tz, OwnerID: a.ID(), Lang: lang,
-			Active: true, NextRun: next.UTC()}
+		sch.NextRun = next
 		if err := tx.CreateReportSchedule(sch); err != nil {
 			return err
 		}
@@ -121,7 +125,11 @@ func describeSchedule(tx Tx, sch *ReportSchedule) string {
 	case sch.Spec.Export == "":
 		what = "report " + string(sch.Spec.Report)
 	}
-	return fmt.Sprintf("%s (%s) · cron %q in %s · to: %s · next %s", what, sch.Spec.Format, sch.Cron, sch.TimeZone,
+	cron := fmt.Sprintf("cron %q", sch.Cron)
+	if sch.WorkDays {
+		cron += " on working days"
+	}
+	return fmt.Sprintf("%s (%s) · %s in %s · to: %s · next %s", what, sch.Spec.Format, cron, sch.TimeZone,
 		describeTargets(tx, sch.To), sch.NextRun.In(Location(sch.TimeZone)).Format("2006-01-02 15:04 MST"))
 }
 
@@ -229,24 +237,43 @@ func (s *Service) runSchedule(ctx context.Context, sch *ReportSchedule, now time
 		return s.orphanSchedule(ctx, sch, owner)
 	}
 	a := Actor{User: owner, Source: scheduleSource}
-	var targets []ReportTarget
-	if err := s.view(ctx, func(tx Tx) (err error) {
-		targets, err = s.checkTargets(tx, sch.To)
-		return err
-	}); err != nil {
-		return s.scheduleFailed(ctx, sch, owner, now, err)
-	}
 	b, err := s.build(ctx, a, sch.Spec, sch.Lang, Location(sch.TimeZone), true)
 	if err != nil {
 		return s.scheduleFailed(ctx, sch, owner, now, err)
 	}
+	var noneLeft error
 	err = s.update(ctx, func(tx Tx) error {
 		cur, err := dueSchedule(tx, sch)
 		if cur == nil || err != nil {
 			return err
 		}
-		run := &ReportRun{Spec: b.spec, To: targets, By: owner.ID, ScheduleID: cur.ID, Lang: cur.Lang, Source: a.Source}
+		// The recipients gone (a chat unbound, a user disabled) are
+		// dropped from the schedule, its owner told once; the rest get
+		// the report. With none left it fails.
+		live, gone, err := s.splitTargets(tx, cur.To, b.filter)
+		if err == nil && len(live) == 0 {
+			err = Errorf(EINVALID, "err.delivery.no_targets")
+			if len(gone) > 0 {
+				err = gone[0].Err
+			}
+		}
+		if err != nil && ErrorCode(err) != EINTERNAL {
+			noneLeft = err
+			return nil
+		} else if err != nil {
+			return err
+		}
+		run := &ReportRun{Spec: b.spec, To: live, By: owner.ID, ScheduleID: cur.ID, Lang: cur.Lang, Source: a.Source}
+		if len(gone) > 0 {
+			if err := s.dropTargets(tx, a, run, b.body.Title, live, gone); err != nil {
+				return err
+			}
+			cur.To = withoutGone(cur.To, gone)
+		}
 		if err := s.settleRun(tx, a, run, b, ""); err != nil {
+			return err
+		}
+		if err := supersede(tx, a, cur, run); err != nil {
 			return err
 		}
 		if err := s.advance(tx, cur, now, run.ID); err != nil {
@@ -254,10 +281,13 @@ func (s *Service) runSchedule(ctx context.Context, sch *ReportSchedule, now time
 		}
 		fired = true
 		if run.Status == RunHeld {
-			return s.notifyUser(tx, owner.ID, s.HeldNote(owner.Locale, b.output(run)))
+			return s.notifyUser(tx, owner.ID, s.heldNote(tx, owner.Locale, b.output(run)))
 		}
 		return nil
 	})
+	if err == nil && noneLeft != nil {
+		return s.scheduleFailed(ctx, sch, owner, now, noneLeft)
+	}
 	return fired, err
 }
 
@@ -275,13 +305,14 @@ func dueSchedule(tx Tx, sch *ReportSchedule) (*ReportSchedule, error) {
 }
 
 // advance sets a fired schedule's next run, the first after now (missed
-// ones are not made up one by one), and its last.
+// ones are not made up one by one; on working days when the schedule keeps
+// to the production calendar), and its last.
 func (s *Service) advance(tx Tx, sch *ReportSchedule, now time.Time, runID int64) error {
-	next, err := s.reports.cron.Next(sch.Cron, now, Location(sch.TimeZone))
+	next, err := s.nextRun(sch, now)
 	if err != nil {
 		return err
 	}
-	sch.NextRun, sch.LastRun = next.UTC(), now
+	sch.NextRun, sch.LastRun = next, now
 	if runID != 0 {
 		sch.LastRunID = runID
 	}
@@ -311,8 +342,9 @@ func (s *Service) scheduleFailed(ctx context.Context, sch *ReportSchedule, owner
 			New: key, Source: scheduleSource}); err != nil {
 			return err
 		}
+		when, zone := s.ScheduleWords(owner.Locale, cur, now)
 		return s.notifyUser(tx, owner.ID, Note{Key: "delivery.schedule_failed", Args: map[string]any{
-			"ID": cur.ID, "Cron": cur.Cron, "Zone": cur.TimeZone,
+			"ID": cur.ID, "When": when, "Zone": zone, "WorkDays": cur.WorkDays, "Cron": cur.Cron,
 			"Error": s.text(owner.Locale, key, args), "Next": cur.NextRun}})
 	})
 	return fired, err

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ParseScheduleWhen reads when a scheduled report goes, in Russian or
@@ -22,25 +23,45 @@ import (
 // A time left out is 9:00, the start of the working day. Five fields of a
 // cron expression pass through as they are (the cron parser checks them
 // when the schedule is saved). Anything else is EINVALID with the text.
+//
+// ParseScheduleWhen gives the expression only; ParseSchedule also tells
+// whether the schedule keeps to the production calendar.
 func ParseScheduleWhen(text string) (string, error) {
+	cron, _, err := ParseSchedule(text)
+	return cron, err
+}
+
+// ParseSchedule reads when a scheduled report goes, as ParseScheduleWhen
+// does, and tells whether the schedule keeps to the production calendar
+// (ReportSchedule.WorkDays): people's words for working days («по
+// будням», «каждый рабочий день»), weekdays («каждый понедельник») or a
+// day of the month («1 числа») do — the working days are the calendar's,
+// and a run whose day is a day off goes out on the next working day at
+// the same time; «ежедневно» means every day, and a cron expression is
+// taken literally.
+func ParseSchedule(text string) (cron string, workDays bool, err error) {
 	s := strings.Join(strings.Fields(text), " ")
 	if cronLike(s) {
-		return s, nil
+		return s, false, nil
 	}
 	bad := Errorf(EINVALID, "err.delivery.schedule_when", "Text", s)
 	p := whenParser{hour: 9}
 	toks := whenTokens(s)
 	if len(toks) == 0 {
-		return "", bad
+		return "", false, bad
 	}
 	for i := 0; i < len(toks); i++ {
 		n, ok := p.take(toks, i)
 		if !ok {
-			return "", bad
+			return "", false, bad
 		}
 		i += n
 	}
-	return p.cron()
+	cron, err = p.cron()
+	if err != nil {
+		return "", false, err
+	}
+	return cron, p.weekdays || len(p.days) > 0 || p.monthDay != 0, nil
 }
 
 // cronExpr matches five fields of a cron expression: numbers, *, ranges,
@@ -285,4 +306,191 @@ func weekdayOf(t string) (int, bool) {
 func isNumber(t string) bool {
 	_, err := strconv.Atoi(t)
 	return err == nil && t != ""
+}
+
+// Schedule frequency and the production calendar.
+const (
+	// MinScheduleGap is the shortest time allowed between two runs of a
+	// schedule: every run stores a file and posts it, so a report goes
+	// out at most once an hour.
+	MinScheduleGap = time.Hour
+	// scheduleProbe is how many runs ahead the gap is checked: enough to
+	// see two runs in one hour of any expression that has them.
+	scheduleProbe = 12
+	// workdayProbe bounds the runs nextRun skips looking for a working
+	// day: a year of daily runs.
+	workdayProbe = 400
+)
+
+// checkFrequency refuses an expression that fires more often than once in
+// MinScheduleGap, from after on, in loc.
+func (s *Service) checkFrequency(expr string, after time.Time, loc *time.Location) error {
+	prev, err := s.reports.cron.Next(expr, after, loc)
+	if err != nil {
+		return Errorf(EINVALID, "err.delivery.schedule_cron", "Cron", expr)
+	}
+	for range scheduleProbe {
+		next, err := s.reports.cron.Next(expr, prev, loc)
+		if err != nil {
+			return nil // no run after prev: a run that never repeats
+		}
+		if next.Sub(prev) < MinScheduleGap {
+			return Errorf(EINVALID, "err.delivery.schedule_too_often", "Cron", expr,
+				"Minutes", int(next.Sub(prev)/time.Minute))
+		}
+		prev = next
+	}
+	return nil
+}
+
+// nextRun is when a schedule fires first after after, in UTC: its cron
+// expression on the wall clock of its zone; for a schedule that keeps to
+// the production calendar (WorkDays), the calendar's working days — a
+// schedule of the working week («по будням») fires on every working day,
+// transferred working Saturdays included, and on no holiday; any other
+// moves a run whose day is a day off to the next working day at the same
+// time (the Monday pipeline on a holiday Monday goes out on Tuesday).
+func (s *Service) nextRun(sch *ReportSchedule, after time.Time) (time.Time, error) {
+	loc := Location(sch.TimeZone)
+	if !sch.WorkDays {
+		return s.reports.cron.Next(sch.Cron, after, loc)
+	}
+	cal := s.calendar()
+	if expr, ok := everyWorkday(sch.Cron); ok {
+		t := after
+		for range workdayProbe {
+			next, err := s.reports.cron.Next(expr, t, loc)
+			if err != nil {
+				return time.Time{}, err
+			}
+			if cal.Workday(next.In(loc)) {
+				return next.UTC(), nil
+			}
+			t = next
+		}
+		return time.Time{}, Errorf(EINVALID, "err.delivery.schedule_cron", "Cron", sch.Cron)
+	}
+	next, err := s.reports.cron.Next(sch.Cron, after, loc)
+	if err != nil {
+		return time.Time{}, err
+	}
+	w := next.In(loc)
+	if cal.Workday(w) {
+		return next.UTC(), nil
+	}
+	day := WorkdayOnOrAfter(cal, dayOf(w))
+	return time.Date(day.Year(), day.Month(), day.Day(), w.Hour(), w.Minute(), w.Second(), 0, loc).UTC(), nil
+}
+
+// everyWorkday reports whether expr fires on the working week (Monday to
+// Friday, every month and day), and returns it firing every day, for
+// nextRun to keep to the calendar's working days instead.
+func everyWorkday(expr string) (string, bool) {
+	f := strings.Fields(expr)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return "", false
+	}
+	switch strings.ToLower(f[4]) {
+	case "1-5", "1,2,3,4,5", "mon-fri":
+		return strings.Join([]string{f[0], f[1], "*", "*", "*"}, " "), true
+	}
+	return "", false
+}
+
+// ScheduleWords say a schedule's time as /schedule shows it, in lang:
+// when («каждый понедельник в 09:00», «по будням в 09:00», a cron
+// expression that says no simple rule as it is) and its zone («Москва»,
+// «Asia/Yekaterinburg, UTC+5» at the time at).
+func (s *Service) ScheduleWords(lang string, sch *ReportSchedule, at time.Time) (when, zone string) {
+	return s.cronWords(lang, sch.Cron), s.zoneWords(lang, Location(sch.TimeZone), at)
+}
+
+// cronWords say a cron expression in words: daily, on weekdays, on one
+// weekday or several, monthly on a day; anything else as it is.
+func (s *Service) cronWords(lang, expr string) string {
+	raw := s.text(lang, "msg.reports.cron.raw", map[string]any{"Cron": expr})
+	f := strings.Fields(expr)
+	if len(f) != 5 || f[3] != "*" {
+		return raw
+	}
+	minute, err1 := strconv.Atoi(f[0])
+	hour, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil || minute < 0 || minute > 59 || hour < 0 || hour > 23 {
+		return raw
+	}
+	args := map[string]any{"Clock": time.Date(2000, 1, 1, hour, minute, 0, 0, time.UTC).Format("15:04")}
+	dom, dow := f[2], f[4]
+	switch {
+	case dom == "*" && dow == "*":
+		return s.text(lang, "msg.reports.cron.daily", args)
+	case dom == "*":
+		if _, ok := everyWorkday(expr); ok {
+			return s.text(lang, "msg.reports.cron.weekdays", args)
+		}
+		days, ok := cronDays(dow)
+		if !ok {
+			return raw
+		}
+		if len(days) == 1 {
+			args["Day"] = days[0]
+			return s.text(lang, "msg.reports.cron.weekly", args)
+		}
+		var names []string
+		for _, d := range days {
+			names = append(names, s.text(lang, "remind.wd."+strconv.Itoa(d), nil))
+		}
+		args["Days"] = strings.Join(names, ", ")
+		return s.text(lang, "msg.reports.cron.days", args)
+	case dow == "*":
+		if d, err := strconv.Atoi(dom); err == nil && d >= 1 && d <= 31 {
+			args["Day"] = d
+			return s.text(lang, "msg.reports.cron.monthly", args)
+		}
+	}
+	return raw
+}
+
+// cronDays reads a cron weekday field of days and ranges ("1", "1,3,5",
+// "1-3"; 7 is Sunday too), Sunday as 0, Monday first.
+func cronDays(field string) ([]int, bool) {
+	var out []int
+	for part := range strings.SplitSeq(field, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.Atoi(hi)
+		}
+		if err != nil || a < 0 || b > 7 || a > b {
+			return nil, false
+		}
+		for d := a; d <= b; d++ {
+			if !slices.Contains(out, d%7) {
+				out = append(out, d%7)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b int) int { return (a+6)%7 - (b+6)%7 })
+	return out, len(out) > 0
+}
+
+// zoneWords name a schedule's time zone: «Москва», or its name and
+// offset from UTC at the time at.
+func (s *Service) zoneWords(lang string, loc *time.Location, at time.Time) string {
+	if loc.String() == DefaultTimeZone {
+		return s.text(lang, "msg.reports.zone_moscow", nil)
+	}
+	_, off := at.In(loc).Zone()
+	offset := "UTC"
+	if off != 0 {
+		sign := "+"
+		if off < 0 {
+			sign, off = "-", -off
+		}
+		offset += sign + strconv.Itoa(off/3600)
+		if m := off % 3600 / 60; m != 0 {
+			offset += ":" + strconv.Itoa(m/10) + strconv.Itoa(m%10)
+		}
+	}
+	return s.text(lang, "msg.reports.zone", map[string]any{"Name": loc.String(), "Offset": offset})
 }
