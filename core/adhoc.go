@@ -305,8 +305,10 @@ func (s *Service) ReportTemplateByID(ctx context.Context, a Actor, id int64) (*R
 }
 
 // DeleteReportTemplate deletes a template (its owner or an admin): it is
-// listed no more, and keeps its number for the schedules and the audit
-// that name it. Audited.
+// listed no more, and keeps its number for the audit that names it. The
+// active schedules that deliver its report could never succeed again:
+// they are stopped in the same transaction, audited, and their owners
+// told (TemplateSchedules lists them for the confirmation). Audited.
 func (s *Service) DeleteReportTemplate(ctx context.Context, a Actor, id int64) error {
 	return s.update(ctx, func(tx Tx) error {
 		if err := s.mayReport(tx, a, ReportFilter{}); err != nil {
@@ -324,6 +326,22 @@ func (s *Service) DeleteReportTemplate(ctx context.Context, a Actor, id int64) e
 		if err := tx.UpdateReportTemplate(t); err != nil {
 			return err
 		}
-		return tx.AddChanges(stamp(diffReportTemplate(&old, t), a, "report_template_deleted")...)
+		if err := tx.AddChanges(stamp(diffReportTemplate(&old, t), a, "report_template_deleted")...); err != nil {
+			return err
+		}
+		schedules, err := templateSchedules(tx, t.ID)
+		if err != nil {
+			return err
+		}
+		for _, sch := range schedules {
+			if err := stopSchedule(tx, a, sch, "report_template_deleted"); err != nil {
+				return err
+			}
+			if err := s.notifyUser(tx, sch.OwnerID, Note{Key: "delivery.schedule_template_deleted",
+				Args: map[string]any{"ID": sch.ID, "Name": t.Name, "By": describeUser(tx, a.ID())}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

@@ -423,8 +423,9 @@ func (s *Service) UnbindChat(ctx context.Context, a Actor, platform, chatID stri
 }
 
 // MoveChat follows a chat to its new id (a Telegram group that became a
-// supergroup): its work-chat binding moves along, audited as the system's
-// doing. A chat that is not bound is left alone.
+// supergroup): its work-chat binding moves along, and so does the chat in
+// the recipients of the active report schedules and the held report runs,
+// audited as the system's doing. A chat that is not bound is left alone.
 func (s *Service) MoveChat(ctx context.Context, platform, oldID, newID string) error {
 	return s.update(ctx, func(tx Tx) error {
 		c, err := tx.WorkChat(platform, oldID)
@@ -438,6 +439,9 @@ func (s *Service) MoveChat(ctx context.Context, platform, oldID, newID string) e
 		}
 		c.ChatID = newID
 		if err := tx.PutWorkChat(c); err != nil {
+			return err
+		}
+		if err := moveChatTargets(tx, platform, oldID, newID); err != nil {
 			return err
 		}
 		return tx.AddChanges(&Change{Entity: EntityChat, Field: ChatKey(platform, newID),
