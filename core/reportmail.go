@@ -77,9 +77,9 @@ func (s *Service) sendReportMail(ctx context.Context, m *ReportMail) error {
 		return nil
 	})
 	if IsNotFound(err) {
-		// A run's files are stored with it and never go: a mail without
-		// them is given up, not retried forever.
-		return s.recordReportMail(ctx, m, errors.New("the report's file is not stored"), true)
+		// A run's files go only when the retention drops them: a mail
+		// without them is given up, not retried forever.
+		return s.recordReportMail(ctx, m, errReportFileGone, true)
 	} else if err != nil {
 		return err
 	}
@@ -128,8 +128,38 @@ func (s *Service) recordReportMail(ctx context.Context, m *ReportMail, sendErr e
 	})
 }
 
+// errReportFileGone is a mail whose report file is no longer stored (the
+// retention dropped it).
+var errReportFileGone = errors.New("the report's file is not stored")
+
+// Why a report mail was given up, for the advice the sender gets.
+const (
+	mailFailedServer  = "server"  // the server did not take it through every attempt: the address may be right
+	mailFailedAddress = "address" // the server refused the address
+	mailFailedRefused = "refused" // the server refused the mail itself (its size, its content, the sender)
+	mailFailedFile    = "file"    // the report's file is no longer stored
+)
+
+// mailFailureCause is why a mail was given up: the file gone, the server
+// down or busy through every attempt, the address refused (SMTP 550, 551,
+// 553, 501: no such mailbox, a bad address), or the mail refused.
+func mailFailureCause(err error) string {
+	var me *MailError
+	switch {
+	case errors.Is(err, errReportFileGone):
+		return mailFailedFile
+	case temporary(err):
+		return mailFailedServer
+	case errors.As(err, &me) && (me.Code == 550 || me.Code == 551 || me.Code == 553 || me.Code == 501):
+		return mailFailedAddress
+	}
+	return mailFailedRefused
+}
+
 // tellMailFailed tells a run's sender that its mail to an address was
-// given up, with the server's words.
+// given up, with the server's words and advice that fits the cause: the
+// address checked when it was refused; the server, not the address, when
+// it did not answer; a scheduled report's next mail goes as usual.
 func (s *Service) tellMailFailed(tx Tx, m *ReportMail, sendErr error) error {
 	run, err := tx.ReportRunByID(m.RunID)
 	if err != nil {
@@ -139,6 +169,11 @@ func (s *Service) tellMailFailed(tx Tx, m *ReportMail, sendErr error) error {
 		return nil
 	}
 	text, key := sendFailure(sendErr)
+	cause := mailFailureCause(sendErr)
+	if cause == mailFailedFile {
+		text, key = "", ""
+	}
 	return s.notifyUser(tx, run.By, Note{Key: "delivery.mail_failed", Args: map[string]any{
-		"To": strings.Join(m.To, ", "), "Subject": m.Subject, "Run": run.ID, "Error": text, "ErrorKey": key}})
+		"To": strings.Join(m.To, ", "), "Subject": m.Subject, "Run": run.ID, "Error": text, "ErrorKey": key,
+		"Cause": cause, "Attempts": m.Attempts, "Scheduled": run.ScheduleID != 0}})
 }
