@@ -105,6 +105,9 @@ func (s *Service) writeExport(tx Tx, a Actor, e ReportEntity, f ReportFilter, w 
 	if err := x.loadUsers(); err != nil {
 		return nil, err
 	}
+	if err := x.followMerged(); err != nil {
+		return nil, err
+	}
 	title := s.text(lang, "msg.export.title."+string(e), nil)
 	head := TableHead{Sheet: title, Columns: make([]string, len(spec.cols)), Kinds: make([]ColumnKind, len(spec.cols)),
 		Widths: make([]float64, len(spec.cols))}
@@ -259,18 +262,46 @@ func (s *Service) filterLines(tx Tx, lang string, e ReportEntity, f ReportFilter
 		out = append(out, s.text(lang, "msg.export.note.status", map[string]any{"Status": status}))
 	}
 	if f.ClientID != 0 {
-		name := "#" + strconv.FormatInt(f.ClientID, 10)
-		if c, err := tx.ClientByID(f.ClientID); err == nil {
-			name = clientLabel(c)
-		} else if !IsNotFound(err) {
+		line, err := s.clientNote(tx, lang, f.ClientID)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, s.text(lang, "msg.export.note.client", map[string]any{"Client": name}))
+		out = append(out, line)
 	}
 	if len(out) == 0 {
 		out = append(out, s.text(lang, "msg.export.note.all", nil))
 	}
 	return out, nil
+}
+
+// clientNote says the filter's client: «Клиент: ООО Ромашка, 7707083893»;
+// for a card merged into another, the card it was merged into (whose
+// records the export follows) and the card named: «Клиент: ООО Ромашка,
+// 7707083893 — с этой карточкой объединена указанная ИП Сидоров, …».
+func (s *Service) clientNote(tx Tx, lang string, id int64) (string, error) {
+	name := "#" + strconv.FormatInt(id, 10)
+	c, err := tx.ClientByID(id)
+	if IsNotFound(err) {
+		return s.text(lang, "msg.export.note.client", map[string]any{"Client": name}), nil
+	} else if err != nil {
+		return "", err
+	}
+	named, into := c, c
+	for seen := map[int64]bool{c.ID: true}; into.MergedInto != 0 && !seen[into.MergedInto]; {
+		seen[into.MergedInto] = true
+		next, err := tx.ClientByID(into.MergedInto)
+		if IsNotFound(err) {
+			break
+		} else if err != nil {
+			return "", err
+		}
+		into = next
+	}
+	if into == named {
+		return s.text(lang, "msg.export.note.client", map[string]any{"Client": clientLabel(named)}), nil
+	}
+	return s.text(lang, "msg.export.note.client_merged", map[string]any{"Client": clientLabel(into),
+		"Merged": clientLabel(named)}), nil
 }
 
 // exportDate is a date in the reader's form: 28.11.2026 (ru), 2026-11-28 (en).

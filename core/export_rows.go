@@ -51,6 +51,10 @@ type exporter struct {
 	f    ReportFilter
 	// status is the filter's status as the entity's code.
 	status string
+	// clientIDs are the cards the filter's client stands for: the card
+	// named, and when it was merged, the cards it was merged into (its
+	// deals, tasks, documents and requests moved there).
+	clientIDs map[int64]bool
 
 	users   map[int64]*User
 	team    map[int64]bool // the team's people, when the filter names a team
@@ -274,7 +278,27 @@ func (x *exporter) linked(clientID int64, d *dealRef) bool {
 	if x.f.Stage != "" && (d == nil || d.stage != x.f.Stage) {
 		return false
 	}
-	return x.f.ClientID == 0 || clientID == x.f.ClientID || d != nil && d.clientID == x.f.ClientID
+	return x.f.ClientID == 0 || x.clientIDs[clientID] || d != nil && x.clientIDs[d.clientID]
+}
+
+// followMerged sets the cards the filter's client stands for: the card
+// named and those it was merged into, in turn.
+func (x *exporter) followMerged() error {
+	if x.f.ClientID == 0 {
+		return nil
+	}
+	x.clientIDs = map[int64]bool{}
+	for id := x.f.ClientID; id != 0 && !x.clientIDs[id]; {
+		x.clientIDs[id] = true
+		c, err := x.tx.ClientByID(id)
+		if IsNotFound(err) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		id = c.MergedInto
+	}
+	return nil
 }
 
 // cover adds the records a row shows to the file's scope.
@@ -378,7 +402,7 @@ func (x *exporter) writeClients() error {
 	}
 	return x.tx.EachClient(func(c *Client) error {
 		switch {
-		case !x.inPeriod(c.CreatedAt), !x.person(c.ManagerID), x.f.ClientID != 0 && c.ID != x.f.ClientID,
+		case !x.inPeriod(c.CreatedAt), !x.person(c.ManagerID), x.f.ClientID != 0 && !x.clientIDs[c.ID],
 			staged != nil && !staged[c.ID]:
 			return nil
 		}
@@ -457,7 +481,7 @@ func (x *exporter) writeDeals() error {
 	return x.tx.EachDeal(func(d *Deal) error {
 		switch {
 		case !x.inPeriod(d.CreatedAt), !x.person(d.ManagerID), x.f.Stage != "" && d.Stage != x.f.Stage,
-			x.f.ClientID != 0 && d.ClientID != x.f.ClientID, !exportDealStatus(d.Stage, x.status):
+			x.f.ClientID != 0 && !x.clientIDs[d.ClientID], !exportDealStatus(d.Stage, x.status):
 			return nil
 		}
 		c, err := x.client(d.ClientID)
@@ -970,7 +994,7 @@ func (x *exporter) writeChanges() error {
 		if err != nil {
 			return err
 		}
-		if x.f.ClientID != 0 && clientID != x.f.ClientID {
+		if x.f.ClientID != 0 && !x.clientIDs[clientID] {
 			return nil
 		}
 		label, err := x.label(labels, ch.Entity, ch.EntityID)
