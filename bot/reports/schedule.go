@@ -54,9 +54,18 @@ func schedule(c *bot.Context) error {
 	if d["spec"] == "" {
 		return c.Reply("msg.reports.schedule_usage", bot.Args{"Kinds": kindList(c)})
 	}
+	// A time zone is typed after the time or at the very end: «… 09:00 по
+	// Екатеринбургу руководители», «… руководители UTC+5».
+	rest, tz := cutZone(rest, c.Now())
 	when, to, err := cutRecipient(c, rest)
 	if err != nil {
 		return err
+	}
+	if tz == "" {
+		when, tz = cutZone(when, c.Now())
+	}
+	if tz != "" {
+		d["tz"] = tz
 	}
 	if to != nil {
 		data, err := json.Marshal(to)
@@ -288,6 +297,10 @@ func askWhen(c *bot.Context) error {
 }
 
 func whenInput(c *bot.Context, s string) (string, error) {
+	s, tz := cutZone(s, c.Now())
+	if tz != "" {
+		c.Conv.Data["tz"] = tz
+	}
 	cron, err := core.ParseScheduleWhen(s)
 	if err != nil {
 		return "", err
@@ -335,9 +348,10 @@ func recipientInput(c *bot.Context, s string) (string, error) {
 	return next(c)
 }
 
-// makeSchedule makes the schedule put together in d, in the time zone of
-// its recipient (one person's own; else the user's), ends the dialog if
-// there is one and echoes the schedule back with its next run.
+// makeSchedule makes the schedule put together in d, in the time zone
+// typed, else its recipient's (one person's own), else the user's — the
+// echo then says so and how to name another — ends the dialog if there
+// is one and echoes the schedule back with its next run.
 func makeSchedule(c *bot.Context, d map[string]string) error {
 	sch := &core.ReportSchedule{Cron: d["cron"], OwnerID: c.User.ID, Lang: c.P.Lang(), Active: true,
 		TimeZone: c.P.Location().String()}
@@ -347,9 +361,13 @@ func makeSchedule(c *bot.Context, d map[string]string) error {
 	if err := json.Unmarshal([]byte(d["to"]), &sch.To); err != nil {
 		return err
 	}
-	if len(sch.To) == 1 && sch.To[0].Kind == core.TargetUser {
+	own, of := true, ""
+	switch {
+	case d["tz"] != "":
+		sch.TimeZone, own = d["tz"], false
+	case len(sch.To) == 1 && sch.To[0].Kind == core.TargetUser && sch.To[0].UserID != c.User.ID:
 		if u, err := c.Svc.UserByID(c.Ctx(), sch.To[0].UserID); err == nil && u.TimeZone != "" {
-			sch.TimeZone = u.TimeZone
+			sch.TimeZone, own, of = u.TimeZone, false, u.Name
 		}
 	}
 	if err := c.Svc.ScheduleReport(c.Ctx(), c.Actor(), sch); err != nil {
@@ -360,7 +378,9 @@ func makeSchedule(c *bot.Context, d map[string]string) error {
 			return err
 		}
 	}
-	return c.Reply("msg.reports.scheduled", scheduleArgs(c, sch))
+	args := scheduleArgs(c, sch)
+	args["ZoneOwn"], args["ZoneOf"] = own, of
+	return c.Reply("msg.reports.scheduled", args)
 }
 
 // scheduleArgs say a schedule in words: what, when, in which zone, to

@@ -230,14 +230,129 @@ func twoDigits(n int) string {
 	return strconv.Itoa(n)
 }
 
-// zoneName names a time zone for a schedule: «Москва», or
-// «Asia/Yekaterinburg, UTC+5».
+// zoneName names a time zone for a schedule as people say it: a zone of
+// Russia by its city («Москва», «Екатеринбург»), an offset typed by the
+// offset («UTC+5»), any other by its name and offset («Asia/Dubai, UTC+4»).
 func zoneName(c *bot.Context, loc *time.Location, at time.Time) string {
-	if loc.String() == "Europe/Moscow" {
+	name := loc.String()
+	if name == "Europe/Moscow" {
 		return c.T("msg.reports.zone_moscow", nil)
 	}
+	if z := zoneCityOf(name); z != nil {
+		return c.T("msg.reports.zone_city."+z.id, nil)
+	}
 	_, off := at.In(loc).Zone()
-	return c.T("msg.reports.zone", bot.Args{"Name": loc.String(), "Offset": utcOffset(off)})
+	if name == "UTC" || strings.HasPrefix(name, "Etc/") {
+		return utcOffset(off)
+	}
+	return c.T("msg.reports.zone", bot.Args{"Name": name, "Offset": utcOffset(off)})
+}
+
+// zoneCity is a time zone of Russia, named by its city: its IANA name,
+// the key of its name in the locale files (msg.reports.zone_city.<id>)
+// and the words people type for it («Екатеринбург», «по Екатеринбургу»).
+type zoneCity struct {
+	iana, id string
+	words    []string
+}
+
+// zoneCities are the time zones of Russia west to east; for an offset
+// typed from Moscow («МСК+4») the first of that offset is taken.
+var zoneCities = []zoneCity{
+	{"Europe/Kaliningrad", "kaliningrad", []string{"калининград", "калининграду", "калининградскому", "kaliningrad"}},
+	{"Europe/Moscow", "moscow", []string{"москва", "москве", "московскому", "мск", "msk", "moscow"}},
+	{"Europe/Samara", "samara", []string{"самара", "самаре", "самарскому", "samara"}},
+	{"Asia/Yekaterinburg", "yekaterinburg", []string{"екатеринбург", "екатеринбургу", "екатеринбургскому",
+		"yekaterinburg", "ekaterinburg"}},
+	{"Asia/Omsk", "omsk", []string{"омск", "омску", "омскому", "omsk"}},
+	{"Asia/Krasnoyarsk", "krasnoyarsk", []string{"красноярск", "красноярску", "красноярскому", "krasnoyarsk"}},
+	{"Asia/Novosibirsk", "novosibirsk", []string{"новосибирск", "новосибирску", "новосибирскому", "novosibirsk"}},
+	{"Asia/Irkutsk", "irkutsk", []string{"иркутск", "иркутску", "иркутскому", "irkutsk"}},
+	{"Asia/Yakutsk", "yakutsk", []string{"якутск", "якутску", "якутскому", "yakutsk"}},
+	{"Asia/Vladivostok", "vladivostok", []string{"владивосток", "владивостоку", "владивостокскому", "vladivostok"}},
+	{"Asia/Magadan", "magadan", []string{"магадан", "магадану", "магаданскому", "magadan"}},
+	{"Asia/Kamchatka", "kamchatka", []string{"камчатка", "камчатке", "камчатскому", "kamchatka"}},
+}
+
+// zoneCityOf is the zone of Russia of an IANA name; nil for another.
+func zoneCityOf(iana string) *zoneCity {
+	for i := range zoneCities {
+		if zoneCities[i].iana == iana {
+			return &zoneCities[i]
+		}
+	}
+	return nil
+}
+
+// parseZone reads a time zone typed: a city of Russia («Екатеринбург»,
+// «по Екатеринбургу», «по московскому времени»), an offset from Moscow
+// («МСК+2») or from UTC («UTC+5», «GMT-3»), or an IANA name
+// («Asia/Yekaterinburg»); it returns the zone's IANA name and false for
+// words that name no zone. An offset of whole hours only: UTC+5:30 has no
+// IANA name of its own.
+func parseZone(s string, at time.Time) (string, bool) {
+	raw := strings.TrimSpace(s)
+	w := nameKey(raw)
+	w = strings.TrimPrefix(strings.TrimPrefix(w, "по "), "in ")
+	w = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(w, " времени"), " time"))
+	for _, z := range zoneCities {
+		if slices.Contains(z.words, w) {
+			return z.iana, true
+		}
+	}
+	w = strings.NewReplacer("−", "-", "–", "-", " ", "").Replace(w)
+	for _, p := range []struct {
+		prefix string
+		base   int // the offset of the prefix's zone from UTC, hours
+	}{{"мск", 3}, {"msk", 3}, {"utc", 0}, {"gmt", 0}} {
+		rest, ok := strings.CutPrefix(w, p.prefix)
+		if !ok || rest == "" || rest[0] != '+' && rest[0] != '-' {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(rest, ":00"), "00"))
+		if err != nil || n < -12 || n > 14 {
+			return "", false
+		}
+		off := (p.base + n) * 3600
+		for _, z := range zoneCities {
+			if _, o := at.In(location(z.iana)).Zone(); p.base != 0 && o == off {
+				return z.iana, true
+			}
+		}
+		if off == 0 {
+			return "UTC", true
+		}
+		// Etc/GMT-5 is UTC+5: the IANA sign is the other way round.
+		name := "Etc/GMT+" + strconv.Itoa(-off/3600)
+		if off > 0 {
+			name = "Etc/GMT-" + strconv.Itoa(off/3600)
+		}
+		if _, err := time.LoadLocation(name); err != nil {
+			return "", false
+		}
+		return name, true
+	}
+	if strings.Contains(raw, "/") && !strings.ContainsAny(raw, " \t") {
+		if loc, err := time.LoadLocation(raw); err == nil {
+			return loc.String(), true
+		}
+	}
+	if w == "utc" || w == "gmt" {
+		return "UTC", true
+	}
+	return "", false
+}
+
+// cutZone cuts a time zone typed from the end of s («… 09:00 по
+// Екатеринбургу», «… UTC+5»); tz is "" when s ends with none.
+func cutZone(s string, at time.Time) (rest, tz string) {
+	ws := strings.Fields(s)
+	for n := min(3, len(ws)); n >= 1; n-- {
+		if tz, ok := parseZone(strings.Join(ws[len(ws)-n:], " "), at); ok {
+			return strings.Join(ws[:len(ws)-n], " "), tz
+		}
+	}
+	return s, ""
 }
 
 // utcOffset writes an offset from UTC in seconds: «UTC+5», «UTC+5:30»,
