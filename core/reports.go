@@ -235,8 +235,7 @@ func (r *reportRun) notes(title string, rows int, extra ...string) []string {
 	if r.a.User != nil {
 		by = r.a.User.Name
 	}
-	notes = append(notes, r.t("report.note.made", map[string]any{"By": by,
-		"At": r.now.In(r.loc).Format("02.01.2006 15:04")}))
+	notes = append(notes, r.t("report.note.made", map[string]any{"By": by, "At": r.dateTimeText(r.now)}))
 	return append(notes, r.t("report.note.rows", map[string]any{"Count": rows}))
 }
 
@@ -300,13 +299,53 @@ func (r *reportRun) span(from, to time.Time) string {
 	return r.t("report.span.range", map[string]any{"From": r.dateText(from), "To": last})
 }
 
-// dateText is a date as the summaries show it, in the report's zone.
-func (r *reportRun) dateText(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// dateText is a date as the summaries show it, in the report's zone and
+// the reader's form: 28.11.2026, 2026-11-28 in English (as the exports).
+func (r *reportRun) dateText(t time.Time) string { return exportDate(r.lang, t, r.loc) }
+
+// dateTimeText is a time as the notes show it: 28.11.2026 12:00.
+func (r *reportRun) dateTimeText(t time.Time) string { return exportDateTime(r.lang, t, r.loc) }
+
+// english reports whether the report is read in English.
+func (r *reportRun) english() bool { return strings.HasPrefix(strings.ToLower(r.lang), "en") }
+
+// daysText is a span of calendar time as people say it, rounded: «7 дней
+// 7 часов», «12 дней» (from ten days on, whole days), «17 часов», «меньше
+// часа».
+func (r *reportRun) daysText(d time.Duration) string {
+	hours := int((d + 30*time.Minute) / time.Hour)
+	switch {
+	case d < time.Hour:
+		return r.t("report.dur.less_hour", nil)
+	case hours < 24:
+		return r.t("report.dur.hours", map[string]any{"N": hours})
+	case hours >= 10*24:
+		return r.t("report.dur.days", map[string]any{"N": (hours + 12) / 24})
+	case hours%24 == 0:
+		return r.t("report.dur.days", map[string]any{"N": hours / 24})
 	}
-	return t.In(r.loc).Format("02.01.2006")
+	return r.t("report.dur.days_hours", map[string]any{"D": hours / 24, "H": hours % 24})
 }
+
+// workText is working time as people say it: «4 часа 47 минут», «12
+// часов» (from ten hours on, whole hours), «25 минут», «меньше минуты».
+func (r *reportRun) workText(d time.Duration) string {
+	mins := int((d + 30*time.Second) / time.Minute)
+	switch {
+	case d < time.Minute:
+		return r.t("report.dur.less_minute", nil)
+	case mins < 60:
+		return r.t("report.dur.minutes", map[string]any{"N": mins})
+	case mins >= 10*60:
+		return r.t("report.dur.hours", map[string]any{"N": (mins + 30) / 60})
+	case mins%60 == 0:
+		return r.t("report.dur.hours", map[string]any{"N": mins / 60})
+	}
+	return r.t("report.dur.hours_minutes", map[string]any{"H": mins / 60, "M": mins % 60})
+}
+
+// fromDays is a number of days as a duration.
+func fromDays(days float64) time.Duration { return time.Duration(days * float64(24*time.Hour)) }
 
 // addDeal puts a deal and its client in the report's scope.
 func (r *reportRun) addDeal(d *Deal) {

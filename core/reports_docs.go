@@ -203,7 +203,8 @@ func (r *reportRun) turnaround(w TableWriter) (*reportBody, error) {
 		"Signed": all.n[3], "Sent": all.n[1]}))
 	if len(docs) > 0 {
 		body.Summary = append(body.Summary, r.t("report.turnaround.sum.steps", map[string]any{
-			"Approve": r.num(all.avg(0)), "Send": r.num(all.avg(1)), "Sign": r.num(all.avg(2)), "Total": r.num(all.avg(3)),
+			"Approve": r.daysText(fromDays(all.avg(0))), "Send": r.daysText(fromDays(all.avg(1))),
+			"Sign": r.daysText(fromDays(all.avg(2))), "Total": r.daysText(fromDays(all.avg(3))),
 			"HasApprove": all.n[0] > 0, "HasSend": all.n[1] > 0, "HasSign": signed > 0, "HasTotal": all.n[3] > 0}))
 	}
 	if i := slices.IndexFunc(docs, func(x docRow) bool { return x.s.ok[3] }); i >= 0 {
@@ -214,7 +215,7 @@ func (r *reportRun) turnaround(w TableWriter) (*reportBody, error) {
 			}
 		}
 		body.Summary = append(body.Summary, r.t("report.turnaround.sum.slowest", map[string]any{
-			"Number": slowest.d.Number, "Days": r.num(slowest.s.v[3])}))
+			"Number": slowest.d.Number, "Days": r.daysText(fromDays(slowest.s.v[3]))}))
 	}
 	var slowKind DocKind
 	for _, k := range kinds {
@@ -224,7 +225,7 @@ func (r *reportRun) turnaround(w TableWriter) (*reportBody, error) {
 	}
 	if slowKind != "" && len(kinds) > 1 {
 		body.Summary = append(body.Summary, r.t("report.turnaround.sum.slow_kind", map[string]any{
-			"Kind": r.t("doc.kind."+string(slowKind), nil), "Days": r.num(byKind[slowKind].avg(3))}))
+			"Kind": r.t("doc.kind."+string(slowKind), nil), "Days": r.daysText(fromDays(byKind[slowKind].avg(3)))}))
 	}
 	return body, nil
 }

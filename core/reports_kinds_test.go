@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,8 +66,8 @@ func TestTurnaroundReport(t *testing.T) {
 		t.Errorf("average rows %q", firstCells(tb))
 	}
 	summaryHas(t, res, "Документов: 3", "отправлено: 2", "подписано: 1")
-	summaryHas(t, res, "до согласования 2;", "до отправки 0,75;", "до подписания 4;", "весь путь 7")
-	summaryHas(t, res, "ДГ-2026-0001 — 7 дн.")
+	summaryHas(t, res, "до согласования — 2 дня;", "до отправки — 18 часов;", "до подписания — 4 дня;", "весь путь — 7 дней")
+	summaryHas(t, res, "ДГ-2026-0001 — 7 дней от черновика")
 	if !slices.Equal(idSet(res.Deals), []int64{deal.ID, other.ID}) {
 		t.Errorf("scope %v", res.Deals)
 	}
@@ -75,7 +76,7 @@ func TestTurnaroundReport(t *testing.T) {
 	if err != nil || w.tables[0].head.Sheet != "Documents" || w.tables[0].rows[3][1].S != "contract" {
 		t.Fatalf("English: %v, %+v", err, w.tables[0].head)
 	}
-	summaryHas(t, res, "to approval 2;", "to sending 0.75;", "the whole way 7")
+	summaryHas(t, res, "to approval — 2 days;", "to sending — 18 hours;", "the whole way — 7 days")
 	// A manager: the documents of their deals.
 	_, w = o.report(o.manager, core.ReportSpec{Report: core.ReportTurnaround})
 	if len(w.tables[0].rows) != 2+2+1 {
@@ -139,7 +140,7 @@ func TestControlReport(t *testing.T) {
 	}
 	summaryHas(t, res, "Напоминаний сработало: 5", "с опозданием: 1", "без ответа: 3")
 	summaryHas(t, res, "Ответов: 5", "выполнено 2", "отложено 1", "перенесено 1", "эскалировано 1")
-	summaryHas(t, res, "Больше всего эскалаций у "+nameHead)
+	summaryHas(t, res, "Больше всего эскалаций — "+nameHead+": 1")
 
 	// The last week.
 	_, w = o.report(o.officer, core.ReportSpec{Report: core.ReportControl,
@@ -216,6 +217,14 @@ func TestIntakeReport(t *testing.T) {
 	}
 	summaryHas(t, res, "Приёмов: 5", "принято 3", "возвращено 1", "в работе 1")
 	summaryHas(t, res, "С ошибками: 2 (40%)", "с дублями: 1")
+	// The leaders by name in the nominative after a dash, not after «у».
+	summaryHas(t, res, "Больше всего ошибок — ")
+	summaryHas(t, res, "Больше всего дублей — ")
+	for _, l := range res.Summary {
+		if strings.Contains(l, " у ") {
+			t.Errorf("a name after «у»: %q", l)
+		}
+	}
 
 	// The last week leaves the old one out.
 	_, w = o.report(o.officer, core.ReportSpec{Report: core.ReportIntake,
@@ -282,7 +291,7 @@ func TestRequestsReport(t *testing.T) {
 	}
 	summaryHas(t, res, "Обращений: 3", "выполнено 2", "открыто 1")
 	summaryHas(t, res, "С нарушением срока: 2 из 3 (67%)")
-	summaryHas(t, res, "Среднее время до выполнения: 7 раб. ч")
+	summaryHas(t, res, "Среднее время до выполнения: 7 часов рабочего времени")
 
 	// A request's type filter is its status: the open ones.
 	_, w = o.report(o.officer, core.ReportSpec{Report: core.ReportRequests, Filter: core.ReportFilter{Status: "открытые"}})
@@ -341,6 +350,12 @@ func TestRisksReport(t *testing.T) {
 	}
 	summaryHas(t, res, "Контрагентов с признаками риска: 2", "открытых сделок с ними: 2", rub(13_000_000))
 	summaryHas(t, res, "Ликвидированы или банкроты: 1", "открытых сделок с ними: 1")
+	summaryHas(t, res, "Больше всего под риском: ", "1 сделка на ")
+	res, _, err := o.tryReportIn("en", o.officer, core.ReportSpec{Report: core.ReportRisks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	summaryHas(t, res, "Most at stake: ", "1 deal for ")
 
 	// manager2 sees the liquidated card they manage, with none of the
 	// other manager's deals; the manager both, through their deals.

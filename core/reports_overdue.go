@@ -100,7 +100,7 @@ func (r *reportRun) overdue(w TableWriter) (*reportBody, error) {
 		r.c("report.col.done_late", ColInt, 0), r.c("report.col.oldest_due", ColDateTime, 0),
 		r.c("report.col.max_days", ColNumber, 0)}
 	if err := r.head(w, "report.overdue.sheet", title, cols, len(ids)+1, r.t("report.note.overdue_now", map[string]any{
-		"At": r.now.In(r.loc).Format("02.01.2006 15:04")})); err != nil {
+		"At": r.dateTimeText(r.now)})); err != nil {
 		return nil, err
 	}
 	var total overdueRow
@@ -156,7 +156,7 @@ func (r *reportRun) overdue(w TableWriter) (*reportBody, error) {
 	}
 	if len(points) > 1 {
 		body.Summary = append(body.Summary, r.t("report.overdue.sum.trend", map[string]any{"Weeks": len(points),
-			"First": trend[0], "Last": trend[len(trend)-1], "From": points[0].label}))
+			"First": trend[0], "Last": trend[len(trend)-1], "From": r.dateText(points[0].start)}))
 		body.Chart = r.trendChart(points, trend)
 	}
 	return body, nil
@@ -247,6 +247,7 @@ func (r *reportRun) addTask(deals map[int64]*Deal, t *Task) error {
 // under way), labelled by the week's Monday.
 type trendPoint struct {
 	label string
+	start time.Time // the week's Monday
 	at    time.Time
 }
 
@@ -276,13 +277,25 @@ func (r *reportRun) weekPoints() []trendPoint {
 	if limit := last.AddDate(0, 0, -7*(maxTrendWeeks-1)); first.Before(limit) {
 		first = limit
 	}
+	// The weeks' labels: 05.10 (Oct 5 in English), with the year when the
+	// weeks are of two years or more.
+	layout := "02.01"
+	if r.english() {
+		layout = "Jan 2"
+	}
+	if first.Year() != weekStart(end.Add(-time.Nanosecond), r.loc).Year() {
+		layout = "02.01.06"
+		if r.english() {
+			layout = "Jan 2 '06"
+		}
+	}
 	var out []trendPoint
 	for ws := first; ws.Before(end); ws = ws.AddDate(0, 0, 7) {
 		at := ws.AddDate(0, 0, 7)
 		if at.After(end) {
 			at = end
 		}
-		out = append(out, trendPoint{label: ws.Format("02.01"), at: at})
+		out = append(out, trendPoint{label: ws.Format(layout), start: ws, at: at})
 	}
 	return out
 }

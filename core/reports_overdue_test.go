@@ -162,7 +162,7 @@ func TestOverdueTrend(t *testing.T) {
 	if want := []float64{2, 3, 1, 0, 0, 2, 1, 2}; !slices.Equal(ch.Series[0].Values, want) {
 		t.Errorf("trend %v, want %v", ch.Series[0].Values, want)
 	}
-	summaryHas(t, res, "Тренд за 8 нед.", "2 → 2")
+	summaryHas(t, res, "Тренд за 8 недель (с 05.10.2026)", "2 → 2")
 
 	// Over a period: its weeks, the last ending with it.
 	res, _ = o.report(o.officer, core.ReportSpec{Report: core.ReportOverdue,

@@ -256,7 +256,7 @@ func (r *reportRun) requests(w TableWriter) (*reportBody, error) {
 	}
 	if total.done > 0 {
 		body.Summary = append(body.Summary, r.t("report.requests.sum.avg", map[string]any{
-			"Hours": r.num(total.work.Hours() / float64(total.done))}))
+			"Hours": r.workText(total.work / time.Duration(total.done))}))
 	}
 	var worst RequestType
 	for _, t := range types {

@@ -278,7 +278,7 @@ func TestPipelineReport(t *testing.T) {
 		c.Series[1].Name != nameManager2 || !slices.Equal(c.Series[1].Values, []float64{0, 0, 200_000, 0, 0, 0}) {
 		t.Errorf("series %+v", c.Series)
 	}
-	if notes := strings.Join(tb.head.Notes, "\n"); !strings.Contains(notes, "Сформировал: "+nameOfficer) ||
+	if notes := strings.Join(tb.head.Notes, "\n"); !strings.Contains(notes, "Сформировал(а): "+nameOfficer) ||
 		!strings.Contains(notes, "Строк в таблице: 3") {
 		t.Errorf("notes %q", tb.head.Notes)
 	}
