@@ -171,9 +171,15 @@ func parseMeasure(e core.ReportEntity, s string) (core.Measure, bool) {
 	return core.Measure{}, false
 }
 
-// measureName names a measure: «количество», «сумма: сумма сделки».
+// measureName names a measure: «количество», «сумма сделок», «дней
+// просрочки — в среднем»; a field's own words where it has them
+// (msg.reports.measure.<func>.<field>), else the measure's with the field.
 func measureName(c *bot.Context, e core.ReportEntity, m core.Measure) string {
-	return c.T("msg.reports.measure."+string(m.Func), bot.Args{"Field": fieldName(c, e, m.Field)})
+	key := "msg.reports.measure." + string(m.Func)
+	if m.Field != "" && c.P.Has(key+"."+m.Field) {
+		return c.T(key+"."+m.Field, nil)
+	}
+	return c.T(key, bot.Args{"Field": fieldName(c, e, m.Field)})
 }
 
 // askMeasures offers the measures: the count, and the sum and the average
