@@ -130,6 +130,9 @@ type TableOptions struct {
 	Location *time.Location // dates are written in it
 	// Comma is the CSV separator; 0 is ';' (Russian Excel).
 	Comma rune
+	// NotesSheet names the XLSX sheet of the notes in the reader's language;
+	// "" is «Параметры».
+	NotesSheet string
 }
 
 // Tables makes table writers, one per file.

@@ -25,8 +25,9 @@ import (
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// NotesSheet is the name of the last sheet, where the tables' notes (the
-// report, its filters, who made it and when) are written.
+// NotesSheet is the default name of the last sheet, where the tables'
+// notes (the report, its filters, who made it and when) are written;
+// core.TableOptions.NotesSheet names it in the reader's language.
 const NotesSheet = "Параметры"
 
 // Number formats of the column kinds. The codes are stored in the file in
@@ -54,7 +55,11 @@ func New(o core.TableOptions) (*Writer, error) {
 		loc = time.UTC
 	}
 	f := excelize.NewFile()
-	w := &Writer{f: f, loc: loc, used: map[string]bool{}}
+	notes := strings.TrimSpace(o.NotesSheet)
+	if notes == "" {
+		notes = NotesSheet
+	}
+	w := &Writer{f: f, loc: loc, used: map[string]bool{}, notesSheet: notes}
 	// The package goes to a temp file rather than to excelize's growing
 	// buffer, and is read back at its exact size: the file is in memory
 	// once, not twice while the buffer doubles. The sheets are mostly
@@ -76,17 +81,18 @@ func New(o core.TableOptions) (*Writer, error) {
 
 // Writer is an XLSX file being written. It is not safe for concurrent use.
 type Writer struct {
-	f      *excelize.File
-	loc    *time.Location
-	used   map[string]bool // sheet names taken, folded to lower case
-	header int             // the header's style
-	kind   [core.ColNumber + 1]int
-	cur    *table
-	sheets int
-	notes  []notes
-	err    error // the first failure: every later call returns it
-	closed bool
-	out    spool // the package as it is zipped
+	f          *excelize.File
+	loc        *time.Location
+	notesSheet string          // the notes sheet's name
+	used       map[string]bool // sheet names taken, folded to lower case
+	header     int             // the header's style
+	kind       [core.ColNumber + 1]int
+	cur        *table
+	sheets     int
+	notes      []notes
+	err        error // the first failure: every later call returns it
+	closed     bool
+	out        spool // the package as it is zipped
 }
 
 // table is the sheet being streamed.
@@ -383,7 +389,7 @@ func (w *Writer) writeNotes() error {
 	if len(w.notes) == 0 {
 		return nil
 	}
-	name := SheetName(NotesSheet, w.used)
+	name := SheetName(w.notesSheet, w.used)
 	w.used[strings.ToLower(name)] = true
 	if w.sheets == 0 {
 		if err := w.f.SetSheetName(w.f.GetSheetName(0), name); err != nil {

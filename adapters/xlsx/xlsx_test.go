@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -550,5 +551,40 @@ func TestTempFilesRemoved(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		t.Errorf("left behind: %s", filepath.Join(dir, e.Name()))
+	}
+}
+
+// The notes sheet is named in the reader's language (review A13): an
+// English file's notes are on «Parameters»; a table of that name keeps its
+// own, the notes taking the next free name.
+func TestNotesSheetNamed(t *testing.T) {
+	for _, tc := range []struct {
+		notes, table string
+		want         []string
+	}{
+		{"Parameters", "Deals", []string{"Deals", "Parameters"}},
+		{"  ", "Deals", []string{"Deals", NotesSheet}},
+		{"Parameters", "Parameters", []string{"Parameters", "Parameters (2)"}},
+	} {
+		w, err := NewTable(core.TableOptions{Location: moscow, NotesSheet: tc.notes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := core.TableHead{Sheet: tc.table, Columns: []string{"No."}, Kinds: []core.ColumnKind{core.ColInt},
+			Notes: []string{"Deals", "No filters"}}
+		if err := w.Table(h); err != nil {
+			t.Fatal(err)
+		}
+		b, err := w.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := open(t, b, false)
+		if got := f.GetSheetList(); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: sheets %q, want %q", tc.notes, got, tc.want)
+		}
+		if rows, _ := f.GetRows(tc.want[1]); len(rows) < 3 || rows[0][0] != tc.table || rows[2][0] != "No filters" {
+			t.Errorf("%q: notes %q", tc.notes, rows)
+		}
 	}
 }
