@@ -23,8 +23,8 @@ import (
 type ReportOutput struct {
 	Run   *ReportRun
 	Title string
-	// File is stored (PutFile) in the run's transaction: a reply may
-	// carry it by its SHA-256.
+	// File is stored (PutReportFile) in the run's transaction: a reply
+	// may carry it by its SHA-256.
 	File    FileRef
 	Summary []string
 	// Chart is the report's chart as a PNG, stored; nil when none.
@@ -72,10 +72,11 @@ func (b *built) output(run *ReportRun) *ReportOutput {
 		Findings: b.findings}
 }
 
-// fill writes what b made into the run: its file, rows and the gate's
-// counts.
+// fill writes what b made into the run: its file and chart (stored anew,
+// so not purged), rows and the gate's counts.
 func (b *built) fill(run *ReportRun) {
 	run.File, run.Rows, run.Findings = b.file, b.body.Rows, countFindings(b.findings)
+	run.Chart, run.Purged = b.chart, false
 }
 
 // MakeReport builds an export (spec.Export) or a report (built-in or a
@@ -254,13 +255,15 @@ func (w *csvOneTable) Table(h TableHead) error {
 	return Errorf(EINVALID, "err.delivery.csv_one_table", "Title", w.first)
 }
 
-// storeBuilt stores a built file and its chart.
+// storeBuilt stores a built file and its chart as report files, each
+// counted once more for the run that refers to them: the retention
+// (PurgeReportFiles) releases them with the run.
 func storeBuilt(tx Tx, b *built) error {
-	if err := tx.PutFile(b.file, b.data); err != nil {
+	if err := tx.PutReportFile(b.file, b.data); err != nil {
 		return err
 	}
 	if b.chart != nil {
-		return tx.PutFile(*b.chart, b.png)
+		return tx.PutReportFile(*b.chart, b.png)
 	}
 	return nil
 }

@@ -84,6 +84,7 @@ type Config struct {
 	CSVSeparator    string
 	ReportTick      time.Duration
 	ReportStaleDays int
+	ReportKeepDays  int
 }
 
 // option is one configuration variable.
@@ -199,6 +200,8 @@ var options = []option{
 		set: dur(func(c *Config) *time.Duration { return &c.ReportTick })},
 	{name: "DEALDESK_REPORT_STALE_DAYS", def: "90", help: "the quality gate names cards whose registry check is older than this many days",
 		set: func(c *Config, v string) (err error) { c.ReportStaleDays, err = strconv.Atoi(v); return err }},
+	{name: "DEALDESK_REPORT_KEEP_DAYS", def: "90", help: "report files (exports, reports, charts) are deleted this many days after they were made; their manifests stay in the audit",
+		set: func(c *Config, v string) (err error) { c.ReportKeepDays, err = strconv.Atoi(v); return err }},
 	{name: "SMTP_HOST", help: "SMTP server for sending documents by e-mail; with SMTP_FROM turns e-mail on",
 		set: str(func(c *Config) *string { return &c.SMTPHost })},
 	{name: "SMTP_PORT", def: "0", help: "SMTP port; 0: 587 with STARTTLS, 465 with TLS, 25 without",
@@ -322,6 +325,9 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	}
 	if c.ReportStaleDays < 1 {
 		return c, fmt.Errorf("config: DEALDESK_REPORT_STALE_DAYS must be at least 1")
+	}
+	if c.ReportKeepDays < 1 {
+		return c, fmt.Errorf("config: DEALDESK_REPORT_KEEP_DAYS must be at least 1")
 	}
 	if _, err := csvComma(c.CSVSeparator); err != nil {
 		return c, err

@@ -266,7 +266,7 @@ func TestServe_SchedulesTheJobs(t *testing.T) {
 	}
 	slices.Sort(names)
 	if want := []string{"calendar_check", "deliver_documents", "ensure_digests", "purge_expired", "purge_inbox",
-		"remind_tick", "report_mails", "report_schedules", "watchdog"}; !slices.Equal(names, want) {
+		"purge_report_files", "remind_tick", "report_mails", "report_schedules", "watchdog"}; !slices.Equal(names, want) {
 		t.Fatalf("scheduled jobs = %q, want %q", names, want)
 	}
 }

@@ -44,7 +44,8 @@ func (m *Main) reportOptions(bundle *locales.Bundle) ([]core.Option, error) {
 	return []core.Option{
 		core.WithReports(tables{}, charts, cron.New(), texts),
 		core.WithReportConfig(core.ReportConfig{CSVComma: comma,
-			StaleAfter: time.Duration(m.Config.ReportStaleDays) * 24 * time.Hour}),
+			StaleAfter: time.Duration(m.Config.ReportStaleDays) * 24 * time.Hour,
+			KeepFiles:  time.Duration(m.Config.ReportKeepDays) * 24 * time.Hour}),
 	}, nil
 }
 
@@ -64,17 +65,20 @@ func csvComma(v string) (rune, error) {
 }
 
 // reportJobs are the reports' periodic jobs: scheduled deliveries that are
-// due (each schedule's next run is kept in the store; gocron only ticks) and
-// the report e-mails waiting or due for a retry.
+// due (each schedule's next run is kept in the store; gocron only ticks),
+// the report e-mails waiting or due for a retry, and hourly the retention
+// of report files (DEALDESK_REPORT_KEEP_DAYS).
 func (m *Main) reportJobs() []job {
 	return []job{
 		{Name: "report_schedules", Every: m.Config.ReportTick, Run: m.Service.RunDueReportSchedules},
 		{Name: "report_mails", Every: m.Config.ReportTick, Run: m.Service.SendDueReportMails},
+		{Name: "purge_report_files", Every: time.Hour, Run: m.Service.PurgeReportFiles},
 	}
 }
 
-// startReports runs at start: deliveries missed while DealDesk was down go
-// out now, once each.
+// startReports runs at start, in the background: deliveries missed while
+// DealDesk was down go out now, once each, and report files past their
+// retention are dropped.
 func (m *Main) startReports(ctx context.Context) {
 	for _, j := range m.reportJobs() {
 		m.runJob(ctx, j)
