@@ -34,7 +34,10 @@ func Register(r *bot.Router) {
 	r.View(core.ActionReportSend, core.PermExport, sendAction)
 	r.View(core.ActionReportOverride, core.PermExport, overrideAction)
 	r.Action(core.ActionReportRecheck, core.PermExport, recheckAction)
-	r.Action(core.ActionReportCancel, core.PermExport, cancelAction)
+	// «Отменить» needs no more than making reports: a sender who may no
+	// longer send (demoted) can still give their held run up; core lets
+	// the sender or an admin.
+	r.Action(core.ActionReportCancel, perm, cancelAction)
 	r.View(core.ActionReportRun, perm, runAction)
 	// «Сохранить как шаблон» asks the name; it may be pressed again to save
 	// the report under another.

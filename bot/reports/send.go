@@ -64,16 +64,19 @@ func toggle(to []core.ReportTarget, t core.ReportTarget) []core.ReportTarget {
 }
 
 // askTargets offers the work chats and the head, those chosen marked, «На
-// почту» and, once someone is chosen, «Отправить».
+// почту» and, once someone is chosen, «Отправить». The team's chat, where
+// the managers are, is offered only for a report of one manager's records
+// (core refuses it otherwise).
 func askTargets(c *bot.Context) error {
 	to := chosen(c)
 	chats, err := c.Svc.ReportTargets(c.Ctx(), c.Actor())
 	if err != nil {
 		return err
 	}
+	oneManager := payload(c).Spec.Filter.ManagerID != 0
 	var rows [][]bot.Button
 	for _, t := range chats {
-		if t.Kind != core.TargetChat {
+		if t.Kind != core.TargetChat || !oneManager && isTeamChat(c, t) && !slices.Contains(to, t) {
 			continue
 		}
 		rows = append(rows, bot.Row(bot.Choice("btn.reports.target", bot.Args{"On": slices.Contains(to, t),
@@ -90,6 +93,12 @@ func askTargets(c *bot.Context) error {
 	}
 	rows = append(rows, last)
 	return c.Reply("flow.reports.to", bot.Args{"Title": payload(c).Title, "Chosen": targetsWords(c, to)}, rows...)
+}
+
+// isTeamChat reports whether a chat is bound as the team's.
+func isTeamChat(c *bot.Context, t core.ReportTarget) bool {
+	wc, err := c.Svc.WorkChat(c.Ctx(), t.Platform, t.ChatID)
+	return err == nil && wc.Purpose == core.PurposeTeam
 }
 
 // headOf is the user's head when they have an active one.
