@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -1037,7 +1038,7 @@ func (x *exporter) writeChanges() error {
 		r.num(ch.Request)
 		r.num(ch.Correction)
 		r.num(ch.Reverts)
-		r.text(ch.Source)
+		r.text(x.sourceText(ch.Source))
 		switch ch.Entity {
 		case EntityClient:
 			x.scope.Clients[ch.EntityID] = true
@@ -1142,6 +1143,22 @@ func (x *exporter) label(labels map[Entity]map[int64]string, e Entity, id int64)
 		if t != nil {
 			label = exportRef(id) + " " + t.title
 		}
+	case EntityReport:
+		run, err := x.tx.ReportRunByID(id)
+		if err != nil && !IsNotFound(err) {
+			return "", err
+		}
+		if run != nil {
+			label = exportRef(id) + " " + x.runTitle(run.Spec)
+		}
+	case EntityReportTemplate:
+		t, err := x.tx.ReportTemplateByID(id)
+		if err != nil && !IsNotFound(err) {
+			return "", err
+		}
+		if t != nil {
+			label = t.Name
+		}
 	}
 	if label == "" && id != 0 {
 		label = exportRef(id)
@@ -1159,6 +1176,10 @@ func (x *exporter) label(labels map[Entity]map[int64]string, e Entity, id int64)
 func (x *exporter) changeValue(labels map[Entity]map[int64]string, ch *Change, v string) (string, error) {
 	if v == "" {
 		return "", nil
+	}
+	switch ch.Entity {
+	case EntityReport, EntityReportTemplate, EntityReportSchedule:
+		return x.reportValue(ch, v), nil
 	}
 	if _, ok := RefEntity(ch.Field); ok {
 		if e, id, ok := RefOf(ch.Field, v); ok {
@@ -1211,4 +1232,209 @@ func (x *exporter) changeValue(labels map[Entity]map[int64]string, ch *Change, v
 		}
 	}
 	return v, nil
+}
+
+// The audit of reports, templates and schedules is kept as one-line
+// manifests in codes and English («export tasks · file «…» (csv, 1444
+// bytes) · rows 5 · …»); the changes' export shows them in the reader's
+// words, part by part. A part it does not know is shown as it is.
+
+// manifestParts are the parts of a manifest it translates: a pattern, and
+// the text of its key with the pattern's groups.
+var manifestParts = []struct {
+	re    *regexp.Regexp
+	trans func(x *exporter, m []string) string
+}{
+	{regexp.MustCompile(`^(export|report) ([a-z_]+)(?: \(([a-z]+)\))?$`), func(x *exporter, m []string) string {
+		return x.reportWhat(m[1], m[2], m[3])
+	}},
+	{regexp.MustCompile(`^report template #(\d+)(?: \(([a-z]+)\))?$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.template", map[string]any{"ID": m[1], "Format": strings.ToUpper(m[2])})
+	}},
+	{regexp.MustCompile(`^file «(.*)» \(([a-z]+), (\d+) bytes\)$`), func(x *exporter, m []string) string {
+		n, _ := strconv.Atoi(m[3])
+		return x.textArgs("msg.export.audit.file", map[string]any{"Name": m[1], "Format": strings.ToUpper(m[2]),
+			"Size": exportGroupDigits(x.lang, n), "Bytes": n})
+	}},
+	{regexp.MustCompile(`^file «(.*)» sha256 ([0-9a-f]+)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.file_sha", map[string]any{"Name": m[1], "SHA": m[2]})
+	}},
+	{regexp.MustCompile(`^file «(.*)»$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.file_name", map[string]any{"Name": m[1]})
+	}},
+	{regexp.MustCompile(`^rows (\d+)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.rows", map[string]any{"N": m[1]})
+	}},
+	{regexp.MustCompile(`^filters: (.*)$`), func(x *exporter, m []string) string {
+		v := m[1]
+		if v == "none" {
+			v = x.tr("msg.export.audit.none")
+		}
+		return x.textArgs("msg.export.audit.filters", map[string]any{"Filters": v})
+	}},
+	{regexp.MustCompile(`^to: (.*)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.to", map[string]any{"To": x.targetsText(m[1])})
+	}},
+	{regexp.MustCompile(`^by (.*) \(#\d+\)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.by", map[string]any{"Name": m[1]})
+	}},
+	{regexp.MustCompile(`^schedule #(\d+)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.schedule", map[string]any{"ID": m[1]})
+	}},
+	{regexp.MustCompile(`^chart sha256 ([0-9a-f]+)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.chart_sha", map[string]any{"SHA": m[1]})
+	}},
+	{regexp.MustCompile(`^sha256 ([0-9a-f]+)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.sha", map[string]any{"SHA": m[1]})
+	}},
+	{regexp.MustCompile(`^findings: (.*)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.findings", map[string]any{"Findings": x.findingsText(m[1])})
+	}},
+	{regexp.MustCompile(`^dropped after (\d+) days$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.dropped", map[string]any{"Days": m[1]})
+	}},
+	{regexp.MustCompile(`^sent to (.*)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.sent_to", map[string]any{"To": m[1]})
+	}},
+	{regexp.MustCompile(`^cron "(.*)"( on working days)? in (.*)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.cron", map[string]any{"Cron": m[1], "WorkDays": m[2] != "",
+			"Zone": m[3]})
+	}},
+	{regexp.MustCompile(`^next (.*)$`), func(x *exporter, m []string) string {
+		return x.textArgs("msg.export.audit.next", map[string]any{"At": m[1]})
+	}},
+}
+
+// textArgs translates a key with arguments.
+func (x *exporter) textArgs(key string, args map[string]any) string {
+	return x.s.text(x.lang, key, args)
+}
+
+// reportValue shows a value of a report's, template's or schedule's audit
+// in the reader's words: a manifest part by part, a run's status, a
+// template's entity, report or owner, yes and no.
+func (x *exporter) reportValue(ch *Change, v string) string {
+	switch {
+	case v == "":
+		return ""
+	case ch.Entity == EntityReportTemplate && ch.Field == "entity":
+		return x.code("msg.export.title.", v)
+	case ch.Entity == EntityReportTemplate && ch.Field == "report":
+		if t := x.tr("report." + v + ".title"); t != "report."+v+".title" {
+			return t
+		}
+		return v
+	case ch.Entity == EntityReportTemplate && ch.Field == "owner_id":
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return x.userName(id)
+		}
+		return v
+	case v == "true" || v == "false":
+		return x.tr("msg.export.audit." + v)
+	}
+	if t := x.tr("msg.export.run_status." + v); t != "msg.export.run_status."+v {
+		return t // held, sent, cancelled, superseded
+	}
+	parts := strings.Split(v, " · ")
+	for i, p := range parts {
+		for _, mp := range manifestParts {
+			if m := mp.re.FindStringSubmatch(p); m != nil {
+				parts[i] = mp.trans(x, m)
+				break
+			}
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// runTitle names what a run made: the export's title, the built-in
+// report's, or the template's name.
+func (x *exporter) runTitle(spec ReportSpec) string {
+	switch {
+	case spec.Export != "":
+		return x.code("msg.export.title.", string(spec.Export))
+	case spec.TemplateID != 0:
+		if t, err := x.tx.ReportTemplateByID(spec.TemplateID); err == nil {
+			return t.Name
+		}
+	case spec.Template != nil && spec.Template.Name != "":
+		return spec.Template.Name
+	case spec.Report != "" && x.tr("report."+string(spec.Report)+".title") != "report."+string(spec.Report)+".title":
+		return x.tr("report." + string(spec.Report) + ".title")
+	}
+	return string(spec.Report)
+}
+
+// reportWhat names what a run or schedule made: «выгрузка «Задачи»»,
+// «отчёт «Воронка по стадиям и менеджерам»», with the file's format when
+// given.
+func (x *exporter) reportWhat(kind, code, format string) string {
+	key, title := "msg.export.audit.export", x.code("msg.export.title.", code)
+	if kind == "report" {
+		key = "msg.export.audit.report"
+		if t := x.tr("report." + code + ".title"); t != "report."+code+".title" {
+			title = t
+		}
+	}
+	return x.textArgs(key, map[string]any{"Title": title, "Format": strings.ToUpper(format)})
+}
+
+// targetsText shows a manifest's recipients: its chats as «чат» in the
+// reader's words; people and addresses as they are.
+func (x *exporter) targetsText(v string) string {
+	parts := strings.Split(v, ", ")
+	for i, p := range parts {
+		if rest, ok := strings.CutPrefix(p, "chat "); ok {
+			if m := chatTarget.FindStringSubmatch(rest); m != nil {
+				rest = "«" + m[1] + "»" // the title; its key is in the source
+			}
+			parts[i] = x.textArgs("msg.export.audit.chat", map[string]any{"Chat": rest})
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// chatTarget is a chat of a manifest's recipients: «Title» (platform:id).
+var chatTarget = regexp.MustCompile(`^«(.*)» \([a-z]+:[^)]*\)$`)
+
+// findingsText shows the gate's counts («no_amount 2, duplicate 1») as
+// the held note names them: «сделка без суммы — 2, …».
+func (x *exporter) findingsText(v string) string {
+	if v == "none" {
+		return x.tr("msg.export.audit.none")
+	}
+	parts := strings.Split(v, ", ")
+	for i, p := range parts {
+		if kind, n, ok := strings.Cut(p, " "); ok {
+			if t := x.tr("delivery.quality." + kind); t != "delivery.quality."+kind {
+				parts[i] = t + " — " + n
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sourceText shows where a change came from in the reader's words: a
+// chat's message as «Telegram, чат «Руководители», сообщение 42» (the
+// chat by its title when it is a work chat), a job as «DealDesk
+// автоматически (reports)»; other sources as they are.
+func (x *exporter) sourceText(src string) string {
+	platform, rest, ok := strings.Cut(src, ":")
+	if !ok {
+		return src
+	}
+	if platform == "job" {
+		return x.textArgs("msg.export.source.job", map[string]any{"Job": rest})
+	}
+	chat, ok := strings.CutPrefix(rest, "chat/")
+	if !ok {
+		return src
+	}
+	chat, msg, _ := strings.Cut(chat, "/msg/")
+	name := x.code("msg.export.platform.", platform)
+	title := chat
+	if c, err := x.tx.WorkChat(platform, chat); err == nil && c.Title != "" {
+		title = "«" + c.Title + "»"
+	}
+	return x.textArgs("msg.export.source.chat", map[string]any{"Platform": name, "Chat": title, "Msg": msg})
 }
