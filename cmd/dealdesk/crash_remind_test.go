@@ -79,7 +79,6 @@ func newRemindWorld(t *testing.T, users, each int, spread time.Duration) *remind
 	}
 	defer db.Close()
 	svc := core.NewService(db, core.WithPlatforms(core.PlatformTelegram))
-	start := time.Now().Add(time.Second)
 	for i := range users {
 		u := &core.User{Name: fmt.Sprintf("Менеджер %d", i+1), Role: core.RoleManager, Active: true,
 			Identities: []string{"telegram:" + strconv.Itoa(remindChatBase+i)}}
@@ -87,7 +86,9 @@ func newRemindWorld(t *testing.T, users, each int, spread time.Duration) *remind
 			t.Fatal(err)
 		}
 		for j := range each {
-			at := start.Add(time.Duration(rand.Int64N(int64(spread) + 1)))
+			// From now, not from the world's start: on a loaded machine
+			// creating the reminders takes seconds.
+			at := time.Now().Add(time.Second + time.Duration(rand.Int64N(int64(spread)+1)))
 			r, err := svc.CreateReminder(ctx, core.Actor{User: u}, core.CustomReminder{At: at, Text: "позвонить"})
 			if err != nil {
 				t.Fatal(err)

@@ -40,6 +40,8 @@ const (
 	// crashRepCron fires once a year: after its first run a schedule's next
 	// one is far away, so a second run in the test is a doubled one.
 	crashRepCron = "0 9 1 1 *"
+	// crashRepKills bounds the kills; then one start runs undisturbed.
+	crashRepKills = 30
 )
 
 // TestCrashWhileReportsAreDelivered: scheduled deliveries (the pipeline
@@ -72,7 +74,7 @@ func TestCrashWhileReportsAreDelivered(t *testing.T) {
 	var (
 		kills    []crashRepKill
 		toFirst  = time.Second // how long a child takes to send its first file
-		deadline = began.Add(75 * time.Second)
+		calm     = began.Add(60 * time.Second)
 	)
 	for round := 0; ; round++ {
 		st := w.state()
@@ -82,8 +84,16 @@ func TestCrashWhileReportsAreDelivered(t *testing.T) {
 		if st.settled {
 			break
 		}
-		if round > 150 || time.Now().After(deadline) {
-			t.Fatalf("not settled after %d restarts in %v: %+v", round, time.Since(began).Round(time.Millisecond), st)
+		if round >= crashRepKills || time.Now().After(calm) {
+			// Enough kills (a loaded machine starts a child slowly, and
+			// each kill may come before it made progress): the last start
+			// runs undisturbed and must settle everything left.
+			c := w.child()
+			waitUntil(t, "every schedule fired and delivered after the last start", 150*time.Second,
+				func() bool { return w.state().settled }, func() string { return fmt.Sprintf("%+v", w.state()) })
+			stopChild(t, c.cmd, syscall.SIGTERM)
+			c.log.Close()
+			continue
 		}
 		c := w.child()
 		start := time.Now()
