@@ -35,3 +35,35 @@ func TestScheduleOffersMailOnlyWhenSetUp(t *testing.T) {
 		t.Fatalf("mail not offered with a mail server: %s", got)
 	}
 }
+
+// TestSentSaysMailIsQueued: a report put in the mail queue is said to be
+// queued, not sent; chats and people it reached are said to be sent to.
+func TestSentSaysMailIsQueued(t *testing.T) {
+	for _, c := range []struct {
+		lang         string
+		args         map[string]any
+		want, unwant []string
+	}{
+		{"ru", map[string]any{"Title": "Сделки", "Queued": "boss@example.ru"},
+			[]string{"«Сделки» поставлено в очередь на отправку по почте: boss@example.ru. Если письмо не удастся отправить, я сообщу."},
+			[]string{"отправлено:"}},
+		{"ru", map[string]any{"Title": "Сделки", "To": "Геннадий", "Queued": "boss@example.ru"},
+			[]string{"«Сделки» отправлено: Геннадий.\n«Сделки» поставлено в очередь на отправку по почте: boss@example.ru."}, nil},
+		{"ru", map[string]any{"Title": "Сделки", "To": "Геннадий"}, []string{"«Сделки» отправлено: Геннадий."},
+			[]string{"очеред"}},
+		{"en", map[string]any{"Title": "Deals", "Queued": "boss@example.com"},
+			[]string{"“Deals” is queued to be e-mailed to boss@example.com."}, []string{"sent to"}},
+	} {
+		got := bundle.Printer(c.lang, nil).T("msg.reports.sent", c.args)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%v: %q lacks %q", c.args, got, w)
+			}
+		}
+		for _, w := range c.unwant {
+			if strings.Contains(got, w) {
+				t.Errorf("%v: %q says %q", c.args, got, w)
+			}
+		}
+	}
+}
