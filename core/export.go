@@ -192,7 +192,8 @@ func (s *Service) exportNotes(tx Tx, a Actor, lang string, e ReportEntity, f Rep
 		by = a.User.Name
 	}
 	notes = append(notes, s.text(lang, "msg.export.note.by", map[string]any{"Name": by}),
-		s.text(lang, "msg.export.note.at", map[string]any{"At": exportDateTime(lang, tx.Now(), loc), "Zone": loc.String()}))
+		s.text(lang, "msg.export.note.at", map[string]any{"At": exportDateTime(lang, tx.Now(), loc),
+			"Zone": s.zoneWords(lang, loc, tx.Now())}))
 	return notes, nil
 }
 
