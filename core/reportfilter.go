@@ -159,7 +159,7 @@ var (
 	// filterFillerWords may stand before a period: «за ноябрь», «в ноябре»,
 	// "for last month", «период с …».
 	filterFillerWords = map[string]bool{"за": true, "в": true, "во": true, "на": true, "for": true, "in": true,
-		"during": true, "over": true, "the": true, "период": true, "period": true}
+		"during": true, "over": true, "the": true, "a": true, "период": true, "period": true}
 	// Starts and ends of a period given by dates.
 	filterSinceWords = map[string]bool{"с": true, "со": true, "от": true, "from": true, "since": true}
 	// filterUntilWords end a period with the day named included (по, to), or
@@ -668,11 +668,14 @@ var filterRelWords = map[string]RelPeriod{
 	"прошлый месяц": RelLastMonth, "прошлом месяце": RelLastMonth, "предыдущий месяц": RelLastMonth,
 	"предыдущем месяце": RelLastMonth, "last month": RelLastMonth, "previous month": RelLastMonth,
 	"этот год": RelThisYear, "этом году": RelThisYear, "текущий год": RelThisYear, "текущем году": RelThisYear,
-	"this year": RelThisYear,
-	// «за неделю», «за месяц»: the last 7 or 30 days, today included.
-	"неделю": RelLast7, "неделя": RelLast7, "неделе": RelLast7, "week": RelLast7, "past week": RelLast7,
-	"месяц": RelLast30, "месяце": RelLast30, "month": RelLast30, "past month": RelLast30,
+	"this year": RelThisYear, "past week": RelLast7, "past month": RelLast30,
 }
+
+// filterBareRelWords after a preposition are the last 7 or 30 days, today
+// included: «за неделю», «за месяц», "for a month". Alone they are no
+// period («клиент Медовый месяц»).
+var filterBareRelWords = map[string]RelPeriod{"неделю": RelLast7, "неделя": RelLast7, "week": RelLast7,
+	"месяц": RelLast30, "month": RelLast30}
 
 // filterWeekWords and filterMonthWords count weeks and months: «за 2 недели»,
 // «последние 3 месяца».
@@ -733,6 +736,9 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		return ""
 	}
 	if rel, ok := filterRelWords[w]; ok {
+		return 1, filterPeriod{rel: rel}, nil
+	}
+	if rel, ok := filterBareRelWords[w]; ok && i > 0 && filterFillerWords[p.keys[i-1]] {
 		return 1, filterPeriod{rel: rel}, nil
 	}
 	if rel, ok := filterRelWords[w+" "+next(1)]; ok {

@@ -23,6 +23,8 @@ func TestParseReportFilterCommonPhrases(t *testing.T) {
 	}{
 		{"за неделю", core.ReportFilter{Rel: core.RelLast7}},
 		{"за месяц", core.ReportFilter{Rel: core.RelLast30}},
+		{"for a month", core.ReportFilter{Rel: core.RelLast30}},
+		{"клиент Сбербанк за неделю", core.ReportFilter{ClientID: o.sber.ID, Rel: core.RelLast7}},
 		{"за 2 недели", core.ReportFilter{From: mskDay(2026, 11, 15), To: mskDay(2026, 11, 29)}},
 		{"за последние 3 месяца", core.ReportFilter{From: mskDay(2026, 8, 29), To: mskDay(2026, 11, 29)}},
 		{"за квартал", q(2026, 4)},
@@ -72,6 +74,7 @@ func TestParseReportFilterNamesUnreadPhrase(t *testing.T) {
 		text, key, arg, val string
 	}{
 		{"за полгода", "err.filter.unknown", "Word", "полгода"},
+		{"месяц", "err.filter.unknown", "Word", "месяц"},
 		{"за период бла", "err.filter.unknown", "Word", "бла"},
 		{"с понедельника", "err.filter.unknown", "Word", "понедельника"},
 		{"по старой памяти менеджер Менеджеров", "err.filter.unknown", "Word", "старой памяти"},
