@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -288,18 +289,34 @@ func (x *exporter) followMerged() error {
 	if x.f.ClientID == 0 {
 		return nil
 	}
-	x.clientIDs = map[int64]bool{}
-	for id := x.f.ClientID; id != 0 && !x.clientIDs[id]; {
+	ids, err := mergedChain(x.tx, x.f.ClientID)
+	if err != nil {
+		return err
+	}
+	x.clientIDs = map[int64]bool{x.f.ClientID: true}
+	for _, id := range ids {
 		x.clientIDs[id] = true
-		c, err := x.tx.ClientByID(id)
-		if IsNotFound(err) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		id = c.MergedInto
 	}
 	return nil
+}
+
+// mergedChain lists a card and the cards it was merged into, in turn: the
+// last one is the card its records are on now. A filter by a merged card
+// follows the chain (a report filters by the last card, and its notes
+// still name the card the filter named: filterNotes says it was merged).
+func mergedChain(tx Tx, id int64) ([]int64, error) {
+	var out []int64
+	for id != 0 && !slices.Contains(out, id) {
+		c, err := tx.ClientByID(id)
+		if IsNotFound(err) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+		id = c.MergedInto
+	}
+	return out, nil
 }
 
 // cover adds the records a row shows to the file's scope.
