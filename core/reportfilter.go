@@ -669,6 +669,8 @@ var filterRelWords = map[string]RelPeriod{
 	"предыдущем месяце": RelLastMonth, "last month": RelLastMonth, "previous month": RelLastMonth,
 	"этот год": RelThisYear, "этом году": RelThisYear, "текущий год": RelThisYear, "текущем году": RelThisYear,
 	"this year": RelThisYear, "past week": RelLast7, "past month": RelLast30,
+	"последнюю неделю": RelLast7, "последняя неделя": RelLast7, "последней неделе": RelLast7,
+	"последний месяц": RelLast30, "последнем месяце": RelLast30,
 }
 
 // filterBareRelWords after a preposition are the last 7 or 30 days, today
@@ -801,6 +803,21 @@ func (p *filterParser) periodAt(i int) (n int, per filterPeriod, err error) {
 		from, n, err := p.dateAt(i + 1)
 		if err != nil {
 			return 0, per, err
+		}
+		// «с ноября [по декабрь]»: from a month's first day, to a month's
+		// last.
+		if mo, ok := months[next(1)]; ok && n == 0 {
+			first := p.monthStart(mo)
+			if _, until := filterUntilWords[next(2)]; until {
+				if last, ok := months[next(3)]; ok {
+					end := civil{first.y, last, 1}
+					if last < mo {
+						end.y++
+					}
+					return 4, p.span(first, end.addMonths(1)), nil
+				}
+			}
+			return 2, filterPeriod{from: p.at(first)}, nil
 		}
 		// «с 1 по 30 ноября»: the first day takes the last one's month.
 		day, bare := dayOfMonth(next(1))
@@ -950,6 +967,16 @@ func (p *filterParser) quarterAt(i int) (n int, per filterPeriod, ok bool) {
 		}
 	}
 	return n, quarter(y, q), true
+}
+
+// monthStart is the first day of a month named without a year: this year's,
+// or last year's when it is still to come («за декабрь» in November).
+func (p *filterParser) monthStart(mo time.Month) civil {
+	year := p.now.Year()
+	if mo > p.now.Month() {
+		year--
+	}
+	return civil{year, mo, 1}
 }
 
 // dateAt reads a date at the word i: 01.11.2026, 2026-11-01, or in words as
