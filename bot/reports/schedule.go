@@ -52,7 +52,7 @@ func schedule(c *bot.Context) error {
 		return err
 	}
 	if d["spec"] == "" {
-		return c.Reply("msg.reports.schedule_usage", bot.Args{"Kinds": kindList(c), "NoMail": !c.Svc.MailAvailable()})
+		return c.Reply("msg.reports.schedule_usage", bot.Args{"Kinds": kindList(c), "Mail": c.Svc.MailAvailable()})
 	}
 	// A time zone is typed after the time or at the very end: «… 09:00 по
 	// Екатеринбургу руководители», «… руководители UTC+5».
@@ -329,7 +329,7 @@ func askRecipient(c *bot.Context) error {
 	if head := headOf(c); head != nil {
 		last = append(last, bot.Choice("btn.reports.head", bot.Args{"Name": head.Name}, "head"))
 	}
-	return c.Reply("flow.reports.recipient", bot.Args{"NoMail": !c.Svc.MailAvailable()}, append(rows, last)...)
+	return c.Reply("flow.reports.recipient", bot.Args{"Mail": c.Svc.MailAvailable()}, append(rows, last)...)
 }
 
 func recipientInput(c *bot.Context, s string) (string, error) {
@@ -338,7 +338,7 @@ func recipientInput(c *bot.Context, s string) (string, error) {
 		return "", err
 	}
 	if !ok {
-		return "", core.Errorf(core.EINVALID, "err.reports.recipient", "Text", s, "NoMail", !c.Svc.MailAvailable())
+		return "", core.Errorf(core.EINVALID, "err.reports.recipient", "Text", s, "Mail", c.Svc.MailAvailable())
 	}
 	data, err := json.Marshal(to)
 	if err != nil {
