@@ -42,6 +42,13 @@ func TestScheduleTimeZoneTyped(t *testing.T) {
 	if got := lastSchedule(t, d).TimeZone; got != "Asia/Yekaterinburg" {
 		t.Errorf("zone %q, want the owner's", got)
 	}
+	// One person's schedule: in their zone, said so.
+	d.say("hd", "/tz Asia/Omsk")
+	msgs = d.say("o", "/schedule воронка каждый понедельник 09:00 руководителю")
+	containsAll(t, msgs, "(Омск)", "Время — по часовому поясу получателя (Геннадий: Омск).")
+	if strings.Contains(dump(msgs), "по вашему часовому поясу") {
+		t.Errorf("a recipient's zone is said to be the owner's: %s", dump(msgs))
+	}
 	// Step by step, the zone typed with the time.
 	d.say("o", "/schedule новое")
 	d.say("o", "воронка")
