@@ -68,6 +68,11 @@ func TestTemplateWithFiltersTyped(t *testing.T) {
 	// The deals were made today: last month has none.
 	containsAll(t, d.say("o", "/report Сделки по менеджерам за прошлый месяц"), "записей 0")
 	containsAll(t, d.say("o", "/report #"+strconv.FormatInt(tpl.ID, 10)+" за прошлый месяц"), "записей 0")
+	// Typed where /report asks which report: the same.
+	d.say("o", "/report")
+	containsAll(t, d.say("o", "Сделки по менеджерам за прошлый месяц"), "записей 0")
+	d.say("o", "/report")
+	containsAll(t, d.say("o", "воронка за прошлый месяц"), "Воронка", "За период 01.10.2026 — 31.10.2026")
 	// Filters that cannot be read are explained, not «no such template».
 	msgs = d.say("o", "/report Сделки по менеджерам за позапрошлую вечность")
 	if strings.Contains(dump(msgs), d.p.T("msg.reports.report_usage", bot.Args{"Kinds": ""})[:20]) {

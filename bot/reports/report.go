@@ -81,16 +81,6 @@ func templateSpec(id int64) core.ReportSpec {
 	return core.ReportSpec{Report: core.ReportCustom, TemplateID: id}
 }
 
-// templateNamed finds the user's template by its name («Просрочки за
-// месяц») or number («#3»); nil when none has it.
-func templateNamed(c *bot.Context, s string) (*core.ReportTemplate, error) {
-	ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
-	if err != nil {
-		return nil, err
-	}
-	return templateIn(ts, s), nil
-}
-
 // templateIn finds the template of a name or number among ts; a name
 // that is a built-in report's word (saved before such names were refused)
 // names the report, not the template, which is still found by its number.
@@ -194,28 +184,39 @@ func kindInput(c *bot.Context, s string) (string, error) {
 		c.Conv.Data["kind"] = string(k)
 		return "filters", nil
 	}
-	var t *core.ReportTemplate
+	var spec core.ReportSpec
 	if id, ok := strings.CutPrefix(s, "tpl:"); ok {
 		n, err := bot.ParseID(id, "err.button.expired")
 		if err != nil {
 			return "", err
 		}
-		if t, err = c.Svc.ReportTemplateByID(c.Ctx(), c.Actor(), n); err != nil {
+		t, err := c.Svc.ReportTemplateByID(c.Ctx(), c.Actor(), n)
+		if err != nil {
 			return "", bot.AsInvalid(err)
 		}
+		spec = templateSpec(t.ID)
 	} else {
-		var err error
-		if t, err = templateNamed(c, s); err != nil {
+		// Typed: a template's name or a report's word, with filters.
+		ts, err := c.Svc.ReportTemplates(c.Ctx(), c.Actor())
+		if err != nil {
+			return "", err
+		}
+		t, filters := templateAt(ts, s)
+		first, rest := bot.FirstWord(s)
+		k, isKind := parseKind(first)
+		switch {
+		case t != nil:
+			spec, err = withFilters(c, templateSpec(t.ID), filters)
+		case isKind:
+			spec, err = reportSpec(c, k, rest)
+		default:
+			return "", core.Errorf(core.EINVALID, "err.reports.kind", "Text", s)
+		}
+		if err != nil {
 			return "", err
 		}
 	}
-	if t == nil {
-		return "", core.Errorf(core.EINVALID, "err.reports.kind", "Text", s)
-	}
-	if err := build(c, templateSpec(t.ID)); err != nil {
-		return "", err
-	}
-	return "", nil
+	return "", build(c, spec)
 }
 
 // builtinInput builds the chosen built-in report with the filters typed.
