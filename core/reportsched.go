@@ -308,7 +308,11 @@ func dueSchedule(tx Tx, sch *ReportSchedule) (*ReportSchedule, error) {
 // ones are not made up one by one; on working days when the schedule keeps
 // to the production calendar), and its last.
 func (s *Service) advance(tx Tx, sch *ReportSchedule, now time.Time, runID int64) error {
-	next, err := s.nextRun(sch, now)
+	after := now
+	if floor := sch.NextRun.Add(MinScheduleGap - time.Minute); !sch.NextRun.IsZero() && floor.After(after) {
+		after = floor // one saved before the once-an-hour limit fires no more often
+	}
+	next, err := s.nextRun(sch, after)
 	if err != nil {
 		return err
 	}

@@ -178,3 +178,36 @@ func repeatErr(err error, n int) []error {
 	}
 	return out
 }
+
+// TestScheduleOldTooOftenSlowed: a schedule of every minute saved before
+// the limit fires at most once an hour; an hourly one fired late keeps
+// its hours.
+func TestScheduleOldTooOftenSlowed(t *testing.T) {
+	o := newOffice(t, core.WithReports(&dlvTables{}, &dlvCharts{}, stepCron{}, dlvTexts))
+	o.bind("-300", core.PurposeHeads)
+	now := o.clock.Now()
+	old := &core.ReportSchedule{Spec: pipelineSpec, To: []core.ReportTarget{headsChat}, Cron: "* * * * *",
+		TimeZone: "Europe/Moscow", OwnerID: o.head.ID(), Active: true, NextRun: now}
+	hourly := &core.ReportSchedule{Spec: pipelineSpec, To: []core.ReportTarget{headsChat}, Cron: "0 * * * *",
+		TimeZone: "Europe/Moscow", OwnerID: o.head.ID(), Active: true, NextRun: now}
+	o.update(func(tx core.Tx) error {
+		if err := tx.CreateReportSchedule(old); err != nil {
+			return err
+		}
+		return tx.CreateReportSchedule(hourly)
+	})
+	o.clock.Add(30 * time.Second) // the tick comes a little late
+	if n, err := o.svc.RunDueReportSchedules(o.ctx(), o.clock.Now()); err != nil || n != 2 {
+		t.Fatalf("fired %d, %v", n, err)
+	}
+	for _, id := range []int64{old.ID, hourly.ID} {
+		var got *core.ReportSchedule
+		o.view(func(tx core.Tx) (err error) {
+			got, err = tx.ReportScheduleByID(id)
+			return err
+		})
+		if !got.NextRun.Equal(now.Add(time.Hour)) {
+			t.Errorf("%s: next %v, want %v", got.Cron, got.NextRun, now.Add(time.Hour))
+		}
+	}
+}
