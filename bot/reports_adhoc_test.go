@@ -21,16 +21,15 @@ func TestAdHocReportSavedAsTemplate(t *testing.T) {
 	msgs = d.press("o", msgs, manager)
 	containsAll(t, msgs, stage+", "+manager)
 	msgs = d.press("o", msgs, "Готово")
-	amount := d.p.T("report.field.amount", nil)
 	msgs = d.press("o", msgs, "количество")
-	msgs = d.press("o", msgs, "сумма: "+amount)
+	msgs = d.press("o", msgs, "сумма сделок")
 	msgs = d.press("o", msgs, "Готово")
 	// Built before it is saved, titled by its entity.
 	fileNamed(t, msgs, ".xlsx")
 	containsAll(t, msgs, "📊 Свой отчёт: сделки")
 	msgs = d.press("o", msgs, "Сохранить как шаблон")
 	d.want(msgs, "flow.reports.save_name", bot.Args{"What": "сделки; группировка: " + stage + ", " + manager +
-		"; показатели: количество, сумма: " + amount + "; фильтры: без фильтров"})
+		"; показатели: количество, сумма сделок; фильтры: без фильтров"})
 	msgs = d.say("o", "Воронка по менеджерам")
 	containsAll(t, msgs, "Шаблон «Воронка по менеджерам» сохранён (#1)")
 	// A second template of the name is refused, and the name asked again.

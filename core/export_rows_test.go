@@ -379,7 +379,7 @@ func TestExportNotes(t *testing.T) {
 		ManagerID: w.manager2.ID(), Stage: core.StageSigning, Status: "открыта", ClientID: w.clients[1].ID})
 	want := []string{"Выгрузка: Сделки", "Период: 01.10.2026 — 31.10.2026 (прошлый месяц)",
 		"Сотрудник: Марина Продажина", "Стадия сделки: подписание", "Статус: открыта", "Клиент: ООО Яндекс, 7736207543",
-		"Сформировал(а): Ирина Сопровождение", "Сформировано: 28.11.2026 12:00 (Europe/Moscow)"}
+		"Сформировал(а): Ирина Сопровождение", "Сформировано: 28.11.2026 12:00 (Москва)"}
 	if !slices.Equal(rec.heads[0].Notes, want) {
 		t.Errorf("notes\n%q\nwant\n%q", rec.heads[0].Notes, want)
 	}

@@ -81,7 +81,7 @@ func TestQualityGate(t *testing.T) {
 		{name: "never verified", setup: func(o *office, cl *core.Client, d *core.Deal) func(*core.Client, *core.Deal) scope {
 			cl.Verification = core.Verification{Status: core.Unverified}
 			return nil
-		}, want: []core.QualityFinding{{Kind: core.QualityStaleCheck, Entity: core.EntityClient, Detail: "never"}}},
+		}, want: []core.QualityFinding{{Kind: core.QualityNeverChecked, Entity: core.EntityClient}}},
 		{name: "verified too long ago", setup: func(o *office, cl *core.Client, d *core.Deal) func(*core.Client, *core.Deal) scope {
 			cl.Verification.At = time.Date(2026, 8, 29, 8, 0, 0, 0, time.UTC) // 91 days before
 			return nil
@@ -90,12 +90,12 @@ func TestQualityGate(t *testing.T) {
 			cl.Verification.At = o.clock.Now().Add(-89 * day)
 			return nil
 		}},
-		{name: "a duplicate by name", setup: func(o *office, cl *core.Client, d *core.Deal) func(*core.Client, *core.Deal) scope {
+		{name: "one name under another INN is no duplicate", setup: func(o *office, cl *core.Client, d *core.Deal) func(*core.Client, *core.Deal) scope {
 			return func(cl *core.Client, d *core.Deal) scope {
 				o.putClient(&core.Client{Kind: core.KindLegal, INN: yandexINN, KPP: yandexKPP, ShortName: "ООО «Сбербанк»"})
 				return scope{}
 			}
-		}, want: []core.QualityFinding{{Kind: core.QualityDuplicate, Entity: core.EntityClient, Detail: "#2"}}},
+		}},
 		{name: "a duplicate by OGRN", setup: func(o *office, cl *core.Client, d *core.Deal) func(*core.Client, *core.Deal) scope {
 			return func(cl *core.Client, d *core.Deal) scope {
 				o.putClient(&core.Client{Kind: core.KindLegal, INN: yandexINN, KPP: yandexKPP, OGRN: sberOGRN, ShortName: "Другое"})
@@ -216,7 +216,7 @@ func TestQualityGate(t *testing.T) {
 		for _, bulk := range []int{2000, 0} {
 			t.Run(fmt.Sprintf("%s, in one walk above %d", c.name, bulk), func(t *testing.T) {
 				defer core.QualityBulkForTest(bulk)()
-				o := newReportOffice(t)
+				o := newReportOffice(t, core.WithRegistries(gateRegistry{}))
 				cl, d := cleanClient(o), cleanDeal(o, 0)
 				var after func(*core.Client, *core.Deal) scope
 				if c.setup != nil {
@@ -251,7 +251,7 @@ func TestQualityGate(t *testing.T) {
 // The findings come in the order of the kinds, then cards, deals and
 // requests by ID; a record gone since the file was made is skipped.
 func TestQualityGateOrder(t *testing.T) {
-	o := newReportOffice(t)
+	o := newReportOffice(t, core.WithRegistries(gateRegistry{}))
 	a := cleanClient(o)
 	a.Verification = core.Verification{}
 	o.putClient(a)
@@ -268,12 +268,13 @@ func TestQualityGateOrder(t *testing.T) {
 		order = append(order, string(f.Kind)+":"+f.Label)
 	}
 	want := []string{"missing_requisites:ООО Яндекс", "no_amount:" + d1.Number, "no_amount:" + d2.Number,
-		"no_manager:" + d2.Number, "stale_check:ПАО Сбербанк", "stale_check:ООО Яндекс"}
+		"no_manager:" + d2.Number, "never_checked:ПАО Сбербанк", "never_checked:ООО Яндекс"}
 	if !slices.Equal(order, want) {
 		t.Errorf("order %q\nwant %q", order, want)
 	}
 	// A stricter age names the card checked yesterday.
-	o2 := newReportOffice(t, core.WithReportConfig(core.ReportConfig{StaleAfter: time.Hour}))
+	o2 := newReportOffice(t, core.WithReportConfig(core.ReportConfig{StaleAfter: time.Hour}),
+		core.WithRegistries(gateRegistry{}))
 	c := o2.putClient(cleanClient(o2))
 	if got := o2.quality([]int64{c.ID}, nil, nil); len(got) != 1 || got[0].Kind != core.QualityStaleCheck {
 		t.Errorf("stale after an hour: %+v", got)

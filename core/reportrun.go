@@ -195,7 +195,8 @@ func (s *Service) build(ctx context.Context, a Actor, spec ReportSpec, lang stri
 // writeFile writes b's tables into a new file, with the chart beside the
 // last table, and keeps the file's bytes and the chart's picture in b.
 func (s *Service) writeFile(tx Tx, a Actor, b *built, lang string, loc *time.Location) (err error) {
-	w, err := s.reports.tables.NewTable(b.spec.Format, TableOptions{Location: loc, Comma: s.reportConfig().CSVComma})
+	w, err := s.reports.tables.NewTable(b.spec.Format, TableOptions{Location: loc, Comma: s.reportConfig().CSVComma,
+		NotesSheet: s.text(lang, "report.notes_sheet", nil)})
 	if err != nil {
 		return err
 	}

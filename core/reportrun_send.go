@@ -242,6 +242,11 @@ func (s *Service) settleRun(tx Tx, a Actor, run *ReportRun, b *built, override s
 	if err := storeBuilt(tx, b); err != nil {
 		return err
 	}
+	if run.ID != 0 { // a held run built again lets go of its previous file and chart
+		if err := releaseRunFiles(tx, run); err != nil {
+			return err
+		}
+	}
 	b.fill(run)
 	var changes []*Change
 	if len(b.findings) > 0 && override == "" {

@@ -67,8 +67,16 @@ func (s *Service) ScheduleReport(ctx context.Context, a Actor, sch *ReportSchedu
 		if err != nil {
 			return err
 		}
-		if _, err := s.scopeFilter(tx, a, spec.Filter); err != nil {
+		f, err := s.scopeFilter(tx, a, spec.Filter)
+		if err != nil {
 			return err
+		}
+		// A recipient who may not see the records is refused now, not
+		// dropped at the first run.
+		if _, gone, err := s.splitTargets(tx, targets, f); err != nil {
+			return err
+		} else if len(gone) > 0 {
+			return gone[0].Err
 		}
 		if spec.TemplateID != 0 {
 			if t, err := tx.ReportTemplateByID(spec.TemplateID); err != nil {
