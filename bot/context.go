@@ -73,6 +73,11 @@ func (c *Context) Reply(key string, args Args, rows ...[]Button) error {
 // reply that cannot reach the chat at once is retried, never reported as
 // a failure of a change that was made.
 func (c *Context) Send(r Reply) error {
+	return c.sendIn(r, core.ChatKey(c.Update.Platform, c.Update.ChatID))
+}
+
+// sendIn is Send with the buttons bound to the chat with the key.
+func (c *Context) sendIn(r Reply, chatKey string) error {
 	m := &core.OutboxMessage{Platform: c.Update.Platform, ChatID: c.Update.ChatID, ThreadID: c.Update.ThreadID,
 		InboxID: c.inboxID}
 	for _, f := range r.Files {
@@ -89,18 +94,41 @@ func (c *Context) Send(r Reply) error {
 	if r.Key != "" {
 		m.Text = c.T(r.Key, r.Args)
 	}
-	m.Buttons = c.issue(r.Buttons)
+	m.Buttons = c.issueIn(r.Buttons, chatKey)
 	c.outcome.Messages = append(c.outcome.Messages, m)
+	return nil
+}
+
+// SendPrivately sends a reply to the user's private chat, whatever chat
+// the update came from: what only the user may see (a file of records)
+// must not land in a group. In a private chat it is Send.
+func (c *Context) SendPrivately(r Reply) error {
+	if c.Private() || c.User == nil {
+		return c.Send(r)
+	}
+	n := len(c.outcome.Messages)
+	// The buttons belong to the user and are bound to no chat key: on
+	// Mattermost the direct chat's id is known only once the message is
+	// sent (as the confirmation of an unverified command does).
+	if err := c.sendIn(r, ""); err != nil {
+		return err
+	}
+	m := c.outcome.Messages[n]
+	m.ChatID, m.UserID, m.Locale, m.ThreadID, m.EditID = c.Update.UserID, c.User.ID, c.P.Lang(), "", ""
 	return nil
 }
 
 // issue makes a token for every button and renders the labels; the tokens
 // are stored with the reply.
 func (c *Context) issue(rows [][]Button) [][]core.OutboxButton {
+	return c.issueIn(rows, core.ChatKey(c.Update.Platform, c.Update.ChatID))
+}
+
+// issueIn is issue for buttons shown in the chat with the key.
+func (c *Context) issueIn(rows [][]Button, chatKey string) [][]core.OutboxButton {
 	if len(rows) == 0 {
 		return nil
 	}
-	chatKey := core.ChatKey(c.Update.Platform, c.Update.ChatID)
 	out := make([][]core.OutboxButton, 0, len(rows))
 	for _, row := range rows {
 		var views []core.OutboxButton

@@ -184,8 +184,11 @@ func TestSendToTheHeadAndCancel(t *testing.T) {
 	}
 	d.deliver()
 	msgs := d.press("o", d.say("o", "/export сделки"), "Отправить…")
-	// Mail is not set up here: an address is taken out again, said why.
-	d.want(d.press("o", msgs, "На почту"), "flow.reports.email", nil)
+	// Mail is not set up here: «На почту» is not offered, and an address
+	// typed anyway is taken out again, said why.
+	if strings.Contains(dump(msgs), "На почту") {
+		t.Fatalf("e-mail offered without a mail server: %s", dump(msgs))
+	}
 	msgs = d.say("o", "gref@sberbank.example")
 	containsAll(t, msgs, "Выбрано: gref@sberbank.example")
 	msgs = d.press("o", msgs, "Отправить (1)")

@@ -82,6 +82,10 @@ func build(c *bot.Context, spec core.ReportSpec) error {
 		buttons = append(buttons, bot.Row(bot.Button{LabelKey: "btn.reports.save", Action: core.ActionReportSave,
 			Payload: string(data)}))
 	}
+	// A file of records goes to the user's private chat, never into a
+	// group the command was typed in: sending to others is «Отправить…»,
+	// through the quality gate.
+	send := c.SendPrivately
 	if out.Run != nil && out.Run.Rows == 0 {
 		return c.Reply("msg.reports.empty", bot.Args{"Title": out.Title,
 			"Filters": filterWords(c, entityOf(c, spec), spec.Filter)}, buttons...)
@@ -102,8 +106,14 @@ func build(c *bot.Context, spec core.ReportSpec) error {
 		buttons = append([][]bot.Button{bot.Row(bot.Button{LabelKey: "btn.reports.send",
 			Action: core.ActionReportSend, Payload: string(payload)})}, buttons...)
 	}
-	return c.Send(bot.Reply{Key: "msg.reports.made", Args: bot.Args{"Title": out.Title, "Summary": out.Summary},
-		Files: files, Buttons: buttons})
+	if err := send(bot.Reply{Key: "msg.reports.made", Args: bot.Args{"Title": out.Title, "Summary": out.Summary},
+		Files: files, Buttons: buttons}); err != nil {
+		return err
+	}
+	if !c.Private() {
+		return c.Reply("msg.reports.sent_privately", bot.Args{"Title": out.Title})
+	}
+	return nil
 }
 
 // saveable is the template a report may be saved as: a built-in report

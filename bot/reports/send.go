@@ -87,12 +87,20 @@ func askTargets(c *bot.Context) error {
 		rows = append(rows, bot.Row(bot.Choice("btn.reports.head", bot.Args{"On": slices.Contains(to, t),
 			"Name": head.Name}, "head")))
 	}
-	last := bot.Row(bot.Choice("btn.reports.email", nil, "email"))
+	// E-mail is offered only where a mail server is set up.
+	mail := c.Svc.MailAvailable()
+	var last []bot.Button
+	if mail {
+		last = bot.Row(bot.Choice("btn.reports.email", nil, "email"))
+	}
 	if len(to) > 0 {
 		last = append(last, bot.Choice("btn.reports.send_now", bot.Args{"Count": len(to)}, "send"))
 	}
-	rows = append(rows, last)
-	return c.Reply("flow.reports.to", bot.Args{"Title": payload(c).Title, "Chosen": targetsWords(c, to)}, rows...)
+	if len(last) > 0 {
+		rows = append(rows, last)
+	}
+	return c.Reply("flow.reports.to", bot.Args{"Title": payload(c).Title, "Chosen": targetsWords(c, to),
+		"Mail": mail}, rows...)
 }
 
 // isTeamChat reports whether a chat is bound as the team's.
@@ -233,7 +241,7 @@ func people(c *bot.Context, s string) ([]*core.User, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, core.Errorf(core.EINVALID, "err.reports.person", "Text", s)
+		return nil, core.Errorf(core.EINVALID, "err.reports.person", "Text", s, "Mail", c.Svc.MailAvailable())
 	}
 	return out, nil
 }
@@ -269,7 +277,21 @@ func delivered(c *bot.Context, out *core.ReportOutput, reason string) error {
 	}
 	args := bot.Args{"Title": out.Title, "Reason": reason}
 	if out.Run != nil {
-		args["To"] = targetsWords(c, out.Run.To)
+		// Chats and people have it now; a mail is only queued.
+		var now, mail []core.ReportTarget
+		for _, t := range out.Run.To {
+			if t.Kind == core.TargetEmail {
+				mail = append(mail, t)
+			} else {
+				now = append(now, t)
+			}
+		}
+		if len(now) > 0 {
+			args["To"] = targetsWords(c, now)
+		}
+		if len(mail) > 0 {
+			args["Queued"] = targetsWords(c, mail)
+		}
 	}
 	return c.Reply("msg.reports.sent", args)
 }
