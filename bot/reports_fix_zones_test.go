@@ -27,7 +27,7 @@ func TestScheduleTimeZoneTyped(t *testing.T) {
 		{"/schedule воронка каждый понедельник 09:00 по Владивостоку мне", "Asia/Vladivostok", "(Владивосток)"},
 	} {
 		msgs := d.say("o", c.text)
-		containsAll(t, msgs, "Воронка — каждый понедельник в 09:00 "+c.zone)
+		containsAll(t, msgs, "Воронка — каждый понедельник в 09:00, с учётом праздников "+c.zone)
 		if strings.Contains(dump(msgs), "по вашему часовому поясу") {
 			t.Errorf("%s: a zone typed is said to be the owner's: %s", c.text, dump(msgs))
 		}

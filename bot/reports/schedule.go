@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/dealdesk/dealdesk/bot"
@@ -75,11 +76,14 @@ func schedule(c *bot.Context) error {
 		d["to"] = string(data)
 	}
 	if when != "" {
-		cron, err := core.ParseScheduleWhen(when)
+		cron, work, err := core.ParseSchedule(when)
 		if err != nil {
 			return err
 		}
 		d["cron"] = cron
+		if work {
+			d["work_days"] = "1"
+		}
 	}
 	if missingStep(d) == "" {
 		return makeSchedule(c, d)
@@ -286,7 +290,10 @@ func scheduleReportInput(c *bot.Context, s string) (string, error) {
 }
 
 // whenChoices are the usual schedules, offered as buttons.
-var whenChoices = []string{"0 9 * * 1", "0 9 * * 1-5", "0 9 * * *", "0 9 1 * *"}
+var whenChoices = []string{"0 9 * * 1", "0 9 * * 1-5", everyDay, "0 9 1 * *"}
+
+// everyDay is the choice that fires on every day, working or not.
+const everyDay = "0 9 * * *"
 
 func askWhen(c *bot.Context) error {
 	var rows [][]bot.Button
@@ -301,11 +308,21 @@ func whenInput(c *bot.Context, s string) (string, error) {
 	if tz != "" {
 		c.Conv.Data["tz"] = tz
 	}
-	cron, err := core.ParseScheduleWhen(s)
+	cron, work, err := core.ParseSchedule(s)
 	if err != nil {
 		return "", err
 	}
+	// The buttons are said in words, so they keep to working days as
+	// words do, all but «every day».
+	if slices.Contains(whenChoices, s) {
+		work = s != everyDay
+	}
 	c.Conv.Data["cron"] = cron
+	if work {
+		c.Conv.Data["work_days"] = "1"
+	} else {
+		delete(c.Conv.Data, "work_days")
+	}
 	return next(c)
 }
 
@@ -354,7 +371,7 @@ func recipientInput(c *bot.Context, s string) (string, error) {
 // is one and echoes the schedule back with its next run.
 func makeSchedule(c *bot.Context, d map[string]string) error {
 	sch := &core.ReportSchedule{Cron: d["cron"], OwnerID: c.User.ID, Lang: c.P.Lang(), Active: true,
-		TimeZone: c.P.Location().String()}
+		TimeZone: c.P.Location().String(), WorkDays: d["work_days"] != ""}
 	if err := json.Unmarshal([]byte(d["spec"]), &sch.Spec); err != nil {
 		return err
 	}
@@ -388,7 +405,7 @@ func makeSchedule(c *bot.Context, d map[string]string) error {
 func scheduleArgs(c *bot.Context, sch *core.ReportSchedule) bot.Args {
 	loc := location(sch.TimeZone)
 	args := bot.Args{"ID": sch.ID, "Report": specName(c, sch.Spec), "When": cronWords(c, sch.Cron),
-		"Zone": zoneName(c, loc, c.Now()), "To": targetsWords(c, sch.To)}
+		"Zone": zoneName(c, loc, c.Now()), "To": targetsWords(c, sch.To), "WorkDays": sch.WorkDays}
 	if !sch.NextRun.IsZero() {
 		args["Next"] = moment(c, sch.NextRun, c.P.Location())
 	}
