@@ -235,7 +235,7 @@ func TestScheduleCreateListStop(t *testing.T) {
 		t.Fatalf("after the stop: %s", dump(msgs))
 	}
 	// The head sees only their own; a lawyer may not schedule.
-	d.want(d.say("hd", "/schedule"), "msg.reports.schedules_none", bot.Args{"Kinds": "Воронка, Просрочки, Документооборот, Контроль, Проверка заявок, Обращения, Риски контрагентов"})
+	d.want(d.say("hd", "/schedule"), "msg.reports.schedules_none", bot.Args{"Kinds": "Воронка, Просрочки, Документооборот, Контроль, Проверка клиентов, Обращения, Риски контрагентов"})
 	d.want(d.say("l", "/schedule"), "err.forbidden", nil)
 }
 
@@ -264,7 +264,7 @@ func TestScheduleWords(t *testing.T) {
 	d.want(d.say("o", "/schedule воронка каждый понедельник 9:00 юристы"), "err.reports.no_chat",
 		bot.Args{"Purpose": "юристы"})
 	d.want(d.say("o", "/schedule воронка когда-нибудь мне"), "err.delivery.schedule_when", bot.Args{"Text": "когда-нибудь"})
-	d.want(d.say("o", "/schedule непонятно"), "msg.reports.schedule_usage", bot.Args{"Kinds": "Воронка, Просрочки, Документооборот, Контроль, Проверка заявок, Обращения, Риски контрагентов"})
+	d.want(d.say("o", "/schedule непонятно"), "msg.reports.schedule_usage", bot.Args{"Kinds": "Воронка, Просрочки, Документооборот, Контроль, Проверка клиентов, Обращения, Риски контрагентов"})
 
 	// In English.
 	d.say("o", "/lang en")

@@ -49,6 +49,16 @@ func (s *Service) writeReport(tx Tx, a Actor, spec ReportSpec, w TableWriter, la
 	if err != nil {
 		return nil, err
 	}
+	if f.ClientID != 0 {
+		// A card merged into another: its records are the survivor's now.
+		chain, err := mergedChain(tx, f.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		if len(chain) > 0 {
+			f.ClientID = chain[len(chain)-1]
+		}
+	}
 	r, err := s.newReportRun(tx, a, f, spec.Format, lang, loc)
 	if err != nil {
 		return nil, err
