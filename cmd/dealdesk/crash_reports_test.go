@@ -72,9 +72,9 @@ func TestCrashWhileReportsAreDelivered(t *testing.T) {
 	delay.Store(int64(80 * time.Millisecond))
 	began := time.Now()
 	var (
-		kills    []crashRepKill
-		toFirst  = time.Second // how long a child takes to send its first file
-		calm     = began.Add(60 * time.Second)
+		kills   []crashRepKill
+		toFirst = time.Second // how long a child takes to send its first file
+		calm    = began.Add(60 * time.Second)
 	)
 	for round := 0; ; round++ {
 		st := w.state()
