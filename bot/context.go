@@ -118,13 +118,9 @@ func (c *Context) SendPrivately(r Reply) error {
 	return nil
 }
 
-// issue makes a token for every button and renders the labels; the tokens
-// are stored with the reply.
-func (c *Context) issue(rows [][]Button) [][]core.OutboxButton {
-	return c.issueIn(rows, core.ChatKey(c.Update.Platform, c.Update.ChatID))
-}
-
-// issueIn is issue for buttons shown in the chat with the key.
+// issueIn makes a token for every button, bound to the chat with the key
+// ("" for none), and renders the labels; the tokens are stored with the
+// reply.
 func (c *Context) issueIn(rows [][]Button, chatKey string) [][]core.OutboxButton {
 	if len(rows) == 0 {
 		return nil
