@@ -166,96 +166,56 @@ func (x *exporter) userName(id int64) string {
 	return "#" + strconv.FormatInt(id, 10)
 }
 
-// client returns what rows show of a card, nil for none.
-func (x *exporter) client(id int64) (*clientRef, error) {
+// cachedRef returns what rows show of a record, read once through load and
+// kept in *m; a missing record (or id 0) is nil.
+func cachedRef[R, T any](m *map[int64]*R, id int64, load func(int64) (*T, error), ref func(*T) *R) (*R, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	if x.clients == nil {
-		x.clients = map[int64]*clientRef{}
+	if *m == nil {
+		*m = map[int64]*R{}
 	}
-	if c, ok := x.clients[id]; ok {
-		return c, nil
+	if r, ok := (*m)[id]; ok {
+		return r, nil
 	}
-	c, err := x.tx.ClientByID(id)
+	rec, err := load(id)
 	if IsNotFound(err) {
-		x.clients[id] = nil
+		(*m)[id] = nil
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	ref := &clientRef{name: c.Name(), inn: c.INN, kpp: c.KPP}
-	x.clients[id] = ref
-	return ref, nil
+	r := ref(rec)
+	(*m)[id] = r
+	return r, nil
+}
+
+// client returns what rows show of a card, nil for none.
+func (x *exporter) client(id int64) (*clientRef, error) {
+	return cachedRef(&x.clients, id, x.tx.ClientByID, func(c *Client) *clientRef {
+		return &clientRef{name: c.Name(), inn: c.INN, kpp: c.KPP}
+	})
 }
 
 // deal returns what rows show of a deal, nil for none.
 func (x *exporter) deal(id int64) (*dealRef, error) {
-	if id == 0 {
-		return nil, nil
-	}
-	if x.deals == nil {
-		x.deals = map[int64]*dealRef{}
-	}
-	if d, ok := x.deals[id]; ok {
-		return d, nil
-	}
-	d, err := x.tx.DealByID(id)
-	if IsNotFound(err) {
-		x.deals[id] = nil
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	ref := &dealRef{number: d.Number, title: d.Title, clientID: d.ClientID, managerID: d.ManagerID, stage: d.Stage}
-	x.deals[id] = ref
-	return ref, nil
+	return cachedRef(&x.deals, id, x.tx.DealByID, func(d *Deal) *dealRef {
+		return &dealRef{number: d.Number, title: d.Title, clientID: d.ClientID, managerID: d.ManagerID, stage: d.Stage}
+	})
 }
 
 // doc returns what rows show of a document, nil for none.
 func (x *exporter) doc(id int64) (*docRef, error) {
-	if id == 0 {
-		return nil, nil
-	}
-	if x.docs == nil {
-		x.docs = map[int64]*docRef{}
-	}
-	if d, ok := x.docs[id]; ok {
-		return d, nil
-	}
-	d, err := x.tx.DocumentByID(id)
-	if IsNotFound(err) {
-		x.docs[id] = nil
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	ref := &docRef{number: d.Number, dealID: d.DealID, clientID: d.ClientID}
-	x.docs[id] = ref
-	return ref, nil
+	return cachedRef(&x.docs, id, x.tx.DocumentByID, func(d *Document) *docRef {
+		return &docRef{number: d.Number, dealID: d.DealID, clientID: d.ClientID}
+	})
 }
 
 // task returns what rows show of a task, nil for none.
 func (x *exporter) task(id int64) (*taskRef, error) {
-	if id == 0 {
-		return nil, nil
-	}
-	if x.tasks == nil {
-		x.tasks = map[int64]*taskRef{}
-	}
-	if t, ok := x.tasks[id]; ok {
-		return t, nil
-	}
-	t, err := x.tx.TaskByID(id)
-	if IsNotFound(err) {
-		x.tasks[id] = nil
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	ref := &taskRef{title: t.Title, dealID: t.DealID, clientID: t.ClientID}
-	x.tasks[id] = ref
-	return ref, nil
+	return cachedRef(&x.tasks, id, x.tx.TaskByID, func(t *Task) *taskRef {
+		return &taskRef{title: t.Title, dealID: t.DealID, clientID: t.ClientID}
+	})
 }
 
 // inPeriod reports whether a record's date is in the filter's period; a
