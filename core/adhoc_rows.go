@@ -676,13 +676,14 @@ func (r *reportRun) adhocControl(status string, _ map[string]bool, emit func(adh
 // team, about the client (its card, its deals and their documents, tasks
 // and requests).
 func (r *reportRun) adhocChanges(_ string, _ map[string]bool, emit func(adhocRec)) error {
-	deals := map[int64]*Deal{}
+	// The export's record lookups, each record read once.
+	records := &exporter{tx: r.tx}
 	return r.tx.EachChange(r.f.From, r.f.To, func(ch *Change) error {
 		if !r.inPeriod(ch.At) || !r.person(ch.ActorID) {
 			return nil
 		}
 		if r.f.ClientID != 0 {
-			id, err := r.changeClient(deals, ch)
+			id, err := records.recordClient(ch)
 			if err != nil {
 				return err
 			}
@@ -717,51 +718,4 @@ func (r *reportRun) adhocChanges(_ string, _ map[string]bool, emit func(adhocRec
 		})
 		return nil
 	})
-}
-
-// changeClient is the client a change's record belongs to: a card itself,
-// a deal's client, a document's, task's or request's (their own, or their
-// deal's); 0 for other records.
-func (r *reportRun) changeClient(deals map[int64]*Deal, ch *Change) (int64, error) {
-	var clientID, dealID int64
-	switch ch.Entity {
-	case EntityClient:
-		return ch.EntityID, nil
-	case EntityDeal:
-		dealID = ch.EntityID
-	case EntityDocument:
-		doc, err := r.tx.DocumentByID(ch.EntityID)
-		if IsNotFound(err) {
-			return 0, nil
-		} else if err != nil {
-			return 0, err
-		}
-		clientID, dealID = doc.ClientID, doc.DealID
-	case EntityTask:
-		t, err := r.tx.TaskByID(ch.EntityID)
-		if IsNotFound(err) {
-			return 0, nil
-		} else if err != nil {
-			return 0, err
-		}
-		clientID, dealID = t.ClientID, t.DealID
-	case EntityRequest:
-		q, err := r.tx.RequestByID(ch.EntityID)
-		if IsNotFound(err) {
-			return 0, nil
-		} else if err != nil {
-			return 0, err
-		}
-		clientID, dealID = q.ClientID, q.DealID
-	default:
-		return 0, nil
-	}
-	d, err := r.deal(deals, dealID)
-	if err != nil {
-		return 0, err
-	}
-	if d != nil && d.ClientID != 0 {
-		clientID = d.ClientID
-	}
-	return clientID, nil
 }

@@ -1028,14 +1028,19 @@ func (x *exporter) writeChanges() error {
 	})
 }
 
-// changeClient returns the client a change's record belongs to: a card
-// itself, a deal's client, a document's, task's or request's (their own,
-// or their deal's); 0 for other records, and when the filter names no
-// client (only it needs them).
+// changeClient returns the client a change's record belongs to (see
+// recordClient); 0 when the filter names no client (only it needs them).
 func (x *exporter) changeClient(ch *Change) (int64, error) {
 	if x.f.ClientID == 0 {
 		return 0, nil
 	}
+	return x.recordClient(ch)
+}
+
+// recordClient returns the client a change's record belongs to: a card
+// itself, a deal's client, a document's, task's or request's (their own,
+// or their deal's); 0 for other records. The records are read once each.
+func (x *exporter) recordClient(ch *Change) (int64, error) {
 	var clientID, dealID int64
 	switch ch.Entity {
 	case EntityClient:
