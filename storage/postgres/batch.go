@@ -1,0 +1,137 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// Batch settings: a batch runs when it has maxBatch calls or maxDelay after
+// its first call, whichever comes first.
+const (
+	maxBatch = 64
+	maxDelay = 2 * time.Millisecond
+)
+
+// batcher combines concurrent Batch calls into one transaction, as bbolt's
+// DB.Batch does: one writer-lock wait and one commit (one WAL flush) for all
+// of them. Each call runs under a savepoint, so a call whose fn fails is
+// undone alone and gets its error, while the others commit; the result is
+// that of running the calls one after another.
+type batcher struct {
+	db      *DB
+	mu      sync.Mutex
+	pending []*batchCall
+	timer   *time.Timer
+	wg      sync.WaitGroup
+}
+
+type batchCall struct {
+	ctx  context.Context
+	fn   func(core.Tx) error
+	done chan error
+}
+
+func newBatcher(db *DB) *batcher { return &batcher{db: db} }
+
+// do queues fn and waits for its batch to commit or fail.
+func (b *batcher) do(ctx context.Context, fn func(core.Tx) error) error {
+	c := &batchCall{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	b.mu.Lock()
+	b.pending = append(b.pending, c)
+	switch {
+	case len(b.pending) >= maxBatch:
+		b.flushLocked()
+	case b.timer == nil:
+		b.timer = time.AfterFunc(maxDelay, func() {
+			b.mu.Lock()
+			b.flushLocked()
+			b.mu.Unlock()
+		})
+	}
+	b.mu.Unlock()
+	return <-c.done
+}
+
+// flushLocked starts running the pending calls; b.mu is held.
+func (b *batcher) flushLocked() {
+	if b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
+	}
+	calls := b.pending
+	b.pending = nil
+	if len(calls) == 0 {
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		b.run(calls)
+	}()
+}
+
+// run runs calls in one transaction. A call whose context is done by then is
+// answered with its context's error and skipped.
+func (b *batcher) run(calls []*batchCall) {
+	live := calls[:0:0]
+	for _, c := range calls {
+		if err := c.ctx.Err(); err != nil {
+			c.done <- err
+			continue
+		}
+		live = append(live, c)
+	}
+	if len(live) == 0 {
+		return
+	}
+	if len(live) == 1 {
+		c := live[0]
+		c.done <- b.db.Update(c.ctx, c.fn)
+		return
+	}
+	// The transaction belongs to no one caller: it must not fail because one
+	// of them gave up.
+	ctx := context.Background()
+	results := make([]error, len(live))
+	err := b.db.run(ctx, "batch", pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, true, func(t core.Tx) error {
+		tx := t.(*Tx)
+		for i, c := range live {
+			if err := tx.exec("SAVEPOINT dd_batch"); err != nil {
+				return err
+			}
+			if err := c.fn(tx); err != nil {
+				results[i] = err
+				if err := tx.exec("ROLLBACK TO SAVEPOINT dd_batch"); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.exec("RELEASE SAVEPOINT dd_batch"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i, c := range live {
+		switch {
+		case err != nil:
+			c.done <- fmt.Errorf("postgres: batch: %w", err)
+		default:
+			c.done <- results[i]
+		}
+	}
+}
+
+// stop waits for running batches; later calls still run (on their own timer).
+func (b *batcher) stop() {
+	b.mu.Lock()
+	b.flushLocked()
+	b.mu.Unlock()
+	b.wg.Wait()
+}

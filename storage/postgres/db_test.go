@@ -1,0 +1,81 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/postgres"
+	"github.com/dealdesk/dealdesk/storage/postgres/pgtest"
+)
+
+// fixedClock is a clock that stands still.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+// open opens a store on a fresh database of t's own.
+func open(t testing.TB, opts ...postgres.Option) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), pgtest.NewDB(t), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func TestOpenMigratesOnceAndSequencesCount(t *testing.T) {
+	url := pgtest.NewDB(t)
+	ctx := context.Background()
+	for range 2 {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, current, err := db.Migrated(ctx)
+		if err != nil || !current || v != postgres.SchemaVersion() {
+			t.Fatalf("Migrated = %d %v %v, want %d true", v, current, err, postgres.SchemaVersion())
+		}
+		var got []uint64
+		err = db.Update(ctx, func(tx core.Tx) error {
+			for range 2 {
+				n, err := tx.NextSequence("deal:2026")
+				if err != nil {
+					return err
+				}
+				got = append(got, n)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[1] != got[0]+1 {
+			t.Fatalf("sequence %v", got)
+		}
+		_ = db.Close()
+	}
+}
+
+func TestNowIsFixedPerTransaction(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 30, 0, 123456789, time.FixedZone("MSK", 3*3600))
+	db := open(t, postgres.WithClock(fixedClock{at}))
+	err := db.View(context.Background(), func(tx core.Tx) error {
+		if want := at.UTC().Truncate(time.Microsecond); !tx.Now().Equal(want) || tx.Now().Location() != time.UTC {
+			t.Errorf("Now = %v, want %v UTC", tx.Now(), want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRedactHidesThePassword(t *testing.T) {
+	got := postgres.Redact("postgres://dd:s3cret@db:5432/dealdesk?sslmode=disable")
+	if got != "postgres://dd:xxxxx@db:5432/dealdesk?sslmode=disable" {
+		t.Fatalf("Redact = %q", got)
+	}
+}
