@@ -1,0 +1,45 @@
+package postgres
+
+import (
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/core/requisite"
+)
+
+// DefaultSearchLimit is the number of clients SearchClients returns when it
+// is given no limit.
+const DefaultSearchLimit = 20
+
+// SearchClients finds clients for a query typed by a person. A query of
+// digits (spaces allowed) is an INN prefix; anything else is a fragment of the
+// normalized short or full name. Results are ordered by normalized name, then
+// ID, and there are at most limit of them (DefaultSearchLimit when limit <= 0).
+// Both walk the name index in order and stop at the limit.
+func (tx *Tx) SearchClients(query string, limit int) (cs []*core.Client, err error) {
+	defer wrapf(&err, "search clients %q", query)
+	if limit <= 0 {
+		limit = DefaultSearchLimit
+	}
+	if q := requisite.Clean(query); q != "" && isDigits(q) {
+		// Every INN with the prefix q (digits) lies in [q, q+"\x7f").
+		return list[core.Client](tx, `SELECT doc FROM clients
+			WHERE inn >= $1 AND inn < $2 AND starts_with(inn, $1)
+			ORDER BY name_norm, id LIMIT $3`, q, q+"\x7f", limit)
+	}
+	q := core.NormalizeName(query)
+	if q == "" {
+		return list[core.Client](tx, `SELECT doc FROM clients ORDER BY name_norm, id LIMIT $1`, limit)
+	}
+	return list[core.Client](tx, `SELECT doc FROM clients
+		WHERE strpos(name_norm, $1) > 0 OR strpos(full_norm, $1) > 0
+		ORDER BY name_norm, id LIMIT $2`, q, limit)
+}
+
+// isDigits reports whether s is made of ASCII digits only.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
