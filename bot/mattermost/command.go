@@ -21,7 +21,7 @@ func (t *Transport) registerCommands(ctx context.Context) error {
 		teams = append(teams, team)
 	} else {
 		var err error
-		if teams, _, err = t.client.GetTeamsForUser(ctx, t.botID, ""); err != nil {
+		if teams, _, err = t.client.GetTeamsForUser(ctx, t.BotUserID(), ""); err != nil {
 			return fmt.Errorf("teams: %w", t.scrub(err))
 		}
 	}

@@ -18,9 +18,7 @@ import (
 
 // serveHTTP starts the endpoint for button presses and the slash command.
 func (t *Transport) serveHTTP(ctx context.Context, in bot.Inbox, errc chan<- error) error {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+ActionPath, func(w http.ResponseWriter, r *http.Request) { t.handleAction(w, r, in) })
-	mux.HandleFunc("POST "+CommandPath, func(w http.ResponseWriter, r *http.Request) { t.handleCommand(w, r, in) })
+	mux := t.Handler(in)
 	l, err := net.Listen("tcp", t.cfg.HTTPAddr)
 	if err != nil {
 		return err
@@ -33,6 +31,26 @@ func (t *Transport) serveHTTP(ctx context.Context, in bot.Inbox, errc chan<- err
 		}
 	}()
 	return nil
+}
+
+// Handler is the endpoint for button presses and the slash command
+// (ActionPath, CommandPath), for a caller that serves it itself
+// (Config.ExternalHTTP). Until the bot account is known (Identify) it
+// answers 503, so Mattermost shows the press as failed rather than lost.
+func (t *Transport) Handler(in bot.Inbox) *http.ServeMux {
+	mux := http.NewServeMux()
+	ready := func(h func(http.ResponseWriter, *http.Request, bot.Inbox)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if t.BotUserID() == "" {
+				http.Error(w, "starting", http.StatusServiceUnavailable)
+				return
+			}
+			h(w, r, in)
+		}
+	}
+	mux.HandleFunc("POST "+ActionPath, ready(t.handleAction))
+	mux.HandleFunc("POST "+CommandPath, ready(t.handleCommand))
+	return mux
 }
 
 func (t *Transport) shutdownHTTP() {
@@ -69,7 +87,7 @@ func (t *Transport) handleAction(w http.ResponseWriter, r *http.Request, in bot.
 	// The press must be on a post of the bot's in that channel, by one of
 	// the channel's members.
 	post, _, err := t.client.GetPost(r.Context(), req.PostId, "")
-	if err != nil || post.UserId != t.botID || post.ChannelId != req.ChannelId || !t.member(r.Context(), req.ChannelId, req.UserId) {
+	if err != nil || post.UserId != t.BotUserID() || post.ChannelId != req.ChannelId || !t.member(r.Context(), req.ChannelId, req.UserId) {
 		t.log.Warn().Str("user_id", req.UserId).Str("chat_id", req.ChannelId).Str("post_id", req.PostId).
 			Msg("button press on a post that is not the bot's, or by a non-member, refused")
 		http.Error(w, "forbidden", http.StatusForbidden)
@@ -135,7 +153,7 @@ func (t *Transport) handleCommand(w http.ResponseWriter, r *http.Request, in bot
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if !t.member(r.Context(), channel, t.botID) {
+	if !t.member(r.Context(), channel, t.BotUserID()) {
 		// The bot cannot post here (a private channel, two people's direct
 		// messages): say so to the user alone.
 		_ = json.NewEncoder(w).Encode(model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,

@@ -45,6 +45,9 @@ type Config struct {
 	// HTTPAddr is where DealDesk listens for button presses and the slash
 	// command, e.g. 127.0.0.1:8181.
 	HTTPAddr string
+	// ExternalHTTP says the caller serves Handler on HTTPAddr (beside its
+	// own endpoints, on every instance, leader or not): Run does not listen.
+	ExternalHTTP bool
 	// PublicURL is how the Mattermost server reaches HTTPAddr, e.g.
 	// http://dealdesk.internal:8181 (default http://HTTPAddr).
 	PublicURL string
@@ -162,7 +165,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*Transport, error
 		return c, err
 	})
 	t.directs = newCache(24*time.Hour, func(ctx context.Context, userID string) (*model.Channel, error) {
-		c, _, err := t.client.CreateDirectChannel(ctx, t.botID, userID)
+		c, _, err := t.client.CreateDirectChannel(ctx, t.BotUserID(), userID)
 		return c, err
 	})
 	return t, nil
@@ -190,12 +193,20 @@ func isUnauthorized(err error) bool {
 func (t *Transport) Platform() string { return Platform }
 
 // BotUserID is the bot account's user id.
-func (t *Transport) BotUserID() string { return t.botID }
+func (t *Transport) BotUserID() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.botID
+}
 
-// Run serves the HTTP endpoint, registers the slash command and reads the
-// websocket until ctx is done.
-func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
-	for t.botID == "" {
+// Identify learns the bot account from the server, waiting for the server
+// to answer, and reads its file size limit. Run does it first; an instance
+// that only serves the HTTP endpoint (standing by) calls it itself.
+func (t *Transport) Identify(ctx context.Context) error {
+	if t.BotUserID() != "" {
+		return nil
+	}
+	for {
 		err := t.whoAmI(ctx)
 		if err == nil {
 			break
@@ -206,11 +217,22 @@ func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 		}
 	}
 	t.readMaxUpload(ctx)
+	return nil
+}
+
+// Run serves the HTTP endpoint, registers the slash command and reads the
+// websocket until ctx is done.
+func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
+	if err := t.Identify(ctx); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2)
-	if err := t.serveHTTP(ctx, in, errc); err != nil {
-		return err
+	if !t.cfg.ExternalHTTP {
+		if err := t.serveHTTP(ctx, in, errc); err != nil {
+			return err
+		}
 	}
 	if t.cfg.CommandToken != "" {
 		t.log.Info().Str("trigger", t.cfg.CommandTrigger).Msg("slash command registered by an admin")

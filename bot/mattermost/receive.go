@@ -134,7 +134,7 @@ func (t *Transport) catchUp(ctx context.Context, in bot.Inbox, thorough bool) {
 	if err := t.limit.wait(ctx); err != nil {
 		return
 	}
-	channels, resp, err := t.client.GetChannelsForUserWithLastDeleteAt(ctx, t.botID, 0)
+	channels, resp, err := t.client.GetChannelsForUserWithLastDeleteAt(ctx, t.BotUserID(), 0)
 	t.limit.observe(resp)
 	if err != nil {
 		t.log.Warn().Err(t.scrub(err)).Msg("mattermost catch-up: list channels")
@@ -212,7 +212,7 @@ func (t *Transport) loadCursor(ctx context.Context, in bot.Inbox) error {
 // (a catch-up, a restart) is not taken twice. A post's files come with it
 // by reference (their ids); its text is their command.
 func (t *Transport) onPost(ctx context.Context, p *model.Post, in bot.Inbox) {
-	if p.UserId == t.botID || p.Type != "" || p.DeleteAt != 0 || p.Message == "" && len(p.FileIds) == 0 ||
+	if p.UserId == t.BotUserID() || p.Type != "" || p.DeleteAt != 0 || p.Message == "" && len(p.FileIds) == 0 ||
 		p.GetProp(model.PostPropsFromBot) == "true" || p.GetProp(model.PostPropsFromWebhook) == "true" {
 		t.mu.Lock()
 		delete(t.failed, p.Id) // deleted since it failed: nothing to take

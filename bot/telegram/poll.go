@@ -25,6 +25,9 @@ const allowedUpdates = `["message","callback_query"]`
 // the webhook cannot be set up.
 func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 	if t.cfg.Webhook != nil {
+		if t.cfg.Webhook.ServedApart {
+			return t.keepWebhook(ctx)
+		}
 		return t.serveWebhook(ctx, in)
 	}
 	offset := t.poll(ctx, in)

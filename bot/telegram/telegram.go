@@ -82,6 +82,9 @@ type WebhookConfig struct {
 	// header; requests without it are refused. 1-256 characters of
 	// A-Z, a-z, 0-9, _ and -.
 	SecretToken string
+	// ServedApart says every DealDesk instance serves the endpoint
+	// (ServeWebhook) while only the leader's Run sets the webhook.
+	ServedApart bool
 }
 
 // Limit allows at most N messages in any period Per. N == 0 takes the

@@ -47,6 +47,36 @@ func (w *WebhookConfig) validate() error {
 // and serves updates until ctx is done. The webhook stays registered after
 // it returns, so Telegram keeps updates until the bot is back.
 func (t *Transport) serveWebhook(ctx context.Context, in bot.Inbox) error {
+	return t.listenWebhook(ctx, in, true)
+}
+
+// ServeWebhook serves the webhook endpoint until ctx is done without
+// setting the webhook: with several DealDesk instances behind one public
+// URL (WebhookConfig.ServedApart), every instance serves it and the leader's
+// Run sets it.
+func (t *Transport) ServeWebhook(ctx context.Context, in bot.Inbox) error {
+	if t.cfg.Webhook == nil {
+		return errors.New("telegram: no webhook configured")
+	}
+	return t.listenWebhook(ctx, in, false)
+}
+
+// keepWebhook sets the webhook and holds until ctx is done: Run's part when
+// the endpoint is served apart.
+func (t *Transport) keepWebhook(ctx context.Context) error {
+	wh := t.cfg.Webhook
+	p := tgbotapi.Params{"url": wh.PublicURL, "secret_token": wh.SecretToken, "allowed_updates": allowedUpdates}
+	if _, err := t.request(ctx, "setWebhook", p); err != nil {
+		return err
+	}
+	t.log.Info().Msg("webhook set; the endpoint is served by every instance")
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// listenWebhook serves the endpoint until ctx is done, setting the webhook
+// first when set is true.
+func (t *Transport) listenWebhook(ctx context.Context, in bot.Inbox, set bool) error {
 	wh := t.cfg.Webhook
 	ln, err := net.Listen("tcp", wh.ListenAddr)
 	if err != nil {
@@ -61,10 +91,12 @@ func (t *Transport) serveWebhook(ctx context.Context, in bot.Inbox) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	p := tgbotapi.Params{"url": wh.PublicURL, "secret_token": wh.SecretToken, "allowed_updates": allowedUpdates}
-	if _, err := t.request(ctx, "setWebhook", p); err != nil {
-		_ = srv.Close()
-		return err
+	if set {
+		p := tgbotapi.Params{"url": wh.PublicURL, "secret_token": wh.SecretToken, "allowed_updates": allowedUpdates}
+		if _, err := t.request(ctx, "setWebhook", p); err != nil {
+			_ = srv.Close()
+			return err
+		}
 	}
 	t.log.Info().Str("listen_addr", ln.Addr().String()).Msg("receiving updates through the webhook")
 
