@@ -9,12 +9,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// TestReportQueriesUseTheirIndexes: the queries of reports.go — the due ones, the template
-// names and the history of a period are read through their indexes (the
-// partial ones included, whose predicates the queries must imply), so that
-// their work stays proportional to what they return however many records
-// there are. Sequential scans are disabled: on empty tables the planner
-// would rather scan.
+// TestReportQueriesUseTheirIndexes: the queries of reports.go (copied
+// here) are planned on their indexes — the due schedules and mails, the
+// template names (partial indexes, whose predicates the queries must
+// imply), the history of a period and the walks' cursors — without a sort,
+// so that their work stays proportional to what they return however many
+// records there are. Sequential scans are disabled: on empty tables the
+// planner would rather scan.
 func TestReportQueriesUseTheirIndexes(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
