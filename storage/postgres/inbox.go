@@ -12,6 +12,15 @@ import (
 // the handled ones by time for the purge. Transport cursors are the
 // transport_cursors table, name → value.
 
+// The queries of the pending and handled items, each through its partial
+// index (inbox_pending, inbox_pending_by_chat, inbox_by_handled).
+const (
+	pendingInboxSQL     = `SELECT doc FROM inbox WHERE handled_at IS NULL ORDER BY id LIMIT $1`
+	pendingChatInboxSQL = `SELECT doc FROM inbox
+		WHERE handled_at IS NULL AND platform = $1 AND chat_id = $2 ORDER BY id LIMIT $3`
+	purgeInboxSQL = `DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < $1`
+)
+
 // AddInboxItem stores an item unless one with its platform and key is there.
 func (tx *Tx) AddInboxItem(it *core.InboxItem) (added bool, err error) {
 	defer wrapf(&err, "add inbox item")
@@ -47,15 +56,14 @@ func (tx *Tx) InboxItem(id int64) (_ *core.InboxItem, err error) {
 // handled, by ID.
 func (tx *Tx) PendingInboxItems(limit int) (_ []*core.InboxItem, err error) {
 	defer wrapf(&err, "pending inbox items")
-	return list[core.InboxItem](tx, `SELECT doc FROM inbox WHERE handled_at IS NULL ORDER BY id LIMIT $1`, sqlLimit(limit))
+	return list[core.InboxItem](tx, pendingInboxSQL, sqlLimit(limit))
 }
 
 // PendingChatItems returns up to limit (all when <= 0) items of one chat not
 // yet handled, by ID.
 func (tx *Tx) PendingChatItems(platform, chatID string, limit int) (_ []*core.InboxItem, err error) {
 	defer wrapf(&err, "pending inbox items of %s:%s", platform, chatID)
-	return list[core.InboxItem](tx, `SELECT doc FROM inbox
-		WHERE handled_at IS NULL AND platform = $1 AND chat_id = $2 ORDER BY id LIMIT $3`,
+	return list[core.InboxItem](tx, pendingChatInboxSQL,
 		platform, chatID, sqlLimit(limit))
 }
 
@@ -79,7 +87,7 @@ func (tx *Tx) MarkInboxHandled(id int64) (err error) {
 // PurgeInbox deletes the items handled before t.
 func (tx *Tx) PurgeInbox(before time.Time) (n int, err error) {
 	defer wrapf(&err, "purge inbox")
-	m, err := tx.execN(`DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < $1`, before)
+	m, err := tx.execN(purgeInboxSQL, before)
 	return int(m), err
 }
 

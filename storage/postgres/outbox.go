@@ -11,6 +11,29 @@ import (
 // (platform, next_attempt_at, id) and outbox_pending_by_chat (platform,
 // chat_id, created_at, id), so a worker reads exactly what it has to send.
 
+// dueChatsSQL lists the chats of platform $1 with a message due at $2, in
+// the order of their earliest due message (outbox_pending).
+const dueChatsSQL = `
+	SELECT chat_id FROM (
+		SELECT DISTINCT ON (chat_id) chat_id, next_attempt_at, id FROM outbox
+		WHERE status = 'pending' AND platform = $1 AND next_attempt_at <= $2
+		ORDER BY chat_id, next_attempt_at, id) first
+	ORDER BY next_attempt_at, id`
+
+// dueChatSQL lists up to $4 (NULL: all) due messages of chat $2 of
+// platform $1 at $3, in the order they were written, up to its first
+// message that failed and is not due yet: that one holds up the rest
+// (outbox_pending_by_chat).
+const dueChatSQL = `
+	WITH blocker AS (
+		SELECT created_at, id FROM outbox
+		WHERE status = 'pending' AND platform = $1 AND chat_id = $2 AND failed AND next_attempt_at > $3
+		ORDER BY created_at, id LIMIT 1)
+	SELECT doc FROM outbox
+	WHERE status = 'pending' AND platform = $1 AND chat_id = $2 AND next_attempt_at <= $3
+		AND (NOT EXISTS (SELECT FROM blocker) OR (created_at, id) < (SELECT created_at, id FROM blocker))
+	ORDER BY created_at, id LIMIT $4`
+
 // Enqueue stores a message to send. It assigns the ID, sets CreatedAt to Now
 // when zero, the status to pending when empty and NextAttemptAt to Now when
 // zero.
@@ -62,17 +85,7 @@ func (tx *Tx) DueMessages(q core.OutboxQuery) (_ []*core.OutboxMessage, err erro
 		if q.Limit > 0 && (limit <= 0 || q.Limit-len(ms) < limit) {
 			limit = q.Limit - len(ms)
 		}
-		// The chat's due messages written before its first message that
-		// failed and is not due yet: that one holds up the rest.
-		got, err := list[core.OutboxMessage](tx, `
-			WITH blocker AS (
-				SELECT created_at, id FROM outbox
-				WHERE status = 'pending' AND platform = $1 AND chat_id = $2 AND failed AND next_attempt_at > $3
-				ORDER BY created_at, id LIMIT 1)
-			SELECT doc FROM outbox
-			WHERE status = 'pending' AND platform = $1 AND chat_id = $2 AND next_attempt_at <= $3
-				AND (NOT EXISTS (SELECT FROM blocker) OR (created_at, id) < (SELECT created_at, id FROM blocker))
-			ORDER BY created_at, id LIMIT $4`,
+		got, err := list[core.OutboxMessage](tx, dueChatSQL,
 			q.Platform, chat, q.Now, sqlLimit(limit))
 		if err != nil {
 			return nil, err
@@ -88,12 +101,7 @@ func (tx *Tx) DueMessages(q core.OutboxQuery) (_ []*core.OutboxMessage, err erro
 // dueChats lists the chats of q.Platform that have a message due at q.Now,
 // but those in q.Skip, in the order of their earliest due message.
 func (tx *Tx) dueChats(q core.OutboxQuery) ([]string, error) {
-	rows, err := tx.tx.Query(tx.ctx, `
-		SELECT chat_id FROM (
-			SELECT DISTINCT ON (chat_id) chat_id, next_attempt_at, id FROM outbox
-			WHERE status = 'pending' AND platform = $1 AND next_attempt_at <= $2
-			ORDER BY chat_id, next_attempt_at, id) first
-		ORDER BY next_attempt_at, id`, q.Platform, q.Now)
+	rows, err := tx.tx.Query(tx.ctx, dueChatsSQL, q.Platform, q.Now)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,72 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dealdesk/dealdesk/storage/postgres/pgtest"
+)
+
+// TestQueuesReadOnlyPendingRows: with 50,000 delivered messages and handled
+// updates next to a few pending ones, the outbox's due queries and the
+// inbox's pending queries read the pending rows through their partial
+// indexes, never the whole table.
+func TestQueuesReadOnlyPendingRows(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`INSERT INTO outbox (id, platform, chat_id, status, failed, created_at, next_attempt_at, doc)
+			SELECT i, 'telegram', (i % 500)::text, 'delivered', false, now(), now(), '{}'
+			FROM generate_series(1, 50000) i`,
+		`INSERT INTO outbox (id, platform, chat_id, status, failed, created_at, next_attempt_at, doc)
+			SELECT i, 'telegram', (i % 5)::text, 'pending', i % 2 = 0, now(), now(), '{}'
+			FROM generate_series(50001, 50010) i`,
+		`INSERT INTO inbox (id, platform, key, chat_id, received_at, handled_at, doc)
+			SELECT i, 'telegram', i::text, (i % 500)::text, now(), now(), '{}' FROM generate_series(1, 50000) i`,
+		`INSERT INTO inbox (id, platform, key, chat_id, received_at, handled_at, doc)
+			SELECT i, 'telegram', i::text, (i % 5)::text, now(), NULL, '{}' FROM generate_series(50001, 50010) i`,
+		`ANALYZE outbox`, `ANALYZE inbox`,
+	} {
+		if _, err := db.pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	for _, c := range []struct {
+		name, sql string
+		args      []any
+		index     string
+	}{
+		{"due chats", dueChatsSQL, []any{"telegram", now}, "outbox_pending"},
+		{"due messages of a chat", dueChatSQL, []any{"telegram", "1", now, 10}, "outbox_pending_by_chat"},
+		{"pending updates", pendingInboxSQL, []any{100}, "inbox_pending"},
+		{"pending updates of a chat", pendingChatInboxSQL, []any{"telegram", "1", 100}, "inbox_pending_by_chat"},
+		{"handled updates to purge", purgeInboxSQL, []any{now.Add(-time.Hour)}, "inbox_by_handled"},
+	} {
+		var plan strings.Builder
+		rows, err := db.pool.Query(ctx, "EXPLAIN "+c.sql, c.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan.WriteString(line + "\n")
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if p := plan.String(); strings.Contains(p, "Seq Scan") || !strings.Contains(p, c.index) {
+			t.Errorf("%s: the plan does not read through %s only:\n%s", c.name, c.index, p)
+		}
+	}
+}
