@@ -22,6 +22,7 @@ import (
 	"github.com/dealdesk/dealdesk/core/workcal"
 	"github.com/dealdesk/dealdesk/locales"
 	"github.com/dealdesk/dealdesk/storage/bolt"
+	"github.com/dealdesk/dealdesk/storage/postgres"
 )
 
 // Main is the program: configuration, the wired components and their
@@ -38,8 +39,10 @@ type Main struct {
 	Log    zerolog.Logger
 	// Clock gives the jobs and the store their time; NewMain sets the
 	// system clock, tests a fake one.
-	Clock   core.Clock
-	DB      *bolt.DB
+	Clock core.Clock
+	// DB is the store: bbolt (a file) or PostgreSQL (a URL), as DEALDESK_DB
+	// says, instrumented for /metrics.
+	DB      core.Store
 	Service *core.Service
 	Bot     *bot.Bot
 
@@ -57,6 +60,12 @@ type Main struct {
 	pdf     *pdf.Pool // LibreOffice workers, when found
 	ctl     *controlServer
 	closed  bool
+
+	bolt    *bolt.DB     // the store when it is a bbolt file
+	pg      *postgres.DB // the store when it is PostgreSQL
+	elector *postgres.Elector
+	http    *httpServer
+	schedMu sync.Mutex // guards sched, which each term of leadership replaces
 }
 
 // defaultTuneTelegram is tuneTelegram for every Main; only the crash tests
@@ -142,16 +151,43 @@ func (m *Main) Run(ctx context.Context) error {
 // open opens the database and builds the core service; extra are the
 // options of serving (documents).
 func (m *Main) open(extra []core.Option, platforms ...string) error {
+	if err := m.openStore(); err != nil {
+		return err
+	}
+	opts := append([]core.Option{core.WithLogger(m.Log.With().Str("component", "core").Logger()),
+		core.WithPlatforms(platforms...), core.WithRegistries(m.registries()...),
+		core.WithRegistryTTL(m.Config.RegistryTTL)}, extra...)
+	m.Service = core.NewService(m.DB, opts...)
+	return nil
+}
+
+// openStore opens the database DEALDESK_DB names: a PostgreSQL URL, or a
+// bbolt file.
+func (m *Main) openStore() error {
+	if m.Config.postgres() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		pg, err := postgres.Open(ctx, m.Config.DB, postgres.WithClock(m.Clock))
+		if err != nil {
+			return err
+		}
+		m.pg, m.DB = pg, pg
+		return nil
+	}
 	db, err := bolt.Open(m.Config.DB, bolt.WithClock(m.Clock))
 	if err != nil {
 		return err
 	}
-	m.DB = db
-	opts := append([]core.Option{core.WithLogger(m.Log.With().Str("component", "core").Logger()),
-		core.WithPlatforms(platforms...), core.WithRegistries(m.registries()...),
-		core.WithRegistryTTL(m.Config.RegistryTTL)}, extra...)
-	m.Service = core.NewService(db, opts...)
+	m.bolt, m.DB = db, db
 	return nil
+}
+
+// dbName is DEALDESK_DB for the logs: a PostgreSQL URL without its password.
+func (m *Main) dbName() string {
+	if m.Config.postgres() {
+		return postgres.Redact(m.Config.DB)
+	}
+	return m.Config.DB
 }
 
 // serve wires the transports, the outbox, the scheduler and the control
@@ -208,6 +244,26 @@ func (m *Main) serve(ctx context.Context) error {
 	if m.ctl, err = listenControl(m.Config.ControlSocket, m, m.Log); err != nil {
 		return err
 	}
+	if err := m.startHTTP(ctx, transports); err != nil {
+		return err
+	}
+	if m.pdf != nil {
+		// LibreOffice takes seconds to start: the first document does not wait for it.
+		m.goRun(func() {
+			if err := m.pdf.Warm(ctx); err != nil && ctx.Err() == nil {
+				m.Log.Warn().Err(err).Msg("PDF: LibreOffice did not start; each conversion will try again")
+			}
+		})
+	}
+	if m.pg != nil {
+		// Every instance handles what it takes (Mattermost's presses and
+		// /crm, a webhook's updates); the leader also polls, runs the
+		// scheduler and delivers the outbox.
+		m.startStandby(ctx, transports)
+		m.Log.Info().Strs("platforms", platforms).Str("db", m.dbName()).Str("instance", m.Config.Instance).
+			Msg("DealDesk is running; campaigning for leadership")
+		return nil
+	}
 	if err := m.startReminders(ctx); err != nil {
 		return err
 	}
@@ -218,19 +274,11 @@ func (m *Main) serve(ctx context.Context) error {
 		return err
 	}
 	m.goRun(func() { m.Bot.SetupMenus(ctx) })
-	if m.pdf != nil {
-		// LibreOffice takes seconds to start: the first document does not wait for it.
-		m.goRun(func() {
-			if err := m.pdf.Warm(ctx); err != nil && ctx.Err() == nil {
-				m.Log.Warn().Err(err).Msg("PDF: LibreOffice did not start; each conversion will try again")
-			}
-		})
-	}
 	m.goRun(func() { m.Bot.Run(ctx, m.Config.OutboxInterval, m.Config.DrainTimeout) })
 	for _, t := range transports {
 		m.goRun(func() { m.runTransport(ctx, t) })
 	}
-	m.Log.Info().Strs("platforms", platforms).Str("db", m.Config.DB).Msg("DealDesk is running")
+	m.Log.Info().Strs("platforms", platforms).Str("db", m.dbName()).Msg("DealDesk is running")
 	return nil
 }
 
@@ -285,11 +333,14 @@ func (m *Main) Close() error {
 	if m.cancel != nil {
 		m.cancel()
 	}
-	if m.sched != nil {
+	if s := m.scheduler(); s != nil {
 		// Before the store closes: a job running now finishes first.
-		m.sched.stop()
+		s.stop()
 	}
 	m.wg.Wait()
+	if m.http != nil {
+		m.http.close()
+	}
 	if m.ctl != nil {
 		m.ctl.Close()
 	}
@@ -302,8 +353,11 @@ func (m *Main) Close() error {
 		cancel()
 	}
 	err := m.closePDF()
-	if m.DB != nil {
-		err = errors.Join(err, m.DB.Close())
+	if m.bolt != nil {
+		err = errors.Join(err, m.bolt.Close())
+	}
+	if m.pg != nil {
+		err = errors.Join(err, m.pg.Close())
 	}
 	if m.logFile != nil {
 		// Last: closing the database may still log.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/dealdesk/dealdesk/storage/bolt"
+	"github.com/dealdesk/dealdesk/storage/postgres"
 )
 
 // runCheck: dealdesk check [-db FILE]. When DealDesk is not running, the
@@ -23,6 +24,9 @@ func (m *Main) runCheck(ctx context.Context, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return errors.New("usage: dealdesk check [-db FILE]")
+	}
+	if postgres.IsURL(*path) {
+		return errors.New("check reads a bbolt file; on PostgreSQL use its own checks (amcheck, pg_dump to a file)")
 	}
 	how := "read-only"
 	r, err := bolt.CheckFile(ctx, *path)

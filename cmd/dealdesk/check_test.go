@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
+	// The children the crash tests start listen on a port of their own.
+	if os.Getenv("DEALDESK_HTTP_ADDR") == "" {
+		_ = os.Setenv("DEALDESK_HTTP_ADDR", testHTTPAddr)
+	}
 	os.Exit(m.Run())
 }
 
@@ -41,6 +45,8 @@ func runCommand(t *testing.T, db string, args ...string) (string, error) {
 		switch k {
 		case "DEALDESK_DB":
 			return db
+		case "DEALDESK_HTTP_ADDR":
+			return testHTTPAddr
 		case "DEALDESK_FILES_DIR":
 			return filepath.Join(filepath.Dir(db), "files")
 		case "DEALDESK_LOG_FORMAT":
@@ -206,6 +212,8 @@ func TestCheckCommand_WhileRunning(t *testing.T) {
 		switch k {
 		case "DEALDESK_DB":
 			return db
+		case "DEALDESK_HTTP_ADDR":
+			return testHTTPAddr
 		case "DEALDESK_FILES_DIR":
 			return filepath.Join(dir, "files")
 		}

@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/dealdesk/dealdesk/storage/postgres"
 )
 
 // Config is DealDesk's configuration. It comes from defaults, then an
@@ -28,6 +32,10 @@ type Config struct {
 	DrainTimeout   time.Duration
 	ChatBurst      int
 	ChatRate       float64
+	// Instance names this process among those sharing a PostgreSQL
+	// database; LeaderTimeout is how soon another takes over a dead leader.
+	Instance      string
+	LeaderTimeout time.Duration
 
 	MattermostURL          string
 	MattermostToken        string
@@ -102,8 +110,12 @@ func str(p func(*Config) *string) func(*Config, string) error {
 
 // options lists every variable; -h and the README's table are made from it.
 var options = []option{
-	{name: "DEALDESK_DB", def: "./var/dealdesk.db", help: "bbolt database file (its folder is created)",
+	{name: "DEALDESK_DB", def: "./var/dealdesk.db", help: "bbolt database file (its folder is created), or a PostgreSQL database: postgres://user:password@host:5432/dealdesk (then any number of instances may share it)",
 		set: str(func(c *Config) *string { return &c.DB })},
+	{name: "DEALDESK_INSTANCE", def: "", help: "this instance's name among those sharing a PostgreSQL database (shown by /readyz and to PostgreSQL as application_name); empty: the host name",
+		set: str(func(c *Config) *string { return &c.Instance })},
+	{name: "DEALDESK_LEADER_TIMEOUT", def: "15s", help: "on PostgreSQL, how soon a standing-by instance takes over from a leader that died or lost its connection (polling, the scheduler, the outbox)",
+		set: func(c *Config, v string) (err error) { c.LeaderTimeout, err = time.ParseDuration(v); return err }},
 	{name: "DEALDESK_LOG_LEVEL", def: "info", help: "debug, info, warn or error",
 		set: str(func(c *Config) *string { return &c.LogLevel })},
 	{name: "DEALDESK_LOG_FORMAT", def: "auto", help: "json, text, or auto (text on a terminal, else JSON); text in a file has no colour codes",
@@ -116,7 +128,7 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.Console })},
 	{name: "DEALDESK_FILES_DIR", def: "./var/files", help: "where the console transport writes files it is sent",
 		set: str(func(c *Config) *string { return &c.FilesDir })},
-	{name: "DEALDESK_CONTROL_SOCKET", def: "", help: "unix socket for `backup` and `invite` while DealDesk runs; empty: <DB>.sock",
+	{name: "DEALDESK_CONTROL_SOCKET", def: "", help: "unix socket for `backup` and `invite` while DealDesk runs; empty: <DB>.sock (on PostgreSQL: ./var/dealdesk-<DEALDESK_INSTANCE>.sock)",
 		set: str(func(c *Config) *string { return &c.ControlSocket })},
 	{name: "DEALDESK_OUTBOX_INTERVAL", def: "1s", help: "how often the outbox looks for notifications to send",
 		set: func(c *Config, v string) (err error) { c.OutboxInterval, err = time.ParseDuration(v); return err }},
@@ -138,11 +150,11 @@ var options = []option{
 		set: str(func(c *Config) *string { return &c.MattermostCommandToken })},
 	{name: "MATTERMOST_TRUSTED_SOURCES", help: "comma-separated addresses or networks (10.0.0.7, 10.1.0.0/16) besides the Mattermost server's own that may send /crm and button presses: a proxy in front of DealDesk, servers behind a load balancer",
 		set: func(c *Config, v string) (err error) { c.MattermostTrustedSources, err = parsePrefixes(v); return err }},
-	{name: "DEALDESK_HTTP_ADDR", def: "127.0.0.1:8181", help: "where DealDesk listens for Mattermost button presses and /crm",
+	{name: "DEALDESK_HTTP_ADDR", def: "127.0.0.1:8181", help: "where DealDesk serves /healthz, /readyz, /metrics (Prometheus) and Mattermost's button presses and /crm",
 		set: str(func(c *Config) *string { return &c.HTTPAddr })},
 	{name: "DEALDESK_PUBLIC_URL", help: "how the Mattermost server reaches DEALDESK_HTTP_ADDR; empty: http://<DEALDESK_HTTP_ADDR>",
 		set: str(func(c *Config) *string { return &c.PublicURL })},
-	{name: "DEALDESK_ACTION_SECRET", secret: true, help: "key that signs Mattermost button contexts; empty: a random key kept in <DB>.action-secret",
+	{name: "DEALDESK_ACTION_SECRET", secret: true, help: "key that signs Mattermost button contexts; empty: a random key kept in <DB>.action-secret (on PostgreSQL required with Mattermost: every instance signs with the same key)",
 		set: str(func(c *Config) *string { return &c.ActionSecret })},
 	{name: "DADATA_API_KEY", secret: true, help: "DaData API key; enables the DaData registry (findById/party)",
 		set: str(func(c *Config) *string { return &c.DaDataKey })},
@@ -311,8 +323,18 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 			}
 		}
 	}
+	if c.Instance == "" {
+		c.Instance = defaultInstance()
+	}
 	if c.ControlSocket == "" {
-		c.ControlSocket = c.DB + ".sock"
+		c.ControlSocket = c.localBase() + ".sock"
+	}
+	if c.LeaderTimeout < 3*time.Second {
+		return c, fmt.Errorf("config: DEALDESK_LEADER_TIMEOUT must be at least 3s (the leader checks its connection every third of it)")
+	}
+	if c.postgres() && c.ActionSecret == "" && c.MattermostURL != "" && c.MattermostToken != "" {
+		return c, fmt.Errorf("config: DEALDESK_ACTION_SECRET must be set on PostgreSQL with Mattermost: every instance must sign " +
+			"button presses with the same key; make one with: openssl rand -hex 32")
 	}
 	if c.OutboxInterval <= 0 {
 		return c, fmt.Errorf("config: DEALDESK_OUTBOX_INTERVAL must be positive")
@@ -385,9 +407,30 @@ func (c Config) logPath(serving bool) string {
 	case c.LogFile != "":
 		return c.LogFile
 	case serving && c.consoleRuns():
-		return c.DB + ".log"
+		return c.localBase() + ".log"
 	}
 	return ""
+}
+
+// postgres reports whether DEALDESK_DB names a PostgreSQL database.
+func (c Config) postgres() bool { return postgres.IsURL(c.DB) }
+
+// localBase is where this instance's own files (control socket, console
+// log) are named from: the database file, or on PostgreSQL
+// ./var/dealdesk-<instance>.
+func (c Config) localBase() string {
+	if c.postgres() {
+		return filepath.Join("var", "dealdesk-"+c.Instance)
+	}
+	return c.DB
+}
+
+// defaultInstance is the host name, or "dealdesk" without one.
+func defaultInstance() string {
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "dealdesk"
 }
 
 func lookup(getenv func(string) string, name string) (string, bool) {

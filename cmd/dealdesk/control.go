@@ -181,7 +181,11 @@ func (s *controlServer) Close() {
 }
 
 // control performs a request on an open database.
-func (m *Main) control(ctx context.Context, db *bolt.DB, req controlRequest) controlResponse {
+func (m *Main) control(ctx context.Context, store core.Store, req controlRequest) controlResponse {
+	db := m.bolt
+	if db == nil && (req.Op == "backup" || req.Op == "check") {
+		return controlResponse{Error: fmt.Sprintf("%s works on a bbolt file; on PostgreSQL use its own tools (pg_dump, amcheck)", req.Op)}
+	}
 	switch req.Op {
 	case "backup":
 		if err := db.BackupFile(req.Path); err != nil {
@@ -193,7 +197,7 @@ func (m *Main) control(ctx context.Context, db *bolt.DB, req controlRequest) con
 		}
 		return controlResponse{Bytes: fi.Size()}
 	case "invite":
-		svc := core.NewService(db)
+		svc := core.NewService(store)
 		inv, err := svc.CreateInvite(ctx, core.Actor{Source: "cli"}, core.Role(req.Role))
 		if err != nil {
 			return controlResponse{Error: err.Error()}

@@ -27,8 +27,11 @@ func openMain(t *testing.T, dir string, log io.Writer) *Main {
 	m := NewMain()
 	m.Stdout, m.Stderr = io.Discard, io.Discard
 	m.Getenv = func(k string) string {
-		if k == "DEALDESK_DB" {
+		switch k {
+		case "DEALDESK_DB":
 			return filepath.Join(dir, "dealdesk.db")
+		case "DEALDESK_HTTP_ADDR":
+			return testHTTPAddr
 		}
 		return ""
 	}
@@ -212,7 +215,7 @@ func TestControlSocket_UnwritableFolder(t *testing.T) {
 	m.Getenv = func(k string) string {
 		return map[string]string{"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"),
 			"DEALDESK_FILES_DIR": filepath.Join(dir, "files"), "DEALDESK_LOG_FORMAT": "json",
-			"DEALDESK_CONTROL_SOCKET": socket}[k]
+			"DEALDESK_CONTROL_SOCKET": socket, "DEALDESK_HTTP_ADDR": testHTTPAddr}[k]
 	}
 	if err := m.ParseFlags(nil); err != nil {
 		t.Fatal(err)

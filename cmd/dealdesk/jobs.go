@@ -41,7 +41,7 @@ func (m *Main) jobs() []job {
 // checkJobs runs the watchdog over the jobs the scheduler runs, with their
 // intervals, counting from the scheduler's start.
 func (m *Main) checkJobs(ctx context.Context, now time.Time) (int, error) {
-	s := m.sched
+	s := m.scheduler()
 	if s == nil {
 		return 0, errors.New("watchdog: no jobs are scheduled")
 	}
@@ -88,9 +88,19 @@ func (m *Main) startJobs(ctx context.Context, jobs []job) error {
 		}
 	}
 	// Set before the start, so that the runs (the watchdog's) see it.
+	m.schedMu.Lock()
 	m.sched = s
+	m.schedMu.Unlock()
 	cron.Start()
 	return nil
+}
+
+// scheduler is the running scheduler, nil before the start (or, on
+// PostgreSQL, while this instance stands by).
+func (m *Main) scheduler() *scheduler {
+	m.schedMu.Lock()
+	defer m.schedMu.Unlock()
+	return m.sched
 }
 
 // begin registers a run about to start; false means the scheduler is

@@ -44,8 +44,11 @@ func jobsMain(t *testing.T, dir string, clock core.Clock) (*Main, context.Contex
 	m := NewMain()
 	m.Stdout, m.Stderr = io.Discard, io.Discard
 	m.Getenv = func(k string) string {
-		if k == "DEALDESK_DB" {
+		switch k {
+		case "DEALDESK_DB":
 			return filepath.Join(dir, "dealdesk.db")
+		case "DEALDESK_HTTP_ADDR":
+			return testHTTPAddr
 		}
 		return ""
 	}
@@ -248,6 +251,8 @@ func TestServe_SchedulesTheJobs(t *testing.T) {
 		switch k {
 		case "DEALDESK_DB":
 			return filepath.Join(dir, "dealdesk.db")
+		case "DEALDESK_HTTP_ADDR":
+			return testHTTPAddr
 		case "DEALDESK_FILES_DIR":
 			return filepath.Join(dir, "files")
 		}

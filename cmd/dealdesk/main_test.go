@@ -34,7 +34,9 @@ func runMainStderr(t *testing.T, dir, input string, env map[string]string) (stdo
 		}
 		switch k {
 		case "DEALDESK_DB":
-			return filepath.Join(dir, "dealdesk.db")
+			return testDB(t, dir)
+		case "DEALDESK_HTTP_ADDR":
+			return testHTTPAddr
 		case "DEALDESK_FILES_DIR":
 			return filepath.Join(dir, "files")
 		case "DEALDESK_LOG_FORMAT":
@@ -103,8 +105,11 @@ func TestBackupAndInviteCommands(t *testing.T) {
 		m := NewMain()
 		m.Stdout, m.Stderr = &out, &out
 		m.Getenv = func(k string) string {
-			if k == "DEALDESK_DB" {
+			switch k {
+			case "DEALDESK_DB":
 				return filepath.Join(dir, "dealdesk.db")
+			case "DEALDESK_HTTP_ADDR":
+				return testHTTPAddr
 			}
 			return ""
 		}

@@ -20,7 +20,7 @@ func (m *Main) mattermost(ctx context.Context, bundle *locales.Bundle) (bot.Tran
 	}
 	p := bundle.Printer(locales.Default, nil)
 	cfg := mattermost.Config{URL: m.Config.MattermostURL, Token: m.Config.MattermostToken, Team: m.Config.MattermostTeam,
-		HTTPAddr: m.Config.HTTPAddr, PublicURL: m.Config.PublicURL, Secret: secret,
+		HTTPAddr: m.Config.HTTPAddr, ExternalHTTP: true, PublicURL: m.Config.PublicURL, Secret: secret,
 		CommandToken: m.Config.MattermostCommandToken, TrustedSources: m.Config.MattermostTrustedSources,
 		CommandDescription: p.T("mm.command.desc", nil), CommandHint: p.T("mm.command.hint", nil),
 		NotMemberText: p.T("mm.not_member", nil)}

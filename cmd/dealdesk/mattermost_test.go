@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +48,7 @@ func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken 
 	m := NewMain()
 	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &bytes.Buffer{}, &logs
 	vars := map[string]string{
-		"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT": "json",
+		"DEALDESK_DB": testDB(t, dir), "DEALDESK_LOG_FORMAT": "json", "DEALDESK_ACTION_SECRET": testActionSecret,
 		"DEALDESK_ADMINS": "mattermost:" + env.Admin.ID, "DEALDESK_OUTBOX_INTERVAL": "100ms",
 		"MATTERMOST_URL": url, "MATTERMOST_TOKEN": env.Bot.Token, "MATTERMOST_TEAM": env.Team.Name,
 		"DEALDESK_HTTP_ADDR": addr, "MATTERMOST_COMMAND_TOKEN": commandToken,

@@ -14,7 +14,9 @@ func (m *Main) telegram() (bot.Transport, error) {
 	cfg := telegram.Config{Token: m.Config.TelegramToken, APIURL: m.Config.TelegramAPIURL}
 	if m.Config.TelegramWebhookURL != "" {
 		cfg.Webhook = &telegram.WebhookConfig{ListenAddr: m.Config.TelegramWebhookAddr,
-			PublicURL: m.Config.TelegramWebhookURL, SecretToken: m.Config.TelegramWebhookSecret}
+			PublicURL: m.Config.TelegramWebhookURL, SecretToken: m.Config.TelegramWebhookSecret,
+			// On PostgreSQL every instance serves the endpoint; the leader sets it.
+			ServedApart: m.Config.postgres()}
 	}
 	if m.tuneTelegram != nil {
 		m.tuneTelegram(&cfg)

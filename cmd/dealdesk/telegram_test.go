@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,7 +44,7 @@ func startTelegramAt(t *testing.T, dir string, srv *telegramtest.Server, clock c
 	}
 	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &bytes.Buffer{}, &logs
 	env := map[string]string{
-		"DEALDESK_DB": filepath.Join(dir, "dealdesk.db"), "DEALDESK_LOG_FORMAT": "json",
+		"DEALDESK_DB": testDB(t, dir), "DEALDESK_LOG_FORMAT": "json", "DEALDESK_HTTP_ADDR": testHTTPAddr,
 		"DEALDESK_ADMINS": "telegram:" + strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL": "50ms",
 		"TELEGRAM_TOKEN": srv.Token, "TELEGRAM_API_URL": srv.URL, "DEALDESK_SOFFICE": noSoffice,
 	}
