@@ -17,6 +17,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -348,13 +349,46 @@ func eachOf[T any](tx *Tx, fn func(*T) (bool, error), sql string, args ...any) e
 	}, sql, args...)
 }
 
-// encode encodes a record as the JSON stored in its doc column.
+// encode encodes a record as the JSON stored in its doc column. jsonb
+// refuses the NUL character (\u0000) that bbolt's JSON keeps: it is stored
+// as U+FFFD, the replacement character, so that a message carrying one is
+// kept rather than refused.
 func encode(v any) ([]byte, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
-	return data, nil
+	return replaceNUL(data), nil
+}
+
+// replaceNUL rewrites each JSON escape \u0000 as \ufffd. An escape is one
+// whose backslash is preceded by an even number of backslashes (a literal
+// backslash is written \\).
+func replaceNUL(data []byte) []byte {
+	if !bytes.Contains(data, []byte(`\u0000`)) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i+1 < len(data) && data[i+1] == 'u' && bytes.HasPrefix(data[i+1:], []byte("u0000")) {
+			out = append(out, `\ufffd`...)
+			i += 5
+			continue
+		}
+		// Another escape: copy it whole, so that its second character is
+		// never read as the start of one.
+		out = append(out, c)
+		if i+1 < len(data) {
+			out = append(out, data[i+1])
+			i++
+		}
+	}
+	return out
 }
 
 // decode decodes a stored JSON document.

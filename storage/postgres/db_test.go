@@ -79,3 +79,33 @@ func TestRedactHidesThePassword(t *testing.T) {
 		t.Fatalf("Redact = %q", got)
 	}
 }
+
+func TestNULIsStoredAsTheReplacementCharacter(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	name := "ООО \x00Ромашка\\u0000"
+	var id int64
+	err := db.Update(ctx, func(tx core.Tx) error {
+		u := &core.User{Name: name, Identities: []string{"telegram:9"}, Role: core.RoleManager}
+		err := tx.CreateUser(u)
+		id = u.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(ctx, func(tx core.Tx) error {
+		u, err := tx.UserByID(id)
+		if err != nil {
+			return err
+		}
+		// The NUL became U+FFFD; the literal text \u0000 stayed as it was.
+		if want := "ООО \uFFFDРомашка\\u0000"; u.Name != want {
+			t.Errorf("name = %q, want %q", u.Name, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
