@@ -95,19 +95,32 @@ func (tx *Tx) UpdateReminder(r *core.Reminder) (err error) {
 // putReminder writes a reminder as it is, ID and times kept. Create, Update
 // and the copier from bbolt use it.
 func (tx *Tx) putReminder(r *core.Reminder) error {
-	data, err := encode(r)
+	row, err := reminderRow(r)
 	if err != nil {
 		return err
 	}
-	err = tx.exec(`INSERT INTO reminders (id, key, user_id, deal_id, task_id, due_at, pending, doc)
+	err = tx.exec(`INSERT INTO reminders (`+reminderColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key, user_id = EXCLUDED.user_id, deal_id = EXCLUDED.deal_id,
 			task_id = EXCLUDED.task_id, due_at = EXCLUDED.due_at, pending = EXCLUDED.pending, doc = EXCLUDED.doc`,
-		r.ID, r.Key, r.UserID, r.DealID, r.TaskID, r.DueAt, r.Status == core.ReminderPending, data)
+		row...)
 	if isUniqueViolation(err, "reminders_by_key") {
 		return core.Errorf(core.ECONFLICT, "err.reminder.key_taken", "Key", r.Key)
 	}
 	return err
+}
+
+// reminderColumns are the reminders table's columns in reminderRow's order.
+const reminderColumns = "id, key, user_id, deal_id, task_id, due_at, pending, doc"
+
+// reminderRow is a reminder's row: its key columns, written from the record
+// with it, and the record.
+func reminderRow(r *core.Reminder) ([]any, error) {
+	data, err := encode(r)
+	if err != nil {
+		return nil, err
+	}
+	return []any{r.ID, r.Key, r.UserID, r.DealID, r.TaskID, r.DueAt, r.Status == core.ReminderPending, data}, nil
 }
 
 // DueReminders returns up to limit (all when <= 0) pending reminders due at
@@ -116,9 +129,11 @@ func (tx *Tx) putReminder(r *core.Reminder) error {
 // returns.
 func (tx *Tx) DueReminders(now time.Time, limit int) (rs []*core.Reminder, err error) {
 	defer wrapf(&err, "due reminders")
-	return list[core.Reminder](tx, `SELECT doc FROM reminders WHERE pending AND due_at <= $1
-		ORDER BY due_at, id LIMIT $2`, now, sqlLimit(limit))
+	return list[core.Reminder](tx, sqlDueReminders, now, sqlLimit(limit))
 }
+
+// sqlDueReminders reads the due index up to now ($1), at most $2 rows.
+const sqlDueReminders = `SELECT doc FROM reminders WHERE pending AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
 
 // RemindersByDeal returns a deal's reminders of every status by DueAt, ties
 // by ID.
@@ -150,11 +165,12 @@ func (tx *Tx) PendingRemindersByUser(userID int64) (rs []*core.Reminder, err err
 		ORDER BY due_at, id`, userID)
 }
 
-// CountPendingReminders counts the pending reminders, from the due index
-// alone (an index-only scan; the reminders are not read).
+// CountPendingReminders returns the number of pending reminders that the
+// reminders table's statement triggers keep in reminders_pending_count
+// (migration 0004): one row read, not the due index counted.
 func (tx *Tx) CountPendingReminders() (n int, err error) {
 	defer wrapf(&err, "count pending reminders")
-	_, err = tx.scalar(&n, `SELECT count(*) FROM reminders WHERE pending`)
+	_, err = tx.scalar(&n, `SELECT n FROM reminders_pending_count`)
 	return n, err
 }
 
@@ -316,4 +332,3 @@ func (tx *Tx) OutboxBacklog() (counts map[string]int, oldest time.Time, err erro
 	}
 	return counts, oldest, nil
 }
-

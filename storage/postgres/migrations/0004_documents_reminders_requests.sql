@@ -62,6 +62,38 @@ CREATE INDEX reminders_pending_by_user ON reminders (user_id, due_at, id) WHERE 
 CREATE INDEX reminders_by_deal ON reminders (deal_id, due_at, id) WHERE deal_id <> 0;
 CREATE INDEX reminders_by_task ON reminders (task_id, due_at, id) WHERE task_id <> 0;
 
+-- The number of pending reminders (for /status and the metrics), kept by
+-- statement triggers from the rows each statement inserted, updated or
+-- deleted, so it is read without counting a million index entries. One
+-- row.
+CREATE TABLE reminders_pending_count (
+	one boolean PRIMARY KEY DEFAULT true CHECK (one),
+	n bigint NOT NULL CHECK (n >= 0)
+);
+INSERT INTO reminders_pending_count (n) VALUES (0);
+CREATE FUNCTION reminders_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE reminders_pending_count SET n = n + (SELECT count(*) FROM new_rows WHERE pending);
+	RETURN NULL;
+END $$;
+CREATE FUNCTION reminders_count_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE reminders_pending_count
+		SET n = n + (SELECT count(*) FROM new_rows WHERE pending) - (SELECT count(*) FROM old_rows WHERE pending);
+	RETURN NULL;
+END $$;
+CREATE FUNCTION reminders_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE reminders_pending_count SET n = n - (SELECT count(*) FROM old_rows WHERE pending);
+	RETURN NULL;
+END $$;
+CREATE TRIGGER reminders_count_inserted AFTER INSERT ON reminders
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reminders_count_inserted();
+CREATE TRIGGER reminders_count_updated AFTER UPDATE ON reminders
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reminders_count_updated();
+CREATE TRIGGER reminders_count_deleted AFTER DELETE ON reminders
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION reminders_count_deleted();
+
 -- Control results (answers to reminders).
 CREATE TABLE control_results (
 	id bigint PRIMARY KEY,

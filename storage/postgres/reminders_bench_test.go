@@ -1,0 +1,244 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/postgres/pgtest"
+)
+
+// The reminder benchmarks read a database of remindersPending pending
+// reminders, the same fixture as bbolt's (storage/bolt/reminders_bench_test.go),
+// in the cluster named by DEALDESK_TEST_POSTGRES; they are skipped without
+// one. It takes a while to build, so it is built once and kept as a database
+// named with remindersFixtureVersion: bump the version when the fixture or
+// the reminders' table changes. Drop the database to rebuild it.
+const (
+	remindersPending        = 1_000_000
+	remindersFixtureVersion = 2
+	remindersFillBatch      = 100_000
+	// remindersStep is the time between one reminder's DueAt and the
+	// next's: a million reminders spread over about a year.
+	remindersStep = 30 * time.Second
+	// remindersStride permutes the reminders' order: the i-th created is
+	// due (i*remindersStride mod remindersPending) steps after
+	// remindersStart, so the due ones are scattered through the table as
+	// they would be after a year of use, not created one after the other.
+	remindersStride = 999_983 // prime, so coprime with remindersPending
+)
+
+// remindersStart is the earliest DueAt of the fixture.
+var remindersStart = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// remindersDueBy returns the time at which exactly n of the fixture's
+// reminders are due (at or before it); n = 0 is a second before the first.
+func remindersDueBy(n int) time.Time {
+	if n == 0 {
+		return remindersStart.Add(-time.Second)
+	}
+	return remindersStart.Add(time.Duration(n-1) * remindersStep)
+}
+
+// benchReminder is the i-th reminder of a fixture of n, with its ID.
+func benchReminder(i, n int) *core.Reminder {
+	slot := int(int64(i) * remindersStride % int64(n))
+	due := remindersStart.Add(time.Duration(slot) * remindersStep)
+	deal := int64(1 + i/4)
+	r := &core.Reminder{ID: int64(i + 1), Kind: core.ReminderPayment, UserID: int64(1 + i%200), DealID: deal,
+		ClientID: deal%5000 + 1, DueAt: due, Target: due.AddDate(0, 0, 7), Lead: 7,
+		Amount: core.Money(1_000_00 * (1 + i%1000)), CreatedBy: 1, Status: core.ReminderPending,
+		CreatedAt: remindersStart.AddDate(0, -1, 0), UpdatedAt: remindersStart.AddDate(0, -1, 0)}
+	switch i % 4 {
+	case 1:
+		r.Kind, r.Amount, r.Lead = core.ReminderSigning, 0, 1
+	case 2:
+		r.Kind, r.Amount, r.Lead = core.ReminderRenewal, 0, 30
+	case 3:
+		r.Kind, r.TaskID, r.Lead, r.Target = core.ReminderTaskDue, int64(i), 0, due.Add(2*time.Hour)
+	}
+	r.Key = "deal:" + strconv.FormatInt(deal, 10) + ":" + string(r.Kind) + ":" + r.Target.Format("2006-01-02") +
+		":" + strconv.Itoa(r.Lead) + ":" + strconv.Itoa(i)
+	return r
+}
+
+// fillReminders writes reminders [0, n) of a fixture of n into db's empty
+// reminders table, rows exactly as putReminder writes them (reminderRow),
+// with COPY in batches of remindersFillBatch, sets the reminders' ID counter
+// and analyses the table, as autovacuum would soon after.
+func fillReminders(ctx context.Context, db *DB, n int) error {
+	cols := strings.Split(reminderColumns, ", ")
+	for start := 0; start < n; start += remindersFillBatch {
+		rows := make([][]any, 0, remindersFillBatch)
+		for i := start; i < min(start+remindersFillBatch, n); i++ {
+			row, err := reminderRow(benchReminder(i, n))
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row)
+		}
+		if _, err := db.pool.CopyFrom(ctx, pgx.Identifier{"reminders"}, cols, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+	}
+	if _, err := db.pool.Exec(ctx, `INSERT INTO counters (name, value) VALUES ('id:reminders', $1)
+		ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`, n); err != nil {
+		return err
+	}
+	_, err := db.pool.Exec(ctx, "VACUUM ANALYZE reminders")
+	return err
+}
+
+// dbURL is the URL of the named database in the cluster of admin's URL.
+func dbURL(admin, name string) (string, error) {
+	u, err := url.Parse(admin)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+var remindersFixture struct {
+	once sync.Once
+	url  string
+	err  error
+}
+
+// remindersFixtureURL returns the URL of the database of a million pending
+// reminders, building it when it is not there yet. It is built under a
+// temporary name and renamed when complete, so an interrupted build leaves
+// no half database behind it under the fixture's name.
+func remindersFixtureURL(b *testing.B) string {
+	b.Helper()
+	admin := pgtest.Require(b)
+	f := &remindersFixture
+	f.once.Do(func() {
+		ctx := context.Background()
+		name := fmt.Sprintf("dd_bench_reminders_v%d_%d", remindersFixtureVersion, remindersPending)
+		if f.url, f.err = dbURL(admin, name); f.err != nil {
+			return
+		}
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			f.err = err
+			return
+		}
+		defer func() { _ = conn.Close(ctx) }()
+		var exists bool
+		if f.err = conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).
+			Scan(&exists); f.err != nil || exists {
+			return
+		}
+		start := time.Now()
+		tmp := fmt.Sprintf("%s_tmp_%d", name, os.Getpid())
+		if _, f.err = conn.Exec(ctx, "CREATE DATABASE "+tmp); f.err != nil {
+			return
+		}
+		f.err = func() error {
+			tmpURL, err := dbURL(admin, tmp)
+			if err != nil {
+				return err
+			}
+			db, err := Open(ctx, tmpURL)
+			if err != nil {
+				return err
+			}
+			err = fillReminders(ctx, db, remindersPending)
+			_ = db.Close()
+			if err != nil {
+				return err
+			}
+			_, err = conn.Exec(ctx, "ALTER DATABASE "+tmp+" RENAME TO "+name)
+			return err
+		}()
+		if f.err != nil {
+			_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+tmp+" WITH (FORCE)")
+			return
+		}
+		b.Logf("built %s (%d pending reminders) in %v", name, remindersPending, time.Since(start).Round(time.Millisecond))
+	})
+	if f.err != nil {
+		b.Fatal(f.err)
+	}
+	return f.url
+}
+
+// openRemindersFixture opens the fixture for the benchmark.
+func openRemindersFixture(b *testing.B) *DB {
+	b.Helper()
+	db, err := Open(context.Background(), remindersFixtureURL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// BenchmarkDueRemindersNone is a tick when nothing is due among a million
+// pending reminders: one probe of the due index.
+func BenchmarkDueRemindersNone(b *testing.B) {
+	db := openRemindersFixture(b)
+	now := remindersDueBy(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.View(context.Background(), func(tx core.Tx) error {
+			rs, err := tx.DueReminders(now, 1000)
+			if err == nil && len(rs) != 0 {
+				err = fmt.Errorf("%d due, want none", len(rs))
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDueReminders1000 reads the 1,000 due reminders of a million
+// pending, scattered through the table.
+func BenchmarkDueReminders1000(b *testing.B) {
+	db := openRemindersFixture(b)
+	now := remindersDueBy(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.View(context.Background(), func(tx core.Tx) error {
+			rs, err := tx.DueReminders(now, 0)
+			if err == nil && len(rs) != 1000 {
+				err = fmt.Errorf("%d due, want 1000", len(rs))
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCountPendingReminders counts a million pending reminders (for
+// /status) from the due index.
+func BenchmarkCountPendingReminders(b *testing.B) {
+	db := openRemindersFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.View(context.Background(), func(tx core.Tx) error {
+			n, err := tx.CountPendingReminders()
+			if err == nil && n != remindersPending {
+				err = fmt.Errorf("%d pending, want %d", n, remindersPending)
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
