@@ -30,6 +30,7 @@ type Bot struct {
 	refusals refusals
 	notices  pressNotices
 	menuMu   sync.Mutex // one user's command menu published at a time
+	obs      *observing // nil: no Observer
 }
 
 // Config configures a Bot.
@@ -46,13 +47,16 @@ type Config struct {
 	// and DefaultChatRate), so that a flooding chat is slowed.
 	ChatBurst int
 	ChatRate  float64
+	// Observer is told of each update handled and each delivery attempt,
+	// for metrics; nil: none (and no cost).
+	Observer Observer
 }
 
 // New builds a bot with DealDesk's commands, actions and flows.
 func New(cfg Config) *Bot {
 	b := &Bot{svc: cfg.Service, locales: cfg.Locales, log: cfg.Logger, clock: cfg.Clock,
 		router: NewRouter(), transports: map[string]Transport{},
-		chatBurst: float64(cfg.ChatBurst), chatRate: cfg.ChatRate}
+		chatBurst: float64(cfg.ChatBurst), chatRate: cfg.ChatRate, obs: newObserving(cfg.Observer)}
 	if b.chatBurst < 1 {
 		b.chatBurst = DefaultChatBurst
 	}
@@ -66,7 +70,7 @@ func New(cfg Config) *Bot {
 	for _, uc := range cfg.UseCases {
 		uc(b.router)
 	}
-	b.handler = chain(b.route, b.recoverer, b.logger, b.access)
+	b.handler = chain(b.route, b.observe, b.recoverer, b.logger, b.access)
 	b.dispatch = newDispatcher(b)
 	b.kicks = map[string]chan struct{}{}
 	return b

@@ -318,7 +318,7 @@ func (b *Bot) RunInbox(ctx context.Context, drain time.Duration) {
 						continue
 					}
 				}
-				d.done(k, b.process(work, it))
+				d.done(k, b.processObserved(work, it))
 			}
 		}()
 	}

@@ -353,7 +353,9 @@ func (b *Bot) deliverMerged(ctx context.Context, t Transport, ms []*core.OutboxM
 	id, sendErr := t.Send(sctx, msg)
 	d := outcome(id, sendErr)
 	// Recorded even when the stop came meanwhile (see deliver).
-	if err := b.svc.RecordDeliveries(sctx, ms, d); err != nil {
+	err := b.svc.RecordDeliveries(sctx, ms, d)
+	b.observeDelivery(ms[0], d)
+	if err != nil {
 		return d, err
 	}
 	if sendErr != nil {
@@ -396,7 +398,9 @@ func (b *Bot) deliver(ctx context.Context, t Transport, m *core.OutboxMessage) (
 	}
 	// Recorded even when the stop came meanwhile: a message that went out
 	// and is not marked so would go out again after the restart.
-	if err := b.svc.RecordDelivery(sctx, m, d); err != nil {
+	err := b.svc.RecordDelivery(sctx, m, d)
+	b.observeDelivery(m, d)
+	if err != nil {
 		return d, err
 	}
 	switch {
