@@ -48,9 +48,10 @@ func (m *Metrics) WatchOutbox(read OutboxBacklog) {
 }
 
 // WatchJobs exposes each job's last success, read with read at each
-// scrape: dealdesk_job_last_success_timestamp_seconds{job} (Unix time, 0
-// when the job has run and never succeeded). Call it once; later calls are
-// ignored.
+// scrape: dealdesk_job_last_success_timestamp_seconds{job_name} (Unix
+// time; 0 when the job has not succeeded yet: watched before its first
+// run, or failing since). The label is job_name, since job is
+// Prometheus's own target label. Call it once; later calls are ignored.
 func (m *Metrics) WatchJobs(read JobSuccesses) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -116,7 +117,7 @@ type jobsCollector struct {
 }
 
 var jobSuccessDesc = prometheus.NewDesc("dealdesk_job_last_success_timestamp_seconds",
-	"Unix time of a job's last successful run; 0 when it has run and never succeeded.", []string{"job"}, nil)
+	"Unix time of a job's last successful run; 0 when it has not succeeded yet.", []string{"job_name"}, nil)
 
 func (c *jobsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- jobSuccessDesc

@@ -104,7 +104,7 @@ func New() *Metrics {
 	m.jobInterval = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "dealdesk_job_interval_seconds",
 		Help: "How often a scheduled job runs.",
-	}, []string{"job"})
+	}, []string{"job_name"})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "dealdesk_build_info",
 		Help:        "Always 1; the labels tell the build of the running program.",

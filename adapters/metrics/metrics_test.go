@@ -406,16 +406,16 @@ func TestJobsLastSuccessIsReadAtScrape(t *testing.T) {
 	})
 	m.SetJobIntervals(map[string]time.Duration{"remind_tick": time.Minute, "purge_inbox": time.Hour, "off": 0})
 	fams := scrape(t, m)
-	if got := value(t, fams, "dealdesk_job_last_success_timestamp_seconds", "job", "remind_tick"); got != float64(at.Unix()) {
+	if got := value(t, fams, "dealdesk_job_last_success_timestamp_seconds", "job_name", "remind_tick"); got != float64(at.Unix()) {
 		t.Errorf("remind_tick = %v, want %v", got, at.Unix())
 	}
-	if got := value(t, fams, "dealdesk_job_last_success_timestamp_seconds", "job", "registry_recheck"); got != 0 {
+	if got := value(t, fams, "dealdesk_job_last_success_timestamp_seconds", "job_name", "registry_recheck"); got != 0 {
 		t.Errorf("registry_recheck = %v, want 0", got)
 	}
-	if got := value(t, fams, "dealdesk_job_interval_seconds", "job", "purge_inbox"); got != 3600 {
+	if got := value(t, fams, "dealdesk_job_interval_seconds", "job_name", "purge_inbox"); got != 3600 {
 		t.Errorf("purge_inbox interval = %v", got)
 	}
-	if _, ok := sample(fams, "dealdesk_job_interval_seconds", "job", "off"); ok {
+	if _, ok := sample(fams, "dealdesk_job_interval_seconds", "job_name", "off"); ok {
 		t.Error("a job that does not run has an interval")
 	}
 	fail = errors.New("store unreachable")
@@ -482,6 +482,10 @@ func TestNamesAndLabels(t *testing.T) {
 			for _, l := range s.GetLabel() {
 				if l.GetName() != strings.ToLower(l.GetName()) || strings.ContainsAny(l.GetName(), "-. ") {
 					t.Errorf("%s: label %q is not snake_case", name, l.GetName())
+				}
+				if l.GetName() == "job" || l.GetName() == "instance" {
+					// Prometheus's own target labels: a scrape would rename it.
+					t.Errorf("%s: label %q clashes with the target's", name, l.GetName())
 				}
 			}
 		}
