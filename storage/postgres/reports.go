@@ -23,23 +23,23 @@ import (
 // time; an error from fn stops the walk and is returned as it is. fn may
 // read the transaction but must not write clients.
 func (tx *Tx) EachClient(fn func(*core.Client) error) error {
-	return walk(tx, "clients", `SELECT doc FROM clients ORDER BY id`, fn)
+	return walkDocs(tx, "clients", `SELECT doc FROM clients ORDER BY id`, fn)
 }
 
 // EachDeal calls fn for every deal in ID order, as EachClient does.
 func (tx *Tx) EachDeal(fn func(*core.Deal) error) error {
-	return walk(tx, "deals", `SELECT doc FROM deals ORDER BY id`, fn)
+	return walkDocs(tx, "deals", `SELECT doc FROM deals ORDER BY id`, fn)
 }
 
 // EachTask calls fn for every task in ID order, as EachClient does.
 func (tx *Tx) EachTask(fn func(*core.Task) error) error {
-	return walk(tx, "tasks", `SELECT doc FROM tasks ORDER BY id`, fn)
+	return walkDocs(tx, "tasks", `SELECT doc FROM tasks ORDER BY id`, fn)
 }
 
 // EachDocument calls fn for every document in ID order, as EachClient
 // does.
 func (tx *Tx) EachDocument(fn func(*core.Document) error) error {
-	return walk(tx, "documents", `SELECT doc FROM documents ORDER BY id`, fn)
+	return walkDocs(tx, "documents", `SELECT doc FROM documents ORDER BY id`, fn)
 }
 
 // EachChange calls fn for each audit record with At in [from, to) (a zero
@@ -61,7 +61,7 @@ func (tx *Tx) EachChange(from, to time.Time, fn func(*core.Change) error) error 
 	case !to.IsZero():
 		sql, args = sql+` WHERE at < $1`, []any{ceilMicro(to)}
 	}
-	return walk(tx, "changes", sql+` ORDER BY at, id`, fn, args...)
+	return walkDocs(tx, "changes", sql+` ORDER BY at, id`, fn, args...)
 }
 
 // ceilMicro rounds a time up to the microsecond, the precision of
@@ -73,10 +73,10 @@ func ceilMicro(t time.Time) time.Time {
 	return t
 }
 
-// walk runs a query of documents through a cursor and calls fn with each
+// walkDocs runs a query of documents through a cursor and calls fn with each
 // decoded into a new T. fn's error is returned unwrapped; the walk's own
 // are wrapped with what it walks.
-func walk[T any](tx *Tx, what, sql string, fn func(*T) error, args ...any) error {
+func walkDocs[T any](tx *Tx, what, sql string, fn func(*T) error, args ...any) error {
 	var fnErr error
 	err := eachOf(tx, func(v *T) (bool, error) {
 		if fnErr = fn(v); fnErr != nil {
@@ -330,7 +330,7 @@ func (tx *Tx) putReportRun(r *core.ReportRun) error {
 // EachReportRun visits the runs with an ID above after, in ID order,
 // decoding one at a time.
 func (tx *Tx) EachReportRun(after int64, fn func(*core.ReportRun) error) error {
-	return walk(tx, "report runs", `SELECT doc FROM report_runs WHERE id > $1 ORDER BY id`, fn, after)
+	return walkDocs(tx, "report runs", `SELECT doc FROM report_runs WHERE id > $1 ORDER BY id`, fn, after)
 }
 
 // ReportMailByID returns the mail with the ID, or ENOTFOUND.

@@ -26,9 +26,9 @@ var (
 	reportStep  = 86400 * time.Second / 1000
 )
 
-// benchDeal is the i-th deal of the fixture: every field an export
+// reportBenchDeal is the i-th deal of the fixture: every field an export
 // writes, two payments.
-func benchDeal(i int) *core.Deal {
+func reportBenchDeal(i int) *core.Deal {
 	created := reportStart.Add(time.Duration(i) * reportStep)
 	return &core.Deal{Number: core.DealNumber(2026, uint64(i+1)), ClientID: int64(i%1000 + 1),
 		ManagerID: int64(i%20 + 1), Title: fmt.Sprintf("Поставка оборудования по договору №%d", i),
@@ -48,7 +48,7 @@ func fillReportFixture(tb testing.TB, db *postgres.DB) {
 	for start := 0; start < reportFixtureSize; start += batch {
 		err := db.Update(context.Background(), func(tx core.Tx) error {
 			for i := start; i < start+batch; i++ {
-				d := benchDeal(i)
+				d := reportBenchDeal(i)
 				if err := tx.CreateDeal(d); err != nil {
 					return err
 				}
