@@ -51,7 +51,7 @@ func (tx *Tx) ReleaseReportFile(sha string) (err error) {
 
 // putReportFile writes a report file with its count of references as it
 // is (refs > 0). PutReportFile uses it, and so does the copy of a bbolt
-// database (report_files with report_file_refs).
+// database (import.go: report_files with report_file_refs).
 func (tx *Tx) putReportFile(sha string, data []byte, refs int64) error {
 	return tx.exec(`INSERT INTO report_files (sha256, content, refs) VALUES ($1, $2, $3)
 		ON CONFLICT (sha256) DO UPDATE SET content = EXCLUDED.content, refs = EXCLUDED.refs`, sha, data, refs)
