@@ -458,6 +458,9 @@ Usage:
                                           (officer, manager, lawyer, underwriter, head, admin)
   dealdesk [-config FILE] check [-db FILE] check a database for damage (bbolt's check and DealDesk's
                                           own: records decode, indexes and counters agree); exit 1 if not
+  dealdesk [-config FILE] migrate -to postgres://… [-from FILE]
+                                          copy the bbolt database (DEALDESK_DB) into an empty PostgreSQL
+                                          database and check every aggregate's count; stop DealDesk first
 
 Console: type commands such as /help; a number chooses a shown button; a message of several lines
 goes between two lines of """. With piped input every line is handled in order and DealDesk exits
