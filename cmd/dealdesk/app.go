@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -65,7 +66,8 @@ type Main struct {
 	pg      *postgres.DB // the store when it is PostgreSQL
 	elector *postgres.Elector
 	http    *httpServer
-	schedMu sync.Mutex // guards sched, which each term of leadership replaces
+	schedMu sync.Mutex  // guards sched, which each term of leadership replaces
+	leading atomic.Bool // the leader's work runs here (PostgreSQL)
 }
 
 // defaultTuneTelegram is tuneTelegram for every Main; only the crash tests
@@ -140,6 +142,8 @@ func (m *Main) Run(ctx context.Context) error {
 			return m.runInvite(ctx, m.args[1:])
 		case "check":
 			return m.runCheck(ctx, m.args[1:])
+		case "migrate":
+			return m.runMigrate(ctx, m.args[1:])
 		default:
 			printUsage(m.Stderr)
 			return fmt.Errorf("unknown command %q", m.args[0])

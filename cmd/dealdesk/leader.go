@@ -87,7 +87,9 @@ func (m *Main) lead(ctx context.Context, transports []bot.Transport) {
 	for _, t := range transports {
 		run(func() { m.runTransport(ctx, t) })
 	}
+	m.leading.Store(true)
 	<-ctx.Done()
+	m.leading.Store(false)
 	if s := m.scheduler(); s != nil {
 		s.stop()
 		m.schedMu.Lock()
@@ -111,6 +113,10 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
+
+// Leading reports whether this instance runs the leader's work now: always
+// on bbolt once serving; on PostgreSQL once elected and started.
+func (m *Main) Leading() bool { return m.elector == nil && m.Bot != nil || m.leading.Load() }
 
 // role is this instance's part: "single" on bbolt, else "leader" or
 // "standby".

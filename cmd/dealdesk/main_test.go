@@ -37,6 +37,8 @@ func runMainStderr(t *testing.T, dir, input string, env map[string]string) (stdo
 			return testDB(t, dir)
 		case "DEALDESK_HTTP_ADDR":
 			return testHTTPAddr
+		case "DEALDESK_LEADER_TIMEOUT":
+			return testLeaderTimeout
 		case "DEALDESK_FILES_DIR":
 			return filepath.Join(dir, "files")
 		case "DEALDESK_LOG_FORMAT":

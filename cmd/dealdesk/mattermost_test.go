@@ -49,7 +49,8 @@ func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken 
 	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &bytes.Buffer{}, &logs
 	vars := map[string]string{
 		"DEALDESK_DB": testDB(t, dir), "DEALDESK_LOG_FORMAT": "json", "DEALDESK_ACTION_SECRET": testActionSecret,
-		"DEALDESK_ADMINS": "mattermost:" + env.Admin.ID, "DEALDESK_OUTBOX_INTERVAL": "100ms",
+		"DEALDESK_LEADER_TIMEOUT": testLeaderTimeout,
+		"DEALDESK_ADMINS":         "mattermost:" + env.Admin.ID, "DEALDESK_OUTBOX_INTERVAL": "100ms",
 		"MATTERMOST_URL": url, "MATTERMOST_TOKEN": env.Bot.Token, "MATTERMOST_TEAM": env.Team.Name,
 		"DEALDESK_HTTP_ADDR": addr, "MATTERMOST_COMMAND_TOKEN": commandToken,
 	}
@@ -69,6 +70,7 @@ func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken 
 	}
 	r := &mmRun{t: t, env: env, m: m, cancel: cancel, logs: &logs, addr: addr}
 	t.Cleanup(r.stop)
+	waitLeading(t, m)
 	return r
 }
 

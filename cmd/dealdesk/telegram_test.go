@@ -45,7 +45,8 @@ func startTelegramAt(t *testing.T, dir string, srv *telegramtest.Server, clock c
 	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &bytes.Buffer{}, &logs
 	env := map[string]string{
 		"DEALDESK_DB": testDB(t, dir), "DEALDESK_LOG_FORMAT": "json", "DEALDESK_HTTP_ADDR": testHTTPAddr,
-		"DEALDESK_ADMINS": "telegram:" + strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL": "50ms",
+		"DEALDESK_LEADER_TIMEOUT": testLeaderTimeout,
+		"DEALDESK_ADMINS":         "telegram:" + strconv.Itoa(adminTG), "DEALDESK_OUTBOX_INTERVAL": "50ms",
 		"TELEGRAM_TOKEN": srv.Token, "TELEGRAM_API_URL": srv.URL, "DEALDESK_SOFFICE": noSoffice,
 	}
 	for _, e := range extra {
@@ -69,6 +70,7 @@ func startTelegramAt(t *testing.T, dir string, srv *telegramtest.Server, clock c
 	}
 	r := &tgRun{t: t, srv: srv, m: m, cancel: cancel, logs: &logs}
 	t.Cleanup(r.stop)
+	waitLeading(t, m)
 	return r
 }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -279,11 +277,7 @@ func TestWorkRequestCorrectionApprovalAndRollbackThroughTelegram(t *testing.T) {
 		t.Fatalf("requests %d → %d after the stranger's", requests, after)
 	}
 	r.stop()
-	data, err := os.ReadFile(filepath.Join(dir, "dealdesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(data), secret) {
+	if storedAnywhere(t, dir, secret) {
 		t.Fatal("the stranger's request is stored in the database")
 	}
 }
