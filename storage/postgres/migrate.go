@@ -118,4 +118,3 @@ func (db *DB) Migrated(ctx context.Context) (version int, current bool, err erro
 	}
 	return version, version == SchemaVersion(), nil
 }
-
