@@ -61,7 +61,9 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	defer func() { _ = pg.Close() }()
 
 	fmt.Fprintf(m.Stdout, "copying %s into %s\n", *from, target)
-	rep, err := pg.Import(ctx, src)
+	rep, err := pg.Import(ctx, src, func(bucket string, n int64) {
+		fmt.Fprintf(m.Stdout, "  %s: %d copied…\n", bucket, n)
+	})
 	if err != nil {
 		return fmt.Errorf("migrate to %s: %w", target, err)
 	}

@@ -149,6 +149,10 @@ var importers = []importer{
 // the source's counters and checked on their own).
 var importDerived = []string{"user_identities", "reminders_pending_count", "schema_migrations", "counters"}
 
+// importProgressEvery is how many entries of a bucket Import copies between
+// two calls of its progress function.
+const importProgressEvery = 10000
+
 // ImportBuckets lists the source buckets Import copies, in order.
 func ImportBuckets() []string {
 	names := make([]string, len(importers))
@@ -176,8 +180,10 @@ type importState struct {
 // every table against the source's entries; a difference, like any other
 // failure, rolls everything back, and the error says what differed. A
 // database holding anything (a row in any table) is refused with an error
-// naming the tables, and left as it was.
-func (db *DB) Import(ctx context.Context, src Source) (*ImportReport, error) {
+// naming the tables, and left as it was. progress, when not nil, is called
+// after every importProgressEvery entries of a bucket with the number
+// copied of it so far, so that a long copy shows it is moving.
+func (db *DB) Import(ctx context.Context, src Source, progress func(bucket string, copied int64)) (*ImportReport, error) {
 	seqs, err := src.Sequences(ctx)
 	if err != nil {
 		return nil, err
@@ -202,6 +208,9 @@ func (db *DB) Import(ctx context.Context, src Source) (*ImportReport, error) {
 			s.counts[bucket]++
 			if err := im.put(s, k, v); err != nil {
 				return fmt.Errorf("postgres: import: bucket %s, key %s: %w", bucket, showKey(k), err)
+			}
+			if n := s.counts[bucket]; progress != nil && n%importProgressEvery == 0 {
+				progress(bucket, n)
 			}
 			return nil
 		})

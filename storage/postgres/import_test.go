@@ -300,7 +300,7 @@ func TestImportCopiesEverything(t *testing.T) {
 	src := openBolt(t, path)
 	pg := open(t, postgres.WithClock(fixedClock{importT0.Add(time.Hour)}))
 
-	rep, err := pg.Import(context.Background(), src)
+	rep, err := pg.Import(context.Background(), src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,17 +404,17 @@ func TestImportRefusesNonEmpty(t *testing.T) {
 	if err := pg.Update(ctx, func(tx core.Tx) error { _, err := tx.NextSequence("deal-2026"); return err }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pg.Import(ctx, src); err == nil || !strings.Contains(err.Error(), "not empty") ||
+	if _, err := pg.Import(ctx, src, nil); err == nil || !strings.Contains(err.Error(), "not empty") ||
 		!strings.Contains(err.Error(), "counters") {
 		t.Fatalf("import into a database with a counter: %v, want refused naming counters", err)
 	}
 
 	pg2 := open(t, postgres.WithClock(fixedClock{importT0.Add(time.Hour)}))
-	if _, err := pg2.Import(ctx, src); err != nil {
+	if _, err := pg2.Import(ctx, src, nil); err != nil {
 		t.Fatal(err)
 	}
 	before := readAll(t, pg2)
-	_, err := pg2.Import(ctx, src)
+	_, err := pg2.Import(ctx, src, nil)
 	if err == nil || !strings.Contains(err.Error(), "users") || !strings.Contains(err.Error(), "deals") {
 		t.Fatalf("a second import: %v, want refused naming the tables", err)
 	}
@@ -463,14 +463,14 @@ func TestImportFailsAndRollsBack(t *testing.T) {
 			"report file ab has no count"},
 		"unknown counter": {fakeSource{seqs: map[string]uint64{"invites": 3}}, "invites has an ID counter"},
 	} {
-		_, err := pg.Import(ctx, c.src)
+		_, err := pg.Import(ctx, c.src, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error with %q", name, err, c.want)
 		}
 	}
 	ok := fakeSource{entries: [][3]string{{"users", id8(1), user}, {"sequences", "deal-2026", id8(7)}},
 		seqs: map[string]uint64{"users": 1}}
-	rep, err := pg.Import(ctx, ok)
+	rep, err := pg.Import(ctx, ok, nil)
 	if err != nil {
 		t.Fatalf("a copy after the failed ones: %v", err)
 	}
@@ -489,5 +489,28 @@ func TestImportFailsAndRollsBack(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestImportProgress: a long copy reports every 10,000 entries of a bucket.
+func TestImportProgress(t *testing.T) {
+	pg := open(t)
+	var src fakeSource
+	for i := range 10001 {
+		src.entries = append(src.entries, [3]string{"cursors", fmt.Sprintf("c%05d", i), "1"})
+	}
+	var calls []string
+	rep, err := pg.Import(context.Background(), src, func(bucket string, n int64) {
+		calls = append(calls, fmt.Sprintf("%s %d", bucket, n))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(calls, []string{"cursors 10000"}) {
+		t.Errorf("progress calls %v, want [cursors 10000]", calls)
+	}
+	if i := slices.IndexFunc(rep.Counts, func(c postgres.ImportCount) bool { return c.Bucket == "cursors" }); i < 0 ||
+		rep.Counts[i].Target != 10001 {
+		t.Errorf("counts %+v", rep.Counts)
 	}
 }
