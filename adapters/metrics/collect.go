@@ -35,16 +35,20 @@ var (
 // WatchOutbox exposes the outbox backlog, read with read at each scrape:
 // dealdesk_outbox_pending_messages{platform} and
 // dealdesk_outbox_oldest_message_age_seconds (0 when none waits). A
-// platform once seen is shown with 0 when nothing of it waits. Call it
-// once; later calls are ignored.
-func (m *Metrics) WatchOutbox(read OutboxBacklog) {
+// platform given, or once seen, is shown with 0 when nothing of it waits.
+// Call it once; later calls are ignored.
+func (m *Metrics) WatchOutbox(read OutboxBacklog, platforms ...string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.outbox {
 		return
 	}
 	m.outbox = true
-	m.reg.MustRegister(&outboxCollector{read: read, now: time.Now, seen: map[string]bool{}})
+	seen := map[string]bool{}
+	for _, p := range platforms {
+		seen[p] = true
+	}
+	m.reg.MustRegister(&outboxCollector{read: read, now: time.Now, seen: seen})
 }
 
 // WatchJobs exposes each job's last success, read with read at each

@@ -491,3 +491,17 @@ func TestNamesAndLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestOutboxShowsTheGivenPlatformsAtZero: a platform DealDesk runs is shown
+// with an empty backlog before anything of it ever waited.
+func TestOutboxShowsTheGivenPlatformsAtZero(t *testing.T) {
+	m := metrics.New()
+	m.WatchOutbox(func(context.Context) (map[string]int, time.Time, error) {
+		return map[string]int{}, time.Time{}, nil
+	}, "telegram")
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `dealdesk_outbox_pending_messages{platform="telegram"} 0`) {
+		t.Fatalf("no zero backlog for telegram:\n%s", rec.Body.String())
+	}
+}

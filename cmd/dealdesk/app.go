@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/dealdesk/dealdesk/adapters/metrics"
 	"github.com/dealdesk/dealdesk/adapters/pdf"
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/console"
@@ -46,6 +47,8 @@ type Main struct {
 	DB      core.Store
 	Service *core.Service
 	Bot     *bot.Bot
+	// Metrics are what /metrics shows; nil outside serving (subcommands).
+	Metrics *metrics.Metrics
 
 	// tuneTelegram lets end-to-end tests shorten Telegram's poll gap and
 	// rate limits.
@@ -161,7 +164,11 @@ func (m *Main) open(extra []core.Option, platforms ...string) error {
 	opts := append([]core.Option{core.WithLogger(m.Log.With().Str("component", "core").Logger()),
 		core.WithPlatforms(platforms...), core.WithRegistries(m.registries()...),
 		core.WithRegistryTTL(m.Config.RegistryTTL)}, extra...)
-	m.Service = core.NewService(m.DB, opts...)
+	store := m.DB
+	if m.Metrics != nil {
+		store = m.Metrics.Store(m.DB)
+	}
+	m.Service = core.NewService(store, opts...)
 	return nil
 }
 
@@ -197,6 +204,7 @@ func (m *Main) dbName() string {
 // serve wires the transports, the outbox, the scheduler and the control
 // socket, and starts them.
 func (m *Main) serve(ctx context.Context) error {
+	m.Metrics = metrics.New()
 	bundle, err := locales.Load()
 	if err != nil {
 		return err
@@ -240,7 +248,9 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	m.Bot = bot.New(bot.Config{Service: m.Service, Locales: bundle,
 		Logger:    m.Log.With().Str("component", "bot").Logger(),
-		ChatBurst: m.Config.ChatBurst, ChatRate: m.Config.ChatRate, UseCases: usecases.All, Clock: m.Clock})
+		ChatBurst: m.Config.ChatBurst, ChatRate: m.Config.ChatRate, UseCases: usecases.All, Clock: m.Clock,
+		Observer: m.Metrics})
+	m.watchMetrics(platforms)
 	for _, t := range transports {
 		m.Bot.AddTransport(t)
 	}

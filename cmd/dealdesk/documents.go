@@ -84,7 +84,11 @@ func (m *Main) docOptions(bundle *locales.Bundle) ([]core.Option, error) {
 		if err != nil {
 			return nil, fmt.Errorf("diadoc: %w", err)
 		}
-		opts = append(opts, core.WithEDO(d))
+		var edo core.EDO = d
+		if m.Metrics != nil {
+			edo = m.Metrics.EDO(d)
+		}
+		opts = append(opts, core.WithEDO(edo))
 	} else {
 		m.Log.Info().Msg("EDO is off: set DIADOC_CLIENT_ID and DIADOC_TOKEN to send documents to Diadoc")
 	}

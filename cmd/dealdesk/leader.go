@@ -36,6 +36,7 @@ func (m *Main) startStandby(ctx context.Context, transports []bot.Transport) {
 				ev = log.Warn().Err(e.Err)
 			}
 			ev.Str("role", e.Role).Msg(e.Kind.String())
+			m.Metrics.SetRole(e.Role)
 		}})
 	m.goRun(func() {
 		if err := m.elector.Run(ctx, func(lctx context.Context) { m.lead(lctx, transports) }); err != nil && ctx.Err() == nil {

@@ -28,6 +28,11 @@ func (m *Main) registries() []core.Registry {
 		rs = append(rs, dadata.New(dadata.Config{BaseURL: c.DaDataURL, APIKey: c.DaDataKey},
 			m.Log.With().Str("component", "dadata").Logger()))
 	}
+	if m.Metrics != nil {
+		for i, r := range rs {
+			rs[i] = m.Metrics.Registry(r)
+		}
+	}
 	return rs
 }
 
