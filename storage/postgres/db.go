@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -229,10 +230,21 @@ func (tx *Tx) exec(sql string, args ...any) error {
 	return err
 }
 
+
 // execN runs a statement and returns the number of rows it touched.
 func (tx *Tx) execN(sql string, args ...any) (int64, error) {
 	tag, err := tx.tx.Exec(tx.ctx, sql, args...)
 	return tag.RowsAffected(), err
+}
+
+// exists reports whether a query returns a row.
+func (tx *Tx) exists(sql string, args ...any) (bool, error) {
+	var one int
+	err := tx.tx.QueryRow(tx.ctx, sql, args...).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // get runs a query whose one row's first column is a JSON document and
@@ -247,15 +259,6 @@ func (tx *Tx) get(v any, sql string, args ...any) (ok bool, err error) {
 	return true, decode(data, v)
 }
 
-// exists reports whether a query returns a row.
-func (tx *Tx) exists(sql string, args ...any) (bool, error) {
-	var one int
-	err := tx.tx.QueryRow(tx.ctx, sql, args...).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
-}
 
 // scalar runs a query whose one row has one column and scans it into dst;
 // ok is false when there is no row.
@@ -293,7 +296,9 @@ func list[T any](tx *Tx, sql string, args ...any) ([]*T, error) {
 // eachBatch is how many rows a walk fetches from its cursor at a time.
 const eachBatch = 512
 
-var cursorSeq int64
+// cursorSeq numbers the walks' cursors (unique per connection is enough;
+// unique per process is simpler).
+var cursorSeq atomic.Int64
 
 // each walks a query's rows through a server-side cursor, eachBatch rows at
 // a time, calling fn with each row's first column (a JSON document) until fn
@@ -301,8 +306,7 @@ var cursorSeq int64
 // the connection is free while fn runs, which a plain pgx.Rows would not
 // allow. Memory stays bounded by the batch, however many rows match.
 func (tx *Tx) each(fn func(data []byte) (bool, error), sql string, args ...any) error {
-	cursorSeq++
-	name := fmt.Sprintf("dd_walk_%d", cursorSeq)
+	name := fmt.Sprintf("dd_walk_%d", cursorSeq.Add(1))
 	if err := tx.exec("DECLARE "+name+" NO SCROLL CURSOR FOR "+sql, args...); err != nil {
 		return err
 	}
@@ -337,6 +341,7 @@ func (tx *Tx) each(fn func(data []byte) (bool, error), sql string, args ...any) 
 		}
 	}
 }
+
 
 // eachOf is each decoding every document into a new T.
 func eachOf[T any](tx *Tx, fn func(*T) (bool, error), sql string, args ...any) error {
@@ -437,10 +442,3 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-// nullID is an ID for a nullable bigint column: 0 is NULL.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
