@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/internal/dealjson"
 )
 
 // Report indexes (since schema 12):
@@ -41,7 +42,7 @@ func (tx *Tx) EachDocument(fn func(*core.Document) error) error {
 }
 
 // each walks a record bucket with a cursor and calls fn with each record
-// decoded into a new T (a deal by decodeDeal). fn's error is returned
+// decoded into a new T (a deal by dealjson.Decode). fn's error is returned
 // unwrapped.
 func each[T any](tx *Tx, b []byte, what string, fn func(*T) error) error {
 	c := tx.tx.Bucket(b).Cursor()
@@ -49,7 +50,7 @@ func each[T any](tx *Tx, b []byte, what string, fn func(*T) error) error {
 		rec := new(T)
 		var err error
 		if d, ok := any(rec).(*core.Deal); ok {
-			err = decodeDeal(v, d)
+			err = dealjson.Decode(v, d)
 		} else {
 			err = decode(v, rec)
 		}

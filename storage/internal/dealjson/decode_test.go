@@ -1,4 +1,4 @@
-package bolt
+package dealjson
 
 import (
 	"encoding/json"
@@ -57,7 +57,7 @@ func fill(t *testing.T, v reflect.Value, n int) {
 
 // TestDecodeDeal_EveryField: a deal with every field set is read by the
 // fast reader, not by its fallback, and as json.Unmarshal reads it. A
-// field added to core.Deal fails this test until decodeDeal reads it.
+// field added to core.Deal fails this test until Decode reads it.
 func TestDecodeDeal_EveryField(t *testing.T) {
 	var d core.Deal
 	fill(t, reflect.ValueOf(&d).Elem(), 1)
@@ -79,7 +79,7 @@ func TestDecodeDeal_EveryField(t *testing.T) {
 	}
 }
 
-// TestDecodeDeal_AsJSON: whatever a stored deal holds, decodeDeal gives
+// TestDecodeDeal_AsJSON: whatever a stored deal holds, Decode gives
 // what json.Unmarshal gives, or fails where it fails.
 func TestDecodeDeal_AsJSON(t *testing.T) {
 	var full core.Deal
@@ -128,12 +128,12 @@ func TestDecodeDeal_AsJSON(t *testing.T) {
 			var want core.Deal
 			wantErr := json.Unmarshal([]byte(c.data), &want)
 			var got core.Deal
-			err := decodeDeal([]byte(c.data), &got)
+			err := Decode([]byte(c.data), &got)
 			if (err != nil) != (wantErr != nil) {
-				t.Fatalf("decodeDeal error %v, json.Unmarshal error %v", err, wantErr)
+				t.Fatalf("Decode error %v, json.Unmarshal error %v", err, wantErr)
 			}
 			if err == nil && !reflect.DeepEqual(got, want) {
-				t.Errorf("decodeDeal:\n%+v\njson.Unmarshal:\n%+v", got, want)
+				t.Errorf("Decode:\n%+v\njson.Unmarshal:\n%+v", got, want)
 			}
 			var fast core.Deal
 			if l := (lexer{b: []byte(c.data)}); (l.deal(&fast) && l.end()) != c.fast {

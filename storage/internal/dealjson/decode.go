@@ -1,30 +1,35 @@
-package bolt
-
-import (
-	"encoding/json"
-	"time"
-	"unicode/utf8"
-
-	"github.com/dealdesk/dealdesk/core"
-)
-
+// Package dealjson decodes stored deals fast, for both stores.
+//
 // The walks of the reports decode every deal of the database, and
-// encoding/json's reflection takes most of their time. decodeDeal reads a
+// encoding/json's reflection takes most of their time. Decode reads a
 // deal as json.Marshal writes it without reflection, about five times
 // faster; anything else it is not sure of — a key it does not know (a
 // field added to core.Deal), an escaped string, a null, a float — makes
 // it start over with json.Unmarshal, so the result is always what
 // json.Unmarshal gives. TestDecodeDeal fails when core.Deal gains a field
 // this reader does not know.
+package dealjson
 
-// decodeDeal decodes a stored deal into d, which must be zero.
-func decodeDeal(data []byte, d *core.Deal) error {
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dealdesk/dealdesk/core"
+)
+
+// Decode decodes a stored deal into d, which must be zero.
+func Decode(data []byte, d *core.Deal) error {
 	l := lexer{b: data}
 	if l.deal(d) && l.end() {
 		return nil
 	}
 	*d = core.Deal{}
-	return decode(data, d)
+	if err := json.Unmarshal(data, d); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	return nil
 }
 
 // deal reads a deal object; false when it has something only
