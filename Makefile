@@ -11,8 +11,16 @@ run:
 build:
 	$(GO) build -o bin/dealdesk ./cmd/dealdesk
 
+# The end-to-end tests that run a second time on PostgreSQL (the store
+# behaviour suite, the PostgreSQL store's own tests and the failover test
+# run on it in the first pass).
+E2E_POSTGRES = TestCaseInAMattermostThread|TestCaseInATelegramForum|TestEverydayCRMThroughTheConsole|TestEverydayCRMThroughTelegram|TestDocumentsThroughTelegramEndToEnd|TestDocumentsThroughTheConsole|TestRemindersThroughTelegram|TestReportsThroughTelegram|TestWorkRequestCorrectionApprovalAndRollbackThroughTelegram|TestTelegramEndToEnd|TestTelegramIntake|TestMattermostEndToEnd|TestMattermostIntake|TestHealthReadinessAndMetrics
+
+# test runs every test, with a PostgreSQL cluster of its own when none is
+# named (.ci/with-postgres), then the end-to-end tests again on PostgreSQL.
 test:
-	$(GO) test -race -count=1 ./...
+	bash .ci/with-postgres bash -c '$(GO) test -race -count=1 ./... && \
+		DEALDESK_TEST_STORE=postgres $(GO) test -race -count=1 -run "^($(E2E_POSTGRES))$$" ./cmd/dealdesk/'
 
 lint: fmt-check vet staticcheck deps
 
