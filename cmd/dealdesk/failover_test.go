@@ -48,6 +48,9 @@ type failoverWorld struct {
 	users  []*core.User
 	rw     *remindWorld // the reminders made, by id and chat (for arrived)
 	insts  map[string]*instance
+	// left counts the reminders still pending at the kills: the new
+	// leaders' schedule fired them.
+	left int
 }
 
 // instance is one DealDesk process of the world.
@@ -350,6 +353,28 @@ func (w *failoverWorld) state(ids []int64) (done bool, written map[int64]int, de
 	return done, written, delivered
 }
 
+// pending is how many of the reminders made have not fired.
+func (w *failoverWorld) pending() int {
+	w.t.Helper()
+	n := 0
+	err := w.db.View(context.Background(), func(tx core.Tx) error {
+		for _, id := range w.rw.ids {
+			r, err := tx.ReminderByID(id)
+			if err != nil {
+				return err
+			}
+			if r.Status != core.ReminderFired {
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return n
+}
+
 // settle waits until the reminders ids have fired and been delivered.
 func (w *failoverWorld) settle(ids []int64, what string) {
 	w.t.Helper()
@@ -374,6 +399,8 @@ func (w *failoverWorld) takeover(leader *instance, what string) ([]apiCall, *ins
 	killAt := time.Now()
 	w.kill(leader, syscall.SIGKILL)
 	_, _, delivered := w.state(w.rw.ids)
+	pending := w.pending()
+	w.left += pending
 	inFlight, unheard := w.api.inFlight(killAt, func(c apiCall) bool {
 		for _, sm := range reminderMark.FindAllStringSubmatch(c.text, -1) {
 			id, _ := strconv.ParseInt(sm[1], 10, 64)
@@ -385,8 +412,8 @@ func (w *failoverWorld) takeover(leader *instance, what string) ([]apiCall, *ins
 	})
 	w.api.openGate()
 	next := w.waitLeader(failoverTimeout+failoverMargin, what)
-	w.t.Logf("%s: %s led after %v; %d calls were inside the chat API call (%d of them answered, not yet recorded)",
-		what, next.name, time.Since(killAt).Round(10*time.Millisecond), len(inFlight), unheard)
+	w.t.Logf("%s: %s led after %v; %d calls were inside the chat API call (%d of them answered, not yet recorded); %d reminders had not fired",
+		what, next.name, time.Since(killAt).Round(10*time.Millisecond), len(inFlight), unheard, pending)
 	if next == leader {
 		w.t.Fatalf("the killed %s still leads", leader.name)
 	}
@@ -550,6 +577,9 @@ func TestFailoverKillTheLeader(t *testing.T) {
 			chat, text, _ := strings.Cut(k, "\x00")
 			t.Errorf("chat %s got %q %d times; %d in flight at a kill", chat, text, n, inFlightText[k])
 		}
+	}
+	if w.left == 0 {
+		t.Error("every reminder had fired before the kills: the new leaders' schedule was not tried")
 	}
 	if len(inFlight) == 0 || repeated == 0 {
 		t.Errorf("no reminder was inside the chat API call at a kill (%d calls in flight): the kills missed the deliveries",
