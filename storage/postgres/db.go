@@ -230,7 +230,6 @@ func (tx *Tx) exec(sql string, args ...any) error {
 	return err
 }
 
-
 // execN runs a statement and returns the number of rows it touched.
 func (tx *Tx) execN(sql string, args ...any) (int64, error) {
 	tag, err := tx.tx.Exec(tx.ctx, sql, args...)
@@ -258,7 +257,6 @@ func (tx *Tx) get(v any, sql string, args ...any) (ok bool, err error) {
 	}
 	return true, decode(data, v)
 }
-
 
 // scalar runs a query whose one row has one column and scans it into dst;
 // ok is false when there is no row.
@@ -341,7 +339,6 @@ func (tx *Tx) each(fn func(data []byte) (bool, error), sql string, args ...any) 
 		}
 	}
 }
-
 
 // eachOf is each decoding every document into a new T.
 func eachOf[T any](tx *Tx, fn func(*T) (bool, error), sql string, args ...any) error {
@@ -441,4 +438,3 @@ func nullTime(t time.Time) any {
 	}
 	return t
 }
-
