@@ -4,30 +4,27 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dealdesk/dealdesk/core"
 )
 
-// Batch settings: a batch runs when it has maxBatch calls or maxDelay after
-// its first call, whichever comes first.
-const (
-	maxBatch = 64
-	maxDelay = 2 * time.Millisecond
-)
+// maxBatch is the most calls one transaction takes.
+const maxBatch = 64
 
 // batcher combines concurrent Batch calls into one transaction, as bbolt's
 // DB.Batch does: one writer-lock wait and one commit (one WAL flush) for all
-// of them. Each call runs under a savepoint, so a call whose fn fails is
-// undone alone and gets its error, while the others commit; the result is
-// that of running the calls one after another.
+// of them. A call that finds no batch running starts one at once, so a lone
+// writer waits for nobody; calls arriving while a batch runs are taken
+// together by the next. Each call runs under a savepoint, so a call whose fn
+// fails is undone alone and gets its error, while the others commit; the
+// result is that of running the calls one after another.
 type batcher struct {
 	db      *DB
 	mu      sync.Mutex
 	pending []*batchCall
-	timer   *time.Timer
+	running bool
 	wg      sync.WaitGroup
 }
 
@@ -44,36 +41,34 @@ func (b *batcher) do(ctx context.Context, fn func(core.Tx) error) error {
 	c := &batchCall{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	b.mu.Lock()
 	b.pending = append(b.pending, c)
-	switch {
-	case len(b.pending) >= maxBatch:
-		b.flushLocked()
-	case b.timer == nil:
-		b.timer = time.AfterFunc(maxDelay, func() {
-			b.mu.Lock()
-			b.flushLocked()
-			b.mu.Unlock()
-		})
+	if !b.running {
+		b.running = true
+		b.wg.Add(1)
+		go b.loop()
 	}
 	b.mu.Unlock()
 	return <-c.done
 }
 
-// flushLocked starts running the pending calls; b.mu is held.
-func (b *batcher) flushLocked() {
-	if b.timer != nil {
-		b.timer.Stop()
-		b.timer = nil
-	}
-	calls := b.pending
-	b.pending = nil
-	if len(calls) == 0 {
-		return
-	}
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
+// loop runs batches while calls wait.
+func (b *batcher) loop() {
+	defer b.wg.Done()
+	for {
+		b.mu.Lock()
+		calls := b.pending
+		if len(calls) > maxBatch {
+			calls, b.pending = calls[:maxBatch:maxBatch], calls[maxBatch:]
+		} else {
+			b.pending = nil
+		}
+		if len(calls) == 0 {
+			b.running = false
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
 		b.run(calls)
-	}()
+	}
 }
 
 // run runs calls in one transaction. A call whose context is done by then is
@@ -128,10 +123,5 @@ func (b *batcher) run(calls []*batchCall) {
 	}
 }
 
-// stop waits for running batches; later calls still run (on their own timer).
-func (b *batcher) stop() {
-	b.mu.Lock()
-	b.flushLocked()
-	b.mu.Unlock()
-	b.wg.Wait()
-}
+// stop waits for the batches running.
+func (b *batcher) stop() { b.wg.Wait() }
