@@ -3,7 +3,7 @@
 GO          ?= go
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test lint fmt-check vet staticcheck deps bench
+.PHONY: run build test lint fmt-check vet staticcheck deps bench load
 
 run:
 	$(GO) run ./cmd/dealdesk
@@ -41,3 +41,12 @@ deps:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+# load runs the load test (cmd/dealdesk/load_test.go, build tag load): 200
+# users in 50 chats through the fake Bot API for DEALDESK_LOAD_DURATION
+# (default 60s) on bbolt, then on PostgreSQL when DEALDESK_TEST_POSTGRES
+# names a cluster (skipped without it; start one with
+# `eval "$(.ci/postgres-start)"`); it prints the replies' latencies and
+# fails on an error reply or a lost one.
+load:
+	$(GO) test -tags load -run TestLoad -count=1 -timeout 20m -v ./cmd/dealdesk/
