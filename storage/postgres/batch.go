@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -47,7 +48,11 @@ func (b *batcher) do(ctx context.Context, fn func(core.Tx) error) error {
 		go b.loop()
 	}
 	b.mu.Unlock()
-	return <-c.done
+	err := <-c.done
+	if p, ok := err.(*panicked); ok {
+		panic(p.value)
+	}
+	return err
 }
 
 // loop runs batches while calls wait.
@@ -87,7 +92,7 @@ func (b *batcher) run(calls []*batchCall) {
 	}
 	if len(live) == 1 {
 		c := live[0]
-		c.done <- b.db.Update(c.ctx, c.fn)
+		c.done <- b.db.Update(c.ctx, func(tx core.Tx) error { return safeCall(c.fn, tx) })
 		return
 	}
 	// The transaction belongs to no one caller: it must not fail because one
@@ -100,14 +105,17 @@ func (b *batcher) run(calls []*batchCall) {
 			if err := tx.exec("SAVEPOINT dd_batch"); err != nil {
 				return err
 			}
-			if err := c.fn(tx); err != nil {
-				results[i] = err
-				if err := tx.exec("ROLLBACK TO SAVEPOINT dd_batch"); err != nil {
-					return err
+			results[i] = safeCall(c.fn, tx)
+			if results[i] == nil {
+				err := tx.exec("RELEASE SAVEPOINT dd_batch")
+				if err == nil {
+					continue
 				}
-				continue
+				// fn went on after one of its statements failed (which
+				// aborts the transaction): that call fails, alone.
+				results[i] = fmt.Errorf("postgres: batch: a statement of the call failed: %w", err)
 			}
-			if err := tx.exec("RELEASE SAVEPOINT dd_batch"); err != nil {
+			if err := tx.exec("ROLLBACK TO SAVEPOINT dd_batch"); err != nil {
 				return err
 			}
 		}
@@ -121,6 +129,26 @@ func (b *batcher) run(calls []*batchCall) {
 			c.done <- results[i]
 		}
 	}
+}
+
+// panicked carries a panic of a batched fn to its caller's goroutine, where
+// do raises it again (as bbolt's Batch does), so that the caller's recover
+// sees it and the batch's goroutine does not take the process down.
+type panicked struct {
+	value any
+	stack []byte
+}
+
+func (p *panicked) Error() string { return fmt.Sprintf("panic: %v\n%s", p.value, p.stack) }
+
+// safeCall calls fn, turning a panic into a *panicked error.
+func safeCall(fn func(core.Tx) error, tx core.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicked{value: r, stack: debug.Stack()}
+		}
+	}()
+	return fn(tx)
 }
 
 // stop waits for the batches running.

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,10 +53,15 @@ const (
 
 // DB is a DealDesk database on PostgreSQL. It is safe for concurrent use.
 type DB struct {
-	pool  *pgxpool.Pool
-	url   string
-	clock core.Clock
-	batch *batcher
+	// writer is taken before a writing transaction asks the pool for a
+	// connection, so that writers queued behind the writer lock hold no
+	// connections (at most one waits in the database per process) and
+	// reads never wait for a connection because of them.
+	writer sync.Mutex
+	pool   *pgxpool.Pool
+	url    string
+	clock  core.Clock
+	batch  *batcher
 }
 
 // Option configures Open.
@@ -76,9 +82,8 @@ func WithClock(c core.Clock) Option {
 	}
 }
 
-// WithMaxConns sets the size of the connection pool (default: pgxpool's,
-// the larger of 4 and the number of CPUs, unless the URL sets
-// pool_max_conns).
+// WithMaxConns sets the size of the connection pool (default: the URL's
+// pool_max_conns, else the larger of 16 and the number of CPUs).
 func WithMaxConns(n int32) Option {
 	return func(cfg *config) { cfg.maxConns = n }
 }
@@ -100,8 +105,13 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", redactErr(err, url))
 	}
-	if cfg.maxConns > 0 {
+	switch {
+	case cfg.maxConns > 0:
 		pc.MaxConns = cfg.maxConns
+	case !strings.Contains(url, "pool_max_conns"):
+		// pgxpool's default (4 on a small machine) is too few for the chat
+		// workers' reads beside the writer and the walks of a report.
+		pc.MaxConns = max(pc.MaxConns, 16)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
@@ -164,6 +174,10 @@ func (db *DB) run(ctx context.Context, place string, opts pgx.TxOptions, write b
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if write {
+		db.writer.Lock()
+		defer db.writer.Unlock()
+	}
 	ptx, err := db.pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("postgres: %s: begin: %w", place, err)
@@ -187,14 +201,14 @@ func (db *DB) run(ctx context.Context, place string, opts pgx.TxOptions, write b
 // newTx wraps a pgx transaction and fixes its time. The time is read after
 // the writer lock, so writers' times never go backwards.
 func (db *DB) newTx(ctx context.Context, ptx pgx.Tx, write bool) *Tx {
-	return &Tx{ctx: ctx, tx: ptx, write: write, now: db.clock.Now().UTC().Truncate(time.Microsecond)}
+	return &Tx{ctx: ctx, tx: cleanTx{ptx}, write: write, now: db.clock.Now().UTC().Truncate(time.Microsecond)}
 }
 
 // Tx is one store transaction. It is valid only inside the function given to
 // View, Update or Batch.
 type Tx struct {
 	ctx   context.Context
-	tx    pgx.Tx
+	tx    cleanTx
 	now   time.Time
 	write bool
 }
