@@ -158,9 +158,10 @@ func (db *DB) Update(ctx context.Context, fn func(core.Tx) error) error {
 	return db.run(ctx, "update", pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, true, fn)
 }
 
-// Batch is Update for many concurrent writers: calls arriving together share
-// one transaction (one commit, one WAL flush), and a call whose fn fails is
-// run again on its own, so fn may run more than once.
+// Batch is Update for many concurrent writers: calls that arrive while a
+// batch runs share the next transaction (one writer-lock wait, one commit,
+// one WAL flush), each under a savepoint, so that a call whose fn fails is
+// undone alone. fn runs once here; core's port allows more (bbolt re-runs).
 func (db *DB) Batch(ctx context.Context, fn func(core.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
