@@ -32,6 +32,9 @@ func runMainStderr(t *testing.T, dir, input string, env map[string]string) (stdo
 		if v, ok := env[k]; ok {
 			return v
 		}
+		if v, ok := pgLocal(dir, k); ok {
+			return v
+		}
 		switch k {
 		case "DEALDESK_DB":
 			return testDB(t, dir)

@@ -59,7 +59,13 @@ func startMattermostAt(t *testing.T, env *mmt.Env, url, dir, addr, commandToken 
 			vars[k] = v
 		}
 	}
-	m.Getenv = func(k string) string { return vars[k] }
+	m.Getenv = func(k string) string {
+		if v, ok := vars[k]; ok {
+			return v
+		}
+		v, _ := pgLocal(dir, k)
+		return v
+	}
 	if err := m.ParseFlags(nil); err != nil {
 		t.Fatal(err)
 	}

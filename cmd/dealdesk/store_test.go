@@ -46,6 +46,22 @@ const storeEnv = "DEALDESK_TEST_STORE"
 // onPostgres reports whether the tests run on PostgreSQL.
 func onPostgres() bool { return os.Getenv(storeEnv) == "postgres" }
 
+// pgLocal is where a DealDesk on PostgreSQL in a test keeps its own files
+// (the control socket, the console's log): in the test's folder, not in
+// ./var of the package.
+func pgLocal(dir, k string) (string, bool) {
+	if !onPostgres() {
+		return "", false
+	}
+	switch k {
+	case "DEALDESK_CONTROL_SOCKET":
+		return filepath.Join(dir, "ctl.sock"), true
+	case "DEALDESK_LOG_FILE":
+		return filepath.Join(dir, "dealdesk.log"), true
+	}
+	return "", false
+}
+
 // pgDBs remembers the PostgreSQL database made for each test folder, so
 // that a DealDesk restarted on the same folder finds its data.
 var pgDBs sync.Map

@@ -54,7 +54,13 @@ func startTelegramAt(t *testing.T, dir string, srv *telegramtest.Server, clock c
 			env[k] = v
 		}
 	}
-	m.Getenv = func(k string) string { return env[k] }
+	m.Getenv = func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		v, _ := pgLocal(dir, k)
+		return v
+	}
 	m.tuneTelegram = func(c *telegram.Config) {
 		c.PollTimeout, c.MinPollGap = time.Second, 10*time.Millisecond
 		off := telegram.Limit{N: -1}
