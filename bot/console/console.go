@@ -50,6 +50,13 @@ type Transport struct {
 	choices map[int]choice
 	last    int  // the highest number given out
 	fresh   bool // an input was read since buttons were last shown
+
+	// The input is read by one goroutine for the transport's life, so that
+	// a Run that ends (DealDesk on PostgreSQL no longer leading) and a later
+	// one lose no line between them.
+	readOnce sync.Once
+	lines    chan string
+	readErr  chan error
 }
 
 // choice is a shown button: its token and the message it belongs to.
@@ -106,23 +113,21 @@ func (t *Transport) Run(ctx context.Context, in bot.Inbox) error {
 		}
 		return in.Settle(ctx, core.PlatformConsole, ChatID)
 	}
-	lines := make(chan string)
-	errc := make(chan error, 1)
-	go func() {
-		r := bufio.NewReader(t.in)
-		for {
-			line, err := readLine(r)
-			if err != nil && line == "" {
-				errc <- err
-				return
+	t.readOnce.Do(func() {
+		t.lines, t.readErr = make(chan string), make(chan error, 1)
+		go func() {
+			r := bufio.NewReader(t.in)
+			for {
+				line, err := readLine(r)
+				if err != nil && line == "" {
+					t.readErr <- err // kept for the Run that reads it
+					return
+				}
+				t.lines <- line // waits for a Run to take it
 			}
-			select {
-			case lines <- line:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+		}()
+	})
+	lines, errc := t.lines, t.readErr
 	var block []string
 	inBlock := false
 	t.prompt()

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dealdesk/dealdesk/bot"
 	"github.com/dealdesk/dealdesk/bot/console"
@@ -201,5 +202,40 @@ func TestMessageIDsAcrossStarts(t *testing.T) {
 	}
 	if len(seen) != 12 {
 		t.Fatalf("%d ids, want 12", len(seen))
+	}
+}
+
+// TestRunAgainLosesNoLine: a Run cancelled while a line is on its way (on
+// PostgreSQL the console runs only while its instance leads) and a later
+// Run: every line is handled once, in order.
+func TestRunAgainLosesNoLine(t *testing.T) {
+	pr, pw := io.Pipe()
+	var out bytes.Buffer
+	tr := console.New(pr, &out, false, t.TempDir())
+	got := make(chan string, 10)
+	in := funcInbox(func(_ context.Context, u *bot.Update) { got <- u.Text })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- tr.Run(ctx, in) }()
+	_, _ = io.WriteString(pw, "/first\n")
+	if s := <-got; s != "/first" {
+		t.Fatalf("first run took %q", s)
+	}
+	cancel()
+	<-done
+	// Typed while no Run reads.
+	go func() { _, _ = io.WriteString(pw, "/second\n/third\n"); _ = pw.Close() }()
+	time.Sleep(50 * time.Millisecond)
+	if err := tr.Run(context.Background(), in); err != io.EOF {
+		t.Fatalf("second run ended with %v, want io.EOF", err)
+	}
+	close(got)
+	var rest []string
+	for s := range got {
+		rest = append(rest, s)
+	}
+	if strings.Join(rest, ",") != "/second,/third" {
+		t.Fatalf("second run took %v, want /second and /third", rest)
 	}
 }

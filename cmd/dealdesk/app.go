@@ -178,11 +178,16 @@ func (m *Main) openStore() error {
 	if m.Config.postgres() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		pg, err := postgres.Open(ctx, m.Config.DB, postgres.WithClock(m.Clock))
+		pg, err := postgres.Open(ctx, m.Config.DB, postgres.WithClock(m.Clock), postgres.WithName(m.Config.Instance))
 		if err != nil {
 			return err
 		}
 		m.pg, m.DB = pg, pg
+		// The instance's own files (control socket, console log) go under
+		// ./var, as bbolt's file does by default.
+		if dir := filepath.Dir(m.Config.ControlSocket); dir != "" {
+			_ = os.MkdirAll(dir, 0o750)
+		}
 		return nil
 	}
 	db, err := bolt.Open(m.Config.DB, bolt.WithClock(m.Clock))
@@ -319,7 +324,13 @@ func (m *Main) runTransport(ctx context.Context, t bot.Transport) {
 	for {
 		err := t.Run(ctx, m.Bot)
 		if t.Platform() == core.PlatformConsole {
-			if err != nil && !errors.Is(err, io.EOF) && ctx.Err() == nil {
+			if ctx.Err() != nil {
+				// Stopping, or on PostgreSQL no longer leading: the
+				// console's input has not ended, and a new term of
+				// leadership runs it again.
+				return
+			}
+			if err != nil && !errors.Is(err, io.EOF) {
 				m.Log.Error().Err(err).Msg("console")
 			}
 			m.end()

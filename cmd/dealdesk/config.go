@@ -330,7 +330,7 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 		c.ControlSocket = c.localBase() + ".sock"
 	}
 	if c.LeaderTimeout < 3*time.Second {
-		return c, fmt.Errorf("config: DEALDESK_LEADER_TIMEOUT must be at least 3s (the leader checks its connection every third of it)")
+		return c, fmt.Errorf("config: DEALDESK_LEADER_TIMEOUT must be at least 3s (the leader checks its connection ten times in it)")
 	}
 	if c.postgres() && c.ActionSecret == "" && c.MattermostURL != "" && c.MattermostToken != "" {
 		return c, fmt.Errorf("config: DEALDESK_ACTION_SECRET must be set on PostgreSQL with Mattermost: every instance must sign " +

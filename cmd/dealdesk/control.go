@@ -66,6 +66,10 @@ const (
 func listenControl(path string, m *Main, log zerolog.Logger) (*controlServer, error) {
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
 		c.Close()
+		if m.Config.postgres() {
+			return nil, fmt.Errorf("control socket %s: another DealDesk instance named %q runs here; "+
+				"give each instance its own DEALDESK_INSTANCE (or DEALDESK_CONTROL_SOCKET)", path, m.Config.Instance)
+		}
 		return nil, fmt.Errorf("control socket %s: another DealDesk is running", path)
 	}
 	l, err := createSocket(path)

@@ -62,13 +62,28 @@ type scheduler struct {
 }
 
 // startJobs schedules the jobs that have an interval and starts them. Each
-// run gets ctx, which Close cancels, and the time from m.Clock. The first
-// run of a job comes one interval after the start.
+// run gets ctx, which Close cancels, and the time from m.Clock. A job goes
+// on from its last run as recorded in the store: its first run here comes
+// one interval after that (at once when that time has passed), so that a
+// restart, or a new leader on PostgreSQL, does not put it off; a job that
+// never ran runs one interval after the start.
 func (m *Main) startJobs(ctx context.Context, jobs []job) error {
 	cron, err := gocron.NewScheduler(gocron.WithLocation(core.Location("")))
 	if err != nil {
 		return err
 	}
+	last := map[string]time.Time{}
+	if runs, err := m.Service.JobRuns(ctx); err != nil {
+		m.Log.Warn().Err(err).Msg("jobs' last runs not read; each runs one interval from now")
+	} else {
+		for _, r := range runs {
+			last[r.Name] = r.LastSuccess
+			if r.LastErrorAt.After(r.LastSuccess) {
+				last[r.Name] = r.LastErrorAt
+			}
+		}
+	}
+	now := m.now()
 	s := &scheduler{cron: cron, every: map[string]time.Duration{}, started: m.now()}
 	for _, j := range jobs {
 		if j.Every <= 0 {
@@ -81,7 +96,8 @@ func (m *Main) startJobs(ctx context.Context, jobs []job) error {
 			}
 			defer s.running.Done()
 			m.runJob(ctx, j)
-		}), gocron.WithName(j.Name), gocron.WithSingletonMode(gocron.LimitModeReschedule))
+		}), append(firstRun(last[j.Name], j.Every, now),
+			gocron.WithName(j.Name), gocron.WithSingletonMode(gocron.LimitModeReschedule))...)
 		if err != nil {
 			_ = cron.Shutdown()
 			return fmt.Errorf("job %s: %w", j.Name, err)
@@ -93,6 +109,24 @@ func (m *Main) startJobs(ctx context.Context, jobs []job) error {
 	m.schedMu.Unlock()
 	cron.Start()
 	return nil
+}
+
+// firstRun places a job's first run one interval after its last (clock
+// times; the scheduler counts in real time from now): at once when that is
+// past, the default (one interval from now) when it never ran or its last
+// run is not before now.
+func firstRun(last time.Time, every time.Duration, now time.Time) []gocron.JobOption {
+	if last.IsZero() || !last.Before(now) {
+		return nil
+	}
+	wait := last.Add(every).Sub(now)
+	if wait <= 0 {
+		return []gocron.JobOption{gocron.WithStartAt(gocron.WithStartImmediately())}
+	}
+	if wait >= every {
+		return nil
+	}
+	return []gocron.JobOption{gocron.WithStartAt(gocron.WithStartDateTime(time.Now().Add(wait)))}
 }
 
 // scheduler is the running scheduler, nil before the start (or, on

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -32,7 +33,7 @@ func (m *Main) startStandby(ctx context.Context, transports []bot.Transport) {
 	m.elector = postgres.NewElector(m.Config.DB, postgres.ElectorOptions{Name: m.Config.Instance,
 		Timeout: m.Config.LeaderTimeout, Pool: m.pg.Pool(), Notify: func(e postgres.ElectorEvent) {
 			ev := log.Info()
-			if e.Kind == postgres.EventLost || e.Kind == postgres.EventUnreachable {
+			if (e.Kind == postgres.EventLost || e.Kind == postgres.EventUnreachable) && !errors.Is(e.Err, context.Canceled) {
 				ev = log.Warn().Err(e.Err)
 			}
 			ev.Str("role", e.Role).Msg(e.Kind.String())

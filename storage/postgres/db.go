@@ -70,6 +70,13 @@ type Option func(*config)
 type config struct {
 	clock    core.Clock
 	maxConns int32
+	name     string
+}
+
+// WithName sets the application_name of the pool's connections (the
+// instance's name), so that pg_stat_activity tells the instances apart.
+func WithName(name string) Option {
+	return func(cfg *config) { cfg.name = name }
 }
 
 // WithClock sets the clock that gives transactions their time; nil or none
@@ -88,9 +95,26 @@ func WithMaxConns(n int32) Option {
 	return func(cfg *config) { cfg.maxConns = n }
 }
 
-// IsURL reports whether s names a PostgreSQL database rather than a file.
+// IsURL reports whether s names a PostgreSQL database rather than a file:
+// a postgres:// URL, or libpq's keyword/value form ("host=db dbname=dealdesk
+// user=dd password=…"), which pgx reads too.
 func IsURL(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+	if strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") {
+		return true
+	}
+	fields := strings.Fields(s)
+	known := false
+	for _, f := range fields {
+		k, _, ok := strings.Cut(f, "=")
+		if !ok {
+			return false
+		}
+		switch strings.TrimSpace(k) {
+		case "host", "hostaddr", "port", "dbname", "user", "password", "sslmode", "service":
+			known = true
+		}
+	}
+	return known
 }
 
 // Open connects to the database at url (postgres://user:pass@host:port/db?…),
@@ -104,6 +128,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	pc, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", redactErr(err, url))
+	}
+	if cfg.name != "" {
+		pc.ConnConfig.RuntimeParams["application_name"] = cfg.name
 	}
 	switch {
 	case cfg.maxConns > 0:

@@ -109,3 +109,28 @@ func TestNULIsStoredAsTheReplacementCharacter(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestKeywordConnectionStringsArePostgreSQL(t *testing.T) {
+	for s, want := range map[string]bool{
+		"host=127.0.0.1 port=5432 user=dealdesk password=Sup3rS3cret dbname=dealdesk": true,
+		"dbname=dealdesk":            true,
+		"postgresql://db/dealdesk":   true,
+		"./var/dealdesk.db":          false,
+		"/srv/deal desk/dealdesk.db": false,
+		"./var/a=b.db":               false,
+		"color=blue":                 false,
+	} {
+		if got := postgres.IsURL(s); got != want {
+			t.Errorf("IsURL(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"host=db user=dd password=Sup3rS3cret dbname=dealdesk":  "host=db user=dd password=xxxxx dbname=dealdesk",
+		"host=db password='a b\\'c' dbname=dealdesk":            "host=db password=xxxxx dbname=dealdesk",
+		"postgres://dd:Sup3rS3cret@db/dealdesk?sslmode=disable": "postgres://dd:xxxxx@db/dealdesk?sslmode=disable",
+	} {
+		if got := postgres.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
