@@ -12,6 +12,7 @@ import (
 func init() {
 	register("Intakes/CreateGetUpdate", testIntakes)
 	register("Intakes/NumberedByTheirRequest", testIntakesWithID)
+	register("Intakes/UnderAnExistingRequestsNumber", testIntakesUnderRequest)
 	register("RegistryCache/PutAndGet", testRegistryCache)
 }
 
@@ -130,4 +131,45 @@ func testRegistryCache(t *testing.T, open Opener) {
 		wantCodeAndKey(t, err, core.ENOTFOUND, "err.registry.not_cached")
 		return nil
 	})
+}
+
+// testIntakesUnderRequest: an intake opened by a request takes the request's
+// number, though the requests' numbers are ahead of the intakes'; the number
+// cannot be taken twice; an intake without a number gets the next after
+// every intake there is.
+func testIntakesUnderRequest(t *testing.T, open Opener) {
+	s, _ := newStore(t, open)
+	update(t, s, func(tx core.Tx) error {
+		for range 3 {
+			if err := tx.CreateRequest(&core.Request{Type: core.RequestQuestion, Status: core.RequestNew,
+				RequesterID: 5}); err != nil {
+				return err
+			}
+		}
+		r := &core.Request{Type: core.RequestIntake, Status: core.RequestNew, RequesterID: 5}
+		if err := tx.CreateRequest(r); err != nil {
+			return err
+		}
+		in := &core.Intake{ID: r.ID, ManagerID: 5, Status: core.IntakeOpen, Given: core.Requisites{INN: "7707083893"}}
+		if err := tx.CreateIntake(in); err != nil {
+			return err
+		}
+		if in.ID != 4 {
+			t.Errorf("intake ID = %d, want the request's 4", in.ID)
+		}
+		got, err := tx.IntakeByID(4)
+		if err != nil || got.Given.INN != "7707083893" || got.ManagerID != 5 {
+			t.Errorf("IntakeByID(4) = %+v, %v", got, err)
+		}
+		old := &core.Intake{ManagerID: 5, Status: core.IntakeOpen}
+		if err := tx.CreateIntake(old); err != nil {
+			return err
+		}
+		if old.ID != 5 {
+			t.Errorf("an intake without a number got %d, want 5", old.ID)
+		}
+		return nil
+	})
+	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.CreateIntake(&core.Intake{ID: 4, ManagerID: 6}) })
+	wantCodeAndKey(t, err, core.ECONFLICT, "err.request.taken")
 }
