@@ -130,3 +130,24 @@ func TestCheck_Reports(t *testing.T) {
 	wantProblems(t, mustCheck(t, path), "change 1: its entry", "is missing from index changes_by_time",
 		"index report_schedules_due: entry", "points at report schedule 1, which does not list it")
 }
+
+// newTemplate is a report template of deals under name.
+func newTemplate(name string) *core.ReportTemplate {
+	return &core.ReportTemplate{Name: name, Entity: core.ExportDeals, OwnerID: 3, GroupBy: []string{"stage"},
+		Filter:   core.ReportFilter{Rel: core.RelLastMonth, TeamID: 4},
+		Measures: []core.Measure{{Func: core.MeasureCount}, {Func: core.MeasureSum, Field: "amount"}}}
+}
+
+// templateNames are the names of the stored report templates, in order.
+func templateNames(t *testing.T, db *bolt.DB) []string {
+	t.Helper()
+	var names []string
+	MustView(t, db, func(tx core.Tx) error {
+		ts, err := tx.ReportTemplates()
+		for _, tpl := range ts {
+			names = append(names, tpl.Name)
+		}
+		return err
+	})
+	return names
+}
