@@ -92,7 +92,8 @@ func testAuditChangeByID(t *testing.T, open Opener) {
 	s, _ := newStore(t, open)
 	update(t, s, func(tx core.Tx) error {
 		return tx.AddChanges(&core.Change{Entity: core.EntityClient, EntityID: 3, Field: "kpp", Old: "1", New: "2",
-			Request: 4, Reverts: 0, Correction: 6})
+			Request: 4, Reverts: 0, Correction: 6},
+			&core.Change{Entity: core.EntityDeal, EntityID: 7, Field: core.FieldAmount, Old: "2", New: "1", Reverts: 1})
 	})
 	view(t, s, func(tx core.Tx) error {
 		c, err := tx.ChangeByID(1)
@@ -103,7 +104,11 @@ func testAuditChangeByID(t *testing.T, open Opener) {
 			c.Correction != 6 {
 			t.Errorf("ChangeByID(1) = %+v", c)
 		}
-		_, err = tx.ChangeByID(2)
+		if c, err := tx.ChangeByID(2); err != nil || c.ID != 2 || c.Entity != core.EntityDeal || c.EntityID != 7 ||
+			c.Reverts != 1 || c.Request != 0 || c.Correction != 0 {
+			t.Errorf("ChangeByID(2) = %+v, %v", c, err)
+		}
+		_, err = tx.ChangeByID(3)
 		wantCodeKey(t, err, core.ENOTFOUND, "err.change.not_found")
 		return nil
 	})

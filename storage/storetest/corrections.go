@@ -118,6 +118,43 @@ func testCorrectionsPending(t *testing.T, open Opener) {
 		}
 		return nil
 	})
+	// Rejected and gone stale, corrections 1 and 4 leave them too.
+	update(t, s, func(tx core.Tx) error {
+		for _, d := range []struct {
+			id int64
+			st core.CorrectionStatus
+		}{{1, core.CorrectionRejected}, {4, core.CorrectionStale}} {
+			c, err := tx.CorrectionByID(d.id)
+			if err != nil {
+				return err
+			}
+			c.Status = d.st
+			if err := tx.UpdateCorrection(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx core.Tx) error {
+		for _, q := range []struct {
+			e    core.Entity
+			id   int64
+			want []int64
+		}{
+			{"", 0, []int64{5, 2}},
+			{core.EntityClient, 3, []int64{5}},
+			{core.EntityClient, 30, []int64{}},
+		} {
+			cs, err := tx.PendingCorrections(q.e, q.id)
+			if err != nil {
+				return err
+			}
+			if got := correctionIDs(cs); !slices.Equal(got, q.want) {
+				t.Errorf("after the decisions: PendingCorrections(%q, %d) = %v, want %v", q.e, q.id, got, q.want)
+			}
+		}
+		return nil
+	})
 }
 
 func testCorrectionsOf(t *testing.T, open Opener) {
