@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,59 +15,19 @@ import (
 
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/storage/bolt"
+	"github.com/dealdesk/dealdesk/storage/internal/benchseed"
 )
 
-// The reminder benchmarks read a database of remindersPending pending
-// reminders. It takes a while to build, so it is built once and kept in
-// os.TempDir under a name with remindersFixtureVersion: bump the version
-// when the fixture or the reminders' layout changes. Delete the file to
-// rebuild it.
+// The reminder benchmarks read a database of benchseed.RemindersPending
+// pending reminders (storage/internal/benchseed, the fixture PostgreSQL's
+// benchmarks read too). It takes a while to build, so it is built once and
+// kept in os.TempDir under a name with remindersFixtureVersion: bump the
+// version when the fixture or the reminders' layout changes. Delete the
+// file to rebuild it.
 const (
-	remindersPending        = 1_000_000
 	remindersFixtureVersion = 1
 	remindersFillBatch      = 100_000
-	// remindersStep is the time between one reminder's DueAt and the
-	// next's: a million reminders spread over about a year.
-	remindersStep = 30 * time.Second
-	// remindersStride permutes the reminders' order: the i-th created is
-	// due (i*remindersStride mod remindersPending) steps after
-	// remindersStart, so the due ones are scattered through the file as
-	// they would be after a year of use, not created one after the other.
-	remindersStride = 999_983 // prime, so coprime with remindersPending
 )
-
-// remindersStart is the earliest DueAt of the fixture.
-var remindersStart = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-
-// remindersDueBy returns the time at which exactly n of the fixture's
-// reminders are due (at or before it); n = 0 is a second before the first.
-func remindersDueBy(n int) time.Time {
-	if n == 0 {
-		return remindersStart.Add(-time.Second)
-	}
-	return remindersStart.Add(time.Duration(n-1) * remindersStep)
-}
-
-// benchReminder is the i-th reminder of a fixture of n.
-func benchReminder(i, n int) *core.Reminder {
-	slot := int(int64(i) * remindersStride % int64(n))
-	due := remindersStart.Add(time.Duration(slot) * remindersStep)
-	deal := int64(1 + i/4)
-	r := &core.Reminder{Kind: core.ReminderPayment, UserID: int64(1 + i%200), DealID: deal, ClientID: deal%5000 + 1,
-		DueAt: due, Target: due.AddDate(0, 0, 7), Lead: 7, Amount: core.Money(1_000_00 * (1 + i%1000)),
-		CreatedBy: 1, Status: core.ReminderPending}
-	switch i % 4 {
-	case 1:
-		r.Kind, r.Amount, r.Lead = core.ReminderSigning, 0, 1
-	case 2:
-		r.Kind, r.Amount, r.Lead = core.ReminderRenewal, 0, 30
-	case 3:
-		r.Kind, r.TaskID, r.Lead, r.Target = core.ReminderTaskDue, int64(i), 0, due.Add(2*time.Hour)
-	}
-	r.Key = "deal:" + strconv.FormatInt(deal, 10) + ":" + string(r.Kind) + ":" + r.Target.Format("2006-01-02") +
-		":" + strconv.Itoa(r.Lead) + ":" + strconv.Itoa(i)
-	return r
-}
 
 // fillReminders writes reminders [0, n) of a fixture of n into db in
 // transactions of remindersFillBatch.
@@ -76,7 +35,7 @@ func fillReminders(db *bolt.DB, n int) error {
 	for start := 0; start < n; start += remindersFillBatch {
 		err := db.Update(context.Background(), func(tx core.Tx) error {
 			for i := start; i < min(start+remindersFillBatch, n); i++ {
-				if err := tx.CreateReminder(benchReminder(i, n)); err != nil {
+				if err := tx.CreateReminder(benchseed.Reminder(i, n)); err != nil {
 					return err
 				}
 			}
@@ -104,7 +63,7 @@ func remindersFixturePath(b *testing.B) string {
 	f := &remindersFixture
 	f.once.Do(func() {
 		f.path = filepath.Join(os.TempDir(),
-			fmt.Sprintf("dealdesk-bench-reminders-v%d-%d.db", remindersFixtureVersion, remindersPending))
+			fmt.Sprintf("dealdesk-bench-reminders-v%d-%d.db", remindersFixtureVersion, benchseed.RemindersPending))
 		if _, err := os.Stat(f.path); err == nil {
 			return
 		}
@@ -115,7 +74,7 @@ func remindersFixturePath(b *testing.B) string {
 			f.err = err
 			return
 		}
-		if err = fillReminders(db, remindersPending); err == nil {
+		if err = fillReminders(db, benchseed.RemindersPending); err == nil {
 			err = db.Close()
 		} else {
 			_ = db.Close()
@@ -128,7 +87,7 @@ func remindersFixturePath(b *testing.B) string {
 			f.err = err
 			return
 		}
-		b.Logf("built %s (%d pending reminders) in %v", f.path, remindersPending, time.Since(start).Round(time.Millisecond))
+		b.Logf("built %s (%d pending reminders) in %v", f.path, benchseed.RemindersPending, time.Since(start).Round(time.Millisecond))
 	})
 	if f.err != nil {
 		b.Fatal(f.err)
@@ -167,7 +126,7 @@ func tickHeap(b *testing.B, path string) uint64 {
 	defer func() { _ = db.Close() }()
 	var n int
 	err = db.View(context.Background(), func(tx core.Tx) error {
-		rs, err := tx.DueReminders(remindersDueBy(0), 1000)
+		rs, err := tx.DueReminders(benchseed.RemindersDueBy(0), 1000)
 		if err != nil {
 			return err
 		} else if len(rs) != 0 {
@@ -204,7 +163,7 @@ func BenchmarkDueRemindersNone(b *testing.B) {
 	heap1M := tickHeap(b, path)
 
 	db := openRemindersFixture(b)
-	now := remindersDueBy(0)
+	now := benchseed.RemindersDueBy(0)
 	b.ReportAllocs()
 	for b.Loop() {
 		err := db.View(context.Background(), func(tx core.Tx) error {
@@ -227,7 +186,7 @@ func BenchmarkDueRemindersNone(b *testing.B) {
 // pending, scattered through the file.
 func BenchmarkDueReminders1000(b *testing.B) {
 	db := openRemindersFixture(b)
-	now := remindersDueBy(1000)
+	now := benchseed.RemindersDueBy(1000)
 	b.ReportAllocs()
 	for b.Loop() {
 		err := db.View(context.Background(), func(tx core.Tx) error {
@@ -281,36 +240,6 @@ func BenchmarkDueReminders1000BareBolt(b *testing.B) {
 	b.ReportMetric(float64(size)/1000, "B/record")
 }
 
-// TestBenchReminders checks the fixture's arithmetic on a small one: the
-// n-th reminder by due time is due exactly at remindersDueBy(n), so the
-// benchmarks find the number of due reminders they expect.
-func TestBenchReminders(t *testing.T) {
-	const n = 1000
-	seen := map[time.Time]bool{}
-	keys := map[string]bool{}
-	for i := range n {
-		r := benchReminder(i, n)
-		if err := r.Validate(); err != nil {
-			t.Fatalf("reminder %d: %v", i, err)
-		}
-		seen[r.DueAt], keys[r.Key] = true, true
-	}
-	if len(seen) != n || len(keys) != n {
-		t.Fatalf("%d distinct due times and %d keys of %d reminders", len(seen), len(keys), n)
-	}
-	for _, due := range []int{0, 1, 10, n} {
-		count := 0
-		for at := range seen {
-			if !at.After(remindersDueBy(due)) {
-				count++
-			}
-		}
-		if count != due {
-			t.Errorf("%d due at remindersDueBy(%d)", count, due)
-		}
-	}
-}
-
 // BenchmarkCountPendingReminders counts a million pending reminders from
 // the due index's pages (for /status), without reading the reminders.
 func BenchmarkCountPendingReminders(b *testing.B) {
@@ -319,8 +248,8 @@ func BenchmarkCountPendingReminders(b *testing.B) {
 	for b.Loop() {
 		err := db.View(context.Background(), func(tx core.Tx) error {
 			n, err := tx.CountPendingReminders()
-			if err == nil && n != remindersPending {
-				err = fmt.Errorf("%d pending, want %d", n, remindersPending)
+			if err == nil && n != benchseed.RemindersPending {
+				err = fmt.Errorf("%d pending, want %d", n, benchseed.RemindersPending)
 			}
 			return err
 		})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,60 +13,34 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/internal/benchseed"
 	"github.com/dealdesk/dealdesk/storage/postgres/pgtest"
 )
 
-// The reminder benchmarks read a database of remindersPending pending
-// reminders, the same fixture as bbolt's (storage/bolt/reminders_bench_test.go),
-// in the cluster named by DEALDESK_TEST_POSTGRES; they are skipped without
-// one. It takes a while to build, so it is built once and kept as a database
-// named with remindersFixtureVersion: bump the version when the fixture or
-// the reminders' table changes. Drop the database to rebuild it.
+// The reminder benchmarks read a database of benchseed.RemindersPending
+// pending reminders, the fixture bbolt's benchmarks read too
+// (storage/internal/benchseed), in the cluster named by
+// DEALDESK_TEST_POSTGRES; they are skipped without one. It takes a while to
+// build, so it is built once and kept as a database named with
+// remindersFixtureVersion: bump the version when the fixture or the
+// reminders' table changes. Drop the database to rebuild it.
 const (
-	remindersPending        = 1_000_000
 	remindersFixtureVersion = 2
 	remindersFillBatch      = 100_000
-	// remindersStep is the time between one reminder's DueAt and the
-	// next's: a million reminders spread over about a year.
-	remindersStep = 30 * time.Second
-	// remindersStride permutes the reminders' order: the i-th created is
-	// due (i*remindersStride mod remindersPending) steps after
-	// remindersStart, so the due ones are scattered through the table as
-	// they would be after a year of use, not created one after the other.
-	remindersStride = 999_983 // prime, so coprime with remindersPending
 )
 
-// remindersStart is the earliest DueAt of the fixture.
-var remindersStart = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+// remindersDueBy is benchseed.RemindersDueBy, under the name the
+// reminders' plan test (reminders_test.go) reads.
+func remindersDueBy(n int) time.Time { return benchseed.RemindersDueBy(n) }
 
-// remindersDueBy returns the time at which exactly n of the fixture's
-// reminders are due (at or before it); n = 0 is a second before the first.
-func remindersDueBy(n int) time.Time {
-	if n == 0 {
-		return remindersStart.Add(-time.Second)
-	}
-	return remindersStart.Add(time.Duration(n-1) * remindersStep)
-}
-
-// benchReminder is the i-th reminder of a fixture of n, with its ID.
+// benchReminder is the i-th reminder of a fixture of n as the store keeps
+// it: with its ID and, as a month before the earliest due time, its
+// creation and update times.
 func benchReminder(i, n int) *core.Reminder {
-	slot := int(int64(i) * remindersStride % int64(n))
-	due := remindersStart.Add(time.Duration(slot) * remindersStep)
-	deal := int64(1 + i/4)
-	r := &core.Reminder{ID: int64(i + 1), Kind: core.ReminderPayment, UserID: int64(1 + i%200), DealID: deal,
-		ClientID: deal%5000 + 1, DueAt: due, Target: due.AddDate(0, 0, 7), Lead: 7,
-		Amount: core.Money(1_000_00 * (1 + i%1000)), CreatedBy: 1, Status: core.ReminderPending,
-		CreatedAt: remindersStart.AddDate(0, -1, 0), UpdatedAt: remindersStart.AddDate(0, -1, 0)}
-	switch i % 4 {
-	case 1:
-		r.Kind, r.Amount, r.Lead = core.ReminderSigning, 0, 1
-	case 2:
-		r.Kind, r.Amount, r.Lead = core.ReminderRenewal, 0, 30
-	case 3:
-		r.Kind, r.TaskID, r.Lead, r.Target = core.ReminderTaskDue, int64(i), 0, due.Add(2*time.Hour)
-	}
-	r.Key = "deal:" + strconv.FormatInt(deal, 10) + ":" + string(r.Kind) + ":" + r.Target.Format("2006-01-02") +
-		":" + strconv.Itoa(r.Lead) + ":" + strconv.Itoa(i)
+	r := benchseed.Reminder(i, n)
+	r.ID = int64(i + 1)
+	r.CreatedAt = benchseed.RemindersStart.AddDate(0, -1, 0)
+	r.UpdatedAt = r.CreatedAt
 	return r
 }
 
@@ -124,7 +97,7 @@ func remindersFixtureURL(b *testing.B) string {
 	f := &remindersFixture
 	f.once.Do(func() {
 		ctx := context.Background()
-		name := fmt.Sprintf("dd_bench_reminders_v%d_%d", remindersFixtureVersion, remindersPending)
+		name := fmt.Sprintf("dd_bench_reminders_v%d_%d", remindersFixtureVersion, benchseed.RemindersPending)
 		if f.url, f.err = dbURL(admin, name); f.err != nil {
 			return
 		}
@@ -153,7 +126,7 @@ func remindersFixtureURL(b *testing.B) string {
 			if err != nil {
 				return err
 			}
-			err = fillReminders(ctx, db, remindersPending)
+			err = fillReminders(ctx, db, benchseed.RemindersPending)
 			_ = db.Close()
 			if err != nil {
 				return err
@@ -165,7 +138,7 @@ func remindersFixtureURL(b *testing.B) string {
 			_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+tmp+" WITH (FORCE)")
 			return
 		}
-		b.Logf("built %s (%d pending reminders) in %v", name, remindersPending, time.Since(start).Round(time.Millisecond))
+		b.Logf("built %s (%d pending reminders) in %v", name, benchseed.RemindersPending, time.Since(start).Round(time.Millisecond))
 	})
 	if f.err != nil {
 		b.Fatal(f.err)
@@ -188,7 +161,7 @@ func openRemindersFixture(b *testing.B) *DB {
 // pending reminders: one probe of the due index.
 func BenchmarkDueRemindersNone(b *testing.B) {
 	db := openRemindersFixture(b)
-	now := remindersDueBy(0)
+	now := benchseed.RemindersDueBy(0)
 	b.ReportAllocs()
 	for b.Loop() {
 		err := db.View(context.Background(), func(tx core.Tx) error {
@@ -208,7 +181,7 @@ func BenchmarkDueRemindersNone(b *testing.B) {
 // pending, scattered through the table.
 func BenchmarkDueReminders1000(b *testing.B) {
 	db := openRemindersFixture(b)
-	now := remindersDueBy(1000)
+	now := benchseed.RemindersDueBy(1000)
 	b.ReportAllocs()
 	for b.Loop() {
 		err := db.View(context.Background(), func(tx core.Tx) error {
@@ -232,8 +205,8 @@ func BenchmarkCountPendingReminders(b *testing.B) {
 	for b.Loop() {
 		err := db.View(context.Background(), func(tx core.Tx) error {
 			n, err := tx.CountPendingReminders()
-			if err == nil && n != remindersPending {
-				err = fmt.Errorf("%d pending, want %d", n, remindersPending)
+			if err == nil && n != benchseed.RemindersPending {
+				err = fmt.Errorf("%d pending, want %d", n, benchseed.RemindersPending)
 			}
 			return err
 		})
