@@ -11,31 +11,14 @@ import (
 
 	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/storage/bolt"
+	"github.com/dealdesk/dealdesk/storage/storetest"
 )
 
-// Clock is a test clock that moves only when told.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a clock at 2026-03-02 10:00:00.123456789 Moscow time.
-func NewClock() *Clock {
-	return &Clock{now: time.Date(2026, 3, 2, 10, 0, 0, 123456789, time.FixedZone("MSK", 3*3600))}
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Add moves the clock forward.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// NewClock returns the behaviour suite's settable clock standing at
+// 2026-03-02 10:00:00.123456789 Moscow time: nanoseconds and a zone the
+// store must drop.
+func NewClock() *storetest.Clock {
+	return storetest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 123456789, time.FixedZone("MSK", 3*3600)))
 }
 
 // MustOpenDB opens a database in a temporary folder, without fsync, and
