@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
-	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -74,30 +73,7 @@ func BenchmarkReports(b *testing.B) {
 
 	// One day of the history (1,000 changes) through the time index, and
 	// the whole of it.
-	for _, bb := range []struct {
-		name     string
-		from, to time.Time
-		want     int
-	}{
-		{"EachChange_day_of_100k", benchseed.ReportStart.AddDate(0, 0, 50), benchseed.ReportStart.AddDate(0, 0, 51), 1000},
-		{"EachChange_all_100k", time.Time{}, time.Time{}, benchseed.ReportDeals},
-	} {
-		b.Run(bb.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				n := 0
-				err := db.View(ctx, func(tx core.Tx) error {
-					return tx.EachChange(bb.from, bb.to, func(*core.Change) error { n++; return nil })
-				})
-				if err == nil && n != bb.want {
-					err = fmt.Errorf("visited %d changes, want %d", n, bb.want)
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchseed.EachChange(b, db)
 
 	// The upgrade of a schema-11 file with 100,000 changes: the time
 	// index is built in one transaction.
