@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -11,18 +10,6 @@ import (
 func init() {
 	register("Audit/ChangesOfARecordOldestFirstWithIDsAndTimes", testAuditChanges)
 	register("Audit/ChangeByIDOrNotFound", testAuditChangeByID)
-}
-
-// wantCodeKey fails t unless err is a core.Error with the code and the
-// locale key.
-func wantCodeKey(t *testing.T, err error, code, key string) {
-	t.Helper()
-	var e *core.Error
-	if got := core.ErrorCode(err); got != code {
-		t.Fatalf("error %v: code %q, want %q", err, got, code)
-	} else if errors.As(err, &e); e.Key != key {
-		t.Fatalf("error %v: key %q, want %q", err, e.Key, key)
-	}
 }
 
 func changeFields(cs []*core.Change) []string {

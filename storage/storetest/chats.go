@@ -51,7 +51,7 @@ func testWorkChats(t *testing.T, open Opener) {
 			t.Fatalf("officers = %v, want %v", got, want)
 		}
 		_, err = tx.WorkChat("telegram", "-1003")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.chat.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.chat.not_found")
 		return nil
 	})
 
@@ -78,9 +78,9 @@ func testWorkChats(t *testing.T, open Opener) {
 			}
 		}
 		_, err := tx.WorkChat("telegram", "-1002")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.chat.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.chat.not_found")
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.DeleteWorkChat("telegram", "-1002") })
-	wantCodeAndKey(t, err, core.ENOTFOUND, "err.chat.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.chat.not_found")
 }

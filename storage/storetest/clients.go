@@ -113,12 +113,12 @@ func testClientsNotFound(t *testing.T, open Opener) {
 			if c != nil {
 				t.Errorf("lookup %d returned a client with %v", i, err)
 			}
-			wantCodeAndKey(t, err, core.ENOTFOUND, "err.client.not_found")
+			wantCodeKey(t, err, core.ENOTFOUND, "err.client.not_found")
 		}
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.UpdateClient(&core.Client{ID: 99}) })
-	wantCodeAndKey(t, err, core.ENOTFOUND, "err.client.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.client.not_found")
 }
 
 func testClientsExists(t *testing.T, open Opener) {
@@ -126,7 +126,7 @@ func testClientsExists(t *testing.T, open Opener) {
 	err := s.Update(context.Background(), func(tx core.Tx) error {
 		return tx.CreateClient(newTestClient("7707083893", "773601001", "", "Дубль"))
 	})
-	wantCodeAndKey(t, err, core.ECONFLICT, "err.client.exists")
+	wantCodeKey(t, err, core.ECONFLICT, "err.client.exists")
 	if e := err.(*core.Error); e.Args["INN"] != "7707083893" || e.Args["KPP"] != "773601001" {
 		t.Fatalf("args = %v", e.Args)
 	}
@@ -135,7 +135,7 @@ func testClientsExists(t *testing.T, open Opener) {
 		c.KPP = cs[0].KPP
 		return tx.UpdateClient(&c)
 	})
-	wantCodeAndKey(t, err, core.ECONFLICT, "err.client.exists")
+	wantCodeKey(t, err, core.ECONFLICT, "err.client.exists")
 	// Saving a client unchanged is not a conflict with itself.
 	update(t, s, func(tx core.Tx) error { return tx.UpdateClient(cs[1]) })
 }

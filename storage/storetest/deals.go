@@ -73,15 +73,15 @@ func testDealsGet(t *testing.T, open Opener) {
 			}
 		}
 		_, err := tx.DealByID(2)
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.deal.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.deal.not_found")
 		_, err = tx.DealByNumber("D-2026-0002")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.deal.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.deal.not_found")
 		_, err = tx.DealByNumber("")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.deal.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.deal.not_found")
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.UpdateDeal(&core.Deal{ID: 2}) })
-	wantCodeAndKey(t, err, core.ENOTFOUND, "err.deal.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.deal.not_found")
 }
 
 func testDealsNumberTaken(t *testing.T, open Opener) {
@@ -89,7 +89,7 @@ func testDealsNumberTaken(t *testing.T, open Opener) {
 	err := s.Update(context.Background(), func(tx core.Tx) error {
 		return tx.CreateDeal(newTestDeal("D-2026-0003", 1, 10, core.StageNew))
 	})
-	wantCodeAndKey(t, err, core.ECONFLICT, "err.deal.number_taken")
+	wantCodeKey(t, err, core.ECONFLICT, "err.deal.number_taken")
 	if e := err.(*core.Error); e.Args["Number"] != "D-2026-0003" {
 		t.Fatalf("args = %v", e.Args)
 	}
@@ -101,7 +101,7 @@ func testDealsNumberTaken(t *testing.T, open Opener) {
 		d.Number = "D-2026-0005"
 		return tx.UpdateDeal(d)
 	})
-	wantCodeAndKey(t, err, core.ECONFLICT, "err.deal.number_taken")
+	wantCodeKey(t, err, core.ECONFLICT, "err.deal.number_taken")
 	// Deals without a number do not conflict with each other.
 	update(t, s, func(tx core.Tx) error {
 		if err := tx.CreateDeal(newTestDeal("", 3, 10, core.StageNew)); err != nil {

@@ -42,7 +42,7 @@ func testDocFilesPutOnce(t *testing.T, open Opener) {
 			t.Errorf("an empty file = %#v, %v; want empty, not nil", e, err)
 		}
 		_, err = tx.File(strings.Repeat("0", 64))
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.file_not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.file_not_found")
 		return nil
 	})
 	// The content is the caller's after the transaction.
@@ -61,7 +61,7 @@ func testDocFilesPutOnce(t *testing.T, open Opener) {
 	}
 	view(t, s, func(tx core.Tx) error {
 		_, err := tx.File(docFileRef("b", []byte("b")).SHA256)
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.file_not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.file_not_found")
 		return nil
 	})
 }
@@ -79,7 +79,7 @@ func testDocFilesTemplates(t *testing.T, open Opener) {
 	err = s.Update(context.Background(), func(tx core.Tx) error {
 		return tx.CreateTemplate(&core.DocTemplate{Kind: "letter", Name: "Письмо", File: ref})
 	})
-	docWantErr(t, err, core.EINVALID, "err.doc.kind_unknown")
+	wantCodeKey(t, err, core.EINVALID, "err.doc.kind_unknown")
 	view(t, s, func(tx core.Tx) error {
 		ts, err := tx.Templates()
 		if err != nil || ts == nil || len(ts) != 0 {
@@ -116,13 +116,13 @@ func testDocFilesTemplates(t *testing.T, open Opener) {
 			t.Errorf("templates = %+v, %v", ts, err)
 		}
 		_, err = tx.TemplateByID(3)
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.template_not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.template_not_found")
 		return nil
 	})
 	err = s.Update(context.Background(), func(tx core.Tx) error {
 		return tx.UpdateTemplate(&core.DocTemplate{ID: 3, Kind: core.DocProposal, Name: "x", File: ref})
 	})
-	docWantErr(t, err, core.ENOTFOUND, "err.doc.template_not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.doc.template_not_found")
 }
 
 func testDocFilesEDOCursors(t *testing.T, open Opener) {

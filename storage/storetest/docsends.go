@@ -88,7 +88,7 @@ func testDocSendsDue(t *testing.T, open Opener) {
 			t.Errorf("send 2 after the update = %+v", s)
 		}
 		_, err2 := tx.DocSendByID(9)
-		docWantErr(t, err2, core.ENOTFOUND, "err.doc.send_not_found")
+		wantCodeKey(t, err2, core.ENOTFOUND, "err.doc.send_not_found")
 		return err
 	})
 	ctx := context.Background()
@@ -100,5 +100,5 @@ func testDocSendsDue(t *testing.T, open Opener) {
 	err := s.Update(ctx, func(tx core.Tx) error {
 		return tx.UpdateDocSend(&core.DocSend{ID: 9, DocID: 1, Version: 1, Channel: core.ChannelEmail})
 	})
-	docWantErr(t, err, core.ENOTFOUND, "err.doc.send_not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.doc.send_not_found")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -17,17 +16,6 @@ func init() {
 	register("Documents/CreateFindUpdateMovesTheDeal", testDocumentsCreateFindUpdate)
 	register("Documents/Refusals", testDocumentsRefusals)
 	register("Documents/EDOMessageMoves", testDocumentsEDOMessageMoves)
-}
-
-// docWantErr fails t unless err is a core.Error with the code and locale key.
-func docWantErr(t *testing.T, err error, code, key string) {
-	t.Helper()
-	var e *core.Error
-	if got := core.ErrorCode(err); got != code {
-		t.Fatalf("error %v: code %q, want %q", err, got, code)
-	} else if errors.As(err, &e); e.Key != key {
-		t.Fatalf("error %v: key %q, want %q", err, e.Key, key)
-	}
 }
 
 // docFileRef is the reference of a file with the content.
@@ -93,15 +81,15 @@ func testDocumentsCreateFindUpdate(t *testing.T, open Opener) {
 			t.Errorf("by number = %+v, %v", d, err)
 		}
 		_, err = tx.DocumentByNumber("ДГ-2026-0009")
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.not_found")
 		_, err = tx.DocumentByNumber("")
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.not_found")
 		_, err = tx.DocumentByEDO("m-1")
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.not_found")
 		_, err = tx.DocumentByEDO("")
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.not_found")
 		_, err = tx.DocumentByID(7)
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.not_found")
 		return nil
 	})
 	clock.Add(time.Hour)
@@ -138,7 +126,7 @@ func testDocumentsRefusals(t *testing.T, open Opener) {
 	err := s.Update(ctx, func(tx core.Tx) error {
 		return docCreate(tx, 2, func(d *core.Document) { d.Number = "ДГ-2026-0001" })
 	})
-	docWantErr(t, err, core.ECONFLICT, "err.doc.number_taken")
+	wantCodeKey(t, err, core.ECONFLICT, "err.doc.number_taken")
 	update(t, s, func(tx core.Tx) error { return docCreate(tx, 2, nil) })
 	err = s.Update(ctx, func(tx core.Tx) error {
 		d, err := tx.DocumentByID(2)
@@ -148,7 +136,7 @@ func testDocumentsRefusals(t *testing.T, open Opener) {
 		d.Number = "ДГ-2026-0001"
 		return tx.UpdateDocument(d)
 	})
-	docWantErr(t, err, core.ECONFLICT, "err.doc.number_taken")
+	wantCodeKey(t, err, core.ECONFLICT, "err.doc.number_taken")
 
 	// A version whose file is not stored is never written.
 	err = s.Update(ctx, func(tx core.Tx) error {
@@ -165,11 +153,11 @@ func testDocumentsRefusals(t *testing.T, open Opener) {
 	err = s.Update(ctx, func(tx core.Tx) error {
 		return docCreate(tx, 1, func(d *core.Document) { d.Kind = "letter" })
 	})
-	docWantErr(t, err, core.EINVALID, "err.doc.kind_unknown")
+	wantCodeKey(t, err, core.EINVALID, "err.doc.kind_unknown")
 	err = s.Update(ctx, func(tx core.Tx) error {
 		return tx.UpdateDocument(&core.Document{ID: 9, Kind: core.DocContract, Status: core.DocRequested, DealID: 1})
 	})
-	docWantErr(t, err, core.ENOTFOUND, "err.doc.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.doc.not_found")
 	view(t, s, func(tx core.Tx) error {
 		d, err := tx.DocumentByNumber("ДГ-2026-0001")
 		if err != nil || d.ID != 1 || len(d.Versions) != 0 {
@@ -214,7 +202,7 @@ func testDocumentsEDOMessageMoves(t *testing.T, open Opener) {
 			t.Errorf("by the letter's id: %+v, %v", got, err)
 		}
 		_, err := tx.DocumentByEDO("draft-ДГ-2026-0001")
-		docWantErr(t, err, core.ENOTFOUND, "err.doc.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.doc.not_found")
 		if got, err := tx.DocumentByEDO("draft-ДГ-2026-0002"); err != nil || got.ID != 2 {
 			t.Errorf("the other document: %+v, %v", got, err)
 		}

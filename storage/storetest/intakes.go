@@ -44,11 +44,11 @@ func testIntakes(t *testing.T, open Opener) {
 			t.Fatalf("after the update %+v", got)
 		}
 		_, err = tx.IntakeByID(2)
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.intake.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.intake.not_found")
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.UpdateIntake(&core.Intake{ID: 2}) })
-	wantCodeAndKey(t, err, core.ENOTFOUND, "err.intake.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.intake.not_found")
 }
 
 // An intake with an ID takes its request's number; the intakes numbered by
@@ -80,7 +80,7 @@ func testIntakesWithID(t *testing.T, open Opener) {
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.CreateIntake(&core.Intake{ID: 5}) })
-	wantCodeAndKey(t, err, core.ECONFLICT, "err.request.taken")
+	wantCodeKey(t, err, core.ECONFLICT, "err.request.taken")
 	view(t, s, func(tx core.Tx) error {
 		for _, id := range []int64{2, 5, 6, 7} {
 			if in, err := tx.IntakeByID(id); err != nil || in.ID != id {
@@ -95,7 +95,7 @@ func testRegistryCache(t *testing.T, open Opener) {
 	s, _ := newStore(t, open)
 	view(t, s, func(tx core.Tx) error {
 		_, err := tx.CachedRecord("dadata", "7707083893", "773601001")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.registry.not_cached")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.registry.not_cached")
 		return nil
 	})
 	rec := &core.RegistryRecord{Source: "dadata", Kind: core.KindLegal, INN: "7707083893", KPP: "773601001",
@@ -128,7 +128,7 @@ func testRegistryCache(t *testing.T, open Opener) {
 			t.Errorf("the replaced answer = %+v, %v", got, err)
 		}
 		_, err = tx.CachedRecord("spark", "7707083893", "773601001")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.registry.not_cached")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.registry.not_cached")
 		return nil
 	})
 }
@@ -171,5 +171,5 @@ func testIntakesUnderRequest(t *testing.T, open Opener) {
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.CreateIntake(&core.Intake{ID: 4, ManagerID: 6}) })
-	wantCodeAndKey(t, err, core.ECONFLICT, "err.request.taken")
+	wantCodeKey(t, err, core.ECONFLICT, "err.request.taken")
 }

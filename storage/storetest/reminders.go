@@ -62,9 +62,9 @@ func testRemindersCreateAndGet(t *testing.T, open Opener) {
 			}
 		}
 		_, err := tx.ReminderByID(2)
-		docWantErr(t, err, core.ENOTFOUND, "err.reminder.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.reminder.not_found")
 		_, err = tx.ReminderByKey("deal:7:payment:2026-03-10:2")
-		docWantErr(t, err, core.ENOTFOUND, "err.reminder.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.reminder.not_found")
 		return nil
 	})
 }
@@ -80,7 +80,7 @@ func testRemindersKeyUnique(t *testing.T, open Opener) {
 		first.Status = st
 		update(t, s, func(tx core.Tx) error { return tx.CreateReminder(first) })
 		err := s.Update(context.Background(), func(tx core.Tx) error { return tx.CreateReminder(remNew(k, remT0)) })
-		docWantErr(t, err, core.ECONFLICT, "err.reminder.key_taken")
+		wantCodeKey(t, err, core.ECONFLICT, "err.reminder.key_taken")
 	}
 	view(t, s, func(tx core.Tx) error {
 		rs, err := tx.RemindersByDeal(7)
@@ -121,7 +121,7 @@ func testRemindersRefusals(t *testing.T, open Opener) {
 		}, core.EINVALID, "err.reminder.status_unknown"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			docWantErr(t, s.Update(context.Background(), tt.fn), tt.code, tt.key)
+			wantCodeKey(t, s.Update(context.Background(), tt.fn), tt.code, tt.key)
 		})
 	}
 	view(t, s, func(tx core.Tx) error {
@@ -438,7 +438,7 @@ func testRemindersCalendarYears(t *testing.T, open Opener) {
 	file2026, file2027 := []byte(`<calendar year="2026"/>`), []byte(`<calendar year="2027"/>`)
 	view(t, s, func(tx core.Tx) error {
 		_, err := tx.CalendarYear(2026)
-		docWantErr(t, err, core.ENOTFOUND, "err.calendar.year_not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.calendar.year_not_found")
 		years, err := tx.CalendarYears()
 		if err == nil && (years == nil || len(years) != 0) {
 			t.Errorf("CalendarYears of an empty store = %#v, want empty", years)
@@ -455,7 +455,7 @@ func testRemindersCalendarYears(t *testing.T, open Opener) {
 		return tx.PutCalendarYear(2026, file2026) // replaces it
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.PutCalendarYear(2028, nil) })
-	docWantErr(t, err, core.EINVALID, "err.calendar.empty")
+	wantCodeKey(t, err, core.EINVALID, "err.calendar.empty")
 	var got []byte
 	view(t, s, func(tx core.Tx) error {
 		years, err := tx.CalendarYears()

@@ -54,9 +54,9 @@ func testReportFiles(t *testing.T, open Opener) {
 	}
 	update(t, s, func(tx core.Tx) error { return tx.ReleaseReportFile(ref.SHA256) })
 	_, err := repReadFile(s, ref.SHA256)
-	repWantErr(t, err, core.ENOTFOUND, "err.doc.file_not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.doc.file_not_found")
 	err = s.Update(ctx, func(tx core.Tx) error { return tx.ReleaseReportFile(ref.SHA256) })
-	repWantErr(t, err, core.ENOTFOUND, "err.doc.file_not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.doc.file_not_found")
 	// The other file is untouched.
 	if data, err := repReadFile(s, other.SHA256); err != nil || string(data) != "другой отчёт" {
 		t.Fatalf("the other file: %q, %v", data, err)
@@ -101,5 +101,5 @@ func testReportFilesApartFromDocuments(t *testing.T, open Opener) {
 	}
 	// And the report's file is released apart: none is counted now.
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.ReleaseReportFile(ref.SHA256) })
-	repWantErr(t, err, core.ENOTFOUND, "err.doc.file_not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.doc.file_not_found")
 }

@@ -25,15 +25,6 @@ func init() {
 // errRepStop is what the reports' tests return from fn to stop a walk.
 var errRepStop = errors.New("stop")
 
-// repWantErr fails t unless err is a core.Error with the code and key.
-func repWantErr(t *testing.T, err error, code, key string) {
-	t.Helper()
-	var e *core.Error
-	if !errors.As(err, &e) || e.Code != code || e.Key != key {
-		t.Fatalf("error %v: want %s %s", err, code, key)
-	}
-}
-
 func repClient(inn, short string) *core.Client {
 	return &core.Client{Kind: core.KindForINN(inn), INN: inn, ShortName: short,
 		Verification: core.Verification{Status: core.Unverified}}
@@ -334,7 +325,7 @@ func testReportTemplates(t *testing.T, open Opener) {
 			t.Errorf("got %+v, want %+v", got, pipe)
 		}
 		_, err = tx.ReportTemplateByID(4)
-		repWantErr(t, err, core.ENOTFOUND, "err.report_template.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.report_template.not_found")
 		return nil
 	})
 	if got, want := repTemplateNames(t, s), []string{"Воронка по менеджерам", "Ёлки «за месяц»", "Просрочки"}; !slices.Equal(got, want) {
@@ -342,7 +333,7 @@ func testReportTemplates(t *testing.T, open Opener) {
 	}
 	for _, name := range []string{"воронка по менеджерам", "ВОРОНКА  по менеджерам ", "елки за месяц", "«Просрочки»"} {
 		err := s.Update(ctx, func(tx core.Tx) error { return tx.CreateReportTemplate(repTemplate(name)) })
-		repWantErr(t, err, core.ECONFLICT, "err.report_template.name_taken")
+		wantCodeKey(t, err, core.ECONFLICT, "err.report_template.name_taken")
 	}
 	if err := s.Update(ctx, func(tx core.Tx) error { return tx.CreateReportTemplate(repTemplate("  ")) }); err == nil {
 		t.Error("a template without a name was stored")
@@ -364,7 +355,7 @@ func testReportTemplates(t *testing.T, open Opener) {
 			return err
 		}
 		pipe.Name = "просрочки"
-		repWantErr(t, tx.UpdateReportTemplate(pipe), core.ECONFLICT, "err.report_template.name_taken")
+		wantCodeKey(t, tx.UpdateReportTemplate(pipe), core.ECONFLICT, "err.report_template.name_taken")
 		pipe.Name = "ВОРОНКА"
 		return tx.UpdateReportTemplate(pipe)
 	})
@@ -385,11 +376,11 @@ func testReportTemplates(t *testing.T, open Opener) {
 	}
 	pipe.Deleted = false
 	err := s.Update(ctx, func(tx core.Tx) error { return tx.UpdateReportTemplate(pipe) })
-	repWantErr(t, err, core.ECONFLICT, "err.report_template.name_taken")
+	wantCodeKey(t, err, core.ECONFLICT, "err.report_template.name_taken")
 	err = s.Update(ctx, func(tx core.Tx) error {
 		return tx.UpdateReportTemplate(&core.ReportTemplate{ID: 99, Name: "нет"})
 	})
-	repWantErr(t, err, core.ENOTFOUND, "err.report_template.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.report_template.not_found")
 }
 
 // repDueSchedules returns the IDs of the schedules due at now.
@@ -443,7 +434,7 @@ func testReportSchedules(t *testing.T, open Opener) {
 			t.Errorf("got %+v, want %+v", got, scheds[1])
 		}
 		_, err = tx.ReportScheduleByID(6)
-		repWantErr(t, err, core.ENOTFOUND, "err.report_schedule.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.report_schedule.not_found")
 		all, err := tx.ReportSchedules()
 		if err != nil || len(all) != 5 || all[0].ID != 1 || all[4].ID != 5 || all[4].Active {
 			t.Errorf("all schedules: %+v, %v", all, err)
@@ -500,7 +491,7 @@ func testReportSchedules(t *testing.T, open Opener) {
 		t.Error("an active schedule without a next run was stored")
 	}
 	err = s.Update(ctx, func(tx core.Tx) error { return tx.UpdateReportSchedule(&core.ReportSchedule{ID: 99}) })
-	repWantErr(t, err, core.ENOTFOUND, "err.report_schedule.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.report_schedule.not_found")
 }
 
 // testReportRuns: a run is stored whole and updated in place; the runs
@@ -534,11 +525,11 @@ func testReportRuns(t *testing.T, open Opener) {
 			t.Errorf("got %+v, want %+v", got, r)
 		}
 		_, err = tx.ReportRunByID(2)
-		repWantErr(t, err, core.ENOTFOUND, "err.report.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.report.not_found")
 		return nil
 	})
 	err := s.Update(ctx, func(tx core.Tx) error { return tx.UpdateReportRun(&core.ReportRun{ID: 2}) })
-	repWantErr(t, err, core.ENOTFOUND, "err.report.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.report.not_found")
 
 	update(t, s, func(tx core.Tx) error {
 		for range 4 {
@@ -644,9 +635,9 @@ func testReportMails(t *testing.T, open Opener) {
 	}
 	view(t, s, func(tx core.Tx) error {
 		_, err := tx.ReportMailByID(5)
-		repWantErr(t, err, core.ENOTFOUND, "err.report_mail.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.report_mail.not_found")
 		return nil
 	})
 	err := s.Update(ctx, func(tx core.Tx) error { return tx.UpdateReportMail(&core.ReportMail{ID: 9, RunID: 1}) })
-	repWantErr(t, err, core.ENOTFOUND, "err.report_mail.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.report_mail.not_found")
 }

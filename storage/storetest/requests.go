@@ -59,13 +59,13 @@ func testRequestsCreateGetUpdate(t *testing.T, open Opener) {
 			t.Errorf("after update: %+v", got)
 		}
 		_, err2 := tx.RequestByID(42)
-		docWantErr(t, err2, core.ENOTFOUND, "err.request.not_found")
+		wantCodeKey(t, err2, core.ENOTFOUND, "err.request.not_found")
 		return err
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error {
 		return tx.UpdateRequest(&core.Request{ID: 42, Status: core.RequestNew})
 	})
-	docWantErr(t, err, core.ENOTFOUND, "err.request.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.request.not_found")
 }
 
 // testRequestsFilters: each filter selects by its fields, oldest first up to

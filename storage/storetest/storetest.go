@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 	"testing"
@@ -119,5 +120,17 @@ func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := core.ErrorCode(err); got != code {
 		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	}
+}
+
+// wantCodeKey fails t unless err is a core.Error with the code and the
+// locale key.
+func wantCodeKey(t *testing.T, err error, code, key string) {
+	t.Helper()
+	var e *core.Error
+	if got := core.ErrorCode(err); got != code {
+		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	} else if errors.As(err, &e); e.Key != key {
+		t.Fatalf("error %v: key %q, want %q", err, e.Key, key)
 	}
 }

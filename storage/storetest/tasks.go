@@ -73,11 +73,11 @@ func testTasksGet(t *testing.T, open Opener) {
 			t.Fatalf("TaskByID = %+v, want %+v", got, want)
 		}
 		_, err = tx.TaskByID(99)
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.task.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.task.not_found")
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.UpdateTask(&core.Task{ID: 99}) })
-	wantCodeAndKey(t, err, core.ENOTFOUND, "err.task.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.task.not_found")
 }
 
 func testTasksFind(t *testing.T, open Opener) {

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -17,18 +16,6 @@ func init() {
 	register("Users/UpdateMovesIdentities", testUsersUpdateMovesIdentities)
 	register("Invites/CreateFindDelete", testInvites)
 	register("Invites/FailuresKeptAndPurged", testInviteFailures)
-}
-
-// wantCodeAndKey fails t unless err is a core.Error with the code and the
-// locale key.
-func wantCodeAndKey(t *testing.T, err error, code, key string) {
-	t.Helper()
-	var e *core.Error
-	if got := core.ErrorCode(err); got != code {
-		t.Fatalf("error %v: code %q, want %q", err, got, code)
-	} else if errors.As(err, &e); e.Key != key {
-		t.Fatalf("error %v: key %q, want %q", err, e.Key, key)
-	}
 }
 
 func newTestUser(name string, identities ...string) *core.User {
@@ -82,9 +69,9 @@ func testUsersNotFound(t *testing.T, open Opener) {
 	s, _ := newStore(t, open)
 	view(t, s, func(tx core.Tx) error {
 		_, err := tx.UserByID(1)
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.user.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.user.not_found")
 		_, err = tx.UserByIdentity("telegram:1")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.user.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.user.not_found")
 		users, err := tx.ListUsers()
 		if err != nil || users == nil || len(users) != 0 {
 			t.Fatalf("ListUsers = %v, %v; want an empty list", users, err)
@@ -92,7 +79,7 @@ func testUsersNotFound(t *testing.T, open Opener) {
 		return nil
 	})
 	err := s.Update(context.Background(), func(tx core.Tx) error { return tx.UpdateUser(&core.User{ID: 9, Name: "x"}) })
-	wantCodeAndKey(t, err, core.ENOTFOUND, "err.user.not_found")
+	wantCodeKey(t, err, core.ENOTFOUND, "err.user.not_found")
 }
 
 func testUsersIdentityTaken(t *testing.T, open Opener) {
@@ -119,7 +106,7 @@ func testUsersIdentityTaken(t *testing.T, open Opener) {
 		}},
 	} {
 		err := s.Update(context.Background(), tt.fn)
-		wantCodeAndKey(t, err, core.ECONFLICT, "err.user.identity_taken")
+		wantCodeKey(t, err, core.ECONFLICT, "err.user.identity_taken")
 		if e := err.(*core.Error); e.Args["Identity"] == "" {
 			t.Errorf("%s: no Identity argument: %v", tt.name, err)
 		}
@@ -199,8 +186,8 @@ func testInvites(t *testing.T, open Opener) {
 			return err
 		}
 		_, err = tx.InviteByCode("K7P2QX")
-		wantCodeAndKey(t, err, core.ENOTFOUND, "err.invite.not_found")
-		wantCodeAndKey(t, tx.DeleteInvite("K7P2QX"), core.ENOTFOUND, "err.invite.not_found")
+		wantCodeKey(t, err, core.ENOTFOUND, "err.invite.not_found")
+		wantCodeKey(t, tx.DeleteInvite("K7P2QX"), core.ENOTFOUND, "err.invite.not_found")
 		return nil
 	})
 }
