@@ -33,7 +33,7 @@ func TestCheck_CaseIndexes(t *testing.T) {
 		}
 		return tx.AddCaseMessage(&core.CaseMessage{CaseID: 1, UserID: 5, PlatformID: "100", Text: "Что с залогом?"})
 	})
-	mustConsistent(t, db)
+	checkHealthy(t, db)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestCheck_PendingCorrections(t *testing.T) {
 		}
 		return tx.CreateCorrection(newCorrection(core.EntityClient, 3, core.FieldKPP, core.CorrectionApplied))
 	})
-	mustConsistent(t, db)
+	checkHealthy(t, db)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func TestCheck_RequestIndexes(t *testing.T) {
 		return tx.CreateRequest(&core.Request{Type: core.RequestQuestion, Status: core.RequestDone, RequesterID: 5,
 			AssigneeID: 9})
 	})
-	mustConsistent(t, db)
+	checkHealthy(t, db)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
