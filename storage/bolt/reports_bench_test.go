@@ -3,14 +3,11 @@ package bolt_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"go.etcd.io/bbolt"
 
-	"github.com/dealdesk/dealdesk/core"
 	"github.com/dealdesk/dealdesk/storage/bolt"
 	"github.com/dealdesk/dealdesk/storage/internal/benchseed"
 )
@@ -27,49 +24,8 @@ func BenchmarkReports(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	walk := func(b *testing.B, each func(*core.Deal)) {
-		n := 0
-		err := db.View(ctx, func(tx core.Tx) error {
-			return tx.EachDeal(func(d *core.Deal) error {
-				n++
-				each(d)
-				return nil
-			})
-		})
-		if err == nil && n != benchseed.ReportDeals {
-			err = fmt.Errorf("visited %d deals", n)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Run("EachDeal_100k", func(b *testing.B) {
-		b.ReportAllocs()
-		var sum core.Money
-		for b.Loop() {
-			walk(b, func(d *core.Deal) { sum += d.Amount })
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchseed.ReportDeals, "ns/deal")
-	})
-	// The live heap during a walk, after a collection every 10,000 deals,
-	// over the live heap before it: it does not grow with the deals.
-	b.Run("EachDeal_100k_live_heap", func(b *testing.B) {
-		var ms runtime.MemStats
-		var grown int64
-		for b.Loop() {
-			runtime.GC()
-			runtime.ReadMemStats(&ms)
-			base, n := int64(ms.HeapAlloc), 0
-			walk(b, func(*core.Deal) {
-				if n++; n%10_000 == 0 {
-					runtime.GC()
-					runtime.ReadMemStats(&ms)
-					grown = max(grown, int64(ms.HeapAlloc)-base)
-				}
-			})
-		}
-		b.ReportMetric(float64(grown)/(1<<10), "live-heap-growth-KiB")
-	})
+	// A walk over every deal and its live heap.
+	benchseed.EachDeal(b, db)
 
 	// One day of the history (1,000 changes) through the time index, and
 	// the whole of it.

@@ -3,6 +3,7 @@ package benchseed
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -76,4 +77,58 @@ func EachChange(b *testing.B, s core.Store) {
 			}
 		})
 	}
+}
+
+// WalkDeals walks every deal of a store holding the reports' fixture in
+// one read-only transaction, calling each with the walk's transaction, and
+// fails b unless it visits ReportDeals deals.
+func WalkDeals(b *testing.B, s core.Store, each func(tx core.Tx, d *core.Deal) error) {
+	b.Helper()
+	n := 0
+	err := s.View(context.Background(), func(tx core.Tx) error {
+		return tx.EachDeal(func(d *core.Deal) error {
+			n++
+			return each(tx, d)
+		})
+	})
+	if err == nil && n != ReportDeals {
+		err = fmt.Errorf("visited %d deals", n)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// EachDeal runs, on a store holding the reports' fixture, the
+// sub-benchmarks of a walk over every deal (the export's and the built-in
+// reports' read) and of the live heap during one, after a collection every
+// 10,000 deals, over the live heap before it: it must not grow with the
+// deals.
+func EachDeal(b *testing.B, s core.Store) {
+	b.Run("EachDeal_100k", func(b *testing.B) {
+		b.ReportAllocs()
+		var sum core.Money
+		for b.Loop() {
+			WalkDeals(b, s, func(_ core.Tx, d *core.Deal) error { sum += d.Amount; return nil })
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/ReportDeals, "ns/deal")
+	})
+	b.Run("EachDeal_100k_live_heap", func(b *testing.B) {
+		var ms runtime.MemStats
+		var grown int64
+		for b.Loop() {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			base, n := int64(ms.HeapAlloc), 0
+			WalkDeals(b, s, func(core.Tx, *core.Deal) error {
+				if n++; n%10_000 == 0 {
+					runtime.GC()
+					runtime.ReadMemStats(&ms)
+					grown = max(grown, int64(ms.HeapAlloc)-base)
+				}
+				return nil
+			})
+		}
+		b.ReportMetric(float64(grown)/(1<<10), "live-heap-growth-KiB")
+	})
 }
