@@ -24,10 +24,6 @@ func newDeal(number string, clientID, managerID int64, stage core.Stage) *core.D
 		Amount: 1_000_000_00, Stage: stage, CreatedBy: managerID}
 }
 
-func newTask(title string, assignee int64, due time.Time) *core.Task {
-	return &core.Task{Title: title, AssigneeID: assignee, Due: due, Status: core.TaskOpen, CreatedBy: 1}
-}
-
 // newReminder is a pending payment reminder of deal 7 for user 1, due at.
 func newReminder(k string, due time.Time) *core.Reminder {
 	return &core.Reminder{Key: k, Kind: core.ReminderPayment, UserID: 1, DealID: 7, DueAt: due,
