@@ -19,11 +19,6 @@ func newClient(inn, kpp, ogrn, short string) *core.Client {
 		Verification: core.Verification{Status: core.Unverified}}
 }
 
-func newDeal(number string, clientID, managerID int64, stage core.Stage) *core.Deal {
-	return &core.Deal{Number: number, ClientID: clientID, ManagerID: managerID, Title: "Сделка " + number,
-		Amount: 1_000_000_00, Stage: stage, CreatedBy: managerID}
-}
-
 // newReminder is a pending payment reminder of deal 7 for user 1, due at.
 func newReminder(k string, due time.Time) *core.Reminder {
 	return &core.Reminder{Key: k, Kind: core.ReminderPayment, UserID: 1, DealID: 7, DueAt: due,
