@@ -263,6 +263,9 @@ func (m *Main) serve(ctx context.Context) error {
 	if m.ctl, err = listenControl(m.Config.ControlSocket, m, m.Log); err != nil {
 		return err
 	}
+	if m.pg != nil {
+		m.newElector()
+	}
 	if err := m.startHTTP(ctx, transports); err != nil {
 		return err
 	}

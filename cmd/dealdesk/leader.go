@@ -29,6 +29,16 @@ func (m *Main) startStandby(ctx context.Context, transports []bot.Transport) {
 		}
 	}
 	m.goRun(func() { m.Bot.RunInbox(ctx, m.Config.DrainTimeout) })
+	m.goRun(func() {
+		if err := m.elector.Run(ctx, func(lctx context.Context) { m.lead(lctx, transports) }); err != nil && ctx.Err() == nil {
+			m.Log.Error().Err(err).Msg("leader election stopped")
+		}
+	})
+}
+
+// newElector makes the instance's elector on PostgreSQL; before the HTTP
+// endpoint starts, whose /readyz asks it.
+func (m *Main) newElector() {
 	log := m.Log.With().Str("component", "leader").Str("instance", m.Config.Instance).Logger()
 	m.elector = postgres.NewElector(m.Config.DB, postgres.ElectorOptions{Name: m.Config.Instance,
 		Timeout: m.Config.LeaderTimeout, Pool: m.pg.Pool(), Notify: func(e postgres.ElectorEvent) {
@@ -39,11 +49,6 @@ func (m *Main) startStandby(ctx context.Context, transports []bot.Transport) {
 			ev.Str("role", e.Role).Msg(e.Kind.String())
 			m.Metrics.SetRole(e.Role)
 		}})
-	m.goRun(func() {
-		if err := m.elector.Run(ctx, func(lctx context.Context) { m.lead(lctx, transports) }); err != nil && ctx.Err() == nil {
-			m.Log.Error().Err(err).Msg("leader election stopped")
-		}
-	})
 }
 
 // serveWebhook serves Telegram's webhook endpoint until ctx is done,
