@@ -2,11 +2,10 @@ package bolt
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/internal/filesum"
 )
 
 // Report files are kept apart from the documents' in report_files (the
@@ -19,9 +18,8 @@ import (
 // must be the content's, and counts one more reference to it.
 func (tx *Tx) PutReportFile(ref core.FileRef, data []byte) (err error) {
 	defer wrapf(&err, "put report file %s", ref.SHA256)
-	sum := sha256.Sum256(data)
-	if got := hex.EncodeToString(sum[:]); got != ref.SHA256 {
-		return fmt.Errorf("the content's SHA-256 is %s", got)
+	if err := filesum.Check(ref.SHA256, data); err != nil {
+		return err
 	}
 	key := []byte(ref.SHA256)
 	refs := tx.tx.Bucket(bktReportFileRefs)

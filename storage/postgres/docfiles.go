@@ -1,12 +1,10 @@
 package postgres
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 
 	"github.com/dealdesk/dealdesk/core"
+	"github.com/dealdesk/dealdesk/storage/internal/filesum"
 )
 
 // Files of documents and templates are kept in doc_files: the lower-case
@@ -18,9 +16,8 @@ import (
 // the same content.
 func (tx *Tx) PutFile(ref core.FileRef, data []byte) (err error) {
 	defer wrapf(&err, "put file %s", ref.SHA256)
-	sum := sha256.Sum256(data)
-	if got := hex.EncodeToString(sum[:]); got != ref.SHA256 {
-		return fmt.Errorf("the content's SHA-256 is %s", got)
+	if err := filesum.Check(ref.SHA256, data); err != nil {
+		return err
 	}
 	return tx.putDocFile(ref.SHA256, data)
 }
