@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -115,11 +113,7 @@ func TestCaseInAMattermostThread(t *testing.T) {
 		}
 	}
 	r.stop()
-	data, err := os.ReadFile(filepath.Join(dir, "dealdesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(data), "Посторонний-пишет-в-ветку") {
+	if storedAnywhere(t, dir, "Посторонний-пишет-в-ветку") {
 		t.Fatal("the stranger's post is stored in the database")
 	}
 }
