@@ -136,10 +136,21 @@ func (w *remindWorld) settled() (bool, map[int64]int) {
 		w.t.Fatal(err)
 	}
 	defer db.Close()
-	done := true
-	written := map[int64]int{}
+	done, written, _, err := reminderOutbox(db, w.ids)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return done, written
+}
+
+// reminderOutbox reads in one transaction whether the reminders ids have all
+// fired and nothing waits in the outbox for Telegram, how many outbox
+// messages name each reminder, and the reminders one of whose messages is
+// delivered.
+func reminderOutbox(db core.Store, ids []int64) (done bool, written map[int64]int, delivered map[int64]bool, err error) {
+	written, delivered, done = map[int64]int{}, map[int64]bool{}, true
 	err = db.View(context.Background(), func(tx core.Tx) error {
-		for _, id := range w.ids {
+		for _, id := range ids {
 			r, err := tx.ReminderByID(id)
 			if err != nil {
 				return err
@@ -160,13 +171,13 @@ func (w *remindWorld) settled() (bool, map[int64]int) {
 			}
 			for _, rid := range reminderIDs(m) {
 				written[rid]++
+				if m.Status == core.OutboxDelivered {
+					delivered[rid] = true
+				}
 			}
 		}
 	})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return done, written
+	return done, written, delivered, err
 }
 
 // reminderIDs are the reminders an outbox message carries: one, or the

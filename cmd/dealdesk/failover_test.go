@@ -318,35 +318,7 @@ func (w *failoverWorld) remind(first time.Time, at, spread int, over time.Durati
 // name each reminder, and the reminders whose message is delivered.
 func (w *failoverWorld) state(ids []int64) (done bool, written map[int64]int, delivered map[int64]bool) {
 	w.t.Helper()
-	written, delivered, done = map[int64]int{}, map[int64]bool{}, true
-	err := w.db.View(context.Background(), func(tx core.Tx) error {
-		for _, id := range ids {
-			r, err := tx.ReminderByID(id)
-			if err != nil {
-				return err
-			}
-			done = done && r.Status == core.ReminderFired
-		}
-		backlog, _, err := tx.OutboxBacklog()
-		if err != nil {
-			return err
-		}
-		done = done && backlog[core.PlatformTelegram] == 0
-		for id := int64(1); ; id++ {
-			m, err := tx.OutboxMessage(id)
-			if core.IsNotFound(err) {
-				return nil
-			} else if err != nil {
-				return err
-			}
-			for _, rid := range reminderIDs(m) {
-				written[rid]++
-				if m.Status == core.OutboxDelivered {
-					delivered[rid] = true
-				}
-			}
-		}
-	})
+	done, written, delivered, err := reminderOutbox(w.db, ids)
 	if err != nil {
 		w.t.Fatal(err)
 	}
